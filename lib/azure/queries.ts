@@ -1,0 +1,79 @@
+/**
+ * The Resource Graph (KQL) queries the collector sends. The emulator interprets exactly this
+ * dialect, so a change here must keep to the operators it understands (emulator/kql).
+ */
+import { SPEECH_KINDS, STORAGE_BLOB_DATA_CONTRIBUTOR } from "../posture/snapshot";
+
+/** Columns kept for every ARM document, so the snapshot holds what Azure returned. */
+const DOCUMENT_COLUMNS =
+  "id, name, type, kind, location, resourceGroup, subscriptionId, tenantId, sku, identity, tags, properties";
+
+const speechKinds = SPEECH_KINDS.map((k) => `'${k}'`).join(", ");
+
+/** KQL string literal; IDs and names from documents are quoted, never spliced raw. */
+export function kqlString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** Subscriptions visible to the caller (tenant scope: no `subscriptions` in the request). */
+export const subscriptionsQuery = `resourcecontainers
+| where type =~ 'microsoft.resources/subscriptions'
+| project subscriptionId, name, tenantId, properties
+| order by subscriptionId asc`;
+
+/** Speech-capable Cognitive Services accounts. */
+export const speechAccountsQuery = `resources
+| where type =~ 'microsoft.cognitiveservices/accounts'
+| where kind in~ (${speechKinds})
+| project ${DOCUMENT_COLUMNS}
+| order by id asc`;
+
+/**
+ * Storage accounts linked by the Speech accounts of the same scope (one query, no ID lists).
+ * Linked accounts that sit in another batch of subscriptions are fetched by `storageByIdQuery`.
+ */
+export const linkedStorageQuery = `resources
+| where type =~ 'microsoft.cognitiveservices/accounts'
+| where kind in~ (${speechKinds})
+| mv-expand linked = properties.userOwnedStorage
+| extend storageKey = tolower(tostring(linked.resourceId))
+| where isnotempty(storageKey)
+| distinct storageKey
+| join kind=inner (
+    resources
+    | where type =~ 'microsoft.storage/storageaccounts'
+    | extend storageKey = tolower(id)
+  ) on storageKey
+| project ${DOCUMENT_COLUMNS}
+| order by id asc`;
+
+export function storageByIdQuery(ids: string[]): string {
+  return `resources
+| where type =~ 'microsoft.storage/storageaccounts'
+| where id in~ (${ids.map(kqlString).join(", ")})
+| project ${DOCUMENT_COLUMNS}
+| order by id asc`;
+}
+
+/** Key vaults by name (vault names are unique in a cloud; evaluation matches on vaultUri). */
+export function keyVaultsByNameQuery(names: string[]): string {
+  return `resources
+| where type =~ 'microsoft.keyvault/vaults'
+| where name in~ (${names.map(kqlString).join(", ")})
+| project ${DOCUMENT_COLUMNS}
+| order by id asc`;
+}
+
+/** Storage Blob Data Contributor assignments: the only role BYOS-3 reads. */
+export const blobContributorAssignmentsQuery = `authorizationresources
+| where type =~ 'microsoft.authorization/roleassignments'
+| where tostring(properties.roleDefinitionId) endswith '${STORAGE_BLOB_DATA_CONTRIBUTOR}'
+| project id, name, type, subscriptionId, properties
+| order by id asc`;
+
+/** One account by ID, for the one-resource refresh of storage and vault lookups. */
+export function resourceByIdQuery(id: string): string {
+  return `resources
+| where id =~ ${kqlString(id)}
+| project ${DOCUMENT_COLUMNS}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The Snapshot: the plain-JSON hand-over between collection and evaluation.
+ * Its shape is a contract (../shared/design/CONTROLS.md §Snapshot format); add, never change.
+ */
+
+export const SNAPSHOT_KIND = "speech-posture.snapshot";
+export const SNAPSHOT_VERSION = 1;
+
+/** Where a piece of evidence comes from; also the `source` of an error entry. */
+export type ErrorSource = "resourceGraph" | "diagnosticSettings" | "speechEndpoints" | "roleAssignments";
+export type ErrorReason = "access_denied" | "network_blocked" | "collection_error";
+export type UnknownReason = "not_collected" | "not_visible" | ErrorReason;
+export type CoverageItem = "resources" | "roleAssignments" | "diagnosticSettings" | "speechEndpoints";
+
+export interface SnapshotError {
+  /** A subscription (`/subscriptions/{id}`) or a resource ID. */
+  scope: string;
+  source: ErrorSource;
+  reason: ErrorReason;
+  /** The service's error code, kept as the service spelled it (e.g. `AuthorizationFailed`). */
+  code?: string;
+  message?: string;
+}
+
+export interface SubscriptionInfo {
+  subscriptionId: string;
+  displayName?: string;
+  state?: string;
+}
+
+/** An ARM / Resource Graph document as Azure returns it; only `id` is guaranteed. */
+export interface AzureDocument {
+  id: string;
+  name?: string;
+  type?: string;
+  kind?: string;
+  location?: string;
+  resourceGroup?: string;
+  subscriptionId?: string;
+  tenantId?: string;
+  tags?: Record<string, string>;
+  identity?: Record<string, unknown> | null;
+  properties?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+export interface Snapshot {
+  kind: typeof SNAPSHOT_KIND;
+  version: typeof SNAPSHOT_VERSION;
+  collectedAt: string;
+  tenantId?: string;
+  subscriptions: SubscriptionInfo[];
+  coverage: CoverageItem[];
+  /** Accounts, storage accounts, key vaults and role assignments (authorizationresources rows). */
+  resources: AzureDocument[];
+  /** Keyed by resource ID (matched case-insensitively): ARM diagnosticSettings list values. */
+  diagnosticSettings: Record<string, unknown[]>;
+  /** Keyed by resource ID (matched case-insensitively): Speech-to-text custom endpoint objects. */
+  speechEndpoints: Record<string, unknown[]>;
+  errors: SnapshotError[];
+}
+
+/** The kinds of `Microsoft.CognitiveServices/accounts` that can hold Speech data. */
+export const SPEECH_KINDS = ["SpeechServices", "AIServices", "CognitiveServices"] as const;
+export const COGNITIVE_ACCOUNT_TYPE = "microsoft.cognitiveservices/accounts";
+export const STORAGE_ACCOUNT_TYPE = "microsoft.storage/storageaccounts";
+export const KEY_VAULT_TYPE = "microsoft.keyvault/vaults";
+export const ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments";
+/** Built-in role "Storage Blob Data Contributor". */
+export const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+
+export function isSpeechAccount(doc: { type?: unknown; kind?: unknown }): boolean {
+  if (typeof doc.type !== "string" || doc.type.toLowerCase() !== COGNITIVE_ACCOUNT_TYPE) return false;
+  if (typeof doc.kind !== "string") return false;
+  const kind = doc.kind.toLowerCase();
+  return SPEECH_KINDS.some((k) => k.toLowerCase() === kind);
+}
