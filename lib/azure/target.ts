@@ -1,0 +1,88 @@
+/**
+ * What the collector talks to: a cloud configuration, a credential and (for the emulator) the
+ * certificate to trust. Missing live configuration is detected up front, never by a slow probe.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import { AzureCliCredential, ClientSecretCredential, ClientCertificateCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from "@azure/identity";
+import { CLOUDS, emulatorCloud, type CloudConfig } from "./clouds";
+
+export type CollectionSource = "live" | "emulator";
+
+export interface AzureTarget {
+  source: CollectionSource;
+  cloud: CloudConfig;
+  credential: TokenCredential;
+  /** PEM of the certificate to trust for this target only (the emulator's self-signed one). */
+  tlsCa?: string;
+  retryOptions?: PipelineRetryOptions;
+  tenantId?: string;
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** The emulator accepts any bearer token; this one names the caller for its quota. */
+export function emulatorCredential(caller = "speech-posture"): TokenCredential {
+  return { getToken: async () => ({ token: `emulator-${caller}`, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+}
+
+export function emulatorTarget(opts: { url: string; ca: string; caller?: string; retryOptions?: PipelineRetryOptions }): AzureTarget {
+  return {
+    source: "emulator",
+    cloud: emulatorCloud(opts.url),
+    credential: emulatorCredential(opts.caller),
+    tlsCa: opts.ca,
+    retryOptions: opts.retryOptions,
+  };
+}
+
+const AUTHORITY: Record<string, string> = {
+  AzurePublicCloud: "https://login.microsoftonline.com",
+  AzureUSGovernment: "https://login.microsoftonline.us",
+  AzureChinaCloud: "https://login.chinacloudapi.cn",
+};
+
+export const LIVE_SETUP_HELP =
+  "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) for a service principal, " +
+  "or SPEECH_POSTURE_CREDENTIAL=cli after `az login`, or SPEECH_POSTURE_CREDENTIAL=managed-identity on an Azure host. " +
+  "AZURE_CLOUD selects AzurePublicCloud (default), AzureUSGovernment or AzureChinaCloud.";
+
+/** True when the environment names some way to reach a real tenant. */
+export function hasLiveConfiguration(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.SPEECH_POSTURE_CREDENTIAL || (env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID));
+}
+
+/** Build the live target from environment variables, or say exactly what is missing. */
+export function liveTargetFromEnv(env: NodeJS.ProcessEnv = process.env): AzureTarget {
+  const cloudName = env.AZURE_CLOUD || "AzurePublicCloud";
+  const cloud = CLOUDS[cloudName];
+  if (!cloud) throw new ConfigurationError(`AZURE_CLOUD=${cloudName} is not a known cloud; use AzurePublicCloud, AzureUSGovernment or AzureChinaCloud.`);
+  const authorityHost = AUTHORITY[cloudName];
+  const kind = (env.SPEECH_POSTURE_CREDENTIAL || "").toLowerCase();
+  const tenantId = env.AZURE_TENANT_ID;
+  let credential: TokenCredential;
+  if (kind === "cli") {
+    credential = new AzureCliCredential({ tenantId });
+  } else if (kind === "managed-identity") {
+    credential = env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+  } else if (kind === "" || kind === "environment") {
+    if (!tenantId || !env.AZURE_CLIENT_ID) throw new ConfigurationError(`No Azure configuration found. ${LIVE_SETUP_HELP}`);
+    if (env.AZURE_CLIENT_SECRET) {
+      credential = new ClientSecretCredential(tenantId, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, { authorityHost });
+    } else if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
+      credential = new ClientCertificateCredential(tenantId, env.AZURE_CLIENT_ID, { certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH }, { authorityHost });
+    } else if (env.AZURE_FEDERATED_TOKEN_FILE) {
+      credential = new WorkloadIdentityCredential({ tenantId, clientId: env.AZURE_CLIENT_ID, tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE, authorityHost });
+    } else {
+      throw new ConfigurationError(`AZURE_TENANT_ID and AZURE_CLIENT_ID are set but no secret, certificate or federated token file. ${LIVE_SETUP_HELP}`);
+    }
+  } else {
+    throw new ConfigurationError(`SPEECH_POSTURE_CREDENTIAL=${env.SPEECH_POSTURE_CREDENTIAL} is not known; use environment, cli or managed-identity.`);
+  }
+  return { source: "live", cloud, credential, tenantId };
+}
