@@ -21,7 +21,7 @@ import {
   subscriptionsQuery,
 } from "./queries";
 import { ResourceGraphReader } from "./resource-graph";
-import { DetailReader } from "./details";
+import { DetailReader, NotCallableError } from "./details";
 import { WorkPool } from "./pool";
 import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError } from "./errors";
 import { throwIfAborted } from "./sleep";
@@ -180,7 +180,7 @@ export async function collect(target: AzureTarget, options: CollectOptions = {})
           speechEndpoints[account.id] = await details.speechEndpoints(account, signal);
         } catch (error) {
           if (signal?.aborted) return;
-          failedCalls++;
+          if (!(error instanceof NotCallableError)) failedCalls++;
           errors.push(toSnapshotError(account.id, "speechEndpoints", error));
         }
       });

@@ -24,6 +24,9 @@ export class DetailError extends Error {
   }
 }
 
+/** The account cannot be called at all (no or invalid custom subdomain): recorded, but no call failed. */
+export class NotCallableError extends DetailError {}
+
 export class DetailReader {
   private readonly monitor: MonitorClient;
   private readonly speechPipeline: Pipeline;
@@ -64,10 +67,10 @@ export class DetailReader {
   async speechEndpoints(account: { id: string; properties?: Record<string, unknown> | null }, signal?: AbortSignal): Promise<unknown[]> {
     const sub = account.properties?.customSubDomainName;
     if (typeof sub !== "string" || sub.trim() === "") {
-      throw new DetailError("NoCustomSubdomain", "The account has no custom subdomain, so its Speech data plane cannot be called with an Entra ID token (keys are never used).");
+      throw new NotCallableError("NoCustomSubdomain", "The account has no custom subdomain, so its Speech data plane cannot be called with an Entra ID token (keys are never used).");
     }
     if (!isValidCustomSubDomain(sub)) {
-      throw new DetailError("InvalidCustomSubdomain", `The account's customSubDomainName "${sub.slice(0, 80)}" is not a valid DNS label; it was not called.`);
+      throw new NotCallableError("InvalidCustomSubdomain", `The account's customSubDomainName "${sub.slice(0, 80)}" is not a valid DNS label; it was not called.`);
     }
     const endpoints: unknown[] = [];
     let url: string | undefined = `${this.target.cloud.speechBaseUrl(sub)}/speechtotext/v3.2/endpoints?top=100`;

@@ -1,0 +1,63 @@
+/** Helpers to run a measured part of a scenario in its own process (so its peak RSS is its own). */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+/** Runs `tsx <script> …args` and returns the JSON object it prints on its last stdout line. */
+export function runChild<T>(script: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${last}`));
+      try {
+        resolve(JSON.parse(last) as T);
+      } catch {
+        reject(new Error(`${script} printed no JSON result: ${last}`));
+      }
+    });
+  });
+}
+
+export interface EmulatorProcess {
+  url: string;
+  caPath: string;
+  stateDir: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `speech-posture emulator` as its own process and waits for its state file. */
+export async function startEmulatorProcess(stateDir: string, flags: string[]): Promise<EmulatorProcess> {
+  rmSync(join(stateDir, "emulator.json"), { force: true });
+  const child = spawn(process.execPath, ["bin/speech-posture", "emulator", "--port", "0", "--state-dir", stateDir, ...flags], { stdio: ["ignore", "ignore", "inherit"] });
+  const file = join(stateDir, "emulator.json");
+  for (let i = 0; i < 1800; i++) {
+    if (child.exitCode !== null) throw new Error(`emulator exited with ${child.exitCode}`);
+    if (existsSync(file)) {
+      try {
+        const state = JSON.parse(readFileSync(file, "utf8"));
+        if (state.pid === child.pid) {
+          return {
+            url: state.url,
+            caPath: state.caPath,
+            stateDir,
+            child,
+            stop: () =>
+              new Promise<void>((resolve) => {
+                child.once("exit", () => resolve());
+                child.kill("SIGTERM");
+              }),
+          };
+        }
+      } catch {
+        /* partially written */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("emulator did not start within 180 s");
+}

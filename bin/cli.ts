@@ -1,0 +1,30 @@
+/**
+ * `speech-posture`: collect snapshots, evaluate them, print the catalogue, run the emulator.
+ * Every failure is one line on stderr and exit code 2 (a stack trace only with --verbose).
+ */
+import { Command, CommanderError } from "commander";
+import { registerSnapshotCommand } from "./commands/snapshot";
+import { registerEmulatorCommand } from "../emulator/command";
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("speech-posture")
+    .description("Audit how Azure AI Speech resources protect the customer data they store.")
+    .option("--verbose", "print stack traces on errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerSnapshotCommand(program);
+  registerEmulatorCommand(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage mistakes exit 2 (commander already printed the message).
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    }
+    const verbose = argv.includes("--verbose");
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`speech-posture: ${message.split("\n")[0]}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Server-only packages that read files from their own folder at run time, or are Node-only.
+  serverExternalPackages: ["@azure/identity", "@azure/arm-resourcegraph", "@azure/arm-monitor", "@azure/arm-cognitiveservices", "@azure/core-rest-pipeline"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;
