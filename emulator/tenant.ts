@@ -1,0 +1,63 @@
+/**
+ * The synthetic tenant: plain data the emulator serves. Build one with `generateTenant`, mutate it
+ * freely in tests, then hand it to `startEmulator({ tenant })` (the server indexes it at start).
+ */
+import type { AzureDocument } from "../lib/posture/snapshot";
+import { TenantBuilder } from "./generate/builder";
+
+export interface TenantSubscription {
+  subscriptionId: string;
+  displayName: string;
+  /** `Enabled`, `Warned`, `PastDue` or `Disabled`, as ARM spells them. */
+  state: string;
+  /** false: exists (resources may link into it) but the caller has no access and never sees it. */
+  visible: boolean;
+}
+
+export interface Tenant {
+  tenantId: string;
+  seed: number;
+  subscriptions: TenantSubscription[];
+  /** `resourcecontainers` rows of type `microsoft.resources/subscriptions/resourcegroups`. */
+  resourceGroups: AzureDocument[];
+  /** `resources` rows: accounts (Speech and other kinds), storage accounts, key vaults, workspaces. */
+  resources: AzureDocument[];
+  /** `authorizationresources` rows (role assignments). */
+  roleAssignments: AzureDocument[];
+  /** Lower-cased resource ID → ARM `diagnosticSettings` list values. */
+  diagnosticSettings: Map<string, object[]>;
+  /** Lower-cased account ID → Speech-to-text custom endpoints (accounts with a custom subdomain). */
+  speechEndpoints: Map<string, object[]>;
+}
+
+export interface TenantOptions {
+  seed?: number;
+  /** Subscriptions the caller can see (default 6). */
+  subscriptions?: number;
+  /** Speech accounts (kinds SpeechServices, AIServices, CognitiveServices; default 40). About one
+   *  non-Speech account (TextAnalytics, OpenAI, ComputerVision, …) per eight is added on top. */
+  accounts?: number;
+  /** Extra subscriptions the caller cannot see (default: 1 per 50 visible, at least 1). */
+  hiddenSubscriptions?: number;
+}
+
+export const DEFAULT_TENANT = { seed: 42, subscriptions: 6, accounts: 40 } as const;
+
+export function generateTenant(options: TenantOptions = {}): Tenant {
+  const seed = options.seed ?? DEFAULT_TENANT.seed;
+  const subscriptions = Math.max(1, Math.floor(options.subscriptions ?? DEFAULT_TENANT.subscriptions));
+  const accounts = Math.max(0, Math.floor(options.accounts ?? DEFAULT_TENANT.accounts));
+  const hidden = Math.max(0, Math.floor(options.hiddenSubscriptions ?? Math.max(1, Math.round(subscriptions / 50))));
+  const builder = new TenantBuilder(seed, subscriptions, hidden);
+  const nonSpeech = accounts === 0 ? 0 : Math.max(3, Math.round(accounts / 8));
+  // Spread the other kinds evenly between the Speech accounts.
+  let nextOther = 0;
+  for (let i = 0; i < accounts; i++) {
+    builder.addSpeechAccount(i);
+    while (nextOther < nonSpeech && Math.floor(((nextOther + 1) * accounts) / (nonSpeech + 1)) === i + 1) {
+      builder.addOtherAccount(nextOther++);
+    }
+  }
+  while (nextOther < nonSpeech) builder.addOtherAccount(nextOther++);
+  return builder.finish();
+}
