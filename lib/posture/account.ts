@@ -1,0 +1,53 @@
+/**
+ * Prepares one in-scope account for evaluation: the facts every control needs (names, keys,
+ * subscription, linked storage resolved against the snapshot) are computed once here.
+ */
+import { idKey, lastSegment, subscriptionOf } from "./ids";
+import type { AccountEntry, SnapshotIndex } from "./indexes";
+import { child, EMPTY_ARRAY, list, obj, text } from "./read";
+import type { AccountView, LinkedStorage } from "./types";
+
+export function prepareAccount(entry: AccountEntry, ix: SnapshotIndex): AccountView {
+  const { doc, key } = entry;
+  const props = child(doc, "properties");
+  const subscriptionId = subscriptionOf(doc.id) ?? text(doc.subscriptionId) ?? "";
+  const subscriptionKey = idKey(subscriptionId);
+  return {
+    doc,
+    id: doc.id,
+    key,
+    name: text(doc.name) ?? lastSegment(doc.id),
+    subscriptionId: ix.subscriptions.get(subscriptionKey)?.subscriptionId ?? subscriptionId,
+    subscriptionScope: `/subscriptions/${subscriptionKey}`,
+    props,
+    identity: child(doc, "identity"),
+    linked: linkedStorage(props.userOwnedStorage, ix),
+    ref: `account:${doc.id} `,
+    memo: [],
+  };
+}
+
+/** Each distinct non-blank `userOwnedStorage[*].resourceId`, looked up in the snapshot. */
+function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorage[] {
+  const entries = list(value);
+  if (entries.length === 0) return EMPTY_ARRAY;
+  const out: LinkedStorage[] = [];
+  for (const entry of entries) {
+    const id = text(obj(entry)?.resourceId)?.trim();
+    if (id === undefined) continue;
+    const key = idKey(id);
+    if (out.some((s) => s.key === key)) continue;
+    const doc = ix.storage.get(key);
+    const subscription = subscriptionOf(id);
+    out.push({
+      id,
+      key,
+      name: lastSegment(id),
+      doc,
+      props: child(doc, "properties"),
+      scanned: subscription !== undefined && ix.scannedSubscriptions.has(idKey(subscription)),
+      ref: `storage:${doc ? doc.id : id} `,
+    });
+  }
+  return out.length === 0 ? EMPTY_ARRAY : out;
+}

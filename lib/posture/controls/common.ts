@@ -1,0 +1,93 @@
+/**
+ * Building blocks shared by the control families: outcome constructors, the per-account memo
+ * that lets a control reuse another's outcome, error lookup and wording helpers.
+ */
+import { errorReason, type SnapshotIndex } from "../indexes";
+import type { ErrorSource, SnapshotError, UnknownReason } from "../snapshot";
+import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
+
+/** Each control's index into `AccountView.memo`, handed out on first use. */
+const slots = new Map<Control, number>();
+
+/** The outcome of `control` for `account`, computed once per account (controls reuse each other's). */
+export function outcomeOf(control: Control, account: AccountView, ctx: SnapshotIndex): Outcome {
+  let slot = slots.get(control);
+  if (slot === undefined) slots.set(control, (slot = slots.size));
+  let outcome = account.memo[slot];
+  if (outcome === undefined) {
+    outcome = control.evaluate(account, ctx);
+    account.memo[slot] = outcome;
+  }
+  return outcome;
+}
+
+export function pass(message: string, evidence: readonly Evidence[]): Outcome {
+  return { status: "pass", message, evidence };
+}
+
+export function fail(message: string, evidence: readonly Evidence[]): Outcome {
+  return { status: "fail", message, evidence };
+}
+
+export function unknown(reason: UnknownReason, message: string, evidence: readonly Evidence[]): Outcome {
+  return { status: "unknown", reason, message, evidence };
+}
+
+export function notApplicable(message: string, evidence: readonly Evidence[]): Outcome {
+  return { status: "not_applicable", message, evidence };
+}
+
+export function ev(path: string, actual: unknown, expected: unknown): Evidence {
+  return { path, actual, expected };
+}
+
+/**
+ * The error entry of `source` that applies to the account: one scoped to the account's ID,
+ * else one scoped to its subscription (CONTROLS.md "Reading the documents").
+ */
+export function applyingError(account: AccountView, source: ErrorSource, ctx: SnapshotIndex): SnapshotError | undefined {
+  const bySource = ctx.errors.get(source);
+  if (bySource === undefined) return undefined;
+  return bySource.get(account.key) ?? bySource.get(account.subscriptionScope);
+}
+
+const REASON_WORDS: Record<UnknownReason, string> = {
+  not_collected: "not collected",
+  not_visible: "not visible to the scan",
+  access_denied: "access denied",
+  network_blocked: "network blocked",
+  collection_error: "collection error",
+};
+
+/** "access denied (AuthorizationFailed)". */
+export function describeError(error: SnapshotError): string {
+  const code = typeof error.code === "string" && error.code.trim() !== "" ? ` (${error.code})` : "";
+  return `${REASON_WORDS[errorReason(error)]}${code}`;
+}
+
+/** Evidence for an applying error entry. */
+export function errorEvidence(error: SnapshotError): Evidence[] {
+  return [ev(`errors:${error.scope} ${error.source}`, error.code ?? error.message ?? errorReason(error), "no collection error")];
+}
+
+/** "a", "a and b", "a, b and c". */
+export function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** "linked storage account st1" / "linked storage accounts st1 and st2". */
+export function linkedStorage(storages: readonly LinkedStorage[]): string {
+  if (storages.length === 1) return `linked storage account ${storages[0].name}`;
+  return `linked storage accounts ${joinNames(storages.map((s) => s.name))}`;
+}
+
+/** `linkedStorage` at the start of a sentence. */
+export function storageSubject(storages: readonly LinkedStorage[]): string {
+  return `L${linkedStorage(storages).slice(1)}`;
+}
+
+/** Picks the verb form for a subject of one or several. */
+export function verb(items: readonly unknown[], singular: string, plural: string): string {
+  return items.length === 1 ? singular : plural;
+}

@@ -1,0 +1,173 @@
+/**
+ * LOG family: where Speech endpoint content logs land, and whether audit logs are exported.
+ * Both read per-resource data collected outside Resource Graph, so both can be unknown.
+ */
+import { lastSegment } from "../ids";
+import { errorReason, type SnapshotIndex } from "../indexes";
+import { child, eqCi, list, obj, text, type Json } from "../read";
+import type { ErrorSource } from "../snapshot";
+import type { AccountView, Control, Outcome } from "../types";
+import { byos1 } from "./byos";
+import { applyingError, describeError, errorEvidence, ev, fail, joinNames, outcomeOf, pass, unknown } from "./common";
+
+/**
+ * Shared first steps of LOG-1 and LOG-2: unknown with the error's reason when an error of the
+ * source applies, else not_collected when the map has no entry (an empty list is an entry).
+ */
+function collected(
+  account: AccountView,
+  ctx: SnapshotIndex,
+  source: ErrorSource & ("speechEndpoints" | "diagnosticSettings"),
+  what: string,
+): Outcome | readonly unknown[] {
+  const error = applyingError(account, source, ctx);
+  if (error) {
+    return unknown(errorReason(error), `${what} of ${account.name} could not be read (${describeError(error)}).`, errorEvidence(error));
+  }
+  const entries = ctx[source].get(account.key);
+  if (entries === undefined) {
+    return unknown("not_collected", `${what} of ${account.name} were not collected.`, [ev(`${source}:${account.id}`, null, "the collected list")]);
+  }
+  return entries;
+}
+
+function isOutcome(value: Outcome | readonly unknown[]): value is Outcome {
+  return !Array.isArray(value);
+}
+
+export const log1: Control = {
+  id: "LOG-1",
+  title: "Endpoint content logging keeps audio and transcripts in customer storage",
+  severity: "high",
+  family: "log",
+  rule:
+    "Reads `speechEndpoints[resourceId]`. Unknown with the error's reason when a speechEndpoints error applies to the " +
+    "resource or its subscription; else unknown (not_collected) when the snapshot has no entry for it. An endpoint " +
+    "logs when `properties.loggingEnabled` (write name `contentLoggingEnabled`) is true. Pass when no endpoint logs, " +
+    "or endpoints log and BYOS-1 passes; fail when an endpoint logs and BYOS-1 fails.",
+  rationale:
+    "Content logging keeps the audio and transcripts of every request to a custom endpoint. Without BYOS those logs " +
+    "sit in Microsoft-managed storage; with BYOS they land in the customer's customspeech-audiologs container.",
+  remediation: {
+    portal: [
+      "Open Speech Studio > Custom speech > your project > Deploy models.",
+      "Open each endpoint that logs content and turn Content logging off (or recreate the resource with BYOS, see BYOS-1).",
+    ],
+    cli:
+      "curl -X PATCH \"https://<region>.api.cognitive.microsoft.com/speechtotext/v3.2/endpoints/<endpoint-id>\" \\\n" +
+      "  -H \"Ocp-Apim-Subscription-Key: $SPEECH_KEY\" -H \"Content-Type: application/json\" \\\n" +
+      "  -d '{\"properties\":{\"contentLoggingEnabled\":false}}'",
+    bicep: "// Endpoint content logging is a Speech data-plane setting: Bicep cannot set it. Use the REST call above.",
+  },
+  references: { nist: ["SC-28(1)"] },
+  evaluate(account, ctx) {
+    const endpoints = collected(account, ctx, "speechEndpoints", "Custom endpoint settings");
+    if (isOutcome(endpoints)) return endpoints;
+    const logging: string[] = [];
+    for (let i = 0; i < endpoints.length; i++) {
+      const props = child(obj(endpoints[i]), "properties");
+      if (props.loggingEnabled === true || props.contentLoggingEnabled === true) logging.push(endpointName(endpoints[i], i));
+    }
+    const evidence = [ev(`speechEndpoints:${account.id} [*].properties.loggingEnabled`, logging, "no endpoint logs, unless BYOS-1 passes")];
+    if (logging.length === 0) {
+      const none =
+        endpoints.length === 0
+          ? `${account.name} has no custom speech endpoints, so none logs audio or transcripts.`
+          : `None of the ${endpoints.length} custom endpoints of ${account.name} logs audio or transcripts.`;
+      return pass(none, evidence);
+    }
+    const subject = `Custom ${logging.length === 1 ? "endpoint" : "endpoints"} ${joinNames(logging)} of ${account.name} ${logging.length === 1 ? "logs" : "log"} audio and transcripts`;
+    const byos = outcomeOf(byos1, account, ctx);
+    evidence.push(ev("control:BYOS-1 status", byos.status, "pass"));
+    if (byos.status === "pass") {
+      return pass(`${subject}; the logs land in the customer's own storage (container customspeech-audiologs).`, evidence);
+    }
+    return fail(`${subject} into Microsoft-managed storage, because ${account.name} has no customer-owned storage (BYOS).`, evidence);
+  },
+};
+
+function endpointName(endpoint: unknown, index: number): string {
+  const o = obj(endpoint);
+  const self = text(o?.self);
+  return text(o?.displayName) ?? (self !== undefined ? lastSegment(self) : `#${index + 1}`);
+}
+
+const DESTINATIONS = ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId"] as const;
+
+/** The destination field of a setting with a non-empty value, if any. */
+function destinationOf(props: Json): (typeof DESTINATIONS)[number] | undefined {
+  for (const field of DESTINATIONS) if (text(props[field]) !== undefined) return field;
+  return undefined;
+}
+
+/** Index of an enabled `logs[]` entry for Audit, or the audit / allLogs category group; -1 if none. */
+function auditLogIndex(props: Json): number {
+  const logs = list(props.logs);
+  for (let i = 0; i < logs.length; i++) {
+    const log = obj(logs[i]);
+    if (log === undefined || log.enabled !== true) continue;
+    if (eqCi(log.category, "audit") || eqCi(log.categoryGroup, "audit") || eqCi(log.categoryGroup, "alllogs")) return i;
+  }
+  return -1;
+}
+
+export const log2: Control = {
+  id: "LOG-2",
+  title: "Audit logs are exported",
+  severity: "medium",
+  family: "log",
+  rule:
+    "Reads `diagnosticSettings[resourceId]`, unknown exactly as LOG-1 (source diagnosticSettings). Pass when some " +
+    "setting has a destination (non-empty `workspaceId`, `storageAccountId`, `eventHubAuthorizationRuleId` or " +
+    "`marketplacePartnerId`) and an enabled `logs[*]` entry with category Audit or category group audit or allLogs; otherwise fail.",
+  rationale:
+    "Audit logs record control-plane and key operations on the resource. Exported to a workspace, storage account or " +
+    "event hub, they survive the resource and can be searched during an investigation.",
+  remediation: {
+    portal: [
+      "Open the Speech resource > Monitoring > Diagnostic settings > Add diagnostic setting.",
+      "Select the audit category group (or allLogs), choose a Log Analytics workspace, storage account or event hub, and save.",
+    ],
+    cli:
+      "az monitor diagnostic-settings create --name audit-export --resource <speech-id> \\\n" +
+      "  --workspace <log-analytics-workspace-id> --logs '[{\"categoryGroup\":\"audit\",\"enabled\":true}]'",
+    bicep: [
+      "resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {",
+      "  name: 'audit-export'",
+      "  scope: speech",
+      "  properties: {",
+      "    workspaceId: workspace.id",
+      "    logs: [ { categoryGroup: 'audit', enabled: true } ]",
+      "  }",
+      "}",
+    ].join("\n"),
+  },
+  references: {
+    azurePolicy: { id: "1b4d1c4e-934c-4703-944c-27c82c06bebb", name: "Diagnostic logs in Azure AI services resources should be enabled" },
+    mcsb: ["LT-3"],
+    defender: "Diagnostic logs in Azure AI services resources should be enabled",
+  },
+  evaluate(account, ctx) {
+    const settings = collected(account, ctx, "diagnosticSettings", "Diagnostic settings");
+    if (isOutcome(settings)) return settings;
+    for (let i = 0; i < settings.length; i++) {
+      const setting = obj(settings[i]);
+      const props = child(setting, "properties");
+      const destination = destinationOf(props);
+      const logIndex = destination === undefined ? -1 : auditLogIndex(props);
+      if (destination === undefined || logIndex < 0) continue;
+      const base = `diagnosticSettings:${account.id} [${i}].properties.`;
+      const name = text(setting?.name) ?? `#${i + 1}`;
+      return pass(`Audit logs of ${account.name} are exported by diagnostic setting ${name} (to its ${destination}).`, [
+        ev(`${base}logs[${logIndex}].enabled`, true, true),
+        ev(`${base}${destination}`, props[destination], "a destination"),
+      ]);
+    }
+    const names = settings.map((setting, i) => text(obj(setting)?.name) ?? `#${i + 1}`);
+    const evidence = [ev(`diagnosticSettings:${account.id} [*]`, names, "a setting sending Audit (or the audit / allLogs group) to a destination")];
+    const why = settings.length === 0 ? "it has no diagnostic settings" : "no diagnostic setting sends the Audit category (or the audit / allLogs group) to a destination";
+    return fail(`Audit logs of ${account.name} are not exported: ${why}.`, evidence);
+  },
+};
+
+export const LOG_CONTROLS: readonly Control[] = [log1, log2];

@@ -1,0 +1,65 @@
+/**
+ * Evaluation: (snapshot) → one finding per in-scope account × control. Pure and linear: indexes
+ * are built once, each account is prepared once, and each control runs once per account.
+ */
+import { prepareAccount } from "./account";
+import { CATALOG } from "./controls";
+import { outcomeOf } from "./controls/common";
+import { resourceGroupOf } from "./ids";
+import { buildIndexes } from "./indexes";
+import { text } from "./read";
+import type { Snapshot } from "./snapshot";
+import type { Finding } from "./types";
+
+export interface ResourceSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly location: string | null;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string | null;
+  /** The account's tags (exceptions can be scoped by tag). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface Evaluation {
+  readonly resources: ResourceSummary[];
+  readonly findings: Finding[];
+}
+
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
+export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
+  const ctx = buildIndexes(snapshot);
+  const resources: ResourceSummary[] = [];
+  const findings: Finding[] = [];
+  for (let a = 0; a < ctx.accounts.length; a++) {
+    const account = prepareAccount(ctx.accounts[a], ctx);
+    const { doc } = account;
+    resources.push({
+      id: account.id,
+      name: account.name,
+      kind: typeof doc.kind === "string" ? doc.kind : "",
+      location: text(doc.location) ?? null,
+      subscriptionId: account.subscriptionId,
+      resourceGroup: text(doc.resourceGroup) ?? resourceGroupOf(doc.id) ?? null,
+      tags: doc.tags && typeof doc.tags === "object" ? doc.tags : NO_TAGS,
+    });
+    for (let c = 0; c < CATALOG.length; c++) {
+      const control = CATALOG[c];
+      const outcome = outcomeOf(control, account, ctx);
+      findings.push({
+        controlId: control.id,
+        resourceId: account.id,
+        subscriptionId: account.subscriptionId,
+        severity: control.severity,
+        status: outcome.status,
+        reason: outcome.reason ?? null,
+        muted: false,
+        message: outcome.message,
+        evidence: outcome.evidence,
+      });
+    }
+  }
+  return { resources, findings };
+}

@@ -1,0 +1,85 @@
+/**
+ * Azure resource ID and URI helpers. Azure compares IDs case-insensitively, so every lookup key
+ * goes through `idKey`; the original spelling is kept separately for display. These run once per
+ * document on the evaluation hot path, so they scan characters instead of splitting strings.
+ */
+
+/** The lookup key of an ID, scope or map key: trimmed and lower-cased. */
+export function idKey(id: string): string {
+  return hasOuterSpace(id) ? id.trim().toLowerCase() : id.toLowerCase();
+}
+
+function hasOuterSpace(s: string): boolean {
+  return s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || s.charCodeAt(0) === 0xa0);
+}
+
+/** The subscription GUID in `/subscriptions/{id}/…`, as spelled; undefined for other scopes. */
+export function subscriptionOf(id: string): string | undefined {
+  const s = hasOuterSpace(id) ? id.trim() : id;
+  return segmentAt(s, "/subscriptions/", 0);
+}
+
+/** The resource group in `/subscriptions/{s}/resourceGroups/{rg}/…`, as spelled. */
+export function resourceGroupOf(id: string): string | undefined {
+  const s = hasOuterSpace(id) ? id.trim() : id;
+  const sub = segmentAt(s, "/subscriptions/", 0);
+  if (sub === undefined) return undefined;
+  return segmentAt(s, "/resourcegroups/", "/subscriptions/".length + sub.length);
+}
+
+/** The segment after `prefix` (lower case, with slashes) when `s` has it at `at`. */
+function segmentAt(s: string, prefix: string, at: number): string | undefined {
+  if (!startsWithCi(s, prefix, at)) return undefined;
+  const start = at + prefix.length;
+  const end = s.indexOf("/", start);
+  const segment = end < 0 ? s.slice(start) : s.slice(start, end);
+  return segment === "" ? undefined : segment;
+}
+
+/** Case-insensitive (ASCII) `s.startsWith(lowerPrefix, at)` without allocating. */
+function startsWithCi(s: string, lowerPrefix: string, at: number): boolean {
+  if (s.length < at + lowerPrefix.length) return false;
+  for (let i = 0; i < lowerPrefix.length; i++) {
+    const c = s.charCodeAt(at + i);
+    const p = lowerPrefix.charCodeAt(i);
+    if (c !== p && !(c >= 65 && c <= 90 && c + 32 === p)) return false;
+  }
+  return true;
+}
+
+/** The last path segment: the resource's name. */
+export function lastSegment(id: string): string {
+  let end = id.length;
+  while (end > 0 && (id.charCodeAt(end - 1) === 47 || id.charCodeAt(end - 1) <= 32)) end--;
+  const start = id.lastIndexOf("/", end - 1) + 1;
+  return start === 0 && end === id.length ? id : id.slice(start, end);
+}
+
+/** Removes trailing slashes, except for the root scope "/" itself. */
+export function trimTrailingSlash(key: string): string {
+  let end = key.length;
+  while (end > 1 && key.charCodeAt(end - 1) === 47 /* / */) end--;
+  return end === key.length ? key : key.slice(0, end);
+}
+
+/**
+ * Whether `scopeKey` is `targetKey` or one of its ancestors, by whole path segments
+ * (both already `idKey`-ed): `/` is everyone's ancestor; `…/stspeech0` is not `…/stspeech01`'s.
+ */
+export function isSameOrAncestorScope(scopeKey: string, targetKey: string): boolean {
+  const scope = trimTrailingSlash(scopeKey);
+  if (scope === "/") return true;
+  const target = trimTrailingSlash(targetKey);
+  return (
+    target === scope ||
+    (target.length > scope.length && target.startsWith(scope) && target.charCodeAt(scope.length) === 47)
+  );
+}
+
+/** Key Vault URIs match case-insensitively with any trailing `/` ignored. */
+export function vaultUriKey(uri: string): string {
+  const key = idKey(uri);
+  let end = key.length;
+  while (end > 0 && key.charCodeAt(end - 1) === 47) end--;
+  return end === key.length ? key : key.slice(0, end);
+}

@@ -1,0 +1,195 @@
+/**
+ * Case-insensitive lookups over a snapshot, built once per evaluation so that every control
+ * reads in constant time and evaluation stays linear in the number of documents.
+ */
+import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
+import { child, obj, text } from "./read";
+import {
+  COGNITIVE_ACCOUNT_TYPE,
+  KEY_VAULT_TYPE,
+  ROLE_ASSIGNMENT_TYPE,
+  STORAGE_ACCOUNT_TYPE,
+  STORAGE_BLOB_DATA_CONTRIBUTOR,
+  type AzureDocument,
+  type CoverageItem,
+  type ErrorReason,
+  type ErrorSource,
+  type Snapshot,
+  type SnapshotError,
+  type SubscriptionInfo,
+  SPEECH_KINDS,
+} from "./snapshot";
+
+export interface VaultEntry {
+  /** A protected document when there is one, else the first document with this vaultUri. */
+  readonly doc: AzureDocument;
+  /** Some document with this vaultUri has soft delete not false and purge protection true. */
+  readonly protected: boolean;
+}
+
+export interface RoleGrant {
+  readonly id: string;
+  /** The scope as the assignment spells it (or as derived from its ID). */
+  readonly scope: string;
+  /** `idKey` of the assignment's scope, trailing slash removed ("/" for the root). */
+  readonly scopeKey: string;
+  readonly blobDataContributor: boolean;
+}
+
+export interface AccountEntry {
+  readonly doc: AzureDocument;
+  readonly key: string;
+}
+
+export interface SnapshotIndex {
+  readonly coverage: ReadonlySet<CoverageItem>;
+  /** In-scope Speech accounts in document order; a repeated ID keeps its first document. */
+  readonly accounts: readonly AccountEntry[];
+  /** Storage account documents by lower-cased ID. */
+  readonly storage: ReadonlyMap<string, AzureDocument>;
+  /** Key vaults by `vaultUriKey(properties.vaultUri)`. */
+  readonly vaults: ReadonlyMap<string, VaultEntry>;
+  /** Role assignments by lower-cased principalId. */
+  readonly roleAssignments: ReadonlyMap<string, readonly RoleGrant[]>;
+  readonly diagnosticSettings: ReadonlyMap<string, readonly unknown[]>;
+  readonly speechEndpoints: ReadonlyMap<string, readonly unknown[]>;
+  /** Per source, the first error entry for each lower-cased scope. */
+  readonly errors: ReadonlyMap<ErrorSource, ReadonlyMap<string, SnapshotError>>;
+  /** Listed subscriptions by lower-cased ID. */
+  readonly subscriptions: ReadonlyMap<string, SubscriptionInfo>;
+  /** Lower-cased IDs of listed subscriptions without a resourceGraph error at their scope. */
+  readonly scannedSubscriptions: ReadonlySet<string>;
+}
+
+/** `isSpeechAccount` for a type already lower-cased, without per-document allocation. */
+const SPEECH_KIND_KEYS: ReadonlySet<string> = new Set(SPEECH_KINDS.map((k) => k.toLowerCase()));
+
+const ERROR_SOURCES = new Map<string, ErrorSource>(
+  (["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"] as const).map((s) => [s.toLowerCase(), s]),
+);
+const ERROR_REASONS: ReadonlySet<string> = new Set<ErrorReason>(["access_denied", "network_blocked", "collection_error"]);
+const ROLE_ASSIGNMENT_SEGMENT = "/providers/microsoft.authorization/roleassignments/";
+
+export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
+  const accounts: AccountEntry[] = [];
+  const seenAccounts = new Set<string>();
+  const storage = new Map<string, AzureDocument>();
+  const vaults = new Map<string, VaultEntry>();
+  const roleAssignments = new Map<string, RoleGrant[]>();
+
+  const docs = snapshot.resources;
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    if (typeof doc.id !== "string" || typeof doc.type !== "string") continue;
+    const type = doc.type.toLowerCase();
+    const key = idKey(doc.id);
+    if (type === COGNITIVE_ACCOUNT_TYPE) {
+      if (typeof doc.kind !== "string" || !SPEECH_KIND_KEYS.has(doc.kind.toLowerCase())) continue;
+      if (!seenAccounts.has(key)) {
+        seenAccounts.add(key);
+        accounts.push({ doc, key });
+      }
+    } else if (type === STORAGE_ACCOUNT_TYPE) {
+      if (!storage.has(key)) storage.set(key, doc);
+    } else if (type === KEY_VAULT_TYPE) {
+      addVault(vaults, doc);
+    } else if (type === ROLE_ASSIGNMENT_TYPE) {
+      addRoleAssignment(roleAssignments, doc, key);
+    }
+  }
+
+  const errors = indexErrors(snapshot.errors);
+  const subscriptions = new Map<string, SubscriptionInfo>();
+  const scannedSubscriptions = new Set<string>();
+  const graphErrors = errors.get("resourceGraph");
+  for (const sub of snapshot.subscriptions) {
+    const key = idKey(sub.subscriptionId);
+    if (subscriptions.has(key)) continue;
+    subscriptions.set(key, sub);
+    if (!graphErrors?.has(`/subscriptions/${key}`)) scannedSubscriptions.add(key);
+  }
+
+  return {
+    coverage: new Set(snapshot.coverage),
+    accounts,
+    storage,
+    vaults,
+    roleAssignments,
+    diagnosticSettings: indexMap(snapshot.diagnosticSettings),
+    speechEndpoints: indexMap(snapshot.speechEndpoints),
+    errors,
+    subscriptions,
+    scannedSubscriptions,
+  };
+}
+
+/** The reason an error entry stands for: a missing or unlisted reason counts as collection_error. */
+export function errorReason(error: SnapshotError): ErrorReason {
+  const reason = typeof error.reason === "string" ? error.reason.trim().toLowerCase() : "";
+  return ERROR_REASONS.has(reason) ? (reason as ErrorReason) : "collection_error";
+}
+
+function addVault(vaults: Map<string, VaultEntry>, doc: AzureDocument): void {
+  const props = child(doc, "properties");
+  const uri = text(props.vaultUri);
+  if (uri === undefined) return;
+  const key = vaultUriKey(uri);
+  const isProtected = props.enableSoftDelete !== false && props.enablePurgeProtection === true;
+  const existing = vaults.get(key);
+  if (!existing || (isProtected && !existing.protected)) vaults.set(key, { doc, protected: isProtected });
+}
+
+function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument, idLower: string): void {
+  const props = child(doc, "properties");
+  const principal = text(props.principalId);
+  if (principal === undefined) return;
+  const scope = text(props.scope);
+  const scopeKey = scopeKeyOf(scope, idLower);
+  if (scopeKey === undefined) return;
+  const role = text(props.roleDefinitionId);
+  const grant: RoleGrant = {
+    id: doc.id,
+    scope: scope ?? scopeKey,
+    scopeKey,
+    blobDataContributor: role !== undefined && role.trim().toLowerCase().endsWith(STORAGE_BLOB_DATA_CONTRIBUTOR),
+  };
+  const key = idKey(principal);
+  const grants = index.get(key);
+  if (grants) grants.push(grant);
+  else index.set(key, [grant]);
+}
+
+/** `properties.scope`, or the part of the assignment's ID before `/providers/Microsoft.Authorization/…`. */
+function scopeKeyOf(scope: string | undefined, idLower: string): string | undefined {
+  if (scope !== undefined) return trimTrailingSlash(idKey(scope));
+  const at = idLower.lastIndexOf(ROLE_ASSIGNMENT_SEGMENT);
+  if (at < 0) return undefined;
+  return at === 0 ? "/" : idLower.slice(0, at);
+}
+
+/** Keys that differ only by case name the same resource: their lists are joined. */
+function indexMap(map: Readonly<Record<string, unknown[]>>): Map<string, readonly unknown[]> {
+  const out = new Map<string, readonly unknown[]>();
+  for (const rawKey of Object.keys(map)) {
+    const value = map[rawKey];
+    if (!Array.isArray(value)) continue;
+    const key = idKey(rawKey);
+    const existing = out.get(key);
+    out.set(key, existing ? existing.concat(value) : value);
+  }
+  return out;
+}
+
+function indexErrors(errors: readonly SnapshotError[]): Map<ErrorSource, Map<string, SnapshotError>> {
+  const out = new Map<ErrorSource, Map<string, SnapshotError>>();
+  for (const error of errors) {
+    if (!obj(error) || typeof error.scope !== "string" || typeof error.source !== "string") continue;
+    const source = ERROR_SOURCES.get(error.source.trim().toLowerCase());
+    if (!source) continue;
+    const scope = trimTrailingSlash(idKey(error.scope));
+    let bySource = out.get(source);
+    if (!bySource) out.set(source, (bySource = new Map()));
+    if (!bySource.has(scope)) bySource.set(scope, error);
+  }
+  return out;
+}

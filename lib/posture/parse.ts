@@ -1,0 +1,278 @@
+/**
+ * Reads the four accepted input shapes into a Snapshot (CONTROLS.md §Snapshot format):
+ * the snapshot format itself, an `az graph query -o json` export, a bare array of documents and
+ * an ARM list. Strict on the fields the controls read, tolerant of everything else; the first
+ * problem is reported with its JSON path.
+ */
+import * as shapes from "./document-shapes";
+import { describe, formatPath, SnapshotInputError, type PathSegment } from "./input-error";
+import { idKey, subscriptionOf } from "./ids";
+import { parseJsonText } from "./json-text";
+import { check, isPlainObject, type Shape } from "./shape";
+import {
+  COGNITIVE_ACCOUNT_TYPE,
+  isSpeechAccount,
+  KEY_VAULT_TYPE,
+  ROLE_ASSIGNMENT_TYPE,
+  SNAPSHOT_KIND,
+  SNAPSHOT_VERSION,
+  STORAGE_ACCOUNT_TYPE,
+  type AzureDocument,
+  type CoverageItem,
+  type ErrorReason,
+  type ErrorSource,
+  type Snapshot,
+  type SnapshotError,
+  type SubscriptionInfo,
+} from "./snapshot";
+
+export { SnapshotInputError } from "./input-error";
+
+const COVERAGE_ITEMS: readonly CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
+const ERROR_SOURCES: readonly ErrorSource[] = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"];
+const ERROR_REASONS: readonly ErrorReason[] = ["access_denied", "network_blocked", "collection_error"];
+
+/** Parses the text of a snapshot file (or export). Throws SnapshotInputError. */
+export function parseSnapshotText(text: string): Snapshot {
+  const parsed = parseJsonText(text);
+  if ("problem" in parsed) throw new SnapshotInputError(parsed.path, parsed.problem);
+  return parseSnapshot(parsed.value);
+}
+
+/** Validates an already-parsed JSON value. Throws SnapshotInputError. */
+export function parseSnapshot(json: unknown): Snapshot {
+  if (Array.isArray(json)) return fromDocuments(json, []);
+  if (!isPlainObject(json)) {
+    fail([], `expected a JSON object or array, got ${describe(json)}`);
+  }
+  if (Object.hasOwn(json, "kind")) return fromSnapshotFormat(json);
+  if (Object.hasOwn(json, "data")) return fromGraphExport(json);
+  if (Object.hasOwn(json, "value")) return fromArmList(json);
+  return fail(
+    [],
+    'expected a speech-posture snapshot (with "kind"), a Resource Graph export (with "data"), ' +
+      'an ARM list (with "value") or an array of resource documents',
+  );
+}
+
+function fromSnapshotFormat(json: Record<string, unknown>): Snapshot {
+  if (json.kind !== SNAPSHOT_KIND) {
+    fail(["kind"], `${JSON.stringify(json.kind)} is not a snapshot; expected "${SNAPSHOT_KIND}" ` +
+      "(a single resource document is not accepted: put it in an array)");
+  }
+  const version = required(json, "version");
+  if (typeof version !== "number") fail(["version"], `expected a number, got ${describe(version)}`);
+  if (version !== SNAPSHOT_VERSION) {
+    fail(["version"], `unsupported snapshot version ${version}; this build reads version ${SNAPSHOT_VERSION}`);
+  }
+  const collectedAt = required(json, "collectedAt");
+  if (typeof collectedAt !== "string" || collectedAt.trim() === "") {
+    fail(["collectedAt"], `expected the collection time as a non-empty string, got ${describe(collectedAt)}`);
+  }
+  const tenantId = json.tenantId;
+  if (tenantId !== undefined && tenantId !== null && typeof tenantId !== "string") {
+    fail(["tenantId"], `expected a string, got ${describe(tenantId)}`);
+  }
+  const subscriptions = readSubscriptions(requiredArray(json, "subscriptions"));
+  const coverage = readCoverage(requiredArray(json, "coverage"));
+  const resources = readDocuments(requiredArray(json, "resources"), ["resources"]);
+  const diagnosticSettings = readMap(json, "diagnosticSettings", shapes.diagnosticSetting);
+  const speechEndpoints = readMap(json, "speechEndpoints", shapes.speechEndpoint);
+  const errors = readErrors(requiredArray(json, "errors"));
+  return {
+    kind: SNAPSHOT_KIND,
+    version: SNAPSHOT_VERSION,
+    collectedAt,
+    ...(typeof tenantId === "string" ? { tenantId } : {}),
+    subscriptions,
+    coverage,
+    resources,
+    diagnosticSettings,
+    speechEndpoints,
+    errors,
+  };
+}
+
+function fromGraphExport(json: Record<string, unknown>): Snapshot {
+  const data = json.data;
+  if (isPlainObject(data) && Object.hasOwn(data, "rows")) {
+    fail(["data"], "the export is in table format; run az graph query with the default object-array output");
+  }
+  if (!Array.isArray(data)) fail(["data"], `expected an array of resource documents, got ${describe(data)}`);
+  // A truncated export would make present storage accounts look deleted (false BYOS-2 failures).
+  if (typeof json.skip_token === "string" && json.skip_token.trim() !== "") {
+    fail(["skip_token"], "the export is incomplete (Resource Graph has more pages); fetch every page and combine their data arrays into one array");
+  }
+  return fromDocuments(data, ["data"]);
+}
+
+function fromArmList(json: Record<string, unknown>): Snapshot {
+  const value = json.value;
+  if (!Array.isArray(value)) fail(["value"], `expected an array of resource documents, got ${describe(value)}`);
+  if (typeof json.nextLink === "string" && json.nextLink.trim() !== "") {
+    fail(["nextLink"], "the list is incomplete (ARM has more pages); fetch every page and combine their value arrays into one array");
+  }
+  return fromDocuments(value, ["value"]);
+}
+
+/** A bare list of documents: only resources were collected (CONTROLS.md: bare exports). */
+function fromDocuments(list: unknown[], base: PathSegment[]): Snapshot {
+  const resources = readDocuments(list, base);
+  return {
+    kind: SNAPSHOT_KIND,
+    version: SNAPSHOT_VERSION,
+    collectedAt: "", // a bare export does not say when it was taken
+    subscriptions: subscriptionsSeenIn(resources),
+    coverage: ["resources"],
+    resources,
+    diagnosticSettings: Object.create(null) as Record<string, unknown[]>,
+    speechEndpoints: Object.create(null) as Record<string, unknown[]>,
+    errors: [],
+  };
+}
+
+/** The subscriptions of a bare export: `subscriptionId` fields and `/subscriptions/{id}` ID prefixes. */
+function subscriptionsSeenIn(resources: AzureDocument[]): SubscriptionInfo[] {
+  const seen = new Map<string, SubscriptionInfo>();
+  const add = (id: string | undefined) => {
+    if (id === undefined || id.trim() === "") return;
+    const key = idKey(id);
+    if (!seen.has(key)) seen.set(key, { subscriptionId: id.trim() });
+  };
+  for (const doc of resources) {
+    add(typeof doc.subscriptionId === "string" ? doc.subscriptionId : undefined);
+    add(subscriptionOf(doc.id));
+  }
+  return [...seen.values()];
+}
+
+function readDocuments(list: unknown[], base: PathSegment[]): AzureDocument[] {
+  for (let i = 0; i < list.length; i++) {
+    const doc = list[i];
+    if (!isPlainObject(doc)) fail([...base, i], `expected a resource document (an object), got ${describe(doc)}`);
+    if (!Object.hasOwn(doc, "id")) fail([...base, i, "id"], "missing; every resource document needs its ARM id");
+    if (typeof doc.id !== "string" || doc.id.trim() === "") {
+      fail([...base, i, "id"], `expected the ARM id as a non-empty string, got ${describe(doc.id)}`);
+    }
+    expectShape(doc, shapes.anyDocument, base, i);
+    const shape = shapeFor(doc);
+    if (shape) expectShape(doc, shape, base, i);
+  }
+  return list as AzureDocument[];
+}
+
+/** Only documents a control reads are held to a shape; other types pass untouched. */
+function shapeFor(doc: Record<string, unknown>): Shape | undefined {
+  const type = typeof doc.type === "string" ? doc.type.toLowerCase() : "";
+  switch (type) {
+    case COGNITIVE_ACCOUNT_TYPE:
+      return isSpeechAccount(doc) ? shapes.speechAccount : undefined;
+    case STORAGE_ACCOUNT_TYPE:
+      return shapes.storageAccount;
+    case KEY_VAULT_TYPE:
+      return shapes.keyVault;
+    case ROLE_ASSIGNMENT_TYPE:
+      return shapes.roleAssignment;
+    default:
+      return undefined;
+  }
+}
+
+function readSubscriptions(list: unknown[]): SubscriptionInfo[] {
+  return list.map((entry, i) => {
+    if (!isPlainObject(entry)) fail(["subscriptions", i], `expected an object, got ${describe(entry)}`);
+    const id = entry.subscriptionId;
+    if (typeof id !== "string" || id.trim() === "") {
+      fail(["subscriptions", i, "subscriptionId"], `expected a non-empty string, got ${describe(id)}`);
+    }
+    const info: SubscriptionInfo = { subscriptionId: id.trim() };
+    for (const field of ["displayName", "state"] as const) {
+      const value = entry[field];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== "string") fail(["subscriptions", i, field], `expected a string, got ${describe(value)}`);
+      info[field] = value;
+    }
+    return info;
+  });
+}
+
+/** Known items are kept in their canonical spelling; unknown ones (a newer collector) are ignored. */
+function readCoverage(list: unknown[]): CoverageItem[] {
+  const out: CoverageItem[] = [];
+  list.forEach((item, i) => {
+    if (typeof item !== "string") fail(["coverage", i], `expected a string, got ${describe(item)}`);
+    const known = canonical(COVERAGE_ITEMS, item);
+    if (known && !out.includes(known)) out.push(known);
+  });
+  return out;
+}
+
+/** A map keyed by resource ID. Built without a prototype so `__proto__` keys stay plain keys. */
+function readMap(json: Record<string, unknown>, name: string, element: Shape): Record<string, unknown[]> {
+  const value = required(json, name);
+  if (!isPlainObject(value)) fail([name], `expected an object keyed by resource ID, got ${describe(value)}`);
+  const out = Object.create(null) as Record<string, unknown[]>;
+  for (const key of Object.keys(value)) {
+    const entries = value[key];
+    if (!Array.isArray(entries)) fail([name, key], `expected an array, got ${describe(entries)}`);
+    for (let i = 0; i < entries.length; i++) {
+      const problem = check(entries[i], element);
+      if (problem) fail([name, key, i, ...problem.segments], problem.problem);
+    }
+    out[key] = entries;
+  }
+  return out;
+}
+
+/** Errors: scope and source must be right; a missing or unknown reason counts as collection_error. */
+function readErrors(list: unknown[]): SnapshotError[] {
+  return list.map((entry, i) => {
+    if (!isPlainObject(entry)) fail(["errors", i], `expected an object, got ${describe(entry)}`);
+    const { scope, source, reason, code, message } = entry;
+    if (typeof scope !== "string" || scope.trim() === "") {
+      fail(["errors", i, "scope"], `expected a subscription or resource ID, got ${describe(scope)}`);
+    }
+    const knownSource = typeof source === "string" ? canonical(ERROR_SOURCES, source) : undefined;
+    if (!knownSource) {
+      fail(["errors", i, "source"], `expected one of ${ERROR_SOURCES.join(", ")}, got ${typeof source === "string" ? JSON.stringify(source) : describe(source)}`);
+    }
+    const out: SnapshotError = {
+      scope,
+      source: knownSource,
+      reason: (typeof reason === "string" && canonical(ERROR_REASONS, reason)) || "collection_error",
+    };
+    for (const [field, value] of [["code", code], ["message", message]] as const) {
+      if (value === undefined || value === null) continue;
+      if (typeof value !== "string") fail(["errors", i, field], `expected a string, got ${describe(value)}`);
+      out[field] = value;
+    }
+    return out;
+  });
+}
+
+function canonical<T extends string>(allowed: readonly T[], value: string): T | undefined {
+  const key = value.trim().toLowerCase();
+  return allowed.find((a) => a.toLowerCase() === key);
+}
+
+function required(json: Record<string, unknown>, name: string): unknown {
+  if (!Object.hasOwn(json, name) || json[name] === undefined) {
+    fail([name], "missing (a speech-posture snapshot always has it)");
+  }
+  return json[name];
+}
+
+function requiredArray(json: Record<string, unknown>, name: string): unknown[] {
+  const value = required(json, name);
+  if (!Array.isArray(value)) fail([name], `expected an array, got ${describe(value)}`);
+  return value;
+}
+
+function expectShape(doc: unknown, shape: Shape, base: PathSegment[], index: number): void {
+  const problem = check(doc, shape);
+  if (problem) fail([...base, index, ...problem.segments], problem.problem);
+}
+
+function fail(segments: PathSegment[], problem: string): never {
+  throw new SnapshotInputError(formatPath(segments), problem);
+}

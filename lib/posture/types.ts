@@ -1,0 +1,114 @@
+/**
+ * The shapes evaluation produces: controls with their metadata, outcomes and findings.
+ * Finding fields and statuses are a contract (CONTROLS.md §Result format).
+ */
+import type { AzureDocument, UnknownReason } from "./snapshot";
+import type { Json } from "./read";
+import type { SnapshotIndex } from "./indexes";
+
+export type Severity = "high" | "medium" | "low";
+export type Status = "pass" | "fail" | "unknown" | "not_applicable";
+export type ControlFamily = "byos" | "cmk" | "net" | "iam" | "log" | "lbx";
+export type ControlId =
+  | "BYOS-1" | "BYOS-2" | "BYOS-3"
+  | "CMK-1" | "CMK-2" | "CMK-3" | "CMK-4" | "CMK-5"
+  | "NET-1" | "NET-2" | "NET-3" | "NET-4"
+  | "IAM-1" | "IAM-2" | "IAM-3"
+  | "LOG-1" | "LOG-2"
+  | "LBX-1";
+
+/** One fact behind a finding: `path` names a document and a JSON path inside it. */
+export interface Evidence {
+  readonly path: string;
+  readonly actual: unknown;
+  readonly expected: unknown;
+}
+
+/** What a control's `evaluate` returns for one account. Shared between findings: never mutate. */
+export interface Outcome {
+  readonly status: Status;
+  readonly reason?: UnknownReason;
+  readonly message: string;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface Finding {
+  readonly controlId: ControlId;
+  /** The account's ID exactly as the source document spelled it. */
+  readonly resourceId: string;
+  readonly subscriptionId: string;
+  readonly severity: Severity;
+  readonly status: Status;
+  readonly reason: UnknownReason | null;
+  /** Set by an active exception; never changes `status` or the score. */
+  readonly muted: boolean;
+  readonly message: string;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface Remediation {
+  /** Azure portal steps, in order. */
+  readonly portal: readonly string[];
+  readonly cli: string;
+  readonly bicep: string;
+}
+
+export interface References {
+  readonly azurePolicy?: { readonly id: string; readonly name: string };
+  /** Microsoft cloud security benchmark controls. */
+  readonly mcsb?: readonly string[];
+  /** NIST SP 800-53 Rev. 5 controls. */
+  readonly nist?: readonly string[];
+  /** Defender for Cloud recommendation title. */
+  readonly defender?: string;
+}
+
+export interface Control {
+  readonly id: ControlId;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly family: ControlFamily;
+  /** The rule in one or two sentences, for docs and the UI. */
+  readonly rule: string;
+  readonly rationale: string;
+  readonly remediation: Remediation;
+  readonly references: References;
+  /** Pure: reads only the account view and the snapshot indexes. */
+  evaluate(account: AccountView, ctx: SnapshotIndex): Outcome;
+}
+
+/** A storage account named in `properties.userOwnedStorage`, resolved against the snapshot. */
+export interface LinkedStorage {
+  /** The ID as the link spells it. */
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  /** The storage document, when the snapshot has it ("visible"). */
+  readonly doc: AzureDocument | undefined;
+  /** `properties` of the document (empty when not visible). */
+  readonly props: Json;
+  /** Whether the storage account's subscription was scanned. */
+  readonly scanned: boolean;
+  /** `storage:<id> `: the evidence path prefix. */
+  readonly ref: string;
+}
+
+/** An in-scope account, prepared once so that every control reads precomputed facts. */
+export interface AccountView {
+  readonly doc: AzureDocument;
+  /** As spelled in the document. */
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  /** The listed subscription's spelling when listed, else as found in the ID. */
+  readonly subscriptionId: string;
+  /** `/subscriptions/{id}` lower-cased: the scope of subscription-wide errors. */
+  readonly subscriptionScope: string;
+  readonly props: Json;
+  readonly identity: Json;
+  readonly linked: readonly LinkedStorage[];
+  /** `account:<id> `: the evidence path prefix. */
+  readonly ref: string;
+  /** Outcomes already computed for this account, by control slot (see `outcomeOf`). */
+  readonly memo: (Outcome | undefined)[];
+}
