@@ -41,15 +41,22 @@ const MAX_JOINS = 3;
 const MAX_MV_EXPANDS = 3;
 const SAME_FAMILY = new Set(["resources", "resourcecontainers"]);
 
-export function runQuery(text: string, rowsOf: RowSource): Table {
+export interface QueryResult extends Table {
+  /** Resource Graph cannot page this result: it uses take/limit, or every column is dynamic. */
+  unpageable: boolean;
+}
+
+export function runQuery(text: string, rowsOf: RowSource): QueryResult {
   try {
     const pipeline = parseQuery(text);
     checkLimits(pipeline);
-    return runPipeline(pipeline, (name, pos) => {
+    const table = runPipeline(pipeline, (name, pos) => {
       const rows = rowsOf(name);
       if (!rows) throw new KqlError(`Table '${name}' is not supported by the emulator (it serves ${ARG_TABLES.join(", ")})`, pos);
       return { columns: [...ARG_COLUMNS], rows: rows as Row[] };
     });
+    const limited = pipeline.operators.some((op) => op.op === "take");
+    return { ...table, unpageable: limited || table.columns.every((c) => c.type === "dynamic") };
   } catch (error) {
     if (error instanceof KqlError && error.position !== undefined) {
       const { line, column } = lineAndColumn(text, error.position);

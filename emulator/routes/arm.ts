@@ -1,0 +1,139 @@
+/**
+ * ARM GETs the collector makes: the subscription list, diagnostic settings per resource, and
+ * single resources (accounts, storage accounts, vaults) in the ARM GET shape. IDs match
+ * case-insensitively; hidden subscriptions answer 403 as for a caller without any role there.
+ */
+import type { AzureDocument } from "../../lib/posture/snapshot";
+import type { RequestContext, ServerState } from "../http/context";
+import { armError, authorizationFailed, resourceNotFound } from "../http/errors";
+import type { Reply } from "../http/respond";
+import { checkApiVersion } from "./api-versions";
+
+const SUBSCRIPTION_PAGE = 100;
+const ACCOUNT_PAGE = 100;
+const RESOURCE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i;
+const DIAGNOSTICS = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+)\/providers\/microsoft\.insights\/diagnosticSettings$/i;
+const CANONICAL_TYPES: Record<string, string> = {
+  "microsoft.cognitiveservices/accounts": "Microsoft.CognitiveServices/accounts",
+  "microsoft.storage/storageaccounts": "Microsoft.Storage/storageAccounts",
+  "microsoft.keyvault/vaults": "Microsoft.KeyVault/vaults",
+  "microsoft.operationalinsights/workspaces": "Microsoft.OperationalInsights/workspaces",
+};
+
+export function handleArm(ctx: RequestContext, state: ServerState): Reply {
+  if (ctx.method !== "GET") {
+    return { status: 405, body: armError("MethodNotAllowed", `The emulator serves only GET on '${ctx.path}'.`) };
+  }
+  const path = ctx.path.replace(/\/$/, "");
+  let m: RegExpExecArray | null;
+  if (/^\/subscriptions$/i.test(path)) return listSubscriptions(ctx, state);
+  if ((m = /^\/subscriptions\/([^/]+)$/i.exec(path))) return getSubscription(ctx, state, m[1]);
+  if ((m = DIAGNOSTICS.exec(path))) return diagnosticSettings(ctx, state, m[1]);
+  if ((m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts$/i.exec(path))) return listAccounts(ctx, state, m[1]);
+  if ((m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i.exec(path))) return getResourceGroup(ctx, state, m[1], path);
+  if ((m = RESOURCE.exec(path))) return getResource(ctx, state, m[1], path, m[3]);
+  return { status: 404, body: armError("NotFound", `The emulator does not serve '${ctx.method} ${ctx.path}'.`) };
+}
+
+/** 404/403 for a subscription the caller cannot read; undefined when it can. */
+function denySubscription(ctx: RequestContext, state: ServerState, subscriptionId: string, action: string, scope: string): Reply | undefined {
+  const sub = state.index.subscriptions.get(subscriptionId.toLowerCase());
+  if (!sub) return { status: 404, body: armError("SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`) };
+  if (!sub.visible || state.faults.isDeniedResource(scope, subscriptionId)) {
+    return { status: 403, body: authorizationFailed(ctx.caller, action, scope) };
+  }
+  return undefined;
+}
+
+function subscriptionBody(state: ServerState, s: { subscriptionId: string; displayName: string; state: string }) {
+  return {
+    id: `/subscriptions/${s.subscriptionId}`,
+    authorizationSource: "RoleBased",
+    managedByTenants: [],
+    subscriptionId: s.subscriptionId,
+    tenantId: state.index.tenant.tenantId,
+    displayName: s.displayName,
+    state: s.state,
+    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" },
+  };
+}
+
+function listSubscriptions(ctx: RequestContext, state: ServerState): Reply {
+  const bad = checkApiVersion(ctx.url, "subscriptions");
+  if (bad) return bad;
+  // Denied subscriptions are still listed: the caller sees them but cannot read inside them.
+  return paged(ctx, state.index.visible.map((s) => subscriptionBody(state, s)), SUBSCRIPTION_PAGE);
+}
+
+function getSubscription(ctx: RequestContext, state: ServerState, id: string): Reply {
+  const bad = checkApiVersion(ctx.url, "subscriptions") ?? denySubscription(ctx, state, id, "Microsoft.Resources/subscriptions/read", `/subscriptions/${id}`);
+  if (bad) return bad;
+  return { status: 200, body: subscriptionBody(state, state.index.subscriptions.get(id.toLowerCase())!) };
+}
+
+function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId: string): Reply {
+  const subscriptionId = resourceId.split("/")[2];
+  const bad = checkApiVersion(ctx.url, "microsoft.insights/diagnosticsettings")
+    ?? denySubscription(ctx, state, subscriptionId, "microsoft.insights/diagnosticSettings/read", resourceId);
+  if (bad) return bad;
+  if (!state.index.document(resourceId)) return { status: 404, body: resourceNotFound(resourceId) };
+  return { status: 200, body: { value: state.index.tenant.diagnosticSettings.get(resourceId.toLowerCase()) ?? [] } };
+}
+
+function listAccounts(ctx: RequestContext, state: ServerState, subscriptionId: string): Reply {
+  const scope = `/subscriptions/${subscriptionId}`;
+  const bad = checkApiVersion(ctx.url, "microsoft.cognitiveservices")
+    ?? denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope);
+  if (bad) return bad;
+  const accounts = state.index
+    .rows("resources", [subscriptionId.toLowerCase()])
+    .filter((r) => String(r.type).toLowerCase() === "microsoft.cognitiveservices/accounts")
+    .map((r) => armShape(r as AzureDocument));
+  return paged(ctx, accounts, ACCOUNT_PAGE);
+}
+
+function getResourceGroup(ctx: RequestContext, state: ServerState, subscriptionId: string, id: string): Reply {
+  const bad = checkApiVersion(ctx.url, "resourcegroups") ?? denySubscription(ctx, state, subscriptionId, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
+  if (bad) return bad;
+  const doc = state.index.resourceGroup(id);
+  if (!doc) return { status: 404, body: armError("ResourceGroupNotFound", `Resource group '${id.split("/")[4]}' could not be found.`) };
+  return { status: 200, body: { id: doc.id, name: doc.name, type: "Microsoft.Resources/resourceGroups", location: doc.location, tags: doc.tags, properties: doc.properties } };
+}
+
+function getResource(ctx: RequestContext, state: ServerState, subscriptionId: string, id: string, namespace: string): Reply {
+  const doc = state.index.document(id);
+  const type = doc ? String(doc.type) : `${namespace}/${id.split("/")[7]}`;
+  const bad = checkApiVersion(ctx.url, namespace.toLowerCase()) ?? denySubscription(ctx, state, subscriptionId, `${CANONICAL_TYPES[type.toLowerCase()] ?? type}/read`, id);
+  if (bad) return bad;
+  if (!doc) return { status: 404, body: resourceNotFound(id) };
+  return { status: 200, body: armShape(doc) };
+}
+
+/** The ARM GET form of a Resource Graph row: canonical type, no ARG-only columns or empty envelope fields. */
+export function armShape(doc: AzureDocument): Record<string, unknown> {
+  const { resourceGroup: _rg, subscriptionId: _s, tenantId: _t, managedBy, plan, zones, extendedLocation, identity, kind, type, ...rest } = doc;
+  const out: Record<string, unknown> = { ...rest, type: CANONICAL_TYPES[String(type).toLowerCase()] ?? type };
+  if (kind) out.kind = kind;
+  if (identity) out.identity = identity;
+  if (managedBy) out.managedBy = managedBy;
+  if (plan) out.plan = plan;
+  if (zones) out.zones = zones;
+  if (extendedLocation) out.extendedLocation = extendedLocation;
+  if (out.type === "Microsoft.CognitiveServices/accounts") out.etag = `"${String((doc.properties as Record<string, unknown> | null)?.internalId ?? "").slice(0, 8)}-0000-0100-0000-000000000000"`;
+  return out;
+}
+
+/** An ARM list page: `value` plus an absolute `nextLink` carrying a `$skiptoken` offset. */
+function paged(ctx: RequestContext, items: unknown[], size: number): Reply {
+  const raw = ctx.url.searchParams.get("$skiptoken");
+  const offset = raw === null ? 0 : Number(raw);
+  if (!Number.isInteger(offset) || offset < 0) return { status: 400, body: armError("InvalidSkipToken", `The $skiptoken '${raw}' is not valid.`) };
+  const body: Record<string, unknown> = { value: items.slice(offset, offset + size) };
+  if (offset + size < items.length) {
+    const next = new URL(ctx.url.pathname, ctx.origin);
+    next.searchParams.set("api-version", ctx.url.searchParams.get("api-version") ?? "");
+    next.searchParams.set("$skiptoken", String(offset + size));
+    body.nextLink = next.toString();
+  }
+  return { status: 200, body };
+}

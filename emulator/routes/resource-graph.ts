@@ -1,0 +1,186 @@
+/**
+ * `POST /providers/Microsoft.ResourceGraph/resources`: scope, quota, KQL, paging with `$skipToken`.
+ * Denied subscriptions in an explicit scope fail the whole request with 403 (as a batch would);
+ * at tenant scope they are listed but contribute no rows.
+ */
+import { createHash } from "node:crypto";
+import { KqlError, runQuery, type QueryResult, type Row } from "../kql";
+import type { ArgTable } from "../tenant-index";
+import type { RequestContext, ServerState } from "../http/context";
+import { armError, authorizationFailed } from "../http/errors";
+import { quotaHeaders } from "../http/quota";
+import type { Reply } from "../http/respond";
+import { decodeSkipToken, encodeSkipToken } from "../http/skip-token";
+import { countCaller } from "../http/stats";
+
+export const ARG_API_VERSIONS = ["2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"];
+const MAX_PAGE = 1000;
+
+interface QueryRequest {
+  subscriptions?: string[];
+  managementGroups?: string[];
+  query: string;
+  options: { skipToken?: string; top?: number; skip?: number; resultFormat: "objectArray" | "table" };
+}
+
+const TYPE_NAMES: Record<string, string> = { string: "string", bool: "boolean", long: "integer", real: "number", dynamic: "object" };
+
+export function handleResourceGraph(ctx: RequestContext, state: ServerState): Reply {
+  const version = ctx.url.searchParams.get("api-version");
+  if (!version) return badApiVersion(undefined);
+  if (!ARG_API_VERSIONS.includes(version)) return badApiVersion(version);
+  const headers: Record<string, string> = {};
+  if (state.quota) {
+    const q = state.quota.take(ctx.caller);
+    Object.assign(headers, quotaHeaders(q));
+    if (!q.allowed) {
+      state.stats.arg429++;
+      countCaller(state.stats, ctx.caller, "arg").arg429++;
+      // No Retry-After: the real quota 429 carries only the quota headers (azure-facts §10).
+      return {
+        status: 429,
+        headers,
+        body: armError("RateLimiting", "Please provide below info when asking for support: timestamp = " + new Date().toISOString() + ".", [
+          { code: "RateLimiting", message: "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help." },
+        ]),
+      };
+    }
+  }
+  countCaller(state.stats, ctx.caller, "arg");
+  const parsed = parseRequest(ctx.body);
+  if ("error" in parsed) return { status: 400, headers, body: parsed };
+  const request = parsed;
+
+  // Scope: explicit subscriptions (hidden or unknown ones silently dropped), or all visible ones.
+  const { index, faults } = state;
+  let scope: string[];
+  let listOnly: ReadonlySet<string> = new Set();
+  if (request.managementGroups?.length) {
+    const foreign = request.managementGroups.find((mg) => mg.toLowerCase() !== index.tenant.tenantId.toLowerCase());
+    if (foreign) return { status: 403, headers, body: authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${foreign}`) };
+  }
+  if (request.subscriptions?.length) {
+    state.stats.argMaxSubscriptionsPerRequest = Math.max(state.stats.argMaxSubscriptionsPerRequest, request.subscriptions.length);
+    const denied = request.subscriptions.filter((s) => faults.deniedSubscriptions.has(s.toLowerCase()) && index.subscriptions.get(s.toLowerCase())?.visible);
+    if (denied.length) {
+      const body = authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${denied[0]}`);
+      body.error.details = denied.map((s) => ({ ...authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${s}`).error, target: `/subscriptions/${s}` }));
+      return { status: 403, headers, body };
+    }
+    scope = [...new Set(request.subscriptions.map((s) => s.toLowerCase()))].filter((s) => index.subscriptions.get(s)?.visible);
+  } else {
+    scope = index.visible.map((s) => s.subscriptionId.toLowerCase());
+    listOnly = faults.deniedSubscriptions;
+  }
+
+  const key = createHash("sha1")
+    .update(JSON.stringify([request.subscriptions?.length ? scope : ["*", ...[...listOnly].sort()], request.options.resultFormat, request.query]))
+    .digest("hex");
+  const token = request.options.skipToken ? decodeSkipToken(request.options.skipToken) : undefined;
+  if (request.options.skipToken && (!token || token.key !== key)) {
+    return {
+      status: 400,
+      headers,
+      body: armError("InvalidSkipToken", "The $skipToken is not valid for this request: send it back with exactly the query and scope (subscriptions or management groups) it was issued for."),
+    };
+  }
+
+  let result = state.cache.get(key);
+  if (result) state.stats.argCacheHits++;
+  else {
+    try {
+      result = runQuery(request.query, (table) => (isArgTable(table) ? index.rows(table, scope, listOnly) : undefined));
+    } catch (error) {
+      if (error instanceof KqlError) {
+        return { status: 400, headers, body: armError("InvalidQuery", `Query is invalid: ${error.message}`, [{ code: "InvalidQuery", message: error.message }]) };
+      }
+      throw error;
+    }
+    state.cache.set(key, result);
+  }
+  return { status: 200, headers, body: page(result, request, token?.offset, token?.pageSize, key, state) };
+}
+
+function page(result: QueryResult, request: QueryRequest, tokenOffset: number | undefined, tokenPageSize: number | undefined, key: string, state: ServerState) {
+  const total = result.rows.length;
+  const pageSize = request.options.top ?? tokenPageSize ?? MAX_PAGE;
+  // Paging is impossible for take/limit queries or all-dynamic results: ARG truncates instead.
+  const offset = result.unpageable ? 0 : tokenOffset ?? request.options.skip ?? 0;
+  const rows = result.rows.slice(offset, offset + pageSize);
+  const more = offset + pageSize < total;
+  state.stats.argRowsReturned += rows.length;
+  const data = request.options.resultFormat === "table"
+    ? {
+        columns: result.columns.map((c) => ({ name: c.name, type: TYPE_NAMES[c.type] })),
+        rows: rows.map((r: Row) => result.columns.map((c) => r[c.name] ?? null)),
+      }
+    : rows;
+  const body: Record<string, unknown> = {
+    totalRecords: total,
+    count: rows.length,
+    data,
+    facets: [],
+    resultTruncated: result.unpageable && more ? "true" : "false",
+  };
+  if (more && !result.unpageable) body.$skipToken = encodeSkipToken({ key, offset: offset + pageSize, pageSize });
+  return body;
+}
+
+function isArgTable(name: string): name is ArgTable {
+  return name === "resources" || name === "resourcecontainers" || name === "authorizationresources";
+}
+
+function badApiVersion(version: string | undefined): Reply {
+  if (version === undefined) {
+    return { status: 400, body: armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.") };
+  }
+  return {
+    status: 400,
+    body: armError("InvalidApiVersionParameter", `The api-version '${version}' is invalid. The supported versions are '${ARG_API_VERSIONS.join(",")}'.`),
+  };
+}
+
+function invalid(message: string) {
+  return armError("InvalidRequestContent", message);
+}
+
+function parseRequest(text: string): QueryRequest | ReturnType<typeof armError> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return invalid("The request content was invalid and could not be deserialized: the body is not JSON.");
+  }
+  if (!raw || typeof raw !== "object") return invalid("The request content must be a JSON object.");
+  const b = raw as Record<string, unknown>;
+  if (typeof b.query !== "string" || b.query.trim() === "") return invalid("The 'query' property is required.");
+  const strings = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.every((s) => typeof s === "string"));
+  if (!strings(b.subscriptions)) return invalid("'subscriptions' must be an array of subscription IDs.");
+  if (!strings(b.managementGroups)) return invalid("'managementGroups' must be an array of management group names.");
+  const subs = (b.subscriptions ?? undefined) as string[] | undefined;
+  const mgs = (b.managementGroups ?? undefined) as string[] | undefined;
+  if (subs?.length && mgs?.length) return invalid("Specify either 'subscriptions' or 'managementGroups', not both.");
+  const o = (b.options ?? {}) as Record<string, unknown>;
+  if (typeof o !== "object") return invalid("'options' must be an object.");
+  const top = o.$top;
+  const skip = o.$skip;
+  if (top !== undefined && top !== null && (!Number.isInteger(top) || (top as number) < 1 || (top as number) > MAX_PAGE)) {
+    return invalid(`'options.$top' must be an integer from 1 to ${MAX_PAGE}.`);
+  }
+  if (skip !== undefined && skip !== null && (!Number.isInteger(skip) || (skip as number) < 0)) return invalid("'options.$skip' must be a non-negative integer.");
+  const format = o.resultFormat ?? "objectArray";
+  if (format !== "objectArray" && format !== "table") return invalid("'options.resultFormat' must be 'objectArray' or 'table'.");
+  const skipToken = o.$skipToken;
+  if (skipToken !== undefined && skipToken !== null && typeof skipToken !== "string") return invalid("'options.$skipToken' must be a string.");
+  return {
+    subscriptions: subs,
+    managementGroups: mgs,
+    query: b.query,
+    options: {
+      skipToken: (skipToken as string | undefined) || undefined,
+      top: (top as number | undefined) ?? undefined,
+      skip: (skip as number | undefined) ?? undefined,
+      resultFormat: format,
+    },
+  };
+}
