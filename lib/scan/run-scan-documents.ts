@@ -1,0 +1,53 @@
+/**
+ * The evidence documents kept with each account of a scan: the account document and what its
+ * controls read — linked storage, key vaults in use, role assignments of its identity, diagnostic
+ * settings and custom endpoints — so the resource page can show what a finding was judged on.
+ */
+import { prepareAccount } from "../posture/account";
+import { idKey, vaultUriKey } from "../posture/ids";
+import { buildIndexes } from "../posture/indexes";
+import type { AzureDocument, Snapshot } from "../posture/snapshot";
+
+export interface AccountDocuments {
+  account: AzureDocument;
+  storage: AzureDocument[];
+  keyVaults: AzureDocument[];
+  roleAssignments: AzureDocument[];
+  diagnosticSettings: unknown[] | null;
+  speechEndpoints: unknown[] | null;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
+const rec = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+
+/** Keyed by lower-cased account ID. */
+export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocuments> {
+  const ix = buildIndexes(snapshot);
+  const byId = new Map<string, AzureDocument>();
+  for (const doc of snapshot.resources) if (typeof doc.id === "string" && !byId.has(idKey(doc.id))) byId.set(idKey(doc.id), doc);
+  const out = new Map<string, AccountDocuments>();
+  for (const entry of ix.accounts) {
+    const account = prepareAccount(entry, ix);
+    const storage = account.linked.map((s) => s.doc).filter((d): d is AzureDocument => !!d);
+    const vaultUris = new Set<string>();
+    const cmk = rec(rec(account.props.encryption).keyVaultProperties);
+    if (str(cmk.keyVaultUri)) vaultUris.add(vaultUriKey(cmk.keyVaultUri as string));
+    for (const s of storage) {
+      const kv = rec(rec(rec(s.properties).encryption).keyvaultproperties);
+      if (str(kv.keyvaulturi)) vaultUris.add(vaultUriKey(kv.keyvaulturi as string));
+    }
+    const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
+    const principal = str(rec(account.identity).principalId);
+    const grants = principal ? ix.roleAssignments.get(principal.toLowerCase()) ?? [] : [];
+    const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
+    out.set(entry.key, {
+      account: entry.doc,
+      storage,
+      keyVaults,
+      roleAssignments,
+      diagnosticSettings: (ix.diagnosticSettings.get(entry.key) as unknown[] | undefined) ?? null,
+      speechEndpoints: (ix.speechEndpoints.get(entry.key) as unknown[] | undefined) ?? null,
+    });
+  }
+  return out;
+}

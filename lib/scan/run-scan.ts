@@ -1,0 +1,92 @@
+/**
+ * Running one scan end to end: queued → running (progress, heartbeat, cancellation) → evaluate →
+ * store → succeeded; or failed with the error's message, or cancelled. Whatever ends a scan
+ * early also removes anything it wrote.
+ */
+import { collect } from "../azure/collect";
+import type { CollectionSource } from "../azure/target";
+import type { Snapshot } from "../posture/snapshot";
+import { applyRetention } from "../store/retention";
+import { writeScanResults } from "../store/scan-results";
+import { endScan, markRunning } from "../store/scans";
+import { getSettings } from "../store/settings";
+import type { Store } from "../store/store";
+import { buildScanResult } from "./run-scan-build";
+import { ProgressWriter, type Progress } from "./run-scan-progress";
+import type { OpenedTarget } from "./sources";
+
+export interface RunContext {
+  store: Store;
+  openTarget: (source: CollectionSource) => Promise<OpenedTarget>;
+  progressIntervalMs?: number;
+  heartbeatMs?: number;
+  /** Per-resource calls in flight during collection. */
+  concurrency?: number;
+  onProgress?: (scanId: string, p: Progress) => void;
+}
+
+/** Where a scan's snapshot comes from: a collection, or an uploaded file already parsed. */
+export type ScanInput = { kind: "collect"; source: CollectionSource; subscriptions?: string[] } | { kind: "snapshot"; snapshot: Snapshot };
+
+const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
+
+export type ScanOutcome = { status: "succeeded" } | { status: "failed"; error: string } | { status: "cancelled" };
+
+export async function runScan(ctx: RunContext, scanId: string, input: ScanInput, controller: AbortController): Promise<ScanOutcome> {
+  const { store } = ctx;
+  const signal = controller.signal;
+  const progress = new ProgressWriter(store, scanId, {
+    intervalMs: ctx.progressIntervalMs,
+    heartbeatMs: ctx.heartbeatMs,
+    onLocal: (p) => ctx.onProgress?.(scanId, p),
+    onCancelRequested: () => controller.abort(),
+  });
+  let outcome: ScanOutcome;
+  try {
+    await markRunning(store, scanId);
+    let snapshot: Snapshot;
+    let stats: unknown;
+    if (input.kind === "collect") {
+      progress.report({ phase: "connecting", done: 0, total: 0 });
+      const opened = await ctx.openTarget(input.source);
+      try {
+        const result = await collect(opened.target, {
+          subscriptions: input.subscriptions,
+          signal,
+          concurrency: ctx.concurrency,
+          onProgress: (p) => progress.report({ phase: p.phase, done: p.done, total: p.total }),
+        });
+        snapshot = result.snapshot;
+        stats = result.stats;
+      } finally {
+        await opened.close();
+      }
+    } else snapshot = input.snapshot;
+    signal.throwIfAborted();
+    progress.report({ phase: "evaluating", done: 0, total: 0 });
+    await yieldToEventLoop();
+    const data = buildScanResult(snapshot, stats);
+    signal.throwIfAborted();
+    progress.report({ phase: "storing", done: 0, total: data.findings.length + data.resources.length + data.subscriptions.length });
+    await writeScanResults(store, scanId, data, { signal, onProgress: (done, total) => progress.report({ phase: "storing", done, total }) });
+    outcome = { status: "succeeded" };
+  } catch (error) {
+    await progress.stop();
+    if (signal.aborted || (error as { name?: string })?.name === "AbortError") {
+      await endScan(store, scanId, "cancelled", null);
+      outcome = { status: "cancelled" };
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      await endScan(store, scanId, "failed", message);
+      outcome = { status: "failed", error: message };
+    }
+  } finally {
+    await progress.stop();
+  }
+  try {
+    await applyRetention(store, (await getSettings(store)).retentionKeep);
+  } catch (error) {
+    console.error("speech-posture: retention failed:", error instanceof Error ? error.message : error);
+  }
+  return outcome;
+}

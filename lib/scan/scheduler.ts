@@ -1,0 +1,94 @@
+/**
+ * Scheduled scans: every instance watches the cron expression in settings; at each occurrence
+ * they all try to claim it in the database and only the one that inserted the claim starts the
+ * scan. Occurrences missed while no instance ran are not caught up.
+ */
+import { Cron } from "croner";
+import { isUniqueViolation } from "../store/errors";
+import { getSettings } from "../store/settings";
+import { nowIso } from "../store/store";
+import { ScanConflictError } from "../store/errors";
+import type { ScanJobs } from "./jobs";
+
+export const SCHEDULER_ACTOR = "scheduler";
+
+export interface Scheduler {
+  /** Checks now for due occurrences (the timer calls it; tests may too). Returns a started scan ID. */
+  tick(): Promise<string | undefined>;
+  stop(): void;
+}
+
+/** Claims the occurrence for this instance; false if another instance did first. */
+export async function claimOccurrence(jobs: ScanJobs, occurrence: string): Promise<boolean> {
+  try {
+    await jobs.store.db
+      .insertInto("schedule_claims")
+      .values({ occurrence, claimed_by: jobs.store.instanceId, claimed_at: nowIso(jobs.store), scan_id: null })
+      .execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?: () => Date } = {}): Scheduler {
+  const now = options.now ?? (() => jobs.store.now());
+  const tickMs = options.tickMs ?? 15_000;
+  let since = now();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const tick = async (): Promise<string | undefined> => {
+    const settings = await getSettings(jobs.store);
+    const current = now();
+    const from = since;
+    since = current;
+    if (!settings.scheduleCron) return undefined;
+    const cron = new Cron(settings.scheduleCron, { timezone: "UTC", paused: true });
+    // The latest occurrence in (from, current]; earlier ones in the window are skipped.
+    let due: Date | null = null;
+    for (let next = cron.nextRun(from); next && next <= current; next = cron.nextRun(next)) due = next;
+    cron.stop();
+    if (!due) return undefined;
+    const occurrence = `${settings.scheduleCron}@${due.toISOString()}`;
+    if (!(await claimOccurrence(jobs, occurrence))) return undefined;
+    try {
+      const scan = await jobs.start({ source: settings.scheduleSource ?? undefined, actor: SCHEDULER_ACTOR });
+      await jobs.store.db.updateTable("schedule_claims").set({ scan_id: scan.id }).where("occurrence", "=", occurrence).execute();
+      return scan.id;
+    } catch (error) {
+      if (!(error instanceof ScanConflictError)) console.error("speech-posture: scheduled scan failed to start:", error instanceof Error ? error.message : error);
+      return undefined;
+    }
+  };
+
+  const loop = async () => {
+    if (stopped) return;
+    await tick().catch((error) => console.error("speech-posture: scheduler:", error instanceof Error ? error.message : error));
+    if (stopped) return;
+    // Wake at the next occurrence if it is sooner than the regular tick.
+    let wait = tickMs;
+    try {
+      const s = await getSettings(jobs.store);
+      if (s.scheduleCron) {
+        const next = new Cron(s.scheduleCron, { timezone: "UTC", paused: true }).nextRun(now());
+        if (next) wait = Math.max(250, Math.min(tickMs, next.getTime() - now().getTime() + 50));
+      }
+    } catch {
+      /* keep the regular tick */
+    }
+    timer = setTimeout(loop, wait);
+    timer.unref();
+  };
+  timer = setTimeout(loop, Math.min(tickMs, 1000));
+  timer.unref();
+
+  return {
+    tick,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

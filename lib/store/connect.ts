@@ -1,0 +1,68 @@
+/**
+ * Opens the one query layer (Kysely) over SQLite (better-sqlite3, the default) or PostgreSQL (pg,
+ * when the URL says postgres://). Nothing else in the store knows which driver is underneath,
+ * except where a dialect difference is named in `Dialect`.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import type { Database } from "./schema";
+
+export type Dialect = "sqlite" | "postgres";
+
+export const DEFAULT_SQLITE_PATH = "./data/speech-posture.db";
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it points, without credentials (for logs). */
+  description: string;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** `url`: a postgres:// URL, a SQLite file path (optionally `sqlite:`/`file:` prefixed), or undefined for the default file. */
+export async function connect(url?: string): Promise<Connection> {
+  if (isPostgresUrl(url)) return connectPostgres(url);
+  return connectSqlite(sqlitePath(url));
+}
+
+function sqlitePath(url: string | undefined): string {
+  if (!url) return DEFAULT_SQLITE_PATH;
+  return url.replace(/^(sqlite|file):(\/\/)?/i, "");
+}
+
+async function connectSqlite(path: string): Promise<Connection> {
+  const { default: SQLite } = await import("better-sqlite3");
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SQLite(path);
+  // WAL lets readers in other processes read while a scan writes; busy_timeout waits out a writer.
+  database.pragma("journal_mode = WAL");
+  database.pragma("busy_timeout = 10000");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("cache_size = -65536"); // 64 MB: a 10,000-account scan writes ~150 MB
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: "sqlite", description: `sqlite:${path}` };
+}
+
+async function connectPostgres(url: string): Promise<Connection> {
+  const pg = await import("pg");
+  const Pool = pg.default?.Pool ?? (pg as unknown as { Pool: typeof pg.Pool }).Pool;
+  const types = pg.default?.types ?? (pg as unknown as { types: typeof pg.types }).types;
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    // count(*) and bigserial come back as int8; our numbers stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === 20 ? (v: string) => Number(v) : types.getTypeParser(oid, format as "text")) as typeof types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process.
+  pool.on("error", (error) => console.error("speech-posture store: idle PostgreSQL client error:", error.message));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const safe = url.replace(/\/\/[^@/]*@/, "//");
+  return { db, dialect: "postgres", description: safe };
+}

@@ -1,0 +1,161 @@
+/**
+ * Schema migrations, kept in code (no files to ship next to a bundled server) and run by Kysely's
+ * Migrator on every start; the Migrator's lock keeps two instances from migrating at once.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Dialect } from "./connect";
+import type { Database } from "./schema";
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const autoId = dialect === "postgres" ? "bigserial" : "integer";
+  return {
+    "0001_initial": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("scans")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("scope_key", "text", (c) => c.notNull())
+          .addColumn("requested_subscriptions", "text")
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("phase", "text")
+          .addColumn("done", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("total", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("error", "text")
+          .addColumn("started_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("started_at", "text")
+          .addColumn("finished_at", "text")
+          .addColumn("heartbeat_at", "text")
+          .addColumn("owner", "text")
+          .addColumn("active_scope", "text")
+          .addColumn("cancel_requested", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("tenant_id", "text")
+          .addColumn("collected_at", "text")
+          .addColumn("summary", "text")
+          .addColumn("result_sha256", "text")
+          .addColumn("errors", "text")
+          .addColumn("stats", "text")
+          .execute();
+        // The DB-enforced "one scan per scope": NULLs (finished scans) never collide.
+        await db.schema.createIndex("scans_active_scope").unique().on("scans").column("active_scope").execute();
+        await db.schema.createIndex("scans_status_created").on("scans").columns(["status", "created_at"]).execute();
+
+        await db.schema
+          .createTable("scan_subscriptions")
+          .addColumn("scan_id", "text", (c) => c.notNull())
+          .addColumn("subscription_key", "text", (c) => c.notNull())
+          .addColumn("subscription_id", "text", (c) => c.notNull())
+          .addColumn("display_name", "text")
+          .addColumn("state", "text")
+          .addColumn("score", "integer")
+          .addColumn("resources", "integer", (c) => c.notNull())
+          .addColumn("counts", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("scan_subscriptions_pk", ["scan_id", "subscription_key"])
+          .execute();
+
+        await db.schema
+          .createTable("resources")
+          .addColumn("scan_id", "text", (c) => c.notNull())
+          .addColumn("ord", "integer", (c) => c.notNull())
+          .addColumn("resource_key", "text", (c) => c.notNull())
+          .addColumn("resource_id", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("location", "text")
+          .addColumn("subscription_id", "text", (c) => c.notNull())
+          .addColumn("subscription_key", "text", (c) => c.notNull())
+          .addColumn("resource_group", "text")
+          .addColumn("score", "integer")
+          .addColumn("tags", "text", (c) => c.notNull())
+          .addColumn("documents", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("resources_pk", ["scan_id", "resource_key"])
+          .execute();
+        // One resource across scans.
+        await db.schema.createIndex("resources_key").on("resources").columns(["resource_key", "scan_id"]).execute();
+
+        await db.schema
+          .createTable("findings")
+          .addColumn("id", autoId, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("scan_id", "text", (c) => c.notNull())
+          .addColumn("control_id", "text", (c) => c.notNull())
+          .addColumn("resource_ord", "integer", (c) => c.notNull())
+          .addColumn("resource_id", "text", (c) => c.notNull())
+          .addColumn("resource_key", "text", (c) => c.notNull())
+          .addColumn("resource_name", "text", (c) => c.notNull())
+          .addColumn("subscription_id", "text", (c) => c.notNull())
+          .addColumn("subscription_key", "text", (c) => c.notNull())
+          .addColumn("severity", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .addColumn("message", "text", (c) => c.notNull())
+          .addColumn("evidence", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .execute();
+        // The only findings index, kept compact so a 180,000-finding scan writes fast: one scan's
+        // findings (load, delete) and one resource's findings in a scan (history and first-seen
+        // go resources_key → (scan_id, ord) → here).
+        await db.schema.createIndex("findings_scan_resource").on("findings").columns(["scan_id", "resource_ord"]).execute();
+
+        await db.schema
+          .createTable("exceptions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("control_id", "text")
+          .addColumn("subscription_id", "text")
+          .addColumn("resource_id", "text")
+          .addColumn("tag_name", "text")
+          .addColumn("tag_value", "text")
+          .addColumn("owner", "text", (c) => c.notNull())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("removed_at", "text")
+          .addColumn("removed_by", "text")
+          .execute();
+
+        await db.schema
+          .createTable("audit_events")
+          .addColumn("id", autoId, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("at", "text", (c) => c.notNull())
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("target", "text")
+          .addColumn("details", "text")
+          .execute();
+        await db.schema.createIndex("audit_events_at").on("audit_events").column("at").execute();
+
+        await db.schema
+          .createTable("settings")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable("schedule_claims")
+          .addColumn("occurrence", "text", (c) => c.primaryKey())
+          .addColumn("claimed_by", "text", (c) => c.notNull())
+          .addColumn("claimed_at", "text", (c) => c.notNull())
+          .addColumn("scan_id", "text")
+          .execute();
+      },
+    },
+  };
+}
+
+class CodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new CodeMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`Database migration ${failed ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One resource: its documents and findings in one scan (the newest succeeded scan that has it,
+ * unless named), and its history across every retained succeeded scan.
+ */
+import { activeExceptions, exceptionMatches } from "./exceptions";
+import { NotFoundError } from "./errors";
+import { firstSeen } from "./history-first-seen";
+import { requireSucceededScan } from "./scan-state";
+import type { Store } from "./store";
+
+export interface ResourceDetail {
+  scanId: string;
+  resource: {
+    id: string;
+    name: string;
+    kind: string;
+    location: string | null;
+    subscriptionId: string;
+    resourceGroup: string | null;
+    score: number | null;
+    tags: Record<string, string>;
+  };
+  documents: unknown;
+  findings: {
+    controlId: string;
+    severity: string;
+    status: string;
+    reason: string | null;
+    muted: boolean;
+    mutedBy: string[];
+    message: string;
+    evidence: unknown[];
+    firstSeenAt: string | null;
+  }[];
+  history: { scanId: string; at: string; score: number | null; statuses: Record<string, string> }[];
+}
+
+export async function resourceDetail(store: Store, resourceId: string, options: { scanId?: string } = {}): Promise<ResourceDetail> {
+  const key = resourceId.trim().toLowerCase();
+  const appearances = await store.db
+    .selectFrom("resources as r")
+    .innerJoin("scans as s", "s.id", "r.scan_id")
+    .select(["r.scan_id", "r.ord", "r.score", "s.finished_at"])
+    .where("r.resource_key", "=", key)
+    .where("s.status", "=", "succeeded")
+    .orderBy("s.finished_at", "asc")
+    .execute();
+  if (options.scanId) await requireSucceededScan(store, options.scanId);
+  const chosen = options.scanId ? appearances.find((a) => a.scan_id === options.scanId) : appearances[appearances.length - 1];
+  if (!chosen) throw new NotFoundError("Resource", options.scanId ? `${resourceId} in scan ${options.scanId}` : resourceId);
+
+  const row = await store.db.selectFrom("resources").selectAll().where("scan_id", "=", chosen.scan_id).where("ord", "=", chosen.ord).executeTakeFirstOrThrow();
+  const tags = JSON.parse(row.tags) as Record<string, string>;
+  const tagMap = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
+  const [findingRows, rules, historyRows] = await Promise.all([
+    store.db.selectFrom("findings").selectAll().where("scan_id", "=", chosen.scan_id).where("resource_ord", "=", chosen.ord).orderBy("id").execute(),
+    activeExceptions(store),
+    appearances.length
+      ? store.db
+          .selectFrom("findings")
+          .select(["scan_id", "resource_ord", "control_id", "status"])
+          .where("scan_id", "in", appearances.map((a) => a.scan_id))
+          .where("resource_ord", "in", [...new Set(appearances.map((a) => Number(a.ord)))])
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const seen = await firstSeen(store, chosen.scan_id, findingRows.filter((f) => f.status === "fail").map((f) => ({ resourceKey: key, controlId: f.control_id })));
+  const ordOf = new Map(appearances.map((a) => [a.scan_id, Number(a.ord)]));
+  const statuses = new Map<string, Record<string, string>>();
+  for (const h of historyRows) {
+    if (ordOf.get(h.scan_id) !== Number(h.resource_ord)) continue;
+    const s = statuses.get(h.scan_id) ?? {};
+    s[h.control_id] = h.status;
+    statuses.set(h.scan_id, s);
+  }
+  return {
+    scanId: chosen.scan_id,
+    resource: {
+      id: row.resource_id,
+      name: row.name,
+      kind: row.kind,
+      location: row.location,
+      subscriptionId: row.subscription_id,
+      resourceGroup: row.resource_group,
+      score: row.score === null ? null : Number(row.score),
+      tags,
+    },
+    documents: JSON.parse(row.documents),
+    findings: findingRows.map((f) => {
+      const mutedBy = rules
+        .filter((rule) => exceptionMatches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
+        .map((r) => r.id);
+      return {
+        controlId: f.control_id,
+        severity: f.severity,
+        status: f.status,
+        reason: f.reason,
+        muted: mutedBy.length > 0,
+        mutedBy,
+        message: f.message,
+        evidence: JSON.parse(f.evidence) as unknown[],
+        firstSeenAt: seen.get(`${key}|${f.control_id}`)?.at ?? null,
+      };
+    }),
+    history: appearances.map((a) => ({
+      scanId: a.scan_id,
+      at: a.finished_at!,
+      score: a.score === null ? null : Number(a.score),
+      statuses: statuses.get(a.scan_id) ?? {},
+    })),
+  };
+}

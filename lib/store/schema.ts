@@ -1,0 +1,146 @@
+/**
+ * The database's tables as Kysely sees them. Times are ISO-8601 UTC strings (sortable as text on
+ * both databases); JSON columns hold text so SQLite and PostgreSQL read them the same way.
+ */
+import type { Generated } from "kysely";
+
+export type ScanStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type ScanSource = "live" | "emulator" | "snapshot";
+
+export interface ScansTable {
+  id: string;
+  source: ScanSource;
+  /** What "one scan at a time" is about: source plus the requested subscriptions. */
+  scope_key: string;
+  /** JSON array of requested subscription IDs, or null for "all visible". */
+  requested_subscriptions: string | null;
+  status: ScanStatus;
+  phase: string | null;
+  done: number;
+  total: number;
+  error: string | null;
+  started_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  heartbeat_at: string | null;
+  /** `host:pid:instance` of the process running the scan. */
+  owner: string | null;
+  /** Equals scope_key while queued or running, else null: a unique index makes it the DB-wide guard. */
+  active_scope: string | null;
+  /** Set by another instance's cancel; the owner polls it. */
+  cancel_requested: number;
+  tenant_id: string | null;
+  collected_at: string | null;
+  /** JSON: { score, resources, counts } (counts.muted as stored at scan time: 0). */
+  summary: string | null;
+  /** SHA-256 of the canonical (exception-free) result JSON. */
+  result_sha256: string | null;
+  /** JSON array of the snapshot's error entries. */
+  errors: string | null;
+  /** JSON: collection statistics. */
+  stats: string | null;
+}
+
+export interface ScanSubscriptionsTable {
+  scan_id: string;
+  subscription_key: string;
+  subscription_id: string;
+  display_name: string | null;
+  state: string | null;
+  score: number | null;
+  resources: number;
+  /** JSON counts { pass, fail, unknown, not_applicable }. */
+  counts: string;
+}
+
+export interface ResourcesTable {
+  scan_id: string;
+  /** The resource's position within its scan: findings refer to it by this compact number. */
+  ord: number;
+  resource_key: string;
+  resource_id: string;
+  name: string;
+  kind: string;
+  location: string | null;
+  subscription_id: string;
+  subscription_key: string;
+  resource_group: string | null;
+  score: number | null;
+  /** JSON object of tags, as spelled. */
+  tags: string;
+  /** JSON: the account document and the linked storage/vault/role docs, diagnostic settings, endpoints. */
+  documents: string;
+}
+
+export interface FindingsTable {
+  id: Generated<number>;
+  scan_id: string;
+  control_id: string;
+  /** `resources.ord` of the finding's resource in the same scan. */
+  resource_ord: number;
+  resource_id: string;
+  resource_key: string;
+  resource_name: string;
+  subscription_id: string;
+  subscription_key: string;
+  severity: string;
+  status: string;
+  reason: string | null;
+  message: string;
+  /** JSON array of { path, actual, expected }. */
+  evidence: string;
+  kind: string;
+}
+
+export interface ExceptionsTable {
+  id: string;
+  control_id: string | null;
+  subscription_id: string | null;
+  resource_id: string | null;
+  tag_name: string | null;
+  tag_value: string | null;
+  owner: string;
+  reason: string;
+  expires_at: string;
+  created_by: string;
+  created_at: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** JSON object. */
+  details: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+  updated_at: string;
+}
+
+export interface ScheduleClaimsTable {
+  /** The scheduled time (ISO) an instance claimed; the primary key makes each occurrence run once. */
+  occurrence: string;
+  claimed_by: string;
+  claimed_at: string;
+  scan_id: string | null;
+}
+
+export interface Database {
+  scans: ScansTable;
+  scan_subscriptions: ScanSubscriptionsTable;
+  resources: ResourcesTable;
+  findings: FindingsTable;
+  exceptions: ExceptionsTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+  schedule_claims: ScheduleClaimsTable;
+}

@@ -1,0 +1,74 @@
+/**
+ * Settings shared by every instance: the scan schedule (a cron expression; off unless set) and
+ * how many scans to keep.
+ */
+import { Cron } from "croner";
+import { recordAudit } from "./audit";
+import { InvalidInputError } from "./errors";
+import { nowIso, type Store } from "./store";
+
+export interface Settings {
+  /** Five- or six-field cron expression (UTC), or null: no scheduled scans. */
+  scheduleCron: string | null;
+  /** What scheduled scans collect from; null: the server's default source. */
+  scheduleSource: "live" | "emulator" | null;
+  /** Keep the newest N scans (default 50). */
+  retentionKeep: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50 };
+
+export async function getSettings(store: Store): Promise<Settings> {
+  const rows = await store.db.selectFrom("settings").select(["key", "value"]).execute();
+  const out: Settings = { ...DEFAULT_SETTINGS };
+  for (const r of rows) {
+    if (r.key in out) (out as unknown as Record<string, unknown>)[r.key] = JSON.parse(r.value);
+  }
+  return out;
+}
+
+export function validateCron(expr: string): void {
+  try {
+    new Cron(expr, { timezone: "UTC", paused: true }).stop();
+  } catch (error) {
+    throw new InvalidInputError("scheduleCron", `not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Validates and stores the given settings; unknown keys are refused. */
+export async function updateSettings(store: Store, patch: unknown, actor?: string): Promise<Settings> {
+  if (!patch || typeof patch !== "object" || Array.isArray(patch)) throw new InvalidInputError("body", "expected a JSON object");
+  const p = patch as Record<string, unknown>;
+  const next: Partial<Settings> = {};
+  for (const key of Object.keys(p)) {
+    if (!(key in DEFAULT_SETTINGS)) throw new InvalidInputError(key, "unknown setting");
+  }
+  if ("scheduleCron" in p) {
+    const v = p.scheduleCron;
+    if (v !== null && (typeof v !== "string" || v.trim() === "")) throw new InvalidInputError("scheduleCron", "expected a cron expression or null");
+    if (typeof v === "string") validateCron(v.trim());
+    next.scheduleCron = typeof v === "string" ? v.trim() : null;
+  }
+  if ("scheduleSource" in p) {
+    const v = p.scheduleSource;
+    if (v !== null && v !== "live" && v !== "emulator") throw new InvalidInputError("scheduleSource", 'expected "live", "emulator" or null');
+    next.scheduleSource = v as Settings["scheduleSource"];
+  }
+  if ("retentionKeep" in p) {
+    const v = p.retentionKeep;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 10_000) throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
+    next.retentionKeep = v;
+  }
+  const now = nowIso(store);
+  await store.db.transaction().execute(async (trx) => {
+    for (const [key, value] of Object.entries(next)) {
+      await trx
+        .insertInto("settings")
+        .values({ key, value: JSON.stringify(value), updated_at: now })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+        .execute();
+    }
+    await recordAudit(store, { actor, action: "settings.changed", details: next as Record<string, unknown> }, trx);
+  });
+  return getSettings(store);
+}
