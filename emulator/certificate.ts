@@ -4,17 +4,15 @@
  * nothing here or in the clients turns verification off.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { generate } from "selfsigned";
 
 export interface EmulatorCertificate {
   key: string;
   cert: string;
-  /** Where the PEM certificate was written (`<dir>/cert.pem`). */
-  caPath: string;
 }
 
-export async function createCertificate(dir: string): Promise<EmulatorCertificate> {
+export async function generateCertificate(): Promise<EmulatorCertificate> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const pems = await generate([{ name: "commonName", value: "speech-posture emulator" }], {
     algorithm: "sha256",
@@ -28,11 +26,15 @@ export async function createCertificate(dir: string): Promise<EmulatorCertificat
       { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }, { type: 7, ip: "::1" }] },
     ],
   });
+  return { key: pems.private, cert: pems.cert };
+}
+
+/** Writes `<dir>/cert.pem` (write then rename: a reader never sees half a certificate); returns its absolute path. */
+export function writeCertificate(dir: string, cert: string): string {
   mkdirSync(dir, { recursive: true });
-  const caPath = join(dir, "cert.pem");
-  // Write then rename: a reader never sees half a certificate.
+  const caPath = resolve(dir, "cert.pem");
   const tmp = `${caPath}.${process.pid}.tmp`;
-  writeFileSync(tmp, pems.cert);
+  writeFileSync(tmp, cert);
   renameSync(tmp, caPath);
-  return { key: pems.private, cert: pems.cert, caPath };
+  return caPath;
 }

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isSpeechAccount } from "../lib/posture/snapshot";
-import { createCertificate } from "./certificate";
+import { generateCertificate, writeCertificate } from "./certificate";
 import type { RequestContext, ServerState } from "./http/context";
 import { armError, internalServerError } from "./http/errors";
 import { FaultState, type Faults, type Surface } from "./http/faults";
@@ -93,8 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     privateNetwork: options.privateNetwork ?? false,
   };
   const stateDir = options.stateDir ?? (options.writeState ? DEFAULT_STATE_DIR : undefined);
-  const tempDir = stateDir ? undefined : mkdtempSync(join(tmpdir(), "speech-posture-emulator-"));
-  const certificate = await createCertificate(stateDir ?? tempDir!);
+  const certificate = await generateCertificate();
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
 
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
@@ -104,17 +103,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   server.headersTimeout = 65_000;
   server.requestTimeout = 0;
   const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, options.port ?? 0, host).catch((error) => {
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    throw error;
-  });
+  const port = await listen(server, options.port ?? 0, host);
+  // Only once listening: a second emulator that fails to start must not replace a running one's files.
+  const tempDir = stateDir ? undefined : mkdtempSync(join(tmpdir(), "speech-posture-emulator-"));
+  const caPath = writeCertificate(stateDir ?? tempDir!, certificate.cert);
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `https://${urlHost}:${port}`;
   if (options.writeState) {
     writeEmulatorState(stateDir!, {
       url,
       port,
-      caPath: certificate.caPath,
+      caPath,
       pid: process.pid,
       seed: tenant.seed,
       subscriptions: state.index.visible.length,
@@ -126,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     port,
     ca: certificate.cert,
-    caPath: certificate.caPath,
+    caPath,
     tenant,
     stats: () => copyStats(state.stats),
     resetStats: () => {
