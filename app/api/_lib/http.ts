@@ -1,0 +1,103 @@
+/**
+ * What every API route shares: JSON answers, the one error shape `{ error: { code, message } }`
+ * with the right status, and request bodies read with a size limit enforced while streaming.
+ */
+import { InputError } from "../../../lib/posture/input-error";
+import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "../../../lib/store/errors";
+
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than the limit of ${limit} bytes`);
+    this.name = "PayloadTooLargeError";
+  }
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+export function errorBody(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return json({ error: { code, message, ...extra } }, status);
+}
+
+/** Maps what the store and parsers throw to HTTP; anything unexpected is a 500 without internals. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof InvalidInputError) return errorBody(400, "invalid_input", error.message, { field: error.field });
+  if (error instanceof InputError) {
+    const path = (error as { path?: unknown }).path;
+    return errorBody(400, "invalid_input", error.message, path === undefined ? {} : { path });
+  }
+  if (error instanceof PayloadTooLargeError) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
+  if (error instanceof NotFoundError) return errorBody(404, "not_found", error.message);
+  if (error instanceof ScanConflictError) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
+  if (error instanceof StateConflictError) return errorBody(409, "conflict", error.message);
+  console.error("speech-posture API error:", error);
+  return errorBody(500, "internal", "The server could not complete the request; see the server log.");
+}
+
+export async function handle(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** The body as text, refusing (413) as soon as more than `limit` bytes have arrived. */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new PayloadTooLargeError(limit);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join("");
+}
+
+/** A small JSON body (settings, exceptions, scan requests); empty means `{}`. */
+export async function readJsonBody(request: Request, limit = 1024 * 1024): Promise<unknown> {
+  const text = await readBodyText(request, limit);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError("body", `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Who is acting. Until sign-in exists every HTTP caller is the local operator. */
+export function actorOf(_request: Request): string {
+  return "local";
+}
+
+/** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 100 MB. */
+export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.SPEECH_POSTURE_MAX_UPLOAD_BYTES);
+  return Number.isFinite(v) && v > 0 ? v : 100 * 1024 * 1024;
+}
+
+export function intParam(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const v = params.get(name);
+  if (v === null || v === "") return undefined;
+  if (!/^\d+$/.test(v)) throw new InvalidInputError(name, `expected a whole number, got ${JSON.stringify(v)}`);
+  const n = Number(v);
+  if (n < min || n > max) throw new InvalidInputError(name, `must be between ${min} and ${max}`);
+  return n;
+}
+
+/** Refuses query parameters a route does not know, so typos are not silently ignored. */
+export function onlyParams(params: URLSearchParams, known: readonly string[]): void {
+  for (const name of params.keys()) if (!known.includes(name)) throw new InvalidInputError(name, `unknown parameter; expected ${known.join(", ") || "none"}`);
+}

@@ -1,0 +1,17 @@
+/** DELETE /api/exceptions/{id}: remove an exception (it stays listed as removed, for the audit). */
+import { serverJobs } from "../../../../lib/scan/jobs-server";
+import { removeException } from "../../../../lib/store/exceptions";
+import { actorOf, handle, json } from "../../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export function DELETE(request: Request, { params }: Ctx): Promise<Response> {
+  return handle(async () => {
+    const { id } = await params;
+    const jobs = await serverJobs();
+    return json(await removeException(jobs.store, id, actorOf(request)));
+  });
+}

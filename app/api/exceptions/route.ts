@@ -1,0 +1,23 @@
+/** GET /api/exceptions: active, expired and removed exceptions. POST: create one (201). */
+import { serverJobs } from "../../../lib/scan/jobs-server";
+import { createException, listExceptions } from "../../../lib/store/exceptions";
+import { actorOf, handle, json, onlyParams, readJsonBody } from "../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request): Promise<Response> {
+  return handle(async () => {
+    onlyParams(new URL(request.url).searchParams, []);
+    const jobs = await serverJobs();
+    return json(await listExceptions(jobs.store));
+  });
+}
+
+export function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const body = await readJsonBody(request);
+    const jobs = await serverJobs();
+    return json(await createException(jobs.store, body, actorOf(request)), 201);
+  });
+}

@@ -1,0 +1,20 @@
+/** GET /api/resources/{resourceId}?scan=: one resource's documents, findings and history across scans. */
+import { serverJobs } from "../../../../lib/scan/jobs-server";
+import { resourceDetail } from "../../../../lib/store/resource-detail";
+import { handle, json, onlyParams } from "../../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ resourceId: string[] }> };
+
+export function GET(request: Request, { params }: Ctx): Promise<Response> {
+  return handle(async () => {
+    const { resourceId } = await params;
+    const search = new URL(request.url).searchParams;
+    onlyParams(search, ["scan"]);
+    const id = "/" + resourceId.map((s) => decodeURIComponent(s)).join("/");
+    const jobs = await serverJobs();
+    return json(await resourceDetail(jobs.store, id, { scanId: search.get("scan") || undefined }));
+  });
+}

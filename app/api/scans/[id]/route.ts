@@ -1,0 +1,26 @@
+/** GET /api/scans/{id}: one scan (muted count as of now). DELETE: cancel it. */
+import { serverJobs } from "../../../../lib/scan/jobs-server";
+import { scanView } from "../../../../lib/store/scan-view";
+import { requireScan } from "../../../../lib/store/scans";
+import { actorOf, handle, json } from "../../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export function GET(_request: Request, { params }: Ctx): Promise<Response> {
+  return handle(async () => {
+    const { id } = await params;
+    const jobs = await serverJobs();
+    return json(await scanView(jobs.store, await requireScan(jobs.store, id)));
+  });
+}
+
+export function DELETE(request: Request, { params }: Ctx): Promise<Response> {
+  return handle(async () => {
+    const { id } = await params;
+    const jobs = await serverJobs();
+    return json(await jobs.cancel(id, actorOf(request)), 202);
+  });
+}

@@ -1,0 +1,19 @@
+/** GET /api/scans/latest: the newest succeeded scan (404 when there is none yet). */
+import { serverJobs } from "../../../../lib/scan/jobs-server";
+import { NotFoundError } from "../../../../lib/store/errors";
+import { scanView } from "../../../../lib/store/scan-view";
+import { latestSucceededScan } from "../../../../lib/store/scans";
+import { handle, json, onlyParams } from "../../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request): Promise<Response> {
+  return handle(async () => {
+    onlyParams(new URL(request.url).searchParams, []);
+    const jobs = await serverJobs();
+    const scan = await latestSucceededScan(jobs.store);
+    if (!scan) throw new NotFoundError("Scan", "latest");
+    return json(await scanView(jobs.store, scan));
+  });
+}

@@ -1,0 +1,19 @@
+/** GET /api/settings; PUT /api/settings { scheduleCron?, scheduleSource?, retentionKeep? }. */
+import { serverJobs } from "../../../lib/scan/jobs-server";
+import { getSettings, updateSettings } from "../../../lib/store/settings";
+import { actorOf, handle, json, readJsonBody } from "../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET(): Promise<Response> {
+  return handle(async () => json(await getSettings((await serverJobs()).store)));
+}
+
+export function PUT(request: Request): Promise<Response> {
+  return handle(async () => {
+    const body = await readJsonBody(request);
+    const jobs = await serverJobs();
+    return json(await updateSettings(jobs.store, body, actorOf(request)));
+  });
+}

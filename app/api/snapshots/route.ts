@@ -1,0 +1,22 @@
+/**
+ * POST /api/snapshots: the snapshot file as the raw body (any of the four accepted shapes).
+ * Too large → 413 while it streams; invalid → 400 naming the JSON path; either way nothing is
+ * stored. Valid → 202 with the ID of the scan that evaluates it.
+ */
+import { serverJobs } from "../../../lib/scan/jobs-server";
+import { parseSnapshotText } from "../../../lib/posture/parse";
+import { actorOf, handle, json, readBodyText, uploadLimit } from "../_lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const text = await readBodyText(request, uploadLimit());
+    const snapshot = parseSnapshotText(text);
+    const jobs = await serverJobs();
+    const fileName = request.headers.get("x-file-name") ?? undefined;
+    const scan = await jobs.importSnapshot(snapshot, { actor: actorOf(request), bytes: Buffer.byteLength(text), fileName });
+    return json({ id: scan.id }, 202, { location: `/api/scans/${scan.id}` });
+  });
+}

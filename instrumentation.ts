@@ -1,0 +1,14 @@
+/**
+ * Next.js start-up hook: on the Node.js runtime, open the store (runs migrations and marks scans
+ * interrupted by a previous stop as failed, removing their partial rows) and start the scheduler.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  try {
+    const { startServer } = await import("./lib/scan/jobs-server");
+    await startServer();
+  } catch (error) {
+    // The API retries opening the store on the next request; say why it failed now.
+    console.error("speech-posture: could not open the store at start:", error instanceof Error ? error.message : error);
+  }
+}
