@@ -165,7 +165,7 @@ describe("collect at scale and under faults", () => {
   it("rides out a 429 storm without Retry-After and still returns everything", async () => {
     const tenant = generateTenant({ seed: 11, subscriptions: 8, accounts: 30 });
     const baseline = await withEmulator({ tenant, quota: false }, async (emu) => (await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }))).snapshot);
-    await withEmulator({ tenant, quota: false, faults: { throttleStorm: { count: 6 } } }, async (emu) => {
+    await withEmulator({ tenant, quota: false, faults: { throttleStorm: { count: 4 } } }, async (emu) => {
       const { snapshot, stats } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }));
       expect(stats.argThrottled + (emu.stats().status?.[429] ?? 0)).toBeGreaterThan(0);
       expect(ids(snapshot.resources)).toEqual(ids(baseline.resources));

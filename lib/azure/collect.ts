@@ -3,6 +3,7 @@
  * Snapshot (CONTROLS.md §Snapshot). A failure is recorded in `errors` with its reason and never
  * drops what could be read; only cancellation aborts.
  */
+import { setMaxListeners } from "node:events";
 import {
   SNAPSHOT_KIND,
   SNAPSHOT_VERSION,
@@ -83,8 +84,17 @@ function rowToSubscription(row: Record<string, unknown>): SubscriptionInfo | und
   };
 }
 
+/** An internal signal that follows the caller's: many concurrent calls listen to it at once. */
+function linkedSignal(outer?: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (outer?.aborted) controller.abort();
+  else outer?.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller.signal;
+}
+
 export async function collect(target: AzureTarget, options: CollectOptions = {}): Promise<CollectResult> {
-  const { signal } = options;
+  const signal = linkedSignal(options.signal);
   const now = options.now ?? (() => new Date());
   const collectedAt = now().toISOString();
   const arg = new ResourceGraphReader(target);

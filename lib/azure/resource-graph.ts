@@ -108,6 +108,6 @@ export class ResourceGraphReader {
     // A spent quota: waitForQuota() sleeps until the window resets.
     if (this.quotaRemaining !== undefined && this.quotaRemaining <= 0) return 0;
     // No hint at all: exponential back-off with jitter, as the throttling guidance asks.
-    return Math.min(30_000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    return Math.min(10_000, 200 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
   }
 }

@@ -8,6 +8,8 @@ import { AzureCliCredential, ClientSecretCredential, ClientCertificateCredential
 import { CLOUDS, emulatorCloud, type CloudConfig } from "./clouds";
 
 export type CollectionSource = "live" | "emulator";
+/** Environment variables as read here (a plain record, so tests can pass their own). */
+export type Env = Record<string, string | undefined>;
 
 export interface AzureTarget {
   source: CollectionSource;
@@ -53,12 +55,12 @@ export const LIVE_SETUP_HELP =
   "AZURE_CLOUD selects AzurePublicCloud (default), AzureUSGovernment or AzureChinaCloud.";
 
 /** True when the environment names some way to reach a real tenant. */
-export function hasLiveConfiguration(env: NodeJS.ProcessEnv = process.env): boolean {
+export function hasLiveConfiguration(env: Env = process.env): boolean {
   return Boolean(env.SPEECH_POSTURE_CREDENTIAL || (env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID));
 }
 
 /** Build the live target from environment variables, or say exactly what is missing. */
-export function liveTargetFromEnv(env: NodeJS.ProcessEnv = process.env): AzureTarget {
+export function liveTargetFromEnv(env: Env = process.env): AzureTarget {
   const cloudName = env.AZURE_CLOUD || "AzurePublicCloud";
   const cloud = CLOUDS[cloudName];
   if (!cloud) throw new ConfigurationError(`AZURE_CLOUD=${cloudName} is not a known cloud; use AzurePublicCloud, AzureUSGovernment or AzureChinaCloud.`);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emulatorTarget, hasLiveConfiguration, liveTargetFromEnv, type AzureTarget, type CollectionSource } from "../azure/target";
+import { emulatorTarget, hasLiveConfiguration, liveTargetFromEnv, type AzureTarget, type CollectionSource, type Env } from "../azure/target";
 
 export const DEFAULT_EMULATOR_STATE_DIR = "data/emulator";
 
@@ -44,7 +44,7 @@ export function runningEmulator(stateDir = DEFAULT_EMULATOR_STATE_DIR): { url: s
 }
 
 /** The default source: live when Azure settings are present, else the emulator. */
-export function defaultSource(env: NodeJS.ProcessEnv = process.env): CollectionSource {
+export function defaultSource(env: Env = process.env): CollectionSource {
   const chosen = env.SPEECH_POSTURE_SOURCE;
   if (chosen === "live" || chosen === "emulator") return chosen;
   return hasLiveConfiguration(env) ? "live" : "emulator";
@@ -63,7 +63,7 @@ export class EmulatorNotRunningError extends Error {
  */
 export async function openTarget(
   source: CollectionSource,
-  opts: { stateDir?: string; env?: NodeJS.ProcessEnv; startTemporary?: () => Promise<OpenedTarget> } = {},
+  opts: { stateDir?: string; env?: Env; startTemporary?: () => Promise<OpenedTarget> } = {},
 ): Promise<OpenedTarget> {
   const env = opts.env ?? process.env;
   if (source === "live") return { target: liveTargetFromEnv(env), close: async () => undefined };
