@@ -1,0 +1,279 @@
+/**
+ * The store against both real databases: findings queries and facets, exceptions applied at read
+ * time with expiry, diffs and first-seen across three scans, trend, retention, the scope guard,
+ * recovery of interrupted scans and resource history.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAudit } from "./audit";
+import { InvalidInputError, ScanConflictError, StateConflictError } from "./errors";
+import { createException, listExceptions, removeException } from "./exceptions";
+import { parseFindingsQuery } from "./findings-params";
+import { queryFindings } from "./findings-query";
+import { diffScans } from "./history-diff";
+import { scoreTrend } from "./history-trend";
+import { INTERRUPTED_MESSAGE } from "./recovery";
+import { resourceDetail } from "./resource-detail";
+import { createScan, endScan, getScan, listScans, markRunning } from "./scans";
+import { updateSettings } from "./settings";
+import type { Store } from "./store";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
+import { clone, importAndWait, jobsFor, smallTenant, snapshotOf } from "./testing/fixtures";
+import type { ScanJobs } from "../scan/jobs";
+import { isSpeechAccount, type Snapshot } from "../posture/snapshot";
+
+const q = (s = "") => parseFindingsQuery(new URLSearchParams(s));
+const speechAccounts = (s: Snapshot) => s.resources.filter(isSpeechAccount);
+const props = (d: { properties?: Record<string, unknown> | null }) => d.properties as Record<string, unknown>;
+
+afterAll(() => releaseDatabases());
+
+describe.each(DATABASES)("store on %s", (kind) => {
+  let tdb: TestDatabase;
+  let clock = new Date("2026-11-28T10:00:00Z");
+  let store: Store;
+  let jobs: ScanJobs;
+  const base = snapshotOf(smallTenant(), "2026-11-28T09:00:00Z");
+
+  beforeAll(async () => {
+    tdb = await createTestDb(kind);
+    store = await tdb.open({ now: () => clock });
+    jobs = jobsFor(store);
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await tdb?.dispose();
+  });
+
+  const tick = (ms = 60_000) => (clock = new Date(clock.getTime() + ms));
+
+  it("stores a scan and answers filtered, sorted, paged findings with facets under the other filters", async () => {
+    tick();
+    const scan = await importAndWait(jobs, base);
+    expect(scan.status).toBe("succeeded");
+    expect(scan.summary?.resources).toBe(12);
+    const all = await queryFindings(store, scan.id, q("pageSize=500"));
+    expect(all.total).toBe(216);
+    expect(all.items).toHaveLength(216);
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    expect(sum(all.facets.status)).toBe(216);
+    expect(sum(all.facets.subscriptionId)).toBe(216);
+    expect(all.facets.status.fail).toBe(scan.summary!.counts.fail);
+
+    const fails = await queryFindings(store, scan.id, q("status=fail&pageSize=500"));
+    expect(fails.total).toBe(all.facets.status.fail);
+    expect(fails.items.every((f) => f.status === "fail")).toBe(true);
+    // The status facet ignores the status filter itself, the others respect it.
+    expect(fails.facets.status).toEqual(all.facets.status);
+    expect(sum(fails.facets.severity)).toBe(fails.total);
+
+    const highFails = await queryFindings(store, scan.id, q("status=fail&severity=high"));
+    expect(highFails.facets.status.fail).toBe(highFails.total);
+    expect(highFails.facets.severity.high).toBe(highFails.total);
+    expect(highFails.facets.severity.medium).toBe(fails.facets.severity.medium);
+
+    const p1 = await queryFindings(store, scan.id, q("sort=resource&pageSize=20&page=1"));
+    const p2 = await queryFindings(store, scan.id, q("sort=resource&pageSize=20&page=2"));
+    expect(new Set([...p1.items, ...p2.items].map((i) => i.id)).size).toBe(40);
+    const names = [...p1.items, ...p2.items].map((i) => i.resourceName.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    const desc = await queryFindings(store, scan.id, q("sort=-resource&pageSize=18"));
+    expect(desc.items[0].resourceName.toLowerCase()).toBe([...all.items.map((i) => i.resourceName.toLowerCase())].sort().at(-1));
+
+    const bySeverity = await queryFindings(store, scan.id, q("pageSize=500"));
+    const rank = { high: 0, medium: 1, low: 2 } as Record<string, number>;
+    const ranks = bySeverity.items.map((i) => rank[i.severity]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+
+    const one = all.items[0];
+    const byId = await queryFindings(store, scan.id, q(`q=${encodeURIComponent(one.resourceId.toUpperCase())}`));
+    expect(byId.total).toBe(18);
+    expect(byId.items.every((i) => i.resourceId === one.resourceId)).toBe(true);
+    const sub = await queryFindings(store, scan.id, q(`subscriptionId=${one.subscriptionId.toUpperCase()}&controlId=iam-1`));
+    expect(sub.items.every((i) => i.subscriptionId === one.subscriptionId && i.controlId === "IAM-1")).toBe(true);
+    expect(sub.total).toBe(all.items.filter((i) => i.subscriptionId === one.subscriptionId && i.controlId === "IAM-1").length);
+    expect(one.evidence.length).toBeGreaterThan(0);
+  });
+
+  it("validates every findings parameter, naming it", () => {
+    const field = (s: string) => {
+      try {
+        q(s);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        return (error as InvalidInputError).field;
+      }
+      return "accepted";
+    };
+    expect(field("status=failed")).toBe("status");
+    expect(field("severity=critical")).toBe("severity");
+    expect(field("controlId=XYZ-9")).toBe("controlId");
+    expect(field("kind=OpenAI")).toBe("kind");
+    expect(field("muted=yes")).toBe("muted");
+    expect(field("sort=name")).toBe("sort");
+    expect(field("page=0")).toBe("page");
+    expect(field("pageSize=501")).toBe("pageSize");
+    expect(field("colour=red")).toBe("colour");
+    expect(field("status=fail,unknown&kind=aiservices&muted=false&sort=-status")).toBe("accepted");
+  });
+
+  it("mutes at read time with active exceptions only; expired ones stop muting and are listed as expired", async () => {
+    const scan = (await listScans(store, { status: ["succeeded"] }))[0];
+    const target = (await queryFindings(store, scan.id, q("status=fail&pageSize=1"))).items[0];
+    const before = await queryFindings(store, scan.id, q("muted=true"));
+    expect(before.total).toBe(0);
+
+    const byResource = await createException(store, {
+      controlId: target.controlId.toLowerCase(),
+      resourceId: target.resourceId.toUpperCase(),
+      owner: "alice@contoso.com",
+      reason: "Custom voice needs the firewall open",
+      expiresAt: new Date(clock.getTime() + 3_600_000).toISOString(),
+    });
+    const byTag = await createException(store, {
+      tag: { name: "TEAM", value: "contactcenter" },
+      owner: "bob",
+      reason: "Contact center migrates in Q1",
+      expiresAt: new Date(clock.getTime() + 7 * 86_400_000).toISOString(),
+    });
+    const muted = await queryFindings(store, scan.id, q("muted=true&pageSize=500"));
+    const detail = await resourceDetail(store, target.resourceId, { scanId: scan.id });
+    const tagged = detail.resource.tags.team === "contactcenter" ? 1 : 0;
+    expect(muted.items.some((i) => i.id === target.id && i.status === "fail" && i.mutedBy.includes(byResource.id))).toBe(true);
+    expect(muted.items.every((i) => i.muted)).toBe(true);
+    const contactCenter = (await queryFindings(store, scan.id, q("q=contactcenter&pageSize=500"))).total;
+    expect(muted.total).toBe(contactCenter + (tagged ? 0 : 1));
+    // Status and score are untouched by muting.
+    const again = await queryFindings(store, scan.id, q("status=fail&pageSize=500"));
+    expect(again.items.find((i) => i.id === target.id)?.status).toBe("fail");
+    expect((await getScan(store, scan.id))?.summary?.score).toBe(scan.summary?.score);
+
+    tick(2 * 3_600_000); // the resource exception expires, the tag one does not
+    const later = await queryFindings(store, scan.id, q("muted=true&pageSize=500"));
+    expect(later.items.some((i) => i.id === target.id)).toBe(tagged === 1);
+    expect(later.total).toBe(contactCenter);
+    const list = await listExceptions(store);
+    expect(list.expired.map((e) => e.id)).toEqual([byResource.id]);
+    expect(list.active.map((e) => e.id)).toEqual([byTag.id]);
+
+    await removeException(store, byTag.id, "carol");
+    expect((await queryFindings(store, scan.id, q("muted=true"))).total).toBe(0);
+    expect((await listExceptions(store)).removed.map((e) => [e.id, e.removedBy])).toEqual([[byTag.id, "carol"]]);
+    const audit = await listAudit(store);
+    expect(audit.slice(0, 3).map((a) => [a.action, a.actor, a.target])).toEqual([
+      ["exception.removed", "carol", byTag.id],
+      ["exception.created", "local", byTag.id],
+      ["exception.created", "local", byResource.id],
+    ]);
+    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2020-01-01" })).rejects.toMatchObject({ field: "expiresAt" });
+    await expect(createException(store, { owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "scope" });
+    await expect(createException(store, { controlId: "NOPE-1", owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "controlId" });
+  });
+
+  it("diffs any two of three scans and dates each open failure from the first scan of its unbroken run", async () => {
+    const s1snap = clone(base);
+    const accounts = speechAccounts(s1snap);
+    const [a, b, gone] = [accounts[0], accounts[1], accounts[2]];
+    props(a).disableLocalAuth = false; // IAM-1 fails in every scan
+    props(b).disableLocalAuth = false; // fails, resolved in scan 2, fails again in scan 3
+    tick();
+    const s1 = await importAndWait(jobs, s1snap);
+    const s2snap = clone(s1snap);
+    props(speechAccounts(s2snap)[1]).disableLocalAuth = true;
+    tick();
+    const s2 = await importAndWait(jobs, s2snap);
+    const s3snap = clone(s1snap);
+    s3snap.resources = s3snap.resources.filter((d) => d.id !== gone.id);
+    tick();
+    const s3 = await importAndWait(jobs, s3snap);
+
+    const d12 = await diffScans(store, s2.id, s1.id);
+    expect(d12.counts.resolved).toBe(1);
+    expect(d12.resolved[0]).toMatchObject({ resourceId: b.id, controlId: "IAM-1", from: "fail", to: "pass" });
+    expect(d12.counts.newFailures).toBe(0);
+    expect(d12.counts.unchanged).toBe(216 - 1);
+
+    const d23 = await diffScans(store, s3.id, s2.id);
+    expect(d23.newFailures.map((i) => [i.resourceId, i.controlId])).toEqual([[b.id, "IAM-1"]]);
+    const goneFailures = (await queryFindings(store, s2.id, q(`status=fail&q=${encodeURIComponent(gone.id)}`))).total;
+    expect(d23.counts.resolved).toBe(goneFailures);
+    expect(d23.counts.removed).toBe(18 - goneFailures);
+    expect(d23.removed.every((i) => i.resourceId === gone.id && i.to === null)).toBe(true);
+    const d13 = await diffScans(store, s3.id, s1.id, { limit: 1 });
+    expect(d13.counts.newFailures).toBe(0);
+    expect(d13.counts.resolved).toBe(goneFailures);
+    expect(d13.resolved.length).toBe(Math.min(1, goneFailures));
+
+    const fails = await queryFindings(store, s3.id, q("status=fail&controlId=IAM-1&pageSize=500"));
+    const fa = fails.items.find((i) => i.resourceId === a.id)!;
+    const fb = fails.items.find((i) => i.resourceId === b.id)!;
+    expect(fa.firstSeenScanId).toBe(s1.id);
+    expect(fa.firstSeenAt).toBe(s1.finishedAt);
+    expect(fb.firstSeenScanId).toBe(s3.id);
+    await expect(diffScans(store, s3.id, "nope")).rejects.toMatchObject({ name: "NotFoundError" });
+
+    // History of one resource across scans.
+    const detail = await resourceDetail(store, a.id.toLowerCase());
+    expect(detail.scanId).toBe(s3.id);
+    expect(detail.findings).toHaveLength(18);
+    expect((detail.documents as { account: { id: string } }).account.id).toBe(a.id);
+    expect(detail.history.slice(-3).map((h) => [h.scanId, h.statuses["IAM-1"]])).toEqual([[s1.id, "fail"], [s2.id, "fail"], [s3.id, "fail"]]);
+    const bDetail = await resourceDetail(store, b.id, { scanId: s2.id });
+    expect(bDetail.findings.find((f) => f.controlId === "IAM-1")?.status).toBe("pass");
+    await expect(resourceDetail(store, gone.id, { scanId: s3.id })).rejects.toMatchObject({ name: "NotFoundError" });
+
+    // Score trend: one point per scan, per subscription too.
+    const trend = await scoreTrend(store, { limit: 3 });
+    expect(trend.tenant.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
+    expect(trend.tenant.map((p) => p.score)).toEqual([s1.summary?.score, s2.summary?.score, s3.summary?.score]);
+    expect(trend.tenant[1].counts!.fail).toBe(trend.tenant[0].counts!.fail - 1);
+    expect(trend.subscriptions).toHaveLength(3);
+    for (const s of trend.subscriptions) expect(s.points.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
+  });
+
+  it("never shows an unfinished scan's findings and keeps one scan per scope", async () => {
+    const scan = await createScan(store, { source: "emulator", subscriptions: ["B", "a"], startedBy: "local" });
+    await expect(createScan(store, { source: "emulator", subscriptions: ["A", "b"], startedBy: "local" })).rejects.toEqual(new ScanConflictError(scan.id));
+    const other = await createScan(store, { source: "emulator", subscriptions: ["a"], startedBy: "local" });
+    await expect(queryFindings(store, scan.id, q())).rejects.toBeInstanceOf(StateConflictError);
+    await endScan(store, scan.id, "cancelled", null);
+    await endScan(store, other.id, "failed", "boom");
+    const again = await createScan(store, { source: "emulator", subscriptions: ["a", "b"], startedBy: "local" });
+    await endScan(store, again.id, "cancelled", null);
+    expect((await getScan(store, other.id))?.error).toBe("boom");
+  });
+
+  it("marks a scan whose process is gone as interrupted when the store opens, removing its rows", async () => {
+    const scan = await createScan(store, { source: "emulator", startedBy: "local" });
+    await markRunning(store, scan.id);
+    await store.db.insertInto("resources").values({
+      scan_id: scan.id, ord: 0, resource_key: "/x", resource_id: "/x", name: "x", kind: "SpeechServices", location: null,
+      subscription_id: "s", subscription_key: "s", resource_group: null, score: null, tags: "{}", documents: "null",
+    }).execute();
+    // Owned by a process on another machine whose heartbeat stopped long ago.
+    await store.db.updateTable("scans").set({ owner: "elsewhere:1:x", heartbeat_at: "2000-01-01T00:00:00.000Z" }).where("id", "=", scan.id).execute();
+    const reopened = await tdb.open({ now: () => clock });
+    const after = await getScan(reopened, scan.id);
+    expect(after).toMatchObject({ status: "failed", error: INTERRUPTED_MESSAGE });
+    const left = await reopened.db.selectFrom("resources").select("scan_id").where("scan_id", "=", scan.id).execute();
+    expect(left).toEqual([]);
+    // The scope is free again.
+    const next = await createScan(reopened, { source: "emulator", startedBy: "local" });
+    await endScan(reopened, next.id, "cancelled", null);
+  });
+
+  it("keeps only the newest N finished scans, removing older ones with their rows", async () => {
+    await updateSettings(store, { retentionKeep: 2 });
+    tick();
+    const last = await importAndWait(jobs, base);
+    const scans = await listScans(store);
+    expect(scans.map((s) => s.id)).toHaveLength(2);
+    expect(scans[0].id).toBe(last.id);
+    const ids = scans.map((s) => s.id);
+    const orphans = await store.db.selectFrom("findings").select("scan_id").where("scan_id", "not in", ids).limit(1).execute();
+    expect(orphans).toEqual([]);
+    const resources = await store.db.selectFrom("resources").select("scan_id").where("scan_id", "not in", ids).limit(1).execute();
+    expect(resources).toEqual([]);
+    await expect(updateSettings(store, { retentionKeep: 0 })).rejects.toMatchObject({ field: "retentionKeep" });
+    await expect(updateSettings(store, { scheduleCron: "every day" })).rejects.toMatchObject({ field: "scheduleCron" });
+  });
+});
