@@ -1,0 +1,211 @@
+/**
+ * The HTTP API end to end against both databases: the route handlers called with real Request
+ * objects, a real store, and a real emulator for live-path scans.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import * as scansRoute from "../../app/api/scans/route";
+import * as scanRoute from "../../app/api/scans/[id]/route";
+import * as eventsRoute from "../../app/api/scans/[id]/events/route";
+import * as findingsRoute from "../../app/api/scans/[id]/findings/route";
+import * as diffRoute from "../../app/api/scans/[id]/diff/route";
+import * as snapshotsRoute from "../../app/api/snapshots/route";
+import * as resourceRoute from "../../app/api/resources/[...resourceId]/route";
+import * as exceptionsRoute from "../../app/api/exceptions/route";
+import * as exceptionRoute from "../../app/api/exceptions/[id]/route";
+import * as auditRoute from "../../app/api/audit/route";
+import * as trendRoute from "../../app/api/trend/route";
+import * as latestRoute from "../../app/api/scans/latest/route";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
+import { jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
+import type { ScanJobs } from "./jobs";
+import { setServerJobs } from "./jobs-server";
+
+const BASE = "http://speech-posture.test";
+const req = (path: string, init?: RequestInit) => new Request(BASE + path, init);
+const post = (path: string, body: unknown) => req(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });
+const ctx = <T>(params: T) => ({ params: Promise.resolve(params) });
+
+async function readSse(res: Response): Promise<{ event: string; data: any }[]> {
+  const text = await res.text(); // the stream ends when the scan ends
+  return text
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [e, d] = block.split("\n");
+      return { event: e.slice("event: ".length), data: JSON.parse(d.slice("data: ".length)) };
+    });
+}
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, accounts: 12, subscriptions: 3, seed: 11, quota: false });
+});
+afterAll(async () => {
+  setServerJobs(undefined);
+  await emulator?.close();
+  await releaseDatabases();
+});
+
+describe.each(DATABASES)("HTTP API on %s", (kind) => {
+  let tdb: TestDatabase;
+  let jobs: ScanJobs;
+
+  beforeAll(async () => {
+    tdb = await createTestDb(kind);
+    jobs = jobsFor(await tdb.open(), emulator);
+    setServerJobs(jobs);
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await tdb?.dispose();
+  });
+
+  it("runs a scan from POST to SSE progress to findings, refusing a second scan of the same scope", async () => {
+    emulator.setFaults({ latencyMs: 40 });
+    const started = await scansRoute.POST(post("/api/scans", { source: "emulator" }));
+    expect(started.status).toBe(202);
+    const { id } = await started.json();
+    const second = await scansRoute.POST(post("/api/scans", {}));
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: "scan_running", id } });
+
+    const events = await readSse(await eventsRoute.GET(req(`/api/scans/${id}/events`), ctx({ id })));
+    emulator.setFaults({});
+    const progress = events.filter((e) => e.event === "progress");
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.some((e) => e.data.phase === "details" || e.data.phase === "storing")).toBe(true);
+    expect(events.at(-1)).toMatchObject({ event: "done", data: { id, status: "succeeded" } });
+
+    const scan = await (await scanRoute.GET(req(`/api/scans/${id}`), ctx({ id }))).json();
+    expect(scan).toMatchObject({ id, status: "succeeded", source: "emulator", startedBy: "local" });
+    expect(scan.summary.resources).toBe(12);
+    const latest = await (await latestRoute.GET(req("/api/scans/latest"))).json();
+    expect(latest.id).toBe(id);
+
+    const page = await findingsRoute.GET(req(`/api/scans/${id}/findings?status=fail&sort=-severity&pageSize=5`), ctx({ id }));
+    expect(page.status).toBe(200);
+    const body = await page.json();
+    expect(body.items).toHaveLength(5);
+    expect(body.total).toBe(scan.summary.counts.fail);
+    expect(Object.keys(body.facets)).toEqual(expect.arrayContaining(["status", "severity", "controlId", "subscriptionId", "kind"]));
+
+    const bad = await findingsRoute.GET(req(`/api/scans/${id}/findings?severity=critical`), ctx({ id }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "invalid_input", field: "severity" } });
+    const missing = await findingsRoute.GET(req(`/api/scans/nope/findings`), ctx({ id: "nope" }));
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+
+    const list = await (await scansRoute.GET(req("/api/scans?status=succeeded"))).json();
+    expect(list.items.map((s: { id: string }) => s.id)).toContain(id);
+    expect((await scansRoute.GET(req("/api/scans?status=done"))).status).toBe(400);
+    expect((await scansRoute.POST(post("/api/scans", { source: "azure" }))).status).toBe(400);
+    expect((await scansRoute.POST(post("/api/scans", "{not json"))).status).toBe(400);
+
+    const resourceId: string = body.items[0].resourceId;
+    const detail = await resourceRoute.GET(req(`/api/resources${resourceId}?scan=${id}`), ctx({ resourceId: resourceId.split("/").slice(1) }));
+    expect(detail.status).toBe(200);
+    const d = await detail.json();
+    expect(d.resource.id).toBe(resourceId);
+    expect(d.findings).toHaveLength(18);
+    expect(d.documents.account.id).toBe(resourceId);
+    expect(Array.isArray(d.documents.diagnosticSettings)).toBe(true);
+
+    const diff = await (await diffRoute.GET(req(`/api/scans/${id}/diff?against=${id}`), ctx({ id }))).json();
+    expect(diff.counts).toMatchObject({ newFailures: 0, resolved: 0, changed: 0, unchanged: 216 });
+    expect((await diffRoute.GET(req(`/api/scans/${id}/diff`), ctx({ id }))).status).toBe(400);
+    const trend = await (await trendRoute.GET(req("/api/trend?limit=5"))).json();
+    expect(trend.tenant.at(-1)).toMatchObject({ scanId: id, score: scan.summary.score });
+  });
+
+  it("creates, lists and removes exceptions, which mute findings at once, and audits it all", async () => {
+    const latest = await (await latestRoute.GET(req("/api/scans/latest"))).json();
+    const fail = (await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?status=fail&pageSize=1`), ctx({ id: latest.id }))).json()).items[0];
+    const created = await exceptionsRoute.POST(post("/api/exceptions", { controlId: fail.controlId, resourceId: fail.resourceId, owner: "alice", reason: "accepted", expiresAt: "2099-01-01T00:00:00Z" }));
+    expect(created.status).toBe(201);
+    const rule = await created.json();
+    const muted = await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?muted=true`), ctx({ id: latest.id }))).json();
+    expect(muted.items.map((i: { id: number; status: string }) => [i.id, i.status])).toEqual([[fail.id, "fail"]]);
+    expect((await (await scanRoute.GET(req(`/api/scans/${latest.id}`), ctx({ id: latest.id }))).json()).summary.counts.muted).toBe(1);
+
+    const invalid = await exceptionsRoute.POST(post("/api/exceptions", { controlId: "IAM-1", owner: "a", reason: "b", expiresAt: "soon" }));
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error.field).toBe("expiresAt");
+    const listed = await (await exceptionsRoute.GET(req("/api/exceptions"))).json();
+    expect(listed.active.map((e: { id: string }) => e.id)).toEqual([rule.id]);
+    expect((await exceptionRoute.DELETE(req(`/api/exceptions/${rule.id}`, { method: "DELETE" }), ctx({ id: rule.id }))).status).toBe(200);
+    expect((await exceptionRoute.DELETE(req(`/api/exceptions/${rule.id}`, { method: "DELETE" }), ctx({ id: rule.id }))).status).toBe(404);
+
+    const audit = await (await auditRoute.GET(req("/api/audit?limit=10"))).json();
+    const actions = audit.items.map((a: { action: string }) => a.action);
+    expect(actions.slice(0, 2)).toEqual(["exception.removed", "exception.created"]);
+    expect(actions).toContain("scan.started");
+    expect(audit.items.every((a: { actor: string }) => a.actor === "local")).toBe(true);
+    expect((await auditRoute.GET(req("/api/audit?limit=abc"))).status).toBe(400);
+  });
+
+  it("cancels a running scan with DELETE, leaving no rows", async () => {
+    emulator.setFaults({ latencyMs: 400 });
+    const { id } = await (await scansRoute.POST(post("/api/scans", { source: "emulator", subscriptions: [emulator.tenant.subscriptions[0].subscriptionId] }))).json();
+    const res = await eventsRoute.GET(req(`/api/scans/${id}/events`), ctx({ id }));
+    const reader = res.body!.getReader();
+    await reader.read(); // the first progress event: it is running
+    const cancelled = await scanRoute.DELETE(req(`/api/scans/${id}`, { method: "DELETE" }), ctx({ id }));
+    expect(cancelled.status).toBe(202);
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    emulator.setFaults({});
+    expect(rest).toContain("event: done");
+    expect(rest).toContain('"status":"cancelled"');
+    const scan = await (await scanRoute.GET(req(`/api/scans/${id}`), ctx({ id }))).json();
+    expect(scan.status).toBe("cancelled");
+    expect(await jobs.store.db.selectFrom("findings").select("id").where("scan_id", "=", id).execute()).toEqual([]);
+    expect((await scanRoute.DELETE(req(`/api/scans/${id}`, { method: "DELETE" }), ctx({ id }))).status).toBe(409);
+    const audit = await (await auditRoute.GET(req("/api/audit?action=scan.cancelled"))).json();
+    expect(audit.items[0].target).toBe(id);
+  });
+
+  it("imports snapshots: 413 while streaming and 400 naming the path store nothing; a valid one becomes a scan", async () => {
+    const count = async () => (await jobs.store.db.selectFrom("scans").select("id").execute()).length;
+    const before = await count();
+    process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES = "4096";
+    try {
+      // No Content-Length: the limit must be enforced on the stream itself.
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > 1_000_000) return controller.close();
+          sent += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(32));
+        },
+      });
+      const tooBig = await snapshotsRoute.POST(new Request(BASE + "/api/snapshots", { method: "POST", body, duplex: "half" } as RequestInit));
+      expect(tooBig.status).toBe(413);
+      expect((await tooBig.json()).error.code).toBe("payload_too_large");
+      expect(sent).toBeLessThan(1_000_000);
+    } finally {
+      delete process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES;
+    }
+    const invalid = await snapshotsRoute.POST(post("/api/snapshots", { kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-01-01T00:00:00Z", subscriptions: [], coverage: ["resources"], resources: [{ id: 42 }], diagnosticSettings: {}, speechEndpoints: {}, errors: [] }));
+    expect(invalid.status).toBe(400);
+    const err = (await invalid.json()).error;
+    expect(err.code).toBe("invalid_input");
+    expect(err.path).toMatch(/^resources\[0\]/);
+    expect((await snapshotsRoute.POST(post("/api/snapshots", "{"))).status).toBe(400);
+    expect(await count()).toBe(before);
+    const audit = await (await auditRoute.GET(req("/api/audit?action=snapshot.imported"))).json();
+    expect(audit.items).toEqual([]);
+
+    // A bare array of documents (one of the four accepted shapes).
+    const docs = snapshotOf(smallTenant(3, 1, 5)).resources;
+    const ok = await snapshotsRoute.POST(post("/api/snapshots", docs));
+    expect(ok.status).toBe(202);
+    const { id } = await ok.json();
+    const done = (await readSse(await eventsRoute.GET(req(`/api/scans/${id}/events`), ctx({ id })))).at(-1)!;
+    expect(done).toMatchObject({ event: "done", data: { status: "succeeded", source: "snapshot" } });
+    expect(done.data.summary.resources).toBe(3);
+    const log1 = await (await findingsRoute.GET(req(`/api/scans/${id}/findings?controlId=LOG-1`), ctx({ id }))).json();
+    expect(log1.items.every((i: { status: string; reason: string }) => i.status === "unknown" && i.reason === "not_collected")).toBe(true);
+  });
+});
