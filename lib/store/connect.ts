@@ -17,6 +17,7 @@ export interface Connection {
   dialect: Dialect;
   /** Where it points, without credentials (for logs). */
   description: string;
+  close(): Promise<void>;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -34,7 +35,37 @@ function sqlitePath(url: string | undefined): string {
   return url.replace(/^(sqlite|file):(\/\/)?/i, "");
 }
 
+/**
+ * One better-sqlite3 connection per file per process, shared by every Store opened on it: two
+ * connections in one thread can deadlock (one waits on a lock the other holds across an await).
+ */
+const sqliteConnections = new Map<string, { db: Kysely<Database>; refs: number }>();
+
 async function connectSqlite(path: string): Promise<Connection> {
+  const key = path === ":memory:" ? `:memory:${Math.random()}` : resolve(path);
+  let shared = sqliteConnections.get(key);
+  if (!shared) {
+    shared = { db: await openSqlite(path), refs: 0 };
+    sqliteConnections.set(key, shared);
+  }
+  shared.refs++;
+  const entry = shared;
+  let closed = false;
+  return {
+    db: entry.db,
+    dialect: "sqlite",
+    description: `sqlite:${path}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (--entry.refs > 0) return;
+      sqliteConnections.delete(key);
+      await entry.db.destroy();
+    },
+  };
+}
+
+async function openSqlite(path: string): Promise<Kysely<Database>> {
   const { default: SQLite } = await import("better-sqlite3");
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SQLite(path);
@@ -43,8 +74,7 @@ async function connectSqlite(path: string): Promise<Connection> {
   database.pragma("busy_timeout = 10000");
   database.pragma("synchronous = NORMAL");
   database.pragma("cache_size = -65536"); // 64 MB: a 10,000-account scan writes ~150 MB
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: "sqlite", description: `sqlite:${path}` };
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
 async function connectPostgres(url: string): Promise<Connection> {
@@ -64,5 +94,5 @@ async function connectPostgres(url: string): Promise<Connection> {
   pool.on("error", (error) => console.error("speech-posture store: idle PostgreSQL client error:", error.message));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = url.replace(/\/\/[^@/]*@/, "//");
-  return { db, dialect: "postgres", description: safe };
+  return { db, dialect: "postgres", description: safe, close: () => db.destroy() };
 }

@@ -3,7 +3,7 @@
  * reader ever sees half a scan and the scope is free again. Run at store open and periodically.
  */
 import { hostname } from "node:os";
-import type { Store } from "./store";
+import { LIVE_INSTANCES, type Store } from "./store";
 import { deleteScanChildren } from "./scan-rows";
 
 export const INTERRUPTED_MESSAGE = "interrupted: the server stopped during the scan";
@@ -15,8 +15,9 @@ export function ownerIsDead(owner: string | null, self: string): boolean {
   if (host !== hostname()) return false; // another machine: only its heartbeat can tell
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  // Same PID but another instance ID: an earlier incarnation (containers reuse low PIDs).
-  if (pid === process.pid) return true;
+  // Our own PID: alive if a store of this process has that instance ID; else an earlier
+  // incarnation whose PID was reused (containers restart with the same low PIDs).
+  if (pid === process.pid) return !LIVE_INSTANCES.has(owner);
   try {
     process.kill(pid, 0);
     return false;

@@ -32,13 +32,16 @@ export interface OpenStoreOptions {
 
 export const DEFAULT_STALE_AFTER_MS = 30_000;
 
+/** Instance IDs of the stores open in this process (several may be: tests, embedding). */
+export const LIVE_INSTANCES: Set<string> = ((globalThis as unknown as { __speechPostureInstances?: Set<string> }).__speechPostureInstances ??= new Set());
+
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const url = options.url ?? process.env.DATABASE_URL;
   const conn = await connect(url);
   try {
     await migrate(conn.db, conn.dialect);
   } catch (error) {
-    await conn.db.destroy();
+    await conn.close();
     throw error;
   }
   const store: Store = {
@@ -48,8 +51,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     instanceId: `${hostname()}:${process.pid}:${randomUUID()}`,
     now: options.now ?? (() => new Date()),
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
-    close: () => conn.db.destroy(),
+    close: async () => {
+      LIVE_INSTANCES.delete(store.instanceId);
+      await conn.close();
+    },
   };
+  LIVE_INSTANCES.add(store.instanceId);
   await recoverInterrupted(store);
   return store;
 }
