@@ -18,7 +18,7 @@ export function prepareAccount(entry: AccountEntry, ix: SnapshotIndex): AccountV
     key,
     name: text(doc.name) ?? lastSegment(doc.id),
     subscriptionId: ix.subscriptions.get(subscriptionKey)?.subscriptionId ?? subscriptionId,
-    subscriptionScope: `/subscriptions/${subscriptionKey}`,
+    subscriptionScope: ix.scopeOfSubscription(subscriptionKey),
     props,
     identity: child(doc, "identity"),
     linked: linkedStorage(props.userOwnedStorage, ix),
@@ -47,6 +47,7 @@ function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorag
       props: child(doc, "properties"),
       scanned: subscription !== undefined && ix.scannedSubscriptions.has(idKey(subscription)),
       ref: `storage:${doc ? doc.id : id} `,
+      subject: `Linked storage account ${lastSegment(id)}`,
     });
   }
   return out.length === 0 ? EMPTY_ARRAY : out;

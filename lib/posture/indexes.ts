@@ -3,7 +3,7 @@
  * reads in constant time and evaluation stays linear in the number of documents.
  */
 import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
-import { child, obj, text } from "./read";
+import { child, obj, sameCi, text } from "./read";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   KEY_VAULT_TYPE,
@@ -51,18 +51,49 @@ export interface SnapshotIndex {
   readonly vaults: ReadonlyMap<string, VaultEntry>;
   /** Role assignments by lower-cased principalId. */
   readonly roleAssignments: ReadonlyMap<string, readonly RoleGrant[]>;
-  readonly diagnosticSettings: ReadonlyMap<string, readonly unknown[]>;
-  readonly speechEndpoints: ReadonlyMap<string, readonly unknown[]>;
+  readonly diagnosticSettings: ListsById;
+  readonly speechEndpoints: ListsById;
   /** Per source, the first error entry for each lower-cased scope. */
   readonly errors: ReadonlyMap<ErrorSource, ReadonlyMap<string, SnapshotError>>;
   /** Listed subscriptions by lower-cased ID. */
   readonly subscriptions: ReadonlyMap<string, SubscriptionInfo>;
   /** Lower-cased IDs of listed subscriptions without a resourceGraph error at their scope. */
   readonly scannedSubscriptions: ReadonlySet<string>;
+  /** `/subscriptions/{id}` for a lower-cased subscription ID, one shared string per subscription. */
+  scopeOfSubscription(subscriptionKey: string): string;
 }
 
-/** `isSpeechAccount` for a type already lower-cased, without per-document allocation. */
-const SPEECH_KIND_KEYS: ReadonlySet<string> = new Set(SPEECH_KINDS.map((k) => k.toLowerCase()));
+/**
+ * A snapshot map (resource ID → list) read case-insensitively. A key spelled exactly like the ID
+ * is found directly; otherwise the first key equal ignoring case. The lower-cased copy is built
+ * only on the first miss, so a collector-written snapshot never pays for it.
+ */
+export class ListsById {
+  private lowered: Map<string, readonly unknown[]> | undefined;
+
+  constructor(private readonly source: Readonly<Record<string, unknown[]>>) {}
+
+  /** The list for a resource, by its ID as spelled and its `idKey`. */
+  lookup(id: string, key: string): readonly unknown[] | undefined {
+    // Inherited members of a plain object are never arrays, so `__proto__` & co. cannot match.
+    const exact = this.source[id];
+    return Array.isArray(exact) ? exact : this.get(key);
+  }
+
+  /** The list for an ID in any casing. */
+  get(id: string): readonly unknown[] | undefined {
+    this.lowered ??= lowerCased(this.source);
+    return this.lowered.get(idKey(id));
+  }
+}
+
+const SPEECH_KIND_KEYS: readonly string[] = SPEECH_KINDS.map((k) => k.toLowerCase());
+
+/** The kind half of `isSpeechAccount`, without allocating per document. */
+function isSpeechKind(kind: unknown): boolean {
+  for (let i = 0; i < SPEECH_KIND_KEYS.length; i++) if (sameCi(kind, SPEECH_KIND_KEYS[i])) return true;
+  return false;
+}
 
 const ERROR_SOURCES = new Map<string, ErrorSource>(
   (["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"] as const).map((s) => [s.toLowerCase(), s]),
@@ -80,25 +111,27 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
   const docs = snapshot.resources;
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i];
-    if (typeof doc.id !== "string" || typeof doc.type !== "string") continue;
-    const type = doc.type.toLowerCase();
-    const key = idKey(doc.id);
-    if (type === COGNITIVE_ACCOUNT_TYPE) {
-      if (typeof doc.kind !== "string" || !SPEECH_KIND_KEYS.has(doc.kind.toLowerCase())) continue;
+    if (typeof doc.id !== "string") continue;
+    const type = doc.type;
+    if (sameCi(type, COGNITIVE_ACCOUNT_TYPE)) {
+      if (!isSpeechKind(doc.kind)) continue;
+      const key = idKey(doc.id);
       if (!seenAccounts.has(key)) {
         seenAccounts.add(key);
         accounts.push({ doc, key });
       }
-    } else if (type === STORAGE_ACCOUNT_TYPE) {
+    } else if (sameCi(type, STORAGE_ACCOUNT_TYPE)) {
+      const key = idKey(doc.id);
       if (!storage.has(key)) storage.set(key, doc);
-    } else if (type === KEY_VAULT_TYPE) {
+    } else if (sameCi(type, KEY_VAULT_TYPE)) {
       addVault(vaults, doc);
-    } else if (type === ROLE_ASSIGNMENT_TYPE) {
-      addRoleAssignment(roleAssignments, doc, key);
+    } else if (sameCi(type, ROLE_ASSIGNMENT_TYPE)) {
+      addRoleAssignment(roleAssignments, doc);
     }
   }
 
   const errors = indexErrors(snapshot.errors);
+  const scopes = new Map<string, string>();
   const subscriptions = new Map<string, SubscriptionInfo>();
   const scannedSubscriptions = new Set<string>();
   const graphErrors = errors.get("resourceGraph");
@@ -115,11 +148,16 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     storage,
     vaults,
     roleAssignments,
-    diagnosticSettings: indexMap(snapshot.diagnosticSettings),
-    speechEndpoints: indexMap(snapshot.speechEndpoints),
+    diagnosticSettings: new ListsById(snapshot.diagnosticSettings),
+    speechEndpoints: new ListsById(snapshot.speechEndpoints),
     errors,
     subscriptions,
     scannedSubscriptions,
+    scopeOfSubscription(subscriptionKey) {
+      let scope = scopes.get(subscriptionKey);
+      if (scope === undefined) scopes.set(subscriptionKey, (scope = `/subscriptions/${subscriptionKey}`));
+      return scope;
+    },
   };
 }
 
@@ -139,12 +177,12 @@ function addVault(vaults: Map<string, VaultEntry>, doc: AzureDocument): void {
   if (!existing || (isProtected && !existing.protected)) vaults.set(key, { doc, protected: isProtected });
 }
 
-function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument, idLower: string): void {
+function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument): void {
   const props = child(doc, "properties");
   const principal = text(props.principalId);
   if (principal === undefined) return;
   const scope = text(props.scope);
-  const scopeKey = scopeKeyOf(scope, idLower);
+  const scopeKey = scopeKeyOf(scope, doc.id);
   if (scopeKey === undefined) return;
   const role = text(props.roleDefinitionId);
   const grant: RoleGrant = {
@@ -160,22 +198,21 @@ function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument, 
 }
 
 /** `properties.scope`, or the part of the assignment's ID before `/providers/Microsoft.Authorization/…`. */
-function scopeKeyOf(scope: string | undefined, idLower: string): string | undefined {
+function scopeKeyOf(scope: string | undefined, id: string): string | undefined {
   if (scope !== undefined) return trimTrailingSlash(idKey(scope));
+  const idLower = idKey(id);
   const at = idLower.lastIndexOf(ROLE_ASSIGNMENT_SEGMENT);
   if (at < 0) return undefined;
   return at === 0 ? "/" : idLower.slice(0, at);
 }
 
-/** Keys that differ only by case name the same resource: their lists are joined. */
-function indexMap(map: Readonly<Record<string, unknown[]>>): Map<string, readonly unknown[]> {
+/** Lower-cased keys; of keys equal ignoring case, the first wins. */
+function lowerCased(map: Readonly<Record<string, unknown[]>>): Map<string, readonly unknown[]> {
   const out = new Map<string, readonly unknown[]>();
   for (const rawKey of Object.keys(map)) {
     const value = map[rawKey];
-    if (!Array.isArray(value)) continue;
     const key = idKey(rawKey);
-    const existing = out.get(key);
-    out.set(key, existing ? existing.concat(value) : value);
+    if (Array.isArray(value) && !out.has(key)) out.set(key, value);
   }
   return out;
 }

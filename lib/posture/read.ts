@@ -43,7 +43,7 @@ export function textEither(parent: Json, name: string, lower: string): string | 
 
 /**
  * Case-insensitive comparison with an expected ASCII value given in lower case, ignoring
- * surrounding white space. Compares characters in place: it runs for every account.
+ * surrounding white space (enum values). Compares characters in place: it runs for every account.
  */
 export function eqCi(value: unknown, expectedLower: string): boolean {
   if (typeof value !== "string") return false;
@@ -51,6 +51,15 @@ export function eqCi(value: unknown, expectedLower: string): boolean {
   let end = value.length;
   while (start < end && isSpace(value.charCodeAt(start))) start++;
   while (end > start && isSpace(value.charCodeAt(end - 1))) end--;
+  return sameCiAt(value, start, end, expectedLower);
+}
+
+/** Like `eqCi` without trimming, as `isSpeechAccount` compares `type` and `kind`. */
+export function sameCi(value: unknown, expectedLower: string): boolean {
+  return typeof value === "string" && sameCiAt(value, 0, value.length, expectedLower);
+}
+
+function sameCiAt(value: string, start: number, end: number, expectedLower: string): boolean {
   if (end - start !== expectedLower.length) return false;
   for (let i = 0; i < expectedLower.length; i++) {
     const c = value.charCodeAt(start + i);

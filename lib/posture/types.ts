@@ -91,6 +91,8 @@ export interface LinkedStorage {
   readonly scanned: boolean;
   /** `storage:<id> `: the evidence path prefix. */
   readonly ref: string;
+  /** "Linked storage account <name>": messages start with it. */
+  readonly subject: string;
 }
 
 /** An in-scope account, prepared once so that every control reads precomputed facts. */

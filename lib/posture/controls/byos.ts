@@ -3,14 +3,15 @@
  * exist, and can Speech reach it only through its managed identity.
  */
 import { idKey, isSameOrAncestorScope, subscriptionOf } from "../ids";
-import { errorReason, type SnapshotIndex } from "../indexes";
-import { shown, text } from "../read";
+import { errorReason, type RoleGrant, type SnapshotIndex } from "../indexes";
+import { EMPTY_ARRAY, shown, text } from "../read";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "../snapshot";
 import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
 import {
   describeError,
   errorEvidence,
   ev,
+  exact,
   fail,
   joinNames,
   linkedStorage,
@@ -23,6 +24,12 @@ import {
 } from "./common";
 
 const NIST_BYOS = ["SC-28(1)"];
+
+const BYOS_TAIL = " keeps customer data in customer-owned storage (userOwnedStorage links a storage account).";
+const NO_BYOS_TAIL =
+  " keeps customer data in Microsoft-managed storage: no customer-owned storage account is linked " +
+  "(userOwnedStorage is empty). BYOS can only be chosen when a Speech resource is created, so the resource " +
+  "has to be recreated with a linked storage account.";
 
 export const byos1: Control = {
   id: "BYOS-1",
@@ -74,15 +81,8 @@ export const byos1: Control = {
         "at least one storage account ID",
       ),
     ];
-    if (account.linked.length > 0) {
-      return pass(`${account.name} keeps customer data in its own storage account ${joinNames(account.linked.map((s) => s.name))}.`, evidence);
-    }
-    return fail(
-      `${account.name} keeps customer data in Microsoft-managed storage: no customer-owned storage account is linked ` +
-        "(userOwnedStorage is empty). BYOS can only be chosen when a Speech resource is created, so the resource " +
-        "has to be recreated with a linked storage account.",
-      evidence,
-    );
+    if (account.linked.length > 0) return pass(account.name + BYOS_TAIL, evidence);
+    return fail(account.name + NO_BYOS_TAIL, evidence);
   },
 };
 
@@ -143,22 +143,23 @@ export const byos2: Control = {
         }
       }
     }
+    const kept = exact(evidence);
     if (dangling.length > 0) {
       return fail(
         `${storageSubject(dangling)} ${verb(dangling, "does", "do")} not exist although ${verb(dangling, "its", "their")} ` +
           `subscription was scanned: the link is dangling and Speech stops working. ${account.name} has to be recreated ` +
           "with an existing storage account.",
-        evidence,
+        kept,
       );
     }
     if (unscanned.length > 0) {
       return unknown(
         "not_visible",
         `${storageSubject(unscanned)} could not be checked: ${verb(unscanned, "its", "their")} subscription was not scanned.`,
-        evidence,
+        kept,
       );
     }
-    return pass(`${storageSubject(account.linked)} ${verb(account.linked, "exists", "exist")}.`, evidence);
+    return pass(`${storageSubject(account.linked)} ${verb(account.linked, "exists", "exist")}.`, kept);
   },
 };
 
@@ -208,7 +209,7 @@ export const byos3: Control = {
     if (!ctx.coverage.has("roleAssignments")) {
       return unknown(
         "not_collected",
-        `Role assignments were not collected, so it cannot be checked whether ${account.name} reaches its storage through its managed identity.`,
+        account.name + ": role assignments were not collected, so it cannot be checked whether Speech reaches its storage through its managed identity.",
         NO_ROLE_COVERAGE,
       );
     }
@@ -220,7 +221,7 @@ export const byos3: Control = {
         errorEvidence(error),
       );
     }
-    const unscanned = account.linked.filter((s) => !s.scanned);
+    const unscanned = unscannedStorage(account.linked);
     if (unscanned.length > 0) {
       return unknown(
         "not_visible",
@@ -232,22 +233,34 @@ export const byos3: Control = {
   },
 };
 
+const NO_SYSTEM_IDENTITY_TAIL =
+  " has no system-assigned managed identity (identity.type does not contain SystemAssigned), so Speech cannot reach " +
+  "its storage through the trusted-services path; Speech BYOS does not support a user-assigned identity.";
+const IDENTITY_ACCESS_TAIL = " reaches its linked storage with its system-assigned managed identity (Storage Blob Data Contributor).";
+
+function unscannedStorage(linked: readonly LinkedStorage[]): readonly LinkedStorage[] {
+  for (let i = 0; i < linked.length; i++) if (!linked[i].scanned) return linked.filter((s) => !s.scanned);
+  return EMPTY_ARRAY;
+}
+
 function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome {
   const type = account.identity.type;
   const principal = text(account.identity.principalId);
-  const evidence: Evidence[] = [ev(`${account.ref}identity.type`, shown(type), "contains SystemAssigned")];
+  const typeEvidence = ev(`${account.ref}identity.type`, shown(type), "contains SystemAssigned");
   if (typeof type !== "string" || !type.toLowerCase().includes("systemassigned")) {
     return fail(
-      `${account.name} has no system-assigned managed identity (identity.type is ${typeof type === "string" && type.trim() ? type : "not set"}), ` +
-        "so Speech cannot reach its storage through the trusted-services path; Speech BYOS does not support a user-assigned identity.",
-      evidence,
+      account.name + NO_SYSTEM_IDENTITY_TAIL,
+      [typeEvidence],
     );
   }
-  evidence.push(ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role"));
+  const evidence: Evidence[] = [
+    typeEvidence,
+    ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role"),
+  ];
   const grants = principal === undefined ? undefined : ctx.roleAssignments.get(principal.trim().toLowerCase());
   const missing: LinkedStorage[] = [];
   for (const s of account.linked) {
-    const grant = grants?.find((g) => g.blobDataContributor && isSameOrAncestorScope(g.scopeKey, s.key));
+    const grant = grants && grantOn(grants, s.key);
     if (grant) evidence.push(ev(`roleAssignment:${grant.id} properties.scope`, grant.scope, ROLE_EXPECTED));
     else {
       missing.push(s);
@@ -256,16 +269,24 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
   }
   if (missing.length === 0) {
     return pass(
-      `${account.name} reaches ${linkedStorage(account.linked)} with its system-assigned managed identity (Storage Blob Data Contributor).`,
-      evidence,
+      account.name + IDENTITY_ACCESS_TAIL,
+      exact(evidence),
     );
   }
   return fail(
     `${account.name}'s managed identity has no Storage Blob Data Contributor role assignment on ${linkedStorage(missing)} ` +
       "(checked the storage account, its resource group, its subscription and the root scope). Assignments made at a " +
       "management group cannot be resolved from a snapshot; if the role is granted there, record an exception.",
-    evidence,
+    exact(evidence),
   );
+}
+
+/** A Storage Blob Data Contributor grant at the storage account or one of its ancestors. */
+function grantOn(grants: readonly RoleGrant[], storageKey: string): RoleGrant | undefined {
+  for (let i = 0; i < grants.length; i++) {
+    if (grants[i].blobDataContributor && isSameOrAncestorScope(grants[i].scopeKey, storageKey)) return grants[i];
+  }
+  return undefined;
 }
 
 /** A roleAssignments error scoped to the account, a linked storage account, or either one's subscription. */

@@ -7,8 +7,8 @@ import type { SnapshotIndex } from "../indexes";
 import { child, childEither, eqCi, shown, text, textEither, type Json } from "../read";
 import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
 import { notVisibleEvidence } from "./byos";
-import { ev, fail, joinNames, notApplicable, outcomeOf, pass, storageSubject, unknown, verb } from "./common";
-import { combineLinkedStorage, evaluateLinkedStorage, type StorageRule } from "./storage-check";
+import { ev, exact, fail, joinNames, notApplicable, outcomeOf, pass, unknown } from "./common";
+import { combineLinkedStorage, evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
 
 const MCSB_CMK = ["DP-5"];
 const NIST_KEYS = ["SC-12"];
@@ -26,6 +26,8 @@ function accountKey(account: AccountView): { uri: string; name: string } | undef
   const name = textEither(kv, "keyName", "keyname");
   return uri !== undefined && name !== undefined ? { uri, name } : undefined;
 }
+
+const MICROSOFT_MANAGED = " encrypts its data with Microsoft-managed keys (keySource is not Microsoft.KeyVault).";
 
 export const cmk1: Control = {
   id: "CMK-1",
@@ -75,8 +77,7 @@ export const cmk1: Control = {
     const keySourcePath = `${account.ref}properties.encryption.keySource`;
     if (!eqCi(keySource, "microsoft.keyvault")) {
       const evidence = [ev(keySourcePath, shown(keySource), "Microsoft.KeyVault")];
-      const what = text(keySource) === undefined ? "no customer-managed key is configured" : `keySource is ${keySource}`;
-      return fail(`${account.name} encrypts its data with Microsoft-managed keys (${what}).`, evidence);
+      return fail(account.name + MICROSOFT_MANAGED, evidence);
     }
     const kv = keyVaultProperties(account.props);
     const uri = textEither(kv, "keyVaultUri", "keyvaulturi");
@@ -90,7 +91,7 @@ export const cmk1: Control = {
       const missing = uri === undefined ? (name === undefined ? "key vault URI and key name are" : "key vault URI is") : "key name is";
       return fail(`${account.name} is set to use a customer-managed key, but its ${missing} missing.`, evidence);
     }
-    return pass(`${account.name} encrypts its data with customer-managed key ${name} from ${uri}.`, evidence);
+    return pass(account.name + " encrypts its data with a customer-managed key from its own key vault.", evidence);
   },
 };
 
@@ -104,11 +105,12 @@ const storageCmkRule: StorageRule = {
     evidence.push(ev(`${storage.ref}properties.encryption.keySource`, shown(keySource), "Microsoft.Keyvault"));
     return eqCi(keySource, "microsoft.keyvault");
   },
-  passMessage: (storages) => `${storageSubject(storages)} ${verb(storages, "encrypts", "encrypt")} with a customer-managed key.`,
-  failMessage: (failing) =>
-    `${storageSubject(failing)} ${verb(failing, "encrypts", "encrypt")} with Microsoft-managed keys, not with a customer-managed key ` +
-    `(keySource is ${joinNames(failing.map((s) => String(text(storageKeySource(s)) ?? "not set")))}).`,
-  unseen: "its encryption key",
+  passTail: [" encrypts with a customer-managed key.", " encrypt with customer-managed keys."],
+  failTail: [
+    " encrypts with Microsoft-managed keys, not with a customer-managed key (keySource is not Microsoft.Keyvault).",
+    " encrypt with Microsoft-managed keys, not with customer-managed keys (keySource is not Microsoft.Keyvault).",
+  ],
+  unseenTail: unseen("its encryption key"),
 };
 
 export const cmk2: Control = {
@@ -192,10 +194,13 @@ export const cmk3: Control = {
   },
   references: { mcsb: MCSB_CMK, nist: NIST_KEYS },
   evaluate(account, ctx) {
+    const accountCmk = outcomeOf(cmk1, account, ctx);
+    // The common case, decided without building anything: no key anywhere.
+    if (accountCmk.status !== "pass" && account.linked.length === 0) return notApplicable(NO_VAULT_IN_USE, accountCmk.evidence);
     const evidence: Evidence[] = [];
     const uses: VaultUse[] = [];
     const problems: string[] = [];
-    if (outcomeOf(cmk1, account, ctx).status === "pass") {
+    if (accountCmk.status === "pass") {
       const key = accountKey(account);
       if (key) uses.push({ uri: key.uri, path: `${account.ref}properties.encryption.keyVaultProperties.keyVaultUri` });
     }
@@ -213,19 +218,24 @@ export const cmk3: Control = {
         evidence.push(ev(path, null, "the URI of the key vault holding the storage account's key"));
       } else uses.push({ uri, path });
     }
+    if (uses.length === 0 && problems.length === 0) return notApplicable(NO_VAULT_IN_USE, accountCmk.evidence);
     return judgeVaults(account, ctx, uses, evidence, problems);
   },
 };
+
+const NO_VAULT_IN_USE =
+  "Not applicable: neither the resource nor its linked storage uses a customer-managed key, so no key vault is in use.";
+const PROTECTED_TAIL = " has soft delete and purge protection enabled.";
 
 /** `problems`: linked storage accounts whose vault cannot be known (not visible, or no vault URI). */
 function judgeVaults(account: AccountView, ctx: SnapshotIndex, uses: VaultUse[], evidence: Evidence[], problems: string[]): Outcome {
   const unprotected: string[] = [];
   const protectedVaults: string[] = [];
-  const seen = new Set<string>();
+  const seen: string[] = [];
   for (const use of uses) {
     const key = vaultUriKey(use.uri);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.includes(key)) continue;
+    seen.push(key);
     const entry = ctx.vaults.get(key);
     if (entry === undefined) {
       problems.push(`key vault ${use.uri} is not in the snapshot`);
@@ -240,27 +250,19 @@ function judgeVaults(account: AccountView, ctx: SnapshotIndex, uses: VaultUse[],
     if (entry.protected) protectedVaults.push(name);
     else unprotected.push(`${name} (${props.enableSoftDelete === false ? "soft delete is disabled" : "purge protection is not enabled"})`);
   }
+  const kept = exact(evidence);
   if (unprotected.length > 0) {
     return fail(
       `Key ${unprotected.length === 1 ? "vault" : "vaults"} ${joinNames(unprotected)} holding keys for ${account.name} ` +
         `or its storage can lose ${unprotected.length === 1 ? "its keys" : "their keys"} for good, and the data encrypted with them.`,
-      evidence,
+      kept,
     );
   }
   if (problems.length > 0) {
-    return unknown("not_visible", `The key vaults holding keys for ${account.name} cannot all be checked: ${problems.join("; ")}.`, evidence);
+    return unknown("not_visible", `The key vaults holding keys for ${account.name} cannot all be checked: ${problems.join("; ")}.`, kept);
   }
-  if (uses.length === 0) {
-    return notApplicable(
-      `Not applicable: neither ${account.name} nor its linked storage uses a customer-managed key, so no key vault is in use.`,
-      evidence,
-    );
-  }
-  return pass(
-    `Key ${protectedVaults.length === 1 ? "vault" : "vaults"} ${joinNames(protectedVaults)} holding the keys of ${account.name} ` +
-      `${protectedVaults.length === 1 ? "has" : "have"} soft delete and purge protection enabled.`,
-    evidence,
-  );
+  if (protectedVaults.length === 1) return pass(`Key vault ${protectedVaults[0]}${PROTECTED_TAIL}`, kept);
+  return pass(`Key vaults ${joinNames(protectedVaults)} have soft delete and purge protection enabled.`, kept);
 }
 
 function pinnedVersion(storage: LinkedStorage): string | undefined {
@@ -273,12 +275,15 @@ const keyVersionRule: StorageRule = {
     evidence.push(ev(`${storage.ref}properties.encryption.keyvaultproperties.keyversion`, shown(version), "empty (automatic rotation)"));
     return version === undefined;
   },
-  passMessage: (storages) =>
-    `${storageSubject(storages)} ${verb(storages, "follows", "follow")} the newest key version automatically (no key version is pinned).`,
-  failMessage: (failing) =>
-    `${storageSubject(failing)} ${verb(failing, "is", "are")} pinned to key version ${joinNames(failing.map((s) => pinnedVersion(s) ?? ""))}; ` +
-    `${verb(failing, "it", "they")} will not move to a rotated key until someone updates ${verb(failing, "it", "them")}.`,
-  unseen: "its key version",
+  passTail: [
+    " follows the newest key version automatically (no key version is pinned).",
+    " follow the newest key version automatically (no key version is pinned).",
+  ],
+  failTail: [
+    " is pinned to one key version; it will not move to a rotated key until someone updates it.",
+    " are pinned to key versions; they will not move to a rotated key until someone updates them.",
+  ],
+  unseenTail: unseen("its key version"),
 };
 
 export const cmk4: Control = {
@@ -322,11 +327,12 @@ const infrastructureRule: StorageRule = {
     evidence.push(ev(`${storage.ref}properties.encryption.requireInfrastructureEncryption`, shown(value), true));
     return value === true;
   },
-  passMessage: (storages) => `${storageSubject(storages)} ${verb(storages, "uses", "use")} infrastructure (double) encryption.`,
-  failMessage: (failing) =>
-    `${storageSubject(failing)} ${verb(failing, "does", "do")} not use infrastructure (double) encryption ` +
-    "(requireInfrastructureEncryption is not true); it can only be turned on when a storage account is created.",
-  unseen: "its infrastructure encryption",
+  passTail: [" uses infrastructure (double) encryption.", " use infrastructure (double) encryption."],
+  failTail: [
+    " does not use infrastructure (double) encryption (requireInfrastructureEncryption is not true); it can only be turned on when a storage account is created.",
+    " do not use infrastructure (double) encryption (requireInfrastructureEncryption is not true); it can only be turned on when a storage account is created.",
+  ],
+  unseenTail: unseen("its infrastructure encryption"),
 };
 
 export const cmk5: Control = {

@@ -4,8 +4,8 @@
  */
 import { eqCi, shown, text } from "../read";
 import type { Control } from "../types";
-import { ev, fail, pass, storageSubject, verb } from "./common";
-import { evaluateLinkedStorage, type StorageRule } from "./storage-check";
+import { ev, fail, pass } from "./common";
+import { evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
 
 const MCSB_LOCAL_AUTH = ["IM-1"];
 const NIST_LOCAL_AUTH = ["AC-2", "IA-2"];
@@ -39,8 +39,8 @@ export const iam1: Control = {
   evaluate(account) {
     const value = account.props.disableLocalAuth;
     const evidence = [ev(`${account.ref}properties.disableLocalAuth`, shown(value), true)];
-    if (value === true) return pass(`${account.name} does not accept API keys (local authentication is disabled).`, evidence);
-    return fail(`${account.name} still accepts API keys (disableLocalAuth is not true).`, evidence);
+    if (value === true) return pass(account.name + " does not accept API keys (local authentication is disabled).", evidence);
+    return fail(account.name + " still accepts API keys (disableLocalAuth is not true).", evidence);
   },
 };
 
@@ -50,10 +50,12 @@ const sharedKeyRule: StorageRule = {
     evidence.push(ev(`${storage.ref}properties.allowSharedKeyAccess`, shown(value), false));
     return value === false;
   },
-  passMessage: (storages) => `${storageSubject(storages)} ${verb(storages, "refuses", "refuse")} shared-key requests.`,
-  failMessage: (failing) =>
-    `${storageSubject(failing)} still ${verb(failing, "accepts", "accept")} shared-key requests (allowSharedKeyAccess is not false).`,
-  unseen: "its shared-key setting",
+  passTail: [" refuses shared-key requests.", " refuse shared-key requests."],
+  failTail: [
+    " still accepts shared-key requests (allowSharedKeyAccess is not false).",
+    " still accept shared-key requests (allowSharedKeyAccess is not false).",
+  ],
+  unseenTail: unseen("whether it refuses shared-key requests"),
 };
 
 export const iam2: Control = {
@@ -100,8 +102,8 @@ export const iam3: Control = {
   evaluate(account) {
     const type = account.identity.type;
     const evidence = [ev(`${account.ref}identity.type`, shown(type), "SystemAssigned, UserAssigned or both")];
-    if (text(type) !== undefined && !eqCi(type, "none")) return pass(`${account.name} has a managed identity (${type}).`, evidence);
-    return fail(`${account.name} has no managed identity (identity.type is ${text(type) ?? "not set"}).`, evidence);
+    if (text(type) !== undefined && !eqCi(type, "none")) return pass(account.name + " has a managed identity.", evidence);
+    return fail(account.name + " has no managed identity (identity.type is not set or None).", evidence);
   },
 };
 

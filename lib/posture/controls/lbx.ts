@@ -3,18 +3,19 @@
  * control summarises the six controls that together keep stored data under the customer's control.
  */
 import type { Control, Evidence, Outcome, Status } from "../types";
+import type { UnknownReason } from "../snapshot";
 import { byos1, byos2 } from "./byos";
 import { cmk2, cmk3 } from "./cmk";
-import { ev, fail, joinNames, notApplicable, outcomeOf, pass, unknown } from "./common";
+import { ev, joinNames, outcomeOf } from "./common";
 import { iam2 } from "./iam";
 import { net3 } from "./net";
 
-/** In the order CONTROLS.md gives: the first unknown among them supplies the reason. */
 interface Part {
   readonly control: Control;
   readonly what: string;
 }
 
+/** In the order CONTROLS.md gives: the first unknown among them supplies the reason. */
 const PARTS: readonly Part[] = [
   { control: byos1, what: "customer-owned storage" },
   { control: byos2, what: "the linked storage exists" },
@@ -26,21 +27,58 @@ const PARTS: readonly Part[] = [
 
 const STATUSES: readonly Status[] = ["pass", "fail", "unknown", "not_applicable"];
 
-/**
- * LBX-1's evidence depends only on its parts' statuses, so each combination's evidence list is
- * built once and shared by every finding with that combination (findings are immutable).
- */
-const evidenceByCombination = new Map<number, readonly Evidence[]>();
+/** What LBX-1 concludes from one combination of its parts' statuses (without the account name). */
+interface Verdict {
+  readonly status: Status;
+  /** Follows the account's name in the message. */
+  readonly tail: string;
+  readonly evidence: readonly Evidence[];
+}
 
-function partsEvidence(statuses: readonly Status[]): readonly Evidence[] {
-  let code = 0;
-  for (let i = 0; i < statuses.length; i++) code = code * 4 + STATUSES.indexOf(statuses[i]);
-  let evidence = evidenceByCombination.get(code);
-  if (evidence === undefined) {
-    evidence = Object.freeze(PARTS.map((p, i) => ev(`control:${p.control.id} status`, statuses[i], "pass")));
-    evidenceByCombination.set(code, evidence);
+/**
+ * The verdict depends only on the six statuses (and, when unknown, the first unknown's reason),
+ * so each combination is worked out once and its evidence list shared by every finding with it.
+ */
+const verdicts = new Map<number, Verdict>();
+
+/** `code` holds the six statuses as base-4 digits (index in STATUSES), first part most significant. */
+function verdictFor(code: number): Verdict {
+  let verdict = verdicts.get(code);
+  if (verdict === undefined) {
+    const statuses = PARTS.map((_, i) => STATUSES[Math.floor(code / 4 ** (PARTS.length - 1 - i)) % 4]);
+    verdict = judge(statuses);
+    verdicts.set(code, verdict);
   }
-  return evidence;
+  return verdict;
+}
+
+function judge(statuses: readonly Status[]): Verdict {
+  const evidence = Object.freeze(PARTS.map((p, i) => ev(`control:${p.control.id} status`, statuses[i], "pass")));
+  const having = (status: Status) => joinNames(PARTS.filter((_, i) => statuses[i] === status).map((p) => `${p.control.id} (${p.what})`));
+  const failing = statuses.filter((s) => s === "fail").length;
+  if (failing > 0) {
+    return {
+      status: "fail",
+      tail:
+        " lacks Lockbox-equivalent control of its stored data (Speech does not support Customer Lockbox; its equivalent " +
+        `is BYOS): ${having("fail")} ${failing === 1 ? "fails" : "fail"}.`,
+      evidence,
+    };
+  }
+  if (statuses.includes("unknown")) {
+    return { status: "unknown", tail: `: Lockbox-equivalent control of stored data cannot be confirmed; ${having("unknown")} could not be checked.`, evidence };
+  }
+  if (statuses.includes("not_applicable")) {
+    // Not reachable with the catalogue's own rules; kept so a change there cannot turn this into a silent pass.
+    return { status: "not_applicable", tail: `: Lockbox-equivalent control cannot be judged; ${having("not_applicable")} did not apply.`, evidence };
+  }
+  return {
+    status: "pass",
+    tail:
+      " has Lockbox-equivalent control of its stored data: customer-owned storage that exists, is encrypted with a " +
+      "customer-managed key in a protected key vault, refuses shared keys and is closed to public networks.",
+    evidence,
+  };
 }
 
 export const lbx1: Control = {
@@ -65,51 +103,19 @@ export const lbx1: Control = {
     bicep: "// See the Bicep of BYOS-1, CMK-2, CMK-3, IAM-2 and NET-3: together they describe a Lockbox-equivalent deployment.",
   },
   references: { nist: ["SC-28(1)"] },
-  evaluate(account, ctx) {
-    const statuses: Status[] = [];
-    const failing: Part[] = [];
-    const unknowns: Part[] = [];
-    const inapplicable: Part[] = [];
-    let first: Outcome | undefined;
+  evaluate(account, ctx): Outcome {
+    let code = 0;
+    let reason: UnknownReason | undefined;
     for (let i = 0; i < PARTS.length; i++) {
-      const part = PARTS[i];
-      const outcome = outcomeOf(part.control, account, ctx);
-      statuses.push(outcome.status);
-      if (outcome.status === "fail") failing.push(part);
-      else if (outcome.status === "unknown") {
-        unknowns.push(part);
-        first ??= outcome;
-      } else if (outcome.status === "not_applicable") inapplicable.push(part);
+      const outcome = outcomeOf(PARTS[i].control, account, ctx);
+      code = code * 4 + STATUSES.indexOf(outcome.status);
+      if (outcome.status === "unknown" && reason === undefined) reason = outcome.reason ?? "collection_error";
     }
-    const evidence = partsEvidence(statuses);
-    if (failing.length > 0) {
-      return fail(
-        `${account.name} lacks Lockbox-equivalent control of its stored data (Speech does not support Customer Lockbox; ` +
-          `its equivalent is BYOS): ${labels(failing)} ${failing.length === 1 ? "fails" : "fail"}.`,
-        evidence,
-      );
-    }
-    if (first !== undefined) {
-      return unknown(
-        first.reason ?? "collection_error",
-        `Lockbox-equivalent control of ${account.name}'s stored data cannot be confirmed: ${labels(unknowns)} could not be checked.`,
-        evidence,
-      );
-    }
-    if (inapplicable.length > 0) {
-      // Not reachable with the catalogue's own rules; kept so a change there cannot turn this into a silent pass.
-      return notApplicable(`Lockbox-equivalent control cannot be judged: ${labels(inapplicable)} did not apply.`, evidence);
-    }
-    return pass(
-      `${account.name} has Lockbox-equivalent control of its stored data: customer-owned storage that exists, is encrypted ` +
-        "with a customer-managed key in a protected key vault, refuses shared keys and is closed to public networks.",
-      evidence,
-    );
+    const verdict = verdictFor(code);
+    const message = account.name + verdict.tail;
+    if (verdict.status === "unknown") return { status: "unknown", reason, message, evidence: verdict.evidence };
+    return { status: verdict.status, message, evidence: verdict.evidence };
   },
 };
-
-function labels(parts: readonly Part[]): string {
-  return joinNames(parts.map((p) => `${p.control.id} (${p.what})`));
-}
 
 export const LBX_CONTROLS: readonly Control[] = [lbx1];

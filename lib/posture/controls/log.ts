@@ -4,11 +4,19 @@
  */
 import { lastSegment } from "../ids";
 import { errorReason, type SnapshotIndex } from "../indexes";
-import { child, eqCi, list, obj, text, type Json } from "../read";
+import { child, EMPTY_ARRAY, eqCi, list, obj, text, type Json } from "../read";
 import type { ErrorSource } from "../snapshot";
 import type { AccountView, Control, Outcome } from "../types";
 import { byos1 } from "./byos";
 import { applyingError, describeError, errorEvidence, ev, fail, joinNames, outcomeOf, pass, unknown } from "./common";
+
+/** Message tails for the two ways per-resource data can be missing. */
+interface Missing {
+  /** "<name>'s custom endpoint settings": names what could not be read, after the account name. */
+  readonly what: string;
+  /** "<name><notCollected>" */
+  readonly notCollected: string;
+}
 
 /**
  * Shared first steps of LOG-1 and LOG-2: unknown with the error's reason when an error of the
@@ -18,22 +26,34 @@ function collected(
   account: AccountView,
   ctx: SnapshotIndex,
   source: ErrorSource & ("speechEndpoints" | "diagnosticSettings"),
-  what: string,
+  missing: Missing,
 ): Outcome | readonly unknown[] {
   const error = applyingError(account, source, ctx);
   if (error) {
-    return unknown(errorReason(error), `${what} of ${account.name} could not be read (${describeError(error)}).`, errorEvidence(error));
+    return unknown(errorReason(error), `${account.name}${missing.what} could not be read (${describeError(error)}).`, errorEvidence(error));
   }
-  const entries = ctx[source].get(account.key);
+  const entries = ctx[source].lookup(account.id, account.key);
   if (entries === undefined) {
-    return unknown("not_collected", `${what} of ${account.name} were not collected.`, [ev(`${source}:${account.id}`, null, "the collected list")]);
+    return unknown("not_collected", account.name + missing.notCollected, [ev(`${source}:${account.id}`, null, "the collected list")]);
   }
   return entries;
 }
 
+const ENDPOINTS_MISSING: Missing = {
+  what: "'s custom endpoint settings",
+  notCollected: "'s custom endpoint settings were not collected, so content logging cannot be checked.",
+};
+const SETTINGS_MISSING: Missing = {
+  what: "'s diagnostic settings",
+  notCollected: "'s diagnostic settings were not collected, so audit log export cannot be checked.",
+};
+
 function isOutcome(value: Outcome | readonly unknown[]): value is Outcome {
   return !Array.isArray(value);
 }
+
+const NO_ENDPOINTS_TAIL = " has no custom speech endpoints, so none logs audio or transcripts.";
+const NONE_LOGGING_TAIL = " has custom speech endpoints, and none of them logs audio or transcripts.";
 
 export const log1: Control = {
   id: "LOG-1",
@@ -61,24 +81,24 @@ export const log1: Control = {
   },
   references: { nist: ["SC-28(1)"] },
   evaluate(account, ctx) {
-    const endpoints = collected(account, ctx, "speechEndpoints", "Custom endpoint settings");
+    const endpoints = collected(account, ctx, "speechEndpoints", ENDPOINTS_MISSING);
     if (isOutcome(endpoints)) return endpoints;
     const logging: string[] = [];
     for (let i = 0; i < endpoints.length; i++) {
       const props = child(obj(endpoints[i]), "properties");
       if (props.loggingEnabled === true || props.contentLoggingEnabled === true) logging.push(endpointName(endpoints[i], i));
     }
-    const evidence = [ev(`speechEndpoints:${account.id} [*].properties.loggingEnabled`, logging, "no endpoint logs, unless BYOS-1 passes")];
+    const loggingEvidence = ev(
+      `speechEndpoints:${account.id} [*].properties.loggingEnabled`,
+      logging.length === 0 ? EMPTY_ARRAY : logging,
+      "no endpoint logs, unless BYOS-1 passes",
+    );
     if (logging.length === 0) {
-      const none =
-        endpoints.length === 0
-          ? `${account.name} has no custom speech endpoints, so none logs audio or transcripts.`
-          : `None of the ${endpoints.length} custom endpoints of ${account.name} logs audio or transcripts.`;
-      return pass(none, evidence);
+      return pass(account.name + (endpoints.length === 0 ? NO_ENDPOINTS_TAIL : NONE_LOGGING_TAIL), [loggingEvidence]);
     }
     const subject = `Custom ${logging.length === 1 ? "endpoint" : "endpoints"} ${joinNames(logging)} of ${account.name} ${logging.length === 1 ? "logs" : "log"} audio and transcripts`;
     const byos = outcomeOf(byos1, account, ctx);
-    evidence.push(ev("control:BYOS-1 status", byos.status, "pass"));
+    const evidence = [loggingEvidence, ev("control:BYOS-1 status", byos.status, "pass")];
     if (byos.status === "pass") {
       return pass(`${subject}; the logs land in the customer's own storage (container customspeech-audiologs).`, evidence);
     }
@@ -110,6 +130,10 @@ function auditLogIndex(props: Json): number {
   }
   return -1;
 }
+
+const NO_SETTINGS_TAIL = " does not export its audit logs: it has no diagnostic settings.";
+const NO_AUDIT_EXPORT_TAIL =
+  " does not export its audit logs: no diagnostic setting sends the Audit category (or the audit / allLogs group) to a destination.";
 
 export const log2: Control = {
   id: "LOG-2",
@@ -148,7 +172,7 @@ export const log2: Control = {
     defender: "Diagnostic logs in Azure AI services resources should be enabled",
   },
   evaluate(account, ctx) {
-    const settings = collected(account, ctx, "diagnosticSettings", "Diagnostic settings");
+    const settings = collected(account, ctx, "diagnosticSettings", SETTINGS_MISSING);
     if (isOutcome(settings)) return settings;
     for (let i = 0; i < settings.length; i++) {
       const setting = obj(settings[i]);
@@ -158,15 +182,15 @@ export const log2: Control = {
       if (destination === undefined || logIndex < 0) continue;
       const base = `diagnosticSettings:${account.id} [${i}].properties.`;
       const name = text(setting?.name) ?? `#${i + 1}`;
-      return pass(`Audit logs of ${account.name} are exported by diagnostic setting ${name} (to its ${destination}).`, [
+      return pass(`${account.name} exports its audit logs through diagnostic setting ${name}.`, [
         ev(`${base}logs[${logIndex}].enabled`, true, true),
         ev(`${base}${destination}`, props[destination], "a destination"),
       ]);
     }
-    const names = settings.map((setting, i) => text(obj(setting)?.name) ?? `#${i + 1}`);
+    const names: string[] = [];
+    for (let i = 0; i < settings.length; i++) names.push(text(obj(settings[i])?.name) ?? `#${i + 1}`);
     const evidence = [ev(`diagnosticSettings:${account.id} [*]`, names, "a setting sending Audit (or the audit / allLogs group) to a destination")];
-    const why = settings.length === 0 ? "it has no diagnostic settings" : "no diagnostic setting sends the Audit category (or the audit / allLogs group) to a destination";
-    return fail(`Audit logs of ${account.name} are not exported: ${why}.`, evidence);
+    return fail(account.name + (settings.length === 0 ? NO_SETTINGS_TAIL : NO_AUDIT_EXPORT_TAIL), evidence);
   },
 };
 

@@ -5,8 +5,8 @@
 import { lastSegment } from "../ids";
 import { child, eqCi, list, obj, shown, text, type Json } from "../read";
 import type { Control, Evidence } from "../types";
-import { ev, fail, joinNames, pass, storageSubject, verb } from "./common";
-import { evaluateLinkedStorage, type StorageRule } from "./storage-check";
+import { ev, exact, fail, joinNames, pass } from "./common";
+import { evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
 
 const MCSB_NET = ["NS-2"];
 const NIST_NET = ["SC-7", "AC-4"];
@@ -48,13 +48,30 @@ function ruleValues(rules: unknown, field: string): readonly string[] {
 
 /** Evidence for both settings, plus the rules that stay open when public access is not disabled. */
 function networkEvidence(ref: string, net: NetworkView, evidence: Evidence[]): void {
-  evidence.push(ev(`${ref}properties.publicNetworkAccess`, shown(net.publicNetworkAccess), "Disabled"));
-  evidence.push(ev(`${ref}properties.networkAcls.defaultAction`, shown(net.defaultAction), "Deny"));
+  evidence.push(
+    ev(`${ref}properties.publicNetworkAccess`, shown(net.publicNetworkAccess), "Disabled"),
+    ev(`${ref}properties.networkAcls.defaultAction`, shown(net.defaultAction), "Deny"),
+  );
   if (net.publicDisabled) return;
   if (net.ipRules.length > 0) evidence.push(ev(`${ref}properties.networkAcls.ipRules[*].value`, net.ipRules, "only networks that must reach it"));
   if (net.vnetRules.length > 0) {
     evidence.push(ev(`${ref}properties.networkAcls.virtualNetworkRules[*].id`, net.vnetRules, "only subnets that must reach it"));
   }
+}
+
+const DENY_TAIL = " denies public network traffic by default (networkAcls.defaultAction is Deny).";
+
+/** `networkEvidence` as an exact-size list; the common no-rules case is built directly. */
+function networkEvidenceOf(ref: string, net: NetworkView): readonly Evidence[] {
+  if (net.publicDisabled || (net.ipRules.length === 0 && net.vnetRules.length === 0)) {
+    return [
+      ev(`${ref}properties.publicNetworkAccess`, shown(net.publicNetworkAccess), "Disabled"),
+      ev(`${ref}properties.networkAcls.defaultAction`, shown(net.defaultAction), "Deny"),
+    ];
+  }
+  const built: Evidence[] = [];
+  networkEvidence(ref, net, built);
+  return exact(built);
 }
 
 /** "; still open to IP rules 1.2.3.4 and 10.0.0.0/24 and 1 virtual-network rule" or "". */
@@ -67,11 +84,10 @@ function openRules(net: NetworkView): string {
   return parts.length === 0 ? "" : `; still open to ${parts.join(" and ")}`;
 }
 
-function describeOpen(net: NetworkView): string {
-  const pna = text(net.publicNetworkAccess) ?? "not set, which means Enabled";
-  const action = text(net.defaultAction) ?? "not set";
-  return `publicNetworkAccess is ${pna} and networkAcls.defaultAction is ${action}`;
-}
+const OPEN = "publicNetworkAccess is not Disabled and networkAcls.defaultAction is not Deny";
+const OPEN_TAIL = ` accepts traffic from all public networks (${OPEN}; an absent publicNetworkAccess means Enabled).`;
+const NEURAL_VOICE =
+  "Custom neural voice needs the storage firewall open; if that is why, record an exception rather than leave it unexplained.";
 
 export const net1: Control = {
   id: "NET-1",
@@ -101,15 +117,15 @@ export const net1: Control = {
   },
   evaluate(account) {
     const net = readNetwork(account.props);
-    const evidence: Evidence[] = [];
-    networkEvidence(account.ref, net, evidence);
+    const evidence = networkEvidenceOf(account.ref, net);
     if (net.publicDisabled) {
-      return pass(`${account.name} does not accept traffic from public networks (publicNetworkAccess is Disabled).`, evidence);
+      return pass(account.name + " does not accept traffic from public networks (publicNetworkAccess is Disabled).", evidence);
     }
     if (net.restricted) {
-      return pass(`${account.name} denies public network traffic by default (networkAcls.defaultAction is Deny)${openRules(net)}.`, evidence);
+      const open = openRules(net);
+      return pass(account.name + (open === "" ? DENY_TAIL : `${DENY_TAIL.slice(0, -1)}${open}.`), evidence);
     }
-    return fail(`${account.name} accepts traffic from all public networks (${describeOpen(net)}).`, evidence);
+    return fail(account.name + OPEN_TAIL, evidence);
   },
 };
 
@@ -154,7 +170,7 @@ export const net2: Control = {
     const connections = list(account.props.privateEndpointConnections);
     const base = `${account.ref}properties.privateEndpointConnections`;
     if (connections.length === 0) {
-      return fail(`${account.name} has no private endpoint, so clients reach it over its public endpoint.`, [
+      return fail(account.name + " has no private endpoint, so clients reach it over its public endpoint.", [
         ev(base, shown(account.props.privateEndpointConnections), "a connection with status Approved"),
       ]);
     }
@@ -171,9 +187,9 @@ export const net2: Control = {
       else others.push(`${name} is ${text(status) ?? "without a status"}`);
     }
     if (approved.length > 0) {
-      return pass(`${account.name} is reached through approved private ${approved.length === 1 ? "endpoint" : "endpoints"} ${joinNames(approved)}.`, evidence);
+      return pass(`${account.name} is reached through approved private ${approved.length === 1 ? "endpoint" : "endpoints"} ${joinNames(approved)}.`, exact(evidence));
     }
-    return fail(`${account.name} has no approved private endpoint (${joinNames(others)}).`, evidence);
+    return fail(`${account.name} has no approved private endpoint (${joinNames(others)}).`, exact(evidence));
   },
 };
 
@@ -189,12 +205,12 @@ const storageNetworkRule: StorageRule = {
     networkEvidence(storage.ref, net, evidence);
     return net.restricted;
   },
-  passMessage: (storages) => `${storageSubject(storages)} ${verb(storages, "does", "do")} not accept traffic from all public networks.`,
-  failMessage: (failing) =>
-    `${storageSubject(failing)} ${verb(failing, "accepts", "accept")} traffic from all public networks ` +
-    `(${joinNames(failing.map((s) => describeOpen(readNetwork(s.props))))}). Custom neural voice needs the storage ` +
-    "firewall open; if that is why, record an exception rather than leave it unexplained.",
-  unseen: "its network access",
+  passTail: [" does not accept traffic from all public networks.", " do not accept traffic from all public networks."],
+  failTail: [
+    ` accepts traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`,
+    ` accept traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`,
+  ],
+  unseenTail: unseen("its network access"),
 };
 
 export const net3: Control = {
@@ -249,8 +265,8 @@ export const net4: Control = {
   evaluate(account) {
     const value = account.props.restrictOutboundNetworkAccess;
     const evidence = [ev(`${account.ref}properties.restrictOutboundNetworkAccess`, shown(value), true)];
-    if (value === true) return pass(`${account.name} may send data only to the destinations in its allowed list.`, evidence);
-    return fail(`${account.name} can send data to any outbound destination (restrictOutboundNetworkAccess is not true).`, evidence);
+    if (value === true) return pass(account.name + " may send data only to the destinations in its allowed list.", evidence);
+    return fail(account.name + " can send data to any outbound destination (restrictOutboundNetworkAccess is not true).", evidence);
   },
 };
 

@@ -6,15 +6,18 @@
 import type { SnapshotIndex } from "../indexes";
 import type { AccountView, Evidence, LinkedStorage, Outcome } from "../types";
 import { noLinkedStorage, notVisibleEvidence } from "./byos";
-import { fail, pass, storageSubject, unknown, verb } from "./common";
+import { aboutStorage, exact, fail, pass, unknown } from "./common";
+
+/** A message tail for one storage account and for several: "<subject><tail>". */
+export type Tail = readonly [singular: string, plural: string];
 
 export interface StorageRule {
   /** Judges one visible storage account, appending its evidence; true when it meets the rule. */
   judge(storage: LinkedStorage, evidence: Evidence[]): boolean;
-  passMessage(storages: readonly LinkedStorage[]): string;
-  failMessage(failing: readonly LinkedStorage[]): string;
-  /** What cannot be checked without the document, e.g. "whether it refuses shared-key requests". */
-  unseen: string;
+  readonly passTail: Tail;
+  readonly failTail: Tail;
+  /** For storage accounts missing from the snapshot, e.g. [" is not in the snapshot, so …", " are …"]. */
+  readonly unseenTail: Tail;
 }
 
 export function evaluateLinkedStorage(account: AccountView, ctx: SnapshotIndex, rule: StorageRule): Outcome {
@@ -27,7 +30,8 @@ export function combineLinkedStorage(linked: readonly LinkedStorage[], rule: Sto
   const evidence: Evidence[] = [];
   let failing: LinkedStorage[] | undefined;
   let hidden: LinkedStorage[] | undefined;
-  for (const storage of linked) {
+  for (let i = 0; i < linked.length; i++) {
+    const storage = linked[i];
     if (storage.doc === undefined) {
       (hidden ??= []).push(storage);
       evidence.push(notVisibleEvidence(storage));
@@ -35,13 +39,14 @@ export function combineLinkedStorage(linked: readonly LinkedStorage[], rule: Sto
       (failing ??= []).push(storage);
     }
   }
-  if (failing) return fail(rule.failMessage(failing), evidence);
-  if (hidden) {
-    return unknown(
-      "not_visible",
-      `${storageSubject(hidden)} ${verb(hidden, "is", "are")} not in the snapshot (not visible to the scan), so ${rule.unseen} cannot be checked.`,
-      evidence,
-    );
-  }
-  return pass(rule.passMessage(linked), evidence);
+  const kept = exact(evidence);
+  if (failing) return fail(aboutStorage(failing, rule.failTail), kept);
+  if (hidden) return unknown("not_visible", aboutStorage(hidden, rule.unseenTail), kept);
+  return pass(aboutStorage(linked, rule.passTail), kept);
+}
+
+/** The usual not-visible tail: "<subject> is not in the snapshot (…), so <what> cannot be checked." */
+export function unseen(what: string): Tail {
+  const rest = ` not in the snapshot (not visible to the scan), so ${what} cannot be checked.`;
+  return [` is${rest}`, ` are${rest}`];
 }
