@@ -1,80 +1,206 @@
-import { latestCollection } from "../lib/scan/latest-collection";
-import { isSpeechAccount } from "../lib/posture/snapshot";
+/** Overview: the tenant's score, coverage, trend, subscriptions, heat map and what changed. */
+import Link from "next/link";
+import { Suspense } from "react";
+import { HeatMap } from "../components/charts/heat-map";
+import { TrendChart } from "../components/charts/trend-chart";
+import { SubscriptionsTable } from "../components/overview/subscriptions-table";
+import { DiffList } from "../components/scans/diff-list";
+import { ScanErrors } from "../components/scans/scan-errors";
+import { ScanButton } from "../components/scan/scan-button";
+import { SnapshotUpload } from "../components/scan/snapshot-upload";
+import { scoreBand } from "../components/ui/badges";
+import { buttonSecondary, linkClass } from "../components/ui/buttons";
+import { Shield, Upload } from "../components/ui/icons";
+import { Alert, EmptyState, PageHeader, Panel, Stat } from "../components/ui/layout";
+import { Pagination } from "../components/ui/pagination";
+import { PageSkeleton } from "../components/ui/skeleton";
+import { count, dateTime, duration, percent, plural } from "../lib/ui/format";
+import { SOURCE_LABEL } from "../lib/ui/labels";
+import { loadOverview } from "../lib/ui/overview-data";
+import { findingsHref, pageParam, toURLSearchParams, type SearchParamsRecord } from "../lib/ui/search-params";
+import { uiStore } from "../lib/ui/server-store";
 
 export const dynamic = "force-dynamic";
 
-export default async function OverviewPage() {
-  let result;
-  try {
-    result = await latestCollection();
-  } catch (error) {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const sp = await searchParams;
+  return (
+    <Suspense fallback={<PageSkeleton label="Loading the overview" />}>
+      <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} />
+    </Suspense>
+  );
+}
+
+async function Overview({ page, params }: { page: number; params: URLSearchParams }) {
+  const data = await loadOverview(await uiStore(), { page });
+  const { latest } = data;
+  if (!latest) {
     return (
-      <section role="alert" className="rounded border border-red-300 bg-red-50 p-4">
-        <h1 className="text-lg font-semibold">Collection failed</h1>
-        <p className="mt-1 text-sm">{error instanceof Error ? error.message : String(error)}</p>
-      </section>
+      <>
+        <PageHeader title="Tenant overview" description="No scan has been stored yet." actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />} />
+        {data.lastFailed ? (
+          <div className="mb-6">
+            <Alert tone="error" title={`The last scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)})`}>
+              <p>{data.lastFailed.error ?? "It stopped before its results were stored."}</p>
+            </Alert>
+          </div>
+        ) : null}
+        <EmptyState title="Start by scanning your Speech resources" icon={<Shield className="h-10 w-10" />}>
+          <p>
+            A scan reads every Azure AI Speech resource the server&apos;s identity can see (Resource Graph, diagnostic settings and custom endpoints), follows each one to
+            its storage account and key vaults, and judges it against 18 controls. Nothing is changed in Azure.
+          </p>
+          <p className="mt-2">
+            Use <strong>Run the first scan</strong> above, or import a snapshot collected elsewhere with <code className="font-mono text-xs">speech-posture snapshot</code>.
+          </p>
+        </EmptyState>
+        <div className="mt-6">
+          <Panel title="Import a snapshot" id="import">
+            <SnapshotUpload />
+          </Panel>
+        </div>
+      </>
     );
   }
-  const { snapshot } = result;
-  const accounts = snapshot.resources.filter(isSpeechAccount);
-  const bySub = new Map<string, typeof accounts>();
-  for (const a of accounts) {
-    const key = (a.subscriptionId ?? "").toLowerCase();
-    bySub.set(key, [...(bySub.get(key) ?? []), a]);
-  }
+  const summary = latest.summary!;
+  const band = scoreBand(summary.score);
+  const delta = data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
+  const cov = data.coverage!;
+  const unread = new Set(data.errors?.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase() ?? "") ?? []);
+  const totalFail = summary.counts.fail;
   return (
-    <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Tenant overview</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Collected {new Date(snapshot.collectedAt).toUTCString()} · {snapshot.subscriptions.length} subscriptions ·{" "}
-          {accounts.length} Speech resources · {snapshot.errors.length} collection errors
-        </p>
+    <>
+      <PageHeader
+        title="Tenant overview"
+        description={
+          <>
+            Latest scan <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> · {SOURCE_LABEL[latest.source] ?? latest.source} · took{" "}
+            {duration(latest.startedAt, latest.finishedAt)}
+          </>
+        }
+        actions={
+          <>
+            <Link href="/scans#import" className={buttonSecondary}>
+              <Upload className="h-4 w-4" />
+              Import snapshot
+            </Link>
+            <ScanButton activeScanId={data.active?.id} />
+          </>
+        }
+      />
+
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat
+          label="Tenant score"
+          tone={band.text}
+          value={
+            <span data-testid="tenant-score">
+              {summary.score === null ? "n/a" : summary.score}
+              {summary.score !== null ? <span className="text-base font-normal text-slate-500"> / 100</span> : null}
+            </span>
+          }
+          detail={
+            <>
+              {band.label}
+              {delta !== null ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan` : ""}
+            </>
+          }
+        />
+        <Stat
+          label="Coverage"
+          value={percent(cov.judged, cov.judged + cov.unknown)}
+          detail={
+            <>
+              {count(cov.unknown)} unknown · {count(cov.notApplicable)} not applicable · {data.subscriptions.scanned} of {data.subscriptions.total} subscriptions read
+            </>
+          }
+        />
+        <Stat
+          label="Failing checks"
+          tone={totalFail > 0 ? "text-red-800" : "text-slate-900"}
+          value={count(totalFail)}
+          detail={
+            <span className="flex flex-wrap gap-x-2">
+              <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "high" })}>
+                {count(data.failBySeverity[0])} high
+              </Link>
+              <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "medium" })}>
+                {count(data.failBySeverity[1])} medium
+              </Link>
+              <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "low" })}>
+                {count(data.failBySeverity[2])} low
+              </Link>
+              {summary.counts.muted ? <span>· {count(summary.counts.muted)} muted</span> : null}
+            </span>
+          }
+        />
+        <Stat label="Speech resources" value={count(summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
       </div>
-      <section aria-labelledby="subs">
-        <h2 id="subs" className="mb-2 text-lg font-semibold">Subscriptions</h2>
-        <table className="w-full border-collapse overflow-hidden rounded bg-white text-sm shadow-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">Subscription</th>
-              <th className="px-3 py-2">ID</th>
-              <th className="px-3 py-2 text-right">Speech resources</th>
-            </tr>
-          </thead>
-          <tbody>
-            {snapshot.subscriptions.map((s) => (
-              <tr key={s.subscriptionId} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-medium">{s.displayName ?? s.subscriptionId}</td>
-                <td className="px-3 py-2 font-mono text-xs text-slate-600">{s.subscriptionId}</td>
-                <td className="px-3 py-2 text-right">{bySub.get(s.subscriptionId.toLowerCase())?.length ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="resources">
-        <h2 id="resources" className="mb-2 text-lg font-semibold">Speech resources</h2>
-        <table className="w-full border-collapse rounded bg-white text-sm shadow-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">Name</th>
-              <th className="px-3 py-2">Kind</th>
-              <th className="px-3 py-2">Location</th>
-              <th className="px-3 py-2">Resource group</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-medium">{a.name}</td>
-                <td className="px-3 py-2">{a.kind}</td>
-                <td className="px-3 py-2">{a.location}</td>
-                <td className="px-3 py-2">{a.resourceGroup}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-    </div>
+
+      {data.errors && data.errors.total > 0 ? (
+        <div className="mt-6">
+          <ScanErrors summary={data.errors} />
+        </div>
+      ) : null}
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+        <Panel title="Score trend" id="trend" description="Tenant score of each finished scan" className="lg:col-span-2">
+          <TrendChart points={data.trend} />
+        </Panel>
+        <Panel
+          title="Since the previous scan"
+          id="changes"
+          description={data.previous ? `Compared with ${dateTime(data.previous.finishedAt)}` : undefined}
+          bodyClassName=""
+          actions={
+            data.previous ? (
+              <Link href={`/scans?from=${data.previous.id}&to=${latest.id}`} className={`text-xs ${linkClass}`}>
+                Full diff
+              </Link>
+            ) : null
+          }
+        >
+          {data.diff ? (
+            <>
+              <div className="grid grid-cols-2 divide-x divide-slate-100 border-b border-slate-100 text-center">
+                <div className="px-3 py-3">
+                  <div className="text-xl font-semibold tabular-nums text-red-800" data-testid="new-failures">
+                    {count(data.diff.counts.newFailures)}
+                  </div>
+                  <div className="text-xs text-slate-600">new failures</div>
+                </div>
+                <div className="px-3 py-3">
+                  <div className="text-xl font-semibold tabular-nums text-emerald-800">{count(data.diff.counts.resolved)}</div>
+                  <div className="text-xs text-slate-600">resolved</div>
+                </div>
+              </div>
+              <h3 className="px-4 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">New failures</h3>
+              <DiffList items={data.diff.newFailures.slice(0, 4)} empty="No new failures." scanId={latest.id} />
+              <h3 className="px-4 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Resolved</h3>
+              <DiffList items={data.diff.resolved.slice(0, 4)} empty="Nothing resolved." scanId={latest.id} />
+            </>
+          ) : (
+            <p className="px-4 py-3 text-sm text-slate-600">This is the first stored scan. Changes appear after the next one.</p>
+          )}
+        </Panel>
+      </div>
+
+      <div className="mt-6">
+        <Panel title="Subscriptions" id="subscriptions" description="Worst score first. Counts are failing checks; select one to filter the findings." bodyClassName="">
+          <SubscriptionsTable rows={data.subscriptions.items} scanId={latest.id} unread={unread} />
+          <Pagination path="/" params={params} param="subPage" page={data.subscriptions.page} pageSize={data.subscriptions.pageSize} total={data.subscriptions.total} label="Subscription pages" />
+        </Panel>
+      </div>
+
+      <div className="mt-6">
+        <Panel title="Heat map" id="heatmap" description="Failing resources per subscription and control (same subscriptions as the table above)">
+          <HeatMap
+            scanId={latest.id}
+            controls={data.controls}
+            rows={data.subscriptions.items.map((s) => ({ subscriptionId: s.subscriptionId, name: s.displayName ?? s.subscriptionId, cells: s.byControl }))}
+          />
+        </Panel>
+      </div>
+    </>
   );
 }

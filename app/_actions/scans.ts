@@ -1,0 +1,27 @@
+"use server";
+/** Server actions for scans: start a collection and cancel one. Progress is read over SSE. */
+import { ScanConflictError } from "../../lib/store/errors";
+import { uiJobs } from "../../lib/ui/server-store";
+
+export type StartScanResult = { ok: true; scanId: string; alreadyRunning: boolean } | { ok: false; error: string };
+
+export async function startScanAction(): Promise<StartScanResult> {
+  try {
+    const jobs = await uiJobs();
+    const scan = await jobs.start({ actor: "local" });
+    return { ok: true, scanId: scan.id, alreadyRunning: false };
+  } catch (error) {
+    if (error instanceof ScanConflictError) return { ok: true, scanId: error.runningScanId, alreadyRunning: true };
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function cancelScanAction(scanId: string): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const jobs = await uiJobs();
+    await jobs.cancel(String(scanId), "local");
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,76 @@
+/** Words for the values the store keeps: statuses, severities, unknown reasons, scan sources and phases. */
+
+export type StatusName = "pass" | "fail" | "unknown" | "not_applicable";
+export type SeverityName = "high" | "medium" | "low";
+
+export const STATUS_ORDER: readonly StatusName[] = ["fail", "unknown", "pass", "not_applicable"];
+export const SEVERITY_ORDER: readonly SeverityName[] = ["high", "medium", "low"];
+
+export const STATUS_LABEL: Record<StatusName, string> = {
+  pass: "Pass",
+  fail: "Fail",
+  unknown: "Unknown",
+  not_applicable: "Not applicable",
+};
+
+export const SEVERITY_LABEL: Record<SeverityName, string> = { high: "High", medium: "Medium", low: "Low" };
+
+export const REASON_LABEL: Record<string, string> = {
+  not_collected: "not collected",
+  not_visible: "not visible to the scan",
+  access_denied: "access denied",
+  network_blocked: "network blocked",
+  collection_error: "collection error",
+};
+
+export const SOURCE_LABEL: Record<string, string> = {
+  live: "Live Azure",
+  emulator: "Emulator (demo tenant)",
+  snapshot: "Uploaded snapshot",
+};
+
+export const ERROR_SOURCE_LABEL: Record<string, string> = {
+  resourceGraph: "Resource Graph",
+  diagnosticSettings: "Diagnostic settings",
+  speechEndpoints: "Speech custom endpoints",
+  roleAssignments: "Role assignments",
+};
+
+export const PHASE_LABEL: Record<string, string> = {
+  connecting: "Connecting",
+  subscriptions: "Listing subscriptions",
+  accounts: "Reading Speech resources",
+  storage: "Reading linked storage",
+  keyVaults: "Reading key vaults",
+  roleAssignments: "Reading role assignments",
+  details: "Reading diagnostic settings and endpoints",
+  evaluating: "Evaluating controls",
+  storing: "Storing results",
+  done: "Done",
+};
+
+export const SCAN_STATUS_LABEL: Record<string, string> = {
+  queued: "Queued",
+  running: "Running",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+export function isStatus(v: string): v is StatusName {
+  return v === "pass" || v === "fail" || v === "unknown" || v === "not_applicable";
+}
+
+export function isSeverity(v: string): v is SeverityName {
+  return v === "high" || v === "medium" || v === "low";
+}
+
+export function statusLabel(status: string, reason?: string | null): string {
+  const base = isStatus(status) ? STATUS_LABEL[status] : status;
+  return status === "unknown" && reason ? `${base}: ${REASON_LABEL[reason] ?? reason.replace(/_/g, " ")}` : base;
+}
+
+export function phaseLabel(phase: string | null | undefined): string {
+  if (!phase) return "Starting";
+  return PHASE_LABEL[phase] ?? phase;
+}
