@@ -1,0 +1,247 @@
+/**
+ * Exceptions: rules with an owner, a reason and an expiry that mute findings. Muting adds
+ * `muted: true` and never changes a status (so never a score). An expired rule mutes nothing
+ * and is reported as expired, so forgotten exceptions surface instead of hiding failures.
+ */
+import { CATALOG, controlById } from "./controls";
+import { idKey } from "./ids";
+import { describe, ExceptionsInputError, formatPath, type PathSegment } from "./input-error";
+import { parseJsonText } from "./json-text";
+import { isPlainObject } from "./shape";
+import type { ControlId, Finding } from "./types";
+
+export { ExceptionsInputError } from "./input-error";
+
+export interface ExceptionRule {
+  readonly id: string;
+  readonly controlId?: ControlId;
+  readonly subscriptionId?: string;
+  readonly resourceId?: string;
+  /** Tag name compared case-insensitively, value exactly. */
+  readonly tag?: { readonly name: string; readonly value: string };
+  readonly owner: string;
+  readonly reason: string;
+  /** ISO date (valid through that day, UTC) or date-time with a time zone (valid until that instant). */
+  readonly expiresAt: string;
+  readonly createdBy?: string;
+  readonly createdAt?: string;
+}
+
+/** The resource facts a rule can be scoped by. */
+export interface ExceptionTarget {
+  readonly id: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface AppliedExceptions {
+  /** The input findings, with `muted: true` on those an active rule covers (copies; inputs untouched). */
+  readonly findings: Finding[];
+  readonly active: ExceptionRule[];
+  readonly expired: ExceptionRule[];
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const SCOPE_FIELDS = ["controlId", "subscriptionId", "resourceId", "tag"] as const;
+
+/** Parses an exceptions file: `{ "exceptions": [...] }` or a bare array. Throws ExceptionsInputError. */
+export function parseExceptionsText(text: string): ExceptionRule[] {
+  const parsed = parseJsonText(text);
+  if ("problem" in parsed) throw new ExceptionsInputError(parsed.path, parsed.problem);
+  return parseExceptions(parsed.value);
+}
+
+export function parseExceptions(json: unknown): ExceptionRule[] {
+  let list: unknown;
+  let base: PathSegment[];
+  if (Array.isArray(json)) {
+    list = json;
+    base = [];
+  } else if (isPlainObject(json) && Object.hasOwn(json, "exceptions")) {
+    list = json.exceptions;
+    base = ["exceptions"];
+    if (!Array.isArray(list)) fail(base, `expected an array of exception rules, got ${describe(list)}`);
+  } else {
+    return fail([], `expected { "exceptions": [...] } or an array of exception rules, got ${describe(json)}`);
+  }
+  const rules: ExceptionRule[] = [];
+  const ids = new Set<string>();
+  (list as unknown[]).forEach((value, i) => {
+    const rule = readRule(value, [...base, i]);
+    if (ids.has(rule.id)) fail([...base, i, "id"], `duplicate rule id ${JSON.stringify(rule.id)}`);
+    ids.add(rule.id);
+    rules.push(rule);
+  });
+  return rules;
+}
+
+/** Validates one rule (also for rules created in the UI). Throws ExceptionsInputError. */
+export function readRule(value: unknown, path: PathSegment[] = []): ExceptionRule {
+  if (!isPlainObject(value)) fail(path, `expected an exception rule (an object), got ${describe(value)}`);
+  const id = requiredText(value, "id", path);
+  const owner = requiredText(value, "owner", path);
+  const reason = requiredText(value, "reason", path);
+  const expiresAt = requiredText(value, "expiresAt", path);
+  if (expiryInstant(expiresAt) === undefined) {
+    fail([...path, "expiresAt"], `expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z), got ${JSON.stringify(expiresAt)}`);
+  }
+  const rule: { -readonly [K in keyof ExceptionRule]: ExceptionRule[K] } = { id, owner, reason, expiresAt };
+  const controlId = optionalText(value, "controlId", path);
+  if (controlId !== undefined) {
+    const control = controlById(controlId);
+    if (!control) fail([...path, "controlId"], `unknown control ${JSON.stringify(controlId)}; expected one of ${CATALOG.map((c) => c.id).join(", ")}`);
+    rule.controlId = control.id;
+  }
+  const subscriptionId = optionalText(value, "subscriptionId", path);
+  if (subscriptionId !== undefined) rule.subscriptionId = subscriptionId.trim();
+  const resourceId = optionalText(value, "resourceId", path);
+  if (resourceId !== undefined) rule.resourceId = resourceId.trim();
+  if (value.tag !== undefined && value.tag !== null) rule.tag = readTag(value.tag, [...path, "tag"]);
+  const createdBy = optionalText(value, "createdBy", path);
+  if (createdBy !== undefined) rule.createdBy = createdBy;
+  const createdAt = optionalText(value, "createdAt", path);
+  if (createdAt !== undefined) rule.createdAt = createdAt;
+  if (!SCOPE_FIELDS.some((field) => rule[field] !== undefined)) {
+    fail(path, "an exception needs a scope: at least one of controlId, subscriptionId, resourceId or tag (an unscoped rule would mute everything)");
+  }
+  return rule;
+}
+
+function readTag(value: unknown, path: PathSegment[]): { name: string; value: string } {
+  if (!isPlainObject(value)) fail(path, `expected { "name": …, "value": … }, got ${describe(value)}`);
+  const name = requiredText(value, "name", path);
+  if (typeof value.value !== "string") fail([...path, "value"], `expected a string, got ${describe(value.value)}`);
+  return { name: name.trim(), value: value.value };
+}
+
+/**
+ * The instant (ms since epoch) from which a rule no longer applies, or undefined when the text is
+ * not a valid ISO date / zoned date-time. A date means "through that day": it expires at the next
+ * midnight UTC.
+ */
+export function expiryInstant(expiresAt: string): number | undefined {
+  const text = expiresAt.trim();
+  const date = DATE.exec(text);
+  if (date) {
+    const start = Date.UTC(+date[1], +date[2] - 1, +date[3]);
+    if (!sameCalendarDay(start, +date[1], +date[2], +date[3])) return undefined;
+    return start + 86_400_000;
+  }
+  const dateTime = DATE_TIME.exec(text);
+  if (!dateTime) return undefined;
+  const [, y, m, d, hh, mm, ss] = dateTime;
+  if (!sameCalendarDay(Date.UTC(+y, +m - 1, +d), +y, +m, +d) || +hh > 23 || +mm > 59 || (ss !== undefined && +ss > 59)) return undefined;
+  const instant = Date.parse(text);
+  return Number.isNaN(instant) ? undefined : instant;
+}
+
+/** Rejects dates JavaScript would roll over (2026-02-30 → March 2). */
+function sameCalendarDay(ms: number, year: number, month: number, day: number): boolean {
+  const d = new Date(ms);
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+export function isExpired(rule: ExceptionRule, now: Date): boolean {
+  const instant = expiryInstant(rule.expiresAt);
+  return instant === undefined || now.getTime() >= instant;
+}
+
+/** A rule with its comparison keys computed once. */
+interface CompiledRule {
+  readonly rule: ExceptionRule;
+  readonly control?: ControlId;
+  readonly subscription?: string;
+  readonly resource?: string;
+  readonly tagName?: string;
+}
+
+/**
+ * Marks findings covered by an active rule as muted. Pure: `now` decides expiry, inputs are not
+ * modified. A rule covers a finding when every scope field it sets matches.
+ */
+export function applyExceptions(
+  findings: readonly Finding[],
+  resources: readonly ExceptionTarget[],
+  rules: readonly ExceptionRule[],
+  now: Date,
+): AppliedExceptions {
+  const active: ExceptionRule[] = [];
+  const expired: ExceptionRule[] = [];
+  for (const rule of rules) (isExpired(rule, now) ? expired : active).push(rule);
+  if (active.length === 0) return { findings: findings.slice(), active, expired };
+
+  const compiled: CompiledRule[] = active.map((rule) => ({
+    rule,
+    control: rule.controlId,
+    subscription: rule.subscriptionId === undefined ? undefined : idKey(rule.subscriptionId),
+    resource: rule.resourceId === undefined ? undefined : idKey(rule.resourceId),
+    tagName: rule.tag?.name.toLowerCase(),
+  }));
+  const tagsByResource = new Map<string, Readonly<Record<string, string>> | undefined>();
+  if (compiled.some((c) => c.tagName !== undefined)) for (const r of resources) tagsByResource.set(idKey(r.id), r.tags);
+
+  const out: Finding[] = new Array(findings.length);
+  // Findings arrive grouped by resource: the rules that fit a resource are worked out once per group.
+  let lastResource: string | undefined;
+  let lastSubscription: string | undefined;
+  let candidates: CompiledRule[] = [];
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    if (f.resourceId !== lastResource || f.subscriptionId !== lastSubscription) {
+      lastResource = f.resourceId;
+      lastSubscription = f.subscriptionId;
+      candidates = rulesForResource(compiled, idKey(f.resourceId), idKey(f.subscriptionId), tagsByResource);
+    }
+    out[i] = !f.muted && covers(candidates, f.controlId) ? { ...f, muted: true } : f;
+  }
+  return { findings: out, active, expired };
+}
+
+function covers(candidates: readonly CompiledRule[], controlId: ControlId): boolean {
+  for (let i = 0; i < candidates.length; i++) {
+    const control = candidates[i].control;
+    if (control === undefined || control === controlId) return true;
+  }
+  return false;
+}
+
+function rulesForResource(
+  rules: readonly CompiledRule[],
+  resourceKey: string,
+  subscriptionKey: string,
+  tagsByResource: ReadonlyMap<string, Readonly<Record<string, string>> | undefined>,
+): CompiledRule[] {
+  return rules.filter(
+    (r) =>
+      (r.resource === undefined || r.resource === resourceKey) &&
+      (r.subscription === undefined || r.subscription === subscriptionKey) &&
+      (r.tagName === undefined || hasTag(tagsByResource.get(resourceKey), r.tagName, r.rule.tag!.value)),
+  );
+}
+
+/** Own properties only: a tag named `constructor` must not find Object.prototype's. */
+function hasTag(tags: Readonly<Record<string, string>> | undefined, nameLower: string, value: string): boolean {
+  if (!tags || typeof tags !== "object") return false;
+  for (const name of Object.keys(tags)) {
+    if (name.toLowerCase() === nameLower && tags[name] === value) return true;
+  }
+  return false;
+}
+
+function requiredText(value: Record<string, unknown>, field: string, path: PathSegment[]): string {
+  const v = value[field];
+  if (!Object.hasOwn(value, field) || v === undefined || v === null) fail([...path, field], "missing");
+  if (typeof v !== "string" || v.trim() === "") fail([...path, field], `expected a non-empty string, got ${typeof v === "string" ? "an empty string" : describe(v)}`);
+  return v;
+}
+
+function optionalText(value: Record<string, unknown>, field: string, path: PathSegment[]): string | undefined {
+  const v = Object.hasOwn(value, field) ? value[field] : undefined;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") fail([...path, field], `expected a string, got ${describe(v)}`);
+  return v.trim() === "" ? undefined : v;
+}
+
+function fail(segments: PathSegment[], problem: string): never {
+  throw new ExceptionsInputError(formatPath(segments), problem);
+}

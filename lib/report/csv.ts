@@ -1,0 +1,71 @@
+/**
+ * Findings as CSV (RFC 4180): CRLF line ends, fields quoted when they hold `"`, `,`, CR or LF,
+ * a UTF-8 byte-order mark so spreadsheets read UTF-8. Resource names and messages come from
+ * Azure, so any cell that a spreadsheet could read as a formula is neutralised with a leading `'`.
+ */
+import { controlById } from "../posture/controls";
+import { idKey } from "../posture/ids";
+import type { ScanResult } from "../posture/result";
+import type { Evidence } from "../posture/types";
+
+export const CSV_COLUMNS = [
+  "subscriptionId",
+  "subscriptionName",
+  "resourceId",
+  "resourceName",
+  "kind",
+  "controlId",
+  "title",
+  "severity",
+  "status",
+  "reason",
+  "muted",
+  "message",
+  "evidence",
+] as const;
+
+type CsvInput = Pick<ScanResult, "findings" | "resources" | "subscriptions">;
+
+export function findingsToCsv(result: CsvInput): string {
+  const subscriptionNames = new Map<string, string>();
+  for (const s of result.subscriptions) if (s.displayName) subscriptionNames.set(idKey(s.subscriptionId), s.displayName);
+  const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
+  const lines: string[] = [CSV_COLUMNS.join(",")];
+  for (const f of result.findings) {
+    const resource = resources.get(idKey(f.resourceId));
+    lines.push(
+      [
+        f.subscriptionId,
+        subscriptionNames.get(idKey(f.subscriptionId)) ?? "",
+        f.resourceId,
+        resource?.name ?? "",
+        resource?.kind ?? "",
+        f.controlId,
+        controlById(f.controlId)?.title ?? "",
+        f.severity,
+        f.status,
+        f.reason ?? "",
+        f.muted ? "true" : "false",
+        f.message,
+        evidenceText(f.evidence),
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+/** `path=actual` pairs; strings as they are, anything else as JSON. */
+function evidenceText(evidence: readonly Evidence[]): string {
+  return evidence.map((e) => `${e.path}=${typeof e.actual === "string" ? e.actual : JSON.stringify(e.actual ?? null)}`).join("; ");
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One RFC 4180 field, neutralised against spreadsheet formula evaluation. */
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
