@@ -52,30 +52,64 @@ export interface FindingsPage {
 }
 
 const STATUS_RANK = [2, 0, 1, 3]; // by STATUSES index: fail, unknown, pass, not_applicable
-const byName = (ix: FindingsIndex, i: number) => ix.resources[ix.resource[i]]?.name.toLowerCase() ?? "";
+const INDEX_SPACE = 2 ** 21;
 
-function comparator(ix: FindingsIndex, key: SortKey): (a: number, b: number) => number {
-  const cmpStr = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const primary: Record<SortKey, (a: number, b: number) => number> = {
-    severity: (a, b) => ix.severity[a] - ix.severity[b] || STATUS_RANK[ix.status[a]] - STATUS_RANK[ix.status[b]],
-    status: (a, b) => STATUS_RANK[ix.status[a]] - STATUS_RANK[ix.status[b]] || ix.severity[a] - ix.severity[b],
-    controlId: (a, b) => ix.control[a] - ix.control[b],
-    resource: (a, b) => cmpStr(byName(ix, a), byName(ix, b)) || cmpStr(ix.resources[ix.resource[a]]?.key ?? "", ix.resources[ix.resource[b]]?.key ?? ""),
-    subscription: (a, b) => cmpStr(ix.subKeys[ix.sub[a]], ix.subKeys[ix.sub[b]]),
-    kind: (a, b) => cmpStr(ix.kinds[ix.kind[a]], ix.kinds[ix.kind[b]]),
-  };
-  const p = primary[key];
-  return (a, b) => p(a, b) || cmpStr(byName(ix, a), byName(ix, b)) || ix.resource[a] - ix.resource[b] || ix.control[a] - ix.control[b] || ix.ids[a] - ix.ids[b];
+/** Each resource's place in name order (then ID), computed once per index. */
+function resourceRanks(ix: FindingsIndex): Uint32Array {
+  const order = ix.resources.map((r, ord) => ({ ord, name: r?.name.toLowerCase() ?? "", key: r?.key ?? "" }));
+  order.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rank = new Uint32Array(ix.resources.length);
+  order.forEach((r, i) => (rank[r.ord] = i));
+  return rank;
 }
 
+function rankOf(values: readonly string[]): Uint32Array {
+  const sorted = values.map((v, i) => ({ v: v.toLowerCase(), i })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
+  const rank = new Uint32Array(values.length);
+  sorted.forEach((x, i) => (rank[x.i] = i));
+  return rank;
+}
+
+/**
+ * The findings in `key` order (ties: resource name, then control), built once per index. Each
+ * finding gets one number — primary × (resources × controls) + resource rank × controls +
+ * control — so a native typed-array sort does the work instead of a JS comparator.
+ */
 function sortedOrder(ix: FindingsIndex, key: SortKey): Uint32Array {
   let order = ix.sorted.get(key);
-  if (!order) {
-    const all = Array.from({ length: ix.size }, (_, i) => i);
-    all.sort(comparator(ix, key));
-    order = Uint32Array.from(all);
-    ix.sorted.set(key, order);
+  if (order) return order;
+  const ranks = resourceRanks(ix);
+  const R = Math.max(ix.resources.length, 1);
+  const C = Math.max(ix.controls.length, 1);
+  const subRank = rankOf(ix.subKeys);
+  const kindRank = rankOf(ix.kinds);
+  const primary: Record<SortKey, (i: number) => number> = {
+    severity: (i) => ix.severity[i] * 4 + STATUS_RANK[ix.status[i]],
+    status: (i) => STATUS_RANK[ix.status[i]] * 3 + ix.severity[i],
+    controlId: (i) => ix.control[i],
+    resource: () => 0,
+    subscription: (i) => subRank[ix.sub[i]],
+    kind: (i) => kindRank[ix.kind[i]],
+  };
+  const p = primary[key];
+  const n = ix.size;
+  const maxPrimary = Math.max(12, C, ix.subs.length, ix.kinds.length);
+  const fitsPacked = n < INDEX_SPACE && maxPrimary * R * C * INDEX_SPACE < Number.MAX_SAFE_INTEGER;
+  const composite = (i: number) => (p(i) * R + ranks[ix.resource[i]]) * C + ix.control[i];
+  order = new Uint32Array(n);
+  if (fitsPacked) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = composite(i) * INDEX_SPACE + i;
+    keys.sort();
+    for (let k = 0; k < n; k++) order[k] = keys[k] % INDEX_SPACE;
+  } else {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = composite(i);
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => keys[a] - keys[b] || a - b);
+    order.set(idx);
   }
+  ix.sorted.set(key, order);
   return order;
 }
 
@@ -106,30 +140,36 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   }
 
   // One pass: a finding failing exactly one dimension's filter still counts in that dimension's facet.
-  const dims = 6; // status, severity, control, sub, kind, muted
-  const counts = [new Float64Array(STATUSES.length), new Float64Array(SEVERITIES.length), new Float64Array(ix.controls.length), new Float64Array(ix.subs.length), new Float64Array(ix.kinds.length), new Float64Array(2)];
+  const cStatus = new Float64Array(STATUSES.length);
+  const cSeverity = new Float64Array(SEVERITIES.length);
+  const cControl = new Float64Array(ix.controls.length);
+  const cSub = new Float64Array(ix.subs.length);
+  const cKind = new Float64Array(ix.kinds.length);
+  const cMuted = new Float64Array(2);
+  const counts = [cStatus, cSeverity, cControl, cSub, cKind, cMuted];
   const match = new Uint8Array(ix.size);
+  const wantMuted = query.muted === undefined ? -1 : query.muted ? 1 : 0;
   let total = 0;
   for (let i = 0; i < ix.size; i++) {
     if (fResource && !fResource[ix.resource[i]] && !fTextControl![ix.control[i]]) continue;
+    const st = ix.status[i], sv = ix.severity[i], co = ix.control[i], su = ix.sub[i], ki = ix.kind[i];
     const m = mask[i] ? 1 : 0;
-    const value = [ix.status[i], ix.severity[i], ix.control[i], ix.sub[i], ix.kind[i], m];
-    const ok = [
-      !fStatus || fStatus[value[0]] === 1,
-      !fSeverity || fSeverity[value[1]] === 1,
-      !fControl || fControl[value[2]] === 1,
-      !fSub || fSub[value[3]] === 1,
-      !fKind || fKind[value[4]] === 1,
-      query.muted === undefined || (query.muted ? m === 1 : m === 0),
-    ];
-    let failing = -1;
     let failures = 0;
-    for (let d = 0; d < dims; d++) if (!ok[d]) { failures++; failing = d; }
+    let failing = -1;
+    if (fStatus && fStatus[st] !== 1) { failures++; failing = 0; }
+    if (fSeverity && fSeverity[sv] !== 1) { failures++; failing = 1; }
+    if (fControl && fControl[co] !== 1) { failures++; failing = 2; }
+    if (fSub && fSub[su] !== 1) { failures++; failing = 3; }
+    if (fKind && fKind[ki] !== 1) { failures++; failing = 4; }
+    if (wantMuted !== -1 && m !== wantMuted) { failures++; failing = 5; }
     if (failures === 0) {
       match[i] = 1;
       total++;
-      for (let d = 0; d < dims; d++) counts[d][value[d]]++;
-    } else if (failures === 1) counts[failing][value[failing]]++;
+      cStatus[st]++; cSeverity[sv]++; cControl[co]++; cSub[su]++; cKind[ki]++; cMuted[m]++;
+    } else if (failures === 1) {
+      const value = failing === 0 ? st : failing === 1 ? sv : failing === 2 ? co : failing === 3 ? su : failing === 4 ? ki : m;
+      counts[failing][value]++;
+    }
   }
 
   const toRecord = (names: readonly string[], c: Float64Array, keepZero: boolean) => {

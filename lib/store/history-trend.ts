@@ -16,7 +16,7 @@ export interface ScoreTrend {
 
 /** The last `limit` succeeded scans (default 50), oldest first. */
 export async function scoreTrend(store: Store, options: { limit?: number; source?: ScanSource; tenantId?: string } = {}): Promise<ScoreTrend> {
-  let q = store.db.selectFrom("scans").select(["id", "finished_at", "summary"]).where("status", "=", "succeeded");
+  let q = store.db.selectFrom("scans").select(["id", "finished_at", "summary", "subscription_scores"]).where("status", "=", "succeeded");
   if (options.source) q = q.where("source", "=", options.source);
   if (options.tenantId) q = q.where("tenant_id", "=", options.tenantId);
   const scans = (await q.orderBy("finished_at", "desc").orderBy("id", "desc").limit(Math.min(Math.max(options.limit ?? 50, 1), 500)).execute()).reverse();
@@ -26,20 +26,29 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
     const summary = s.summary ? (JSON.parse(s.summary) as ScanSummary) : null;
     trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: summary?.score ?? null, counts: summary?.counts ?? null, resources: summary?.resources ?? 0 });
   }
-  const order = new Map(scans.map((s, i) => [s.id, i]));
-  const rows = await store.db
-    .selectFrom("scan_subscriptions")
-    .select(["scan_id", "subscription_key", "subscription_id", "display_name", "score", "resources"])
-    .where("scan_id", "in", scans.map((s) => s.id))
-    .execute();
   const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
-  rows.sort((a, b) => order.get(a.scan_id)! - order.get(b.scan_id)!);
-  for (const r of rows) {
-    let entry = bySub.get(r.subscription_key);
-    if (!entry) bySub.set(r.subscription_key, (entry = { subscriptionId: r.subscription_id, displayName: r.display_name, points: [] }));
-    if (r.display_name) entry.displayName = r.display_name;
-    entry.points.push({ scanId: r.scan_id, at: scans[order.get(r.scan_id)!].finished_at!, score: r.score === null ? null : Number(r.score), resources: Number(r.resources) });
-  }
+  const add = (scanIndex: number, subscriptionId: string, score: number | null, resources: number, displayName: string | null) => {
+    const key = subscriptionId.toLowerCase();
+    let entry = bySub.get(key);
+    if (!entry) bySub.set(key, (entry = { subscriptionId, displayName, points: [] }));
+    if (displayName) entry.displayName = displayName;
+    const s = scans[scanIndex];
+    entry.points.push({ scanId: s.id, at: s.finished_at!, score, resources });
+  };
+  // Scans written before the compact column existed are read from their subscription rows.
+  const older = scans.filter((s) => s.subscription_scores === null).map((s) => s.id);
+  const rows = older.length
+    ? await store.db.selectFrom("scan_subscriptions").select(["scan_id", "subscription_id", "display_name", "score", "resources"]).where("scan_id", "in", older).execute()
+    : [];
+  const rowsByScan = new Map<string, typeof rows>();
+  for (const r of rows) rowsByScan.set(r.scan_id, [...(rowsByScan.get(r.scan_id) ?? []), r]);
+  scans.forEach((s, i) => {
+    if (s.subscription_scores !== null) {
+      for (const [id, score, resources, name] of JSON.parse(s.subscription_scores) as [string, number | null, number, string | null][]) add(i, id, score, resources, name);
+    } else {
+      for (const r of rowsByScan.get(s.id) ?? []) add(i, r.subscription_id, r.score === null ? null : Number(r.score), Number(r.resources), r.display_name);
+    }
+  });
   trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
   return trend;
 }

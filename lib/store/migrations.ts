@@ -141,6 +141,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_scan_subscription_scores": {
+      // The trend reads one compact column per scan instead of one row per scan × subscription.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("subscription_scores", "text").execute();
+      },
+    },
   };
 }
 

@@ -228,6 +228,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         result_sha256: data.resultSha256,
         errors: JSON.stringify(data.errors),
         stats: data.stats === undefined ? null : JSON.stringify(data.stats),
+        subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),
       })
       .where("id", "=", scanId)
       .where("status", "=", "running")

@@ -40,6 +40,8 @@ export interface ScansTable {
   errors: string | null;
   /** JSON: collection statistics. */
   stats: string | null;
+  /** JSON array of [subscriptionId, score, resources, displayName]: what the trend reads. */
+  subscription_scores: string | null;
 }
 
 export interface ScanSubscriptionsTable {
