@@ -1,0 +1,145 @@
+/**
+ * The canonical text of a result: JSON with every object's keys sorted (by UTF-16 code units, as
+ * `Array.prototype.sort` orders strings), array order kept, no insignificant white space, values
+ * as JSON.stringify writes them (undefined members dropped, non-finite numbers as null). The JSON
+ * export serves exactly this text and the PDFs print its SHA-256, so an auditor can check one
+ * against the other with `sha256sum`.
+ *
+ * A 10,000-resource result is ~150 MB of JSON: it is written by the native JSON.stringify with the
+ * sorted list of all keys as replacer, and hashes are remembered per result object.
+ */
+import { createHash } from "node:crypto";
+
+const hashes = new WeakMap<object, string>();
+
+export function canonicalResultJson(result: unknown): string {
+  const parts: string[] = [];
+  writeCanonical(result, (chunk) => parts.push(chunk));
+  return parts.join("");
+}
+
+/**
+ * Hex SHA-256 of the UTF-8 bytes of `canonicalResultJson(result)`, computed piece by piece (the
+ * text is never held whole). Remembered per object: do not mutate a result after hashing it.
+ */
+export function resultSha256(result: unknown): string {
+  const known = result !== null && typeof result === "object" ? hashes.get(result) : undefined;
+  if (known) return known;
+  const hash = createHash("sha256");
+  writeCanonical(result, (chunk) => hash.update(chunk, "utf8"));
+  const hex = hash.digest("hex");
+  if (result !== null && typeof result === "object") hashes.set(result, hex);
+  return hex;
+}
+
+/** Emits the canonical text in pieces: large arrays element by element, the top levels member by member. */
+export function writeCanonical(value: unknown, emit: (chunk: string) => void): void {
+  const keys = new Set<string>();
+  collectKeys(value, keys, new Set());
+  if (keys.has("__proto__")) {
+    emit(slowCanonical(value, new Set()) ?? "null");
+    return;
+  }
+  // With an array replacer, JSON.stringify writes every object's members in the replacer's order:
+  // the sorted union of all keys sorts each object's own keys (and only those are present).
+  const order = [...keys].sort();
+  const root = resolve(value);
+  if (omitted(root)) emit("null");
+  else streamValue(root, order, emit, true);
+}
+
+/** Array elements serialized per JSON.stringify call: large enough to amortize the replacer, small enough to stream. */
+const BATCH = 2000;
+
+/** The value JSON.stringify serializes in place of `v` (its toJSON() result when it has one). */
+function resolve(v: unknown): unknown {
+  return v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function" ? (v as { toJSON: () => unknown }).toJSON() : v;
+}
+
+const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+
+/** Writes an already resolved value: the top object member by member, arrays in batches. */
+function streamValue(v: unknown, order: string[], emit: (chunk: string) => void, top: boolean): void {
+  if (Array.isArray(v) && v.length > BATCH) {
+    emit("[");
+    for (let i = 0; i < v.length; i += BATCH) {
+      const text = JSON.stringify(v.slice(i, i + BATCH), order);
+      emit(`${i > 0 ? "," : ""}${text.slice(1, -1)}`);
+    }
+    emit("]");
+    return;
+  }
+  if (!top || v === null || typeof v !== "object" || Array.isArray(v)) {
+    emit(JSON.stringify(v, order) ?? "null");
+    return;
+  }
+  const record = v as Record<string, unknown>;
+  emit("{");
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const member = resolve(record[key]);
+    if (omitted(member)) continue;
+    emit(`${first ? "" : ","}${JSON.stringify(key)}:`);
+    streamValue(member, order, emit, false);
+    first = false;
+  }
+  emit("}");
+}
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Every own enumerable key of every object in the value (after toJSON, as JSON.stringify sees it). */
+function collectKeys(value: unknown, keys: Set<string>, stack: Set<object>): void {
+  if (value === null || typeof value !== "object") return;
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === "function") return collectKeys(withJson.toJSON(), keys, stack);
+  if (stack.has(value)) throw new TypeError("canonicalResultJson: the value contains a cycle");
+  stack.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectKeys(value[i], keys, stack);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      keys.add(key);
+      const v = record[key];
+      if (v !== null && typeof v === "object") collectKeys(v, keys, stack);
+    }
+  }
+  stack.delete(value);
+}
+
+/** Writes the canonical text directly (for objects with array-index-like keys). */
+function slowCanonical(value: unknown, seen: Set<object>): string | undefined {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return JSON.stringify(value);
+    case "bigint":
+      throw new TypeError("canonicalResultJson: BigInt values cannot be serialized");
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  const obj = value as { toJSON?: () => unknown };
+  if (typeof obj.toJSON === "function") return slowCanonical(obj.toJSON(), seen);
+  if (seen.has(obj)) throw new TypeError("canonicalResultJson: the value contains a cycle");
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) return `[${obj.map((item) => slowCanonical(item, seen) ?? "null").join(",")}]`;
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const text = slowCanonical(record[key], seen);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    }
+    return `{${parts.join(",")}}`;
+  } finally {
+    seen.delete(obj);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * One entry point for the machine-readable exports: CSV (findings), JSON (the canonical result
+ * text, so its SHA-256 matches the one printed in the PDFs) and OCSF (JSON lines). With a
+ * subscription, the result is narrowed first: findings, resources, errors and exceptions are
+ * filtered and the summary is recomputed, the same way for every format.
+ */
+import { canonicalResultJson } from "./canonical";
+import { findingsToCsv } from "./csv";
+import type { ReportResult } from "./model";
+import { findingsToOcsf } from "./ocsf";
+import { subscriptionResult } from "./scope";
+
+export type ExportFormat = "csv" | "json" | "ocsf";
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "json", "ocsf"];
+
+export interface ExportFile {
+  body: string;
+  contentType: string;
+  filename: string;
+}
+
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+  ocsf: "application/x-ndjson; charset=utf-8",
+};
+
+const EXTENSION: Record<ExportFormat, string> = { csv: "csv", json: "json", ocsf: "ocsf.jsonl" };
+
+export function isExportFormat(value: unknown): value is ExportFormat {
+  return typeof value === "string" && (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/**
+ * Renders a result (or one subscription of it) in an export format. Throws ReportScopeError
+ * (from ./scope) when the subscription is not part of the scan.
+ */
+export function renderExport(format: ExportFormat, result: ReportResult, options: { subscriptionId?: string } = {}): ExportFile {
+  const scoped = options.subscriptionId ? subscriptionResult(result, options.subscriptionId) : result;
+  const base = exportFilename(result.scan.id, options.subscriptionId);
+  switch (format) {
+    case "csv":
+      return { body: findingsToCsv(scoped as unknown as Parameters<typeof findingsToCsv>[0]), contentType: CONTENT_TYPE.csv, filename: `${base}.${EXTENSION.csv}` };
+    case "json":
+      return { body: canonicalResultJson(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
+    case "ocsf":
+      return { body: findingsToOcsf(scoped), contentType: CONTENT_TYPE.ocsf, filename: `${base}.${EXTENSION.ocsf}` };
+    default:
+      throw new TypeError(`Unknown export format "${String(format)}": use csv, json or ocsf`);
+  }
+}
+
+/** `speech-posture-<scan>[-<subscription>]`, with anything but [A-Za-z0-9._-] replaced. */
+export function exportFilename(scanId: string, subscriptionId?: string): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+  return `speech-posture-${safe(scanId)}${subscriptionId ? `-${safe(subscriptionId)}` : ""}`;
+}

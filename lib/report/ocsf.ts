@@ -1,0 +1,177 @@
+/**
+ * OCSF 1.3.0 Compliance Finding (class 2003) events, one per finding, as JSON lines.
+ * Mapping:
+ *  - severity_id: high 4 (High), medium 3 (Medium), low 2 (Low); the control's severity, whatever the status.
+ *  - compliance.status_id: pass 1 (Pass), unknown 2 (Warning: "did not yield a result due to missing
+ *    information"), fail 3 (Fail), not_applicable 99 (Other, status "Not Applicable").
+ *  - status_id (the finding's lifecycle): 3 (Suppressed) when muted by an exception, else 1 (New).
+ *  - finding_info.uid is stable across scans (control + resource), metadata.correlation_uid is the scan.
+ */
+import { CATALOG, CATALOG_VERSION } from "../posture/controls";
+import type { ReportFinding, ReportResource, ReportResult } from "./model";
+import { idKey } from "./scope";
+
+export const OCSF_VERSION = "1.3.0";
+export const PRODUCT = { name: "Speech Posture", vendor_name: "Speech Posture project" } as const;
+
+/**
+ * Attributes an OCSF 1.3.0 Compliance Finding must carry, as dotted paths, with the Cloud profile
+ * applied. Source: the OCSF schema (repository ocsf/ocsf-schema, v1.3.0): events/base_event.json
+ * (activity_id, category_uid, class_uid, metadata, severity_id, time, type_uid — "required"),
+ * events/findings/finding.json (finding_info), events/findings/compliance_finding.json (compliance),
+ * objects/metadata.json (product, version), objects/finding_info.json (uid),
+ * objects/compliance.json (standards), profiles/cloud.json (cloud) and objects/cloud.json (provider).
+ */
+export const OCSF_COMPLIANCE_FINDING_REQUIRED = [
+  "activity_id",
+  "category_uid",
+  "class_uid",
+  "type_uid",
+  "severity_id",
+  "time",
+  "metadata",
+  "metadata.version",
+  "metadata.product",
+  "finding_info",
+  "finding_info.uid",
+  "compliance",
+  "compliance.standards",
+  "cloud",
+  "cloud.provider",
+] as const;
+
+const CLASS_UID = 2003;
+const CATEGORY_UID = 2;
+const ACTIVITY_CREATE = 1;
+
+const SEVERITY: Record<string, { id: number; name: string }> = {
+  high: { id: 4, name: "High" },
+  medium: { id: 3, name: "Medium" },
+  low: { id: 2, name: "Low" },
+};
+const COMPLIANCE_STATUS: Record<string, { id: number; name: string }> = {
+  pass: { id: 1, name: "Pass" },
+  unknown: { id: 2, name: "Warning" },
+  fail: { id: 3, name: "Fail" },
+  not_applicable: { id: 99, name: "Not Applicable" },
+};
+
+const CONTROLS = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c]));
+
+/** One OCSF event per finding, in the result's order, each on its own line (newline-terminated). */
+export function findingsToOcsf(result: ReportResult): string {
+  const resources = new Map<string, ReportResource>();
+  for (const r of result.resources) resources.set(idKey(r.id), r);
+  const subscriptions = new Map(result.subscriptions.map((s) => [idKey(s.subscriptionId), s.displayName ?? null]));
+  const time = timeOf(result);
+  let out = "";
+  for (const f of result.findings) {
+    out += `${JSON.stringify(ocsfEvent(f, result, resources.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
+  }
+  return out;
+}
+
+export function ocsfEvent(
+  f: ReportFinding,
+  result: ReportResult,
+  resource: ReportResource | undefined,
+  subscriptionName: string | null,
+  time: number = timeOf(result),
+): Record<string, unknown> {
+  const control = CONTROLS.get(f.controlId.toLowerCase());
+  const severity = SEVERITY[f.severity] ?? { id: 0, name: "Unknown" };
+  const compliance = COMPLIANCE_STATUS[f.status] ?? { id: 0, name: "Unknown" };
+  const muted = f.muted === true;
+  const standards = [`Speech Posture catalogue v${result.scan.catalogVersion ?? CATALOG_VERSION}`];
+  const requirements: string[] = [];
+  if (control?.references.mcsb?.length) {
+    standards.push("Microsoft cloud security benchmark");
+    for (const m of control.references.mcsb) requirements.push(`MCSB ${m}`);
+  }
+  if (control?.references.nist?.length) {
+    standards.push("NIST SP 800-53 Rev. 5");
+    for (const n of control.references.nist) requirements.push(`NIST SP 800-53 ${n}`);
+  }
+  if (control?.references.azurePolicy) requirements.push(`Azure Policy ${control.references.azurePolicy.id}`);
+  const tenantId = result.scan.tenantId ?? null;
+  const event: Record<string, unknown> = {
+    activity_id: ACTIVITY_CREATE,
+    activity_name: "Create",
+    category_uid: CATEGORY_UID,
+    category_name: "Findings",
+    class_uid: CLASS_UID,
+    class_name: "Compliance Finding",
+    type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
+    type_name: "Compliance Finding: Create",
+    severity_id: severity.id,
+    severity: severity.name,
+    status_id: muted ? 3 : 1,
+    status: muted ? "Suppressed" : "New",
+    time,
+    message: f.message,
+    metadata: {
+      version: OCSF_VERSION,
+      product: { ...PRODUCT },
+      profiles: ["cloud"],
+      correlation_uid: result.scan.id,
+      uid: `${result.scan.id}:${f.controlId}:${idKey(f.resourceId)}`,
+    },
+    finding_info: {
+      uid: `speech-posture:${f.controlId}:${idKey(f.resourceId)}`,
+      title: control ? `${control.id}: ${control.title}` : f.controlId,
+      desc: f.message,
+      types: ["Compliance"],
+    },
+    compliance: {
+      control: f.controlId,
+      standards,
+      ...(requirements.length ? { requirements } : {}),
+      status_id: compliance.id,
+      status: compliance.name,
+      ...(f.reason ? { status_code: f.reason } : {}),
+      status_detail: f.message,
+    },
+    resources: [
+      {
+        uid: f.resourceId,
+        name: resource?.name ?? lastSegment(f.resourceId),
+        type: "Microsoft.CognitiveServices/accounts",
+        ...(resource?.location ? { region: resource.location } : {}),
+        ...(resource?.resourceGroup ? { group: { name: resource.resourceGroup } } : {}),
+        ...(resource?.kind ? { labels: [`kind:${resource.kind}`] } : {}),
+      },
+    ],
+    cloud: {
+      provider: "Azure",
+      account: { uid: f.subscriptionId, ...(subscriptionName ? { name: subscriptionName } : {}) },
+      ...(tenantId ? { org: { uid: tenantId } } : {}),
+      ...(resource?.location ? { region: resource.location } : {}),
+    },
+    unmapped: {
+      status: f.status,
+      reason: f.reason ?? null,
+      muted,
+      evidence: f.evidence ?? [],
+    },
+  };
+  if (control) {
+    event.remediation = {
+      desc: control.remediation.portal.join(" "),
+    };
+  }
+  return event;
+}
+
+/** The scan's finish (else start) time in epoch milliseconds, OCSF's timestamp_t. */
+function timeOf(result: ReportResult): number {
+  for (const t of [result.scan.finishedAt, result.scan.startedAt]) {
+    const ms = t ? Date.parse(t) : NaN;
+    if (Number.isFinite(ms)) return ms;
+  }
+  return 0;
+}
+
+function lastSegment(id: string): string {
+  const parts = id.split("/").filter(Boolean);
+  return parts[parts.length - 1] ?? id;
+}

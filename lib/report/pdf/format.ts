@@ -1,0 +1,34 @@
+/** Formatting of values for print: dates, numbers, evidence values, plurals. */
+
+/** `2026-11-28 10:00 UTC`; the input as given when it is not a date. */
+export function formatTime(value: string | Date | null | undefined): string {
+  if (value === null || value === undefined || value === "") return "—";
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** An evidence value as text: strings as they are, absent as "(absent)", others as JSON. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "(absent)";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 2000 ? `${json.slice(0, 2000)}…` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+export function formatScore(score: number | null | undefined): string {
+  return score === null || score === undefined ? "n/a" : String(score);
+}

@@ -1,0 +1,1 @@
+export { renderTenantPdf, renderSubscriptionPdf, renderResourcePdf, PDF_AUTHOR } from "./render";

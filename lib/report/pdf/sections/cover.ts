@@ -1,0 +1,113 @@
+/** The cover: what the report covers, which scan, its score, and the hashes to verify it by. */
+import type { Canvas } from "../canvas";
+import { scoreRing } from "../charts";
+import type { ReportContext } from "../context";
+import { formatCount, formatTime } from "../format";
+import { COLOR, CONTENT_WIDTH, PAGE, SIZE, STATUS_STYLE } from "../theme";
+
+export function drawCover(canvas: Canvas, ctx: ReportContext): void {
+  const x = PAGE.marginX;
+  const { result, full } = ctx;
+  canvas.rect(0, 0, PAGE.width, 6, { fill: COLOR.accent });
+  canvas.bookmark("Cover", 1);
+  let y = 78;
+  canvas.text("SPEECH POSTURE", x, y, { face: "bold", size: SIZE.small, color: COLOR.accent });
+  y += 18;
+  canvas.text("Data-protection compliance report", x, y, { face: "bold", size: SIZE.title, color: COLOR.ink, width: CONTENT_WIDTH });
+  y += SIZE.title * 1.3;
+  canvas.text(`Azure AI Speech · ${ctx.title.replace(" data-protection report", "")}`, x, y, { size: SIZE.h2, color: COLOR.muted, width: CONTENT_WIDTH });
+  y += 30;
+  canvas.line(x, y, x + CONTENT_WIDTH, y, COLOR.rule, 0.8);
+  y += 16;
+
+  // Score ring on the right, the facts on the left.
+  scoreRing(canvas, x + CONTENT_WIDTH - 62, y + 62, 50, result.summary.score, ctx.kind === "tenant" ? "Tenant score" : ctx.kind === "subscription" ? "Subscription score" : "Resource score");
+  canvas.y = y;
+  const sub = ctx.subscriptionId ? ctx.subscriptions.get(ctx.subscriptionId.toLowerCase()) : undefined;
+  const resource = ctx.kind === "resource" ? result.resources[0] : undefined;
+  const counts = result.summary.counts;
+  const rows: [string, unknown][] = [["Tenant", ctx.tenantId ?? "(not recorded in the scan)"]];
+  if (ctx.kind === "tenant") rows.push(["Subscriptions", formatCount(full.subscriptions.length)]);
+  if (ctx.subscriptionId) rows.push(["Subscription", `${sub?.displayName ? `${sub.displayName} · ` : ""}${ctx.subscriptionId}`]);
+  if (ctx.kind === "resource") rows.push(["Resource", resource?.id ?? ctx.resourceId ?? ""]);
+  rows.push(
+    ["Speech resources", formatCount(result.summary.resources)],
+    ["Scan ID", full.scan.id],
+    ["Scan started", formatTime(full.scan.startedAt)],
+    ["Scan finished", formatTime(full.scan.finishedAt)],
+    ["Source", sourceLabel(full.scan.source)],
+    ["Control catalogue", `version ${full.scan.catalogVersion ?? "—"} (18 controls)`],
+    [
+      "Findings",
+      `${formatCount(counts.pass)} pass · ${formatCount(counts.fail)} fail · ${formatCount(counts.unknown)} unknown · ${formatCount(counts.not_applicable)} not applicable · ${formatCount(counts.muted ?? 0)} muted`,
+    ],
+    ["Report generated", formatTime(ctx.input.generatedAt)],
+  );
+  canvas.keyValues(rows, { labelWidth: 104, width: CONTENT_WIDTH - 140, size: SIZE.body });
+
+  // Integrity.
+  canvas.y = Math.max(canvas.y + 14, y + 200);
+  const boxY = canvas.y;
+  const hashes: [string, string, string][] = [
+    [
+      "SHA-256 of the scan result",
+      ctx.fullSha256,
+      "Computed over the canonical JSON of the whole scan result (object keys sorted, no white space). The JSON export of the scan serves exactly that text: `sha256sum` of the download must print this value.",
+    ],
+  ];
+  if (ctx.scopedSha256) {
+    hashes.push([
+      "SHA-256 of this subscription's JSON export",
+      ctx.scopedSha256,
+      "The JSON export filtered to this subscription (its findings, resources, errors and exceptions, with the summary recomputed) hashes to this value.",
+    ]);
+  }
+  const boxH = 14 + hashes.length * 54;
+  canvas.rect(x, boxY, CONTENT_WIDTH, boxH, { fill: COLOR.panel, stroke: COLOR.rule, lineWidth: 0.6 });
+  canvas.line(x, boxY, x, boxY + boxH, COLOR.accent, 2.5);
+  let hy = boxY + 8;
+  for (const [label, hash, note] of hashes) {
+    canvas.text(label.toUpperCase(), x + 12, hy, { face: "bold", size: SIZE.micro, color: COLOR.accent });
+    canvas.text(hash, x + 12, hy + 10, { face: "mono", size: 8.6, color: COLOR.ink, width: CONTENT_WIDTH - 24 });
+    canvas.y = hy + 23;
+    canvas.para(note, { x: x + 12, width: CONTENT_WIDTH - 24, size: SIZE.tiny, color: COLOR.muted, after: 0 });
+    hy += 54;
+  }
+  canvas.y = boxY + boxH + 18;
+
+  // How to read the report.
+  canvas.text("HOW STATUSES ARE SHOWN", x, canvas.y, { face: "bold", size: SIZE.micro, color: COLOR.muted });
+  canvas.y += 11;
+  let lx = x;
+  for (const key of ["pass", "fail", "unknown", "not_applicable"]) {
+    lx += canvas.badge(key, lx, canvas.y, { size: SIZE.tiny }) + 8;
+  }
+  canvas.text("MUTED: an active exception covers the finding (status and score unchanged)", lx + 4, canvas.y + 2.5, { size: SIZE.tiny, color: COLOR.muteInk, width: x + CONTENT_WIDTH - lx - 4 });
+  canvas.y += 20;
+  canvas.para(
+    `${STATUS_STYLE.pass.label}: the evidence shows the control is met. ${STATUS_STYLE.fail.label}: the evidence shows it is not. ` +
+      `${STATUS_STYLE.unknown.label}: the evidence needed could not be read (the reason is given). ${STATUS_STYLE.not_applicable.label}: the control does not apply. ` +
+      "The score is Σ weight(pass) / Σ weight(pass + fail), rounded down, with weights high 3, medium 2, low 1; unknown and not-applicable findings count in neither.",
+    { size: SIZE.tiny, color: COLOR.muted },
+  );
+
+  canvas.y = PAGE.height - PAGE.bottom - 30;
+  canvas.line(x, canvas.y, x + CONTENT_WIDTH, canvas.y, COLOR.rule, 0.5);
+  canvas.para(
+    "Confidential: this report lists identifiers and configuration of Azure resources. Names and tags are printed as collected; characters the embedded font lacks are shown as [U+XXXX] code points.",
+    { size: SIZE.tiny, color: COLOR.muted, x, width: CONTENT_WIDTH },
+  );
+}
+
+export function sourceLabel(source: string | null | undefined): string {
+  switch (source) {
+    case "live":
+      return "live: Azure Resource Graph, ARM and the Speech data plane";
+    case "emulator":
+      return "emulator: the built-in synthetic tenant (not real Azure data)";
+    case "snapshot":
+      return "snapshot: a snapshot file evaluated offline";
+    default:
+      return source ? String(source) : "—";
+  }
+}

@@ -1,0 +1,75 @@
+/** Muted findings with the exception behind each (owner, reason, expiry), and expired exceptions. */
+import type { Canvas } from "../canvas";
+import { exceptionFor, resourceName, type ReportContext } from "../context";
+import { formatCount, formatTime } from "../format";
+import type { ReportException } from "../../model";
+import { COLOR, SIZE, statusStyle } from "../theme";
+
+const LIMIT = 2000;
+
+export function drawExceptions(canvas: Canvas, ctx: ReportContext, number: number): void {
+  canvas.h1(`${number}. Muted findings and exceptions`);
+  const muted = ctx.result.findings.filter((f) => f.muted === true);
+  const active = ctx.result.exceptions?.active ?? [];
+  const expired = ctx.result.exceptions?.expired ?? [];
+  canvas.para(
+    "An exception mutes the findings it covers until it expires. Muting is recorded, not hidden: a muted finding keeps its status and still counts in the score. " +
+      `In this scope: ${formatCount(muted.length)} muted findings, ${formatCount(active.length)} active and ${formatCount(expired.length)} expired exceptions.`,
+    { size: SIZE.small, after: 8 },
+  );
+  canvas.h2("Muted findings", { keepWith: 30 });
+  if (muted.length === 0) canvas.para("None.", { size: SIZE.small, color: COLOR.muted });
+  else {
+    canvas.table(
+      [
+        { title: "Control", width: 42 },
+        { title: "Resource", width: 100 },
+        { title: "Status", width: 48 },
+        { title: "Owner", width: 80 },
+        { title: "Reason", width: 155, maxLines: 3 },
+        { title: "Expires", width: 70 },
+      ],
+      muted.slice(0, LIMIT).map((f) => {
+        const x = exceptionFor(ctx, f);
+        const st = statusStyle(f.status);
+        return [
+          f.controlId,
+          { text: resourceName(ctx, f.resourceId), face: "bold" as const },
+          { text: `${st.symbol} ${st.short}`, face: "bold" as const, color: st.color },
+          x?.owner ?? "(not in result)",
+          x?.reason ?? "—",
+          formatTime(x?.expiresAt ?? null),
+        ];
+      }),
+      { size: SIZE.tiny, zebra: true },
+    );
+    if (muted.length > LIMIT) canvas.para(`… and ${formatCount(muted.length - LIMIT)} more (see the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
+  }
+  exceptionTable(canvas, "Active exceptions", active);
+  exceptionTable(canvas, "Expired exceptions (no longer mute anything)", expired);
+}
+
+function exceptionTable(canvas: Canvas, title: string, list: readonly ReportException[]): void {
+  canvas.h2(title, { keepWith: 30 });
+  if (list.length === 0) {
+    canvas.para("None.", { size: SIZE.small, color: COLOR.muted });
+    return;
+  }
+  canvas.table(
+    [
+      { title: "Control", width: 42 },
+      { title: "Applies to", width: 160, maxLines: 3 },
+      { title: "Owner", width: 80 },
+      { title: "Reason", width: 143, maxLines: 3 },
+      { title: "Expires", width: 70 },
+    ],
+    list.slice(0, LIMIT).map((x) => [
+      x.controlId ?? "all",
+      x.resourceId ?? x.scope ?? (x.subscriptionId ? `/subscriptions/${x.subscriptionId}` : "tenant"),
+      x.owner ?? "—",
+      x.reason ?? "—",
+      formatTime(x.expiresAt ?? null),
+    ]),
+    { size: SIZE.tiny, zebra: true },
+  );
+}
