@@ -3,6 +3,7 @@
  * findings index, then read the page's rows (message, evidence) from the database. Exceptions
  * are applied here, at read time: `muted` never changes `status`.
  */
+import { decodeEvidence } from "./evidence-codec";
 import { activeExceptions, exceptionMatches, type StoredException } from "./exceptions";
 import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "./findings-index";
 import { mutedMask } from "./findings-muted";
@@ -235,7 +236,7 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
       muted: mutedBy.length > 0,
       mutedBy,
       message: r.message,
-      evidence: JSON.parse(r.evidence) as unknown[],
+      evidence: decodeEvidence(r.evidence, r.resource_id),
       firstSeenAt: fs?.at ?? null,
       firstSeenScanId: fs?.scanId ?? null,
     });

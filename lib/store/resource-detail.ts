@@ -2,6 +2,7 @@
  * One resource: its documents and findings in one scan (the newest succeeded scan that has it,
  * unless named), and its history across every retained succeeded scan.
  */
+import { decodeEvidence } from "./evidence-codec";
 import { activeExceptions, exceptionMatches } from "./exceptions";
 import { NotFoundError } from "./errors";
 import { firstSeen } from "./history-first-seen";
@@ -98,7 +99,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
         muted: mutedBy.length > 0,
         mutedBy,
         message: f.message,
-        evidence: JSON.parse(f.evidence) as unknown[],
+        evidence: decodeEvidence(f.evidence, f.resource_id),
         firstSeenAt: seen.get(`${key}|${f.control_id}`)?.at ?? null,
       };
     }),

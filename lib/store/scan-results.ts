@@ -5,6 +5,7 @@
  */
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SnapshotError } from "../posture/snapshot";
+import { encodeEvidence } from "./evidence-codec";
 import type { Database } from "./schema";
 import type { ScanSummary } from "./scans";
 import { nowIso, type Store } from "./store";
@@ -127,7 +128,7 @@ function findingRow(scanId: string, ords: Map<string, number>) {
     status: f.status,
     reason: f.reason,
     message: f.message,
-    evidence: JSON.stringify(f.evidence),
+    evidence: encodeEvidence(f.evidence, f.resourceId),
     kind: f.kind,
   });
 }
