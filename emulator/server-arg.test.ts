@@ -114,6 +114,14 @@ describe("Resource Graph paging and scope", () => {
     expect(rows.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
   });
 
+  it("treats the tenant root management group as the tenant scope and refuses others", async () => {
+    const root = await argRaw(emu, { query: speechAccountsQuery, managementGroups: [emu.tenant.tenantId] });
+    expect(root.json.totalRecords).toBe(40);
+    const other = await argRaw(emu, { query: speechAccountsQuery, managementGroups: ["mg-elsewhere"] });
+    expect(other.status).toBe(403);
+    expect(other.json.error.code).toBe("AuthorizationFailed");
+  });
+
   it("serves the table result format", async () => {
     const r = await argRaw(emu, { query: "resources | where type =~ 'microsoft.keyvault/vaults' | project id, props = properties, n = strlen(name) | order by id asc", options: { resultFormat: "table" } });
     expect(r.json.data.columns).toEqual([{ name: "id", type: "string" }, { name: "props", type: "object" }, { name: "n", type: "integer" }]);
