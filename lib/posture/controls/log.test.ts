@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import type { SnapshotError } from "../snapshot";
+import { ACCOUNT_ID, account, judge, linking, storage, storageId, SUB } from "../testing/fixtures";
+
+const ST = storageId("stspeech01");
+const endpoint = (name: string, properties: Record<string, unknown>) => ({
+  self: `https://westeurope.api.cognitive.microsoft.com/speechtotext/v3.2/endpoints/${name}-id`,
+  displayName: name,
+  locale: "en-US",
+  status: "Succeeded",
+  properties: { timeToLive: "PT30M", ...properties },
+});
+const setting = (properties: Record<string, unknown>, name = "to-law") => ({
+  id: `${ACCOUNT_ID}/providers/microsoft.insights/diagnosticSettings/${name}`,
+  name,
+  type: "Microsoft.Insights/diagnosticSettings",
+  properties,
+});
+const LAW = `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/law`;
+
+describe("LOG-1 endpoint content logging", () => {
+  it("is unknown not_collected when the map has no entry for the resource", () => {
+    expect(judge("LOG-1", { resources: [account()] })).toMatchObject({ status: "unknown", reason: "not_collected" });
+  });
+
+  it("passes for an empty list: no custom endpoints", () => {
+    const f = judge("LOG-1", { resources: [account()], speechEndpoints: { [ACCOUNT_ID]: [] } });
+    expect(f).toMatchObject({ status: "pass", message: "speech-prod-01 has no custom speech endpoints, so none logs audio or transcripts." });
+  });
+
+  it("finds the entry whatever the casing of its key", () => {
+    expect(judge("LOG-1", { resources: [account()], speechEndpoints: { [ACCOUNT_ID.toUpperCase()]: [] } }).status).toBe("pass");
+  });
+
+  it.each([
+    ["loggingEnabled true without BYOS", [account()], { loggingEnabled: true }, "fail"],
+    ["contentLoggingEnabled (write name) true without BYOS", [account()], { contentLoggingEnabled: true }, "fail"],
+    ["logging with BYOS", [account(linking(ST)), storage("stspeech01")], { loggingEnabled: true }, "pass"],
+    ["logging off", [account()], { loggingEnabled: false }, "pass"],
+    ["logging null", [account()], { loggingEnabled: null }, "pass"],
+  ])("%s → %s", (_, resources, properties, status) => {
+    expect(judge("LOG-1", { resources, speechEndpoints: { [ACCOUNT_ID]: [endpoint("call-center", properties)] } }).status).toBe(status);
+  });
+
+  it("names the logging endpoints", () => {
+    const endpoints = [endpoint("call-center", { loggingEnabled: true }), endpoint("quiet", { loggingEnabled: false }), endpoint("ivr", { contentLoggingEnabled: true })];
+    const f = judge("LOG-1", { resources: [account()], speechEndpoints: { [ACCOUNT_ID]: endpoints } });
+    expect(f.message).toBe(
+      "Custom endpoints call-center and ivr of speech-prod-01 log audio and transcripts into Microsoft-managed storage, because speech-prod-01 has no customer-owned storage (BYOS).",
+    );
+    expect(f.evidence[0].actual).toEqual(["call-center", "ivr"]);
+  });
+
+  const collected = { [ACCOUNT_ID]: [endpoint("x", { loggingEnabled: false })] };
+  it.each<[string, SnapshotError, string]>([
+    ["a resource-scoped error", { scope: ACCOUNT_ID.toLowerCase(), source: "speechEndpoints", reason: "network_blocked" }, "network_blocked"],
+    ["a subscription-scoped error", { scope: `/subscriptions/${SUB}`, source: "speechEndpoints", reason: "access_denied", code: "AuthorizationFailed" }, "access_denied"],
+    ["an error without a listed reason", { scope: ACCOUNT_ID, source: "speechEndpoints", reason: "throttled" as never }, "collection_error"],
+    ["an error without a reason", { scope: ACCOUNT_ID, source: "speechEndpoints" } as SnapshotError, "collection_error"],
+  ])("is unknown for %s, even when an entry exists", (_, error, reason) => {
+    expect(judge("LOG-1", { resources: [account()], speechEndpoints: collected, errors: [error] })).toMatchObject({ status: "unknown", reason });
+  });
+
+  it("ignores errors of another source or another subscription", () => {
+    const errors: SnapshotError[] = [
+      { scope: ACCOUNT_ID, source: "diagnosticSettings", reason: "access_denied" },
+      { scope: "/subscriptions/99999999-8888-7777-6666-555555555555", source: "speechEndpoints", reason: "access_denied" },
+    ];
+    expect(judge("LOG-1", { resources: [account()], speechEndpoints: collected, errors }).status).toBe("pass");
+  });
+});
+
+describe("LOG-2 audit logs exported", () => {
+  const run = (settings: unknown[], errors: SnapshotError[] = []) =>
+    judge("LOG-2", { resources: [account()], diagnosticSettings: { [ACCOUNT_ID]: settings }, errors });
+
+  it.each([
+    ["category Audit to a workspace", [setting({ workspaceId: LAW, logs: [{ category: "Audit", enabled: true }] })], "pass"],
+    ["categoryGroup audit", [setting({ storageAccountId: storageId("stlogs"), logs: [{ categoryGroup: "audit", enabled: true }] })], "pass"],
+    ["categoryGroup allLogs (any casing)", [setting({ eventHubAuthorizationRuleId: "/x/authorizationrules/send", logs: [{ categoryGroup: "ALLLOGS", enabled: true }] })], "pass"],
+    ["marketplace partner destination", [setting({ marketplacePartnerId: "/partner/x", logs: [{ category: "audit", enabled: true }] })], "pass"],
+    ["Audit disabled", [setting({ workspaceId: LAW, logs: [{ category: "Audit", enabled: false }] })], "fail"],
+    ["only RequestResponse", [setting({ workspaceId: LAW, logs: [{ category: "RequestResponse", enabled: true }] })], "fail"],
+    ["no destination", [setting({ workspaceId: " ", logs: [{ category: "Audit", enabled: true }] })], "fail"],
+    ["destination and audit in different settings", [setting({ workspaceId: LAW, logs: [] }, "a"), setting({ logs: [{ category: "Audit", enabled: true }] }, "b")], "fail"],
+    ["no settings", [], "fail"],
+  ])("%s → %s", (_, settings, status) => {
+    expect(run(settings).status).toBe(status);
+  });
+
+  it("names the exporting setting", () => {
+    const f = run([setting({ workspaceId: LAW, logs: [{ category: "Audit", enabled: true }] }, "audit-to-law")]);
+    expect(f.message).toBe("speech-prod-01 exports its audit logs through diagnostic setting audit-to-law.");
+  });
+
+  it("is unknown not_collected without an entry, and unknown with the error's reason for a diagnosticSettings error", () => {
+    expect(judge("LOG-2", { resources: [account()] })).toMatchObject({ status: "unknown", reason: "not_collected" });
+    const error: SnapshotError = { scope: `/subscriptions/${SUB.toUpperCase()}`, source: "diagnosticSettings", reason: "access_denied" };
+    expect(run([], [error])).toMatchObject({ status: "unknown", reason: "access_denied" });
+  });
+});
