@@ -123,7 +123,11 @@ function compileIn(expr: Extract<Expr, { type: "in" }>, schema: readonly Column[
   const negate = expr.op.startsWith("!");
   let test: (v: Value, r: Row) => boolean;
   if (items.every((i) => i.constant)) {
-    const values = items.map((i) => i.fn({}));
+    // A dynamic array in the list stands for its elements: `x in (dynamic(['a', 'b']))`.
+    const values = items.flatMap((i) => {
+      const v = i.fn({});
+      return Array.isArray(v) ? v : [v];
+    });
     if (caseless) {
       const set = new Set(values.map((v) => toStr(v).toLowerCase()));
       test = (v) => set.has(toStr(v).toLowerCase());
@@ -136,9 +140,13 @@ function compileIn(expr: Extract<Expr, { type: "in" }>, schema: readonly Column[
     }
   } else {
     const fns = items.map((i) => i.fn);
+    const values = (r: Row) => fns.flatMap((f) => {
+      const x = f(r);
+      return Array.isArray(x) ? x : [x];
+    });
     test = caseless
-      ? (v, r) => fns.some((f) => toStr(f(r)).toLowerCase() === toStr(v).toLowerCase())
-      : (v, r) => fns.some((f) => equals(v, f(r)) === true);
+      ? (v, r) => values(r).some((x) => toStr(x).toLowerCase() === toStr(v).toLowerCase())
+      : (v, r) => values(r).some((x) => equals(v, x) === true);
   }
   return {
     fn: (r) => {

@@ -165,6 +165,8 @@ describe("where: string operators, logic and null semantics", () => {
     ["properties.tags[0] == 'x'", ["1"]],
     ["properties['s'] == 'helloworld'", ["2"]],
     ["tolower(name) == 'alpha' and toupper(name) == 'ALPHA'", ["1"]],
+    ["name in~ (dynamic(['ALPHA', 'gamma']))", ["1", "3"]],
+    ["name in (properties.tags, 'beta')", ["2"]],
   ])("%s", (predicate, expected) => {
     expect(ids(q(`resources | where ${predicate}`, rows))).toEqual(expected);
   });
@@ -263,6 +265,7 @@ describe("anything outside the subset is a KqlError naming the part", () => {
     ["resources | where name == 'x' |", /Expected a query operator/],
     ["resources | where name == 'x'; resources", /Multiple statements/],
     ["resources | extend x = name + 1", /strings/],
+    ["resources | where name", /predicate must be a boolean/],
   ])("%s", (query, pattern) => kqlFails(query, rows, pattern));
 
   it("reports the line and column", () => {

@@ -28,7 +28,11 @@ function apply(op: Operator, input: Table, resolve: TableResolver): Table {
   const { columns, rows } = input;
   switch (op.op) {
     case "where": {
-      const pred = compileExpr(op.predicate, columns).fn;
+      const compiled = compileExpr(op.predicate, columns);
+      if (compiled.type !== "bool" && compiled.type !== "dynamic") {
+        throw new KqlError(`The 'where' predicate must be a boolean, not ${compiled.type}`, op.pos);
+      }
+      const pred = compiled.fn;
       return { columns, rows: rows.filter((r) => pred(r) === true) };
     }
     case "extend": {
