@@ -42,6 +42,8 @@ export interface ReportResource {
   readonly subscriptionId: string;
   readonly resourceGroup?: string | null;
   readonly score?: number | null;
+  /** The account's tags (exceptions can be scoped by tag). */
+  readonly tags?: Readonly<Record<string, string>> | null;
 }
 
 export interface ReportSubscription {
@@ -50,6 +52,7 @@ export interface ReportSubscription {
   readonly score?: number | null;
   readonly resources?: number;
   readonly counts?: ReportCounts;
+  readonly coverage?: Readonly<Record<string, number>>;
 }
 
 export interface ReportScan {
@@ -70,29 +73,38 @@ export interface ReportError {
 }
 
 /**
- * An exception (a mute) as the renderers show it. Only owner, reason and expiry are relied on;
- * the scope fields are read when present to tie an exception to the findings it covers.
+ * An exception rule (lib/posture/exceptions.ts ExceptionRule): it covers a finding when every
+ * scope field it sets matches. Owner, reason and expiry are what the reports print.
  */
 export interface ReportException {
   readonly id?: string | number | null;
   readonly controlId?: string | null;
-  readonly resourceId?: string | null;
   readonly subscriptionId?: string | null;
-  /** A resource, resource group or subscription ID the exception covers. */
-  readonly scope?: string | null;
+  readonly resourceId?: string | null;
+  /** Tag name compared case-insensitively, value exactly. */
+  readonly tag?: { readonly name: string; readonly value: string } | null;
   readonly owner?: string | null;
   readonly reason?: string | null;
   readonly expiresAt?: string | null;
+  readonly createdBy?: string | null;
   readonly createdAt?: string | null;
-  readonly [key: string]: unknown;
 }
 
-/** The CONTROLS.md result object, with the optional exceptions block. */
+/**
+ * The CONTROLS.md result object with the optional exceptions block: what `buildResult`
+ * (lib/posture/result.ts) returns, typed structurally so a result read back from JSON fits too.
+ */
 export interface ReportResult {
   readonly kind?: string;
   readonly version?: number;
   readonly scan: ReportScan;
-  readonly summary: { readonly score: number | null; readonly resources: number; readonly counts: ReportCounts };
+  readonly summary: {
+    readonly score: number | null;
+    readonly resources: number;
+    readonly counts: ReportCounts;
+    /** Unknown findings by reason. */
+    readonly coverage?: Readonly<Record<string, number>>;
+  };
   readonly subscriptions: readonly ReportSubscription[];
   readonly resources: readonly ReportResource[];
   readonly findings: readonly ReportFinding[];
@@ -107,8 +119,10 @@ export interface ReportInput {
   /** The previous scan's result, for "what changed". */
   readonly previous?: ReportResult;
   readonly generatedAt: Date;
+  /**
+   * `resultSha256(result)` when the caller already has it (e.g. stored with the scan): hashing a
+   * 10,000-resource result takes seconds. Must be that exact value; computed when absent.
+   */
+  readonly resultSha256?: string;
 }
 
-export const STATUSES: readonly ReportStatus[] = ["pass", "fail", "unknown", "not_applicable"];
-export const SEVERITIES: readonly ReportSeverity[] = ["high", "medium", "low"];
-export const SEVERITY_WEIGHT: Readonly<Record<string, number>> = { high: 3, medium: 2, low: 1 };

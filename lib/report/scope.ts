@@ -3,8 +3,8 @@
  * subscriptions, errors and exceptions are filtered, and the summary (score and counts) is
  * recomputed from the findings that remain, by CONTROLS.md §Statuses.
  */
-import type { ReportCounts, ReportException, ReportFinding, ReportResult } from "./model";
-import { SEVERITY_WEIGHT } from "./model";
+import { scoreFindings, type Tally as ScoreTotals } from "../posture/score";
+import type { ReportException, ReportFinding, ReportResult } from "./model";
 
 export class ReportScopeError extends Error {
   constructor(message: string) {
@@ -25,27 +25,11 @@ export function inSubscription(scope: string | null | undefined, subscriptionId:
   return s === prefix || s.startsWith(`${prefix}/`);
 }
 
-export interface Tally {
-  score: number | null;
-  counts: Required<ReportCounts>;
-}
+export type Tally = ScoreTotals;
 
-/** Score = Σ weight(pass) / Σ weight(pass + fail), rounded down; null when nothing is judged. */
-export function tally(findings: Iterable<ReportFinding>): Tally {
-  const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, muted: 0 };
-  let passWeight = 0;
-  let judged = 0;
-  for (const f of findings) {
-    const status = f.status as keyof typeof counts;
-    if (status in counts && status !== "muted") counts[status]++;
-    if (f.muted) counts.muted++;
-    const w = SEVERITY_WEIGHT[f.severity] ?? 0;
-    if (f.status === "pass") {
-      passWeight += w;
-      judged += w;
-    } else if (f.status === "fail") judged += w;
-  }
-  return { score: judged === 0 ? null : Math.floor((100 * passWeight) / judged), counts };
+/** Score, counts and coverage of findings, by lib/posture/score.ts (CONTROLS.md §Statuses). */
+export function tally(findings: readonly ReportFinding[]): Tally {
+  return scoreFindings(findings as unknown as Parameters<typeof scoreFindings>[0]);
 }
 
 export function findSubscription(result: ReportResult, subscriptionId: string) {
@@ -63,10 +47,10 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
   if (!key || !known) throw new ReportScopeError(`Subscription ${subscriptionId} is not part of scan ${result.scan.id}.`);
   const findings = result.findings.filter((f) => idKey(f.subscriptionId) === key);
   const resources = result.resources.filter((r) => idKey(r.subscriptionId) === key);
-  const { score, counts } = tally(findings);
+  const { score, counts, coverage } = tally(findings);
   const out: ReportResult = {
     ...result,
-    summary: { score, resources: resources.length, counts },
+    summary: { score, resources: resources.length, counts, coverage },
     subscriptions: result.subscriptions.filter((s) => idKey(s.subscriptionId) === key),
     resources,
     findings,
@@ -88,10 +72,10 @@ export function resourceResult(result: ReportResult, resourceId: string): Report
     throw new ReportScopeError(`Resource ${resourceId} is not part of scan ${result.scan.id}.`);
   }
   const subscriptionId = resource?.subscriptionId ?? findings[0].subscriptionId;
-  const { score, counts } = tally(findings);
+  const { score, counts, coverage } = tally(findings);
   const out: ReportResult = {
     ...result,
-    summary: { score, resources: resource ? 1 : 0, counts },
+    summary: { score, resources: resource ? 1 : 0, counts, coverage },
     subscriptions: result.subscriptions.filter((s) => idKey(s.subscriptionId) === idKey(subscriptionId)),
     resources: resource ? [resource] : [],
     findings,
@@ -104,21 +88,14 @@ export function resourceResult(result: ReportResult, resourceId: string): Report
   return out;
 }
 
-/** Exceptions scoped to nothing narrower than the tenant touch every subscription. */
+/** Rules not scoped to a subscription or resource (control- or tag-wide) touch every subscription. */
 function exceptionTouchesSubscription(x: ReportException, subscriptionId: string): boolean {
-  const targets = [x.subscriptionId ? `/subscriptions/${x.subscriptionId}` : null, x.resourceId, x.scope].filter(
-    (t): t is string => typeof t === "string" && t.trim() !== "",
-  );
-  if (targets.length === 0) return true;
-  return targets.some((t) => inSubscription(t, subscriptionId) || !t.trim().toLowerCase().startsWith("/subscriptions/"));
+  if (x.subscriptionId && idKey(x.subscriptionId) !== idKey(subscriptionId)) return false;
+  if (x.resourceId && !inSubscription(x.resourceId, subscriptionId)) return false;
+  return true;
 }
 
 function exceptionTouchesResource(x: ReportException, resourceId: string, subscriptionId: string): boolean {
-  if (typeof x.resourceId === "string" && x.resourceId.trim() !== "") return idKey(x.resourceId) === idKey(resourceId);
-  if (typeof x.scope === "string" && x.scope.trim() !== "") {
-    const scope = idKey(x.scope).replace(/\/+$/, "");
-    const target = idKey(resourceId);
-    return scope === "" || target === scope || target.startsWith(`${scope}/`) || !scope.startsWith("/subscriptions/");
-  }
+  if (x.resourceId && idKey(x.resourceId) !== idKey(resourceId)) return false;
   return exceptionTouchesSubscription(x, subscriptionId);
 }

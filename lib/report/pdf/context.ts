@@ -122,7 +122,7 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
     subscriptionId: kind === "subscription" ? (sub?.subscriptionId ?? target) : kind === "resource" ? (resource?.subscriptionId ?? sub?.subscriptionId) : undefined,
     resourceId: kind === "resource" ? (resource?.id ?? target) : undefined,
     tenantId,
-    fullSha256: resultSha256(full),
+    fullSha256: input.resultSha256 ?? resultSha256(full),
     scopedSha256: kind === "subscription" ? resultSha256(result) : undefined,
     controls,
     resources,
@@ -149,33 +149,33 @@ export function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
-/** The active exception that most specifically covers a muted finding, if the result carries one. */
+/**
+ * The active exception rule that covers a muted finding: every scope field the rule sets must
+ * match (control, subscription, resource, tag). The most specific such rule is returned.
+ */
 export function exceptionFor(ctx: ReportContext, f: ReportFinding): ReportException | undefined {
-  const active = ctx.full.exceptions?.active ?? [];
   let best: ReportException | undefined;
   let bestRank = -1;
-  const rk = idKey(f.resourceId);
-  for (const x of active) {
-    if (x.controlId && idKey(x.controlId) !== idKey(f.controlId)) continue;
-    let rank = -1;
-    if (x.resourceId) {
-      if (idKey(x.resourceId) === rk) rank = 3;
-      else continue;
-    } else if (x.scope) {
-      const scope = idKey(x.scope).replace(/\/+$/, "");
-      if (rk === scope) rank = 3;
-      else if (scope === "" || rk.startsWith(`${scope}/`)) rank = scope.split("/").length >= 5 ? 2 : 1;
-      else if (!scope.startsWith("/subscriptions/")) rank = 0;
-      else continue;
-    } else if (x.subscriptionId) {
-      if (idKey(x.subscriptionId) === idKey(f.subscriptionId)) rank = 1;
-      else continue;
-    } else rank = 0;
-    if (x.controlId) rank += 0.5;
+  const tags = ctx.resources.get(idKey(f.resourceId))?.tags ?? undefined;
+  for (const x of ctx.full.exceptions?.active ?? []) {
+    if (!covers(x, f, tags)) continue;
+    const rank = (x.resourceId ? 8 : 0) + (x.tag ? 4 : 0) + (x.subscriptionId ? 2 : 0) + (x.controlId ? 1 : 0);
     if (rank > bestRank) {
       best = x;
       bestRank = rank;
     }
   }
   return best;
+}
+
+export function covers(x: ReportException, f: ReportFinding, tags: Readonly<Record<string, string>> | undefined): boolean {
+  if (x.controlId && idKey(x.controlId) !== idKey(f.controlId)) return false;
+  if (x.subscriptionId && idKey(x.subscriptionId) !== idKey(f.subscriptionId)) return false;
+  if (x.resourceId && idKey(x.resourceId) !== idKey(f.resourceId)) return false;
+  if (x.tag) {
+    const name = x.tag.name.toLowerCase();
+    const entry = Object.entries(tags ?? {}).find(([k]) => k.toLowerCase() === name);
+    if (!entry || entry[1] !== x.tag.value) return false;
+  }
+  return true;
 }

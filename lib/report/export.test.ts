@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { scoreFindings } from "../posture/score";
+import { resultSha256 } from "./canonical";
+import { compareResults } from "./changes";
+import { exportFilename, renderExport } from "./export";
+import { idKey, ReportScopeError, subscriptionResult } from "./scope";
+import { tenantFixture, type Fixture } from "./testing/fixture";
+import { createHash } from "node:crypto";
+
+let fx: Fixture;
+let subscriptionId: string;
+
+beforeAll(() => {
+  fx = tenantFixture({ accounts: 20, subscriptions: 3 });
+  subscriptionId = fx.result.subscriptions.find((s) => s.resources > 0)!.subscriptionId;
+});
+
+describe("renderExport", () => {
+  it("serves the canonical JSON, whose SHA-256 is resultSha256 of the result", () => {
+    const file = renderExport("json", fx.result);
+    expect(file.contentType).toMatch(/^application\/json/);
+    expect(file.filename).toBe("speech-posture-scan-0001.json");
+    expect(createHash("sha256").update(file.body, "utf8").digest("hex")).toBe(resultSha256(fx.result));
+    expect(JSON.parse(file.body)).toEqual(JSON.parse(JSON.stringify(fx.result)));
+    expect(file.body).not.toMatch(/\n/);
+  });
+
+  it("writes CSV and OCSF with their content types", () => {
+    const csv = renderExport("csv", fx.result);
+    expect(csv.contentType).toMatch(/^text\/csv/);
+    expect(csv.filename.endsWith(".csv")).toBe(true);
+    expect(csv.body.trimEnd().split(/\r\n/)).toHaveLength(fx.result.findings.length + 1);
+    const ocsf = renderExport("ocsf", fx.result);
+    expect(ocsf.contentType).toMatch(/ndjson/);
+    expect(ocsf.body.trimEnd().split("\n")).toHaveLength(fx.result.findings.length);
+  });
+
+  it("narrows every format to one subscription the same way", () => {
+    const key = idKey(subscriptionId);
+    const own = fx.result.findings.filter((f) => idKey(f.subscriptionId) === key);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.length).toBeLessThan(fx.result.findings.length);
+
+    const json = JSON.parse(renderExport("json", fx.result, { subscriptionId: subscriptionId.toUpperCase() }).body);
+    expect(json.findings).toHaveLength(own.length);
+    expect(json.findings.every((f: { subscriptionId: string }) => idKey(f.subscriptionId) === key)).toBe(true);
+    expect(json.resources.every((r: { subscriptionId: string }) => idKey(r.subscriptionId) === key)).toBe(true);
+    expect(json.subscriptions).toHaveLength(1);
+    const tally = scoreFindings(own);
+    expect(json.summary).toEqual({ score: tally.score, resources: json.resources.length, counts: tally.counts, coverage: tally.coverage });
+    expect(json.summary.resources).toBe(new Set(own.map((f) => idKey(f.resourceId))).size);
+
+    const csv = renderExport("csv", fx.result, { subscriptionId });
+    expect(csv.body.trimEnd().split(/\r\n/)).toHaveLength(own.length + 1);
+    expect(csv.filename).toBe(`${exportFilename("scan-0001", subscriptionId)}.csv`);
+    const ocsf = renderExport("ocsf", fx.result, { subscriptionId }).body.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(ocsf).toHaveLength(own.length);
+    expect(ocsf.every((l) => idKey(l.cloud.account.uid) === key)).toBe(true);
+  });
+
+  it("refuses a subscription the scan does not know", () => {
+    expect(() => renderExport("json", fx.result, { subscriptionId: "00000000-0000-0000-0000-000000000000" })).toThrow(ReportScopeError);
+  });
+
+  it("keeps file names to safe characters", () => {
+    expect(exportFilename('../../etc/passwd"\r\n', "a b")).toBe("speech-posture-.._.._etc_passwd_-a_b");
+  });
+});
+
+describe("subscriptionResult", () => {
+  it("keeps only the subscription's errors and exception rules", () => {
+    const other = fx.result.subscriptions.find((s) => idKey(s.subscriptionId) !== idKey(subscriptionId))!.subscriptionId;
+    const result = {
+      ...fx.result,
+      errors: [
+        { scope: `/subscriptions/${subscriptionId}`, source: "diagnosticSettings", reason: "access_denied" },
+        { scope: `/subscriptions/${other}/resourceGroups/x`, source: "speechEndpoints", reason: "network_blocked" },
+      ],
+      exceptions: {
+        active: [
+          { id: "a", subscriptionId, owner: "o", reason: "r", expiresAt: "2027-01-01" },
+          { id: "b", subscriptionId: other, owner: "o", reason: "r", expiresAt: "2027-01-01" },
+          { id: "c", controlId: "NET-4", owner: "o", reason: "r", expiresAt: "2027-01-01" },
+        ],
+        expired: [{ id: "d", resourceId: `/subscriptions/${other}/resourceGroups/g/providers/x/y/z`, owner: "o", reason: "r", expiresAt: "2020-01-01" }],
+      },
+    };
+    const scoped = subscriptionResult(result, subscriptionId);
+    expect(scoped.errors.map((e) => e.source)).toEqual(["diagnosticSettings"]);
+    expect(scoped.exceptions?.active.map((x) => x.id)).toEqual(["a", "c"]);
+    expect(scoped.exceptions?.expired).toEqual([]);
+  });
+});
+
+describe("compareResults", () => {
+  it("lists failures that are new and failures that are resolved", () => {
+    const current = fx.result;
+    const fail = current.findings.find((f) => f.status === "fail")!;
+    const pass = current.findings.find((f) => f.status === "pass")!;
+    const previous = {
+      ...current,
+      scan: { ...current.scan, id: "scan-0000" },
+      findings: current.findings.map((f) => (f === fail ? { ...f, status: "pass" as const } : f === pass ? { ...f, status: "fail" as const } : f)),
+    };
+    const changes = compareResults(current, previous);
+    expect(changes.previousScanId).toBe("scan-0000");
+    expect(changes.newFailures.map((c) => [c.controlId, c.resourceId, c.previousStatus])).toEqual([[fail.controlId, fail.resourceId, "pass"]]);
+    expect(changes.resolvedFailures.map((c) => [c.controlId, c.resourceId, c.status])).toEqual([[pass.controlId, pass.resourceId, "pass"]]);
+  });
+
+  it("reports a failing resource that disappeared as resolved, with no current status", () => {
+    const fail = fx.result.findings.find((f) => f.status === "fail")!;
+    const current = { ...fx.result, findings: fx.result.findings.filter((f) => f.resourceId !== fail.resourceId) };
+    const changes = compareResults(current, fx.result);
+    expect(changes.newFailures).toEqual([]);
+    expect(changes.resolvedFailures.some((c) => c.resourceId === fail.resourceId && c.status === null)).toBe(true);
+  });
+});
