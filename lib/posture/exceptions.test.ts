@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { evaluateSnapshot } from "./evaluate";
+import { applyExceptions, expiryInstant, ExceptionsInputError, isExpired, parseExceptions, parseExceptionsText, type ExceptionRule } from "./exceptions";
+import { ACCOUNT_ID, account, OTHER_SUB, snapshot, SUB } from "./testing/fixtures";
+
+const base = { owner: "alice@contoso.com", reason: "Custom neural voice needs the firewall open", expiresAt: "2026-12-31" };
+
+function problem(input: unknown): ExceptionsInputError {
+  try {
+    if (typeof input === "string") parseExceptionsText(input);
+    else parseExceptions(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExceptionsInputError);
+    return error as ExceptionsInputError;
+  }
+  throw new Error("expected an ExceptionsInputError");
+}
+
+describe("parseExceptions", () => {
+  it("reads { exceptions: [...] } and a bare array, canonicalising the control ID", () => {
+    const rule = { id: "ex-1", controlId: "net-3", ...base, createdBy: "alice", createdAt: "2026-11-01T09:00:00Z" };
+    expect(parseExceptionsText(JSON.stringify({ exceptions: [rule] }))).toEqual([{ ...rule, controlId: "NET-3" }]);
+    expect(parseExceptions([rule])[0].controlId).toBe("NET-3");
+  });
+
+  it("refuses an unscoped rule", () => {
+    const error = problem({ exceptions: [{ id: "ex-1", ...base }] });
+    expect(error.path).toBe("exceptions[0]");
+    expect(error.message).toContain("an exception needs a scope");
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ["missing owner", { id: "a", controlId: "IAM-1", reason: "r", expiresAt: "2026-12-31" }, "[0].owner", "missing"],
+    ["blank reason", { id: "a", controlId: "IAM-1", ...base, reason: " " }, "[0].reason", "expected a non-empty string, got an empty string"],
+    ["missing expiry", { id: "a", controlId: "IAM-1", owner: "o", reason: "r" }, "[0].expiresAt", "missing"],
+    ["an impossible date", { id: "a", controlId: "IAM-1", ...base, expiresAt: "2026-02-30" }, "[0].expiresAt", "expected an ISO date"],
+    ["a date-time without time zone", { id: "a", controlId: "IAM-1", ...base, expiresAt: "2026-12-31T18:00:00" }, "[0].expiresAt", "expected an ISO date"],
+    ["free text expiry", { id: "a", controlId: "IAM-1", ...base, expiresAt: "next year" }, "[0].expiresAt", "expected an ISO date"],
+    ["an unknown control", { id: "a", controlId: "IAM-9", ...base }, "[0].controlId", 'unknown control "IAM-9"'],
+    ["a tag without value", { id: "a", tag: { name: "env" }, ...base }, "[0].tag.value", "expected a string"],
+    ["a numeric id", { id: 7, controlId: "IAM-1", ...base }, "[0].id", "expected a non-empty string, got a number"],
+  ])("%s", (_, rule, path, message) => {
+    const error = problem([rule]);
+    expect(error.path).toBe(path);
+    expect(error.message).toContain(`${path}: ${message}`);
+  });
+
+  it("refuses duplicate rule IDs, a wrong top level and bad text", () => {
+    expect(problem([{ id: "a", controlId: "IAM-1", ...base }, { id: "a", controlId: "IAM-2", ...base }]).path).toBe("[1].id");
+    expect(problem({ rules: [] }).message).toContain('expected { "exceptions": [...] }');
+    expect(problem({ exceptions: {} }).path).toBe("exceptions");
+    expect(problem("").message).toBe("exceptions: the file is empty");
+  });
+});
+
+describe("expiry", () => {
+  it("keeps a date-only rule active through the whole day (UTC)", () => {
+    const rule = { id: "a", controlId: "IAM-1", ...base, expiresAt: "2026-12-31" } as ExceptionRule;
+    expect(isExpired(rule, new Date("2026-12-31T23:59:59.999Z"))).toBe(false);
+    expect(isExpired(rule, new Date("2027-01-01T00:00:00.000Z"))).toBe(true);
+  });
+
+  it("expires a date-time rule at that instant, honouring the offset", () => {
+    const rule = { id: "a", controlId: "IAM-1", ...base, expiresAt: "2026-12-31T18:00:00+02:00" } as ExceptionRule;
+    expect(isExpired(rule, new Date("2026-12-31T15:59:59.999Z"))).toBe(false);
+    expect(isExpired(rule, new Date("2026-12-31T16:00:00.000Z"))).toBe(true);
+    expect(expiryInstant("2026-12-31T16:00:00.5Z")).toBe(Date.parse("2026-12-31T16:00:00.500Z"));
+  });
+});
+
+describe("applyExceptions", () => {
+  const other = ACCOUNT_ID.replace("speech-prod-01", "speech-dev-01");
+  const otherSubAccount = ACCOUNT_ID.replace(SUB, OTHER_SUB).replace("speech-prod-01", "speech-other");
+  const evaluation = evaluateSnapshot(
+    snapshot({
+      resources: [account(), account({}, { id: other, name: "speech-dev-01", tags: { Environment: "Dev" } }), account({}, { id: otherSubAccount, name: "speech-other", tags: {} })],
+      subscriptions: [SUB, OTHER_SUB],
+    }),
+  );
+  const now = new Date("2026-11-28T12:00:00Z");
+  const muted = (rules: ExceptionRule[], at = now) =>
+    applyExceptions(evaluation.findings, evaluation.resources, rules, at).findings.filter((f) => f.muted).map((f) => `${f.resourceId.split("/").pop()}:${f.controlId}`);
+  let next = 0;
+  const rule = (scope: Partial<ExceptionRule>, expiresAt = "2026-12-31"): ExceptionRule => ({ id: `r-${++next}`, ...base, expiresAt, ...scope });
+
+  it("mutes only findings every scope field matches, without changing status", () => {
+    const result = applyExceptions(evaluation.findings, evaluation.resources, [rule({ controlId: "IAM-1", resourceId: ACCOUNT_ID.toUpperCase() })], now);
+    const changed = result.findings.filter((f, i) => f !== evaluation.findings[i]);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({ controlId: "IAM-1", resourceId: ACCOUNT_ID, muted: true, status: "fail" });
+    expect(evaluation.findings.some((f) => f.muted)).toBe(false);
+  });
+
+  it("scopes by subscription (case-insensitive) and by control across resources", () => {
+    expect(muted([rule({ subscriptionId: OTHER_SUB.toUpperCase(), controlId: "NET-4" })])).toEqual(["speech-other:NET-4"]);
+    expect(muted([rule({ controlId: "NET-4" })])).toEqual(["speech-prod-01:NET-4", "speech-dev-01:NET-4", "speech-other:NET-4"]);
+  });
+
+  it("scopes by tag: name case-insensitive, value exact", () => {
+    expect(muted([rule({ tag: { name: "environment", value: "Dev" }, controlId: "IAM-3" })])).toEqual(["speech-dev-01:IAM-3"]);
+    expect(muted([rule({ tag: { name: "Environment", value: "dev" }, controlId: "IAM-3" })])).toEqual([]);
+    expect(muted([rule({ tag: { name: "constructor", value: "function Object() { [native code] }" } })])).toEqual([]);
+  });
+
+  it("reports expired rules and no longer mutes with them", () => {
+    const expired = rule({ controlId: "IAM-1" }, "2026-11-27");
+    const active = rule({ controlId: "NET-4", resourceId: ACCOUNT_ID });
+    const result = applyExceptions(evaluation.findings, evaluation.resources, [expired, active], now);
+    expect(result.expired).toEqual([expired]);
+    expect(result.active).toEqual([active]);
+    expect(result.findings.filter((f) => f.muted).map((f) => f.controlId)).toEqual(["NET-4"]);
+  });
+
+  it("mutes nothing at the exact expiry instant", () => {
+    const r = rule({ controlId: "IAM-1" }, "2026-11-28T12:00:00Z");
+    expect(muted([r], new Date("2026-11-28T11:59:59.999Z"))).toHaveLength(3);
+    expect(muted([r], now)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { idKey, isSameOrAncestorScope, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
+import { buildIndexes, ListsById } from "./indexes";
+import { eqCi, text } from "./read";
+import { snapshot, storage, vault } from "./testing/fixtures";
+
+const ST = "/subscriptions/AbC/resourceGroups/RG-1/providers/Microsoft.Storage/storageAccounts/stspeech01";
+
+describe("resource IDs", () => {
+  it("reads subscription, resource group and name as spelled, case-insensitively by segment name", () => {
+    expect(subscriptionOf(ST)).toBe("AbC");
+    expect(subscriptionOf(" /SUBSCRIPTIONS/x")).toBe("x");
+    expect(subscriptionOf("/providers/Microsoft.Management/managementGroups/mg")).toBeUndefined();
+    expect(resourceGroupOf(ST.replace("resourceGroups", "RESOURCEGROUPS"))).toBe("RG-1");
+    expect(resourceGroupOf("/subscriptions/x")).toBeUndefined();
+    expect(lastSegment(`${ST}/`)).toBe("stspeech01");
+    expect(idKey(`  ${ST} `)).toBe(ST.toLowerCase());
+  });
+
+  it.each([
+    ["/", ST, true],
+    ["/subscriptions/abc", ST, true],
+    ["/subscriptions/abc/resourcegroups/rg-1/", ST, true],
+    [ST.toLowerCase(), ST, true],
+    ["/subscriptions/abc/resourcegroups/rg-1/providers/microsoft.storage/storageaccounts/stspeech0", ST, false],
+    ["/subscriptions/ab", ST, false],
+    [`${ST}/blobServices/default`, ST, false],
+  ])("scope %s is same or ancestor of %s: %s", (scope, target, expected) => {
+    expect(isSameOrAncestorScope(idKey(scope), idKey(target))).toBe(expected);
+  });
+
+  it("normalises vault URIs: case-insensitive, trailing slash ignored", () => {
+    expect(vaultUriKey("https://KV-1.vault.azure.net/")).toBe("https://kv-1.vault.azure.net");
+    expect(vaultUriKey("https://kv-1.vault.azure.net")).toBe("https://kv-1.vault.azure.net");
+  });
+});
+
+describe("readers", () => {
+  it("treat blank strings as absent and compare enums case-insensitively", () => {
+    expect(text(" \t")).toBeUndefined();
+    expect(text("\u3000")).toBeUndefined();
+    expect(text(" x ")).toBe(" x ");
+    expect(eqCi(" Disabled ", "disabled")).toBe(true);
+    expect(eqCi("Disabledx", "disabled")).toBe(false);
+    expect(eqCi(true, "true")).toBe(false);
+  });
+});
+
+describe("indexes", () => {
+  it("index storage by lower-cased ID and vaults by normalised URI, keeping a protected document", () => {
+    const ix = buildIndexes(
+      snapshot({
+        resources: [storage("st", {}, ST), vault("kv", { vaultUri: "https://KV.vault.azure.net", enablePurgeProtection: false }), vault("kv")],
+      }),
+    );
+    expect(ix.storage.get(ST.toLowerCase())?.id).toBe(ST);
+    expect(ix.vaults.get("https://kv.vault.azure.net")?.protected).toBe(true);
+  });
+
+  it("read map keys case-insensitively: an exact key first, else the first key equal ignoring case", () => {
+    const lists = new ListsById({ "/A": [1], "/a": [2], "/b": [3] });
+    expect(lists.lookup("/a", "/a")).toEqual([2]);
+    expect(lists.lookup("/B", "/b")).toEqual([3]);
+    expect(lists.get("/A")).toEqual([1]);
+    expect(lists.lookup("/c", "/c")).toBeUndefined();
+    expect(new ListsById({}).lookup("constructor", "constructor")).toBeUndefined();
+  });
+
+  it("mark a listed subscription as not scanned when Resource Graph failed for it", () => {
+    const snap = snapshot({ resources: [], subscriptions: ["S1", "s2"], errors: [{ scope: "/subscriptions/s1/", source: "resourceGraph", reason: "access_denied" }] });
+    expect([...buildIndexes(snap).scannedSubscriptions]).toEqual(["s2"]);
+  });
+});
