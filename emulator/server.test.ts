@@ -141,6 +141,9 @@ describe("faults, latency and stats", () => {
     expect((await argRaw(emu, { query: "resources | take 1" })).status).toBe(200);
     const stats = await raw(`${emu.url}/.emulator/stats`, { ca: emu.ca });
     expect(stats.json.status["429"]).toBeGreaterThanOrEqual(1);
+    // Control calls stay out of the figures.
+    expect(stats.json.requests).toBe(emu.stats().requests);
+    expect(emu.stats().status[404] ?? 0).toBe(stats.json.status["404"] ?? 0);
   });
 });
 

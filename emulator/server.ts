@@ -202,7 +202,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
     }
     const surface = surfaceOf(path);
     const body = await readBody(req, MAX_BODY);
-    if (surface === "control") return sendJson(res, state.stats, control(req.method ?? "GET", path, body, state));
+    if (surface === "control") return sendJson(res, undefined, control(req.method ?? "GET", path, body, state));
     countRequest(state.stats, surface);
     const delay = latencyMs + state.faults.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));

@@ -8,10 +8,11 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export function sendJson(res: ServerResponse, stats: EmulatorStats, reply: Reply): void {
+/** Sends a reply; counts its status unless `stats` is undefined (control endpoints stay out of the figures). */
+export function sendJson(res: ServerResponse, stats: EmulatorStats | undefined, reply: Reply): void {
   const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
   const requestId = crypto.randomUUID();
-  stats.status[reply.status] = (stats.status[reply.status] ?? 0) + 1;
+  if (stats) stats.status[reply.status] = (stats.status[reply.status] ?? 0) + 1;
   res.writeHead(reply.status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
