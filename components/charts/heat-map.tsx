@@ -34,7 +34,7 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
   }
   return (
     <div>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full border-separate border-spacing-0.5 text-xs">
           <caption className="sr-only">Failing resources per subscription and control</caption>
           <thead>

@@ -3,7 +3,7 @@ import type { ReactNode, ThHTMLAttributes, TdHTMLAttributes } from "react";
 
 export function Table({ children, caption, className = "" }: { children: ReactNode; caption?: string; className?: string }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className={`w-full border-collapse text-left text-sm ${className}`}>
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}

@@ -1,0 +1,58 @@
+"use server";
+/** Server actions for exceptions: create one from a finding (owner, reason, expiry) and remove one. */
+import { revalidatePath } from "next/cache";
+import { createException, removeException } from "../../lib/store/exceptions";
+import { InvalidInputError, NotFoundError } from "../../lib/store/errors";
+import { uiStore } from "../../lib/ui/server-store";
+
+export interface ExceptionFormState {
+  ok: boolean;
+  error?: string;
+  /** The field the error is about, for aria-invalid. */
+  field?: string;
+  id?: string;
+}
+
+const text = (fd: FormData, name: string) => {
+  const v = fd.get(name);
+  return typeof v === "string" ? v.trim() : "";
+};
+
+export async function createExceptionAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
+  const scope = text(fd, "scope");
+  const controlId = text(fd, "controlId");
+  const resourceId = text(fd, "resourceId");
+  const subscriptionId = text(fd, "subscriptionId");
+  const date = text(fd, "expires");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { ok: false, field: "expires", error: "Choose an expiry date." };
+  const body: Record<string, unknown> = {
+    owner: text(fd, "owner"),
+    reason: text(fd, "reason"),
+    // The exception lasts through the chosen day (UTC).
+    expiresAt: `${date}T23:59:59.000Z`,
+  };
+  if (scope === "control-subscription") Object.assign(body, { controlId, subscriptionId });
+  else if (scope === "resource") Object.assign(body, { resourceId });
+  else Object.assign(body, { controlId, resourceId });
+  try {
+    const created = await createException(await uiStore(), body, "local");
+    revalidatePath("/", "layout");
+    return { ok: true, id: created.id };
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      const field = error.field === "expiresAt" ? "expires" : error.field;
+      return { ok: false, field, error: error.message.replace(/^expiresAt: /, "Expiry: ").replace(/^owner: /, "Owner: ").replace(/^reason: /, "Reason: ") };
+    }
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function removeExceptionAction(fd: FormData): Promise<void> {
+  const id = text(fd, "id");
+  try {
+    await removeException(await uiStore(), id, "local");
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  revalidatePath("/", "layout");
+}

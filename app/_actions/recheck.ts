@@ -1,0 +1,47 @@
+"use server";
+/**
+ * "Re-check now": reads one resource fresh from Azure (ARM for the account, Resource Graph for its
+ * storage, vaults and role assignments, plus its details) and evaluates it. The verdicts are
+ * returned to the page only; nothing is stored (a scan stores results).
+ */
+import { collectResource } from "../../lib/azure/collect-resource";
+import { evaluateSnapshot } from "../../lib/posture/evaluate";
+import { defaultSource, openTarget } from "../../lib/scan/sources";
+
+export interface RecheckResult {
+  ok: boolean;
+  error?: string;
+  checkedAt?: string;
+  source?: string;
+  findings?: { controlId: string; status: string; reason: string | null; message: string }[];
+  errors?: { scope: string; source: string; reason: string | null; message: string }[];
+}
+
+export async function recheckResourceAction(resourceId: string): Promise<RecheckResult> {
+  const id = String(resourceId ?? "");
+  const source = defaultSource();
+  let opened;
+  try {
+    opened = await openTarget(source);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  try {
+    const snapshot = await collectResource(opened.target, id, { signal: AbortSignal.timeout(60_000) });
+    const { findings } = evaluateSnapshot(snapshot);
+    const key = id.trim().toLowerCase();
+    const mine = findings.filter((f) => f.resourceId.trim().toLowerCase() === key);
+    return {
+      ok: true,
+      checkedAt: snapshot.collectedAt,
+      source,
+      findings: mine.map((f) => ({ controlId: f.controlId, status: f.status, reason: f.reason, message: f.message })),
+      errors: snapshot.errors.map((e) => ({ scope: e.scope, source: e.source, reason: e.reason ?? null, message: e.message ?? "" })),
+    };
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    return { ok: false, error: `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}` };
+  } finally {
+    await opened.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,149 @@
+/** Findings explorer: filters, sort, grouping and paging, all in the URL; exceptions from a finding. */
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { CopyLinkButton } from "../../components/findings/copy-link-button";
+import { FindingsFilters } from "../../components/findings/filters";
+import { FindingsTable } from "../../components/findings/findings-table";
+import { linkClass } from "../../components/ui/buttons";
+import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
+import { Pagination } from "../../components/ui/pagination";
+import { PanelSkeleton } from "../../components/ui/skeleton";
+import { count, dateTime } from "../../lib/ui/format";
+import { loadFindings } from "../../lib/ui/findings-data";
+import { hasFilters, parseFindingsView, type FindingsView } from "../../lib/ui/findings-view";
+import { SOURCE_LABEL } from "../../lib/ui/labels";
+import type { SearchParamsRecord } from "../../lib/ui/search-params";
+import { uiStore } from "../../lib/ui/server-store";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Findings" };
+
+export default async function FindingsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const view = parseFindingsView(await searchParams);
+  return (
+    <Suspense key={view.params.toString()} fallback={<FindingsSkeleton />}>
+      <Findings view={view} />
+    </Suspense>
+  );
+}
+
+function FindingsSkeleton() {
+  return (
+    <div role="status" aria-live="polite" className="space-y-6">
+      <span className="sr-only">Loading findings…</span>
+      <PanelSkeleton rows={3} />
+      <PanelSkeleton rows={12} />
+    </div>
+  );
+}
+
+async function Findings({ view }: { view: FindingsView }) {
+  const data = await loadFindings(await uiStore(), view);
+  const header = (
+    <PageHeader
+      title="Findings"
+      description={
+        data.scan && data.page ? (
+          <>
+            <span data-testid="findings-total">{count(data.page.total)}</span> of {count(scanTotal(data.scan))} findings match · scan of{" "}
+            {dateTime(data.scan.finishedAt)} ({SOURCE_LABEL[data.scan.source] ?? data.scan.source})
+            {view.scanId ? (
+              <>
+                {" "}
+                ·{" "}
+                <Link href="/findings" className={linkClass}>
+                  show the latest scan
+                </Link>
+              </>
+            ) : null}
+          </>
+        ) : (
+          "Every resource × control verdict of a scan"
+        )
+      }
+      actions={data.page ? <CopyLinkButton /> : undefined}
+    />
+  );
+  if (data.problem) {
+    return (
+      <>
+        {header}
+        <Alert tone="error" title="These findings cannot be shown">
+          <p>{data.problem}</p>
+          <p>
+            <Link href="/scans" className="font-medium underline">
+              Pick a scan on the Scans page
+            </Link>{" "}
+            or{" "}
+            <Link href="/findings" className="font-medium underline">
+              show the latest scan
+            </Link>
+            .
+          </p>
+        </Alert>
+      </>
+    );
+  }
+  if (!data.scan || !data.page) {
+    return (
+      <>
+        {header}
+        <EmptyState title="No findings yet" actions={<Link href="/" className={linkClass}>Go to the overview to run a scan</Link>}>
+          Findings appear after the first scan has finished: one per Speech resource and control.
+        </EmptyState>
+      </>
+    );
+  }
+  const controlTitles = new Map(data.controls.map((c) => [c.id, c.title]));
+  const page = data.page;
+  return (
+    <>
+      {header}
+      {view.notices.length ? (
+        <div className="mb-4">
+          <Alert tone="warning" title="Part of this link was not understood">
+            <ul className="ml-4 list-disc">
+              {view.notices.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </Alert>
+        </div>
+      ) : null}
+      <div className="mb-6 rounded-lg border border-slate-200 bg-white shadow-sm">
+        <FindingsFilters
+          query={view.query}
+          group={view.group}
+          facets={page.facets}
+          scanId={view.scanId}
+          subscriptions={data.subscriptions}
+          controls={data.controls}
+        />
+      </div>
+      <Panel title="Results" id="results" bodyClassName="" description={view.group !== "none" ? `Grouped by ${view.group}` : undefined}>
+        {page.items.length === 0 ? (
+          <div className="p-4">
+            <EmptyState title={hasFilters(view.query) ? "No findings match these filters" : "This scan has no findings"}>
+              {hasFilters(view.query) ? (
+                <Link href={view.scanId ? `/findings?scan=${view.scanId}` : "/findings"} className={linkClass}>
+                  Clear the filters
+                </Link>
+              ) : (
+                "No Speech resource was in scope of this scan."
+              )}
+            </EmptyState>
+          </div>
+        ) : (
+          <FindingsTable items={page.items} group={view.group} controlTitles={controlTitles} subscriptionNames={data.subscriptionNames} scanId={data.scan.id} />
+        )}
+        <Pagination path="/findings" params={view.params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
+      </Panel>
+    </>
+  );
+}
+
+function scanTotal(scan: { summary: { counts: { pass: number; fail: number; unknown: number; not_applicable: number } } | null }): number {
+  const c = scan.summary?.counts;
+  return c ? c.pass + c.fail + c.unknown + c.not_applicable : 0;
+}

@@ -1,0 +1,39 @@
+/** How to fix a control: portal steps, Azure CLI and Bicep, each code block with a copy button. */
+import type { Remediation as RemediationData } from "../../lib/posture/types";
+import { CopyButton } from "../ui/copy-button";
+import { InlineCode } from "../ui/inline-code";
+
+function Code({ title, code }: { title: string; code: string }) {
+  return (
+    <div className="min-w-0">
+      <div className="mb-1 flex items-center justify-between gap-2">
+        <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</h4>
+        <CopyButton text={code} label={`Copy ${title}`} />
+      </div>
+      <pre className="max-h-72 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100" tabIndex={0} aria-label={`${title} code`}>
+        <code>{code}</code>
+      </pre>
+    </div>
+  );
+}
+
+export function Remediation({ remediation }: { remediation: RemediationData }) {
+  return (
+    <div className="space-y-4">
+      <div>
+        <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Azure portal</h4>
+        <ol className="ml-5 list-decimal space-y-1 text-sm text-slate-800">
+          {remediation.portal.map((step, i) => (
+            <li key={i}>
+              <InlineCode text={step} />
+            </li>
+          ))}
+        </ol>
+      </div>
+      <div className="grid gap-4 xl:grid-cols-2">
+        <Code title="Azure CLI" code={remediation.cli} />
+        <Code title="Bicep" code={remediation.bicep} />
+      </div>
+    </div>
+  );
+}

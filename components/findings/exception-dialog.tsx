@@ -1,0 +1,189 @@
+"use client";
+/**
+ * "Add exception" for one finding: a modal <dialog> (focus is trapped and Escape closes it)
+ * asking for the scope, an owner, a reason and an expiry; created by a server action, after
+ * which the page's data is refreshed and the finding shows as muted.
+ */
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { createExceptionAction, type ExceptionFormState } from "../../app/_actions/exceptions";
+import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
+import { BellOff, Spinner } from "../ui/icons";
+
+export interface ExceptionTarget {
+  controlId: string;
+  controlTitle: string;
+  resourceId: string;
+  resourceName: string;
+  subscriptionId: string;
+  subscriptionName: string;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function ExceptionButton({ target, compact = true }: { target: ExceptionTarget; compact?: boolean }) {
+  const [open, setOpen] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  return (
+    <>
+      <button
+        ref={trigger}
+        type="button"
+        onClick={() => setOpen(true)}
+        className={`${buttonSecondary} ${compact ? buttonSmall : ""} whitespace-nowrap`}
+        aria-haspopup="dialog"
+      >
+        <BellOff className="h-3.5 w-3.5" />
+        Add exception<span className="sr-only"> for {target.controlId} on {target.resourceName}</span>
+      </button>
+      {open ? (
+        <ExceptionDialog
+          target={target}
+          onClose={() => {
+            setOpen(false);
+            trigger.current?.focus();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose: () => void }) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descId = useId();
+  const errorId = useId();
+  const [state, action, pending] = useActionState<ExceptionFormState, FormData>(createExceptionAction, { ok: false });
+  const [defaults] = useState(() => {
+    const now = new Date();
+    const min = new Date(now.getTime() + 86_400_000);
+    const def = new Date(now.getTime() + 90 * 86_400_000);
+    return { min: isoDate(min), value: isoDate(def) };
+  });
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  useEffect(() => {
+    if (state.ok) {
+      dialog.current?.close();
+      router.refresh();
+    }
+  }, [state, router]);
+
+  const invalid = (field: string) => (!state.ok && state.field === field ? true : undefined);
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      aria-describedby={descId}
+      onClose={onClose}
+      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-slate-900 shadow-xl"
+    >
+      <form action={action}>
+        <div className="border-b border-slate-200 px-5 py-4">
+          <h2 id={titleId} className="text-base font-semibold">
+            Add an exception
+          </h2>
+          <p id={descId} className="mt-1 text-sm text-slate-600">
+            An exception mutes matching findings until it expires. It never changes their status or the score, and it is recorded in the audit log.
+          </p>
+        </div>
+        <div className="space-y-4 px-5 py-4">
+          <input type="hidden" name="controlId" value={target.controlId} />
+          <input type="hidden" name="resourceId" value={target.resourceId} />
+          <input type="hidden" name="subscriptionId" value={target.subscriptionId} />
+          <fieldset>
+            <legend className="mb-1 text-sm font-medium text-slate-800">Applies to</legend>
+            <div className="space-y-1.5 text-sm">
+              <label className="flex items-start gap-2">
+                <input type="radio" name="scope" value="finding" defaultChecked className="mt-0.5 h-4 w-4 accent-blue-700" />
+                <span>
+                  This finding: <strong>{target.controlId}</strong> on <strong>{target.resourceName}</strong>
+                </span>
+              </label>
+              <label className="flex items-start gap-2">
+                <input type="radio" name="scope" value="control-subscription" className="mt-0.5 h-4 w-4 accent-blue-700" />
+                <span>
+                  <strong>{target.controlId}</strong> on every resource in <strong>{target.subscriptionName}</strong>
+                </span>
+              </label>
+              <label className="flex items-start gap-2">
+                <input type="radio" name="scope" value="resource" className="mt-0.5 h-4 w-4 accent-blue-700" />
+                <span>
+                  Every control on <strong>{target.resourceName}</strong>
+                </span>
+              </label>
+            </div>
+          </fieldset>
+          <div>
+            <label htmlFor={`${titleId}-owner`} className="mb-1 block text-sm font-medium text-slate-800">
+              Owner <span className="font-normal text-slate-500">(who answers for this risk)</span>
+            </label>
+            <input
+              id={`${titleId}-owner`}
+              name="owner"
+              required
+              autoFocus
+              autoComplete="email"
+              placeholder="name@contoso.com"
+              className={inputClass}
+              aria-invalid={invalid("owner")}
+              aria-describedby={invalid("owner") ? errorId : undefined}
+            />
+          </div>
+          <div>
+            <label htmlFor={`${titleId}-reason`} className="mb-1 block text-sm font-medium text-slate-800">
+              Reason
+            </label>
+            <textarea
+              id={`${titleId}-reason`}
+              name="reason"
+              required
+              rows={3}
+              placeholder="Why this risk is accepted, and what compensates for it"
+              className={inputClass}
+              aria-invalid={invalid("reason")}
+              aria-describedby={invalid("reason") ? errorId : undefined}
+            />
+          </div>
+          <div>
+            <label htmlFor={`${titleId}-expires`} className="mb-1 block text-sm font-medium text-slate-800">
+              Expires at the end of (UTC)
+            </label>
+            <input
+              id={`${titleId}-expires`}
+              name="expires"
+              type="date"
+              required
+              min={defaults.min}
+              defaultValue={defaults.value}
+              className={`${inputClass} w-48`}
+              aria-invalid={invalid("expires")}
+              aria-describedby={invalid("expires") ? errorId : undefined}
+            />
+          </div>
+          {!state.ok && state.error ? (
+            <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+              {state.error}
+            </p>
+          ) : null}
+        </div>
+        <div className="flex justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3">
+          <button type="button" className={buttonSecondary} onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button type="submit" className={buttonPrimary} disabled={pending}>
+            {pending ? <Spinner className="h-4 w-4" /> : null}
+            {pending ? "Saving…" : "Create exception"}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,188 @@
+/** The findings filters: every field is a URL parameter, with facet counts from the store. */
+import Link from "next/link";
+import type { Facets } from "../../lib/store/findings-query";
+import type { FindingsQuery } from "../../lib/store/findings-params";
+import { count } from "../../lib/ui/format";
+import { GROUPS, PAGE_SIZES, type GroupBy } from "../../lib/ui/findings-view";
+import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from "../../lib/ui/labels";
+import { buttonPrimary, buttonSecondary, inputClass } from "../ui/buttons";
+import { AutoSubmitForm } from "./auto-submit-form";
+
+const SORTS: [string, string][] = [
+  ["severity", "Severity, then status"],
+  ["status", "Status, then severity"],
+  ["controlId", "Control"],
+  ["resource", "Resource name"],
+  ["subscription", "Subscription"],
+  ["kind", "Kind"],
+];
+const GROUP_LABEL: Record<GroupBy, string> = { none: "No grouping", control: "Control", resource: "Resource" };
+
+function Field({ label, htmlFor, children }: { label: string; htmlFor: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <label htmlFor={htmlFor} className="mb-1 block text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+const selectClass = `${inputClass} pr-8`;
+
+export function FindingsFilters({
+  query,
+  group,
+  facets,
+  scanId,
+  subscriptions,
+  controls,
+}: {
+  query: FindingsQuery;
+  group: GroupBy;
+  facets: Facets | null;
+  scanId?: string;
+  subscriptions: { id: string; name: string }[];
+  controls: { id: string; title: string }[];
+}) {
+  const sortValue = `${query.sort.descending ? "-" : ""}${query.sort.key}`;
+  const subValue = query.subscriptionId?.join(",") ?? "";
+  const controlValue = query.controlId?.join(",") ?? "";
+  const kinds = Object.keys(facets?.kind ?? {});
+  const facetText = (n: number | undefined) => (facets ? ` (${count(n ?? 0)})` : "");
+  return (
+    <AutoSubmitForm action="/findings" label="Filter findings">
+      {scanId ? <input type="hidden" name="scan" value={scanId} /> : null}
+      <div className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1.5fr_1.5fr_1fr_1fr]">
+        <div className="sm:col-span-2 lg:col-span-1">
+          <Field label="Search resource name, ID or control" htmlFor="f-q">
+            <input id="f-q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="e.g. spch-speech-prod or CMK-2" className={inputClass} maxLength={200} />
+          </Field>
+        </div>
+        <Field label="Subscription" htmlFor="f-sub">
+          <select id="f-sub" name="subscriptionId" defaultValue={subValue} className={selectClass}>
+            <option value="">All subscriptions</option>
+            {query.subscriptionId && query.subscriptionId.length > 1 ? <option value={subValue}>{query.subscriptionId.length} selected</option> : null}
+            {subscriptions.map((s) => (
+              <option key={s.id} value={s.id.toLowerCase()}>
+                {s.name}
+                {facetText(facets?.subscriptionId[s.id] ?? facets?.subscriptionId[s.id.toLowerCase()])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Control" htmlFor="f-control">
+          <select id="f-control" name="controlId" defaultValue={controlValue} className={selectClass}>
+            <option value="">All controls</option>
+            {query.controlId && query.controlId.length > 1 ? <option value={controlValue}>{query.controlId.length} selected</option> : null}
+            {controls.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.id} · {c.title.length > 38 ? `${c.title.slice(0, 37)}…` : c.title}
+                {facetText(facets?.controlId[c.id])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Kind" htmlFor="f-kind">
+          <select id="f-kind" name="kind" defaultValue={query.kind?.join(",") ?? ""} className={selectClass}>
+            <option value="">All kinds</option>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {k}
+                {facetText(facets?.kind[k])}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Muted" htmlFor="f-muted">
+          <select id="f-muted" name="muted" defaultValue={query.muted === undefined ? "" : String(query.muted)} className={selectClass}>
+            <option value="">Muted or not</option>
+            <option value="false">Not muted{facetText(facets?.muted.false)}</option>
+            <option value="true">Muted only{facetText(facets?.muted.true)}</option>
+          </select>
+        </Field>
+      </div>
+      <div className="flex flex-wrap gap-x-10 gap-y-3 border-t border-slate-100 px-4 py-3">
+        <fieldset>
+          <legend className="mb-1 text-xs font-medium text-slate-700">Severity</legend>
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {SEVERITY_ORDER.map((s) => (
+              <label key={s} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
+                <input type="checkbox" name="severity" value={s} defaultChecked={query.severity?.includes(s) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
+                {SEVERITY_LABEL[s]}
+                <span className="text-xs text-slate-500">{facetText(facets?.severity[s])}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend className="mb-1 text-xs font-medium text-slate-700">Status</legend>
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {STATUS_ORDER.map((s) => (
+              <label key={s} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
+                <input type="checkbox" name="status" value={s} defaultChecked={query.status?.includes(s) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
+                {STATUS_LABEL[s]}
+                <span className="text-xs text-slate-500">{facetText(facets?.status[s])}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </div>
+      <div className="flex flex-wrap items-end justify-between gap-3 border-t border-slate-100 bg-slate-50/60 px-4 py-3">
+        <div className="flex flex-wrap items-end gap-3">
+          <div>
+            <label htmlFor="f-group" className="mb-1 block text-xs font-medium text-slate-700">
+              Group by
+            </label>
+            <select id="f-group" name="group" defaultValue={group} className={selectClass}>
+              {GROUPS.map((g) => (
+                <option key={g} value={g}>
+                  {GROUP_LABEL[g]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="f-sort" className="mb-1 block text-xs font-medium text-slate-700">
+              Sort
+            </label>
+            <select id="f-sort" name="sort" defaultValue={sortValue} className={selectClass} disabled={group !== "none"} aria-describedby={group !== "none" ? "f-sort-note" : undefined}>
+              {SORTS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+              {SORTS.some(([v]) => v === sortValue) ? null : <option value={sortValue}>{sortValue}</option>}
+            </select>
+            {group !== "none" ? (
+              <span id="f-sort-note" className="sr-only">
+                Grouping sorts by the group
+              </span>
+            ) : null}
+          </div>
+          <div>
+            <label htmlFor="f-size" className="mb-1 block text-xs font-medium text-slate-700">
+              Per page
+            </label>
+            <select id="f-size" name="pageSize" defaultValue={String(query.pageSize)} className={selectClass}>
+              {[...new Set([...PAGE_SIZES, query.pageSize])].sort((a, b) => a - b).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="flex items-end gap-2">
+          <button type="submit" className={`${buttonPrimary} h-[34px]`}>
+            Apply
+          </button>
+          <Link href={scanId ? `/findings?scan=${scanId}` : "/findings"} className={`${buttonSecondary} h-[34px]`}>
+            Reset
+          </Link>
+        </div>
+      </div>
+    </AutoSubmitForm>
+  );
+}

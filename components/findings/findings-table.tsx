@@ -1,0 +1,131 @@
+/** One page of findings, optionally grouped by control or resource (groups are contiguous: the page is sorted by the group). */
+import Link from "next/link";
+import type { FindingItem } from "../../lib/store/findings-query";
+import { date } from "../../lib/ui/format";
+import type { GroupBy } from "../../lib/ui/findings-view";
+import { resourceHref, subscriptionHref } from "../../lib/ui/search-params";
+import { MutedBadge, SeverityBadge, StatusBadge } from "../ui/badges";
+import { Table, Td, Th } from "../ui/table";
+import { ExceptionButton } from "./exception-dialog";
+
+export function FindingsTable({
+  items,
+  group,
+  controlTitles,
+  subscriptionNames,
+  scanId,
+}: {
+  items: FindingItem[];
+  group: GroupBy;
+  controlTitles: Map<string, string>;
+  subscriptionNames: Map<string, string>;
+  scanId: string;
+}) {
+  const groupKey = (f: FindingItem) => (group === "control" ? f.controlId : group === "resource" ? f.resourceId.toLowerCase() : "");
+  const columns = group === "control" ? 6 : 7;
+  const rows: React.ReactNode[] = [];
+  let last: string | null = null;
+  for (const f of items) {
+    const subName = subscriptionNames.get(f.subscriptionId.toLowerCase()) ?? f.subscriptionId;
+    const key = groupKey(f);
+    if (group !== "none" && key !== last) {
+      last = key;
+      const n = items.filter((x) => groupKey(x) === key).length;
+      rows.push(
+        <tr key={`g-${key}`} className="bg-slate-100/70">
+          <th scope="colgroup" colSpan={columns} className="border-b border-slate-200 px-3 py-2 text-left text-sm font-semibold text-slate-800">
+            {group === "control" ? (
+              <>
+                <Link href={`/controls#${f.controlId}`} className="font-mono hover:underline">
+                  {f.controlId}
+                </Link>{" "}
+                · {controlTitles.get(f.controlId) ?? ""}
+              </>
+            ) : (
+              <>
+                <Link href={resourceHref(f.resourceId, scanId)} className="hover:underline">
+                  {f.resourceName}
+                </Link>{" "}
+                <span className="font-normal text-slate-600">· {f.kind} · {subName}</span>
+              </>
+            )}
+            <span className="ml-2 text-xs font-normal text-slate-500">{n} on this page</span>
+          </th>
+        </tr>,
+      );
+    }
+    rows.push(
+      <tr key={f.id} className="hover:bg-slate-50" data-testid="finding-row" data-control={f.controlId} data-severity={f.severity} data-status={f.status}>
+        <Td>
+          <div className="flex flex-col items-start gap-1">
+            <StatusBadge status={f.status} reason={f.reason} compact />
+            {f.muted ? <MutedBadge title={`Muted by exception ${f.mutedBy.join(", ")}`} /> : null}
+          </div>
+        </Td>
+        <Td>
+          <SeverityBadge severity={f.severity} />
+        </Td>
+        {group !== "control" ? (
+          <Td className="whitespace-nowrap">
+            <Link href={`/controls#${f.controlId}`} className="font-mono text-xs font-semibold text-slate-800 hover:underline" title={controlTitles.get(f.controlId)}>
+              {f.controlId}
+            </Link>
+          </Td>
+        ) : null}
+        <Td className="min-w-[12rem]">
+          {group === "resource" ? (
+            <span className="text-xs text-slate-600">{controlTitles.get(f.controlId)}</span>
+          ) : (
+            <>
+              <Link href={resourceHref(f.resourceId, scanId)} className="font-medium text-blue-700 hover:underline" title={f.resourceId}>
+                {f.resourceName}
+              </Link>
+              <div className="text-xs text-slate-500">
+                <Link href={subscriptionHref(f.subscriptionId, scanId)} className="hover:underline">
+                  {subName}
+                </Link>{" "}
+                · {f.kind}
+              </div>
+            </>
+          )}
+        </Td>
+        <Td className="max-w-[28rem] text-xs text-slate-700">
+          <p className="line-clamp-3">{f.message}</p>
+        </Td>
+        <Td className="whitespace-nowrap text-xs text-slate-600">{f.status === "fail" && f.firstSeenAt ? date(f.firstSeenAt) : "—"}</Td>
+        <Td className="text-right">
+          {f.status === "fail" || f.status === "unknown" ? (
+            <ExceptionButton
+              target={{
+                controlId: f.controlId,
+                controlTitle: controlTitles.get(f.controlId) ?? f.controlId,
+                resourceId: f.resourceId,
+                resourceName: f.resourceName,
+                subscriptionId: f.subscriptionId,
+                subscriptionName: subName,
+              }}
+            />
+          ) : null}
+        </Td>
+      </tr>,
+    );
+  }
+  return (
+    <Table caption="Findings">
+      <thead>
+        <tr>
+          <Th>Status</Th>
+          <Th>Severity</Th>
+          {group !== "control" ? <Th>Control</Th> : null}
+          <Th>{group === "resource" ? "Control title" : "Resource"}</Th>
+          <Th>Message</Th>
+          <Th>Failing since</Th>
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        </tr>
+      </thead>
+      <tbody>{rows}</tbody>
+    </Table>
+  );
+}

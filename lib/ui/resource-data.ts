@@ -1,0 +1,65 @@
+/** One resource page: its stored detail (documents, findings, history), the scan, names and the exceptions that mute it. */
+import { CATALOG } from "../posture/controls";
+import type { Control } from "../posture/types";
+import { NotFoundError, StateConflictError } from "../store/errors";
+import { listExceptions, type StoredException } from "../store/exceptions";
+import { resourceDetail, type ResourceDetail } from "../store/resource-detail";
+import { getScan, type Scan } from "../store/scans";
+import type { Store } from "../store/store";
+import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
+import { scanErrors, scanSubscription } from "./store-reads";
+import type { SnapshotError } from "../posture/snapshot";
+
+export interface ResourcePageData {
+  detail: ResourceDetail;
+  scan: Scan | null;
+  subscriptionName: string | null;
+  chain: EncryptionChain;
+  /** Findings in catalogue order, each with its control. */
+  findings: (ResourceDetail["findings"][number] & { control: Control | undefined })[];
+  exceptions: Map<string, StoredException>;
+  /** Collection errors of that scan about this resource or its subscription. */
+  errors: SnapshotError[];
+}
+
+export type ResourceLoad = { ok: true; data: ResourcePageData } | { ok: false; notFound: boolean; message: string };
+
+export async function loadResource(store: Store, resourceId: string, scanId?: string): Promise<ResourceLoad> {
+  let detail: ResourceDetail;
+  try {
+    detail = await resourceDetail(store, resourceId, { scanId });
+  } catch (error) {
+    if (error instanceof NotFoundError) return { ok: false, notFound: true, message: error.message };
+    if (error instanceof StateConflictError) return { ok: false, notFound: false, message: error.message };
+    throw error;
+  }
+  const [scan, sub, list, errors] = await Promise.all([
+    getScan(store, detail.scanId),
+    scanSubscription(store, detail.scanId, detail.resource.subscriptionId),
+    listExceptions(store),
+    scanErrors(store, detail.scanId),
+  ]);
+  const order = new Map(CATALOG.map((c, i) => [c.id as string, i]));
+  const findings = [...detail.findings]
+    .sort((a, b) => (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
+    .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
+  const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
+  const key = detail.resource.id.toLowerCase();
+  const subScope = `/subscriptions/${detail.resource.subscriptionId.toLowerCase()}`;
+  const docs = (detail.documents ?? null) as Parameters<typeof buildEncryptionChain>[1];
+  return {
+    ok: true,
+    data: {
+      detail,
+      scan: scan ?? null,
+      subscriptionName: sub?.displayName ?? null,
+      chain: buildEncryptionChain(detail.resource, docs, detail.findings),
+      findings,
+      exceptions,
+      errors: errors.filter((e) => {
+        const s = (e.scope ?? "").toLowerCase();
+        return s === key || s === subScope;
+      }),
+    },
+  };
+}
