@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { controlById } from "../posture/controls";
+import { expiryInstant, isExpired } from "../posture/exceptions";
 import { recordAudit } from "./audit";
 import { InvalidInputError, NotFoundError } from "./errors";
 import type { ExceptionsTable } from "./schema";
@@ -47,7 +48,7 @@ function toException(row: Selectable<ExceptionsTable>, now: string): StoredExcep
     createdAt: row.created_at,
     removedAt: row.removed_at,
     removedBy: row.removed_by,
-    state: row.removed_at ? "removed" : row.expires_at > now ? "active" : "expired",
+    state: row.removed_at ? "removed" : isExpired({ id: row.id, owner: row.owner, reason: row.reason, expiresAt: row.expires_at }, new Date(now)) ? "expired" : "active",
   };
 }
 
@@ -90,9 +91,10 @@ export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRul
   const owner = requiredText(b, "owner");
   const reason = requiredText(b, "reason");
   const expiresText = requiredText(b, "expiresAt");
-  const expires = new Date(expiresText);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(expiresText) || Number.isNaN(expires.getTime())) throw new InvalidInputError("expiresAt", "expected an ISO-8601 date or time");
-  if (expires.getTime() <= now.getTime()) throw new InvalidInputError("expiresAt", "must be in the future");
+  // Same meaning as lib/posture: a date is valid through that day (UTC), a date-time until then.
+  const instant = expiryInstant(expiresText);
+  if (instant === undefined) throw new InvalidInputError("expiresAt", "expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z)");
+  if (instant <= now.getTime()) throw new InvalidInputError("expiresAt", "must be in the future");
   return {
     ...(control ? { controlId: control.id } : {}),
     ...(subscriptionId ? { subscriptionId } : {}),
@@ -100,7 +102,7 @@ export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRul
     ...(tag ? { tag } : {}),
     owner,
     reason,
-    expiresAt: expires.toISOString(),
+    expiresAt: expiresText,
   };
 }
 

@@ -147,6 +147,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("subscription_scores", "text").execute();
       },
     },
+    "0003_subscription_coverage": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scan_subscriptions").addColumn("coverage", "text").execute();
+      },
+    },
   };
 }
 

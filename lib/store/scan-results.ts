@@ -13,10 +13,10 @@ import { nowIso, type Store } from "./store";
 export interface SubscriptionResult {
   subscriptionId: string;
   displayName: string | null;
-  state: string | null;
   score: number | null;
   resources: number;
-  counts: { pass: number; fail: number; unknown: number; not_applicable: number };
+  counts: { pass: number; fail: number; unknown: number; not_applicable: number; muted?: number };
+  coverage?: Record<string, number>;
 }
 
 export interface ResourceResult {
@@ -48,6 +48,8 @@ export interface FindingResult {
 export interface ScanResultData {
   tenantId: string | null;
   collectedAt: string | null;
+  /** The finish time the result (and its hash) was built with; stored as the scan's finishedAt. */
+  finishedAt?: string;
   summary: ScanSummary;
   resultSha256: string;
   errors: readonly SnapshotError[];
@@ -157,10 +159,11 @@ function subscriptionRow(scanId: string) {
     subscription_key: key(s.subscriptionId),
     subscription_id: s.subscriptionId,
     display_name: s.displayName,
-    state: s.state,
+    state: null,
     score: s.score,
     resources: s.resources,
-    counts: JSON.stringify(s.counts),
+    counts: JSON.stringify({ pass: s.counts.pass, fail: s.counts.fail, unknown: s.counts.unknown, not_applicable: s.counts.not_applicable }),
+    coverage: s.coverage ? JSON.stringify(s.coverage) : null,
   });
 }
 
@@ -189,7 +192,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   const subs = new Map<string, SubscriptionResult>();
   for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
   const work: Batch[] = [
-    ...plan("scan_subscriptions", [...subs.values()], 8, subscriptionRow(scanId)),
+    ...plan("scan_subscriptions", [...subs.values()], 9, subscriptionRow(scanId)),
     ...plan("resources", [...resources.values()], 13, resourceRow(scanId)),
     ...plan("findings", data.findings, 14, findingRow(scanId, ords)),
   ];
@@ -213,12 +216,13 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   await store.db.transaction().execute(async (trx) => {
     if (last) await insert(trx, store.dialect, last);
     const now = nowIso(store);
+    const finishedAt = data.finishedAt ?? now;
     const r = await trx
       .updateTable("scans")
       .set({
         status: "succeeded",
         active_scope: null,
-        finished_at: now,
+        finished_at: finishedAt,
         heartbeat_at: now,
         phase: "done",
         done: total,

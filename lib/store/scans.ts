@@ -22,6 +22,8 @@ export interface ScanSummary {
   score: number | null;
   resources: number;
   counts: ScanCounts;
+  /** Unknown findings by reason. */
+  coverage?: Record<string, number>;
 }
 
 export interface Scan {
@@ -159,7 +161,8 @@ export async function latestSucceededScan(store: Store, options: { source?: Scan
   return row ? toScan(row) : undefined;
 }
 
-export async function markRunning(store: Store, id: string): Promise<void> {
+/** Returns the start time it recorded. */
+export async function markRunning(store: Store, id: string): Promise<string> {
   const now = nowIso(store);
   await store.db
     .updateTable("scans")
@@ -167,6 +170,7 @@ export async function markRunning(store: Store, id: string): Promise<void> {
     .where("id", "=", id)
     .where("status", "=", "queued")
     .execute();
+  return now;
 }
 
 /**

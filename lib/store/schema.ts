@@ -54,6 +54,8 @@ export interface ScanSubscriptionsTable {
   resources: number;
   /** JSON counts { pass, fail, unknown, not_applicable }. */
   counts: string;
+  /** JSON: unknown findings by reason. */
+  coverage: string | null;
 }
 
 export interface ResourcesTable {

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "./audit";
+import { readScanResult } from "./result-read";
+import { resultSha256 } from "../report/canonical";
 import { InvalidInputError, ScanConflictError, StateConflictError } from "./errors";
 import { createException, listExceptions, removeException } from "./exceptions";
 import { parseFindingsQuery } from "./findings-params";
@@ -100,6 +102,10 @@ describe.each(DATABASES)("store on %s", (kind) => {
       expect(item.evidence).toEqual(JSON.parse(JSON.stringify(f.evidence)));
     }
     expect(all.items.some((i) => JSON.stringify(i.evidence).includes(i.resourceId))).toBe(true);
+    // Read back as the CONTROLS.md result, it hashes to the SHA-256 stored with the scan.
+    const result = await readScanResult(store, scan.id, { exceptions: false });
+    expect(result.findings).toHaveLength(216);
+    expect(resultSha256(result)).toBe(scan.resultSha256);
   });
 
   it("validates every findings parameter, naming it", () => {
@@ -149,6 +155,11 @@ describe.each(DATABASES)("store on %s", (kind) => {
     expect(muted.items.some((i) => i.id === target.id && i.status === "fail" && i.mutedBy.includes(byResource.id))).toBe(true);
     expect(muted.items.every((i) => i.muted)).toBe(true);
     const contactCenter = (await queryFindings(store, scan.id, q("q=contactcenter&pageSize=500"))).total;
+    // The findings query and the result read-back (lib/posture's applyExceptions) agree on what is muted.
+    const read = await readScanResult(store, scan.id);
+    expect(read.findings.filter((f) => f.muted).map((f) => `${f.resourceId}|${f.controlId}`).sort()).toEqual(muted.items.map((i) => `${i.resourceId}|${i.controlId}`).sort());
+    expect(read.summary.counts.muted).toBe(muted.total);
+    expect(read.exceptions?.active.map((r) => r.id).sort()).toEqual([byResource.id, byTag.id].sort());
     expect(muted.total).toBe(contactCenter + (tagged ? 0 : 1));
     // Status and score are untouched by muting.
     const again = await queryFindings(store, scan.id, q("status=fail&pageSize=500"));
@@ -173,6 +184,12 @@ describe.each(DATABASES)("store on %s", (kind) => {
       ["exception.created", "local", byResource.id],
     ]);
     await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2020-01-01" })).rejects.toMatchObject({ field: "expiresAt" });
+    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2099-02-30" })).rejects.toMatchObject({ field: "expiresAt" });
+    // A date is valid through that day (UTC), as in lib/posture.
+    const today = clock.toISOString().slice(0, 10);
+    const throughToday = await createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: today });
+    expect(throughToday.state).toBe("active");
+    await removeException(store, throughToday.id);
     await expect(createException(store, { owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "scope" });
     await expect(createException(store, { controlId: "NOPE-1", owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "controlId" });
   });
