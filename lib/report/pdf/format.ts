@@ -32,3 +32,10 @@ export function formatValue(value: unknown): string {
 export function formatScore(score: number | null | undefined): string {
   return score === null || score === undefined ? "n/a" : String(score);
 }
+
+/** An exception's expiry: a bare date is valid through that day (UTC), so it is printed as it is. */
+export function formatExpiry(value: string | null | undefined): string {
+  if (!value) return "—";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return formatTime(value);
+}

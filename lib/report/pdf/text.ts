@@ -268,7 +268,11 @@ export function fitLine(text: unknown, face: Face, size: number, width: number):
   return cps.slice(0, lo).join("").trimEnd() + ellipsis;
 }
 
-const BREAK_AFTER = new Set(["/", "-", "_", ".", ":", ",", ";", "=", "&", "?", "|", "\\", ")", "]", "}"]);
+/**
+ * Where a long token may break. Not after "-": text extractors (pdftotext) take a line-final
+ * hyphen for hyphenation and drop it, which would corrupt IDs and GUIDs when copied.
+ */
+const BREAK_AFTER = new Set(["/", "_", ".", ":", ",", ";", "=", "&", "?", "|", "\\", ")", "]", "}"]);
 
 /**
  * Word-wraps text into lines no wider than `width`. Explicit newlines are kept as line breaks; a
@@ -365,6 +369,7 @@ function breakToken(token: string, face: Face, size: number, avail: number, must
       break;
     }
   }
+  while (cut > 1 && cut < cps.length && cps[cut - 1] === "-") cut--;
   return [cps.slice(0, cut).join(""), cps.slice(cut).join("")];
 }
 

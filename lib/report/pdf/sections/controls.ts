@@ -7,7 +7,7 @@
 import type { Canvas } from "../canvas";
 import { stackedBar } from "../charts";
 import { exceptionFor, resourceName, subscriptionName, type ControlStats, type ReportContext } from "../context";
-import { formatCount, formatTime, formatValue, plural } from "../format";
+import { formatCount, formatExpiry, formatValue, plural } from "../format";
 import type { ReportFinding } from "../../model";
 import { idKey } from "../../scope";
 import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "../theme";
@@ -192,7 +192,7 @@ function drawFindings(canvas: Canvas, ctx: ReportContext, findings: readonly Rep
       const x2 = exceptionFor(ctx, f);
       canvas.para(
         x2
-          ? `Muted by an exception: owner ${x2.owner ?? "—"}; reason: ${x2.reason ?? "—"}; expires ${formatTime(x2.expiresAt ?? null)}.`
+          ? `Muted by an exception: owner ${x2.owner ?? "—"}; reason: ${x2.reason ?? "—"}; expires ${formatExpiry(x2.expiresAt)}.`
           : "Muted by an active exception (the exception record is not part of this result).",
         { size: SIZE.small, color: COLOR.muteInk, after: 3 },
       );

@@ -15,7 +15,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   y += 18;
   canvas.text("Data-protection compliance report", x, y, { face: "bold", size: SIZE.title, color: COLOR.ink, width: CONTENT_WIDTH });
   y += SIZE.title * 1.3;
-  canvas.text(`Azure AI Speech · ${ctx.title.replace(" data-protection report", "")}`, x, y, { size: SIZE.h2, color: COLOR.muted, width: CONTENT_WIDTH });
+  canvas.text(`Azure AI Speech · ${ctx.scopeLabel}`, x, y, { size: SIZE.h2, color: COLOR.muted, width: CONTENT_WIDTH });
   y += 30;
   canvas.line(x, y, x + CONTENT_WIDTH, y, COLOR.rule, 0.8);
   y += 16;
@@ -31,6 +31,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   if (ctx.subscriptionId) rows.push(["Subscription", `${sub?.displayName ? `${sub.displayName} · ` : ""}${ctx.subscriptionId}`]);
   if (ctx.kind === "resource") rows.push(["Resource", resource?.id ?? ctx.resourceId ?? ""]);
   rows.push(
+    ["Score", result.summary.score === null ? "n/a (nothing judged)" : `${result.summary.score} of 100`],
     ["Speech resources", formatCount(result.summary.resources)],
     ["Scan ID", full.scan.id],
     ["Scan started", formatTime(full.scan.startedAt)],
@@ -52,7 +53,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     [
       "SHA-256 of the scan result",
       ctx.fullSha256,
-      "Computed over the canonical JSON of the whole scan result (object keys sorted, no white space). The JSON export of the scan serves exactly that text: `sha256sum` of the download must print this value.",
+      "Computed over the canonical JSON of the whole scan result (object keys sorted, no white space). The JSON export of the scan serves exactly that text: sha256sum of the download prints this value.",
     ],
   ];
   if (ctx.scopedSha256) {

@@ -1,7 +1,7 @@
 /** Muted findings with the exception behind each (owner, reason, expiry), and expired exceptions. */
 import type { Canvas } from "../canvas";
 import { exceptionFor, resourceName, type ReportContext } from "../context";
-import { formatCount, formatTime } from "../format";
+import { formatCount, formatExpiry } from "../format";
 import type { ReportException } from "../../model";
 import { COLOR, SIZE, statusStyle } from "../theme";
 
@@ -23,11 +23,11 @@ export function drawExceptions(canvas: Canvas, ctx: ReportContext, number: numbe
     canvas.table(
       [
         { title: "Control", width: 42 },
-        { title: "Resource", width: 100 },
-        { title: "Status", width: 48 },
-        { title: "Owner", width: 80 },
-        { title: "Reason", width: 155, maxLines: 3 },
-        { title: "Expires", width: 70 },
+        { title: "Resource", width: 100, maxLines: 2 },
+        { title: "Status", width: 38 },
+        { title: "Owner", width: 100, maxLines: 2 },
+        { title: "Reason", width: 145, maxLines: 4 },
+        { title: "Expires", width: 70, maxLines: 2 },
       ],
       muted.slice(0, LIMIT).map((f) => {
         const x = exceptionFor(ctx, f);
@@ -38,7 +38,7 @@ export function drawExceptions(canvas: Canvas, ctx: ReportContext, number: numbe
           { text: `${st.symbol} ${st.short}`, face: "bold" as const, color: st.color },
           x?.owner ?? "(not in result)",
           x?.reason ?? "—",
-          formatTime(x?.expiresAt ?? null),
+          formatExpiry(x?.expiresAt),
         ];
       }),
       { size: SIZE.tiny, zebra: true },
@@ -58,17 +58,17 @@ function exceptionTable(canvas: Canvas, title: string, list: readonly ReportExce
   canvas.table(
     [
       { title: "Control", width: 42 },
-      { title: "Applies to", width: 160, maxLines: 3 },
-      { title: "Owner", width: 80 },
-      { title: "Reason", width: 143, maxLines: 3 },
-      { title: "Expires", width: 70 },
+      { title: "Applies to", width: 150, maxLines: 4 },
+      { title: "Owner", width: 100, maxLines: 2 },
+      { title: "Reason", width: 133, maxLines: 4 },
+      { title: "Expires", width: 70, maxLines: 2 },
     ],
     list.slice(0, LIMIT).map((x) => [
       x.controlId ?? "all",
       appliesTo(x),
       x.owner ?? "—",
       x.reason ?? "—",
-      formatTime(x.expiresAt ?? null),
+      formatExpiry(x.expiresAt),
     ]),
     { size: SIZE.tiny, zebra: true },
   );
