@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerSnapshotCommand } from "./commands/snapshot";
+import { registerScanCommand } from "./commands/scan";
+import { registerControlsCommand } from "./commands/controls";
 import { registerEmulatorCommand } from "../emulator/command";
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerSnapshotCommand(program);
+  registerScanCommand(program);
+  registerControlsCommand(program);
   registerEmulatorCommand(program);
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,178 @@
+/**
+ * The CLI as a user runs it: a real process, real files, exit codes and one-line errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator } from "../emulator/server";
+import { collect } from "../lib/azure/collect";
+import { emulatorTarget } from "../lib/azure/target";
+import { isSpeechAccount, type Snapshot } from "../lib/posture/snapshot";
+import { CATALOG } from "../lib/posture/controls";
+
+const dir = mkdtempSync(join(tmpdir(), "sp-cli-"));
+let snapshot: Snapshot;
+const snapshotPath = join(dir, "demo.json");
+
+function cli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["bin/speech-posture", ...args], { encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    snapshot = (await collect(emulatorTarget({ url: emu.url, ca: emu.ca }))).snapshot;
+  } finally {
+    await emu.close();
+  }
+  writeFileSync(snapshotPath, JSON.stringify(snapshot));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("speech-posture scan", () => {
+  it("writes a finding for every Speech account × control, and nothing for other kinds", () => {
+    const out = join(dir, "result.json");
+    const r = cli(["scan", "--snapshot", snapshotPath, "--format", "json", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(out, "utf8"));
+    expect(result.kind).toBe("speech-posture.result");
+    expect(result.scan.source).toBe("snapshot");
+    const accounts = snapshot.resources.filter(isSpeechAccount);
+    expect(result.resources.map((x: { id: string }) => x.id).sort()).toEqual(accounts.map((a) => a.id).sort());
+    expect(result.findings).toHaveLength(accounts.length * CATALOG.length);
+    const inScope = new Set(accounts.map((a) => a.id));
+    for (const f of result.findings) expect(inScope.has(f.resourceId)).toBe(true);
+    const nonSpeech = snapshot.resources.filter((d) => String(d.type).toLowerCase() === "microsoft.cognitiveservices/accounts" && !isSpeechAccount(d));
+    for (const d of nonSpeech) expect(result.findings.some((f: { resourceId: string }) => f.resourceId === d.id)).toBe(false);
+  });
+
+  it("evaluates a bare Resource Graph export: LOG-1, LOG-2 and BYOS-3 are unknown not_collected unless not applicable", () => {
+    const accounts = snapshot.resources.filter(isSpeechAccount);
+    const storageAndVaults = snapshot.resources.filter((d) => !isSpeechAccount(d));
+    const exported = { count: snapshot.resources.length, data: [...accounts, ...storageAndVaults], skip_token: null, total_records: snapshot.resources.length };
+    const file = join(dir, "export.json");
+    writeFileSync(file, JSON.stringify(exported));
+    const r = cli(["scan", "--snapshot", file]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    for (const f of result.findings) {
+      if (f.controlId === "LOG-1" || f.controlId === "LOG-2") expect([f.status, f.reason]).toEqual(["unknown", "not_collected"]);
+      if (f.controlId === "BYOS-3") expect(f.status === "not_applicable" || (f.status === "unknown" && f.reason === "not_collected")).toBe(true);
+    }
+    expect(result.findings.filter((f: { controlId: string }) => f.controlId === "BYOS-3").some((f: { status: string }) => f.status === "unknown")).toBe(true);
+  });
+
+  it("writes CSV with a BOM and one row per finding", () => {
+    const r = cli(["scan", "--snapshot", snapshotPath, "--format", "csv"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith("\uFEFF")).toBe(true);
+    const rows = r.stdout.trim().split("\r\n");
+    expect(rows.length - 1).toBe(snapshot.resources.filter(isSpeechAccount).length * CATALOG.length);
+  });
+
+  it("--fail-on exits 1 only when an unmuted failure of that severity exists, and exceptions mute", () => {
+    expect(cli(["scan", "--snapshot", snapshotPath, "--fail-on", "high", "--out", join(dir, "r1.json")]).code).toBe(1);
+    const result = JSON.parse(readFileSync(join(dir, "r1.json"), "utf8"));
+    const failingHigh = result.findings.filter((f: { status: string; severity: string }) => f.status === "fail" && f.severity === "high");
+    expect(failingHigh.length).toBeGreaterThan(0);
+    // Mute every high-severity control for this tenant's subscriptions: the pipeline gate opens.
+    const highControls = CATALOG.filter((c) => c.severity === "high").map((c) => c.id);
+    const rules = highControls.map((controlId, i) => ({ id: `x${i}`, controlId, owner: "secops", reason: "accepted for the test", expiresAt: "2999-01-01" }));
+    const exceptions = join(dir, "exceptions.json");
+    writeFileSync(exceptions, JSON.stringify({ exceptions: rules }));
+    const muted = cli(["scan", "--snapshot", snapshotPath, "--fail-on", "high", "--exceptions", exceptions, "--out", join(dir, "r2.json")]);
+    expect(muted.code).toBe(0);
+    const r2 = JSON.parse(readFileSync(join(dir, "r2.json"), "utf8"));
+    const r2High = r2.findings.filter((f: { severity: string }) => f.severity === "high");
+    expect(r2High.every((f: { muted: boolean }) => f.muted)).toBe(true);
+    // Muting never changes a status.
+    expect(r2.findings.map((f: { status: string }) => f.status)).toEqual(result.findings.map((f: { status: string }) => f.status));
+    // Medium failures still gate.
+    expect(cli(["scan", "--snapshot", snapshotPath, "--fail-on", "medium", "--exceptions", exceptions, "--out", join(dir, "r3.json")]).code).toBe(1);
+  });
+});
+
+describe("bad input gets one line and exit code 2, and nothing half-written", () => {
+  const cases: [string, string | null, RegExp][] = [
+    ["empty file", "", /empty/i],
+    ["not JSON", "{ this is not json", /JSON/],
+    ["wrong top-level type", "42", /expected/i],
+    ["wrong field type", JSON.stringify({ kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-11-28T10:00:00Z", subscriptions: [], coverage: ["resources"], resources: [{ id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a", type: "Microsoft.CognitiveServices/accounts", kind: "SpeechServices", properties: { userOwnedStorage: "nope" } }], diagnosticSettings: {}, speechEndpoints: {}, errors: [] }), /resources\[0\]\.properties\.userOwnedStorage/],
+    ["missing section", JSON.stringify({ kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-11-28T10:00:00Z" }), /resources|subscriptions|coverage/],
+    ["unsupported version", JSON.stringify({ kind: "speech-posture.snapshot", version: 99 }), /version/],
+    ["huge junk array", JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)), /\[0\]/],
+  ];
+  it.each(cases)("%s", (_name, text, message) => {
+    const file = join(dir, `bad-${_name.replace(/\W+/g, "-")}.json`);
+    writeFileSync(file, text ?? "");
+    const out = join(dir, `never-${_name.replace(/\W+/g, "-")}.json`);
+    const r = cli(["scan", "--snapshot", file, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^speech-posture: /);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).some((f) => f.endsWith(".tmp"))).toBe(false);
+  });
+
+  it("names a missing file and a bad option", () => {
+    const missing = cli(["scan", "--snapshot", join(dir, "nope.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+    const fmt = cli(["scan", "--snapshot", snapshotPath, "--format", "xml"]);
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr).toMatch(/--format must be json or csv/);
+    const both = cli(["scan"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --snapshot/);
+  });
+
+  it("shows a stack trace only with --verbose", () => {
+    const file = join(dir, "v.json");
+    writeFileSync(file, "[");
+    expect(cli(["scan", "--snapshot", file]).stderr).not.toMatch(/\n\s+at /);
+    expect(cli(["--verbose", "scan", "--snapshot", file]).stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe("help and the catalogue", () => {
+  it("--help exits 0 for every command", () => {
+    for (const args of [["--help"], ["scan", "--help"], ["snapshot", "--help"], ["controls", "--help"], ["emulator", "--help"]]) {
+      const r = cli(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout).toMatch(/Usage: speech-posture/);
+    }
+  });
+  it("prints all 18 controls", () => {
+    const r = cli(["controls", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout);
+    expect(parsed.controls.map((c: { id: string }) => c.id)).toEqual(CATALOG.map((c) => c.id));
+    expect(parsed.controls[0].remediation.cli.length).toBeGreaterThan(0);
+  });
+});
+
+describe("speech-posture snapshot", () => {
+  it("collects from a temporary emulator when none is running and writes the file atomically", () => {
+    const out = join(dir, "collected.json");
+    const r = cli(["snapshot", "--source", "emulator", "--emulator-state", join(dir, "no-emulator"), "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Wrote .*collected\.json: 6 subscriptions, 40 Speech accounts/);
+    const s = JSON.parse(readFileSync(out, "utf8"));
+    expect(s.kind).toBe("speech-posture.snapshot");
+    expect(s.resources.filter(isSpeechAccount)).toHaveLength(snapshot.resources.filter(isSpeechAccount).length);
+  });
+  it("refuses live without configuration, saying what to set", () => {
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/AZURE_TENANT_ID/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * `speech-posture scan`: evaluate a snapshot file (or collect first) and write the result format
+ * of CONTROLS.md as JSON or CSV. `--fail-on` turns unmuted failures into exit code 1 for pipelines.
+ */
+import type { Command } from "commander";
+import { readFileSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import type { ScanResult } from "../../lib/posture/result";
+import type { Snapshot } from "../../lib/posture/snapshot";
+import type { Severity } from "../../lib/posture/types";
+import { UsageError, parseList, progressBar, writeFileAtomic } from "../../lib/cli-util";
+import { parseSource, startTemporaryEmulator } from "./snapshot";
+
+/** Snapshot files larger than this are refused before reading (a 100,000-account tenant is ~1 GB). */
+const MAX_SNAPSHOT_BYTES = 1536 * 1024 * 1024;
+const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+export function readTextFile(path: string, what: string, maxBytes = MAX_SNAPSHOT_BYTES): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${what} ${path} is not a file`);
+    size = st.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+  if (size > maxBytes) throw new UsageError(`${what} ${path} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(maxBytes / 1048576)} MB this command reads`);
+  return readFileSync(path, "utf8");
+}
+
+/** Exit code for `--fail-on`: 1 when an unmuted failure at or above the severity exists. */
+export function failOnExitCode(result: ScanResult, threshold: Severity | undefined): 0 | 1 {
+  if (!threshold) return 0;
+  const min = SEVERITY_RANK[threshold];
+  return result.findings.some((f) => f.status === "fail" && !f.muted && SEVERITY_RANK[f.severity] >= min) ? 1 : 0;
+}
+
+async function readExceptions(path: string) {
+  const text = readTextFile(path, "exceptions file", 16 * 1048576);
+  const { parseExceptionsText } = await import("../../lib/posture/exceptions");
+  try {
+    return parseExceptionsText(text);
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function parseSeverity(value: string | undefined): Severity | undefined {
+  if (value === undefined) return undefined;
+  if (value === "high" || value === "medium" || value === "low") return value;
+  throw new UsageError(`--fail-on must be high, medium or low, got "${value}"`);
+}
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command("scan")
+    .description("Evaluate a snapshot (or collect one first) and write the findings")
+    .option("--snapshot <file>", "a snapshot file, an `az graph query -o json` export, a bare array or an ARM list")
+    .option("--source <source>", "collect first from emulator or live (instead of --snapshot)")
+    .option("--subscriptions <ids>", "with --source: comma-separated subscription IDs")
+    .option("--format <format>", "json or csv", "json")
+    .option("--out <file>", "where to write (default: stdout)")
+    .option("--exceptions <file>", "a JSON file of exception rules that mute findings")
+    .option("--fail-on <severity>", "exit 1 when an unmuted failure of this severity or higher exists (high, medium, low)")
+    .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
+    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string }) => {
+      if (opts.format !== "json" && opts.format !== "csv") throw new UsageError(`--format must be json or csv, got "${opts.format}"`);
+      if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
+      const threshold = parseSeverity(opts.failOn);
+      const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
+      // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
+      const [{ parseSnapshotText }, { evaluateSnapshot }, { buildResult }, { findingsToCsv }] = await Promise.all([
+        import("../../lib/posture/parse"),
+        import("../../lib/posture/evaluate"),
+        import("../../lib/posture/result"),
+        import("../../lib/report/csv"),
+      ]);
+      const startedAt = new Date().toISOString();
+      let snapshot: Snapshot;
+      let source: "live" | "emulator" | "snapshot";
+      if (opts.snapshot) {
+        const text = readTextFile(opts.snapshot, "snapshot");
+        try {
+          snapshot = parseSnapshotText(text);
+        } catch (error) {
+          throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
+        }
+        source = "snapshot";
+      } else {
+        const collectSource = parseSource(opts.source, "emulator");
+        const [{ collect }, { openTarget }] = await Promise.all([import("../../lib/azure/collect"), import("../../lib/scan/sources")]);
+        const opened = await openTarget(collectSource, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
+        const bar = progressBar();
+        try {
+          snapshot = (await collect(opened.target, { subscriptions: parseList(opts.subscriptions), onProgress: (p) => bar.update(p.phase, p.done, p.total) })).snapshot;
+        } finally {
+          bar.finish();
+          await opened.close();
+        }
+        source = collectSource;
+      }
+      const evaluation = evaluateSnapshot(snapshot);
+      const now = new Date();
+      const result = buildResult({
+        snapshot,
+        evaluation,
+        scan: { id: randomUUID(), startedAt, finishedAt: now.toISOString(), source, tenantId: snapshot.tenantId ?? null },
+        exceptions: rules,
+        now,
+      });
+      const output = opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : findingsToCsv(result);
+      if (opts.out) writeFileAtomic(opts.out, output);
+      else process.stdout.write(output);
+      process.exitCode = failOnExitCode(result, threshold);
+    });
+}
