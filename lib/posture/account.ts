@@ -10,14 +10,16 @@ import type { AccountView, LinkedStorage } from "./types";
 export function prepareAccount(entry: AccountEntry, ix: SnapshotIndex): AccountView {
   const { doc, key } = entry;
   const props = child(doc, "properties");
-  const subscriptionId = subscriptionOf(doc.id) ?? text(doc.subscriptionId) ?? "";
-  const subscriptionKey = idKey(subscriptionId);
+  // The key is the lower-cased ID, so its subscription segment is already the lookup key.
+  const fromId = subscriptionOf(key);
+  const subscriptionKey = fromId ?? idKey(text(doc.subscriptionId) ?? "");
+  const listed = ix.subscriptions.get(subscriptionKey);
   return {
     doc,
     id: doc.id,
     key,
     name: text(doc.name) ?? lastSegment(doc.id),
-    subscriptionId: ix.subscriptions.get(subscriptionKey)?.subscriptionId ?? subscriptionId,
+    subscriptionId: listed ? listed.subscriptionId : (fromId === undefined ? text(doc.subscriptionId)?.trim() : subscriptionOf(doc.id)) ?? "",
     subscriptionScope: ix.scopeOfSubscription(subscriptionKey),
     props,
     identity: child(doc, "identity"),

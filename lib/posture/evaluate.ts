@@ -4,7 +4,7 @@
  */
 import { prepareAccount } from "./account";
 import { CATALOG } from "./controls";
-import { outcomeOf } from "./controls/common";
+import { outcomeOf, slotOf } from "./controls/common";
 import { resourceGroupOf } from "./ids";
 import { buildIndexes } from "./indexes";
 import { text } from "./read";
@@ -31,6 +31,7 @@ const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 
 export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
   const ctx = buildIndexes(snapshot);
+  const slots = CATALOG.map(slotOf);
   const resources: ResourceSummary[] = [];
   const findings: Finding[] = [];
   for (let a = 0; a < ctx.accounts.length; a++) {
@@ -47,7 +48,7 @@ export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
     });
     for (let c = 0; c < CATALOG.length; c++) {
       const control = CATALOG[c];
-      const outcome = outcomeOf(control, account, ctx);
+      const outcome = outcomeOf(control, account, ctx, slots[c]);
       findings.push({
         controlId: control.id,
         resourceId: account.id,

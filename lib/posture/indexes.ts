@@ -77,13 +77,14 @@ export class ListsById {
   lookup(id: string, key: string): readonly unknown[] | undefined {
     // Inherited members of a plain object are never arrays, so `__proto__` & co. cannot match.
     const exact = this.source[id];
-    return Array.isArray(exact) ? exact : this.get(key);
+    if (Array.isArray(exact)) return exact;
+    this.lowered ??= lowerCased(this.source);
+    return this.lowered.get(key);
   }
 
   /** The list for an ID in any casing. */
   get(id: string): readonly unknown[] | undefined {
-    this.lowered ??= lowerCased(this.source);
-    return this.lowered.get(idKey(id));
+    return this.lookup(id, idKey(id));
   }
 }
 
@@ -189,12 +190,18 @@ function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument):
     id: doc.id,
     scope: scope ?? scopeKey,
     scopeKey,
-    blobDataContributor: role !== undefined && role.trim().toLowerCase().endsWith(STORAGE_BLOB_DATA_CONTRIBUTOR),
+    blobDataContributor: role !== undefined && endsWithCi(role.trimEnd(), STORAGE_BLOB_DATA_CONTRIBUTOR),
   };
   const key = idKey(principal);
   const grants = index.get(key);
   if (grants) grants.push(grant);
   else index.set(key, [grant]);
+}
+
+/** Case-insensitive `endsWith` for a lower-case ASCII suffix, without lower-casing the whole ID. */
+function endsWithCi(value: string, suffixLower: string): boolean {
+  const start = value.length - suffixLower.length;
+  return start >= 0 && sameCi(value.slice(start), suffixLower);
 }
 
 /** `properties.scope`, or the part of the assignment's ID before `/providers/Microsoft.Authorization/…`. */

@@ -9,10 +9,14 @@ import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../
 /** Each control's index into `AccountView.memo`, handed out on first use. */
 const slots = new Map<Control, number>();
 
-/** The outcome of `control` for `account`, computed once per account (controls reuse each other's). */
-export function outcomeOf(control: Control, account: AccountView, ctx: SnapshotIndex): Outcome {
+export function slotOf(control: Control): number {
   let slot = slots.get(control);
   if (slot === undefined) slots.set(control, (slot = slots.size));
+  return slot;
+}
+
+/** The outcome of `control` for `account`, computed once per account (controls reuse each other's). */
+export function outcomeOf(control: Control, account: AccountView, ctx: SnapshotIndex, slot = slotOf(control)): Outcome {
   let outcome = account.memo[slot];
   if (outcome === undefined) {
     outcome = control.evaluate(account, ctx);
@@ -21,12 +25,15 @@ export function outcomeOf(control: Control, account: AccountView, ctx: SnapshotI
   return outcome;
 }
 
+// Every outcome has the same four fields (reason undefined unless unknown): one object shape
+// keeps the evaluation loop monomorphic.
+
 export function pass(message: string, evidence: readonly Evidence[]): Outcome {
-  return { status: "pass", message, evidence };
+  return { status: "pass", reason: undefined, message, evidence };
 }
 
 export function fail(message: string, evidence: readonly Evidence[]): Outcome {
-  return { status: "fail", message, evidence };
+  return { status: "fail", reason: undefined, message, evidence };
 }
 
 export function unknown(reason: UnknownReason, message: string, evidence: readonly Evidence[]): Outcome {
@@ -34,7 +41,7 @@ export function unknown(reason: UnknownReason, message: string, evidence: readon
 }
 
 export function notApplicable(message: string, evidence: readonly Evidence[]): Outcome {
-  return { status: "not_applicable", message, evidence };
+  return { status: "not_applicable", reason: undefined, message, evidence };
 }
 
 export function ev(path: string, actual: unknown, expected: unknown): Evidence {

@@ -113,8 +113,7 @@ export const lbx1: Control = {
     }
     const verdict = verdictFor(code);
     const message = account.name + verdict.tail;
-    if (verdict.status === "unknown") return { status: "unknown", reason, message, evidence: verdict.evidence };
-    return { status: verdict.status, message, evidence: verdict.evidence };
+    return { status: verdict.status, reason: verdict.status === "unknown" ? reason : undefined, message, evidence: verdict.evidence };
   },
 };
 
