@@ -185,12 +185,13 @@ export class Canvas {
     return this.text(label, x, y, { face: "bold", size, color: st.color, width: opts.width, align: opts.align });
   }
 
-  /** A bordered status badge; returns its width. */
-  badge(status: string | null | undefined, x: number, y: number, opts: { size?: number; muted?: boolean; suffix?: string } = {}): number {
+  /** A bordered status badge at (x, y), or ending at x when `alignRight`; returns its width. */
+  badge(status: string | null | undefined, x: number, y: number, opts: { size?: number; muted?: boolean; suffix?: string; alignRight?: boolean } = {}): number {
     const st = statusStyle(status);
     const size = opts.size ?? SIZE.small;
     const label = `${st.symbol} ${st.label}${opts.muted ? " · MUTED" : ""}${opts.suffix ? ` ${opts.suffix}` : ""}`;
     const w = this.width(label, { face: "bold", size }) + 8;
+    if (opts.alignRight) x -= w;
     const h = size * 1.55;
     this.rect(x, y, w, h, { stroke: st.color, lineWidth: 0.8, radius: 2 });
     this.text(label, x + 4, y + (h - size * 1.17) / 2, { face: "bold", size, color: st.color });
@@ -216,8 +217,8 @@ export class Canvas {
   }
 
   /** Wrapped lines without drawing: for measuring. */
-  wrap(value: unknown, width: number, opts: TextStyle = {}, maxLines?: number): string[] {
-    return wrapLines(value, this.face(opts.face), opts.size ?? SIZE.body, width, maxLines);
+  wrap(value: unknown, width: number, opts: TextStyle = {}, maxLines?: number, keepIndent = false): string[] {
+    return wrapLines(value, this.face(opts.face), opts.size ?? SIZE.body, width, maxLines, keepIndent);
   }
 
   h1(title: string, opts: { parent?: PDFKit.PDFOutline; level?: number; newPage?: boolean } = {}): PDFKit.PDFOutline {
@@ -292,7 +293,7 @@ export class Canvas {
     const width = PAGE.marginX + CONTENT_WIDTH - x;
     const pad = 5;
     const lh = size * 1.3;
-    const lines = this.wrap(value, width - 2 * pad, { face: "mono", size });
+    const lines = this.wrap(value, width - 2 * pad, { face: "mono", size }, undefined, true);
     if (opts.label) {
       this.ensure(size * 1.5 + lh * Math.min(lines.length, 3) + 2 * pad);
       this.text(opts.label, x, this.y, { face: "bold", size: SIZE.small, color: COLOR.muted });

@@ -140,7 +140,7 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
           role: "Storage account (BYOS)",
           name: linked.name,
           visible: false,
-          facts: [{ label: "Document", value: linked.scanned ? "Missing although its subscription was scanned" : "Not visible: subscription not scanned", ...tag("BYOS-2") }],
+          facts: [{ label: "Document", value: linked.scanned ? "Missing (subscription scanned)" : "Not visible (not scanned)", ...tag("BYOS-2") }],
         };
     return {
       storage: node,
@@ -150,7 +150,10 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
     };
   });
 
-  const namedVaults = vaults.map((v, i) => ({ ...v, role: `Key vault (${[...(roles.get(i) ?? [])].join(", ")})` }));
+  const namedVaults = vaults.map((v, i) => {
+    const r = roles.get(i) ?? new Set<string>();
+    return { ...v, role: r.size > 1 ? "Key vault (both keys)" : `Key vault (${[...r].join("")})` };
+  });
   return { account: accountNode, storages, vaults: namedVaults, accountVault };
 }
 

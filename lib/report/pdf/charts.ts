@@ -100,6 +100,8 @@ export interface Segment {
   value: number;
   color: Rgb;
   symbol: string;
+  /** Colour of the legend text when the fill is too light to read (default: `color`). */
+  textColor?: Rgb;
 }
 
 /** One bar split by share, with a legend line naming each part with its symbol, count and percentage. */
@@ -132,7 +134,7 @@ export function stackedBar(canvas: Canvas, x: number, y: number, width: number, 
   for (const g of segments) {
     const pct = total > 0 ? ` (${formatPct(g.value / total)})` : "";
     const label = `${g.symbol} ${g.label} ${g.value.toLocaleString("en-US")}${pct}`;
-    const w = canvas.text(label, lx, ly, { face: "bold", size, color: g.color });
+    const w = canvas.text(label, lx, ly, { face: "bold", size, color: g.textColor ?? g.color });
     lx += w + 14;
   }
   return height + 4 + size * 1.4;

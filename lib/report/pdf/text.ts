@@ -279,11 +279,18 @@ const BREAK_AFTER = new Set(["/", "_", ".", ":", ",", ";", "=", "&", "?", "|", "
  * token longer than a line is broken after a separator (`/`, `-`, `.`…) when one fits, else
  * between characters, so very long names and IDs never overflow. `maxLines` truncates with "…".
  */
-export function wrapLines(text: unknown, face: Face, size: number, width: number, maxLines = Infinity): string[] {
+export function wrapLines(text: unknown, face: Face, size: number, width: number, maxLines = Infinity, keepIndent = false): string[] {
   const raw = typeof text === "string" ? text : text == null ? "" : String(text);
   const lines: string[] = [];
   for (const paragraph of raw.split(/\r\n|\r|\n/)) {
-    wrapParagraph(clean(paragraph, face), face, size, width, lines);
+    const cleaned = clean(paragraph, face);
+    const indent = keepIndent ? (/^ */.exec(cleaned)?.[0] ?? "") : "";
+    if (indent && indent.length < cleaned.length) {
+      const indentWidth = widthOf(indent, face, size);
+      const start = lines.length;
+      wrapParagraph(cleaned.slice(indent.length), face, size, Math.max(width / 2, width - indentWidth), lines);
+      for (let i = start; i < lines.length; i++) lines[i] = indent + lines[i];
+    } else wrapParagraph(cleaned, face, size, width, lines);
     if (lines.length >= maxLines) break;
   }
   if (lines.length > maxLines) {
@@ -363,7 +370,8 @@ function breakToken(token: string, face: Face, size: number, avail: number, must
   }
   if (fit === 0) return mustTake ? [cps[0], cps.slice(1).join("")] : ["", token];
   let cut = fit;
-  for (let i = fit; i > Math.max(0, fit - 24); i--) {
+  // Prefer a separator, as long as at least 40% of the line stays filled.
+  for (let i = fit; i > Math.max(0, Math.floor(fit * 0.4)); i--) {
     if (BREAK_AFTER.has(cps[i - 1])) {
       cut = i;
       break;

@@ -50,6 +50,8 @@ export const COLOR = {
   fail: hex("#b42318"),
   unknown: hex("#a15c07"),
   na: hex("#616e7c"),
+  /** Fill for "not applicable" areas in charts: lighter than its text colour. */
+  naFill: hex("#b8c2cc"),
   muteInk: hex("#5b4b8a"),
   high: hex("#b42318"),
   medium: hex("#c4631a"),

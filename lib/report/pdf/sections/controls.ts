@@ -29,13 +29,13 @@ export function drawControls(canvas: Canvas, ctx: ReportContext, number: number)
   );
   canvas.table(
     [
-      { title: "Control", width: 52 },
-      { title: "Title", width: 248 },
-      { title: "Severity", width: 50 },
-      { title: "Pass", width: 36, align: "right" },
-      { title: "Fail", width: 36, align: "right" },
-      { title: "Unknown", width: 40, align: "right" },
-      { title: "N/A", width: 33, align: "right" },
+      { title: "Control", width: 50 },
+      { title: "Title", width: 236 },
+      { title: "Severity", width: 48 },
+      { title: "Pass", width: 38, align: "right" },
+      { title: "Fail", width: 38, align: "right" },
+      { title: "Unknown", width: 48, align: "right" },
+      { title: "N/A", width: 37, align: "right" },
     ],
     ctx.controls.map((c) => [
       { text: c.control.id, face: "bold" as const },
@@ -87,7 +87,7 @@ function drawControl(canvas: Canvas, ctx: ReportContext, stats: ControlStats, pa
       { label: "pass", value: counts.pass, color: STATUS_STYLE.pass.color, symbol: STATUS_STYLE.pass.symbol },
       { label: "fail", value: counts.fail, color: STATUS_STYLE.fail.color, symbol: STATUS_STYLE.fail.symbol },
       { label: "unknown", value: counts.unknown, color: STATUS_STYLE.unknown.color, symbol: STATUS_STYLE.unknown.symbol },
-      { label: "n/a", value: counts.not_applicable, color: STATUS_STYLE.not_applicable.color, symbol: STATUS_STYLE.not_applicable.symbol },
+      { label: "n/a", value: counts.not_applicable, color: COLOR.naFill, symbol: STATUS_STYLE.not_applicable.symbol, textColor: STATUS_STYLE.not_applicable.color },
     ], { height: 8 }) + 6;
   }
 
@@ -180,8 +180,8 @@ function drawFindings(canvas: Canvas, ctx: ReportContext, findings: readonly Rep
     canvas.ensure(70);
     canvas.line(x, canvas.y, x + CONTENT_WIDTH, canvas.y, COLOR.rule, 0.4);
     canvas.y += 5;
-    canvas.badge(f.status, x + CONTENT_WIDTH - 90, canvas.y - 1, { size: SIZE.tiny, muted: f.muted === true });
-    canvas.text(resource?.name ?? resourceName(ctx, f.resourceId), x, canvas.y, { face: "bold", size: SIZE.body, color: COLOR.ink, width: CONTENT_WIDTH - 100 });
+    const badgeW = canvas.badge(f.status, x + CONTENT_WIDTH, canvas.y - 1, { size: SIZE.tiny, muted: f.muted === true, alignRight: true });
+    canvas.text(resource?.name ?? resourceName(ctx, f.resourceId), x, canvas.y, { face: "bold", size: SIZE.body, color: COLOR.ink, width: CONTENT_WIDTH - badgeW - 12 });
     canvas.y += SIZE.body * 1.35;
     const where = [resource?.resourceGroup ? `resource group ${resource.resourceGroup}` : null, resource?.location, resource?.kind].filter(Boolean).join(" · ");
     if (where) canvas.para(where, { size: SIZE.tiny, color: COLOR.muted, after: 1 });

@@ -63,17 +63,21 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
       "The JSON export filtered to this subscription (its findings, resources, errors and exceptions, with the summary recomputed) hashes to this value.",
     ]);
   }
-  const boxH = 14 + hashes.length * 54;
+  const boxX = x + 12;
+  const boxW = CONTENT_WIDTH - 24;
+  const noteLines = hashes.map(([, , note]) => canvas.wrap(note, boxW, { size: SIZE.tiny }));
+  const blockH = (i: number) => 23 + noteLines[i].length * SIZE.tiny * 1.32;
+  const boxH = 10 + hashes.reduce((sum, _, i) => sum + blockH(i) + (i > 0 ? 10 : 0), 0) + 6;
   canvas.rect(x, boxY, CONTENT_WIDTH, boxH, { fill: COLOR.panel, stroke: COLOR.rule, lineWidth: 0.6 });
   canvas.line(x, boxY, x, boxY + boxH, COLOR.accent, 2.5);
-  let hy = boxY + 8;
-  for (const [label, hash, note] of hashes) {
-    canvas.text(label.toUpperCase(), x + 12, hy, { face: "bold", size: SIZE.micro, color: COLOR.accent });
-    canvas.text(hash, x + 12, hy + 10, { face: "mono", size: 8.6, color: COLOR.ink, width: CONTENT_WIDTH - 24 });
+  let hy = boxY + 10;
+  hashes.forEach(([label, hash, note], i) => {
+    canvas.text(label.toUpperCase(), boxX, hy, { face: "bold", size: SIZE.micro, color: COLOR.accent });
+    canvas.text(hash, boxX, hy + 10, { face: "mono", size: 8.6, color: COLOR.ink, width: boxW });
     canvas.y = hy + 23;
-    canvas.para(note, { x: x + 12, width: CONTENT_WIDTH - 24, size: SIZE.tiny, color: COLOR.muted, after: 0 });
-    hy += 54;
-  }
+    canvas.para(note, { x: boxX, width: boxW, size: SIZE.tiny, color: COLOR.muted, after: 0 });
+    hy += blockH(i) + 10;
+  });
   canvas.y = boxY + boxH + 18;
 
   // How to read the report.
@@ -92,8 +96,25 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     { size: SIZE.tiny, color: COLOR.muted },
   );
 
+  canvas.y += 10;
+  canvas.text("SCOPE OF THE ASSESSMENT", x, canvas.y, { face: "bold", size: SIZE.micro, color: COLOR.muted });
+  canvas.y += 11;
+  const scope =
+    ctx.kind === "tenant"
+      ? `Every Azure AI Speech resource (kinds SpeechServices, AIServices and CognitiveServices) in the ${formatCount(full.subscriptions.length)} subscriptions the scan could list`
+      : ctx.kind === "subscription"
+        ? "Every Azure AI Speech resource (kinds SpeechServices, AIServices and CognitiveServices) in this subscription"
+        : "This Azure AI Speech resource";
+  canvas.para(
+    `${scope}, with the storage accounts and key vaults they depend on, judged against the 18 controls of catalogue version ${full.scan.catalogVersion ?? "—"}: ` +
+      "customer data in customer-owned storage (BYOS), customer-managed keys and key vault protection, network exposure, identity and shared-key access, " +
+      "content and audit logging, and the Lockbox equivalent. The results follow from the scan's documents alone; the appendix says what could not be read.",
+    { size: SIZE.small, color: COLOR.text },
+  );
+
   canvas.y = PAGE.height - PAGE.bottom - 30;
   canvas.line(x, canvas.y, x + CONTENT_WIDTH, canvas.y, COLOR.rule, 0.5);
+  canvas.y += 5;
   canvas.para(
     "Confidential: this report lists identifiers and configuration of Azure resources. Names and tags are printed as collected; characters the embedded font lacks are shown as [U+XXXX] code points.",
     { size: SIZE.tiny, color: COLOR.muted, x, width: CONTENT_WIDTH },

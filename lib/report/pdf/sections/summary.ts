@@ -46,7 +46,7 @@ export function drawSummary(canvas: Canvas, ctx: ReportContext): void {
     { label: "pass", value: counts.pass, color: STATUS_STYLE.pass.color, symbol: STATUS_STYLE.pass.symbol },
     { label: "fail", value: counts.fail, color: STATUS_STYLE.fail.color, symbol: STATUS_STYLE.fail.symbol },
     { label: "unknown", value: counts.unknown, color: STATUS_STYLE.unknown.color, symbol: STATUS_STYLE.unknown.symbol },
-    { label: "n/a", value: counts.not_applicable, color: STATUS_STYLE.not_applicable.color, symbol: STATUS_STYLE.not_applicable.symbol },
+    { label: "n/a", value: counts.not_applicable, color: COLOR.naFill, symbol: STATUS_STYLE.not_applicable.symbol, textColor: STATUS_STYLE.not_applicable.color },
   ]);
   canvas.y = Math.max(canvas.y + 10, top + 128);
 
@@ -106,18 +106,19 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
   for (const [title, list, note] of sections) {
     if (list.length === 0) continue;
     canvas.h3(`${title} (${formatCount(list.length)})`);
+    const tenant = ctx.kind === "tenant";
     const rows = list.slice(0, LIMIT).map((c) => [
       c.controlId,
       { text: resourceName(ctx, c.resourceId), face: "bold" as const },
-      ctx.kind === "tenant" ? subscriptionName(ctx, c.subscriptionId) : c.resourceId,
       note(c),
+      tenant ? subscriptionName(ctx, c.subscriptionId) : c.message,
     ]);
     canvas.table(
       [
-        { title: "Control", width: 52 },
-        { title: "Resource", width: 130 },
-        { title: ctx.kind === "tenant" ? "Subscription" : "Resource ID", width: 223 },
-        { title: "Change", width: 90 },
+        { title: "Control", width: 48 },
+        { title: "Resource", width: 125 },
+        { title: "Change", width: 72 },
+        { title: tenant ? "Subscription" : "Finding", width: 250, maxLines: tenant ? 1 : 2 },
       ],
       rows,
       { size: SIZE.tiny, zebra: true },
