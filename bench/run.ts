@@ -5,10 +5,13 @@
 import { writeFileSync } from "node:fs";
 import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
+import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
 
 type Scenario = () => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
   "collect-10k": collect10k,
+  "evaluate-100k": evaluate100k,
+  "scan-cli-10k": scanCli10k,
 };
 
 async function main() {

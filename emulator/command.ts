@@ -5,7 +5,6 @@
 import type { Command } from "commander";
 import type { Faults } from "./http/faults";
 import type { QuotaOptions } from "./http/quota";
-import { startEmulator } from "./server";
 import { DEFAULT_STATE_DIR } from "./state";
 import { DEFAULT_TENANT } from "./tenant";
 
@@ -100,6 +99,8 @@ export function registerEmulatorCommand(program: Command): void {
     .action(async (opts: EmulatorCommandOptions) => {
       let emulator;
       try {
+        // Loaded on use, so the CLI's other commands and --help start fast.
+        const { startEmulator } = await import("./server");
         emulator = await startEmulator(parseEmulatorOptions(opts));
       } catch (error) {
         // One line, no stack: a port in use or a bad option is the user's to fix, not a crash.
