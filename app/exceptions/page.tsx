@@ -1,0 +1,150 @@
+/** Exceptions: active and expired accepted risks with owner, reason and expiry; remove one. */
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { removeExceptionAction } from "../_actions/exceptions";
+import { buttonDanger, buttonSmall, linkClass } from "../../components/ui/buttons";
+import { BellOff } from "../../components/ui/icons";
+import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
+import { PanelSkeleton } from "../../components/ui/skeleton";
+import { Table, Td, Th } from "../../components/ui/table";
+import { date, dateTime, relative } from "../../lib/ui/format";
+import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
+import { uiStore } from "../../lib/ui/server-store";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Exceptions" };
+
+export default function ExceptionsPage() {
+  return (
+    <Suspense
+      fallback={
+        <div role="status" className="space-y-6">
+          <span className="sr-only">Loading exceptions…</span>
+          <PanelSkeleton rows={6} />
+        </div>
+      }
+    >
+      <Exceptions />
+    </Suspense>
+  );
+}
+
+function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: Date; state: "active" | "expired" | "removed" }) {
+  return (
+    <Table caption={`${state} exceptions`}>
+      <thead>
+        <tr>
+          <Th>Applies to</Th>
+          <Th>Owner</Th>
+          <Th>Reason</Th>
+          <Th>{state === "removed" ? "Removed" : state === "expired" ? "Expired" : "Expires"}</Th>
+          <Th>Created</Th>
+          {state === "active" ? (
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((e) => {
+          const soon = state === "active" && new Date(e.expiresAt).getTime() - now.getTime() < 14 * 86_400_000;
+          return (
+            <tr key={e.id} data-testid="exception-row" data-exception-id={e.id}>
+              <Td className="text-xs">
+                <ul className="space-y-0.5">
+                  {e.scopeWords.map((w) => (
+                    <li key={w.label}>
+                      <span className="text-slate-500">{w.label}: </span>
+                      {w.href ? (
+                        <Link href={w.href} className="font-medium text-blue-700 hover:underline">
+                          {w.value}
+                        </Link>
+                      ) : (
+                        <span className="font-medium">{w.value}</span>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </Td>
+              <Td className="text-sm">{e.owner}</Td>
+              <Td className="max-w-[22rem] text-xs text-slate-700">{e.reason}</Td>
+              <Td className="whitespace-nowrap text-xs">
+                {state === "removed" ? (
+                  <>
+                    {dateTime(e.removedAt)}
+                    <div className="text-slate-500">by {e.removedBy}</div>
+                  </>
+                ) : (
+                  <>
+                    <span className={soon ? "font-semibold text-amber-800" : undefined}>{date(e.expiresAt)}</span>
+                    <div className="text-slate-500">
+                      {relative(e.expiresAt, now)}
+                      {soon ? " · expires soon" : ""}
+                    </div>
+                  </>
+                )}
+              </Td>
+              <Td className="whitespace-nowrap text-xs">
+                {date(e.createdAt)}
+                <div className="text-slate-500">by {e.createdBy}</div>
+              </Td>
+              {state === "active" ? (
+                <Td className="text-right">
+                  <form action={removeExceptionAction}>
+                    <input type="hidden" name="id" value={e.id} />
+                    <button type="submit" className={`${buttonDanger} ${buttonSmall}`}>
+                      Remove<span className="sr-only"> the exception owned by {e.owner}</span>
+                    </button>
+                  </form>
+                </Td>
+              ) : null}
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}
+
+async function Exceptions() {
+  const data = await loadExceptions(await uiStore());
+  const none = data.active.length + data.expired.length + data.removed.length === 0;
+  return (
+    <>
+      <PageHeader
+        title="Exceptions"
+        description="Accepted risks: each mutes matching findings until it expires, without changing their status or the score. Create one from a finding."
+      />
+      {none ? (
+        <EmptyState
+          title="No exceptions"
+          icon={<BellOff className="h-10 w-10" />}
+          actions={
+            <Link href="/findings?status=fail" className={linkClass}>
+              Review failing findings
+            </Link>
+          }
+        >
+          When a failing finding is an accepted risk (for example custom neural voice needs the storage firewall open), use <strong>Add exception</strong> on the finding
+          and record an owner, a reason and an expiry.
+        </EmptyState>
+      ) : (
+        <div className="space-y-6">
+          <Panel title={`Active (${data.active.length})`} id="active" bodyClassName="">
+            {data.active.length ? <ExceptionsTable items={data.active} now={data.now} state="active" /> : <p className="px-4 py-3 text-sm text-slate-600">No active exception.</p>}
+          </Panel>
+          <Panel title={`Expired (${data.expired.length})`} id="expired" description="Expired exceptions mute nothing; create a new one to accept the risk again." bodyClassName="">
+            {data.expired.length ? <ExceptionsTable items={data.expired} now={data.now} state="expired" /> : <p className="px-4 py-3 text-sm text-slate-600">None.</p>}
+          </Panel>
+          {data.removed.length ? (
+            <Panel title={`Removed (${data.removed.length})`} id="removed" description="Kept for the audit trail." bodyClassName="">
+              <ExceptionsTable items={data.removed} now={data.now} state="removed" />
+            </Panel>
+          ) : null}
+        </div>
+      )}
+    </>
+  );
+}

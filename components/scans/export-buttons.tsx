@@ -1,0 +1,61 @@
+"use client";
+/**
+ * Report downloads for one subscription of a scan: PDF (fetched with a spinner, since it is
+ * rendered on demand) and CSV, JSON and OCSF (plain links).
+ */
+import { useState } from "react";
+import { buttonSecondary, buttonSmall } from "../ui/buttons";
+import { Download, Spinner } from "../ui/icons";
+
+export function ExportButtons({ scanId, subscriptionId, fileStem }: { scanId: string; subscriptionId: string; fileStem: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const q = `subscriptionId=${encodeURIComponent(subscriptionId)}`;
+  const pdfUrl = `/api/scans/${encodeURIComponent(scanId)}/report.pdf?${q}`;
+  const exportUrl = (format: string) => `/api/scans/${encodeURIComponent(scanId)}/export?format=${format}&${q}`;
+
+  async function downloadPdf() {
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(pdfUrl);
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+        throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
+      }
+      const blob = await response.blob();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = `${fileStem}.pdf`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setError(`The PDF could not be produced: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex flex-col items-end gap-1" data-testid="export-buttons">
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="button" onClick={downloadPdf} disabled={busy} className={`${buttonSecondary} ${buttonSmall}`} aria-describedby={error ? "pdf-error" : undefined} data-href={pdfUrl}>
+          {busy ? <Spinner className="h-3.5 w-3.5" /> : <Download className="h-3.5 w-3.5" />}
+          {busy ? "Preparing PDF…" : "PDF report"}
+        </button>
+        {(["csv", "json", "ocsf"] as const).map((f) => (
+          <a key={f} href={exportUrl(f)} download className={`${buttonSecondary} ${buttonSmall}`}>
+            <Download className="h-3.5 w-3.5" />
+            {f.toUpperCase()}
+          </a>
+        ))}
+      </div>
+      <p aria-live="polite" id="pdf-error" className="text-xs text-red-700">
+        {error}
+      </p>
+    </div>
+  );
+}
