@@ -62,9 +62,10 @@ export function registerScanCommand(program: Command): void {
     .option("--format <format>", "json or csv", "json")
     .option("--out <file>", "where to write (default: stdout)")
     .option("--exceptions <file>", "a JSON file of exception rules that mute findings")
+    .option("--pretty", "indent the JSON (larger and slower on big tenants)")
     .option("--fail-on <severity>", "exit 1 when an unmuted failure of this severity or higher exists (high, medium, low)")
     .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
-    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string }) => {
+    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string; pretty?: boolean }) => {
       if (opts.format !== "json" && opts.format !== "csv") throw new UsageError(`--format must be json or csv, got "${opts.format}"`);
       if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
       const threshold = parseSeverity(opts.failOn);
@@ -109,7 +110,7 @@ export function registerScanCommand(program: Command): void {
         exceptions: rules,
         now,
       });
-      const output = opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : findingsToCsv(result);
+      const output = opts.format === "json" ? `${JSON.stringify(result, null, opts.pretty ? 2 : undefined)}\n` : findingsToCsv(result);
       if (opts.out) writeFileAtomic(opts.out, output);
       else process.stdout.write(output);
       process.exitCode = failOnExitCode(result, threshold);
