@@ -6,7 +6,8 @@
 import PDFDocument from "pdfkit";
 import { Canvas } from "./canvas";
 import { buildContext, type ReportContext, type ReportKind } from "./context";
-import { fontPath, FONT_FILES, type FaceName } from "./fonts";
+import { loadFaces } from "./faces";
+import { fontPath } from "./fonts";
 import { drawFrames } from "./frame";
 import { drawContents, CONTENTS_TITLE } from "./sections/contents";
 import { drawControls } from "./sections/controls";
@@ -16,7 +17,6 @@ import { drawExceptions } from "./sections/exceptions";
 import { drawMethod } from "./sections/method";
 import { drawSubscriptions } from "./sections/subscriptions";
 import { drawSummary } from "./sections/summary";
-import { Face, isEmbeddedFont } from "./text";
 import { PAGE } from "./theme";
 import type { ReportInput } from "../model";
 
@@ -99,19 +99,6 @@ function layout(canvas: Canvas, ctx: ReportContext): void {
   canvas.doc.switchToPage(contentsPage);
   drawContents(canvas, canvas.destinations);
   canvas.flush();
-}
-
-function loadFaces(doc: PDFKit.PDFDocument): Record<FaceName, Face> {
-  const faces = {} as Record<FaceName, Face>;
-  for (const name of Object.keys(FONT_FILES) as FaceName[]) {
-    doc.registerFont(name, fontPath(name));
-    doc.font(name);
-    const font = (doc as unknown as { _font: unknown })._font;
-    if (!isEmbeddedFont(font)) throw new Error(`pdfkit did not load ${FONT_FILES[name]} as an embedded TrueType font`);
-    faces[name] = new Face(name, font);
-  }
-  doc.font("regular");
-  return faces;
 }
 
 /** Document information strings: no control or invisible formatting characters, bounded length. */

@@ -68,8 +68,12 @@ interface Glyph {
 }
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
-/** Characters never drawn as themselves: controls, format characters (bidi, zero-width), surrogates, private use, unassigned. */
-const NEVER_DRAWN = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]$/u;
+/**
+ * Characters never drawn as themselves: controls, format characters (bidi, zero-width), other
+ * default-ignorable (invisible) characters such as variation selectors, surrogates, private use
+ * and unassigned code points.
+ */
+const NEVER_DRAWN = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]$/u;
 const WHITESPACE_CONTROL = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
 /** Runs that need shaping: combining marks and right-to-left scripts. */
 const NEEDS_SHAPING = /[\p{M}\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
