@@ -32,20 +32,34 @@ export function resultSha256(result: unknown): string {
   return hex;
 }
 
-/** Emits the canonical text in pieces: large arrays element by element, the top levels member by member. */
+/**
+ * Emits the canonical text in pieces: the top object member by member, large arrays in batches.
+ * Each piece is written by JSON.stringify with an array replacer, which writes every object's
+ * members in the replacer's order: the sorted union of the piece's keys sorts each object's own
+ * keys (and only those are present). Keys are collected per piece, so the lists stay short even
+ * when resources carry many different tag names.
+ */
 export function writeCanonical(value: unknown, emit: (chunk: string) => void): void {
-  const keys = new Set<string>();
-  collectKeys(value, keys, new Set());
-  if (keys.has("__proto__")) {
-    emit(slowCanonical(value, new Set()) ?? "null");
+  const root = resolve(value);
+  if (omitted(root)) {
+    emit("null");
     return;
   }
-  // With an array replacer, JSON.stringify writes every object's members in the replacer's order:
-  // the sorted union of all keys sorts each object's own keys (and only those are present).
-  const order = [...keys].sort();
-  const root = resolve(value);
-  if (omitted(root)) emit("null");
-  else streamValue(root, order, emit, true);
+  if (root === null || typeof root !== "object" || Array.isArray(root)) {
+    streamValue(root, emit);
+    return;
+  }
+  const record = root as Record<string, unknown>;
+  emit("{");
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const member = resolve(record[key]);
+    if (omitted(member)) continue;
+    emit(`${first ? "" : ","}${JSON.stringify(key)}:`);
+    streamValue(member, emit);
+    first = false;
+  }
+  emit("}");
 }
 
 /** Array elements serialized per JSON.stringify call: large enough to amortize the replacer, small enough to stream. */
@@ -58,32 +72,25 @@ function resolve(v: unknown): unknown {
 
 const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
 
-/** Writes an already resolved value: the top object member by member, arrays in batches. */
-function streamValue(v: unknown, order: string[], emit: (chunk: string) => void, top: boolean): void {
+/** Writes an already resolved value; arrays longer than a batch go out batch by batch. */
+function streamValue(v: unknown, emit: (chunk: string) => void): void {
   if (Array.isArray(v) && v.length > BATCH) {
     emit("[");
     for (let i = 0; i < v.length; i += BATCH) {
-      const text = JSON.stringify(v.slice(i, i + BATCH), order);
+      const text = stringifySorted(v.slice(i, i + BATCH));
       emit(`${i > 0 ? "," : ""}${text.slice(1, -1)}`);
     }
     emit("]");
     return;
   }
-  if (!top || v === null || typeof v !== "object" || Array.isArray(v)) {
-    emit(JSON.stringify(v, order) ?? "null");
-    return;
-  }
-  const record = v as Record<string, unknown>;
-  emit("{");
-  let first = true;
-  for (const key of Object.keys(record).sort()) {
-    const member = resolve(record[key]);
-    if (omitted(member)) continue;
-    emit(`${first ? "" : ","}${JSON.stringify(key)}:`);
-    streamValue(member, order, emit, false);
-    first = false;
-  }
-  emit("}");
+  emit(stringifySorted(v));
+}
+
+function stringifySorted(v: unknown): string {
+  const keys = new Set<string>();
+  collectKeys(v, keys, new Set());
+  if (keys.has("__proto__")) return slowCanonical(v, new Set()) ?? "null";
+  return JSON.stringify(v, [...keys].sort()) ?? "null";
 }
 
 export function sha256Hex(text: string): string {
