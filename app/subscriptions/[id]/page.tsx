@@ -82,7 +82,7 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
         actions={<ExportButtons scanId={scan.id} subscriptionId={s.subscriptionId} fileStem={`speech-posture-${name}`} />}
       />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Score" tone={band.text} value={s.score === null ? "n/a" : `${s.score}`} detail={band.label} />
+        <Stat label="Score" tone={band.text} value={<span data-testid="subscription-score">{s.score === null ? "n/a" : `${s.score}`}</span>} detail={band.label} />
         <Stat label="Speech resources" value={count(s.resources)} />
         <Stat label="Failing checks" tone={s.counts.fail ? "text-red-800" : undefined} value={count(s.counts.fail)} detail={mutedCount ? `${count(mutedCount)} findings muted by exceptions` : "none muted"} />
         <Stat

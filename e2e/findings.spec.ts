@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { ensureDemoScan } from "./support";
+
+test.beforeEach(async ({ request }) => {
+  await ensureDemoScan(request);
+});
+
+test("filter findings by control and severity, then share the URL: a new page shows the same results", async ({ page, context }) => {
+  await page.goto("/findings");
+  await expect(page.getByRole("heading", { name: "Findings" })).toBeVisible();
+  const unfiltered = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
+
+  await page.getByLabel("Control").selectOption("NET-1");
+  await expect(page).toHaveURL(/controlId=NET-1/);
+  await page.getByRole("checkbox", { name: /^High/ }).check();
+  await expect(page).toHaveURL(/severity=high/);
+
+  const rows = page.getByTestId("finding-row");
+  await expect(rows.first()).toBeVisible();
+  const total = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
+  expect(total).toBeGreaterThan(0);
+  expect(total).toBeLessThan(unfiltered);
+  // Every row on the page matches both filters.
+  expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
+  expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-severity"))))).toEqual(new Set(["high"]));
+  const names = await rows.locator("td:nth-child(4) a").first().allInnerTexts();
+
+  // The URL alone reproduces the view.
+  const shared = page.url();
+  const other = await context.newPage();
+  await other.goto(shared);
+  await expect(other.getByTestId("findings-total")).toHaveText(String(total));
+  await expect(other.getByLabel("Control")).toHaveValue("NET-1");
+  await expect(other.getByRole("checkbox", { name: /^High/ })).toBeChecked();
+  expect(await other.getByTestId("finding-row").count()).toBe(await rows.count());
+  expect(await other.getByTestId("finding-row").locator("td:nth-child(4) a").first().allInnerTexts()).toEqual(names);
+  await other.close();
+});
+
+test("paging is server-side and grouping by control shows contiguous control groups", async ({ page }) => {
+  await page.goto("/findings?pageSize=25");
+  const total = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
+  expect(total).toBeGreaterThan(25);
+  await expect(page.getByTestId("finding-row")).toHaveCount(25);
+  await page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Page 2" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByText(/Showing 26–50 of/)).toBeVisible();
+
+  await page.goto("/findings?group=control&pageSize=100");
+  const controls = await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control")));
+  // Grouped: each control appears in one contiguous run, under a group header.
+  const runs = controls.filter((c, i) => i === 0 || controls[i - 1] !== c);
+  expect(new Set(runs).size).toBe(runs.length);
+  await expect(page.locator("tbody th[scope=colgroup]")).toHaveCount(runs.length);
+});
+
+test("a bad parameter in a shared link is reported and ignored instead of failing the page", async ({ page }) => {
+  await page.goto("/findings?severity=urgent&controlId=NET-1");
+  await expect(page.getByText("Part of this link was not understood")).toBeVisible();
+  await expect(page.getByText(/Ignored “severity”/)).toBeVisible();
+  await expect(page.getByLabel("Control")).toHaveValue("NET-1");
+  expect(new Set(await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
+});

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { ensureDemoScan } from "./support";
+
+test.beforeEach(async ({ request }) => {
+  await ensureDemoScan(request);
+});
+
+const CASES = [
+  { status: "fail", keySource: "Microsoft-managed key", verdict: "Fail" },
+  { status: "pass", keySource: "Customer-managed key (Key Vault)", verdict: "Pass" },
+] as const;
+
+for (const c of CASES) {
+  test(`drill into a resource whose CMK-2 is ${c.status} and read its storage key source`, async ({ page }) => {
+    await page.goto(`/findings?controlId=CMK-2&status=${c.status}`);
+    const row = page.getByTestId("finding-row").first();
+    await expect(row).toBeVisible();
+    const link = row.locator("td:nth-child(4) a").first();
+    const name = (await link.innerText()).trim();
+    await link.click();
+
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    const storage = page.getByTestId("chain-node-storage").first();
+    await expect(storage).toBeVisible();
+    const keySource = storage.locator("div", { has: page.locator("dt", { hasText: /^Key source$/ }) }).locator("dd");
+    await expect(keySource.first()).toHaveText(c.keySource);
+    // The picture and the stored verdict agree.
+    await expect(storage.getByRole("link", { name: new RegExp(`^CMK-2 ${c.verdict}`) })).toBeVisible();
+    await expect(page.locator('[data-testid="resource-finding"][data-control="CMK-2"]')).toHaveAttribute("data-status", c.status);
+  });
+}
+
+test("Re-check now shows fresh verdicts from Azure, labelled as not stored", async ({ page }) => {
+  await page.goto("/findings?controlId=CMK-1&status=pass");
+  await page.getByTestId("finding-row").first().locator("td:nth-child(4) a").first().click();
+  await expect(page.getByRole("heading", { name: "Where the customer data is and who holds the keys" })).toBeVisible();
+  await page.getByRole("button", { name: "Re-check now" }).click();
+  const result = page.getByTestId("recheck-result");
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  await expect(result.getByRole("heading", { name: "Fresh verdicts — not yet stored" })).toBeVisible();
+  await expect(result.locator("tbody tr")).toHaveCount(18);
+  // CMK-1 passed in the stored scan and the emulator has not changed: the fresh verdict agrees.
+  await expect(result.locator("tbody tr", { hasText: "CMK-1" })).toHaveAttribute("data-changed", "false");
+});
