@@ -18,6 +18,12 @@ export function idKey(id: string | null | undefined): string {
   return (id ?? "").trim().toLowerCase();
 }
 
+/** A test for "same ID as `id`", fast for the common case of identical spelling. */
+function sameId(id: string): (other: string | null | undefined) => boolean {
+  const key = idKey(id);
+  return (other) => other === id || (other != null && idKey(other) === key);
+}
+
 /** Whether `scope` is the subscription itself or something inside it. */
 export function inSubscription(scope: string | null | undefined, subscriptionId: string): boolean {
   const s = idKey(scope);
@@ -45,8 +51,9 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
     result.resources.find((r) => idKey(r.subscriptionId) === key) ??
     result.findings.find((f) => idKey(f.subscriptionId) === key);
   if (!key || !known) throw new ReportScopeError(`Subscription ${subscriptionId} is not part of scan ${result.scan.id}.`);
-  const findings = result.findings.filter((f) => idKey(f.subscriptionId) === key);
-  const resources = result.resources.filter((r) => idKey(r.subscriptionId) === key);
+  const same = sameId(subscriptionId);
+  const findings = result.findings.filter((f) => same(f.subscriptionId));
+  const resources = result.resources.filter((r) => same(r.subscriptionId));
   const { score, counts, coverage } = tally(findings);
   const out: ReportResult = {
     ...result,
@@ -67,7 +74,8 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
 export function resourceResult(result: ReportResult, resourceId: string): ReportResult {
   const key = idKey(resourceId);
   const resource = result.resources.find((r) => idKey(r.id) === key);
-  const findings = result.findings.filter((f) => idKey(f.resourceId) === key);
+  const same = sameId(resourceId);
+  const findings = result.findings.filter((f) => same(f.resourceId));
   if (!key || (!resource && findings.length === 0)) {
     throw new ReportScopeError(`Resource ${resourceId} is not part of scan ${result.scan.id}.`);
   }

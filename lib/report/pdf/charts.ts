@@ -3,6 +3,7 @@
  * status bar. Every bar carries its label and number in text, so no chart depends on colour.
  */
 import type { Canvas } from "./canvas";
+import { formatCount } from "./format";
 import { COLOR, SIZE, type Rgb } from "./theme";
 
 export interface Bar {
@@ -88,7 +89,7 @@ export function barChart(
   for (const bar of bars) {
     const ty = by + (barHeight - size * 1.17) / 2;
     canvas.text(bar.label, x, ty, { size, color: COLOR.text, width: labelWidth - 6 });
-    const value = bar.value.toLocaleString("en-US") + (bar.note ? ` ${bar.note}` : "");
+    const value = formatCount(bar.value) + (bar.note ? ` ${bar.note}` : "");
     canvas.text(value, x + labelWidth + track + 6, ty, { face: "bold", size, color: COLOR.ink, width: valueWidth });
     by += barHeight + gap;
   }
@@ -133,7 +134,7 @@ export function stackedBar(canvas: Canvas, x: number, y: number, width: number, 
   const ly = y + height + 4;
   for (const g of segments) {
     const pct = total > 0 ? ` (${formatPct(g.value / total)})` : "";
-    const label = `${g.symbol} ${g.label} ${g.value.toLocaleString("en-US")}${pct}`;
+    const label = `${g.symbol} ${g.label} ${formatCount(g.value)}${pct}`;
     const w = canvas.text(label, lx, ly, { face: "bold", size, color: g.textColor ?? g.color });
     lx += w + 14;
   }

@@ -8,8 +8,12 @@ export function formatTime(value: string | Date | null | undefined): string {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** 12,345 (en-US grouping without Intl, which is slow per call). */
 export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
+  if (!Number.isFinite(n)) return String(n);
+  const [int, frac] = String(Math.abs(n)).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${n < 0 ? "-" : ""}${grouped}${frac ? `.${frac}` : ""}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
