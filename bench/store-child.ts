@@ -12,6 +12,7 @@ import { scoreTrend } from "../lib/store/history-trend";
 import { writeScanResults, type ScanResultData } from "../lib/store/scan-results";
 import { createScan, markRunning } from "../lib/store/scans";
 import { openStore, type Store } from "../lib/store/store";
+import { afterScan } from "../lib/store/maintenance";
 import type { Snapshot } from "../lib/posture/snapshot";
 import { tenantSnapshot } from "../lib/store/testing/tenant-snapshot";
 
@@ -27,7 +28,9 @@ async function persist(store: Store, snapshot: Snapshot): Promise<{ id: string; 
   const evaluateMs = performance.now() - t;
   t = performance.now();
   await writeScanResults(store, scan.id, data);
-  return { id: scan.id, ms: performance.now() - t, data, evaluateMs };
+  const ms = performance.now() - t;
+  await afterScan(store); // as a scan job does, after the measured write
+  return { id: scan.id, ms, data, evaluateMs };
 }
 
 const pct = (xs: number[], p: number) => {

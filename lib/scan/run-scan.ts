@@ -6,10 +6,9 @@
 import { collect } from "../azure/collect";
 import type { CollectionSource } from "../azure/target";
 import type { Snapshot } from "../posture/snapshot";
-import { applyRetention } from "../store/retention";
+import { afterScan } from "../store/maintenance";
 import { writeScanResults } from "../store/scan-results";
 import { endScan, markRunning } from "../store/scans";
-import { getSettings } from "../store/settings";
 import type { Store } from "../store/store";
 import { buildScanResult } from "./run-scan-build";
 import { ProgressWriter, type Progress } from "./run-scan-progress";
@@ -85,9 +84,9 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
     await progress.stop();
   }
   try {
-    await applyRetention(store, (await getSettings(store)).retentionKeep);
+    await afterScan(store);
   } catch (error) {
-    console.error("speech-posture: retention failed:", error instanceof Error ? error.message : error);
+    console.error("speech-posture: retention or analyze after a scan failed:", error instanceof Error ? error.message : error);
   }
   return outcome;
 }

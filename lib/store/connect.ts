@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { pgBulkInsert, type BulkInsert } from "./pg-copy";
 import type { Database } from "./schema";
 
 export type Dialect = "sqlite" | "postgres";
@@ -18,6 +19,8 @@ export interface Connection {
   /** Where it points, without credentials (for logs). */
   description: string;
   close(): Promise<void>;
+  /** PostgreSQL only: COPY-based bulk loading for large scans. */
+  bulkInsert?: BulkInsert;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -94,5 +97,5 @@ async function connectPostgres(url: string): Promise<Connection> {
   pool.on("error", (error) => console.error("speech-posture store: idle PostgreSQL client error:", error.message));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const safe = url.replace(/\/\/[^@/]*@/, "//");
-  return { db, dialect: "postgres", description: safe, close: () => db.destroy() };
+  return { db, dialect: "postgres", description: safe, close: () => db.destroy(), bulkInsert: pgBulkInsert(pool) };
 }

@@ -6,6 +6,7 @@
  * database by ID.
  */
 import { CATALOG } from "../posture/controls";
+import { SORT_KEYS } from "./findings-params";
 import type { Store } from "./store";
 
 export const STATUSES = ["pass", "fail", "unknown", "not_applicable"] as const;
@@ -123,7 +124,12 @@ export function findingsIndex(store: Store, scanId: string): Promise<FindingsInd
     cache.set(scanId, entry);
     return entry;
   }
-  entry = load(store, scanId);
+  // Every sort order is built with the index, so no page pays for a first sort.
+  entry = load(store, scanId).then(async (ix) => {
+    const { sortedOrder } = await import("./findings-query");
+    for (const key of SORT_KEYS) sortedOrder(ix, key);
+    return ix;
+  });
   cache.set(scanId, entry);
   entry.catch(() => cache!.delete(scanId));
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);

@@ -55,12 +55,17 @@ export interface FindingsPage {
 const STATUS_RANK = [2, 0, 1, 3]; // by STATUSES index: fail, unknown, pass, not_applicable
 const INDEX_SPACE = 2 ** 21;
 
+const rankCache = new WeakMap<FindingsIndex, Uint32Array>();
+
 /** Each resource's place in name order (then ID), computed once per index. */
 function resourceRanks(ix: FindingsIndex): Uint32Array {
+  const cached = rankCache.get(ix);
+  if (cached) return cached;
   const order = ix.resources.map((r, ord) => ({ ord, name: r?.name.toLowerCase() ?? "", key: r?.key ?? "" }));
   order.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const rank = new Uint32Array(ix.resources.length);
   order.forEach((r, i) => (rank[r.ord] = i));
+  rankCache.set(ix, rank);
   return rank;
 }
 
@@ -76,7 +81,7 @@ function rankOf(values: readonly string[]): Uint32Array {
  * finding gets one number — primary × (resources × controls) + resource rank × controls +
  * control — so a native typed-array sort does the work instead of a JS comparator.
  */
-function sortedOrder(ix: FindingsIndex, key: SortKey): Uint32Array {
+export function sortedOrder(ix: FindingsIndex, key: SortKey): Uint32Array {
   let order = ix.sorted.get(key);
   if (order) return order;
   const ranks = resourceRanks(ix);

@@ -73,20 +73,32 @@ type Table = "scan_subscriptions" | "resources" | "findings";
 type Row = Record<string, unknown>;
 interface Batch {
   table: Table;
+  /** Written with the database's bulk loader (COPY) rather than INSERT. */
+  bulk?: boolean;
   /** Rows are built when the batch runs, so preparing one overlaps writing another. */
   make(): Row[];
   size: number;
 }
 
-function plan<T>(table: Table, items: readonly T[], columns: number, toRow: (item: T, index: number) => Row): Batch[] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+function plan<T>(table: Table, items: readonly T[], columns: number, toRow: (item: T, index: number) => Row, bulk = false): Batch[] {
+  const size = bulk ? BULK_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns));
   const out: Batch[] = [];
   for (let i = 0; i < items.length; i += size) {
     const start = i;
     const part = items.slice(i, i + size);
-    out.push({ table, size: part.length, make: () => part.map((item, j) => toRow(item, start + j)) });
+    out.push({ table, bulk, size: part.length, make: () => part.map((item, j) => toRow(item, start + j)) });
   }
   return out;
+}
+
+/** Rows per COPY. */
+const BULK_ROWS = 20_000;
+
+/** Findings: bulk-loaded where possible, except a last INSERT batch that commits with the status flip. */
+function planFindings(store: Store, findings: readonly FindingResult[], toRow: (f: FindingResult) => Row): Batch[] {
+  if (!store.bulkInsert || findings.length <= 2000) return plan("findings", findings, 14, toRow);
+  const tail = findings.length - 2000;
+  return [...plan("findings", findings.slice(0, tail), 14, toRow, true), ...plan("findings", findings.slice(tail), 14, toRow)];
 }
 
 /** SQL text per (dialect, table, row count): compiling a 2,000-row insert is costly, reusing it is free. */
@@ -94,6 +106,7 @@ const sqlCache = new Map<string, string>();
 
 async function insert(db: Kysely<Database> | Transaction<Database>, dialect: string, batch: Batch): Promise<void> {
   const rows = batch.make();
+  if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
   const key = `${dialect}:${batch.table}:${rows.length}:${columns.join(",")}`;
   let text = sqlCache.get(key);
@@ -194,19 +207,23 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   const work: Batch[] = [
     ...plan("scan_subscriptions", [...subs.values()], 9, subscriptionRow(scanId)),
     ...plan("resources", [...resources.values()], 13, resourceRow(scanId)),
-    ...plan("findings", data.findings, 14, findingRow(scanId, ords)),
+    ...planFindings(store, data.findings, findingRow(scanId, ords)),
   ];
   const total = work.reduce((n, b) => n + b.size, 0);
   const last = work.pop();
   let done = 0;
   // PostgreSQL writes batches on several connections at once; SQLite has one writer anyway.
-  const parallel = store.dialect === "postgres" ? 3 : 1;
+  const parallel = store.dialect === "postgres" ? 2 : 1;
   let next = 0;
   const worker = async () => {
     while (next < work.length) {
       const batch = work[next++];
       options.signal?.throwIfAborted();
-      await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
+      if (batch.bulk && store.bulkInsert) {
+        const rows = batch.make();
+        const columns = Object.keys(rows[0]);
+        await store.bulkInsert(batch.table, columns, rows.map((r) => columns.map((c) => r[c])));
+      } else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
       done += batch.size;
       await options.onProgress?.(done, total);
     }

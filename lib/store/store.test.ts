@@ -255,6 +255,21 @@ describe.each(DATABASES)("store on %s", (kind) => {
     for (const s of trend.subscriptions) expect(s.points.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
   });
 
+  it("bulk-writes a larger scan (COPY on PostgreSQL) that reads back byte for byte, odd characters included", async () => {
+    const snap = snapshotOf(smallTenant(150, 4, 21), "2026-11-28T09:30:00Z");
+    const odd = speechAccounts(snap)[5];
+    odd.name = "back\\slash\ttab\nnewline \\N \u0001 ünï";
+    tick();
+    const scan = await importAndWait(jobs, snap);
+    expect(scan.status).toBe("succeeded");
+    const result = await readScanResult(store, scan.id, { exceptions: false });
+    expect(result.findings).toHaveLength(150 * 18);
+    expect(resultSha256(result)).toBe(scan.resultSha256);
+    const page = await queryFindings(store, scan.id, q(`q=${encodeURIComponent("newline")}`));
+    expect(page.total).toBe(18);
+    expect(page.items[0].resourceName).toBe(odd.name);
+  });
+
   it("never shows an unfinished scan's findings and keeps one scan per scope", async () => {
     const scan = await createScan(store, { source: "emulator", subscriptions: ["B", "a"], startedBy: "local" });
     await expect(createScan(store, { source: "emulator", subscriptions: ["A", "b"], startedBy: "local" })).rejects.toEqual(new ScanConflictError(scan.id));

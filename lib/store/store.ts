@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import { connect, type Dialect } from "./connect";
 import { migrate } from "./migrations";
 import { recoverInterrupted } from "./recovery";
+import type { BulkInsert } from "./pg-copy";
 import type { Database } from "./schema";
 
 export interface Store {
@@ -21,6 +22,8 @@ export interface Store {
   /** A running scan whose heartbeat is older than this is taken as interrupted. */
   readonly staleAfterMs: number;
   close(): Promise<void>;
+  /** A faster loader for many rows, where the database has one (PostgreSQL COPY). */
+  readonly bulkInsert?: BulkInsert;
 }
 
 export interface OpenStoreOptions {
@@ -51,6 +54,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     instanceId: `${hostname()}:${process.pid}:${randomUUID()}`,
     now: options.now ?? (() => new Date()),
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    bulkInsert: conn.bulkInsert,
     close: async () => {
       LIVE_INSTANCES.delete(store.instanceId);
       await conn.close();
