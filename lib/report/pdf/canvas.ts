@@ -178,11 +178,16 @@ export class Canvas {
   }
 
   /** Status as symbol + word (+ "MUTED"), in the status colour. Returns the width drawn. */
-  status(status: string | null | undefined, x: number, y: number, opts: { size?: number; short?: boolean; muted?: boolean; width?: number; align?: "left" | "right" | "center" } = {}): number {
+  status(
+    status: string | null | undefined,
+    x: number,
+    y: number,
+    opts: { size?: number; short?: boolean; muted?: boolean; width?: number; align?: "left" | "right" | "center"; face?: FaceName } = {},
+  ): number {
     const st = statusStyle(status);
     const size = opts.size ?? SIZE.small;
     const label = `${st.symbol} ${opts.short ? st.short : st.label}${opts.muted ? (opts.short ? "*" : " · MUTED") : ""}`;
-    return this.text(label, x, y, { face: "bold", size, color: st.color, width: opts.width, align: opts.align });
+    return this.text(label, x, y, { face: opts.face ?? "bold", size, color: st.color, width: opts.width, align: opts.align });
   }
 
   /** A bordered status badge at (x, y), or ending at x when `alignRight`; returns its width. */

@@ -27,7 +27,7 @@ export const CHAIN_COLUMNS: readonly { id: string; name: string }[] = [
 const CHAIN_IDS = new Set(CHAIN_COLUMNS.map((c) => c.id));
 
 export function drawEncryption(canvas: Canvas, ctx: ReportContext, number: number): void {
-  canvas.h1(`${number}. Encryption state per resource`);
+  canvas.h1(ctx.kind === "resource" ? `${number}. Encryption chain` : `${number}. Encryption state per resource`);
   if (ctx.kind === "tenant") drawCompact(canvas, ctx);
   else drawChains(canvas, ctx);
 }
@@ -189,7 +189,7 @@ function row(canvas: Canvas, r: ReportResource, findings: ReadonlyMap<string, Re
   x += COLS.score;
   for (const c of CHAIN_COLUMNS) {
     const f = findings?.get(c.id);
-    if (f) canvas.status(f.status, x + 2, y, { size: ROW_SIZE, short: true, muted: f.muted === true, width: COLS.status - 3 });
+    if (f) canvas.status(f.status, x + 2, y, { size: ROW_SIZE, short: true, muted: f.muted === true, width: COLS.status - 3, face: f.status === "fail" || f.status === "unknown" ? "bold" : "regular" });
     else canvas.text("—", x + 2, y, { size: ROW_SIZE, color: COLOR.faint });
     x += COLS.status;
   }
