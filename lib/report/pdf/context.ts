@@ -136,7 +136,7 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
 }
 
 export function resourceName(ctx: ReportContext, resourceId: string): string {
-  return ctx.resources.get(idKey(resourceId))?.name ?? lastSegment(resourceId);
+  return ctx.resources.get(idKey(resourceId))?.name || lastSegment(resourceId);
 }
 
 export function subscriptionName(ctx: ReportContext, subscriptionId: string): string {

@@ -43,3 +43,7 @@ export function formatExpiry(value: string | null | undefined): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   return formatTime(value);
 }
+
+const collator = new Intl.Collator("en", { numeric: true });
+/** Orders names for print (case- and accent-aware, numbers by value); ties must be broken by the caller. */
+export const compareNames = (a: string | null | undefined, b: string | null | undefined): number => collator.compare(a ?? "", b ?? "");

@@ -303,3 +303,33 @@ describe("hostile strings", () => {
     }
   });
 });
+
+describe("odd results", () => {
+  it("renders a result with missing, null and unexpected values without failing", async () => {
+    const base = tenantFixture({ accounts: 6, subscriptions: 1 });
+    const r = base.result as unknown as Record<string, unknown> & { findings: Record<string, unknown>[]; resources: Record<string, unknown>[]; subscriptions: Record<string, unknown>[] };
+    const odd = {
+      ...r,
+      scan: { id: "odd", startedAt: null, finishedAt: "not a date", source: undefined, tenantId: null, catalogVersion: 1 },
+      summary: { score: null, resources: 0, counts: { pass: 0, fail: 0, unknown: 0, not_applicable: 0 } },
+      subscriptions: [{ ...r.subscriptions[0], displayName: null, score: null, counts: undefined }],
+      resources: r.resources.map((x, i) => (i === 0 ? { ...x, name: "", location: null, resourceGroup: null, kind: null, score: null } : x)),
+      findings: [
+        ...r.findings.map((f, i) => (i === 0 ? { ...f, evidence: [{ path: "p", actual: { deep: { deeper: [1, 2, { x: "<b>" }] } }, expected: undefined }] } : f)),
+        { controlId: "XYZ-9", resourceId: "/nowhere", subscriptionId: r.subscriptions[0].subscriptionId, severity: "critical", status: "weird", reason: null, muted: false, message: "", evidence: [] },
+      ],
+      errors: [{ scope: "/", source: "resourceGraph" }],
+    };
+    const input = { result: odd as unknown as ReportInput["result"], generatedAt: GENERATED_AT };
+    for (const bytes of [
+      await renderTenantPdf(input),
+      await renderSubscriptionPdf(input, r.subscriptions[0].subscriptionId as string),
+      await renderResourcePdf(input, r.resources[1].id as string),
+    ]) {
+      const pdf = open(bytes);
+      const { pages } = pdf.info();
+      expect(pages).toBeGreaterThan(3);
+      expect(pdf.text(pages, pages)).toContain(`Page ${pages} of ${pages}`);
+    }
+  });
+});

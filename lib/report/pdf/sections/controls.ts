@@ -181,7 +181,7 @@ function drawFindings(canvas: Canvas, ctx: ReportContext, findings: readonly Rep
     canvas.line(x, canvas.y, x + CONTENT_WIDTH, canvas.y, COLOR.rule, 0.4);
     canvas.y += 5;
     const badgeW = canvas.badge(f.status, x + CONTENT_WIDTH, canvas.y - 1, { size: SIZE.tiny, muted: f.muted === true, alignRight: true });
-    canvas.text(resource?.name ?? resourceName(ctx, f.resourceId), x, canvas.y, { face: "bold", size: SIZE.body, color: COLOR.ink, width: CONTENT_WIDTH - badgeW - 12 });
+    canvas.text(resourceName(ctx, f.resourceId), x, canvas.y, { face: "bold", size: SIZE.body, color: COLOR.ink, width: CONTENT_WIDTH - badgeW - 12 });
     canvas.y += SIZE.body * 1.35;
     const where = [resource?.resourceGroup ? `resource group ${resource.resourceGroup}` : null, resource?.location, resource?.kind].filter(Boolean).join(" · ");
     if (where) canvas.para(where, { size: SIZE.tiny, color: COLOR.muted, after: 1 });

@@ -6,8 +6,8 @@
 import type { Canvas } from "../canvas";
 import { chainReader, type Chain } from "../chain-model";
 import { chainHeight, drawChain } from "../chain";
-import { subscriptionName, type ReportContext } from "../context";
-import { formatCount, formatScore } from "../format";
+import { lastSegment, subscriptionName, type ReportContext } from "../context";
+import { compareNames, formatCount, formatScore } from "../format";
 import type { ReportFinding, ReportResource } from "../../model";
 import { idKey } from "../../scope";
 import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, PAGE, SIZE, statusStyle } from "../theme";
@@ -33,7 +33,7 @@ export function drawEncryption(canvas: Canvas, ctx: ReportContext, number: numbe
 }
 
 function sortedResources(ctx: ReportContext): ReportResource[] {
-  return [...ctx.result.resources].sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id));
+  return [...ctx.result.resources].sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
 }
 
 function drawChains(canvas: Canvas, ctx: ReportContext): void {
@@ -73,7 +73,7 @@ function resourceHeader(canvas: Canvas, ctx: ReportContext, r: ReportResource): 
   canvas.y += 5;
   const scoreText = `Score ${formatScore(r.score)}`;
   canvas.text(scoreText, x, canvas.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH, align: "right" });
-  canvas.text(r.name, x, canvas.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH - 80 });
+  canvas.text(r.name || lastSegment(r.id), x, canvas.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH - 80 });
   canvas.y += SIZE.h3 * 1.35;
   const where = [r.kind, r.location, r.resourceGroup ? `resource group ${r.resourceGroup}` : null, ctx.kind === "tenant" ? subscriptionName(ctx, r.subscriptionId) : null]
     .filter(Boolean)
@@ -127,10 +127,10 @@ function drawCompact(canvas: Canvas, ctx: ReportContext): void {
     if (!list) groups.set(key, (list = []));
     list.push(r);
   }
-  const ordered = [...groups.entries()].sort((a, b) => subscriptionName(ctx, a[1][0].subscriptionId).localeCompare(subscriptionName(ctx, b[1][0].subscriptionId), "en") || a[0].localeCompare(b[0]));
+  const ordered = [...groups.entries()].sort((a, b) => compareNames(subscriptionName(ctx, a[1][0].subscriptionId), subscriptionName(ctx, b[1][0].subscriptionId)) || a[0].localeCompare(b[0]));
   header(canvas);
   for (const [key, resources] of ordered) {
-    resources.sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id));
+    resources.sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
     if (canvas.y + 2 * ROW_H + 4 > CONTENT_BOTTOM) {
       canvas.newPage();
       header(canvas);
@@ -183,7 +183,7 @@ function groupRow(canvas: Canvas, ctx: ReportContext, key: string, count: number
 function row(canvas: Canvas, r: ReportResource, findings: ReadonlyMap<string, ReportFinding> | undefined, lines: string[], h: number, other: boolean): void {
   const x0 = PAGE.marginX;
   const y = canvas.y + 1;
-  canvas.text(r.name, x0 + 2, y, { size: ROW_SIZE, color: COLOR.ink, width: COLS.name - 5 });
+  canvas.text(r.name || lastSegment(r.id), x0 + 2, y, { size: ROW_SIZE, color: COLOR.ink, width: COLS.name - 5 });
   let x = x0 + COLS.name;
   canvas.text(formatScore(r.score), x, y, { face: "bold", size: ROW_SIZE, color: COLOR.ink, width: COLS.score - 3, align: "right" });
   x += COLS.score;

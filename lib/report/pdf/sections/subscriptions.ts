@@ -1,13 +1,13 @@
 /** Tenant report: every subscription with its score and counts, lowest score first. */
 import type { Canvas } from "../canvas";
 import type { ReportContext } from "../context";
-import { formatCount, formatScore } from "../format";
+import { compareNames, formatCount, formatScore } from "../format";
 import { COLOR, SIZE } from "../theme";
 
 export function drawSubscriptions(canvas: Canvas, ctx: ReportContext, number: number): void {
   canvas.h1(`${number}. Subscriptions`);
   const subs = [...ctx.result.subscriptions].sort(
-    (a, b) => (a.score ?? 101) - (b.score ?? 101) || (a.displayName ?? "").localeCompare(b.displayName ?? "", "en") || a.subscriptionId.localeCompare(b.subscriptionId),
+    (a, b) => (a.score ?? 101) - (b.score ?? 101) || compareNames(a.displayName, b.displayName) || a.subscriptionId.localeCompare(b.subscriptionId),
   );
   canvas.para(
     `${formatCount(subs.length)} subscriptions, lowest score first. A subscription with nothing to judge has no score (n/a). ` +
