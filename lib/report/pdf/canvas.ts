@@ -117,7 +117,8 @@ export class Canvas {
   /** Writes buffered operators into the current page. */
   flush(): void {
     if (this.ops.length === 0) return;
-    this.doc.addContent(`q\n${this.ops.join("\n")}\nQ`);
+    // Operators are ASCII: a latin1 Buffer spares pdfkit its per-character string conversion.
+    this.doc.addContent(Buffer.from(`q\n${this.ops.join("\n")}\nQ\n`, "latin1"));
     this.ops = [];
   }
 

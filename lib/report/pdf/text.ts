@@ -79,8 +79,16 @@ const WHITESPACE_CONTROL = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
 const NEEDS_SHAPING = /[\p{M}\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 const RTL = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 
+/** Short strings repeat (status labels, scores, IDs of controls): their cleaned and encoded forms are kept. */
+const CACHE_LIMIT = 4096;
+const CACHEABLE_LENGTH = 40;
+
 export class Face {
   readonly id: string;
+  /** Cleaned text of short strings. */
+  readonly cleanCache = new Map<string, string>();
+  /** Encoded (TJ operand, advance) of short cleaned strings. */
+  readonly encodeCache = new Map<string, { ops: string; w: number }>();
   /** Ascent and descent in thousandths of an em (descender is negative). */
   readonly ascender: number;
   readonly descender: number;
@@ -161,7 +169,20 @@ function codePointsMarker(cps: number[]): string {
  */
 export function clean(text: unknown, face: Face): string {
   const s = typeof text === "string" ? text : text == null ? "" : String(text);
+  if (s.length <= CACHEABLE_LENGTH) {
+    let c = face.cleanCache.get(s);
+    if (c === undefined) {
+      c = ASCII_PRINTABLE.test(s) ? s : cleanSlow(s, face);
+      if (face.cleanCache.size >= CACHE_LIMIT) face.cleanCache.clear();
+      face.cleanCache.set(s, c);
+    }
+    return c;
+  }
   if (ASCII_PRINTABLE.test(s)) return s;
+  return cleanSlow(s, face);
+}
+
+function cleanSlow(s: string, face: Face): string {
   let out = "";
   let pending: number[] = [];
   for (const ch of s) {
@@ -206,6 +227,19 @@ export function widthOf(text: string, face: Face, size: number): number {
  * an em. Right-to-left runs are shaped and placed in order from left to right.
  */
 export function encodeLine(text: string, face: Face): { ops: string; w: number } {
+  if (text.length <= CACHEABLE_LENGTH) {
+    let e = face.encodeCache.get(text);
+    if (e === undefined) {
+      e = encodeUncached(text, face);
+      if (face.encodeCache.size >= CACHE_LIMIT) face.encodeCache.clear();
+      face.encodeCache.set(text, e);
+    }
+    return e;
+  }
+  return encodeUncached(text, face);
+}
+
+function encodeUncached(text: string, face: Face): { ops: string; w: number } {
   if (!NEEDS_SHAPING.test(text)) {
     let hex = "";
     let w = 0;
