@@ -8,14 +8,12 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type FaceName = "regular" | "bold" | "italic" | "mono" | "monoBold";
+export type FaceName = "regular" | "bold" | "mono";
 
 export const FONT_FILES: Readonly<Record<FaceName, string>> = {
   regular: "DejaVuSansCondensed.ttf",
   bold: "DejaVuSansCondensed-Bold.ttf",
-  italic: "DejaVuSansCondensed-Oblique.ttf",
   mono: "DejaVuSansMono.ttf",
-  monoBold: "DejaVuSansMono-Bold.ttf",
 };
 
 const PACKAGE_DIR = join("node_modules", "dejavu-fonts-ttf", "ttf");
