@@ -3,9 +3,10 @@
  * how statuses and scores are computed, how to verify the hash, and the control mappings.
  */
 import { CATALOG } from "../../../posture/controls";
+import { exportFilename } from "../../export";
 import type { Canvas } from "../canvas";
 import type { ReportContext } from "../context";
-import { formatCount, formatTime } from "../format";
+import { formatCount, formatTime, plural } from "../format";
 import { COLOR, REASON_LABEL, SEVERITY_STYLE, SIZE } from "../theme";
 import { sourceLabel } from "./cover";
 
@@ -39,7 +40,7 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
   if (errors.length === 0) canvas.para("Every call the scan made in this scope succeeded.", { size: SIZE.small, color: COLOR.muted, after: 8 });
   else {
     canvas.para(
-      `${formatCount(errors.length)} calls failed. Findings that depend on them are unknown with the reason shown; none of them counts as a pass.`,
+      `${plural(errors.length, "call")} failed. Findings that depend on them are unknown with the reason shown; none of them counts as a pass.`,
       { size: SIZE.small, after: 4 },
     );
     canvas.table(
@@ -80,10 +81,10 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
       "Download the scan's JSON export (it serves exactly that text) and compare:",
     { size: SIZE.small, after: 4 },
   );
-  canvas.code(`sha256sum speech-posture-${full.scan.id}.json\n${ctx.fullSha256}`, {});
+  canvas.code(`sha256sum ${exportFilename(full.scan.id)}.json\n${ctx.fullSha256}`, {});
   if (ctx.scopedSha256) {
     canvas.para("The JSON export filtered to this subscription hashes to the second value on the cover:", { size: SIZE.small, after: 4 });
-    canvas.code(ctx.scopedSha256, {});
+    canvas.code(`sha256sum ${exportFilename(full.scan.id, ctx.subscriptionId)}.json\n${ctx.scopedSha256}`, {});
   }
 
   canvas.h2("Control mappings", { bookmark: { parent, level: 2 }, keepWith: 60 });
@@ -96,7 +97,7 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
       { title: "Control", width: 42 },
       { title: "Title", width: 150, maxLines: 2 },
       { title: "Severity", width: 40 },
-      { title: "Azure Policy definition", width: 143, maxLines: 3 },
+      { title: "Azure Policy definition", width: 143, maxLines: 4 },
       { title: "MCSB", width: 50, maxLines: 2 },
       { title: "NIST 800-53", width: 70, maxLines: 2 },
     ],
