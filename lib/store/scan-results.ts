@@ -68,37 +68,33 @@ export class ScanNoLongerRunningError extends Error {
 
 /** Parameters per statement stay under SQLite's 32,766 and PostgreSQL's 65,535 limits. */
 const MAX_PARAMS = 30_000;
+/** Rows per bulk-loader call. */
+const BULK_ROWS = 20_000;
+/** The findings written last, with the status flip, in one INSERT. */
+const LAST_ROWS = 2_000;
 
 type Table = "scan_subscriptions" | "resources" | "findings";
-type Row = Record<string, unknown>;
+type Values = unknown[];
+
 interface Batch {
   table: Table;
-  /** Written with the database's bulk loader (COPY) rather than INSERT. */
-  bulk?: boolean;
-  /** Rows are built when the batch runs, so preparing one overlaps writing another. */
-  make(): Row[];
+  columns: readonly string[];
+  /** Written with the database's bulk loader rather than INSERT. */
+  bulk: boolean;
   size: number;
+  /** Rows (values in `columns` order) are built when the batch runs, so memory stays flat. */
+  make(): Values[];
 }
 
-function plan<T>(table: Table, items: readonly T[], columns: number, toRow: (item: T, index: number) => Row, bulk = false): Batch[] {
-  const size = bulk ? BULK_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns));
+function plan<T>(table: Table, columns: readonly string[], items: readonly T[], toRow: (item: T, index: number) => Values, bulk: boolean, offset = 0): Batch[] {
+  const size = bulk ? BULK_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const out: Batch[] = [];
   for (let i = 0; i < items.length; i += size) {
     const start = i;
     const part = items.slice(i, i + size);
-    out.push({ table, bulk, size: part.length, make: () => part.map((item, j) => toRow(item, start + j)) });
+    out.push({ table, columns, bulk, size: part.length, make: () => part.map((item, j) => toRow(item, offset + start + j)) });
   }
   return out;
-}
-
-/** Rows per COPY. */
-const BULK_ROWS = 20_000;
-
-/** Findings: bulk-loaded where possible, except a last INSERT batch that commits with the status flip. */
-function planFindings(store: Store, findings: readonly FindingResult[], toRow: (f: FindingResult) => Row): Batch[] {
-  if (!store.bulkInsert || findings.length <= 2000) return plan("findings", findings, 14, toRow);
-  const tail = findings.length - 2000;
-  return [...plan("findings", findings.slice(0, tail), 14, toRow, true), ...plan("findings", findings.slice(tail), 14, toRow)];
 }
 
 /** SQL text per (dialect, table, row count): compiling a 2,000-row insert is costly, reusing it is free. */
@@ -107,77 +103,62 @@ const sqlCache = new Map<string, string>();
 async function insert(db: Kysely<Database> | Transaction<Database>, dialect: string, batch: Batch): Promise<void> {
   const rows = batch.make();
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
-  const key = `${dialect}:${batch.table}:${rows.length}:${columns.join(",")}`;
-  let text = sqlCache.get(key);
-  const params: unknown[] = new Array(rows.length * columns.length);
-  let p = 0;
-  for (const row of rows) for (const c of columns) params[p++] = row[c];
+  const { columns } = batch;
+  const cacheKey = `${dialect}:${batch.table}:${rows.length}:${columns.join(",")}`;
+  const params = rows.flat();
+  let text = sqlCache.get(cacheKey);
   if (text === undefined) {
-    const compiled = db.insertInto(batch.table).values(rows as never).compile();
-    // Our flattening must be exactly Kysely's (row-major, column order of the first row).
+    const objects = rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+    const compiled = db.insertInto(batch.table).values(objects as never).compile();
+    // Our flattening must be exactly Kysely's (row-major, columns in order).
     if (compiled.parameters.length !== params.length || compiled.parameters.some((v, i) => v !== params[i])) {
       await db.executeQuery(compiled);
       return;
     }
     text = compiled.sql;
     if (sqlCache.size > 64) sqlCache.clear();
-    sqlCache.set(key, text);
+    sqlCache.set(cacheKey, text);
   }
   await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
 const key = (id: string) => id.trim().toLowerCase();
 
+const FINDING_COLUMNS = [
+  "scan_id", "control_id", "resource_ord", "resource_id", "resource_key", "resource_name", "subscription_id",
+  "subscription_key", "severity", "status", "reason", "message", "evidence", "kind",
+] as const;
+
 function findingRow(scanId: string, ords: Map<string, number>) {
-  return (f: FindingResult): Row => ({
-    scan_id: scanId,
-    control_id: f.controlId,
-    resource_ord: ords.get(key(f.resourceId)) ?? -1,
-    resource_id: f.resourceId,
-    resource_key: key(f.resourceId),
-    resource_name: f.resourceName,
-    subscription_id: f.subscriptionId,
-    subscription_key: key(f.subscriptionId),
-    severity: f.severity,
-    status: f.status,
-    reason: f.reason,
-    message: f.message,
-    evidence: encodeEvidence(f.evidence, f.resourceId),
-    kind: f.kind,
-  });
+  return (f: FindingResult): Values => {
+    const rk = key(f.resourceId);
+    return [
+      scanId, f.controlId, ords.get(rk) ?? -1, f.resourceId, rk, f.resourceName, f.subscriptionId,
+      key(f.subscriptionId), f.severity, f.status, f.reason, f.message, encodeEvidence(f.evidence, f.resourceId), f.kind,
+    ];
+  };
 }
+
+const RESOURCE_COLUMNS = [
+  "scan_id", "ord", "resource_key", "resource_id", "name", "kind", "location", "subscription_id", "subscription_key",
+  "resource_group", "score", "tags", "documents",
+] as const;
 
 function resourceRow(scanId: string) {
-  return (r: ResourceResult, ord: number): Row => ({
-    scan_id: scanId,
-    ord,
-    resource_key: key(r.id),
-    resource_id: r.id,
-    name: r.name,
-    kind: r.kind,
-    location: r.location,
-    subscription_id: r.subscriptionId,
-    subscription_key: key(r.subscriptionId),
-    resource_group: r.resourceGroup,
-    score: r.score,
-    tags: JSON.stringify(r.tags ?? {}),
-    documents: JSON.stringify(r.documents ?? null),
-  });
+  return (r: ResourceResult, ord: number): Values => [
+    scanId, ord, key(r.id), r.id, r.name, r.kind, r.location, r.subscriptionId, key(r.subscriptionId),
+    r.resourceGroup, r.score, JSON.stringify(r.tags ?? {}), JSON.stringify(r.documents ?? null),
+  ];
 }
 
+const SUBSCRIPTION_COLUMNS = ["scan_id", "subscription_key", "subscription_id", "display_name", "state", "score", "resources", "counts", "coverage"] as const;
+
 function subscriptionRow(scanId: string) {
-  return (s: SubscriptionResult): Row => ({
-    scan_id: scanId,
-    subscription_key: key(s.subscriptionId),
-    subscription_id: s.subscriptionId,
-    display_name: s.displayName,
-    state: null,
-    score: s.score,
-    resources: s.resources,
-    counts: JSON.stringify({ pass: s.counts.pass, fail: s.counts.fail, unknown: s.counts.unknown, not_applicable: s.counts.not_applicable }),
-    coverage: s.coverage ? JSON.stringify(s.coverage) : null,
-  });
+  return (s: SubscriptionResult): Values => [
+    scanId, key(s.subscriptionId), s.subscriptionId, s.displayName, null, s.score, s.resources,
+    JSON.stringify({ pass: s.counts.pass, fail: s.counts.fail, unknown: s.counts.unknown, not_applicable: s.counts.not_applicable }),
+    s.coverage ? JSON.stringify(s.coverage) : null,
+  ];
 }
 
 export interface WriteOptions {
@@ -204,26 +185,29 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   const ords = new Map([...resources.keys()].map((k, i) => [k, i]));
   const subs = new Map<string, SubscriptionResult>();
   for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
+  // Everything but the last findings goes in before the flip: in bulk where the database has a
+  // bulk loader (PostgreSQL COPY, SQLite prepared statements), else in multi-row INSERTs.
+  const bulk = !!store.bulkInsert;
+  const head = data.findings.slice(0, Math.max(0, data.findings.length - LAST_ROWS));
+  const tail = data.findings.slice(head.length);
   const work: Batch[] = [
-    ...plan("scan_subscriptions", [...subs.values()], 9, subscriptionRow(scanId)),
-    ...plan("resources", [...resources.values()], 13, resourceRow(scanId)),
-    ...planFindings(store, data.findings, findingRow(scanId, ords)),
+    ...plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false),
+    ...plan("resources", RESOURCE_COLUMNS, [...resources.values()], resourceRow(scanId), bulk),
+    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords), bulk),
+    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords), false),
   ];
   const total = work.reduce((n, b) => n + b.size, 0);
   const last = work.pop();
   let done = 0;
-  // PostgreSQL writes batches on several connections at once; SQLite has one writer anyway.
+  // PostgreSQL loads on two connections at once; SQLite has one writer anyway.
   const parallel = store.dialect === "postgres" ? 2 : 1;
   let next = 0;
   const worker = async () => {
     while (next < work.length) {
       const batch = work[next++];
       options.signal?.throwIfAborted();
-      if (batch.bulk && store.bulkInsert) {
-        const rows = batch.make();
-        const columns = Object.keys(rows[0]);
-        await store.bulkInsert(batch.table, columns, rows.map((r) => columns.map((c) => r[c])));
-      } else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
+      if (batch.bulk && store.bulkInsert) await store.bulkInsert(batch.table, batch.columns, batch.make());
+      else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
       done += batch.size;
       await options.onProgress?.(done, total);
     }
