@@ -19,6 +19,7 @@ import { SOURCE_LABEL } from "../lib/ui/labels";
 import { loadOverview } from "../lib/ui/overview-data";
 import { findingsHref, pageParam, toURLSearchParams, type SearchParamsRecord } from "../lib/ui/search-params";
 import { uiStore } from "../lib/ui/server-store";
+import { PageReady } from "../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   return (
     <Suspense fallback={<PageSkeleton label="Loading the overview" />}>
-      <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} />
+      <>
+        <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} />
+        <PageReady />
+      </>
     </Suspense>
   );
 }

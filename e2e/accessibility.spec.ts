@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoSnapshot, ensureDemoScan, expectAccessible, latestScan, resourcePath, uploadSnapshot } from "./support";
+import { demoSnapshot, ensureDemoScan, expectAccessible, gotoReady, latestScan, resourcePath, uploadSnapshot } from "./support";
 
 test.beforeEach(async ({ request }) => {
   await ensureDemoScan(request);
@@ -31,7 +31,7 @@ test("every page has no serious or critical accessibility violation", async ({ p
 });
 
 test("the exception dialog, the diff view and the keyboard path are accessible", async ({ page, request }) => {
-  await page.goto("/findings?status=fail&muted=false");
+  await gotoReady(page, "/findings?status=fail&muted=false");
   await page.getByTestId("finding-row").first().getByRole("button", { name: /Add exception/ }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
   await expectAccessible(page, "exception dialog");
@@ -39,12 +39,12 @@ test("the exception dialog, the diff view and the keyboard path are accessible",
 
   const before = (await latestScan(request))!;
   const after = await uploadSnapshot(request, demoSnapshot());
-  await page.goto(`/scans?from=${before.id}&to=${after.id}`);
+  await gotoReady(page, `/scans?from=${before.id}&to=${after.id}`);
   await expect(page.getByTestId("diff-view")).toBeVisible();
   await expectAccessible(page, "diff view");
 
   // The first Tab reaches the skip link, which moves focus to the main content.
-  await page.goto("/");
+  await gotoReady(page, "/");
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to main content" });
   await expect(skip).toBeFocused();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoSnapshot, uploadSnapshot } from "./support";
+import { demoSnapshot, gotoReady, uploadSnapshot } from "./support";
 
 test("diff two scans: one resource opened to the public shows as exactly one new failure", async ({ page, request }) => {
   const base = demoSnapshot();
@@ -16,7 +16,7 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   const older = await uploadSnapshot(request, base);
   const newer = await uploadSnapshot(request, changed);
 
-  await page.goto("/scans");
+  await gotoReady(page, "/scans");
   await page.getByLabel("Older scan").selectOption(older.id);
   await page.getByLabel("Newer scan").selectOption(newer.id);
   await page.getByRole("button", { name: "Compare" }).click();
@@ -32,6 +32,6 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   await expect(newFailures.getByRole("listitem")).toContainText(String(target!.name));
 
   // Swapping the picks compares the same way round (older → newer).
-  await page.goto(`/scans?from=${newer.id}&to=${older.id}`);
+  await gotoReady(page, `/scans?from=${newer.id}&to=${older.id}`);
   await expect(page.getByTestId("diff-view").getByTestId("diff-new-failures")).toHaveText("1");
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ensureDemoScan } from "./support";
+import { ensureDemoScan, gotoReady } from "./support";
 
 test.beforeEach(async ({ request }) => {
   await ensureDemoScan(request);
@@ -7,7 +7,7 @@ test.beforeEach(async ({ request }) => {
 
 test("create an exception from a finding, see the finding muted, then remove it", async ({ page }) => {
   const owner = `e2e-${Date.now()}@contoso.example`;
-  await page.goto("/findings?controlId=IAM-1&status=fail&muted=false&sort=resource");
+  await gotoReady(page, "/findings?controlId=IAM-1&status=fail&muted=false&sort=resource");
   const first = page.getByTestId("finding-row").first();
   await expect(first).toBeVisible();
   const resourceLink = first.locator("td:nth-child(4) a").first();
@@ -16,7 +16,7 @@ test("create an exception from a finding, see the finding muted, then remove it"
   expect(resourceId).toMatch(/^\/subscriptions\//);
 
   // Look at just this finding, whatever its muting.
-  await page.goto(`/findings?controlId=IAM-1&q=${encodeURIComponent(resourceId.toLowerCase())}`);
+  await gotoReady(page, `/findings?controlId=IAM-1&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   const row = page.getByTestId("finding-row");
   await expect(row).toHaveCount(1);
   await expect(row.getByText("Muted")).toHaveCount(0);
@@ -40,13 +40,13 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await expect(row.getByText("Muted")).toBeVisible();
 
   // Muted findings drop out of the "not muted" view, and show under "muted only".
-  await page.goto(`/findings?controlId=IAM-1&muted=false&q=${encodeURIComponent(resourceId.toLowerCase())}`);
+  await gotoReady(page, `/findings?controlId=IAM-1&muted=false&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   await expect(page.getByTestId("finding-row")).toHaveCount(0);
-  await page.goto(`/findings?controlId=IAM-1&muted=true&q=${encodeURIComponent(resourceId.toLowerCase())}`);
+  await gotoReady(page, `/findings?controlId=IAM-1&muted=true&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   await expect(page.getByTestId("finding-row")).toHaveCount(1);
 
   // The exceptions page lists it with its owner and expiry; removing it unmutes the finding.
-  await page.goto("/exceptions");
+  await gotoReady(page, "/exceptions");
   const listed = page.getByTestId("exception-row").filter({ hasText: owner });
   await expect(listed).toHaveCount(1);
   await expect(listed).toContainText(resourceName);
@@ -56,12 +56,12 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await expect(page.getByRole("region", { name: /^Active/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(0);
   await expect(page.getByRole("region", { name: /^Removed/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(1);
 
-  await page.goto(`/findings?controlId=IAM-1&q=${encodeURIComponent(resourceId.toLowerCase())}`);
+  await gotoReady(page, `/findings?controlId=IAM-1&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   await expect(page.getByTestId("finding-row").getByText("Muted")).toHaveCount(0);
 });
 
 test("the exception dialog refuses an empty owner and says why", async ({ page }) => {
-  await page.goto("/findings?status=fail&muted=false");
+  await gotoReady(page, "/findings?status=fail&muted=false");
   await page.getByTestId("finding-row").first().getByRole("button", { name: /Add exception/ }).click();
   const dialog = page.getByRole("dialog", { name: "Add an exception" });
   await dialog.getByLabel("Reason").fill("reason");

@@ -1,19 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { ensureDemoScan } from "./support";
+import { ensureDemoScan, gotoReady, waitReady } from "./support";
 
 test.beforeEach(async ({ request }) => {
   await ensureDemoScan(request);
 });
 
 test("filter findings by control and severity, then share the URL: a new page shows the same results", async ({ page, context }) => {
-  await page.goto("/findings");
+  await gotoReady(page, "/findings");
   await expect(page.getByRole("heading", { name: "Findings" })).toBeVisible();
   const unfiltered = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
 
-  await page.getByLabel("Control").selectOption("NET-1");
+  await page.getByLabel("Control", { exact: true }).selectOption("NET-1");
   await expect(page).toHaveURL(/controlId=NET-1/);
+  await waitReady(page);
   await page.getByRole("checkbox", { name: /^High/ }).check();
   await expect(page).toHaveURL(/severity=high/);
+  await waitReady(page);
 
   const rows = page.getByTestId("finding-row");
   await expect(rows.first()).toBeVisible();
@@ -28,9 +30,9 @@ test("filter findings by control and severity, then share the URL: a new page sh
   // The URL alone reproduces the view.
   const shared = page.url();
   const other = await context.newPage();
-  await other.goto(shared);
+  await gotoReady(other, shared);
   await expect(other.getByTestId("findings-total")).toHaveText(String(total));
-  await expect(other.getByLabel("Control")).toHaveValue("NET-1");
+  await expect(other.getByLabel("Control", { exact: true })).toHaveValue("NET-1");
   await expect(other.getByRole("checkbox", { name: /^High/ })).toBeChecked();
   expect(await other.getByTestId("finding-row").count()).toBe(await rows.count());
   expect(await other.getByTestId("finding-row").locator("td:nth-child(4) a").first().allInnerTexts()).toEqual(names);
@@ -38,15 +40,15 @@ test("filter findings by control and severity, then share the URL: a new page sh
 });
 
 test("paging is server-side and grouping by control shows contiguous control groups", async ({ page }) => {
-  await page.goto("/findings?pageSize=25");
+  await gotoReady(page, "/findings?pageSize=25");
   const total = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
   expect(total).toBeGreaterThan(25);
   await expect(page.getByTestId("finding-row")).toHaveCount(25);
-  await page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Page 2" }).click();
+  await page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Page 2", exact: true }).click();
   await expect(page).toHaveURL(/page=2/);
   await expect(page.getByText(/Showing 26–50 of/)).toBeVisible();
 
-  await page.goto("/findings?group=control&pageSize=100");
+  await gotoReady(page, "/findings?group=control&pageSize=100");
   const controls = await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control")));
   // Grouped: each control appears in one contiguous run, under a group header.
   const runs = controls.filter((c, i) => i === 0 || controls[i - 1] !== c);
@@ -55,9 +57,9 @@ test("paging is server-side and grouping by control shows contiguous control gro
 });
 
 test("a bad parameter in a shared link is reported and ignored instead of failing the page", async ({ page }) => {
-  await page.goto("/findings?severity=urgent&controlId=NET-1");
+  await gotoReady(page, "/findings?severity=urgent&controlId=NET-1");
   await expect(page.getByText("Part of this link was not understood")).toBeVisible();
   await expect(page.getByText(/Ignored “severity”/)).toBeVisible();
-  await expect(page.getByLabel("Control")).toHaveValue("NET-1");
+  await expect(page.getByLabel("Control", { exact: true })).toHaveValue("NET-1");
   expect(new Set(await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
 });

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { ensureDemoScan } from "./support";
+import { ensureDemoScan, gotoReady } from "./support";
 
 test.beforeEach(async ({ request }) => {
   await ensureDemoScan(request);
 });
 
 test("the overview lists subscriptions worst first and opens the worst subscription's report", async ({ page }) => {
-  await page.goto("/");
+  await gotoReady(page, "/");
   await expect(page.getByRole("heading", { name: "Tenant overview" })).toBeVisible();
   const table = page.getByRole("region", { name: "Subscriptions" }).getByRole("table");
   const rows = table.locator("tbody tr");
@@ -34,7 +34,7 @@ test("the overview lists subscriptions worst first and opens the worst subscript
 });
 
 test("the heat map and trend describe the latest scan", async ({ page }) => {
-  await page.goto("/");
+  await gotoReady(page, "/");
   const heat = page.getByRole("region", { name: "Heat map" });
   // One column per control (18) and one row per subscription in the table.
   await expect(heat.locator("thead tr").nth(1).locator("th")).toHaveCount(19);

@@ -78,6 +78,16 @@ export async function uploadSnapshot(request: APIRequestContext, snapshot: unkno
   return scan;
 }
 
+/** Opens a page and waits until its interactive parts are hydrated (`<body data-ready>`). */
+export async function gotoReady(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitReady(page);
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await page.locator('body[data-ready="true"]').waitFor({ state: "attached" });
+}
+
 /** The dashboard URL of a resource. */
 export function resourcePath(id: string): string {
   return `/resources/${id.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`;

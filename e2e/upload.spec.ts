@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { latestScan } from "./support";
+import { gotoReady, latestScan } from "./support";
 
 /** A one-resource snapshot: a Speech account with Microsoft-managed keys and public access. */
 function smallSnapshot(name: string) {
@@ -30,7 +30,8 @@ function smallSnapshot(name: string) {
 
 test("upload a snapshot with the file picker: it is evaluated and stored as a scan", async ({ page, request }) => {
   const name = `spch-e2e-${Date.now().toString(36)}`;
-  await page.goto("/scans");
+  await gotoReady(page, "/scans");
+  await expect(page.getByTestId("snapshot-upload")).toHaveAttribute("data-ready", "true");
   await page
     .getByTestId("snapshot-upload")
     .getByLabel("choose a file")
@@ -46,14 +47,15 @@ test("upload a snapshot with the file picker: it is evaluated and stored as a sc
   await expect(top).toContainText("Uploaded snapshot");
   await expect(top.locator("[data-scan-status]")).toHaveAttribute("data-scan-status", "succeeded");
   // Its only resource is in the store with its verdicts.
-  await page.goto(`/findings?scan=${latest!.id}&controlId=BYOS-1`);
+  await gotoReady(page, `/findings?scan=${latest!.id}&controlId=BYOS-1`);
   await expect(page.getByTestId("finding-row")).toHaveCount(1);
   await expect(page.getByTestId("finding-row")).toHaveAttribute("data-status", "fail");
   await expect(page.getByTestId("finding-row")).toContainText(name);
 });
 
 test("drop a snapshot on the drop zone: an invalid file is refused with the path of the problem", async ({ page }) => {
-  await page.goto("/scans");
+  await gotoReady(page, "/scans");
+  await expect(page.getByTestId("snapshot-upload")).toHaveAttribute("data-ready", "true");
   const bad = { kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-01-01T00:00:00Z", subscriptions: "not-a-list", resources: [] };
   const zone = page.getByTestId("snapshot-upload").locator("div").first();
   const dataTransfer = await page.evaluateHandle((text) => {

@@ -11,6 +11,7 @@ import { Table, Td, Th } from "../../components/ui/table";
 import { date, dateTime, relative } from "../../lib/ui/format";
 import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
 import { uiStore } from "../../lib/ui/server-store";
+import { PageReady } from "../../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Exceptions" };
@@ -25,7 +26,10 @@ export default function ExceptionsPage() {
         </div>
       }
     >
-      <Exceptions />
+      <>
+        <Exceptions />
+        <PageReady />
+      </>
     </Suspense>
   );
 }

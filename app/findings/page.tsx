@@ -15,6 +15,7 @@ import { hasFilters, parseFindingsView, type FindingsView } from "../../lib/ui/f
 import { SOURCE_LABEL } from "../../lib/ui/labels";
 import type { SearchParamsRecord } from "../../lib/ui/search-params";
 import { uiStore } from "../../lib/ui/server-store";
+import { PageReady } from "../../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
@@ -23,7 +24,10 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
   const view = parseFindingsView(await searchParams);
   return (
     <Suspense key={view.params.toString()} fallback={<FindingsSkeleton />}>
-      <Findings view={view} />
+      <>
+        <Findings view={view} />
+        <PageReady />
+      </>
     </Suspense>
   );
 }

@@ -18,6 +18,7 @@ import { DIFF_LIMIT, loadScans, type ScansData } from "../../lib/ui/scans-data";
 import { first, type SearchParamsRecord } from "../../lib/ui/search-params";
 import { uiStore } from "../../lib/ui/server-store";
 import type { Scan } from "../../lib/store/scans";
+import { PageReady } from "../../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans" };
@@ -34,7 +35,10 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
         </div>
       }
     >
-      <Scans opts={opts} />
+      <>
+        <Scans opts={opts} />
+        <PageReady />
+      </>
     </Suspense>
   );
 }

@@ -54,6 +54,7 @@ export function ExceptionButton({ target, compact = true }: { target: ExceptionT
 function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose: () => void }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
+  const ownerRef = useRef<HTMLInputElement>(null);
   const titleId = useId();
   const descId = useId();
   const errorId = useId();
@@ -68,6 +69,8 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
   useEffect(() => {
     const d = dialog.current;
     if (d && !d.open) d.showModal();
+    // showModal() focuses the first control (a radio); start where typing begins.
+    ownerRef.current?.focus();
   }, []);
   useEffect(() => {
     if (state.ok) {
@@ -127,9 +130,9 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
             </label>
             <input
               id={`${titleId}-owner`}
+              ref={ownerRef}
               name="owner"
               required
-              autoFocus
               autoComplete="email"
               placeholder="name@contoso.com"
               className={inputClass}

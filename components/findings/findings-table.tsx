@@ -32,7 +32,7 @@ export function FindingsTable({
       last = key;
       const n = items.filter((x) => groupKey(x) === key).length;
       rows.push(
-        <tr key={`g-${key}`} className="bg-slate-100/70">
+        <tr key={`g-${key}`} className="bg-slate-100">
           <th scope="colgroup" colSpan={columns} className="border-b border-slate-200 px-3 py-2 text-left text-sm font-semibold text-slate-800">
             {group === "control" ? (
               <>
@@ -49,7 +49,7 @@ export function FindingsTable({
                 <span className="font-normal text-slate-600">· {f.kind} · {subName}</span>
               </>
             )}
-            <span className="ml-2 text-xs font-normal text-slate-500">{n} on this page</span>
+            <span className="ml-2 text-xs font-normal text-slate-600">{n} on this page</span>
           </th>
         </tr>,
       );

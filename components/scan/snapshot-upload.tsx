@@ -6,7 +6,7 @@
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Spinner, Upload } from "../ui/icons";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
@@ -20,6 +20,9 @@ export function SnapshotUpload({ compact = false }: { compact?: boolean }) {
   const [uploading, setUploading] = useState<string | null>(null);
   const [scanId, setScanId] = useState<string | null>(null);
   const [result, setResult] = useState<{ tone: "ok" | "error"; text: string; scanId?: string } | null>(null);
+  // Set once hydrated: before that, a drop or a picked file would be handled by nobody.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const state = useScanEvents(scanId, (final) => {
     const id = scanId ?? undefined;
     if (final.status === "succeeded") setResult({ tone: "ok", text: "Snapshot evaluated and stored.", scanId: id });
@@ -39,7 +42,7 @@ export function SnapshotUpload({ compact = false }: { compact?: boolean }) {
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string; path?: unknown } };
       if (!response.ok || !body.id) {
-        const path = body.error?.path !== undefined ? ` (at ${String(body.error.path)})` : "";
+        const path = typeof body.error?.path === "string" && body.error.path !== "" ? ` (at ${body.error.path})` : "";
         setResult({ tone: "error", text: `${file.name} was not accepted: ${body.error?.message ?? `HTTP ${response.status}`}${path}` });
       } else setScanId(body.id);
     } catch (error) {
@@ -52,7 +55,7 @@ export function SnapshotUpload({ compact = false }: { compact?: boolean }) {
 
   const busy = !!uploading || (!!scanId && !state?.final);
   return (
-    <div data-testid="snapshot-upload">
+    <div data-testid="snapshot-upload" data-ready={ready ? "true" : "false"}>
       <div
         onDragOver={(e) => {
           e.preventDefault();

@@ -16,6 +16,7 @@ import { REASON_LABEL, SOURCE_LABEL } from "../../../lib/ui/labels";
 import { loadResource } from "../../../lib/ui/resource-data";
 import { first, findingsHref, resourceHref, resourceIdFromSegments, subscriptionHref, type SearchParamsRecord } from "../../../lib/ui/search-params";
 import { uiStore } from "../../../lib/ui/server-store";
+import { PageReady } from "../../../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,10 @@ export default async function ResourcePage({ params, searchParams }: Props) {
   const scanId = first(sp, "scan");
   return (
     <Suspense fallback={<PageSkeleton label="Loading the resource" />}>
-      <Resource resourceId={resourceId} scanId={scanId} />
+      <>
+        <Resource resourceId={resourceId} scanId={scanId} />
+        <PageReady />
+      </>
     </Suspense>
   );
 }

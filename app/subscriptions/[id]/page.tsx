@@ -17,6 +17,7 @@ import type { ResourceSort } from "../../../lib/ui/store-reads";
 import { loadSubscription } from "../../../lib/ui/subscription-data";
 import { findingsHref, first, hrefWith, pageParam, resourceHref, toURLSearchParams, type SearchParamsRecord } from "../../../lib/ui/search-params";
 import { uiStore } from "../../../lib/ui/server-store";
+import { PageReady } from "../../../components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Subscription report" };
@@ -30,7 +31,10 @@ export default async function SubscriptionPage({ params, searchParams }: Props) 
   const sort = (SORTS as string[]).includes(sortText) ? (sortText as ResourceSort) : "score";
   return (
     <Suspense fallback={<PageSkeleton label="Loading the subscription report" />}>
-      <Report subscriptionId={decodeURIComponent(id)} scanId={first(sp, "scan")} page={pageParam(sp)} sort={sort} params={toURLSearchParams(sp)} />
+      <>
+        <Report subscriptionId={decodeURIComponent(id)} scanId={first(sp, "scan")} page={pageParam(sp)} sort={sort} params={toURLSearchParams(sp)} />
+        <PageReady />
+      </>
     </Suspense>
   );
 }
