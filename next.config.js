@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Server-only packages that read files from their own folder at run time, or are Node-only.
-  serverExternalPackages: ["@azure/identity", "@azure/arm-resourcegraph", "@azure/arm-monitor", "@azure/arm-cognitiveservices", "@azure/core-rest-pipeline"],
+  serverExternalPackages: ["@azure/identity", "@azure/arm-resourcegraph", "@azure/arm-monitor", "@azure/arm-cognitiveservices", "@azure/core-rest-pipeline", "pdfkit", "better-sqlite3", "pg", "pg-copy-streams"],
   poweredByHeader: false,
   reactStrictMode: true,
 };

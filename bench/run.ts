@@ -6,12 +6,14 @@ import { writeFileSync } from "node:fs";
 import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
+import { pdf10k } from "./scenarios/pdf-10k";
 
 type Scenario = () => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
   "collect-10k": collect10k,
   "evaluate-100k": evaluate100k,
   "scan-cli-10k": scanCli10k,
+  "pdf-10k": pdf10k,
 };
 
 async function main() {

@@ -96,6 +96,39 @@ describe("speech-posture scan", () => {
   });
 });
 
+describe("report formats", () => {
+  it("writes a subscription PDF whose text names the subscription and its failing resources", () => {
+    const sub = snapshot.subscriptions[0];
+    const out = join(dir, "sub.pdf");
+    const r = cli(["scan", "--snapshot", snapshotPath, "--format", "pdf", "--subscription", sub.subscriptionId, "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe("%PDF-");
+    const text = spawnSync("pdftotext", ["-layout", out, "-"], { encoding: "utf8" }).stdout;
+    expect(text).toContain(sub.displayName!);
+    const accounts = snapshot.resources.filter((a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.subscriptionId.toLowerCase()}/`));
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const a of accounts) expect(text).toContain(a.name!);
+  });
+  it("writes OCSF compliance findings as JSON lines, filtered to one subscription", () => {
+    const sub = snapshot.subscriptions[1].subscriptionId;
+    const r = cli(["scan", "--snapshot", snapshotPath, "--format", "ocsf", "--subscription", sub]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.length).toBe(snapshot.resources.filter((a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`)).length * CATALOG.length);
+    for (const l of lines) {
+      expect(l.class_uid).toBe(2003);
+      expect(l.cloud.account.uid.toLowerCase()).toBe(sub.toLowerCase());
+    }
+  });
+  it("refuses an unknown subscription and a PDF to the terminal", () => {
+    const unknown = cli(["scan", "--snapshot", snapshotPath, "--format", "csv", "--subscription", "00000000-0000-0000-0000-000000000000"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/00000000-0000-0000-0000-000000000000/);
+    expect(cli(["scan", "--snapshot", snapshotPath, "--format", "pdf"]).stderr).toMatch(/needs --out/);
+  });
+});
+
 describe("bad input gets one line and exit code 2, and nothing half-written", () => {
   const cases: [string, string | null, RegExp][] = [
     ["empty file", "", /empty/i],
@@ -170,7 +203,7 @@ describe("speech-posture snapshot", () => {
     expect(s.resources.filter(isSpeechAccount)).toHaveLength(snapshot.resources.filter(isSpeechAccount).length);
   });
   it("refuses live without configuration, saying what to set", () => {
-    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH } });
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/AZURE_TENANT_ID/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

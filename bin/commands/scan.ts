@@ -29,6 +29,24 @@ export function readTextFile(path: string, what: string, maxBytes = MAX_SNAPSHOT
   return readFileSync(path, "utf8");
 }
 
+/** The result in the asked format; a subscription filter applies to every format alike. */
+async function renderOutput(format: string, result: ScanResult, snapshot: Snapshot, opts: { subscriptionId?: string; pretty: boolean }): Promise<string | Buffer> {
+  const { ReportScopeError } = await import("../../lib/report/scope");
+  try {
+    if (format === "pdf") {
+      const { renderSubscriptionPdf, renderTenantPdf } = await import("../../lib/report/pdf");
+      const input = { result, snapshot, generatedAt: new Date() };
+      return opts.subscriptionId ? renderSubscriptionPdf(input, opts.subscriptionId) : renderTenantPdf(input);
+    }
+    if (format === "json" && !opts.subscriptionId) return `${JSON.stringify(result, null, opts.pretty ? 2 : undefined)}\n`;
+    const { renderExport } = await import("../../lib/report/export");
+    return renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).body;
+  } catch (error) {
+    if (error instanceof ReportScopeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Exit code for `--fail-on`: 1 when an unmuted failure at or above the severity exists. */
 export function failOnExitCode(result: ScanResult, threshold: Severity | undefined): 0 | 1 {
   if (!threshold) return 0;
@@ -59,23 +77,24 @@ export function registerScanCommand(program: Command): void {
     .option("--snapshot <file>", "a snapshot file, an `az graph query -o json` export, a bare array or an ARM list")
     .option("--source <source>", "collect first from emulator or live (instead of --snapshot)")
     .option("--subscriptions <ids>", "with --source: comma-separated subscription IDs")
-    .option("--format <format>", "json or csv", "json")
+    .option("--format <format>", "json, csv, ocsf (JSON lines) or pdf", "json")
+    .option("--subscription <id>", "limit the output (and the PDF report) to one subscription")
     .option("--out <file>", "where to write (default: stdout)")
     .option("--exceptions <file>", "a JSON file of exception rules that mute findings")
     .option("--pretty", "indent the JSON (larger and slower on big tenants)")
     .option("--fail-on <severity>", "exit 1 when an unmuted failure of this severity or higher exists (high, medium, low)")
     .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
-    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string; pretty?: boolean }) => {
-      if (opts.format !== "json" && opts.format !== "csv") throw new UsageError(`--format must be json or csv, got "${opts.format}"`);
+    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string; pretty?: boolean; subscription?: string }) => {
+      if (!["json", "csv", "ocsf", "pdf"].includes(opts.format)) throw new UsageError(`--format must be json, csv, ocsf or pdf, got "${opts.format}"`);
+      if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
       if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
       const threshold = parseSeverity(opts.failOn);
       const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
       // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
-      const [{ parseSnapshotText }, { evaluateSnapshot }, { buildResult }, { findingsToCsv }] = await Promise.all([
+      const [{ parseSnapshotText }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
         import("../../lib/posture/parse"),
         import("../../lib/posture/evaluate"),
         import("../../lib/posture/result"),
-        import("../../lib/report/csv"),
       ]);
       const startedAt = new Date().toISOString();
       let snapshot: Snapshot;
@@ -110,7 +129,7 @@ export function registerScanCommand(program: Command): void {
         exceptions: rules,
         now,
       });
-      const output = opts.format === "json" ? `${JSON.stringify(result, null, opts.pretty ? 2 : undefined)}\n` : findingsToCsv(result);
+      const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
       if (opts.out) writeFileAtomic(opts.out, output);
       else process.stdout.write(output);
       process.exitCode = failOnExitCode(result, threshold);
