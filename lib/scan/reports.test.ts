@@ -1,0 +1,126 @@
+/**
+ * Report and export downloads through the route handlers, on both databases: the PDF's printed
+ * SHA-256 equals the JSON export's, every failing finding of a subscription appears in its report,
+ * exports filter by subscription, and each download is audited.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import * as reportRoute from "../../app/api/scans/[id]/report.pdf/route";
+import * as exportRoute from "../../app/api/scans/[id]/export/route";
+import * as auditRoute from "../../app/api/audit/route";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
+import { importAndWait, jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
+import { PdfFile, squash } from "../report/testing/poppler";
+import { isSpeechAccount } from "../posture/snapshot";
+import type { ScanJobs } from "./jobs";
+import { setServerJobs } from "./jobs-server";
+
+const BASE = "http://speech-posture.test";
+const req = (path: string) => new Request(BASE + path);
+const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
+
+afterAll(async () => {
+  setServerJobs(undefined);
+  await releaseDatabases();
+});
+
+describe.each(DATABASES)("report downloads on %s", (kind) => {
+  let tdb: TestDatabase;
+  let jobs: ScanJobs;
+  let scanId: string;
+  const tenant = smallTenant(14, 3, 21);
+  const snapshot = snapshotOf(tenant);
+
+  beforeAll(async () => {
+    tdb = await createTestDb(kind);
+    jobs = jobsFor(await tdb.open());
+    setServerJobs(jobs);
+    scanId = (await importAndWait(jobs, snapshot)).id;
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await tdb?.dispose();
+  });
+
+  it("prints the SHA-256 of exactly the JSON export in the tenant PDF", async () => {
+    const jsonRes = await exportRoute.GET(req(`/api/scans/${scanId}/export?format=json`), ctx(scanId));
+    expect(jsonRes.status).toBe(200);
+    expect(jsonRes.headers.get("content-type")).toMatch(/application\/json/);
+    expect(jsonRes.headers.get("content-disposition")).toMatch(/^attachment; filename="speech-posture-.*\.json"$/);
+    const sha = createHash("sha256").update(await jsonRes.text()).digest("hex");
+    const pdfRes = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf`), ctx(scanId));
+    expect(pdfRes.status).toBe(200);
+    expect(pdfRes.headers.get("content-type")).toBe("application/pdf");
+    const pdf = new PdfFile(Buffer.from(await pdfRes.arrayBuffer()));
+    try {
+      expect(squash(pdf.text(1, 1))).toContain(sha);
+      const { pages } = pdf.info();
+      expect(squash(pdf.text(pages, pages))).toContain(`Page${pages}of${pages}`);
+    } finally {
+      pdf.dispose();
+    }
+  });
+
+  it("names every failing resource of a subscription in its PDF, and only that subscription's in its CSV", async () => {
+    const sub = snapshot.subscriptions[0].subscriptionId;
+    const exported = JSON.parse(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=json&subscriptionId=${sub}`), ctx(scanId))).text());
+    const failing = exported.findings.filter((f: { status: string }) => f.status === "fail");
+    expect(failing.length).toBeGreaterThan(0);
+    const pdfRes = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?subscriptionId=${sub}`), ctx(scanId));
+    expect(pdfRes.status).toBe(200);
+    const pdf = new PdfFile(Buffer.from(await pdfRes.arrayBuffer()));
+    try {
+      const text = squash(pdf.text());
+      const names = new Map(snapshot.resources.filter(isSpeechAccount).map((a) => [a.id.toLowerCase(), a.name!]));
+      for (const f of failing) expect(text).toContain(squash(names.get(f.resourceId.toLowerCase())!));
+    } finally {
+      pdf.dispose();
+    }
+    const csv = await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=csv&subscriptionId=${sub}`), ctx(scanId))).text();
+    const rows = csv.trim().split("\r\n").slice(1);
+    expect(rows.length).toBe(exported.findings.length);
+    for (const row of rows) expect(row.toLowerCase()).toContain(sub.toLowerCase());
+  });
+
+  it("answers a single-resource PDF and OCSF lines", async () => {
+    const account = snapshot.resources.find(isSpeechAccount)!;
+    const pdfRes = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?resourceId=${encodeURIComponent(account.id)}`), ctx(scanId));
+    expect(pdfRes.status).toBe(200);
+    const pdf = new PdfFile(Buffer.from(await pdfRes.arrayBuffer()));
+    try {
+      expect(squash(pdf.text())).toContain(squash(account.name!));
+    } finally {
+      pdf.dispose();
+    }
+    const ocsf = await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=ocsf`), ctx(scanId))).text();
+    const lines = ocsf.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.length).toBe(snapshot.resources.filter(isSpeechAccount).length * 18);
+    expect(new Set(lines.map((l) => l.class_uid))).toEqual(new Set([2003]));
+  });
+
+  it("refuses bad parameters with 400 and unknown scopes with 404, never 500", async () => {
+    const cases: [string, number][] = [
+      [`/api/scans/${scanId}/export?format=xml`, 400],
+      [`/api/scans/${scanId}/export`, 400],
+      [`/api/scans/${scanId}/export?format=csv&subscriptionId=00000000-0000-0000-0000-000000000000`, 404],
+      [`/api/scans/${scanId}/export?format=csv&extra=1`, 400],
+      [`/api/scans/nope/export?format=csv`, 404],
+    ];
+    for (const [path, status] of cases) {
+      const res = await exportRoute.GET(req(path), ctx(path.split("/")[3]));
+      expect(res.status, path).toBe(status);
+      expect((await res.json()).error.code).toBeTypeOf("string");
+    }
+    const both = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?subscriptionId=a&resourceId=b`), ctx(scanId));
+    expect(both.status).toBe(400);
+    const unknownResource = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?resourceId=%2Fsubscriptions%2Fx`), ctx(scanId));
+    expect(unknownResource.status).toBe(404);
+  });
+
+  it("records every download in the audit trail", async () => {
+    const audit = await (await auditRoute.GET(req(`/api/audit?action=report.exported`))).json();
+    const items = audit.items ?? audit;
+    const formats = new Set(items.filter((e: { target: string }) => e.target === scanId).map((e: { details: { format: string } }) => e.details.format));
+    expect(formats).toEqual(new Set(["pdf", "json", "csv", "ocsf"]));
+  });
+});
