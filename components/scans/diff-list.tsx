@@ -9,18 +9,22 @@ export function DiffList({ items, empty, scanId }: { items: DiffItem[]; empty: s
   return (
     <ul className="divide-y divide-slate-100">
       {items.map((d) => (
-        <li key={`${d.resourceId}|${d.controlId}`} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
-          <span className="w-14 shrink-0 font-mono text-xs font-semibold text-slate-700">{d.controlId}</span>
-          <SeverityBadge severity={d.severity} />
-          <Link href={resourceHref(d.resourceId, scanId)} className="min-w-0 flex-1 truncate font-medium text-blue-700 hover:underline" title={d.resourceId}>
-            {d.resourceName || d.resourceId}
-          </Link>
-          <span className="flex items-center gap-1 text-xs text-slate-600">
-            {d.from ? <StatusBadge status={d.from} compact /> : <span>absent</span>}
-            <span aria-hidden="true">→</span>
-            <span className="sr-only">to</span>
-            {d.to ? <StatusBadge status={d.to} compact /> : <span>absent</span>}
-          </span>
+        <li key={`${d.resourceId}|${d.controlId}`} className="flex items-start gap-3 px-4 py-2 text-sm">
+          <span className="w-12 shrink-0 pt-0.5 font-mono text-xs font-semibold text-slate-700">{d.controlId}</span>
+          <div className="min-w-0 flex-1">
+            <Link href={resourceHref(d.resourceId, scanId)} className="block truncate font-medium text-blue-700 hover:underline" title={d.resourceId}>
+              {d.resourceName || d.resourceId}
+            </Link>
+            <div className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">
+              <SeverityBadge severity={d.severity} />
+              <span className="flex items-center gap-1">
+                {d.from ? <StatusBadge status={d.from} compact /> : <span>absent</span>}
+                <span aria-hidden="true">→</span>
+                <span className="sr-only">to</span>
+                {d.to ? <StatusBadge status={d.to} compact /> : <span>absent</span>}
+              </span>
+            </div>
+          </div>
         </li>
       ))}
     </ul>
