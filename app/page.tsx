@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { HeatMap } from "../components/charts/heat-map";
+import { StatusBar } from "../components/charts/status-bar";
 import { TrendChart } from "../components/charts/trend-chart";
 import { SubscriptionsTable } from "../components/overview/subscriptions-table";
 import { DiffList } from "../components/scans/diff-list";
@@ -150,6 +151,9 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <Panel title="Score trend" id="trend" description="Tenant score of each finished scan" className="lg:col-span-2">
           <TrendChart points={data.trend} />
+          <div className="mt-4 border-t border-slate-100 pt-4">
+            <StatusBar counts={summary.counts} label={`Latest scan: ${count(summary.counts.pass + summary.counts.fail + summary.counts.unknown + summary.counts.not_applicable)} findings by status`} />
+          </div>
         </Panel>
         <Panel
           title="Since the previous scan"

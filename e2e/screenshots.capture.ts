@@ -13,8 +13,8 @@ test.use({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
 
 test("capture the overview, the findings explorer and a resource page", async ({ page, request }) => {
   test.setTimeout(180_000);
-  // Older states of the same tenant: more accounts open to the internet and with key auth on.
-  for (const every of [2, 3, 5]) {
+  // Older states of the same tenant: more accounts open to the internet, with key auth on and no outbound limits.
+  for (const every of [1, 2, 4]) {
     const snap = demoSnapshot();
     let i = 0;
     for (const d of snap.resources) {
@@ -24,6 +24,7 @@ test("capture the overview, the findings explorer and a resource page", async ({
       p.publicNetworkAccess = "Enabled";
       p.networkAcls = { defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] };
       p.disableLocalAuth = false;
+      p.restrictOutboundNetworkAccess = false;
     }
     await uploadSnapshot(request, snap);
   }
@@ -44,5 +45,5 @@ test("capture the overview, the findings explorer and a resource page", async ({
   const pick = cmk.items.find((f) => openIds.has(f.resourceId.toLowerCase())) ?? cmk.items[0];
   await gotoReady(page, `/resources/${pick.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`);
   await expect(page.getByTestId("chain-node-storage").first()).toBeVisible();
-  await page.screenshot({ path: out("ui-resource.png"), fullPage: false, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+  await page.screenshot({ path: out("ui-resource.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1400 } });
 });

@@ -44,7 +44,7 @@ export function TrendChart({ points, label = "Tenant score by scan" }: { points:
       : null;
   const tickEvery = Math.max(1, Math.ceil(points.length / 6));
   const span = points.length > 1 ? Date.parse(points[points.length - 1].at) - Date.parse(points[0].at) : 0;
-  const tick = (iso: string) => (span < 2 * 86_400_000 ? timeOfDay(iso) : shortDate(iso));
+  const tick = (iso: string) => (span < 10 * 60_000 ? timeOfDay(iso, true) : span < 2 * 86_400_000 ? timeOfDay(iso) : shortDate(iso));
   return (
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} className="h-auto w-full" role="img" aria-label={`${label}. ${summary}`}>

@@ -97,7 +97,7 @@ export function FindingsFilters({
         </Field>
         <Field label="Muted" htmlFor="f-muted">
           <select id="f-muted" name="muted" defaultValue={query.muted === undefined ? "" : String(query.muted)} className={selectClass}>
-            <option value="">Muted or not</option>
+            <option value="">Any</option>
             <option value="false">Not muted{facetText(facets?.muted.false)}</option>
             <option value="true">Muted only{facetText(facets?.muted.true)}</option>
           </select>

@@ -116,22 +116,34 @@ function NodeBox({ node, style, className = "" }: { node: ChainNode; style?: CSS
   );
 }
 
+function EdgeVerdicts({ edge, center }: { edge: ChainEdge; center: boolean }) {
+  if (edge.findings.length === 0) return null;
+  return (
+    <ul className={`mt-0.5 space-y-0.5 text-[10px] font-semibold ${center ? "text-center" : ""}`}>
+      {edge.findings.map((f) => (
+        <li key={f.controlId} data-control={f.controlId} data-status={f.status} className={`flex items-center gap-1 ${center ? "justify-center" : ""} ${FACT_TONE[(f.status as Tone) ?? "not_applicable"]}`}>
+          <StatusIcon status={f.status} className="h-3 w-3" />
+          <span className="font-mono">{f.controlId}</span>
+          <span className="font-normal">{(STATUS_LABEL[f.status as Tone] ?? f.status).toLowerCase()}</span>
+          {f.muted ? <span className="font-normal">(muted)</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Edge({ edge, style, className = "" }: { edge: ChainEdge; style?: CSSProperties; className?: string }) {
   const dashed = edge.status === "fail" ? "border-dashed" : "";
-  const words = `${STATUS_LABEL[edge.status]}${edge.findings.length ? ` (${edge.findings.map((f) => f.controlId).join(", ")})` : ""}`;
   return (
     <div style={style} className={`flex min-w-0 ${className}`} data-testid="chain-edge" data-status={edge.status}>
-      {/* Wide screens: a horizontal arrow with the label above and the verdict below. */}
+      {/* Wide screens: a horizontal arrow with the label above and the verdicts below. */}
       <div className="hidden w-full flex-col items-stretch justify-center px-1 lg:flex">
         <p className="mb-1 text-center text-[11px] font-semibold leading-tight text-slate-800">{edge.label}</p>
         <div className={`relative border-t-2 ${LINE[edge.status]} ${dashed}`} aria-hidden="true">
           <span className="absolute -right-0.5 -top-[7px] h-0 w-0 border-y-[6px] border-l-[9px] border-y-transparent border-l-current" />
         </div>
         <p className="mt-1 text-center text-[10px] leading-tight text-slate-600">{edge.detail}</p>
-        <p className={`mt-0.5 flex items-center justify-center gap-1 text-[10px] font-semibold ${FACT_TONE[edge.status]}`}>
-          <StatusIcon status={edge.status} className="h-3 w-3" />
-          {words}
-        </p>
+        <EdgeVerdicts edge={edge} center />
       </div>
       {/* Narrow screens: a downward arrow with the text beside it. */}
       <div className="flex items-stretch gap-3 py-1 pl-6 lg:hidden">
@@ -141,10 +153,7 @@ function Edge({ edge, style, className = "" }: { edge: ChainEdge; style?: CSSPro
         <div className="py-1 text-xs">
           <p className="font-semibold text-slate-800">{edge.label}</p>
           <p className="text-slate-600">{edge.detail}</p>
-          <p className={`flex items-center gap-1 font-semibold ${FACT_TONE[edge.status]}`}>
-            <StatusIcon status={edge.status} className="h-3 w-3" />
-            {words}
-          </p>
+          <EdgeVerdicts edge={edge} center={false} />
         </div>
       </div>
     </div>

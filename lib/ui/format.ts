@@ -15,6 +15,7 @@ const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
 const DATE = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "2-digit", timeZone: "UTC" });
 const SHORT_DATE = new Intl.DateTimeFormat("en-GB", { month: "short", day: "2-digit", timeZone: "UTC" });
 const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "UTC" });
+const TIME_S = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
 const NUMBER = new Intl.NumberFormat("en-US");
 
 function parse(iso: string | null | undefined): Date | undefined {
@@ -39,10 +40,10 @@ export function shortDate(iso: string | null | undefined): string {
   return d ? SHORT_DATE.format(d) : "—";
 }
 
-/** "16:34" (UTC). */
-export function timeOfDay(iso: string | null | undefined): string {
+/** "16:34" (UTC), or "16:34:05" with seconds. */
+export function timeOfDay(iso: string | null | undefined, seconds = false): string {
   const d = parse(iso);
-  return d ? TIME.format(d) : "—";
+  return d ? (seconds ? TIME_S : TIME).format(d) : "—";
 }
 
 /** "1.2 s", "3 min 4 s", "2 h 5 min", or an em dash when either end is missing. */
