@@ -71,7 +71,7 @@ function ControlChips({ findings }: { findings: ChainFinding[] }) {
 
 function FactList({ facts }: { facts: Fact[] }) {
   return (
-    <dl className="space-y-1.5 text-xs">
+    <dl className="grid gap-x-4 gap-y-1.5 text-xs sm:grid-cols-2 lg:grid-cols-1">
       {facts.map((f) => (
         <div key={f.label}>
           <dt className="text-[11px] font-medium uppercase tracking-wide text-slate-500">{f.label}</dt>

@@ -40,8 +40,10 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
     scanErrors(store, detail.scanId),
   ]);
   const order = new Map(CATALOG.map((c, i) => [c.id as string, i]));
+  // What needs attention first (fail, unknown), then the rest; catalogue order within each.
+  const rank: Record<string, number> = { fail: 0, unknown: 1, pass: 2, not_applicable: 3 };
   const findings = [...detail.findings]
-    .sort((a, b) => (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
+    .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
     .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
   const key = detail.resource.id.toLowerCase();
