@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { ensureDemoScan, gotoReady } from "./support";
+import { readFileSync } from "node:fs";
+import { ensureDemoScan, gotoReady, waitReady } from "./support";
 
 test.beforeEach(async ({ request }) => {
   await ensureDemoScan(request);
@@ -31,6 +32,29 @@ test("the overview lists subscriptions worst first and opens the worst subscript
   // Export links point at this scan and subscription.
   const csv = page.getByTestId("export-buttons").getByRole("link", { name: "CSV" });
   await expect(csv).toHaveAttribute("href", /\/api\/scans\/[0-9a-f]+\/export\?format=csv&subscriptionId=[0-9a-f-]+/);
+});
+
+test("the subscription report downloads its PDF and CSV", async ({ page }) => {
+  await gotoReady(page, "/");
+  await page.getByRole("region", { name: "Subscriptions" }).locator("tbody tr").first().getByRole("link", { name: /^Report for / }).click();
+  await expect(page.getByTestId("subscription-score")).toBeVisible();
+  await waitReady(page);
+  const buttons = page.getByTestId("export-buttons");
+
+  const pdfDownload = page.waitForEvent("download");
+  await buttons.getByRole("button", { name: "PDF report" }).click();
+  const pdf = await pdfDownload;
+  expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+  const bytes = readFileSync((await pdf.path())!);
+  expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  await expect(buttons.getByRole("button", { name: "PDF report" })).toBeEnabled();
+
+  const csvDownload = page.waitForEvent("download");
+  await buttons.getByRole("link", { name: "CSV" }).click();
+  const csv = readFileSync((await (await csvDownload).path())!, "utf8");
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines[0].toLowerCase()).toContain("control");
 });
 
 test("the heat map and trend describe the latest scan", async ({ page }) => {

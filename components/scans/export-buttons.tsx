@@ -1,16 +1,28 @@
 "use client";
 /**
- * Report downloads for one subscription of a scan: PDF (fetched with a spinner, since it is
- * rendered on demand) and CSV, JSON and OCSF (plain links).
+ * Report downloads for a subscription or a resource of a scan: PDF (fetched with a spinner, since
+ * it is rendered on demand) and CSV, JSON and OCSF (plain links).
  */
 import { useState } from "react";
 import { buttonSecondary, buttonSmall } from "../ui/buttons";
 import { Download, Spinner } from "../ui/icons";
 
-export function ExportButtons({ scanId, subscriptionId, fileStem }: { scanId: string; subscriptionId: string; fileStem: string }) {
+export function ExportButtons({
+  scanId,
+  subscriptionId,
+  resourceId,
+  fileStem,
+  formats = ["csv", "json", "ocsf"],
+}: {
+  scanId: string;
+  subscriptionId?: string;
+  resourceId?: string;
+  fileStem: string;
+  formats?: ("csv" | "json" | "ocsf")[];
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const q = `subscriptionId=${encodeURIComponent(subscriptionId)}`;
+  const q = resourceId ? `resourceId=${encodeURIComponent(resourceId)}` : subscriptionId ? `subscriptionId=${encodeURIComponent(subscriptionId)}` : "";
   const pdfUrl = `/api/scans/${encodeURIComponent(scanId)}/report.pdf?${q}`;
   const exportUrl = (format: string) => `/api/scans/${encodeURIComponent(scanId)}/export?format=${format}&${q}`;
 
@@ -24,10 +36,11 @@ export function ExportButtons({ scanId, subscriptionId, fileStem }: { scanId: st
         throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
       }
       const blob = await response.blob();
+      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1];
       const url = URL.createObjectURL(blob);
       const a = document.createElement("a");
       a.href = url;
-      a.download = `${fileStem}.pdf`;
+      a.download = named ?? `${fileStem}.pdf`;
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -46,7 +59,7 @@ export function ExportButtons({ scanId, subscriptionId, fileStem }: { scanId: st
           {busy ? <Spinner className="h-3.5 w-3.5" /> : <Download className="h-3.5 w-3.5" />}
           {busy ? "Preparing PDF…" : "PDF report"}
         </button>
-        {(["csv", "json", "ocsf"] as const).map((f) => (
+        {formats.map((f) => (
           <a key={f} href={exportUrl(f)} download className={`${buttonSecondary} ${buttonSmall}`}>
             <Download className="h-3.5 w-3.5" />
             {f.toUpperCase()}

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { EncryptionChainView } from "../../../components/resource/encryption-chain";
+import { ExportButtons } from "../../../components/scans/export-buttons";
 import { DiagnosticSettingsTable, EndpointsTable, HistoryTable } from "../../../components/resource/details-tables";
 import { FindingCard } from "../../../components/resource/finding-card";
 import { RecheckPanel } from "../../../components/resource/recheck-panel";
@@ -92,9 +93,12 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
           </span>
         }
         actions={
-          <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
-            Open in the findings explorer
-          </Link>
+          <div className="flex flex-col items-end gap-2">
+            <ExportButtons scanId={detail.scanId} resourceId={r.id} fileStem={`speech-posture-${r.name}`} formats={[]} />
+            <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
+              Open in the findings explorer
+            </Link>
+          </div>
         }
       />
       <p className="-mt-4 mb-6 break-all font-mono text-[11px] text-slate-500">{r.id}</p>
