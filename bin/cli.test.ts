@@ -161,7 +161,7 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
     expect(missing.stderr).toMatch(/no such file/);
     const fmt = cli(["scan", "--snapshot", snapshotPath, "--format", "xml"]);
     expect(fmt.code).toBe(2);
-    expect(fmt.stderr).toMatch(/--format must be json or csv/);
+    expect(fmt.stderr).toMatch(/--format must be json, csv, ocsf or pdf, got "xml"/);
     const both = cli(["scan"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/exactly one of --snapshot/);
