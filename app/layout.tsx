@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { AuthBar } from "../components/auth/auth-bar";
+import { RolesProvider } from "../components/auth/roles-context";
 import { AppShell } from "../components/shell/app-shell";
+import { currentPrincipal } from "../lib/auth/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,11 +11,16 @@ export const metadata: Metadata = {
   description: "How Azure AI Speech resources protect the customer data they store",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Who is signed in (read per request: every page is rendered dynamically, so each gets its CSP nonce).
+  const principal = await currentPrincipal();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <AppShell>{children}</AppShell>
+        <AuthBar principal={principal} />
+        <RolesProvider roles={principal?.roles ?? []}>
+          <AppShell>{children}</AppShell>
+        </RolesProvider>
       </body>
     </html>
   );

@@ -142,6 +142,19 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         <Stat label="Speech resources" value={count(summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
       </div>
 
+      {data.lastFailed ? (
+        <div className="mt-6">
+          <Alert tone="error" title={`The most recent scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)}); the figures below are from the last successful one`}>
+            <p>{data.lastFailed.error ?? (data.lastFailed.status === "cancelled" ? "It was cancelled before its results were stored." : "It stopped before its results were stored.")}</p>
+            <p>
+              <Link href="/scans" className="font-medium underline">
+                See the scan history
+              </Link>
+            </p>
+          </Alert>
+        </div>
+      ) : null}
+
       {data.errors && data.errors.total > 0 ? (
         <div className="mt-6">
           <ScanErrors summary={data.errors} />

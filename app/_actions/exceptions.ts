@@ -1,6 +1,7 @@
 "use server";
 /** Server actions for exceptions: create one from a finding (owner, reason, expiry) and remove one. */
 import { revalidatePath } from "next/cache";
+import { requireActionRole } from "../../lib/auth/server";
 import { createException, removeException } from "../../lib/store/exceptions";
 import { InvalidInputError, NotFoundError } from "../../lib/store/errors";
 import { uiStore } from "../../lib/ui/server-store";
@@ -19,6 +20,12 @@ const text = (fd: FormData, name: string) => {
 };
 
 export async function createExceptionAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
+  let actor: string;
+  try {
+    actor = (await requireActionRole("Posture.Operator")).actor;
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
   const scope = text(fd, "scope");
   const controlId = text(fd, "controlId");
   const resourceId = text(fd, "resourceId");
@@ -35,7 +42,7 @@ export async function createExceptionAction(_prev: ExceptionFormState, fd: FormD
   else if (scope === "resource") Object.assign(body, { resourceId });
   else Object.assign(body, { controlId, resourceId });
   try {
-    const created = await createException(await uiStore(), body, "local");
+    const created = await createException(await uiStore(), body, actor);
     revalidatePath("/", "layout");
     return { ok: true, id: created.id };
   } catch (error) {
@@ -48,9 +55,10 @@ export async function createExceptionAction(_prev: ExceptionFormState, fd: FormD
 }
 
 export async function removeExceptionAction(fd: FormData): Promise<void> {
+  const { actor } = await requireActionRole("Posture.Operator");
   const id = text(fd, "id");
   try {
-    await removeException(await uiStore(), id, "local");
+    await removeException(await uiStore(), id, actor);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }

@@ -4,6 +4,7 @@
  * storage, vaults and role assignments, plus its details) and evaluates it. The verdicts are
  * returned to the page only; nothing is stored (a scan stores results).
  */
+import { requireActionRole } from "../../lib/auth/server";
 import { collectResource } from "../../lib/azure/collect-resource";
 import { evaluateSnapshot } from "../../lib/posture/evaluate";
 import { defaultSource, openTarget } from "../../lib/scan/sources";
@@ -18,6 +19,11 @@ export interface RecheckResult {
 }
 
 export async function recheckResourceAction(resourceId: string): Promise<RecheckResult> {
+  try {
+    await requireActionRole("Posture.Operator");
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
   const id = String(resourceId ?? "");
   const source = defaultSource();
   let opened;

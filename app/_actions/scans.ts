@@ -1,5 +1,6 @@
 "use server";
 /** Server actions for scans: start a collection and cancel one. Progress is read over SSE. */
+import { requireActionRole } from "../../lib/auth/server";
 import { ScanConflictError } from "../../lib/store/errors";
 import { uiJobs } from "../../lib/ui/server-store";
 
@@ -7,8 +8,9 @@ export type StartScanResult = { ok: true; scanId: string; alreadyRunning: boolea
 
 export async function startScanAction(): Promise<StartScanResult> {
   try {
+    const { actor } = await requireActionRole("Posture.Operator");
     const jobs = await uiJobs();
-    const scan = await jobs.start({ actor: "local" });
+    const scan = await jobs.start({ actor });
     return { ok: true, scanId: scan.id, alreadyRunning: false };
   } catch (error) {
     if (error instanceof ScanConflictError) return { ok: true, scanId: error.runningScanId, alreadyRunning: true };
@@ -18,8 +20,9 @@ export async function startScanAction(): Promise<StartScanResult> {
 
 export async function cancelScanAction(scanId: string): Promise<{ ok: boolean; error?: string }> {
   try {
+    const { actor } = await requireActionRole("Posture.Operator");
     const jobs = await uiJobs();
-    await jobs.cancel(String(scanId), "local");
+    await jobs.cancel(String(scanId), actor);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

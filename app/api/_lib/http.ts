@@ -2,6 +2,7 @@
  * What every API route shares: JSON answers, the one error shape `{ error: { code, message } }`
  * with the right status, and request bodies read with a size limit enforced while streaming.
  */
+import { AuthError, actorOfRequest } from "../../../lib/auth/principal";
 import { InputError } from "../../../lib/posture/input-error";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "../../../lib/store/errors";
 
@@ -22,6 +23,7 @@ export function errorBody(status: number, code: string, message: string, extra: 
 
 /** Maps what the store and parsers throw to HTTP; anything unexpected is a 500 without internals. */
 export function errorResponse(error: unknown): Response {
+  if (error instanceof AuthError) return errorBody(error.status, error.code, error.message);
   if (error instanceof InvalidInputError) return errorBody(400, "invalid_input", error.message, { field: error.field });
   if (error instanceof InputError) {
     const path = (error as { path?: unknown }).path;
@@ -77,9 +79,9 @@ export async function readJsonBody(request: Request, limit = 1024 * 1024): Promi
   }
 }
 
-/** Who is acting. Until sign-in exists every HTTP caller is the local operator. */
-export function actorOf(_request: Request): string {
-  return "local";
+/** Who is acting, for the audit trail: the signed-in user (sign-in name and object ID) that requireRole let through, or `local` without sign-in. */
+export function actorOf(request: Request): string {
+  return actorOfRequest(request);
 }
 
 /** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 100 MB. */

@@ -1,4 +1,5 @@
 /** GET /api/audit?limit=&beforeId=&action=&actor=: the audit trail, newest first. */
+import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
 import { listAudit } from "../../../lib/store/audit";
 import { handle, intParam, json, onlyParams } from "../_lib/http";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Admin");
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["limit", "beforeId", "action", "actor"]);
     const jobs = await serverJobs();

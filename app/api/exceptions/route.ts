@@ -1,4 +1,5 @@
 /** GET /api/exceptions: active, expired and removed exceptions. POST: create one (201). */
+import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
 import { createException, listExceptions } from "../../../lib/store/exceptions";
 import { actorOf, handle, json, onlyParams, readJsonBody } from "../_lib/http";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     onlyParams(new URL(request.url).searchParams, []);
     const jobs = await serverJobs();
     return json(await listExceptions(jobs.store));
@@ -16,6 +18,7 @@ export function GET(request: Request): Promise<Response> {
 
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Operator");
     const body = await readJsonBody(request);
     const jobs = await serverJobs();
     return json(await createException(jobs.store, body, actorOf(request)), 201);

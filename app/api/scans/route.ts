@@ -1,4 +1,5 @@
 /** GET /api/scans: scans, newest first. POST /api/scans: start a scan (202 with its id; 409 if its scope is busy). */
+import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
 import { InvalidInputError } from "../../../lib/store/errors";
 import { listScans } from "../../../lib/store/scans";
@@ -12,6 +13,7 @@ const STATUSES: ScanStatus[] = ["queued", "running", "succeeded", "failed", "can
 
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const params = new URL(request.url).searchParams;
     onlyParams(params, ["status", "limit", "before"]);
     const status = params.get("status")?.split(",").filter(Boolean) as ScanStatus[] | undefined;
@@ -28,6 +30,7 @@ export function GET(request: Request): Promise<Response> {
 
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Operator");
     const body = await readJsonBody(request);
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new InvalidInputError("body", "expected a JSON object");
     const b = body as Record<string, unknown>;

@@ -3,6 +3,7 @@
  * Too large → 413 while it streams; invalid → 400 naming the JSON path; either way nothing is
  * stored. Valid → 202 with the ID of the scan that evaluates it.
  */
+import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
 import { parseSnapshotText } from "../../../lib/posture/parse";
 import { actorOf, handle, json, readBodyText, uploadLimit } from "../_lib/http";
@@ -12,6 +13,7 @@ export const dynamic = "force-dynamic";
 
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Operator");
     const text = await readBodyText(request, uploadLimit());
     const snapshot = parseSnapshotText(text);
     const jobs = await serverJobs();

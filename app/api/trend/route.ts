@@ -1,4 +1,5 @@
 /** GET /api/trend?limit=&source=: score over the last scans, for the tenant and each subscription. */
+import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
 import { InvalidInputError } from "../../../lib/store/errors";
 import { scoreTrend } from "../../../lib/store/history-trend";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["limit", "source"]);
     const source = search.get("source") || undefined;

@@ -1,4 +1,5 @@
 /** DELETE /api/exceptions/{id}: remove an exception (it stays listed as removed, for the audit). */
+import { requireRole } from "../../../../lib/auth/principal";
 import { serverJobs } from "../../../../lib/scan/jobs-server";
 import { removeException } from "../../../../lib/store/exceptions";
 import { actorOf, handle, json } from "../../_lib/http";
@@ -10,6 +11,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function DELETE(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Operator");
     const { id } = await params;
     const jobs = await serverJobs();
     return json(await removeException(jobs.store, id, actorOf(request)));

@@ -1,4 +1,5 @@
 /** GET /api/resources/{resourceId}?scan=: one resource's documents, findings and history across scans. */
+import { requireRole } from "../../../../lib/auth/principal";
 import { serverJobs } from "../../../../lib/scan/jobs-server";
 import { resourceDetail } from "../../../../lib/store/resource-detail";
 import { handle, json, onlyParams } from "../../_lib/http";
@@ -10,6 +11,7 @@ type Ctx = { params: Promise<{ resourceId: string[] }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { resourceId } = await params;
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["scan"]);

@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}: one scan (muted count as of now). DELETE: cancel it. */
+import { requireRole } from "../../../../lib/auth/principal";
 import { serverJobs } from "../../../../lib/scan/jobs-server";
 import { scanView } from "../../../../lib/store/scan-view";
 import { requireScan } from "../../../../lib/store/scans";
@@ -9,8 +10,9 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export function GET(_request: Request, { params }: Ctx): Promise<Response> {
+export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const jobs = await serverJobs();
     return json(await scanView(jobs.store, await requireScan(jobs.store, id)));
@@ -19,6 +21,7 @@ export function GET(_request: Request, { params }: Ctx): Promise<Response> {
 
 export function DELETE(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Operator");
     const { id } = await params;
     const jobs = await serverJobs();
     return json(await jobs.cancel(id, actorOf(request)), 202);

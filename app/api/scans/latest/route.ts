@@ -1,4 +1,5 @@
 /** GET /api/scans/latest: the newest succeeded scan (404 when there is none yet). */
+import { requireRole } from "../../../../lib/auth/principal";
 import { serverJobs } from "../../../../lib/scan/jobs-server";
 import { NotFoundError } from "../../../../lib/store/errors";
 import { scanView } from "../../../../lib/store/scan-view";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     onlyParams(new URL(request.url).searchParams, []);
     const jobs = await serverJobs();
     const scan = await latestSucceededScan(jobs.store);

@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}/diff?against={otherId}[&limit=]: what changed from the other scan to this one. */
+import { requireRole } from "../../../../../lib/auth/principal";
 import { serverJobs } from "../../../../../lib/scan/jobs-server";
 import { InvalidInputError } from "../../../../../lib/store/errors";
 import { diffScans } from "../../../../../lib/store/history-diff";
@@ -11,6 +12,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["against", "limit"]);

@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}/events: server-sent events, `progress` then one `done`; the stream ends with the scan. */
+import { requireRole } from "../../../../../lib/auth/principal";
 import { formatSse, scanEvents } from "../../../../../lib/scan/jobs-events";
 import { serverJobs } from "../../../../../lib/scan/jobs-server";
 import { handle } from "../../../_lib/http";
@@ -10,6 +11,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const jobs = await serverJobs();
     const events = await scanEvents(jobs, id, { signal: request.signal });

@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}/export?format=csv|json|ocsf[&subscriptionId=…]: findings for spreadsheets, tools and SIEMs. */
+import { requireRole } from "../../../../../lib/auth/principal";
 import { serverJobs } from "../../../../../lib/scan/jobs-server";
 import { scanExport } from "../../../../../lib/scan/reports";
 import { InvalidInputError, NotFoundError } from "../../../../../lib/store/errors";
@@ -14,6 +15,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["format", "subscriptionId"]);

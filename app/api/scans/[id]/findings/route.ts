@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}/findings: a filtered, sorted page of findings with facet counts. */
+import { requireRole } from "../../../../../lib/auth/principal";
 import { serverJobs } from "../../../../../lib/scan/jobs-server";
 import { parseFindingsQuery } from "../../../../../lib/store/findings-params";
 import { queryFindings } from "../../../../../lib/store/findings-query";
@@ -11,6 +12,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const query = parseFindingsQuery(new URL(request.url).searchParams);
     const jobs = await serverJobs();

@@ -1,4 +1,5 @@
 /** GET /api/scans/{id}/report.pdf[?subscriptionId=…|resourceId=…]: the tenant, subscription or resource PDF. */
+import { requireRole } from "../../../../../lib/auth/principal";
 import { serverJobs } from "../../../../../lib/scan/jobs-server";
 import { scanPdfReport } from "../../../../../lib/scan/reports";
 import { InvalidInputError, NotFoundError } from "../../../../../lib/store/errors";
@@ -13,6 +14,7 @@ type Ctx = { params: Promise<{ id: string }> };
 
 export function GET(request: Request, { params }: Ctx): Promise<Response> {
   return handle(async () => {
+    await requireRole(request, "Posture.Reader");
     const { id } = await params;
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["subscriptionId", "resourceId"]);
