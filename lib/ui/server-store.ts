@@ -1,15 +1,19 @@
 /**
  * The server's store and scan jobs, for server components and server actions. Pages read the
- * store directly (no HTTP round-trip); the one process-wide instance is the API's.
+ * store directly (no HTTP round-trip); the one process-wide instance is the API's. Reading needs
+ * a signed-in Reader (or the local demo), checked here as well as in the proxy.
  */
+import { requirePageRole } from "../auth/server";
 import { serverJobs } from "../scan/jobs-server";
 import type { ScanJobs } from "../scan/jobs";
 import type { Store } from "../store/store";
 
-export function uiJobs(): Promise<ScanJobs> {
+export async function uiJobs(): Promise<ScanJobs> {
+  await requirePageRole("Posture.Reader");
   return serverJobs();
 }
 
 export async function uiStore(): Promise<Store> {
+  await requirePageRole("Posture.Reader");
   return (await serverJobs()).store;
 }
