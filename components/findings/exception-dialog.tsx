@@ -9,6 +9,7 @@ import { useActionState, useEffect, useId, useRef, useState } from "react";
 import { createExceptionAction, type ExceptionFormState } from "../../app/_actions/exceptions";
 import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
 import { BellOff, Spinner } from "../ui/icons";
+import { Can } from "../auth/roles-context";
 
 export interface ExceptionTarget {
   controlId: string;
@@ -23,7 +24,16 @@ function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function ExceptionButton({ target, compact = true }: { target: ExceptionTarget; compact?: boolean }) {
+/** Shown only to Operators and Admins (the server refuses it to anyone else). */
+export function ExceptionButton(props: Parameters<typeof ExceptionButtonInner>[0]) {
+  return (
+    <Can role="Posture.Operator">
+      <ExceptionButtonInner {...props} />
+    </Can>
+  );
+}
+
+function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTarget; compact?: boolean }) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   return (

@@ -8,8 +8,18 @@ import { recheckResourceAction, type RecheckResult } from "../../app/_actions/re
 import { StatusBadge } from "../ui/badges";
 import { buttonSecondary } from "../ui/buttons";
 import { Refresh, Spinner } from "../ui/icons";
+import { Can } from "../auth/roles-context";
 
-export function RecheckPanel({ resourceId, stored }: { resourceId: string; stored: { controlId: string; status: string; reason: string | null }[] }) {
+/** Shown only to Operators and Admins (the server refuses it to anyone else). */
+export function RecheckPanel(props: Parameters<typeof RecheckPanelInner>[0]) {
+  return (
+    <Can role="Posture.Operator">
+      <RecheckPanelInner {...props} />
+    </Can>
+  );
+}
+
+function RecheckPanelInner({ resourceId, stored }: { resourceId: string; stored: { controlId: string; status: string; reason: string | null }[] }) {
   const [result, setResult] = useState<RecheckResult | null>(null);
   const [pending, start] = useTransition();
   const storedBy = new Map(stored.map((s) => [s.controlId, s]));

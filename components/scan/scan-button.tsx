@@ -10,8 +10,18 @@ import { buttonPrimary, buttonSecondary, buttonSmall } from "../ui/buttons";
 import { Play, Spinner, Stop } from "../ui/icons";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
+import { Can } from "../auth/roles-context";
 
-export function ScanButton({ activeScanId, label = "Scan now" }: { activeScanId?: string | null; label?: string }) {
+/** Shown only to Operators and Admins (the server refuses it to anyone else). */
+export function ScanButton(props: Parameters<typeof ScanButtonInner>[0]) {
+  return (
+    <Can role="Posture.Operator">
+      <ScanButtonInner {...props} />
+    </Can>
+  );
+}
+
+function ScanButtonInner({ activeScanId, label = "Scan now" }: { activeScanId?: string | null; label?: string }) {
   const router = useRouter();
   const [scanId, setScanId] = useState<string | null>(activeScanId ?? null);
   const [message, setMessage] = useState<{ tone: "ok" | "error" | "info"; text: string } | null>(null);

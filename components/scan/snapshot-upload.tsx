@@ -10,8 +10,18 @@ import { useEffect, useId, useRef, useState } from "react";
 import { Spinner, Upload } from "../ui/icons";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
+import { Can } from "../auth/roles-context";
 
-export function SnapshotUpload({ compact = false }: { compact?: boolean }) {
+/** Shown only to Operators and Admins (the server refuses it to anyone else). */
+export function SnapshotUpload(props: Parameters<typeof SnapshotUploadInner>[0]) {
+  return (
+    <Can role="Posture.Operator">
+      <SnapshotUploadInner {...props} />
+    </Can>
+  );
+}
+
+function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
   const router = useRouter();
   const inputId = useId();
   const hintId = useId();
