@@ -21,6 +21,7 @@ import { loadOverview } from "../lib/ui/overview-data";
 import { findingsHref, pageParam, toURLSearchParams, type SearchParamsRecord } from "../lib/ui/search-params";
 import { uiStore } from "../lib/ui/server-store";
 import { PageReady } from "../components/shell/page-ready";
+import { Can } from "../components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 
@@ -59,11 +60,13 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
             Use <strong>Run the first scan</strong> above, or import a snapshot collected elsewhere with <code className="font-mono text-xs">speech-posture snapshot</code>.
           </p>
         </EmptyState>
-        <div className="mt-6">
-          <Panel title="Import a snapshot" id="import">
-            <SnapshotUpload />
-          </Panel>
-        </div>
+        <Can role="Posture.Operator">
+          <div className="mt-6">
+            <Panel title="Import a snapshot" id="import">
+              <SnapshotUpload />
+            </Panel>
+          </div>
+        </Can>
       </>
     );
   }
@@ -85,10 +88,12 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         }
         actions={
           <>
-            <Link href="/scans#import" className={buttonSecondary}>
-              <Upload className="h-4 w-4" />
-              Import snapshot
-            </Link>
+            <Can role="Posture.Operator">
+              <Link href="/scans#import" className={buttonSecondary}>
+                <Upload className="h-4 w-4" />
+                Import snapshot
+              </Link>
+            </Can>
             <ScanButton activeScanId={data.active?.id} />
           </>
         }

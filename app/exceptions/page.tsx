@@ -12,6 +12,7 @@ import { date, dateTime, relative } from "../../lib/ui/format";
 import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
 import { uiStore } from "../../lib/ui/server-store";
 import { PageReady } from "../../components/shell/page-ready";
+import { Can } from "../../components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Exceptions" };
@@ -96,12 +97,14 @@ function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: D
               </Td>
               {state === "active" ? (
                 <Td className="text-right">
-                  <form action={removeExceptionAction}>
-                    <input type="hidden" name="id" value={e.id} />
-                    <button type="submit" className={`${buttonDanger} ${buttonSmall}`}>
-                      Remove<span className="sr-only"> the exception owned by {e.owner}</span>
-                    </button>
-                  </form>
+                  <Can role="Posture.Operator">
+                    <form action={removeExceptionAction}>
+                      <input type="hidden" name="id" value={e.id} />
+                      <button type="submit" className={`${buttonDanger} ${buttonSmall}`}>
+                        Remove<span className="sr-only"> the exception owned by {e.owner}</span>
+                      </button>
+                    </form>
+                  </Can>
                 </Td>
               ) : null}
             </tr>

@@ -19,6 +19,7 @@ import { first, type SearchParamsRecord } from "../../lib/ui/search-params";
 import { uiStore } from "../../lib/ui/server-store";
 import type { Scan } from "../../lib/store/scans";
 import { PageReady } from "../../components/shell/page-ready";
+import { Can } from "../../components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans" };
@@ -230,11 +231,13 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
       </div>
       {data.diff ? <DiffView d={data.diff} /> : null}
 
-      <div className="mt-6 scroll-mt-6" id="import">
-        <Panel title="Import a snapshot" id="import-panel" description="Evaluates a snapshot file as a new scan of source “snapshot”. Nothing in Azure is contacted.">
-          <SnapshotUpload />
-        </Panel>
-      </div>
+      <Can role="Posture.Operator">
+        <div className="mt-6 scroll-mt-6" id="import">
+          <Panel title="Import a snapshot" id="import-panel" description="Evaluates a snapshot file as a new scan of source “snapshot”. Nothing in Azure is contacted.">
+            <SnapshotUpload />
+          </Panel>
+        </div>
+      </Can>
     </>
   );
 }
