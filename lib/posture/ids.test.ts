@@ -58,12 +58,14 @@ describe("indexes", () => {
   });
 
   it("read map keys case-insensitively: an exact key first, else the first key equal ignoring case", () => {
-    const lists = new ListsById({ "/A": [1], "/a": [2], "/b": [3] });
+    const lists = new ListsById({ "/A": [1], "/a": [2], "/b": [3], "/X": [4] });
     expect(lists.lookup("/a", "/a")).toEqual([2]);
     expect(lists.lookup("/B", "/b")).toEqual([3]);
-    expect(lists.get("/A")).toEqual([1]);
     expect(lists.lookup("/c", "/c")).toBeUndefined();
+    expect(lists.get("/A")).toEqual([1]);
+    expect(lists.get("/x")).toEqual([4]);
     expect(new ListsById({}).lookup("constructor", "constructor")).toBeUndefined();
+    expect(new ListsById({ a: [] }).lookup("constructor", "constructor")).toBeUndefined();
   });
 
   it("mark a listed subscription as not scanned when Resource Graph failed for it", () => {

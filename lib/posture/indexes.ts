@@ -49,7 +49,7 @@ export interface SnapshotIndex {
   readonly storage: ReadonlyMap<string, AzureDocument>;
   /** Key vaults by `vaultUriKey(properties.vaultUri)`. */
   readonly vaults: ReadonlyMap<string, VaultEntry>;
-  /** Role assignments by lower-cased principalId. */
+  /** Role assignments by lower-cased principalId (indexed on first use: only BYOS-3 reads them). */
   readonly roleAssignments: ReadonlyMap<string, readonly RoleGrant[]>;
   readonly diagnosticSettings: ListsById;
   readonly speechEndpoints: ListsById;
@@ -64,25 +64,31 @@ export interface SnapshotIndex {
 }
 
 /**
- * A snapshot map (resource ID → list) read case-insensitively. A key spelled exactly like the ID
- * is found directly; otherwise the first key equal ignoring case. The lower-cased copy is built
- * only on the first miss, so a collector-written snapshot never pays for it.
+ * A snapshot map (resource ID → list) read case-insensitively: a key spelled exactly like the ID
+ * wins, otherwise the first key equal to it ignoring case. Lookups go through Maps (a property
+ * lookup on a large object with a non-internalised key costs microseconds), and the lower-cased
+ * copy is built only on the first miss, so a collector-written snapshot never pays for it.
  */
 export class ListsById {
-  private lowered: Map<string, readonly unknown[]> | undefined;
+  private readonly exact = new Map<string, readonly unknown[]>();
+  private folded: Map<string, readonly unknown[]> | undefined;
 
-  constructor(private readonly source: Readonly<Record<string, unknown[]>>) {}
+  constructor(private readonly source: Readonly<Record<string, unknown[]>>) {
+    for (const key of Object.keys(source)) {
+      const value = source[key];
+      if (Array.isArray(value)) this.exact.set(key, value);
+    }
+  }
 
   /** The list for a resource, by its ID as spelled and its `idKey`. */
   lookup(id: string, key: string): readonly unknown[] | undefined {
-    // Inherited members of a plain object are never arrays, so `__proto__` & co. cannot match.
-    const exact = this.source[id];
-    if (Array.isArray(exact)) return exact;
-    this.lowered ??= lowerCased(this.source);
-    return this.lowered.get(key);
+    const exact = this.exact.get(id);
+    if (exact !== undefined || this.exact.size === 0) return exact;
+    this.folded ??= lowerCased(this.source);
+    return this.folded.get(key);
   }
 
-  /** The list for an ID in any casing. */
+  /** The list for a resource ID in any casing. */
   get(id: string): readonly unknown[] | undefined {
     return this.lookup(id, idKey(id));
   }
@@ -107,7 +113,8 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
   const seenAccounts = new Set<string>();
   const storage = new Map<string, AzureDocument>();
   const vaults = new Map<string, VaultEntry>();
-  const roleAssignments = new Map<string, RoleGrant[]>();
+  const roleDocs: AzureDocument[] = [];
+  let roleAssignments: Map<string, RoleGrant[]> | undefined;
 
   const docs = snapshot.resources;
   for (let i = 0; i < docs.length; i++) {
@@ -127,7 +134,7 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     } else if (sameCi(type, KEY_VAULT_TYPE)) {
       addVault(vaults, doc);
     } else if (sameCi(type, ROLE_ASSIGNMENT_TYPE)) {
-      addRoleAssignment(roleAssignments, doc);
+      roleDocs.push(doc);
     }
   }
 
@@ -148,7 +155,13 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     accounts,
     storage,
     vaults,
-    roleAssignments,
+    get roleAssignments() {
+      if (roleAssignments === undefined) {
+        roleAssignments = new Map();
+        for (let i = 0; i < roleDocs.length; i++) addRoleAssignment(roleAssignments, roleDocs[i]);
+      }
+      return roleAssignments;
+    },
     diagnosticSettings: new ListsById(snapshot.diagnosticSettings),
     speechEndpoints: new ListsById(snapshot.speechEndpoints),
     errors,

@@ -77,7 +77,7 @@ export const byos1: Control = {
     const evidence = [
       ev(
         `${account.ref}properties.userOwnedStorage[*].resourceId`,
-        Array.isArray(raw) ? account.linked.map((s) => s.id) : null,
+        Array.isArray(raw) ? linkedIds(account.linked) : null,
         "at least one storage account ID",
       ),
     ];
@@ -85,6 +85,12 @@ export const byos1: Control = {
     return fail(account.name + NO_BYOS_TAIL, evidence);
   },
 };
+
+function linkedIds(linked: readonly LinkedStorage[]): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < linked.length; i++) ids.push(linked[i].id);
+  return ids;
+}
 
 const NO_BYOS_MESSAGE = "Not applicable: no customer-owned storage account is linked to this resource (BYOS-1 fails).";
 

@@ -48,6 +48,8 @@ export function ev(path: string, actual: unknown, expected: unknown): Evidence {
   return { path, actual, expected };
 }
 
+const EMPTY_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+
 /**
  * An exact-size copy of an evidence list built with `push` (whose spare capacity would otherwise
  * stay allocated for as long as the finding lives: 1.8M findings make that count).
@@ -56,7 +58,6 @@ export function exact(evidence: Evidence[]): readonly Evidence[] {
   return evidence.length === 0 ? EMPTY_EVIDENCE : evidence.slice();
 }
 
-export const EMPTY_EVIDENCE: readonly Evidence[] = Object.freeze([]);
 
 /**
  * The error entry of `source` that applies to the account: one scoped to the account's ID,

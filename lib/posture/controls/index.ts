@@ -2,7 +2,7 @@
  * The control catalogue, in the order findings and reports list it (CONTROLS.md §The catalogue).
  * Adding a control is backwards compatible; changing a rule's meaning bumps CATALOG_VERSION.
  */
-import type { Control, ControlId } from "../types";
+import type { Control } from "../types";
 import { BYOS_CONTROLS } from "./byos";
 import { CMK_CONTROLS } from "./cmk";
 import { IAM_CONTROLS } from "./iam";
@@ -26,10 +26,6 @@ const BY_ID = new Map<string, Control>(CATALOG.map((c) => [c.id.toLowerCase(), c
 /** The control with this ID (case-insensitive), or undefined. */
 export function controlById(id: string): Control | undefined {
   return BY_ID.get(id.trim().toLowerCase());
-}
-
-export function isControlId(id: string): id is ControlId {
-  return BY_ID.get(id.toLowerCase())?.id === id;
 }
 
 export const FAMILY_TITLES: Record<Control["family"], string> = {

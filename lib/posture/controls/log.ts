@@ -180,11 +180,11 @@ export const log2: Control = {
       const destination = destinationOf(props);
       const logIndex = destination === undefined ? -1 : auditLogIndex(props);
       if (destination === undefined || logIndex < 0) continue;
-      const base = `diagnosticSettings:${account.id} [${i}].properties.`;
+      const base = "diagnosticSettings:" + account.id + (i === 0 ? " [0].properties." : ` [${i}].properties.`);
       const name = text(setting?.name) ?? `#${i + 1}`;
       return pass(`${account.name} exports its audit logs through diagnostic setting ${name}.`, [
-        ev(`${base}logs[${logIndex}].enabled`, true, true),
-        ev(`${base}${destination}`, props[destination], "a destination"),
+        ev(base + (logIndex === 0 ? "logs[0].enabled" : `logs[${logIndex}].enabled`), true, true),
+        ev(base + destination, props[destination], "a destination"),
       ]);
     }
     const names: string[] = [];

@@ -182,7 +182,8 @@ export const net2: Control = {
       const props = child(obj(connection), "properties");
       const status = child(props, "privateLinkServiceConnectionState").status;
       const name = endpointName(connection, props, i);
-      evidence.push(ev(`${base}[${i}].properties.privateLinkServiceConnectionState.status`, shown(status), "Approved"));
+      const at = i === 0 ? "[0]" : `[${i}]`;
+      evidence.push(ev(base + at + ".properties.privateLinkServiceConnectionState.status", shown(status), "Approved"));
       if (eqCi(status, "approved")) approved.push(name);
       else others.push(`${name} is ${text(status) ?? "without a status"}`);
     }
