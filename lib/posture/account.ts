@@ -41,15 +41,16 @@ function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorag
     if (out.some((s) => s.key === key)) continue;
     const doc = ix.storage.get(key);
     const subscription = subscriptionOf(id);
+    const name = lastSegment(id);
     out.push({
       id,
       key,
-      name: lastSegment(id),
+      name,
       doc,
       props: child(doc, "properties"),
       scanned: subscription !== undefined && ix.scannedSubscriptions.has(idKey(subscription)),
       ref: `storage:${doc ? doc.id : id} `,
-      subject: `Linked storage account ${lastSegment(id)}`,
+      subject: `Linked storage account ${name}`,
     });
   }
   return out.length === 0 ? EMPTY_ARRAY : out;

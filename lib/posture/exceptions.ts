@@ -67,7 +67,7 @@ export function parseExceptions(json: unknown): ExceptionRule[] {
   const rules: ExceptionRule[] = [];
   const ids = new Set<string>();
   (list as unknown[]).forEach((value, i) => {
-    const rule = readRule(value, [...base, i]);
+    const rule = parseExceptionRule(value, [...base, i]);
     if (ids.has(rule.id)) fail([...base, i, "id"], `duplicate rule id ${JSON.stringify(rule.id)}`);
     ids.add(rule.id);
     rules.push(rule);
@@ -76,7 +76,7 @@ export function parseExceptions(json: unknown): ExceptionRule[] {
 }
 
 /** Validates one rule (also for rules created in the UI). Throws ExceptionsInputError. */
-export function readRule(value: unknown, path: PathSegment[] = []): ExceptionRule {
+export function parseExceptionRule(value: unknown, path: PathSegment[] = []): ExceptionRule {
   if (!isPlainObject(value)) fail(path, `expected an exception rule (an object), got ${describe(value)}`);
   const id = requiredText(value, "id", path);
   const owner = requiredText(value, "owner", path);

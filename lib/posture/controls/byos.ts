@@ -8,6 +8,7 @@ import { EMPTY_ARRAY, shown, text } from "../read";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "../snapshot";
 import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
 import {
+  aboutStorage,
   describeError,
   errorEvidence,
   ev,
@@ -104,6 +105,8 @@ export function notVisibleEvidence(storage: LinkedStorage): Evidence {
   return ev(`${storage.ref}id`, null, "a Microsoft.Storage/storageAccounts document with this ID");
 }
 
+const EXISTS = [" exists.", " exist."] as const;
+
 export const byos2: Control = {
   id: "BYOS-2",
   title: "Linked storage account exists",
@@ -165,7 +168,7 @@ export const byos2: Control = {
         kept,
       );
     }
-    return pass(`${storageSubject(account.linked)} ${verb(account.linked, "exists", "exist")}.`, kept);
+    return pass(aboutStorage(account.linked, EXISTS), kept);
   },
 };
 
