@@ -203,7 +203,7 @@ describe("speech-posture snapshot", () => {
     expect(s.resources.filter(isSpeechAccount)).toHaveLength(snapshot.resources.filter(isSpeechAccount).length);
   });
   it("refuses live without configuration, saying what to set", () => {
-    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv });
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/AZURE_TENANT_ID/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
