@@ -16,6 +16,19 @@ const { values } = parseArgs({
   },
 });
 const stateDir = resolve(values["state-dir"]);
+
+// Sign-in (docs/security.md): AUTH_MODE=none (no sign-in, the demo) only on loopback; elsewhere the
+// default is Entra ID. The server checks this again itself (lib/auth/config.ts).
+const loopback = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i.test(values.host);
+const authMode = (process.env.AUTH_MODE || (loopback ? "none" : "entra")).trim().toLowerCase();
+if (authMode === "none" && !loopback) {
+  console.error(`speech-posture: AUTH_MODE=none (no sign-in) is only allowed on loopback, not on ${values.host}. Set up Entra ID sign-in (AUTH_MODE=entra, ENTRA_TENANT_ID, ENTRA_CLIENT_ID; see docs/security.md) or use --host 127.0.0.1.`);
+  process.exit(2);
+}
+if (authMode === "entra" && !(process.env.ENTRA_TENANT_ID && process.env.ENTRA_CLIENT_ID)) {
+  console.error("speech-posture: sign-in with Entra ID needs ENTRA_TENANT_ID and ENTRA_CLIENT_ID (see docs/security.md).");
+  process.exit(2);
+}
 const children = [];
 let stopping = false;
 
@@ -61,7 +74,7 @@ const live = process.env.SPEECH_POSTURE_SOURCE === "live" || (!process.env.SPEEC
 
 if (!values["no-build"]) buildIfNeeded();
 
-const env = { NEXT_TELEMETRY_DISABLED: "1" };
+const env = { NEXT_TELEMETRY_DISABLED: "1", AUTH_MODE: authMode, SPEECH_POSTURE_LISTEN_HOST: values.host };
 if (!live) {
   rmSync(join(stateDir, "emulator.json"), { force: true });
   const emulator = spawnChild(["bin/speech-posture", "emulator", "--port", "0", "--state-dir", stateDir]);
