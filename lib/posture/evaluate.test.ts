@@ -63,6 +63,19 @@ describe("evaluateSnapshot", () => {
     expect(byos3).toMatchObject({ status: "not_applicable", reason: null });
   });
 
+  it("reads null properties and identity as Azure's defaults instead of failing", () => {
+    const bare = account({}, { properties: null, identity: null, tags: undefined });
+    const byControl = new Map(evaluateSnapshot(snapshot({ resources: [bare] })).findings.map((f) => [f.controlId, f.status]));
+    expect(byControl.size).toBe(CATALOG.length);
+    expect([byControl.get("BYOS-1"), byControl.get("NET-1"), byControl.get("IAM-1"), byControl.get("IAM-3"), byControl.get("CMK-3")]).toEqual([
+      "fail",
+      "fail",
+      "fail",
+      "fail",
+      "not_applicable",
+    ]);
+  });
+
   it("finds nothing in a snapshot without Speech accounts", () => {
     expect(evaluateSnapshot(snapshot({ resources: [storage("st1")] }))).toEqual({ resources: [], findings: [] });
   });
