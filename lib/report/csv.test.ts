@@ -2,13 +2,17 @@ import { describe, expect, it } from "vitest";
 import { evaluateSnapshot } from "../posture/evaluate";
 import { buildResult } from "../posture/result";
 import { account, snapshot, SUB } from "../posture/testing/fixtures";
-import { csvCell, findingsToCsv } from "./csv";
+import { csvCell, findingsToCsv, findingsToCsvLines } from "./csv";
 
 const scan = { id: "s", startedAt: "2026-11-28T10:00:00Z", finishedAt: "2026-11-28T10:00:01Z", source: "snapshot" as const, tenantId: null };
 
-function csvFor(name: string) {
+function resultFor(name: string) {
   const snap = snapshot({ resources: [account({}, { name })] });
-  return findingsToCsv(buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now: new Date("2026-11-28T10:00:01Z") }));
+  return buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now: new Date("2026-11-28T10:00:01Z") });
+}
+
+function csvFor(name: string) {
+  return findingsToCsv(resultFor(name));
 }
 
 /** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
@@ -55,6 +59,14 @@ describe("findingsToCsv", () => {
       "speech-prod-01 still accepts API keys (disableLocalAuth is not true).",
       expect.stringMatching(/^account:\/subscriptions\/.* properties\.disableLocalAuth=null$/),
     ]);
+  });
+
+  it("streams the same text line by line, each line ending in CRLF", () => {
+    const result = resultFor("speech-prod-01");
+    const lines = [...findingsToCsvLines(result)];
+    expect(lines).toHaveLength(19);
+    expect(lines.every((l) => l.endsWith("\r\n") && !l.slice(0, -2).includes("\r\n"))).toBe(true);
+    expect(lines.join("")).toBe(findingsToCsv(result));
   });
 
   it("neutralises a formula-crafted resource name wherever it starts a cell", () => {

@@ -26,17 +26,36 @@ export const CSV_COLUMNS = [
 
 type CsvInput = Pick<ScanResult, "findings" | "resources" | "subscriptions">;
 
+/** The whole CSV as one string: fine for a report; use `findingsToCsvLines` for a whole tenant. */
 export function findingsToCsv(result: CsvInput): string {
+  let out = "";
+  for (const line of findingsToCsvLines(result)) out += line;
+  return out;
+}
+
+/**
+ * The CSV line by line (BOM and header first, each line ending in CRLF), for writing to a stream:
+ * 100,000 accounts make ~1.8M rows, more text than one JavaScript string can hold.
+ */
+export function* findingsToCsvLines(result: CsvInput): Generator<string> {
   const subscriptionNames = new Map<string, string>();
   for (const s of result.subscriptions) if (s.displayName) subscriptionNames.set(idKey(s.subscriptionId), s.displayName);
   const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
-  const lines: string[] = [CSV_COLUMNS.join(",")];
+  yield `\uFEFF${CSV_COLUMNS.join(",")}\r\n`;
+  // Findings come grouped by resource: look its facts up once per group.
+  let lastId: string | undefined;
+  let resource: CsvInput["resources"][number] | undefined;
+  let subscriptionName = "";
   for (const f of result.findings) {
-    const resource = resources.get(idKey(f.resourceId));
-    lines.push(
+    if (f.resourceId !== lastId) {
+      lastId = f.resourceId;
+      resource = resources.get(idKey(f.resourceId));
+      subscriptionName = subscriptionNames.get(idKey(f.subscriptionId)) ?? "";
+    }
+    yield (
       [
         f.subscriptionId,
-        subscriptionNames.get(idKey(f.subscriptionId)) ?? "",
+        subscriptionName,
         f.resourceId,
         resource?.name ?? "",
         resource?.kind ?? "",
@@ -50,10 +69,9 @@ export function findingsToCsv(result: CsvInput): string {
         evidenceText(f.evidence),
       ]
         .map(csvCell)
-        .join(","),
+        .join(",") + "\r\n"
     );
   }
-  return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
 /** `path=actual` pairs; strings as they are, anything else as JSON. */
