@@ -23,7 +23,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <div className="min-h-screen lg:flex">
         <header className="bg-slate-900 text-white lg:w-56 lg:shrink-0">
-          <div className="lg:sticky lg:top-0 lg:flex lg:h-screen lg:flex-col">
+          <div className="lg:sticky lg:top-0 lg:flex lg:flex-col">
             <div className="flex flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 lg:block lg:px-4 lg:py-5">
               <Link href="/" className="flex items-center gap-2 rounded focus-visible:outline-2 focus-visible:outline-sky-300 lg:mb-6">
                 <span className="flex h-7 w-7 items-center justify-center rounded-md bg-sky-500/15 text-sky-300">
@@ -38,7 +38,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <NavLinks items={NAV} />
               </nav>
             </div>
-            <div className="mt-auto hidden border-t border-white/10 px-4 py-3 text-[11px] leading-relaxed text-slate-400 lg:block">
+            <div className="mt-6 hidden border-t border-white/10 px-4 py-3 text-[11px] leading-relaxed text-slate-400 lg:block">
               Reads stored scans only. Azure is contacted by scans and by “Re-check now”.
             </div>
           </div>
