@@ -71,7 +71,7 @@ function DiffForm({ data, from, to }: { data: ScansData; from?: string; to?: str
   const defaultTo = to ?? data.succeeded[0]?.id ?? "";
   const defaultFrom = from ?? data.succeeded[1]?.id ?? "";
   return (
-    <form action="/scans" method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare two scans">
+    <form action="/scans#diff" method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare two scans">
       <div>
         <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-slate-700">
           Older scan
