@@ -37,17 +37,17 @@ export function sessionSecret(env: NodeJS.ProcessEnv = process.env, file = DEFAU
     if (configured.length < 32) throw new Error("SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`)");
     return configured;
   }
-  const path = resolve(file);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+  const path = resolve(/*turbopackIgnore: true*/ file);
+  if (!existsSync(/*turbopackIgnore: true*/ path)) {
+    mkdirSync(/*turbopackIgnore: true*/ dirname(path), { recursive: true });
     try {
-      writeFileSync(path, randomBytes(48).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
+      writeFileSync(/*turbopackIgnore: true*/ path, randomBytes(48).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
-  chmodSync(path, 0o600);
-  const secret = readFileSync(path, "utf8").trim();
+  chmodSync(/*turbopackIgnore: true*/ path, 0o600);
+  const secret = readFileSync(/*turbopackIgnore: true*/ path, "utf8").trim();
   if (secret.length < 32) throw new Error(`${file} holds fewer than 32 characters; delete it to have a new one generated`);
   return secret;
 }

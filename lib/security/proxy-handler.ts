@@ -114,6 +114,6 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(common)) response.headers.set(k, v);
   response.headers.set("content-security-policy", policy);
-  if (isApi) response.headers.set("cache-control", "no-store");
+  if (isApi) response.headers.set("cache-control", "no-store, no-transform");
   return response;
 }
