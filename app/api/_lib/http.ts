@@ -4,6 +4,7 @@
  */
 import { AuthError, actorOfRequest } from "../../../lib/auth/principal";
 import { InputError } from "../../../lib/posture/input-error";
+import { findForbiddenKey, forbiddenKeyProblem } from "../../../lib/security/hostile-keys";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "../../../lib/store/errors";
 
 export class PayloadTooLargeError extends Error {
@@ -72,11 +73,15 @@ export async function readBodyText(request: Request, limit: number): Promise<str
 export async function readJsonBody(request: Request, limit = 1024 * 1024): Promise<unknown> {
   const text = await readBodyText(request, limit);
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError("body", `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const bad = findForbiddenKey(value);
+  if (bad) throw new InvalidInputError(bad.path || "body", forbiddenKeyProblem(bad.key));
+  return value;
 }
 
 /** Who is acting, for the audit trail: the signed-in user (sign-in name and object ID) that requireRole let through, or `local` without sign-in. */

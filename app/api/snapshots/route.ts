@@ -5,7 +5,7 @@
  */
 import { requireRole } from "../../../lib/auth/principal";
 import { serverJobs } from "../../../lib/scan/jobs-server";
-import { parseSnapshotText } from "../../../lib/posture/parse";
+import { parseUploadedSnapshot } from "../../../lib/security/snapshot-input";
 import { actorOf, handle, json, readBodyText, uploadLimit } from "../_lib/http";
 
 export const runtime = "nodejs";
@@ -15,7 +15,7 @@ export function POST(request: Request): Promise<Response> {
   return handle(async () => {
     await requireRole(request, "Posture.Operator");
     const text = await readBodyText(request, uploadLimit());
-    const snapshot = parseSnapshotText(text);
+    const snapshot = parseUploadedSnapshot(text);
     const jobs = await serverJobs();
     const fileName = request.headers.get("x-file-name") ?? undefined;
     const scan = await jobs.importSnapshot(snapshot, { actor: actorOf(request), bytes: Buffer.byteLength(text), fileName });
