@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Route handlers run as the local demo (no sign-in, as on loopback); auth tests set their own mode.
+    env: { AUTH_MODE: "none", SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" },
   },
 });
