@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The e2e server gets its own database, apart from the one `npm start` uses (scripts/test.mjs clears data/e2e).
+const database = process.env.E2E_DATABASE_URL ?? `sqlite:data/e2e/run-${process.pid}.db`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -24,6 +26,7 @@ export default defineConfig({
     command: `node scripts/start.mjs --no-build --port ${port} --state-dir data/e2e-emulator`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
+    env: { DATABASE_URL: database },
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",

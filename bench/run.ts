@@ -7,12 +7,16 @@ import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
 import { pdf10k } from "./scenarios/pdf-10k";
+import { store10k } from "./scenarios/store-10k";
+import { ui10k } from "./scenarios/ui-10k";
 
 type Scenario = () => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
   "collect-10k": collect10k,
   "evaluate-100k": evaluate100k,
   "scan-cli-10k": scanCli10k,
+  "store-10k": store10k,
+  "ui-10k": ui10k,
   "pdf-10k": pdf10k,
 };
 

@@ -40,6 +40,7 @@ if (vitestStatus !== 0 && failed === 0) failed += 1;
 console.log("\n=== production build ===");
 buildIfNeeded();
 
+rmSync(join("data", "e2e"), { recursive: true, force: true });
 const pwJson = join(results, "playwright.json");
 const pwStatus = run("browser tests (playwright, Debian chromium)", [bin("@playwright/test", "cli.js"), "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
 const p = readJson(pwJson);
