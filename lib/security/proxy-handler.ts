@@ -90,12 +90,8 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
     const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie")));
     if (!principal) {
       if (isApi || isAction || !isPage) return jsonError(401, "unauthenticated", "Sign in to use Speech Posture.", common);
-      const target = new URL("/signin", request.url);
-      target.search = `?next=${encodeURIComponent(returnPath(request))}`;
-      const res = NextResponse.redirect(target, 307);
-      for (const [k, v] of Object.entries(common)) res.headers.set(k, v);
-      res.headers.set("cache-control", "no-store");
-      return res;
+      // A relative Location: the browser stays on the host it asked for.
+      return new Response(null, { status: 307, headers: { ...common, location: `/signin?next=${encodeURIComponent(returnPath(request))}`, "cache-control": "no-store" } });
     }
     if (!hasRole(principal.roles, access)) return fail(403, "forbidden", `This needs the ${access} role, which your account does not have.`);
   }

@@ -1,0 +1,55 @@
+/** Hostile input at the library level: object-tampering keys, return paths after sign-in. */
+import { describe, expect, it } from "vitest";
+import { safeReturnPath } from "../auth/public-config";
+import { SnapshotInputError } from "../posture/parse";
+import { findForbiddenKey } from "./hostile-keys";
+import { parseUploadedSnapshot } from "./snapshot-input";
+
+const SUB = "00000000-0000-4000-8000-00000000beef";
+const account = (extra: Record<string, unknown> = {}) => ({
+  id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a`,
+  name: "a",
+  type: "Microsoft.CognitiveServices/accounts",
+  kind: "SpeechServices",
+  location: "westeurope",
+  subscriptionId: SUB,
+  properties: {},
+  ...extra,
+});
+const snapshotText = (resources: unknown[], top = "") =>
+  `{${top}"kind":"speech-posture.snapshot","version":1,"collectedAt":"2026-01-01T00:00:00Z","subscriptions":[],"coverage":["resources"],"resources":${JSON.stringify(resources)},"diagnosticSettings":{},"speechEndpoints":{},"errors":[]}`;
+
+describe("object-tampering keys", () => {
+  it("are found anywhere, with their JSON path, without recursion", () => {
+    expect(findForbiddenKey({ a: [{ b: 1 }, { c: { constructor: 1 } }] })).toEqual({ path: "a[1].c.constructor", key: "constructor" });
+    expect(findForbiddenKey(JSON.parse('{"x":{"__proto__":{"polluted":1}}}'))).toEqual({ path: "x.__proto__", key: "__proto__" });
+    expect(findForbiddenKey(JSON.parse('{"tags":{"\\u005f_proto__":1}}'))?.key).toBe("__proto__");
+    expect(findForbiddenKey({ prototype: 1 })).toEqual({ path: "prototype", key: "prototype" });
+    expect(findForbiddenKey({ name: "__proto__", tags: { owner: "constructor" } })).toBeNull();
+    let deep: unknown = { constructor: 1 };
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(findForbiddenKey(deep)?.key).toBe("constructor");
+  });
+
+  it("make an uploaded snapshot invalid wherever they are, and pollute nothing", () => {
+    const cases = [
+      snapshotText([account()], '"__proto__":{"polluted":1},'),
+      snapshotText([JSON.parse(JSON.stringify(account()).replace('"properties":{}', '"properties":{"__proto__":{"polluted":1}}'))]),
+      snapshotText([account({ tags: { constructor: "x" } })]),
+      snapshotText([account({ properties: { encryption: { prototype: { keySource: "x" } } } })]),
+    ];
+    for (const text of cases) expect(() => parseUploadedSnapshot(text)).toThrow(SnapshotInputError);
+    expect(() => parseUploadedSnapshot(cases[1])).toThrow(/resources\[0\]\.properties\.__proto__: the key "__proto__" is not allowed/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(parseUploadedSnapshot(snapshotText([account({ tags: { owner: "__proto__" } })])).resources).toHaveLength(1);
+  });
+});
+
+describe("where to go after signing in", () => {
+  it("is a path on this site only", () => {
+    for (const ok of ["/", "/findings?status=fail", "/resources/subscriptions/x/accounts/y"]) expect(safeReturnPath(ok)).toBe(ok);
+    for (const bad of ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "", "findings", "/signin?next=/", "/signout", "/x\n", 42, undefined, "/" + "a".repeat(3000)]) {
+      expect(safeReturnPath(bad), String(bad).slice(0, 40)).toBe("/");
+    }
+  });
+});
