@@ -28,6 +28,10 @@ function readJson(path) {
 let passed = 0;
 let failed = 0;
 
+// Types of everything, tests included (the production build checks only the app).
+const tscStatus = run("type check (tsc)", [bin("typescript", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"]);
+if (tscStatus !== 0) failed += 1;
+
 const vitestJson = join(results, "vitest.json");
 const vitestStatus = run("unit and integration tests (vitest)", [bin("vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 const v = readJson(vitestJson);
@@ -51,4 +55,4 @@ if (p?.stats) {
 if (pwStatus !== 0 && (p?.stats?.unexpected ?? 0) === 0) failed += 1;
 
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || vitestStatus !== 0 || pwStatus !== 0 ? 1 : 0);
+process.exit(failed > 0 || tscStatus !== 0 || vitestStatus !== 0 || pwStatus !== 0 ? 1 : 0);

@@ -31,12 +31,13 @@ export function fontDir(): string {
   if (override) candidates.push(resolve(override));
   for (const start of [moduleDir(), process.cwd()]) {
     if (!start) continue;
-    for (let dir = resolve(start); ; dir = dirname(dir)) {
+    for (let dir = resolve(/*turbopackIgnore: true*/ start); ; dir = dirname(dir)) {
       candidates.push(join(dir, PACKAGE_DIR));
       if (dirname(dir) === dir) break;
     }
   }
-  const found = candidates.find((c) => existsSync(join(c, FONT_FILES.regular)));
+  // The font folder is found at run time (the build must not trace the project for it).
+  const found = candidates.find((c) => existsSync(/*turbopackIgnore: true*/ join(/*turbopackIgnore: true*/ c, FONT_FILES.regular)));
   if (!found) {
     throw new Error(
       `Report fonts not found: install the dejavu-fonts-ttf package (looked for ${FONT_FILES.regular} in ${candidates.slice(0, 3).join(", ")}, …).`,
@@ -47,7 +48,7 @@ export function fontDir(): string {
 }
 
 export function fontPath(face: FaceName): string {
-  return join(fontDir(), FONT_FILES[face]);
+  return join(/*turbopackIgnore: true*/ fontDir(), FONT_FILES[face]);
 }
 
 function moduleDir(): string | undefined {
