@@ -24,6 +24,8 @@ export function prepareAccount(entry: AccountEntry, ix: SnapshotIndex): AccountV
     props,
     identity: child(doc, "identity"),
     linked: linkedStorage(props.userOwnedStorage, ix),
+    diagnosticSettings: entry.diagnosticSettings,
+    speechEndpoints: entry.speechEndpoints,
     ref: `account:${doc.id} `,
     memo: [],
   };

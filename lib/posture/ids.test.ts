@@ -68,6 +68,11 @@ describe("indexes", () => {
     expect(new ListsById({ a: [] }).lookup("constructor", "constructor")).toBeUndefined();
   });
 
+  it("resolve many accounts at once, folding case only when some key is not an exact ID", () => {
+    expect(new ListsById({ "/A": [1], "/b": [2] }).resolve(["/a", "/b", "/c"], ["/a", "/b", "/c"])).toEqual([[1], [2], undefined]);
+    expect(new ListsById({ "/b": [2] }).resolve(["/b", "/c"], ["/b", "/c"])).toEqual([[2], undefined]);
+  });
+
   it("mark a listed subscription as not scanned when Resource Graph failed for it", () => {
     const snap = snapshot({ resources: [], subscriptions: ["S1", "s2"], errors: [{ scope: "/subscriptions/s1/", source: "resourceGraph", reason: "access_denied" }] });
     expect([...buildIndexes(snap).scannedSubscriptions]).toEqual(["s2"]);

@@ -39,6 +39,10 @@ export interface RoleGrant {
 export interface AccountEntry {
   readonly doc: AzureDocument;
   readonly key: string;
+  /** `diagnosticSettings[id]` (undefined: no entry, i.e. not collected). */
+  readonly diagnosticSettings: readonly unknown[] | undefined;
+  /** `speechEndpoints[id]` (undefined: no entry, i.e. not collected). */
+  readonly speechEndpoints: readonly unknown[] | undefined;
 }
 
 export interface SnapshotIndex {
@@ -92,6 +96,27 @@ export class ListsById {
   get(id: string): readonly unknown[] | undefined {
     return this.lookup(id, idKey(id));
   }
+
+  /**
+   * The lists of many accounts at once (aligned with `ids`). When every key of the map is some
+   * account's exact ID, a miss cannot be a case variant, so nothing is lower-cased at all.
+   */
+  resolve(ids: readonly string[], keys: readonly string[]): (readonly unknown[] | undefined)[] {
+    const out: (readonly unknown[] | undefined)[] = new Array(ids.length);
+    let hits = 0;
+    let misses = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const list = this.exact.get(ids[i]);
+      out[i] = list;
+      if (list === undefined) misses++;
+      else hits++;
+    }
+    if (misses > 0 && hits < this.exact.size) {
+      this.folded ??= lowerCased(this.source);
+      for (let i = 0; i < ids.length; i++) out[i] ??= this.folded.get(keys[i]);
+    }
+    return out;
+  }
 }
 
 const SPEECH_KIND_KEYS: readonly string[] = SPEECH_KINDS.map((k) => k.toLowerCase());
@@ -109,7 +134,8 @@ const ERROR_REASONS: ReadonlySet<string> = new Set<ErrorReason>(["access_denied"
 const ROLE_ASSIGNMENT_SEGMENT = "/providers/microsoft.authorization/roleassignments/";
 
 export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
-  const accounts: AccountEntry[] = [];
+  const accountDocs: AzureDocument[] = [];
+  const accountKeys: string[] = [];
   const seenAccounts = new Set<string>();
   const storage = new Map<string, AzureDocument>();
   const vaults = new Map<string, VaultEntry>();
@@ -126,7 +152,8 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
       const key = idKey(doc.id);
       if (!seenAccounts.has(key)) {
         seenAccounts.add(key);
-        accounts.push({ doc, key });
+        accountDocs.push(doc);
+        accountKeys.push(key);
       }
     } else if (sameCi(type, STORAGE_ACCOUNT_TYPE)) {
       const key = idKey(doc.id);
@@ -136,6 +163,16 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     } else if (sameCi(type, ROLE_ASSIGNMENT_TYPE)) {
       roleDocs.push(doc);
     }
+  }
+
+  const diagnosticSettings = new ListsById(snapshot.diagnosticSettings);
+  const speechEndpoints = new ListsById(snapshot.speechEndpoints);
+  const accountIds = accountDocs.map((d) => d.id);
+  const diagnosticLists = diagnosticSettings.resolve(accountIds, accountKeys);
+  const endpointLists = speechEndpoints.resolve(accountIds, accountKeys);
+  const accounts: AccountEntry[] = new Array(accountDocs.length);
+  for (let i = 0; i < accountDocs.length; i++) {
+    accounts[i] = { doc: accountDocs[i], key: accountKeys[i], diagnosticSettings: diagnosticLists[i], speechEndpoints: endpointLists[i] };
   }
 
   const errors = indexErrors(snapshot.errors);
@@ -162,8 +199,8 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
       }
       return roleAssignments;
     },
-    diagnosticSettings: new ListsById(snapshot.diagnosticSettings),
-    speechEndpoints: new ListsById(snapshot.speechEndpoints),
+    diagnosticSettings,
+    speechEndpoints,
     errors,
     subscriptions,
     scannedSubscriptions,

@@ -109,6 +109,9 @@ export interface AccountView {
   readonly props: Json;
   readonly identity: Json;
   readonly linked: readonly LinkedStorage[];
+  /** This account's `diagnosticSettings` / `speechEndpoints` lists (undefined: not collected). */
+  readonly diagnosticSettings: readonly unknown[] | undefined;
+  readonly speechEndpoints: readonly unknown[] | undefined;
   /** `account:<id> `: the evidence path prefix. */
   readonly ref: string;
   /** Outcomes already computed for this account, by control slot (see `outcomeOf`). */

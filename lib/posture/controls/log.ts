@@ -32,7 +32,7 @@ function collected(
   if (error) {
     return unknown(errorReason(error), `${account.name}${missing.what} could not be read (${describeError(error)}).`, errorEvidence(error));
   }
-  const entries = ctx[source].lookup(account.id, account.key);
+  const entries = account[source];
   if (entries === undefined) {
     return unknown("not_collected", account.name + missing.notCollected, [ev(`${source}:${account.id}`, null, "the collected list")]);
   }
