@@ -23,7 +23,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `node scripts/start.mjs --no-build --port ${port} --state-dir data/e2e-emulator`,
+    command: `node scripts/start.mjs --no-build --no-first-scan --port ${port} --state-dir data/e2e-emulator`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     env: { DATABASE_URL: database },

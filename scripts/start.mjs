@@ -1,6 +1,7 @@
 // `npm start`: build when needed, start the emulator's demo tenant unless Azure settings are present,
 // then serve the dashboard. Options: --port N (default $PORT or 3000), --host H (default 127.0.0.1),
-// --state-dir DIR (emulator state, default data/emulator), --no-build.
+// --state-dir DIR (emulator state, default data/emulator), --no-build, --no-first-scan (the demo
+// otherwise scans once at start when the store is empty).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     host: { type: "string", default: process.env.HOST || "127.0.0.1" },
     "state-dir": { type: "string", default: "data/emulator" },
     "no-build": { type: "boolean", default: false },
+    "no-first-scan": { type: "boolean", default: false },
   },
 });
 const stateDir = resolve(values["state-dir"]);
@@ -86,6 +88,8 @@ if (!live) {
     stop(1);
   }
   Object.assign(env, { SPEECH_POSTURE_SOURCE: "emulator", SPEECH_POSTURE_EMULATOR_STATE: stateDir });
+  // On an empty store, the demo scans itself once at start (tests pass --no-first-scan).
+  if (!values["no-first-scan"]) env.SPEECH_POSTURE_DEMO_FIRST_SCAN = "1";
 }
 if (!stopping) {
   spawnChild([join("node_modules", "next", "dist", "bin", "next"), "start", "-p", values.port, "-H", values.host], env);

@@ -6,6 +6,7 @@
 import { openStore } from "../store/store";
 import { ScanJobs } from "./jobs";
 import { startScheduler, type Scheduler } from "./scheduler";
+import { listScans } from "../store/scans";
 
 interface ServerState {
   jobs?: Promise<ScanJobs>;
@@ -29,7 +30,21 @@ export function serverJobs(): Promise<ScanJobs> {
 export async function startServer(): Promise<ScanJobs> {
   const jobs = await serverJobs();
   state.scheduler ??= startScheduler(jobs);
+  if (process.env.SPEECH_POSTURE_DEMO_FIRST_SCAN === "1") await startDemoScanIfEmpty(jobs);
   return jobs;
+}
+
+/**
+ * `npm start` on the demo tenant: a store with no scan at all gets its first emulator scan at once,
+ * so a new user sees the tenant instead of an empty page.
+ */
+export async function startDemoScanIfEmpty(jobs: ScanJobs): Promise<void> {
+  try {
+    if ((await listScans(jobs.store, { limit: 1 })).length > 0) return;
+    await jobs.start({ source: "emulator", actor: "demo start" });
+  } catch (error) {
+    console.error("speech-posture: the first demo scan did not start:", error instanceof Error ? error.message : error);
+  }
 }
 
 /** Replaces the process's jobs (tests; or an embedding server). */
