@@ -4,7 +4,7 @@
  * who may call it.
  */
 import { describe, expect, it } from "vitest";
-import { discoverRoutes } from "../security/routes";
+import { discoverRoutes } from "../security/testing/routes";
 import { isStateChanging, requiredAccess, type Access } from "./access";
 
 const R = "Posture.Reader";

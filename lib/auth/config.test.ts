@@ -5,7 +5,7 @@ import { AuthConfigError, hostFromArgv, isLoopbackHost, resolveAuthConfig } from
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f";
 const entra = { ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: CLIENT };
-const env = (e: Record<string, string>) => e as NodeJS.ProcessEnv;
+const env = (e: Record<string, string>) => e;
 
 describe("auth mode", () => {
   it("defaults to none on loopback and to entra anywhere else (or when the address is unknown)", () => {

@@ -78,7 +78,7 @@ function httpsUrl(name: string, value: string): string {
 }
 
 /** Reads and checks the settings. Throws AuthConfigError with what to change. */
-export function resolveAuthConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): AuthConfig {
+export function resolveAuthConfig(env: Record<string, string | undefined> = process.env, argv: readonly string[] = process.argv): AuthConfig {
   const listenHost = (env.SPEECH_POSTURE_LISTEN_HOST ?? hostFromArgv(argv) ?? "").trim();
   const loopback = isLoopbackHost(listenHost);
   const raw = (env.AUTH_MODE ?? "").trim().toLowerCase();

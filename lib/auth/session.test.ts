@@ -84,19 +84,19 @@ describe("session cookie", () => {
 
 describe("session secret", () => {
   it("uses SESSION_SECRET when set and refuses a short one", () => {
-    expect(sessionSecret({ SESSION_SECRET: SECRET } as NodeJS.ProcessEnv)).toBe(SECRET);
-    expect(() => sessionSecret({ SESSION_SECRET: "short" } as NodeJS.ProcessEnv)).toThrow(/at least 32/);
+    expect(sessionSecret({ SESSION_SECRET: SECRET })).toBe(SECRET);
+    expect(() => sessionSecret({ SESSION_SECRET: "short" })).toThrow(/at least 32/);
   });
 
   it("otherwise generates one into the data folder on first use (owner-only) and keeps it", () => {
     const dir = mkdtempSync(join(tmpdir(), "sp-secret-"));
     const file = join(dir, "data", "session-secret");
-    const first = sessionSecret({} as NodeJS.ProcessEnv, file);
+    const first = sessionSecret({}, file);
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(sessionSecret({} as NodeJS.ProcessEnv, file)).toBe(first);
+    expect(sessionSecret({}, file)).toBe(first);
     expect(readFileSync(file, "utf8").trim()).toBe(first);
     writeFileSync(file, "tiny");
-    expect(() => sessionSecret({} as NodeJS.ProcessEnv, file)).toThrow(/fewer than 32/);
+    expect(() => sessionSecret({}, file)).toThrow(/fewer than 32/);
   });
 });

@@ -31,7 +31,7 @@ const AUDIENCE = "speech-posture.session";
 export const DEFAULT_SECRET_FILE = "data/session-secret";
 
 /** SESSION_SECRET, or the generated secret in data/session-secret (created on first use, mode 0600). */
-export function sessionSecret(env: NodeJS.ProcessEnv = process.env, file = DEFAULT_SECRET_FILE): string {
+export function sessionSecret(env: Record<string, string | undefined> = process.env, file = DEFAULT_SECRET_FILE): string {
   const configured = env.SESSION_SECRET?.trim();
   if (configured) {
     if (configured.length < 32) throw new Error("SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`)");

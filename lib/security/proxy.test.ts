@@ -116,7 +116,7 @@ describe("signed in with Entra ID", () => {
 
   it("refuses state-changing requests from another origin, or without an Origin, even with a valid session", async () => {
     const cookie = await cookieFor("Posture.Admin");
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, {}, { origin: ORIGIN, "sec-fetch-site": "cross-site" }, { origin: `${ORIGIN}.evil.example` }]) {
+    for (const headers of <Record<string, string>[]>[{ origin: "https://evil.example" }, { origin: "null" }, {}, { origin: ORIGIN, "sec-fetch-site": "cross-site" }, { origin: `${ORIGIN}.evil.example` }]) {
       const r = await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, ...headers } }));
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe("cross_origin");

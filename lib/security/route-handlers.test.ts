@@ -15,7 +15,7 @@ import { createTestDb, type TestDatabase } from "../store/testing/databases";
 import { jobsFor } from "../store/testing/fixtures";
 import type { ScanJobs } from "../scan/jobs";
 import { requiredAccess } from "../auth/access";
-import { discoverRoutes, type DiscoveredRoute } from "./routes";
+import { discoverRoutes, type DiscoveredRoute } from "./testing/routes";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SECRET = "route-handlers-test-secret-0123456789abcdef";

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { startTestIdentityProvider, type TestIdentityProvider } from "./identity-provider";
-import { SECRET_CANARIES } from "../../security/canaries";
+import { SECRET_CANARIES } from "../../security/testing/canaries";
 
 export interface AuthAppServer {
   url: string;
