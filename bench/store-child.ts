@@ -14,7 +14,7 @@ import { createScan, markRunning } from "../lib/store/scans";
 import { openStore, type Store } from "../lib/store/store";
 import { afterScan } from "../lib/store/maintenance";
 import type { Snapshot } from "../lib/posture/snapshot";
-import { tenantSnapshot } from "../lib/store/testing/tenant-snapshot";
+import { tenantSnapshot } from "../emulator/snapshot";
 
 const [kind, url] = process.argv.slice(2);
 const SUBSCRIPTIONS = 500;

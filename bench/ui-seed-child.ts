@@ -9,7 +9,7 @@ import { parseFindingsQuery } from "../lib/store/findings-params";
 import { queryFindings } from "../lib/store/findings-query";
 import { getScan } from "../lib/store/scans";
 import { openStore } from "../lib/store/store";
-import { tenantSnapshot } from "../lib/store/testing/tenant-snapshot";
+import { tenantSnapshot } from "../emulator/snapshot";
 
 const [url] = process.argv.slice(2);
 const store = await openStore({ url });

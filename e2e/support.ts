@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { generateTenant } from "../emulator/tenant";
 import type { Snapshot } from "../lib/posture/snapshot";
-import { tenantSnapshot } from "../lib/store/testing/tenant-snapshot";
+import { tenantSnapshot } from "../emulator/snapshot";
 
 export interface ApiScan {
   id: string;

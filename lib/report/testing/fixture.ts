@@ -7,32 +7,9 @@ import { generateTenant, type Tenant } from "../../../emulator/tenant";
 import { evaluateSnapshot } from "../../posture/evaluate";
 import type { ExceptionRule } from "../../posture/exceptions";
 import { buildResult, type ScanResult } from "../../posture/result";
-import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type Snapshot } from "../../posture/snapshot";
+import type { Snapshot } from "../../posture/snapshot";
+import { tenantSnapshot } from "../../../emulator/snapshot";
 
-export function tenantSnapshot(tenant: Tenant, collectedAt: string): Snapshot {
-  const visible = tenant.subscriptions.filter((s) => s.visible);
-  const keys = new Set(visible.map((s) => s.subscriptionId.toLowerCase()));
-  const inVisible = (id: string) => keys.has((id.split("/")[2] ?? "").toLowerCase());
-  const diagnosticSettings: Record<string, unknown[]> = {};
-  const speechEndpoints: Record<string, unknown[]> = {};
-  for (const doc of tenant.resources) {
-    if (!inVisible(doc.id) || doc.type?.toLowerCase() !== "microsoft.cognitiveservices/accounts") continue;
-    diagnosticSettings[doc.id] = tenant.diagnosticSettings.get(doc.id.toLowerCase()) ?? [];
-    speechEndpoints[doc.id] = tenant.speechEndpoints.get(doc.id.toLowerCase()) ?? [];
-  }
-  return {
-    kind: SNAPSHOT_KIND,
-    version: SNAPSHOT_VERSION,
-    collectedAt,
-    tenantId: tenant.tenantId,
-    subscriptions: visible.map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName, state: s.state })),
-    coverage: ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"],
-    resources: [...tenant.resources, ...tenant.roleAssignments].filter((d) => inVisible(d.id)),
-    diagnosticSettings,
-    speechEndpoints,
-    errors: [],
-  };
-}
 
 export interface Fixture {
   tenant: Tenant;

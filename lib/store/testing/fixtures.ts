@@ -6,7 +6,7 @@ import type { Snapshot } from "../../posture/snapshot";
 import { ScanJobs, type JobsOptions } from "../../scan/jobs";
 import { getScan, type Scan } from "../scans";
 import type { Store } from "../store";
-import { tenantSnapshot } from "./tenant-snapshot";
+import { tenantSnapshot } from "../../../emulator/snapshot";
 
 export function smallTenant(accounts = 12, subscriptions = 3, seed = 7): Tenant {
   return generateTenant({ accounts, subscriptions, seed, hiddenSubscriptions: 0 });
