@@ -36,8 +36,8 @@ function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorag
   const entries = list(value);
   if (entries.length === 0) return EMPTY_ARRAY;
   const out: LinkedStorage[] = [];
-  for (const entry of entries) {
-    const id = text(obj(entry)?.resourceId)?.trim();
+  for (let i = 0; i < entries.length; i++) {
+    const id = text(obj(entries[i])?.resourceId)?.trim();
     if (id === undefined) continue;
     const key = idKey(id);
     if (out.some((s) => s.key === key)) continue;

@@ -140,7 +140,8 @@ export const byos2: Control = {
     const evidence: Evidence[] = [];
     const dangling: LinkedStorage[] = [];
     const unscanned: LinkedStorage[] = [];
-    for (const s of account.linked) {
+    for (let i = 0; i < account.linked.length; i++) {
+      const s = account.linked[i];
       if (s.doc) {
         evidence.push(ev(`${s.ref}id`, s.doc.id, "a Microsoft.Storage/storageAccounts document with this ID"));
       } else {
@@ -268,7 +269,8 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
   ];
   const grants = principal === undefined ? undefined : ctx.roleAssignments.get(principal.trim().toLowerCase());
   const missing: LinkedStorage[] = [];
-  for (const s of account.linked) {
+  for (let i = 0; i < account.linked.length; i++) {
+    const s = account.linked[i];
     const grant = grants && grantOn(grants, s.key);
     if (grant) evidence.push(ev(`roleAssignment:${grant.id} properties.scope`, grant.scope, ROLE_EXPECTED));
     else {

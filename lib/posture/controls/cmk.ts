@@ -204,7 +204,8 @@ export const cmk3: Control = {
       const key = accountKey(account);
       if (key) uses.push({ uri: key.uri, path: `${account.ref}properties.encryption.keyVaultProperties.keyVaultUri` });
     }
-    for (const storage of account.linked) {
+    for (let i = 0; i < account.linked.length; i++) {
+      const storage = account.linked[i];
       if (storage.doc === undefined) {
         problems.push(`linked storage account ${storage.name} is not in the snapshot`);
         evidence.push(notVisibleEvidence(storage));
@@ -232,7 +233,8 @@ function judgeVaults(account: AccountView, ctx: SnapshotIndex, uses: VaultUse[],
   const unprotected: string[] = [];
   const protectedVaults: string[] = [];
   const seen: string[] = [];
-  for (const use of uses) {
+  for (let i = 0; i < uses.length; i++) {
+    const use = uses[i];
     const key = vaultUriKey(use.uri);
     if (seen.includes(key)) continue;
     seen.push(key);

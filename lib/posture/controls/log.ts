@@ -116,7 +116,7 @@ const DESTINATIONS = ["workspaceId", "storageAccountId", "eventHubAuthorizationR
 
 /** The destination field of a setting with a non-empty value, if any. */
 function destinationOf(props: Json): (typeof DESTINATIONS)[number] | undefined {
-  for (const field of DESTINATIONS) if (text(props[field]) !== undefined) return field;
+  for (let i = 0; i < DESTINATIONS.length; i++) if (text(props[DESTINATIONS[i]]) !== undefined) return DESTINATIONS[i];
   return undefined;
 }
 

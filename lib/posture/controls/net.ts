@@ -39,8 +39,8 @@ function ruleValues(rules: unknown, field: string): readonly string[] {
   const entries = list(rules);
   if (entries.length === 0) return entries as readonly string[];
   const out: string[] = [];
-  for (const rule of entries) {
-    const value = text(obj(rule)?.[field]);
+  for (let i = 0; i < entries.length; i++) {
+    const value = text(obj(entries[i])?.[field]);
     if (value !== undefined) out.push(value);
   }
   return out;
