@@ -42,7 +42,20 @@ if (v) {
 if (vitestStatus !== 0 && failed === 0) failed += 1;
 
 console.log("\n=== production build ===");
+// The build sees fake values of the server-side secrets, so the browser tests can prove none of
+// them reaches the client bundles (lib/security/testing/canaries.json, e2e/auth.spec.ts).
+const canaries = JSON.parse(readFileSync(join("lib", "security", "testing", "canaries.json"), "utf8"));
+const buildSecrets = {
+  SESSION_SECRET: canaries.SESSION_SECRET,
+  AZURE_CLIENT_SECRET: canaries.AZURE_CLIENT_SECRET,
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: canaries.AZURE_CLIENT_CERTIFICATE_PASSWORD,
+  DATABASE_URL: `postgres://posture:${canaries.DATABASE_PASSWORD}@127.0.0.1:1/posture`,
+  PGPASSWORD: canaries.DATABASE_PASSWORD,
+};
+const savedEnv = { ...process.env };
+Object.assign(process.env, buildSecrets);
 buildIfNeeded();
+process.env = savedEnv;
 
 rmSync(join("data", "e2e"), { recursive: true, force: true });
 const pwJson = join(results, "playwright.json");

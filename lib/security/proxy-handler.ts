@@ -90,8 +90,13 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
     const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie")));
     if (!principal) {
       if (isApi || isAction || !isPage) return jsonError(401, "unauthenticated", "Sign in to use Speech Posture.", common);
-      // A relative Location: the browser stays on the host it asked for.
-      return new Response(null, { status: 307, headers: { ...common, location: `/signin?next=${encodeURIComponent(returnPath(request))}`, "cache-control": "no-store" } });
+      // Next.js turns a same-origin Location into a relative one, so the browser stays on the host it asked for.
+      const target = new URL("/signin", request.url);
+      target.search = `?next=${encodeURIComponent(returnPath(request))}`;
+      const res = NextResponse.redirect(target, 307);
+      for (const [k, v] of Object.entries(common)) res.headers.set(k, v);
+      res.headers.set("cache-control", "no-store");
+      return res;
     }
     if (!hasRole(principal.roles, access)) return fail(403, "forbidden", `This needs the ${access} role, which your account does not have.`);
   }

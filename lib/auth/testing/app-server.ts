@@ -40,7 +40,7 @@ export async function startAuthAppServer(opts: { dir?: string; port?: number } =
   const caFile = join(dir, "idp-ca.pem");
   writeFileSync(caFile, idp.ca);
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", "--no-build", "--port", String(port), "--state-dir", join(dir, "emulator")], {
+  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", "--no-build", "--no-first-scan", "--port", String(port), "--state-dir", join(dir, "emulator")], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,

@@ -4,7 +4,7 @@
  * what the browser receives (client bundles, pages, API answers) can prove none of them leaks.
  * Never imported by app code.
  */
-import values from "./canaries.json";
+import values from "./canaries.json" with { type: "json" };
 
 export const SECRET_CANARIES = {
   ...values,
