@@ -1,5 +1,5 @@
 /** Small helpers shared by CLI commands: one-line errors, atomic file output and a TTY progress bar. */
-import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 
 /** An error whose message is fit to print as the CLI's one line (exit code 2). */
@@ -12,14 +12,34 @@ export class UsageError extends Error {
 
 /** Write the whole file or nothing: a temp file renamed into place, so a failure leaves no half file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  writeChunksAtomic(path, [data]);
+}
+
+/** The same for output produced in pieces (a whole tenant's JSON exceeds the longest string). */
+export function writeChunksAtomic(path: string, chunks: Iterable<string | Uint8Array>): void {
   mkdirSync(dirname(path) || ".", { recursive: true });
   const tmp = join(dirname(path) || ".", `.${basename(path)}.${process.pid}.tmp`);
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, data);
+    fd = openSync(tmp, "w");
+    for (const chunk of chunks) {
+      if (typeof chunk === "string") writeSync(fd, chunk);
+      else writeSync(fd, chunk);
+    }
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/** Writes pieces to stdout, waiting when the pipe is full. */
+export async function writeChunksToStdout(chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once("drain", resolve));
   }
 }
 

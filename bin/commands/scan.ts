@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { ScanResult } from "../../lib/posture/result";
 import type { Snapshot } from "../../lib/posture/snapshot";
 import type { Severity } from "../../lib/posture/types";
-import { UsageError, parseList, progressBar, writeFileAtomic } from "../../lib/cli-util";
+import { UsageError, parseList, progressBar, writeChunksAtomic, writeChunksToStdout } from "../../lib/cli-util";
 import { parseSource, startTemporaryEmulator } from "./snapshot";
 
 /** Snapshot files larger than this are refused before reading (a 100,000-account tenant is ~1 GB). */
@@ -29,18 +29,29 @@ export function readTextFile(path: string, what: string, maxBytes = MAX_SNAPSHOT
   return readFileSync(path, "utf8");
 }
 
-/** The result in the asked format; a subscription filter applies to every format alike. */
-async function renderOutput(format: string, result: ScanResult, snapshot: Snapshot, opts: { subscriptionId?: string; pretty: boolean }): Promise<string | Buffer> {
+/**
+ * The result in the asked format, as pieces: a whole tenant's JSON or CSV can exceed the longest
+ * string JavaScript allows, so those stream. A subscription filter applies to every format alike.
+ */
+async function renderOutput(format: string, result: ScanResult, snapshot: Snapshot, opts: { subscriptionId?: string; pretty: boolean }): Promise<Iterable<string | Uint8Array>> {
   const { ReportScopeError } = await import("../../lib/report/scope");
   try {
     if (format === "pdf") {
       const { renderSubscriptionPdf, renderTenantPdf } = await import("../../lib/report/pdf");
       const input = { result, snapshot, generatedAt: new Date() };
-      return opts.subscriptionId ? renderSubscriptionPdf(input, opts.subscriptionId) : renderTenantPdf(input);
+      return [opts.subscriptionId ? await renderSubscriptionPdf(input, opts.subscriptionId) : await renderTenantPdf(input)];
     }
-    if (format === "json" && !opts.subscriptionId) return `${JSON.stringify(result, null, opts.pretty ? 2 : undefined)}\n`;
+    if (format === "json" && !opts.subscriptionId) {
+      if (opts.pretty) return [`${JSON.stringify(result, null, 2)}\n`];
+      const { resultJsonChunks } = await import("../../lib/posture/result-json");
+      return [...resultJsonChunks(result), "\n"];
+    }
+    if (format === "csv" && !opts.subscriptionId) {
+      const { findingsToCsvLines } = await import("../../lib/report/csv");
+      return findingsToCsvLines(result);
+    }
     const { renderExport } = await import("../../lib/report/export");
-    return renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).body;
+    return [renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).body];
   } catch (error) {
     if (error instanceof ReportScopeError) throw new UsageError(error.message);
     throw error;
@@ -130,8 +141,8 @@ export function registerScanCommand(program: Command): void {
         now,
       });
       const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
-      if (opts.out) writeFileAtomic(opts.out, output);
-      else process.stdout.write(output);
+      if (opts.out) writeChunksAtomic(opts.out, output);
+      else await writeChunksToStdout(output);
       process.exitCode = failOnExitCode(result, threshold);
     });
 }
