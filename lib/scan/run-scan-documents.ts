@@ -45,8 +45,9 @@ export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocum
       storage,
       keyVaults,
       roleAssignments,
-      diagnosticSettings: (ix.diagnosticSettings.get(entry.key) as unknown[] | undefined) ?? null,
-      speechEndpoints: (ix.speechEndpoints.get(entry.key) as unknown[] | undefined) ?? null,
+      // Resolved once per account by the indexes (a per-key lookup would rebuild the case-insensitive map).
+      diagnosticSettings: (entry.diagnosticSettings as unknown[] | undefined) ?? null,
+      speechEndpoints: (entry.speechEndpoints as unknown[] | undefined) ?? null,
     });
   }
   return out;
