@@ -13,7 +13,12 @@ export function SignOut({ config }: { config: PublicAuthConfig }) {
       const msal = createMsal(config);
       await msal.initialize();
       const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0];
-      await msal.logoutRedirect({ account, postLogoutRedirectUri: `${window.location.origin}/signin?signedOut=1` });
+      await msal.logoutRedirect({
+        account,
+        postLogoutRedirectUri: `${window.location.origin}/signin?signedOut=1`,
+        // A plain OpenID Connect provider needs the ID token to trust the return address (Entra ID uses MSAL's logout hint).
+        idTokenHint: config.oidc ? account?.idToken : undefined,
+      });
     })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [config]);
   return (
