@@ -5,7 +5,8 @@
  *   3. a state-changing request comes from this origin (CSRF);
  *   4. the route's role (lib/auth/access): no session → 401 JSON for the API and server actions,
  *      a redirect to /signin for pages; the wrong role → 403;
- *   5. security headers on the response, with a fresh CSP nonce handed to Next.js for pages.
+ *   5. a snapshot upload that declares a length over the limit → 413;
+ *   6. security headers on the response, with a fresh CSP nonce handed to Next.js for pages.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { requiredAccess } from "../auth/access";
@@ -15,6 +16,7 @@ import { hasRole } from "../auth/roles";
 import { isHttps, sessionCookieValue } from "../auth/session";
 import { NON_PAGE_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "./headers";
 import { crossOriginRefusal } from "./origin";
+import { UPLOAD_PATH, declaredTooLarge, uploadLimitBytes } from "./upload-limit";
 
 function jsonError(status: number, code: string, message: string, headers: Record<string, string>): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -99,6 +101,17 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
       return res;
     }
     if (!hasRole(principal.roles, access)) return fail(403, "forbidden", `This needs the ${access} role, which your account does not have.`);
+  }
+
+  // An upload that says it is too large is refused without running the route.
+  if (method === "POST" && path === UPLOAD_PATH) {
+    const limit = uploadLimitBytes();
+    if (declaredTooLarge(request.headers, limit)) {
+      return new Response(JSON.stringify({ error: { code: "payload_too_large", message: `The request body is larger than the limit of ${limit} bytes`, limit } }), {
+        status: 413,
+        headers: { ...common, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-security-policy": NON_PAGE_POLICY },
+      });
+    }
   }
 
   const requestHeaders = new Headers(request.headers);

@@ -126,6 +126,17 @@ describe("signed in with Entra ID", () => {
     expect((await handleRequest(req("/api/scans", { headers: { cookie, origin: "https://evil.example" } }))).status).not.toBe(403);
   });
 
+  it("refuses an upload declaring more than the limit with 413, before the route runs", async () => {
+    const cookie = await cookieFor("Posture.Operator");
+    const big = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(100 * 1024 * 1024 + 1) } }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 100 * 1024 * 1024 } });
+    const ok = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": "1000" } }));
+    expect(ok.headers.get("x-middleware-next")).toBe("1");
+    // Without a session the size is not even looked at.
+    expect((await handleRequest(req("/api/snapshots", { method: "POST", headers: { origin: ORIGIN, "content-length": "999999999999" } }))).status).toBe(401);
+  });
+
   it("ignores a nonce or CSP the client sends", async () => {
     const r = await handleRequest(req("/", { headers: { cookie: await cookieFor("Posture.Reader"), "x-nonce": "attacker", "content-security-policy": "script-src *" } }));
     expect(forwarded(r, "x-nonce")).not.toBe("attacker");

@@ -5,6 +5,7 @@
 import { AuthError, actorOfRequest } from "../../../lib/auth/principal";
 import { InputError } from "../../../lib/posture/input-error";
 import { findForbiddenKey, forbiddenKeyProblem } from "../../../lib/security/hostile-keys";
+import { uploadLimitBytes } from "../../../lib/security/upload-limit";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "../../../lib/store/errors";
 
 export class PayloadTooLargeError extends Error {
@@ -91,8 +92,7 @@ export function actorOf(request: Request): string {
 
 /** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 100 MB. */
 export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
-  const v = Number(env.SPEECH_POSTURE_MAX_UPLOAD_BYTES);
-  return Number.isFinite(v) && v > 0 ? v : 100 * 1024 * 1024;
+  return uploadLimitBytes(env);
 }
 
 export function intParam(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
