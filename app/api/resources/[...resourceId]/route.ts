@@ -1,6 +1,7 @@
 /** GET /api/resources/{resourceId}?scan=: one resource's documents, findings and history across scans. */
 import { requireRole } from "../../../../lib/auth/principal";
 import { serverJobs } from "../../../../lib/scan/jobs-server";
+import { InvalidInputError } from "../../../../lib/store/errors";
 import { resourceDetail } from "../../../../lib/store/resource-detail";
 import { handle, json, onlyParams } from "../../_lib/http";
 
@@ -15,7 +16,12 @@ export function GET(request: Request, { params }: Ctx): Promise<Response> {
     const { resourceId } = await params;
     const search = new URL(request.url).searchParams;
     onlyParams(search, ["scan"]);
-    const id = "/" + resourceId.map((s) => decodeURIComponent(s)).join("/");
+    let id: string;
+    try {
+      id = "/" + resourceId.map((s) => decodeURIComponent(s)).join("/");
+    } catch {
+      throw new InvalidInputError("resourceId", "is not validly percent-encoded");
+    }
     const jobs = await serverJobs();
     return json(await resourceDetail(jobs.store, id, { scanId: search.get("scan") || undefined }));
   });
