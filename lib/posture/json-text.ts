@@ -28,17 +28,18 @@ export function parseJsonText(text: string): { value: unknown } | TextProblem {
   }
 }
 
-/** One linear pass, no recursion: reports nesting deeper than MAX_JSON_DEPTH. */
+/**
+ * One linear pass, no recursion: reports nesting deeper than MAX_JSON_DEPTH. Strings, most of a
+ * file, are skipped with native indexOf instead of character by character.
+ */
 function nestingProblem(body: string): string | undefined {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) {
-      inString = true;
+    if (c === 34 /* " */) {
+      const end = closingQuote(body, i);
+      if (end < 0) return undefined; // unterminated string: JSON.parse names the problem
+      i = end;
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > MAX_JSON_DEPTH) {
         return `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep (at character ${i + 1}); Azure documents are never this deep`;
@@ -48,4 +49,14 @@ function nestingProblem(body: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The index of the quote that closes the string opened at `open`, or -1. */
+function closingQuote(body: string, open: number): number {
+  for (let j = body.indexOf('"', open + 1); j >= 0; j = body.indexOf('"', j + 1)) {
+    let backslashes = 0;
+    for (let k = j - 1; body.charCodeAt(k) === 92 /* \ */; k--) backslashes++;
+    if (backslashes % 2 === 0) return j;
+  }
+  return -1;
 }
