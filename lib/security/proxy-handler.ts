@@ -1,7 +1,8 @@
 /**
  * What the root `proxy.ts` does for every request, in order:
  *   1. sign-in settings are valid (otherwise every request gets a 500 naming what to fix);
- *   2. in the local demo (`AUTH_MODE=none`) the Host is a loopback name (no DNS rebinding);
+ *   2. in the local demo (`AUTH_MODE=none`) the Host is a loopback name (no DNS rebinding), and the
+ *      path can be percent-decoded (400 otherwise; Next.js itself would answer 500);
  *   3. a state-changing request comes from this origin (CSRF);
  *   4. the route's role (lib/auth/access): no session → 401 JSON for the API and server actions,
  *      a redirect to /signin for pages; the wrong role → 403;
@@ -50,6 +51,15 @@ function signInOrigins(config: AuthConfig): string[] {
   return config.entra ? [new URL(config.entra.authority).origin] : [];
 }
 
+function decodablePath(path: string): boolean {
+  try {
+    for (const segment of path.split("/")) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
   const method = request.method.toUpperCase();
@@ -83,6 +93,9 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
     }
     if (!isLoopbackHost(hostname)) return fail(421, "misdirected", "This demo server (no sign-in) only answers requests addressed to localhost.");
   }
+
+  // Next.js answers a path it cannot percent-decode with a 500 (App Router apps have no error page for its 400).
+  if (!decodablePath(path)) return fail(400, "invalid_input", "The URL is not validly percent-encoded.");
 
   const refusal = crossOriginRefusal(method, request.headers, config.mode === "entra");
   if (refusal) return fail(403, "cross_origin", `Refused: ${refusal}.`);

@@ -137,6 +137,16 @@ describe("signed in with Entra ID", () => {
     expect((await handleRequest(req("/api/snapshots", { method: "POST", headers: { origin: ORIGIN, "content-length": "999999999999" } }))).status).toBe(401);
   });
 
+  it("answers 400 for a path that cannot be percent-decoded (Next.js would answer 500)", async () => {
+    const cookie = await cookieFor("Posture.Reader");
+    for (const p of ["/api/scans/%zz", "/api/resources/a/%E0%A4%A", "/resources/%C0"]) {
+      const r = await handleRequest(req(p, { headers: { cookie } }));
+      expect(r.status, p).toBe(400);
+    }
+    expect(((await (await handleRequest(req("/api/scans/%zz", { headers: { cookie } }))).json()) as { error: { code: string } }).error.code).toBe("invalid_input");
+    expect((await handleRequest(req("/api/scans/%41%42", { headers: { cookie } }))).headers.get("x-middleware-next")).toBe("1");
+  });
+
   it("ignores a nonce or CSP the client sends", async () => {
     const r = await handleRequest(req("/", { headers: { cookie: await cookieFor("Posture.Reader"), "x-nonce": "attacker", "content-security-policy": "script-src *" } }));
     expect(forwarded(r, "x-nonce")).not.toBe("attacker");
