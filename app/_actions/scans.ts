@@ -13,7 +13,10 @@ export async function startScanAction(): Promise<StartScanResult> {
     const scan = await jobs.start({ actor });
     return { ok: true, scanId: scan.id, alreadyRunning: false };
   } catch (error) {
-    if (error instanceof ScanConflictError) return { ok: true, scanId: error.runningScanId, alreadyRunning: true };
+    // By name too: the server's jobs may come from another bundle's copy of the error class.
+    if (error instanceof ScanConflictError || (error as { name?: string })?.name === "ScanConflictError") {
+      return { ok: true, scanId: (error as ScanConflictError).runningScanId, alreadyRunning: true };
+    }
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
