@@ -5,16 +5,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Refuse to serve with settings that would expose the data: e.g. AUTH_MODE=none off loopback.
-  const { resolveAuthConfig, AuthConfigError } = await import("./lib/auth/config");
-  try {
-    resolveAuthConfig();
-  } catch (error) {
-    if (error instanceof AuthConfigError) {
-      console.error(`speech-posture: refusing to start: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  (await import("./lib/auth/startup-check")).refuseUnsafeStart();
   try {
     const { startServer } = await import("./lib/scan/jobs-server");
     await startServer();
