@@ -8,7 +8,7 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   const target = changed.resources.find(
     (d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && (d.properties as Record<string, unknown> | undefined)?.publicNetworkAccess === "Disabled",
   );
-  expect(target, "the demo tenant has an account with public network access disabled").toBeTruthy();
+  expect(target?.id, "the demo tenant has an account with public network access disabled").toMatch(/\/accounts\//i);
   const props = target!.properties as Record<string, unknown>;
   props.publicNetworkAccess = "Enabled";
   props.networkAcls = { defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] };

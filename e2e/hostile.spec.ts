@@ -9,6 +9,7 @@
 import { request as httpRequest } from "node:http";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { PdfFile } from "../lib/report/testing/poppler";
+import { parseCsv } from "../lib/report/testing/csv-reader";
 import { discoverRoutes } from "../lib/security/testing/routes";
 import { resourcePath, waitForScan } from "./support";
 
@@ -215,26 +216,6 @@ function hostileSnapshot() {
   );
 }
 
-/** RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  if (cell !== "" || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 /** Any script that runs sets window.__pwned or opens a dialog; both are recorded. */
 async function trap(page: Page): Promise<{ dialogs: string[]; csp: string[] }> {

@@ -51,7 +51,7 @@ export async function runEmulatorScan(request: APIRequestContext): Promise<ApiSc
   const r = await request.post("/api/scans", { data: { source: "emulator" } });
   const body = (await r.json()) as { id?: string; error?: { id?: string } };
   const id = r.status() === 409 ? body.error?.id : body.id;
-  expect(id, `POST /api/scans answered ${r.status()}`).toBeTruthy();
+  expect(id, `POST /api/scans answered ${r.status()}`).toMatch(/\S/);
   const scan = await waitForScan(request, id!);
   expect(scan.status, scan.error ?? "").toBe("succeeded");
   return scan;

@@ -90,7 +90,7 @@ describe("ARM", () => {
     expect(body.json.subscriptionId).toBeUndefined();
     expect(body.json.tenantId).toBeUndefined();
     expect(body.json.properties).toEqual(a.properties);
-    expect(body.headers["x-ms-request-id"]).toBeTruthy();
+    expect(body.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{8,}$/i);
   });
 
   it("answers 400 for a missing or unknown api-version and 401 without a bearer token", async () => {

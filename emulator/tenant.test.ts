@@ -181,7 +181,7 @@ describe("generateTenant", () => {
     }
     for (const [id, endpoints] of t.speechEndpoints) {
       const account = t.resources.find((r) => lower(r.id) === id)!;
-      expect(props(account).customSubDomainName).toBeTruthy();
+      expect(props(account).customSubDomainName).toMatch(/^[a-z0-9][a-z0-9-]*$/i);
       for (const e of endpoints as Props[]) {
         expect(e.self).toMatch(new RegExp(`^https://${props(account).customSubDomainName}\\.cognitiveservices\\.azure\\.com/speechtotext/v3\\.2/endpoints/[0-9a-f-]{36}$`));
         expect(e.model.self).toMatch(/\/models\//);

@@ -3,6 +3,7 @@ import { evaluateSnapshot } from "../posture/evaluate";
 import { buildResult } from "../posture/result";
 import { account, snapshot, SUB } from "../posture/testing/fixtures";
 import { csvCell, findingsToCsv, findingsToCsvLines } from "./csv";
+import { parseCsv } from "./testing/csv-reader";
 
 const scan = { id: "s", startedAt: "2026-11-28T10:00:00Z", finishedAt: "2026-11-28T10:00:01Z", source: "snapshot" as const, tenantId: null };
 
@@ -15,25 +16,6 @@ function csvFor(name: string) {
   return findingsToCsv(resultFor(name));
 }
 
-/** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  return rows;
-}
 
 describe("findingsToCsv", () => {
   it("starts with a UTF-8 BOM and the header, ends rows with CRLF", () => {
