@@ -72,30 +72,8 @@ function DiffForm({ data, from, to }: { data: ScansData; from?: string; to?: str
   const defaultFrom = from ?? data.succeeded[1]?.id ?? "";
   return (
     <form action="/scans#diff" method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare two scans">
-      <div>
-        <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-slate-700">
-          Older scan
-        </label>
-        <select id="diff-from" name="from" defaultValue={defaultFrom} className={`${inputClass} pr-8`}>
-          {data.succeeded.map((s) => (
-            <option key={s.id} value={s.id}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="diff-to" className="mb-1 block text-xs font-medium text-slate-700">
-          Newer scan
-        </label>
-        <select id="diff-to" name="to" defaultValue={defaultTo} className={`${inputClass} pr-8`}>
-          {data.succeeded.map((s) => (
-            <option key={s.id} value={s.id}>
-              {label(s)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ScanSelect id="diff-from" name="from" label="Older scan" defaultValue={defaultFrom} scans={data.succeeded} />
+      <ScanSelect id="diff-to" name="to" label="Newer scan" defaultValue={defaultTo} scans={data.succeeded} />
       <button type="submit" className={buttonPrimary}>
         Compare
       </button>
@@ -284,5 +262,23 @@ function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
         ))}
       </div>
     </section>
+  );
+}
+
+/** One side of the diff form: a labelled list of succeeded scans. */
+function ScanSelect(props: { id: string; name: string; label: string; defaultValue: string; scans: ScansData["succeeded"] }) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="mb-1 block text-xs font-medium text-slate-700">
+        {props.label}
+      </label>
+      <select id={props.id} name={props.name} defaultValue={props.defaultValue} className={`${inputClass} pr-8`}>
+        {props.scans.map((s) => (
+          <option key={s.id} value={s.id}>
+            {label(s)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

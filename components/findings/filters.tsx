@@ -104,30 +104,8 @@ export function FindingsFilters({
         </Field>
       </div>
       <div className="flex flex-wrap gap-x-10 gap-y-3 border-t border-slate-100 px-4 py-3">
-        <fieldset>
-          <legend className="mb-1 text-xs font-medium text-slate-700">Severity</legend>
-          <div className="flex flex-wrap gap-x-4 gap-y-1">
-            {SEVERITY_ORDER.map((s) => (
-              <label key={s} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
-                <input type="checkbox" name="severity" value={s} defaultChecked={query.severity?.includes(s) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
-                {SEVERITY_LABEL[s]}
-                <span className="text-xs text-slate-500">{facetText(facets?.severity[s])}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend className="mb-1 text-xs font-medium text-slate-700">Status</legend>
-          <div className="flex flex-wrap gap-x-4 gap-y-1">
-            {STATUS_ORDER.map((s) => (
-              <label key={s} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
-                <input type="checkbox" name="status" value={s} defaultChecked={query.status?.includes(s) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
-                {STATUS_LABEL[s]}
-                <span className="text-xs text-slate-500">{facetText(facets?.status[s])}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <CheckboxGroup legend="Severity" name="severity" values={SEVERITY_ORDER} labels={SEVERITY_LABEL} checked={query.severity} counts={facets?.severity} />
+        <CheckboxGroup legend="Status" name="status" values={STATUS_ORDER} labels={STATUS_LABEL} checked={query.status} counts={facets?.status} />
       </div>
       <div className="flex flex-wrap items-end justify-between gap-3 border-t border-slate-100 bg-slate-50/60 px-4 py-3">
         <div className="flex flex-wrap items-end gap-3">
@@ -184,5 +162,30 @@ export function FindingsFilters({
         </div>
       </div>
     </AutoSubmitForm>
+  );
+}
+
+/** One multi-choice filter (severity, status): a checkbox per value with its facet count. */
+function CheckboxGroup<T extends string>(props: {
+  legend: string;
+  name: string;
+  values: readonly T[];
+  labels: Record<T, string>;
+  checked: readonly string[] | undefined;
+  counts: Partial<Record<T, number>> | undefined;
+}) {
+  return (
+    <fieldset>
+      <legend className="mb-1 text-xs font-medium text-slate-700">{props.legend}</legend>
+      <div className="flex flex-wrap gap-x-4 gap-y-1">
+        {props.values.map((v) => (
+          <label key={v} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
+            <input type="checkbox" name={props.name} value={v} defaultChecked={props.checked?.includes(v) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
+            {props.labels[v]}
+            <span className="text-xs text-slate-500">{props.counts ? ` (${count(props.counts[v] ?? 0)})` : ""}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

@@ -2,24 +2,15 @@
 import Link from "next/link";
 import type { StoredException } from "../../lib/store/exceptions";
 import type { Control } from "../../lib/posture/types";
+import type { ResourceDetail } from "../../lib/store/resource-detail";
 import { date, evidenceValue } from "../../lib/ui/format";
 import { MutedBadge, SeverityBadge, StatusBadge } from "../ui/badges";
 import { Remediation } from "../controls/remediation";
 import { References } from "../controls/references";
 import { ExceptionButton, type ExceptionTarget } from "../findings/exception-dialog";
 
-export interface FindingCardData {
-  controlId: string;
-  severity: string;
-  status: string;
-  reason: string | null;
-  muted: boolean;
-  mutedBy: string[];
-  message: string;
-  evidence: unknown[];
-  firstSeenAt: string | null;
-  control: Control | undefined;
-}
+/** A stored finding of the resource, with its control's metadata. */
+export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined };
 
 /** `storage:/subscriptions/…/stspeech8 properties.encryption.keySource` → document type, name, JSON path. */
 function splitPath(path: string): { doc: string; name: string; id: string; json: string } {
