@@ -1,11 +1,12 @@
-/** Child of evaluate-100k: parse a snapshot file, then evaluate it; parsing is timed separately. */
-import { readFileSync } from "node:fs";
-import { parseSnapshotText } from "../lib/posture/parse";
+/**
+ * Child of evaluate-100k: read and validate a snapshot file the way the CLI does, then evaluate
+ * it; reading and parsing are timed separately. The peak RSS is the whole process's.
+ */
+import { parseSnapshotFile } from "../lib/posture/parse";
 import { evaluateSnapshot } from "../lib/posture/evaluate";
 
-const text = readFileSync(process.argv[2], "utf8");
 const t0 = performance.now();
-const snapshot = parseSnapshotText(text);
+const snapshot = parseSnapshotFile(process.argv[2]);
 const t1 = performance.now();
 const evaluation = evaluateSnapshot(snapshot);
 const t2 = performance.now();

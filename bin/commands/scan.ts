@@ -15,7 +15,13 @@ import { parseSource, startTemporaryEmulator } from "./snapshot";
 const MAX_SNAPSHOT_BYTES = 1536 * 1024 * 1024;
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
 
-export function readTextFile(path: string, what: string, maxBytes = MAX_SNAPSHOT_BYTES): string {
+export function readTextFile(path: string, what: string, maxBytes: number): string {
+  checkInputFile(path, what, maxBytes);
+  return readFileSync(path, "utf8");
+}
+
+/** Exit 2 with a one-line reason when `path` is missing, not a file or larger than `maxBytes`. */
+function checkInputFile(path: string, what: string, maxBytes: number): void {
   let size: number;
   try {
     const st = statSync(path);
@@ -26,7 +32,6 @@ export function readTextFile(path: string, what: string, maxBytes = MAX_SNAPSHOT
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
   }
   if (size > maxBytes) throw new UsageError(`${what} ${path} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(maxBytes / 1048576)} MB this command reads`);
-  return readFileSync(path, "utf8");
 }
 
 /**
@@ -102,7 +107,7 @@ export function registerScanCommand(program: Command): void {
       const threshold = parseSeverity(opts.failOn);
       const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
       // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
-      const [{ parseSnapshotText }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
+      const [{ parseSnapshotFile }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
         import("../../lib/posture/parse"),
         import("../../lib/posture/evaluate"),
         import("../../lib/posture/result"),
@@ -111,9 +116,10 @@ export function registerScanCommand(program: Command): void {
       let snapshot: Snapshot;
       let source: "live" | "emulator" | "snapshot";
       if (opts.snapshot) {
-        const text = readTextFile(opts.snapshot, "snapshot");
+        checkInputFile(opts.snapshot, "snapshot", MAX_SNAPSHOT_BYTES);
         try {
-          snapshot = parseSnapshotText(text);
+          // Streamed: the whole text of a large snapshot is never in memory next to its parsed form.
+          snapshot = parseSnapshotFile(opts.snapshot);
         } catch (error) {
           throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
         }

@@ -7,7 +7,8 @@
 import * as shapes from "./document-shapes";
 import { describe, formatPath, SnapshotInputError, type PathSegment } from "./input-error";
 import { idKey, subscriptionOf } from "./ids";
-import { parseJsonText } from "./json-text";
+import { readJsonFile } from "./json-file";
+import { parseJsonText, type TextProblem } from "./json-text";
 import { check, isPlainObject, type Shape } from "./shape";
 import {
   COGNITIVE_ACCOUNT_TYPE,
@@ -34,7 +35,15 @@ const ERROR_REASONS: readonly ErrorReason[] = ["access_denied", "network_blocked
 
 /** Parses the text of a snapshot file (or export). Throws SnapshotInputError. */
 export function parseSnapshotText(text: string): Snapshot {
-  const parsed = parseJsonText(text);
+  return fromParsed(parseJsonText(text));
+}
+
+/** Reads and validates a snapshot file without holding its whole text (see json-file.ts). */
+export function parseSnapshotFile(path: string): Snapshot {
+  return fromParsed(readJsonFile(path));
+}
+
+function fromParsed(parsed: { value: unknown } | TextProblem): Snapshot {
   if ("problem" in parsed) throw new SnapshotInputError(parsed.path, parsed.problem);
   return parseSnapshot(parsed.value);
 }
