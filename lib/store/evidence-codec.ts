@@ -11,7 +11,7 @@ const inJson = (resourceId: string) => JSON.stringify(resourceId).slice(1, -1);
 export function encodeEvidence(evidence: readonly unknown[], resourceId: string): string {
   const text = JSON.stringify(evidence);
   const id = inJson(resourceId);
-  return id.length > 1 && text.includes(id) ? text.split(id).join(MARK) : text;
+  return id.length > 1 ? text.replaceAll(id, MARK) : text;
 }
 
 export function decodeEvidence(text: string, resourceId: string): unknown[] {

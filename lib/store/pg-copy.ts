@@ -10,11 +10,27 @@ import { from as copyFrom } from "pg-copy-streams";
 
 export type BulkInsert = (table: string, columns: readonly string[], rows: readonly unknown[][]) => Promise<void>;
 
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
 /** COPY text format: \N for null; backslash, tab, newline and carriage return escaped. */
 function field(value: unknown): string {
   if (value === null || value === undefined) return "\\N";
+  if (typeof value === "number") return String(value);
   const text = typeof value === "string" ? value : String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : text;
+  return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : text;
+}
+
+/** Rows as COPY text lines. */
+function lines(rows: readonly unknown[][], from: number, to: number): string {
+  let out = "";
+  for (let i = from; i < to; i++) {
+    const row = rows[i];
+    let line = field(row[0]);
+    for (let j = 1; j < row.length; j++) line += "\t" + field(row[j]);
+    out += line + "\n";
+  }
+  return out;
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -24,14 +40,10 @@ export function pgBulkInsert(pool: Pool): BulkInsert {
     const client = await pool.connect();
     try {
       const stream = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`));
-      const lines = function* () {
-        for (let i = 0; i < rows.length; i += 500) {
-          let chunk = "";
-          for (const row of rows.slice(i, i + 500)) chunk += row.map(field).join("\t") + "\n";
-          yield chunk;
-        }
+      const chunks = function* () {
+        for (let i = 0; i < rows.length; i += 500) yield lines(rows, i, Math.min(rows.length, i + 500));
       };
-      await pipeline(Readable.from(lines()), stream);
+      await pipeline(Readable.from(chunks()), stream);
       client.release();
     } catch (error) {
       client.release(error as Error); // the connection's COPY state is unknown: do not reuse it

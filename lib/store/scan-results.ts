@@ -68,8 +68,11 @@ export class ScanNoLongerRunningError extends Error {
 
 /** Parameters per statement stay under SQLite's 32,766 and PostgreSQL's 65,535 limits. */
 const MAX_PARAMS = 30_000;
-/** Rows per bulk-loader call. */
-const BULK_ROWS = 20_000;
+/**
+ * Rows per bulk-loader call. Resource rows carry each account's documents (~4.5 KB), so they go
+ * in smaller batches that spread over the parallel connections instead of queueing on one.
+ */
+const BULK_ROWS: Record<Table, number> = { scan_subscriptions: 20_000, resources: 2_000, findings: 20_000 };
 /** The findings written last, with the status flip, in one INSERT. */
 const LAST_ROWS = 2_000;
 
@@ -87,7 +90,7 @@ interface Batch {
 }
 
 function plan<T>(table: Table, columns: readonly string[], items: readonly T[], toRow: (item: T, index: number) => Values, bulk: boolean, offset = 0): Batch[] {
-  const size = bulk ? BULK_ROWS : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const size = bulk ? BULK_ROWS[table] : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const out: Batch[] = [];
   for (let i = 0; i < items.length; i += size) {
     const start = i;
@@ -129,13 +132,39 @@ const FINDING_COLUMNS = [
   "subscription_key", "severity", "status", "reason", "message", "evidence", "kind",
 ] as const;
 
-function findingRow(scanId: string, ords: Map<string, number>) {
+/**
+ * Row builder for findings. A scan lists each resource's findings together, so the resource's
+ * key and ord are looked up once per resource, and an evidence list shared by several of its
+ * findings is encoded once.
+ */
+function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (id: string) => string) {
+  let resourceId: string | undefined;
+  let resourceKey = "";
+  let ord = -1;
+  const encoded = new Map<readonly unknown[], string>();
   return (f: FindingResult): Values => {
-    const rk = key(f.resourceId);
+    if (f.resourceId !== resourceId) {
+      resourceId = f.resourceId;
+      resourceKey = keyOf(resourceId);
+      ord = ords.get(resourceKey) ?? -1;
+      encoded.clear();
+    }
+    let evidence = encoded.get(f.evidence);
+    if (evidence === undefined) encoded.set(f.evidence, (evidence = encodeEvidence(f.evidence, resourceId)));
     return [
-      scanId, f.controlId, ords.get(rk) ?? -1, f.resourceId, rk, f.resourceName, f.subscriptionId,
-      key(f.subscriptionId), f.severity, f.status, f.reason, f.message, encodeEvidence(f.evidence, f.resourceId), f.kind,
+      scanId, f.controlId, ord, resourceId, resourceKey, f.resourceName, f.subscriptionId,
+      keyOf(f.subscriptionId), f.severity, f.status, f.reason, f.message, evidence, f.kind,
     ];
+  };
+}
+
+/** `key` memoised: a scan repeats each resource and subscription ID many times. */
+function memoKey(): (id: string) => string {
+  const keys = new Map<string, string>();
+  return (id) => {
+    let k = keys.get(id);
+    if (k === undefined) keys.set(id, (k = key(id)));
+    return k;
   };
 }
 
@@ -173,11 +202,12 @@ export interface WriteOptions {
  */
 export async function writeScanResults(store: Store, scanId: string, data: ScanResultData, options: WriteOptions = {}): Promise<void> {
   // One row per resource (a repeated ID in other casing keeps the first); findings point at it by ord.
+  const keyOf = memoKey();
   const resources = new Map<string, ResourceResult>();
-  for (const r of data.resources) if (!resources.has(key(r.id))) resources.set(key(r.id), r);
+  for (const r of data.resources) if (!resources.has(keyOf(r.id))) resources.set(keyOf(r.id), r);
   for (const f of data.findings) {
-    if (resources.has(key(f.resourceId))) continue;
-    resources.set(key(f.resourceId), {
+    if (resources.has(keyOf(f.resourceId))) continue;
+    resources.set(keyOf(f.resourceId), {
       id: f.resourceId, name: f.resourceName, kind: f.kind, location: null, subscriptionId: f.subscriptionId,
       resourceGroup: null, score: null, tags: {}, documents: null,
     });
@@ -193,8 +223,8 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   const work: Batch[] = [
     ...plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false),
     ...plan("resources", RESOURCE_COLUMNS, [...resources.values()], resourceRow(scanId), bulk),
-    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords), bulk),
-    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords), false),
+    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords, keyOf), bulk),
+    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords, keyOf), false),
   ];
   const total = work.reduce((n, b) => n + b.size, 0);
   const last = work.pop();
