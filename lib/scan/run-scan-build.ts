@@ -14,12 +14,16 @@ export interface BuildScanInfo {
   id: string;
   source: ScanSource;
   startedAt: string;
-  /** Also becomes the stored scan's finishedAt, so the stored hash can be checked later. */
-  finishedAt: string;
+  /**
+   * Also becomes the stored scan's finishedAt, so the stored hash can be checked later. A function
+   * is called once evaluation is done, so a scan's duration includes evaluating it.
+   */
+  finishedAt: string | (() => string);
 }
 
-export function buildScanResult(snapshot: Snapshot, scan: BuildScanInfo, stats?: unknown): ScanResultData {
+export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?: unknown): ScanResultData {
   const evaluation = evaluateSnapshot(snapshot);
+  const scan = { ...info, finishedAt: typeof info.finishedAt === "function" ? info.finishedAt() : info.finishedAt };
   const result = buildResult({ snapshot, evaluation, scan: { ...scan, tenantId: snapshot.tenantId ?? null }, now: new Date(scan.finishedAt) });
   const docs = documentsByAccount(snapshot);
   const names = new Map(result.resources.map((r) => [r.id.trim().toLowerCase(), r]));

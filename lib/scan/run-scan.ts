@@ -65,7 +65,7 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
     progress.report({ phase: "evaluating", done: 0, total: 0 });
     await yieldToEventLoop();
     const source = input.kind === "collect" ? input.source : "snapshot";
-    const data = buildScanResult(snapshot, { id: scanId, source, startedAt, finishedAt: store.now().toISOString() }, stats);
+    const data = buildScanResult(snapshot, { id: scanId, source, startedAt, finishedAt: () => store.now().toISOString() }, stats);
     signal.throwIfAborted();
     progress.report({ phase: "storing", done: 0, total: data.findings.length + data.resources.length + data.subscriptions.length });
     await writeScanResults(store, scanId, data, { signal, onProgress: (done, total) => progress.report({ phase: "storing", done, total }) });
