@@ -56,7 +56,7 @@ async function renderOutput(format: string, result: ScanResult, snapshot: Snapsh
       return findingsToCsvLines(result);
     }
     const { renderExport } = await import("../../lib/report/export");
-    return [renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).body];
+    return renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).chunks;
   } catch (error) {
     if (error instanceof ReportScopeError) throw new UsageError(error.message);
     throw error;

@@ -40,26 +40,31 @@ export function resultSha256(result: unknown): string {
  * when resources carry many different tag names.
  */
 export function writeCanonical(value: unknown, emit: (chunk: string) => void): void {
+  for (const chunk of canonicalChunks(value)) emit(chunk);
+}
+
+/** `writeCanonical` as a generator, for streaming a download. */
+export function* canonicalChunks(value: unknown): Generator<string> {
   const root = resolve(value);
   if (omitted(root)) {
-    emit("null");
+    yield "null";
     return;
   }
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
-    streamValue(root, emit);
+    yield* valueChunks(root);
     return;
   }
   const record = root as Record<string, unknown>;
-  emit("{");
+  yield "{";
   let first = true;
   for (const key of Object.keys(record).sort()) {
     const member = resolve(record[key]);
     if (omitted(member)) continue;
-    emit(`${first ? "" : ","}${JSON.stringify(key)}:`);
-    streamValue(member, emit);
+    yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+    yield* valueChunks(member);
     first = false;
   }
-  emit("}");
+  yield "}";
 }
 
 /** Array elements serialized per JSON.stringify call: large enough to amortize the replacer, small enough to stream. */
@@ -72,18 +77,18 @@ function resolve(v: unknown): unknown {
 
 const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
 
-/** Writes an already resolved value; arrays longer than a batch go out batch by batch. */
-function streamValue(v: unknown, emit: (chunk: string) => void): void {
+/** An already resolved value; arrays longer than a batch go out batch by batch. */
+function* valueChunks(v: unknown): Generator<string> {
   if (Array.isArray(v) && v.length > BATCH) {
-    emit("[");
+    yield "[";
     for (let i = 0; i < v.length; i += BATCH) {
       const text = stringifySorted(v.slice(i, i + BATCH));
-      emit(`${i > 0 ? "," : ""}${text.slice(1, -1)}`);
+      yield `${i > 0 ? "," : ""}${text.slice(1, -1)}`;
     }
-    emit("]");
+    yield "]";
     return;
   }
-  emit(stringifySorted(v));
+  yield stringifySorted(v);
 }
 
 function stringifySorted(v: unknown): string {

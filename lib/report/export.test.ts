@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { scoreFindings } from "../posture/score";
 import { resultSha256 } from "./canonical";
 import { compareResults } from "./changes";
-import { exportFilename, renderExport } from "./export";
+import { exportFilename, exportText, renderExport, type ExportFormat } from "./export";
 import { idKey, ReportScopeError, subscriptionResult } from "./scope";
 import { tenantFixture, type Fixture } from "./testing/fixture";
 import { createHash } from "node:crypto";
@@ -20,19 +20,20 @@ describe("renderExport", () => {
     const file = renderExport("json", fx.result);
     expect(file.contentType).toMatch(/^application\/json/);
     expect(file.filename).toBe("speech-posture-scan-0001.json");
-    expect(createHash("sha256").update(file.body, "utf8").digest("hex")).toBe(resultSha256(fx.result));
-    expect(JSON.parse(file.body)).toEqual(JSON.parse(JSON.stringify(fx.result)));
-    expect(file.body).not.toMatch(/\n/);
+    const body = exportText(file);
+    expect(createHash("sha256").update(body, "utf8").digest("hex")).toBe(resultSha256(fx.result));
+    expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(fx.result)));
+    expect(body).not.toMatch(/\n/);
   });
 
   it("writes CSV and OCSF with their content types", () => {
     const csv = renderExport("csv", fx.result);
     expect(csv.contentType).toMatch(/^text\/csv/);
     expect(csv.filename.endsWith(".csv")).toBe(true);
-    expect(csv.body.trimEnd().split(/\r\n/)).toHaveLength(fx.result.findings.length + 1);
+    expect(exportText(csv).trimEnd().split(/\r\n/)).toHaveLength(fx.result.findings.length + 1);
     const ocsf = renderExport("ocsf", fx.result);
     expect(ocsf.contentType).toMatch(/ndjson/);
-    expect(ocsf.body.trimEnd().split("\n")).toHaveLength(fx.result.findings.length);
+    expect(exportText(ocsf).trimEnd().split("\n")).toHaveLength(fx.result.findings.length);
   });
 
   it("narrows every format to one subscription the same way", () => {
@@ -41,7 +42,7 @@ describe("renderExport", () => {
     expect(own.length).toBeGreaterThan(0);
     expect(own.length).toBeLessThan(fx.result.findings.length);
 
-    const json = JSON.parse(renderExport("json", fx.result, { subscriptionId: subscriptionId.toUpperCase() }).body);
+    const json = JSON.parse(exportText(renderExport("json", fx.result, { subscriptionId: subscriptionId.toUpperCase() })));
     expect(json.findings).toHaveLength(own.length);
     expect(json.findings.every((f: { subscriptionId: string }) => idKey(f.subscriptionId) === key)).toBe(true);
     expect(json.resources.every((r: { subscriptionId: string }) => idKey(r.subscriptionId) === key)).toBe(true);
@@ -51,11 +52,22 @@ describe("renderExport", () => {
     expect(json.summary.resources).toBe(new Set(own.map((f) => idKey(f.resourceId))).size);
 
     const csv = renderExport("csv", fx.result, { subscriptionId });
-    expect(csv.body.trimEnd().split(/\r\n/)).toHaveLength(own.length + 1);
+    expect(exportText(csv).trimEnd().split(/\r\n/)).toHaveLength(own.length + 1);
     expect(csv.filename).toBe(`${exportFilename("scan-0001", subscriptionId)}.csv`);
-    const ocsf = renderExport("ocsf", fx.result, { subscriptionId }).body.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const ocsf = exportText(renderExport("ocsf", fx.result, { subscriptionId })).trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(ocsf).toHaveLength(own.length);
     expect(ocsf.every((l) => idKey(l.cloud.account.uid) === key)).toBe(true);
+  });
+
+  it.each<[ExportFormat, number]>([
+    ["json", 9], // each top-level member apart
+    ["csv", 360 + 1], // the header, then a line per finding
+    ["ocsf", 360],
+  ])("produces %s in pieces (at least %i) that make up the whole text", (format, atLeast) => {
+    expect(fx.result.findings).toHaveLength(360);
+    const pieces = [...renderExport(format, fx.result).chunks];
+    expect(pieces.length).toBeGreaterThanOrEqual(atLeast);
+    expect(pieces.join("")).toBe(exportText(renderExport(format, fx.result)));
   });
 
   it("refuses a subscription the scan does not know", () => {

@@ -4,10 +4,10 @@
  * subscription, the result is narrowed first: findings, resources, errors and exceptions are
  * filtered and the summary is recomputed, the same way for every format.
  */
-import { canonicalResultJson } from "./canonical";
-import { findingsToCsv } from "./csv";
+import { canonicalChunks } from "./canonical";
+import { findingsToCsvLines } from "./csv";
 import type { ReportResult } from "./model";
-import { findingsToOcsf } from "./ocsf";
+import { findingsToOcsfLines } from "./ocsf";
 import { subscriptionResult } from "./scope";
 
 export type ExportFormat = "csv" | "json" | "ocsf";
@@ -15,9 +15,20 @@ export type ExportFormat = "csv" | "json" | "ocsf";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "json", "ocsf"];
 
 export interface ExportFile {
-  body: string;
+  /**
+   * The text in pieces, produced as they are read: a whole tenant's export can be more text than
+   * one JavaScript string holds, and a server should not keep a 150 MB copy per download.
+   */
+  chunks: Iterable<string>;
   contentType: string;
   filename: string;
+}
+
+/** The whole text of an export (for small results and tests). */
+export function exportText(file: ExportFile): string {
+  let out = "";
+  for (const chunk of file.chunks) out += chunk;
+  return out;
 }
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
@@ -41,11 +52,11 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
   const base = exportFilename(result.scan.id, options.subscriptionId);
   switch (format) {
     case "csv":
-      return { body: findingsToCsv(scoped as unknown as Parameters<typeof findingsToCsv>[0]), contentType: CONTENT_TYPE.csv, filename: `${base}.${EXTENSION.csv}` };
+      return { chunks: findingsToCsvLines(scoped as unknown as Parameters<typeof findingsToCsvLines>[0]), contentType: CONTENT_TYPE.csv, filename: `${base}.${EXTENSION.csv}` };
     case "json":
-      return { body: canonicalResultJson(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
+      return { chunks: canonicalChunks(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
     case "ocsf":
-      return { body: findingsToOcsf(scoped), contentType: CONTENT_TYPE.ocsf, filename: `${base}.${EXTENSION.ocsf}` };
+      return { chunks: findingsToOcsfLines(scoped), contentType: CONTENT_TYPE.ocsf, filename: `${base}.${EXTENSION.ocsf}` };
     default:
       throw new TypeError(`Unknown export format "${String(format)}": use csv, json or ocsf`);
   }

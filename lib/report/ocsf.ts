@@ -60,15 +60,20 @@ const CONTROLS = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c]));
 
 /** One OCSF event per finding, in the result's order, each on its own line (newline-terminated). */
 export function findingsToOcsf(result: ReportResult): string {
+  let out = "";
+  for (const line of findingsToOcsfLines(result)) out += line;
+  return out;
+}
+
+/** `findingsToOcsf` line by line, for streaming: a whole tenant is more text than one string holds. */
+export function* findingsToOcsfLines(result: ReportResult): Generator<string> {
   const resources = new Map<string, ReportResource>();
   for (const r of result.resources) resources.set(idKey(r.id), r);
   const subscriptions = new Map(result.subscriptions.map((s) => [idKey(s.subscriptionId), s.displayName ?? null]));
   const time = timeOf(result);
-  let out = "";
   for (const f of result.findings) {
-    out += `${JSON.stringify(ocsfEvent(f, result, resources.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
+    yield `${JSON.stringify(ocsfEvent(f, result, resources.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
   }
-  return out;
 }
 
 export function ocsfEvent(

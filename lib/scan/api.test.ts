@@ -16,8 +16,12 @@ import * as exceptionRoute from "../../app/api/exceptions/[id]/route";
 import * as auditRoute from "../../app/api/audit/route";
 import * as trendRoute from "../../app/api/trend/route";
 import * as latestRoute from "../../app/api/scans/latest/route";
+import * as exportRoute from "../../app/api/scans/[id]/export/route";
+import { createHash } from "node:crypto";
+import { resultSha256 } from "../report/canonical";
+import { readScanResult } from "../store/result-read";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
-import { jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
+import { importAndWait, jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
 
@@ -207,5 +211,34 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(done.data.summary.resources).toBe(3);
     const log1 = await (await findingsRoute.GET(req(`/api/scans/${id}/findings?controlId=LOG-1`), ctx({ id }))).json();
     expect(log1.items.every((i: { status: string; reason: string }) => i.status === "unknown" && i.reason === "not_collected")).toBe(true);
+  });
+
+  it("streams exports in pieces: CSV line for line, JSON with the hash the PDFs print, audited", async () => {
+    const scan = await importAndWait(jobs, snapshotOf(smallTenant(150, 4, 23)));
+    expect(scan.status).toBe("succeeded");
+    const read = async (format: string) => {
+      const res = await exportRoute.GET(req(`/api/scans/${scan.id}/export?format=${format}`), ctx({ id: scan.id }));
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      let pieces = 0;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        pieces++;
+        text += decoder.decode(r.value, { stream: true });
+      }
+      return { text: text + decoder.decode(), pieces, type: res.headers.get("content-type") };
+    };
+    const csv = await read("csv");
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.pieces).toBeGreaterThan(1);
+    expect(csv.text.trimEnd().split("\r\n")).toHaveLength(150 * 18 + 1);
+    const json = await read("json");
+    expect(json.pieces).toBeGreaterThan(1);
+    // The same text (and hash, as the PDFs print it) as the stored result gives.
+    expect(createHash("sha256").update(json.text, "utf8").digest("hex")).toBe(resultSha256(await readScanResult(jobs.store, scan.id)));
+    expect(JSON.parse(json.text).findings).toHaveLength(150 * 18);
+    const audit = await (await auditRoute.GET(req("/api/audit?action=report.exported"))).json();
+    expect(audit.items.filter((e: { target: string }) => e.target === scan.id)).toHaveLength(2);
   });
 });

@@ -12,7 +12,8 @@ import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "../re
 import { exportFilename } from "../report/export";
 
 export interface Download {
-  body: string | Buffer;
+  /** Pieces of text are streamed to the client as they are produced. */
+  body: string | Buffer | Iterable<string>;
   contentType: string;
   filename: string;
 }
@@ -45,5 +46,5 @@ export async function scanExport(store: Store, scanId: string, format: ExportFor
   const result = await readScanResult(store, scanId);
   const file = renderExport(format, result, { subscriptionId });
   await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format, subscriptionId } });
-  return file;
+  return { body: file.chunks, contentType: file.contentType, filename: file.filename };
 }

@@ -6,7 +6,7 @@ import { CATALOG } from "../../posture/controls";
 import type { ExceptionRule } from "../../posture/exceptions";
 import type { ScanResult } from "../../posture/result";
 import { resultSha256 } from "../canonical";
-import { renderExport } from "../export";
+import { exportText, renderExport } from "../export";
 import type { ReportInput } from "../model";
 import { idKey, ReportScopeError } from "../scope";
 import { tenantFixture, type Fixture } from "../testing/fixture";
@@ -89,7 +89,7 @@ describe("tenant PDF", () => {
   });
 
   it("prints the SHA-256 of the JSON export", () => {
-    const json = renderExport("json", fx.result).body;
+    const json = exportText(renderExport("json", fx.result));
     const sha = createHash("sha256").update(json, "utf8").digest("hex");
     expect(sha).toBe(resultSha256(fx.result));
     expect(pages[0]).toContain(sha);
@@ -168,7 +168,7 @@ describe("subscription PDF", () => {
   });
 
   it("prints the hash of the whole scan and of this subscription's JSON export", () => {
-    const body = renderExport("json", fx.result, { subscriptionId: sub.subscriptionId }).body;
+    const body = exportText(renderExport("json", fx.result, { subscriptionId: sub.subscriptionId }));
     expect(pages[0]).toContain(createHash("sha256").update(body, "utf8").digest("hex"));
     expect(pages[0]).toContain(resultSha256(fx.result));
   });
