@@ -12,6 +12,10 @@ import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "..
 import { importAndWait, jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
 import { PdfFile, squash } from "../report/testing/poppler";
 import { isSpeechAccount } from "../posture/snapshot";
+import { renderResourcePdf, renderSubscriptionPdf } from "../report/pdf";
+import { readScanResult } from "../store/result-read";
+import { exportText, renderExport } from "../report/export";
+import { readScanDocuments } from "../store/scan-documents";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
 
@@ -115,6 +119,61 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     expect(both.status).toBe(400);
     const unknownResource = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?resourceId=%2Fsubscriptions%2Fx`), ctx(scanId));
     expect(unknownResource.status).toBe(404);
+  });
+
+  it("reads only the report's own part of the previous scan, and renders exactly as from the whole of it", async () => {
+    const changed = structuredClone(snapshot);
+    const first = changed.resources.find(isSpeechAccount)!;
+    (first.properties as Record<string, unknown>).publicNetworkAccess = "Disabled";
+    const next = await importAndWait(jobs, changed);
+    expect(next.status).toBe("succeeded");
+    const sub = first.subscriptionId as string;
+    const whole = await readScanResult(jobs.store, scanId);
+    const current = await readScanResult(jobs.store, next.id);
+    const generatedAt = new Date("2026-11-28T12:00:00Z");
+    const scopes = [
+      { subscriptionId: sub.toUpperCase(), render: renderSubscriptionPdf, target: sub },
+      { resourceId: first.id.toUpperCase(), render: renderResourcePdf, target: first.id },
+    ];
+    for (const { render, target, ...only } of scopes) {
+      const part = await readScanResult(jobs.store, scanId, { only });
+      const mine = (id: string) => (only.subscriptionId ? id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`) : id.toLowerCase() === first.id.toLowerCase());
+      expect(part.findings.length).toBeLessThan(whole.findings.length);
+      expect(part.findings).toEqual(whole.findings.filter((f) => mine(f.resourceId)));
+      expect(part.resources).toEqual(whole.resources.filter((r) => mine(r.id)));
+      const documents = await readScanDocuments(jobs.store, next.id, only);
+      const fromWhole = await render({ result: current, snapshot: documents, previous: whole, generatedAt }, target);
+      const fromPart = await render({ result: current, snapshot: documents, previous: part, generatedAt }, target);
+      expect(Buffer.compare(fromPart, fromWhole)).toBe(0);
+      // …and the previous scan does show in it (the changed account).
+      const alone = await render({ result: current, snapshot: documents, generatedAt }, target);
+      expect(Buffer.compare(alone, fromWhole)).not.toBe(0);
+    }
+    // A subscription's exports come out the same from its part as from the whole scan.
+    const part = await readScanResult(jobs.store, scanId, { only: { subscriptionId: sub } });
+    for (const format of ["json", "csv", "ocsf"] as const) {
+      expect(exportText(renderExport(format, part, { subscriptionId: sub }))).toBe(exportText(renderExport(format, whole, { subscriptionId: sub })));
+    }
+  });
+
+  it("prints the same whole-scan hash in a subscription PDF read whole (first) or in part (once the hash is known)", async () => {
+    const sub = snapshot.subscriptions[1].subscriptionId;
+    const sha = createHash("sha256").update(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=json`), ctx(scanId))).text()).digest("hex");
+    const texts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?subscriptionId=${sub}`), ctx(scanId));
+      expect(res.status).toBe(200);
+      const pdf = new PdfFile(Buffer.from(await res.arrayBuffer()));
+      try {
+        const text = squash(pdf.text());
+        expect(text).toMatch(/Reportgenerated.*?UTC/);
+        texts.push(text.replace(/Reportgenerated.*?UTC/, ""));
+      } finally {
+        pdf.dispose();
+      }
+    }
+    expect(texts[0]).toContain(sha);
+    expect(texts[1]).toBe(texts[0]);
   });
 
   it("records every download in the audit trail", async () => {

@@ -10,6 +10,30 @@ import type { Store } from "../store/store";
 import { renderExport, type ExportFormat } from "../report/export";
 import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "../report/pdf";
 import { exportFilename } from "../report/export";
+import { resultSha256 } from "../report/canonical";
+import type { ScanResult } from "../posture/result";
+
+/**
+ * The SHA-256 of a scan's JSON export (printed in every PDF), by scan and the exceptions in force:
+ * a stored result read back depends on nothing else. Once a scan's hash is known, a subscription
+ * or resource report reads only its own part of a large scan.
+ */
+const exportHashes = new Map<string, string>();
+const exportHashKey = (result: ScanResult) => `${result.scan.id}|${JSON.stringify(result.exceptions ?? null)}`;
+
+/** The result a report needs (only `only`'s part when the whole scan's hash is already known) and that hash. */
+async function reportResult(store: Store, scanId: string, only: { subscriptionId?: string; resourceId?: string } | undefined): Promise<{ result: ScanResult; sha: string }> {
+  if (only) {
+    const part = await readScanResult(store, scanId, { only });
+    const known = exportHashes.get(exportHashKey(part));
+    if (known !== undefined) return { result: part, sha: known };
+  }
+  const result = await readScanResult(store, scanId);
+  const sha = exportHashes.get(exportHashKey(result)) ?? resultSha256(result);
+  if (exportHashes.size >= 256) exportHashes.clear();
+  exportHashes.set(exportHashKey(result), sha);
+  return { result, sha };
+}
 
 export interface Download {
   /** Pieces of text are streamed to the client as they are produced. */
@@ -27,11 +51,13 @@ async function previousScanId(store: Store, scanId: string): Promise<string | un
 }
 
 export async function scanPdfReport(store: Store, scanId: string, scope: { subscriptionId?: string; resourceId?: string }, actor: string): Promise<Download> {
-  const result = await readScanResult(store, scanId);
+  const only = scope.resourceId ? { resourceId: scope.resourceId } : scope.subscriptionId ? { subscriptionId: scope.subscriptionId } : undefined;
+  const { result, sha } = await reportResult(store, scanId, only);
   const snapshot = await readScanDocuments(store, scanId, scope);
   const prevId = await previousScanId(store, scanId);
-  const previous = prevId ? await readScanResult(store, prevId) : undefined;
-  const input = { result, snapshot, previous, generatedAt: new Date() };
+  // The report compares only its own scope with the previous scan: read just that part of it.
+  const previous = prevId ? await readScanResult(store, prevId, { only: scope }) : undefined;
+  const input = { result, resultSha256: sha, snapshot, previous, generatedAt: new Date() };
   const body = scope.resourceId
     ? await renderResourcePdf(input, scope.resourceId)
     : scope.subscriptionId
@@ -43,7 +69,8 @@ export async function scanPdfReport(store: Store, scanId: string, scope: { subsc
 }
 
 export async function scanExport(store: Store, scanId: string, format: ExportFormat, subscriptionId: string | undefined, actor: string): Promise<Download> {
-  const result = await readScanResult(store, scanId);
+  // One subscription's export is narrowed from the result anyway: read only that part of the scan.
+  const result = await readScanResult(store, scanId, subscriptionId ? { only: { subscriptionId } } : {});
   const file = renderExport(format, result, { subscriptionId });
   await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format, subscriptionId } });
   return { body: file.chunks, contentType: file.contentType, filename: file.filename };

@@ -35,19 +35,36 @@ function rule(e: StoredException): ExceptionRule {
 export interface ReadResultOptions {
   /** Apply the stored exceptions (default true). */
   exceptions?: boolean;
+  /**
+   * Read only the findings and resources of one subscription or resource (the rest of the result
+   * is whole, and the summary covers what was read). For a report that narrows the result to that
+   * scope anyway: it skips reading and decoding the rest of a large scan.
+   */
+  only?: { subscriptionId?: string; resourceId?: string };
 }
 
 export async function readScanResult(store: Store, scanId: string, options: ReadResultOptions = {}): Promise<ScanResult> {
   const scan = await requireSucceededScan(store, scanId);
+  const subscriptionKey = options.only?.subscriptionId?.trim().toLowerCase();
+  const resourceKey = options.only?.resourceId?.trim().toLowerCase();
+  let resourceQuery = store.db.selectFrom("resources").select(["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"]).where("scan_id", "=", scanId);
+  let findingQuery = store.db
+    .selectFrom("findings")
+    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence"])
+    .where("scan_id", "=", scanId);
+  if (subscriptionKey !== undefined) {
+    resourceQuery = resourceQuery.where("subscription_key", "=", subscriptionKey);
+    findingQuery = findingQuery.where("subscription_key", "=", subscriptionKey);
+  }
+  if (resourceKey !== undefined) {
+    resourceQuery = resourceQuery.where("resource_key", "=", resourceKey);
+    findingQuery = findingQuery.where("resource_key", "=", resourceKey);
+  }
   const [row, subRows, resourceRows, findingRows] = await Promise.all([
     store.db.selectFrom("scans").select(["errors", "started_at", "subscription_scores"]).where("id", "=", scanId).executeTakeFirstOrThrow(),
     store.db.selectFrom("scan_subscriptions").selectAll().where("scan_id", "=", scanId).execute(),
-    store.db.selectFrom("resources").select(["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"]).where("scan_id", "=", scanId).orderBy("ord").execute(),
-    store.db
-      .selectFrom("findings")
-      .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence"])
-      .where("scan_id", "=", scanId)
-      .execute(),
+    resourceQuery.orderBy("ord").execute(),
+    findingQuery.execute(),
   ]);
   // Evaluation order: resources in order, controls in catalogue order (IDs do not keep it: batches are written in parallel).
   const controlOrder = new Map(CATALOG.map((c, i) => [c.id as string, i]));
