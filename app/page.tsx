@@ -83,7 +83,7 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         description={
           <>
             Latest scan <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> · {SOURCE_LABEL[latest.source] ?? latest.source} · took{" "}
-            {duration(latest.startedAt, latest.finishedAt)}
+            {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
           </>
         }
         actions={

@@ -124,7 +124,7 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
                       {dateTime(s.startedAt ?? s.createdAt)}
                       <div className="font-mono text-[11px] text-slate-500">{s.id}</div>
                     </Td>
-                    <Td className="whitespace-nowrap text-xs">{duration(s.startedAt, s.finishedAt)}</Td>
+                    <Td className="whitespace-nowrap text-xs">{duration(s.startedAt, s.endedAt ?? s.finishedAt)}</Td>
                     <Td className="text-xs">
                       {SOURCE_LABEL[s.source] ?? s.source}
                       <div className="text-[11px] text-slate-500">by {s.startedBy}</div>

@@ -84,6 +84,9 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     const scan = await (await scanRoute.GET(req(`/api/scans/${id}`), ctx({ id }))).json();
     expect(scan).toMatchObject({ id, status: "succeeded", source: "emulator", startedBy: "local" });
     expect(scan.summary.resources).toBe(12);
+    // finishedAt is the result's time (after evaluating); endedAt, after storing, ends the shown duration.
+    expect(scan.finishedAt >= scan.startedAt).toBe(true);
+    expect(typeof scan.endedAt === "string" && scan.endedAt >= scan.finishedAt).toBe(true);
     const latest = await (await latestRoute.GET(req("/api/scans/latest"))).json();
     expect(latest.id).toBe(id);
 
@@ -164,6 +167,7 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(rest).toContain('"status":"cancelled"');
     const scan = await (await scanRoute.GET(req(`/api/scans/${id}`), ctx({ id }))).json();
     expect(scan.status).toBe("cancelled");
+    expect(scan.endedAt).toBe(scan.finishedAt);
     expect(await jobs.store.db.selectFrom("findings").select("id").where("scan_id", "=", id).execute()).toEqual([]);
     expect((await scanRoute.DELETE(req(`/api/scans/${id}`, { method: "DELETE" }), ctx({ id }))).status).toBe(409);
     const audit = await (await auditRoute.GET(req("/api/audit?action=scan.cancelled"))).json();

@@ -152,6 +152,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scan_subscriptions").addColumn("coverage", "text").execute();
       },
     },
+    "0004_scan_ended_at": {
+      // finished_at is the result's own time; durations shown run to when the results were stored.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("ended_at", "text").execute();
+      },
+    },
   };
 }
 

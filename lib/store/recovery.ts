@@ -44,7 +44,7 @@ export async function recoverInterrupted(store: Store): Promise<string[]> {
       // Conditional: the owner may have finished it in the meantime.
       const r = await trx
         .updateTable("scans")
-        .set({ status: "failed", error: INTERRUPTED_MESSAGE, active_scope: null, finished_at: now.toISOString() })
+        .set({ status: "failed", error: INTERRUPTED_MESSAGE, active_scope: null, finished_at: now.toISOString(), ended_at: now.toISOString() })
         .where("id", "=", scan.id)
         .where("status", "in", ["queued", "running"])
         .executeTakeFirst();

@@ -254,6 +254,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         status: "succeeded",
         active_scope: null,
         finished_at: finishedAt,
+        ended_at: now,
         heartbeat_at: now,
         phase: "done",
         done: total,

@@ -39,7 +39,10 @@ export interface Scan {
   startedBy: string;
   createdAt: string;
   startedAt: string | null;
+  /** Succeeded: when the result was built (it is in the hashed result). */
   finishedAt: string | null;
+  /** When the outcome was recorded: results stored, or failed / cancelled. Null for scans before this field existed. */
+  endedAt: string | null;
   heartbeatAt: string | null;
   tenantId: string | null;
   collectedAt: string | null;
@@ -64,6 +67,7 @@ export function toScan(row: Selectable<ScansTable>): Scan {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    endedAt: row.ended_at ?? null,
     heartbeatAt: row.heartbeat_at,
     tenantId: row.tenant_id,
     collectedAt: row.collected_at,
@@ -197,7 +201,7 @@ export async function endScan(store: Store, id: string, status: "failed" | "canc
   return store.db.transaction().execute(async (trx) => {
     const r = await trx
       .updateTable("scans")
-      .set({ status, error, active_scope: null, finished_at: nowIso(store) })
+      .set({ status, error, active_scope: null, finished_at: nowIso(store), ended_at: nowIso(store) })
       .where("id", "=", id)
       .where("status", "in", ACTIVE_STATUSES)
       .executeTakeFirst();

@@ -22,7 +22,10 @@ export interface ScansTable {
   started_by: string;
   created_at: string;
   started_at: string | null;
+  /** Succeeded scans: when the result was built (it is part of the hashed result). */
   finished_at: string | null;
+  /** When the scan's outcome was recorded (results stored, or failed / cancelled). */
+  ended_at: string | null;
   heartbeat_at: string | null;
   /** `host:pid:instance` of the process running the scan. */
   owner: string | null;
