@@ -7,9 +7,8 @@ import { readScanDocuments } from "../store/scan-documents";
 import { getScan, listScans } from "../store/scans";
 import { recordAudit } from "../store/audit";
 import type { Store } from "../store/store";
-import { renderExport, type ExportFormat } from "../report/export";
+import { exportFilename, renderExport, type ExportFormat } from "../report/export";
 import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "../report/pdf";
-import { exportFilename } from "../report/export";
 import { resultSha256 } from "../report/canonical";
 import type { ScanResult } from "../posture/result";
 
