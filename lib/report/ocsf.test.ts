@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOG } from "../posture/controls";
 import type { ExceptionRule } from "../posture/exceptions";
-import { findingsToOcsf, OCSF_COMPLIANCE_FINDING_REQUIRED, OCSF_VERSION } from "./ocsf";
+import { findingsToOcsfLines, OCSF_COMPLIANCE_FINDING_REQUIRED, OCSF_VERSION } from "./ocsf";
+
+const findingsToOcsf = (result: Parameters<typeof findingsToOcsfLines>[0]) => [...findingsToOcsfLines(result)].join("");
 import { tenantFixture, type Fixture } from "./testing/fixture";
 
 function at(obj: unknown, path: string): unknown {
@@ -21,7 +23,7 @@ beforeAll(() => {
   lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 });
 
-describe("findingsToOcsf", () => {
+describe("findingsToOcsfLines", () => {
   it("writes one JSON line per finding, newline-terminated", () => {
     expect(text.endsWith("\n")).toBe(true);
     expect(lines).toHaveLength(fx.result.findings.length);

@@ -58,14 +58,10 @@ const COMPLIANCE_STATUS: Record<string, { id: number; name: string }> = {
 
 const CONTROLS = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c]));
 
-/** One OCSF event per finding, in the result's order, each on its own line (newline-terminated). */
-export function findingsToOcsf(result: ReportResult): string {
-  let out = "";
-  for (const line of findingsToOcsfLines(result)) out += line;
-  return out;
-}
-
-/** `findingsToOcsf` line by line, for streaming: a whole tenant is more text than one string holds. */
+/**
+ * One OCSF event per finding, in the result's order, each on its own line (newline-terminated),
+ * yielded line by line: a whole tenant is more text than one string holds.
+ */
 export function* findingsToOcsfLines(result: ReportResult): Generator<string> {
   const resources = new Map<string, ReportResource>();
   for (const r of result.resources) resources.set(idKey(r.id), r);
