@@ -5,6 +5,7 @@
 import { decodeEvidence } from "./evidence-codec";
 import { activeExceptions, exceptionMatches } from "./exceptions";
 import { NotFoundError } from "./errors";
+import type { FindingItem } from "./findings-query";
 import { firstSeen } from "./history-first-seen";
 import { requireSucceededScan } from "./scan-state";
 import type { Store } from "./store";
@@ -22,17 +23,7 @@ export interface ResourceDetail {
     tags: Record<string, string>;
   };
   documents: unknown;
-  findings: {
-    controlId: string;
-    severity: string;
-    status: string;
-    reason: string | null;
-    muted: boolean;
-    mutedBy: string[];
-    message: string;
-    evidence: unknown[];
-    firstSeenAt: string | null;
-  }[];
+  findings: Pick<FindingItem, "controlId" | "severity" | "status" | "reason" | "muted" | "mutedBy" | "message" | "evidence" | "firstSeenAt">[];
   history: { scanId: string; at: string; score: number | null; statuses: Record<string, string> }[];
 }
 
