@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalResultJson, resultSha256, writeCanonical } from "./canonical";
+import { canonicalResultJson, resultSha256, resultSha256Pair, writeCanonical } from "./canonical";
 
 /** An independent, obviously-correct canonical writer to compare against. */
 function reference(value: unknown): string | undefined {
@@ -99,5 +99,31 @@ describe("resultSha256", () => {
     expect(resultSha256(value)).toBe(expected);
     expect(resultSha256({ a: { c: 2, d: 1 }, b: [1, 2], name: "Распознавание 中文 🎙️" })).toBe(expected);
     expect(resultSha256({ ...value, b: [2, 1] })).not.toBe(expected);
+  });
+});
+
+describe("resultSha256Pair", () => {
+  const sha = (text: string | undefined) => createHash("sha256").update(text ?? "null", "utf8").digest("hex");
+
+  it("hashes the value and the value with extra top-level members, each as its own canonical text", () => {
+    const findings = Array.from({ length: 4500 }, (_, i) => ({ z: i, a: `r${i}` }));
+    const result = { scan: { id: "s" }, findings, errors: [], gone: undefined };
+    const extra = { exceptions: { active: [], expired: [] } };
+    expect(resultSha256Pair(result, extra)).toEqual([sha(reference(result)), sha(reference({ ...result, ...extra }))]);
+  });
+
+  it("lets an extra member replace or drop one the value has, and works on empty objects", () => {
+    expect(resultSha256Pair({ a: 1, b: 2 }, { b: 3 })).toEqual([sha('{"a":1,"b":2}'), sha('{"a":1,"b":3}')]);
+    expect(resultSha256Pair({ a: 1, b: 2 }, { a: undefined })).toEqual([sha('{"a":1,"b":2}'), sha('{"b":2}')]);
+    expect(resultSha256Pair({}, {})).toEqual([sha("{}"), sha("{}")]);
+    expect(resultSha256Pair({}, { a: [1] })).toEqual([sha("{}"), sha('{"a":[1]}')]);
+  });
+
+  it("matches the independent implementation on varied values", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const value = { root: randomValue(seed), other: randomValue(seed * 7919) } as Record<string, unknown>;
+      const extra = { middle: randomValue(seed * 31), root: seed % 3 === 0 ? randomValue(seed * 17) : value.root };
+      expect(resultSha256Pair(value, extra), `seed ${seed}`).toEqual([sha(reference(value)), sha(reference({ ...value, ...extra }))]);
+    }
   });
 });

@@ -67,6 +67,42 @@ export function* canonicalChunks(value: unknown): Generator<string> {
   yield "}";
 }
 
+/**
+ * The SHA-256s of `result` and of `{ ...result, ...extra }` in one pass: members the two share are
+ * serialized once and fed to both hashes. A scan stores both — its result, and its JSON export as
+ * read back while no exception is in force — for the price of serializing one.
+ */
+export function resultSha256Pair(result: Record<string, unknown>, extra: Record<string, unknown>): [string, string] {
+  const hashes = [createHash("sha256"), createHash("sha256")];
+  const opened = [false, false];
+  const emit = (targets: readonly number[], key: string, member: unknown) => {
+    for (const t of targets) {
+      hashes[t].update(`${opened[t] ? "," : "{"}${JSON.stringify(key)}:`, "utf8");
+      opened[t] = true;
+    }
+    for (const chunk of valueChunks(member)) {
+      if (targets.length === 1) hashes[targets[0]].update(chunk, "utf8");
+      else {
+        const bytes = Buffer.from(chunk, "utf8"); // encoded once for both hashes
+        for (const t of targets) hashes[t].update(bytes);
+      }
+    }
+  };
+  const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+  for (const key of [...new Set([...Object.keys(result), ...Object.keys(extra)])].sort()) {
+    const own = has(result, key) ? resolve(result[key]) : undefined;
+    const added = has(extra, key) ? resolve(extra[key]) : own;
+    if (own === added) {
+      if (!omitted(own)) emit([0, 1], key, own);
+      continue;
+    }
+    if (!omitted(own)) emit([0], key, own);
+    if (!omitted(added)) emit([1], key, added);
+  }
+  const [plain, extended] = hashes.map((h, t) => h.update(opened[t] ? "}" : "{}", "utf8").digest("hex"));
+  return [plain, extended];
+}
+
 /** Array elements serialized per JSON.stringify call: large enough to amortize the replacer, small enough to stream. */
 const BATCH = 2000;
 

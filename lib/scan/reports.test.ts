@@ -16,6 +16,8 @@ import { renderResourcePdf, renderSubscriptionPdf } from "../report/pdf";
 import { readScanResult } from "../store/result-read";
 import { exportText, renderExport } from "../report/export";
 import { readScanDocuments } from "../store/scan-documents";
+import { storedExportSha256 } from "../store/scans";
+import { createException, removeException } from "../store/exceptions";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
 
@@ -174,6 +176,36 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     }
     expect(texts[0]).toContain(sha);
     expect(texts[1]).toBe(texts[0]);
+  });
+
+  it("prints the export hash stored with the scan while no exception is in force, and hashes the read-back result once one is", async () => {
+    const fresh = (await importAndWait(jobs, snapshot)).id;
+    const sub = snapshot.subscriptions[0].subscriptionId;
+    const exportSha = async () => createHash("sha256").update(await (await exportRoute.GET(req(`/api/scans/${fresh}/export?format=json`), ctx(fresh))).text()).digest("hex");
+    const pdfText = async () => {
+      const pdf = new PdfFile(Buffer.from(await (await reportRoute.GET(req(`/api/scans/${fresh}/report.pdf?subscriptionId=${sub}`), ctx(fresh))).arrayBuffer()));
+      try {
+        return squash(pdf.text());
+      } finally {
+        pdf.dispose();
+      }
+    };
+    // Stored at scan time, it is exactly the hash of the export a user downloads.
+    expect(await storedExportSha256(jobs.store, fresh)).toBe(await exportSha());
+    // The report takes it from the scan row (a planted value shows), not by reading the whole scan.
+    const planted = "f".repeat(64);
+    await jobs.store.db.updateTable("scans").set({ export_sha256: planted }).where("id", "=", fresh).execute();
+    expect(await pdfText()).toContain(planted);
+    // With an exception in force the export differs, and the report hashes what it reads.
+    const exception = await createException(jobs.store, { subscriptionId: sub, owner: "test", reason: "test", expiresAt: "2099-01-01" });
+    try {
+      const withException = await exportSha();
+      const text = await pdfText();
+      expect(text).toContain(withException);
+      expect(text).not.toContain(planted);
+    } finally {
+      await removeException(jobs.store, exception.id, "test");
+    }
   });
 
   it("records every download in the audit trail", async () => {

@@ -4,7 +4,7 @@
  */
 import { readScanResult } from "../store/result-read";
 import { readScanDocuments } from "../store/scan-documents";
-import { getScan, listScans } from "../store/scans";
+import { getScan, listScans, storedExportSha256 } from "../store/scans";
 import { recordAudit } from "../store/audit";
 import type { Store } from "../store/store";
 import { exportFilename, renderExport, type ExportFormat } from "../report/export";
@@ -14,21 +14,30 @@ import type { ScanResult } from "../posture/result";
 
 /**
  * The SHA-256 of a scan's JSON export (printed in every PDF), by scan and the exceptions in force:
- * a stored result read back depends on nothing else. Once a scan's hash is known, a subscription
- * or resource report reads only its own part of a large scan.
+ * a stored result read back depends on nothing else. While no exception is in force it was stored
+ * with the scan; otherwise it is remembered once computed. Either way, once it is known, a
+ * subscription or resource report reads only its own part of a large scan.
  */
 const exportHashes = new Map<string, string>();
 const exportHashKey = (result: ScanResult) => `${result.scan.id}|${JSON.stringify(result.exceptions ?? null)}`;
+
+/** The export hash without hashing: stored (no exception in force) or remembered. */
+async function knownExportHash(store: Store, result: ScanResult): Promise<string | undefined> {
+  const remembered = exportHashes.get(exportHashKey(result));
+  if (remembered !== undefined) return remembered;
+  const none = result.exceptions !== undefined && result.exceptions.active.length === 0 && result.exceptions.expired.length === 0;
+  return none ? storedExportSha256(store, result.scan.id) : undefined;
+}
 
 /** The result a report needs (only `only`'s part when the whole scan's hash is already known) and that hash. */
 async function reportResult(store: Store, scanId: string, only: { subscriptionId?: string; resourceId?: string } | undefined): Promise<{ result: ScanResult; sha: string }> {
   if (only) {
     const part = await readScanResult(store, scanId, { only });
-    const known = exportHashes.get(exportHashKey(part));
+    const known = await knownExportHash(store, part);
     if (known !== undefined) return { result: part, sha: known };
   }
   const result = await readScanResult(store, scanId);
-  const sha = exportHashes.get(exportHashKey(result)) ?? resultSha256(result);
+  const sha = (await knownExportHash(store, result)) ?? resultSha256(result);
   if (exportHashes.size >= 256) exportHashes.clear();
   exportHashes.set(exportHashKey(result), sha);
   return { result, sha };

@@ -1,12 +1,13 @@
 /**
  * From a snapshot to what the store keeps of a scan: the CONTROLS.md result (built by
  * lib/posture, without exceptions: those apply when read), the resources' evidence documents,
- * and the SHA-256 of the result's canonical JSON. Pure: no I/O.
+ * the SHA-256 of the result's canonical JSON, and that of its JSON export as read back while no
+ * exception is in force (the same result plus empty exception lists). Pure: no I/O.
  */
 import { evaluateSnapshot } from "../posture/evaluate";
 import { buildResult, type ScanSource } from "../posture/result";
 import type { Snapshot } from "../posture/snapshot";
-import { resultSha256 } from "../report/canonical";
+import { resultSha256Pair } from "../report/canonical";
 import type { ResourceResult, ScanResultData } from "../store/scan-results";
 import { documentsByAccount } from "./run-scan-documents";
 
@@ -21,11 +22,14 @@ export interface BuildScanInfo {
   finishedAt: string | (() => string);
 }
 
+const NO_EXCEPTIONS = { active: [], expired: [] };
+
 export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?: unknown): ScanResultData {
   const evaluation = evaluateSnapshot(snapshot);
   const scan = { ...info, finishedAt: typeof info.finishedAt === "function" ? info.finishedAt() : info.finishedAt };
   const result = buildResult({ snapshot, evaluation, scan: { ...scan, tenantId: snapshot.tenantId ?? null }, now: new Date(scan.finishedAt) });
   const docs = documentsByAccount(snapshot);
+  const [resultSha256, exportSha256] = resultSha256Pair(result as unknown as Record<string, unknown>, { exceptions: NO_EXCEPTIONS });
   const names = new Map(result.resources.map((r) => [r.id.trim().toLowerCase(), r]));
   const resources: ResourceResult[] = result.resources.map((r) => ({
     id: r.id,
@@ -43,7 +47,8 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     collectedAt: snapshot.collectedAt || null,
     finishedAt: scan.finishedAt,
     summary: result.summary,
-    resultSha256: resultSha256(result),
+    resultSha256,
+    exportSha256,
     errors: result.errors,
     stats,
     subscriptions: result.subscriptions,

@@ -158,6 +158,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("ended_at", "text").execute();
       },
     },
+    "0005_scan_export_sha256": {
+      // A report prints its scan's export hash; stored, it spares reading a whole large scan to hash it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("export_sha256", "text").execute();
+      },
+    },
   };
 }
 

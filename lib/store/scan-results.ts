@@ -52,6 +52,8 @@ export interface ScanResultData {
   finishedAt?: string;
   summary: ScanSummary;
   resultSha256: string;
+  /** SHA-256 of the JSON export while no exception is in force (the result plus empty exception lists). */
+  exportSha256?: string;
   errors: readonly SnapshotError[];
   stats?: unknown;
   subscriptions: readonly SubscriptionResult[];
@@ -263,6 +265,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         collected_at: data.collectedAt,
         summary: JSON.stringify(data.summary),
         result_sha256: data.resultSha256,
+        export_sha256: data.exportSha256 ?? null,
         errors: JSON.stringify(data.errors),
         stats: data.stats === undefined ? null : JSON.stringify(data.stats),
         subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),

@@ -135,6 +135,15 @@ export async function getScan(store: Store, id: string): Promise<Scan | undefine
   return row ? toScan(row) : undefined;
 }
 
+/**
+ * The SHA-256 of a succeeded scan's JSON export while no exception is in force, stored with its
+ * results; undefined for scans stored before it was kept.
+ */
+export async function storedExportSha256(store: Store, id: string): Promise<string | undefined> {
+  const row = await store.db.selectFrom("scans").select("export_sha256").where("id", "=", id).where("status", "=", "succeeded").executeTakeFirst();
+  return row?.export_sha256 ?? undefined;
+}
+
 export async function requireScan(store: Store, id: string): Promise<Scan> {
   const scan = await getScan(store, id);
   if (!scan) throw new NotFoundError("Scan", id);

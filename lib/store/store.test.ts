@@ -15,7 +15,7 @@ import { diffScans } from "./history-diff";
 import { scoreTrend } from "./history-trend";
 import { INTERRUPTED_MESSAGE } from "./recovery";
 import { resourceDetail } from "./resource-detail";
-import { createScan, endScan, getScan, listScans, markRunning } from "./scans";
+import { createScan, endScan, getScan, listScans, markRunning, storedExportSha256 } from "./scans";
 import { updateSettings } from "./settings";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
@@ -106,6 +106,12 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const result = await readScanResult(store, scan.id, { exceptions: false });
     expect(result.findings).toHaveLength(216);
     expect(resultSha256(result)).toBe(scan.resultSha256);
+    // With no exception in force, the export (exceptions applied) hashes to the export SHA-256 stored too.
+    expect(await listExceptions(store)).toMatchObject({ active: [], expired: [] });
+    const exported = await readScanResult(store, scan.id);
+    expect(exported.exceptions).toEqual({ active: [], expired: [] });
+    expect(resultSha256(exported)).toBe(await storedExportSha256(store, scan.id));
+    expect(await storedExportSha256(store, scan.id)).not.toBe(scan.resultSha256);
   });
 
   it("validates every findings parameter, naming it", () => {
