@@ -35,8 +35,8 @@ export async function createExceptionAction(_prev: ExceptionFormState, fd: FormD
   const body: Record<string, unknown> = {
     owner: text(fd, "owner"),
     reason: text(fd, "reason"),
-    // The exception lasts through the chosen day (UTC).
-    expiresAt: `${date}T23:59:59.000Z`,
+    // A date lasts through that whole day (UTC), as in an exceptions file and the API.
+    expiresAt: date,
   };
   if (scope === "control-subscription") Object.assign(body, { controlId, subscriptionId });
   else if (scope === "resource") Object.assign(body, { resourceId });

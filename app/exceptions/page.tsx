@@ -9,6 +9,7 @@ import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
 import { PanelSkeleton } from "../../components/ui/skeleton";
 import { Table, Td, Th } from "../../components/ui/table";
 import { date, dateTime, relative } from "../../lib/ui/format";
+import { expiryInstant } from "../../lib/posture/exceptions";
 import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
 import { uiStore } from "../../lib/ui/server-store";
 import { PageReady } from "../../components/shell/page-ready";
@@ -54,7 +55,10 @@ function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: D
       </thead>
       <tbody>
         {items.map((e) => {
-          const soon = state === "active" && new Date(e.expiresAt).getTime() - now.getTime() < 14 * 86_400_000;
+          // A date-only expiry lasts through that day: count to the instant it actually ends.
+          const ends = expiryInstant(e.expiresAt);
+          const endsIso = ends === undefined ? e.expiresAt : new Date(ends).toISOString();
+          const soon = state === "active" && ends !== undefined && ends - now.getTime() < 14 * 86_400_000;
           return (
             <tr key={e.id} data-testid="exception-row" data-exception-id={e.id}>
               <Td className="text-xs">
@@ -85,7 +89,7 @@ function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: D
                   <>
                     <span className={soon ? "font-semibold text-amber-800" : undefined}>{date(e.expiresAt)}</span>
                     <div className="text-slate-500">
-                      {relative(e.expiresAt, now)}
+                      {relative(endsIso, now)}
                       {soon ? " · expires soon" : ""}
                     </div>
                   </>

@@ -21,6 +21,17 @@ describe("evaluateSnapshot", () => {
     expect(new Set(findings.map((f) => f.resourceId)).size).toBe(3);
   });
 
+  it("reads type and kind with surrounding white space as the same values, for accounts and the documents they link", () => {
+    const padded = account({ userOwnedStorage: [{ resourceId: storage("st1").id }] }, { type: " Microsoft.CognitiveServices/accounts ", kind: "SpeechServices\t" });
+    const st = { ...storage("st1", { allowSharedKeyAccess: false }), type: "Microsoft.Storage/storageAccounts " };
+    const snap = snapshot({ resources: [padded, st] });
+    const { resources, findings } = evaluateSnapshot(snap);
+    expect(resources).toHaveLength(1);
+    expect(findings.find((f) => f.controlId === "BYOS-2")?.status).toBe("pass");
+    // The same documents go through the file parser's shape checks and keep their verdicts.
+    expect(evaluateSnapshot(parseSnapshot(JSON.parse(JSON.stringify(snap)))).findings).toEqual(findings);
+  });
+
   it("reports the resource ID exactly as the document spelled it and fills the summary", () => {
     const spelled = ACCOUNT_ID.replace("resourceGroups/rg-speech", "resourcegroups/RG-Speech");
     const { resources, findings } = evaluateSnapshot(snapshot({ resources: [account({}, { id: spelled })] }));

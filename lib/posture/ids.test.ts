@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idKey, isSameOrAncestorScope, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
+import { idKey, isGrantScopeFor, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
 import { buildIndexes, ListsById } from "./indexes";
 import { eqCi, text } from "./read";
 import { snapshot, storage, vault } from "./testing/fixtures";
@@ -25,8 +25,20 @@ describe("resource IDs", () => {
     ["/subscriptions/abc/resourcegroups/rg-1/providers/microsoft.storage/storageaccounts/stspeech0", ST, false],
     ["/subscriptions/ab", ST, false],
     [`${ST}/blobServices/default`, ST, false],
-  ])("scope %s is same or ancestor of %s: %s", (scope, target, expected) => {
-    expect(isSameOrAncestorScope(idKey(scope), idKey(target))).toBe(expected);
+    ["/subscriptions", ST, false],
+    ["/subscriptions/abc/resourcegroups", ST, false],
+    ["/subscriptions/abc/resourcegroups/rg-1/providers", ST, false],
+    ["/subscriptions/abc/resourcegroups/rg-1/providers/microsoft.storage", ST, false],
+    ["/subscriptions/abc/resourcegroups/rg-1/providers/microsoft.storage/storageaccounts", ST, false],
+  ])("a grant at scope %s reaches %s: %s", (scope, target, expected) => {
+    expect(isGrantScopeFor(idKey(scope), idKey(target))).toBe(expected);
+  });
+
+  it("keys IDs without trailing slashes, keeping the root scope", () => {
+    expect(idKey(`${ST}/`)).toBe(ST.toLowerCase());
+    expect(idKey(` ${ST}// `)).toBe(ST.toLowerCase());
+    expect(idKey("/")).toBe("/");
+    expect(idKey("//")).toBe("/");
   });
 
   it("normalises vault URIs: case-insensitive, trailing slash ignored", () => {

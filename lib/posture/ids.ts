@@ -4,9 +4,13 @@
  * document on the evaluation hot path, so they scan characters instead of splitting strings.
  */
 
-/** The lookup key of an ID, scope or map key: trimmed and lower-cased. */
+/**
+ * The lookup key of an ID, scope or map key: trimmed, lower-cased, trailing slashes removed (so
+ * `…/accounts/x/` finds `…/accounts/x`; the root scope stays "/").
+ */
 export function idKey(id: string): string {
-  return hasOuterSpace(id) ? id.trim().toLowerCase() : id.toLowerCase();
+  const key = hasOuterSpace(id) ? id.trim().toLowerCase() : id.toLowerCase();
+  return key.length > 1 && key.charCodeAt(key.length - 1) === 47 /* / */ ? trimTrailingSlash(key) : key;
 }
 
 function hasOuterSpace(s: string): boolean {
@@ -63,17 +67,20 @@ export function trimTrailingSlash(key: string): string {
 }
 
 /**
- * Whether `scopeKey` is `targetKey` or one of its ancestors, by whole path segments
- * (both already `idKey`-ed): `/` is everyone's ancestor; `…/stspeech0` is not `…/stspeech01`'s.
+ * Whether a role assignment at `scopeKey` reaches the resource `targetKey` as CONTROLS.md counts
+ * it (both already `idKey`-ed): the resource itself, its resource group, its subscription or `/`,
+ * by whole path segments (`…/stspeech0` is not `…/stspeech01`'s), and no other path prefix
+ * (`/subscriptions`, `…/providers/Microsoft.Storage` are not scopes a grant covers it from).
  */
-export function isSameOrAncestorScope(scopeKey: string, targetKey: string): boolean {
+export function isGrantScopeFor(scopeKey: string, targetKey: string): boolean {
   const scope = trimTrailingSlash(scopeKey);
   if (scope === "/") return true;
   const target = trimTrailingSlash(targetKey);
-  return (
-    target === scope ||
-    (target.length > scope.length && target.startsWith(scope) && target.charCodeAt(scope.length) === 47)
-  );
+  if (target === scope) return true;
+  if (!(target.length > scope.length && target.startsWith(scope) && target.charCodeAt(scope.length) === 47)) return false;
+  // A proper ancestor: only "/subscriptions/{s}" or "/subscriptions/{s}/resourcegroups/{rg}".
+  const segments = scope.split("/");
+  return segments[1] === "subscriptions" && segments[2] !== "" && (segments.length === 3 || (segments.length === 5 && segments[3] === "resourcegroups" && segments[4] !== ""));
 }
 
 /** Key Vault URIs match case-insensitively with any trailing `/` ignored. */

@@ -3,7 +3,7 @@
  * reads in constant time and evaluation stays linear in the number of documents.
  */
 import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
-import { child, obj, sameCi, text } from "./read";
+import { child, eqCi, obj, sameCi, text } from "./read";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   KEY_VAULT_TYPE,
@@ -123,7 +123,7 @@ const SPEECH_KIND_KEYS: readonly string[] = SPEECH_KINDS.map((k) => k.toLowerCas
 
 /** The kind half of `isSpeechAccount`, without allocating per document. */
 function isSpeechKind(kind: unknown): boolean {
-  for (let i = 0; i < SPEECH_KIND_KEYS.length; i++) if (sameCi(kind, SPEECH_KIND_KEYS[i])) return true;
+  for (let i = 0; i < SPEECH_KIND_KEYS.length; i++) if (eqCi(kind, SPEECH_KIND_KEYS[i])) return true;
   return false;
 }
 
@@ -147,7 +147,7 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     const doc = docs[i];
     if (typeof doc.id !== "string") continue;
     const type = doc.type;
-    if (sameCi(type, COGNITIVE_ACCOUNT_TYPE)) {
+    if (eqCi(type, COGNITIVE_ACCOUNT_TYPE)) {
       if (!isSpeechKind(doc.kind)) continue;
       const key = idKey(doc.id);
       if (!seenAccounts.has(key)) {
@@ -155,12 +155,12 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
         accountDocs.push(doc);
         accountKeys.push(key);
       }
-    } else if (sameCi(type, STORAGE_ACCOUNT_TYPE)) {
+    } else if (eqCi(type, STORAGE_ACCOUNT_TYPE)) {
       const key = idKey(doc.id);
       if (!storage.has(key)) storage.set(key, doc);
-    } else if (sameCi(type, KEY_VAULT_TYPE)) {
+    } else if (eqCi(type, KEY_VAULT_TYPE)) {
       addVault(vaults, doc);
-    } else if (sameCi(type, ROLE_ASSIGNMENT_TYPE)) {
+    } else if (eqCi(type, ROLE_ASSIGNMENT_TYPE)) {
       roleDocs.push(doc);
     }
   }

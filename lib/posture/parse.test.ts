@@ -156,6 +156,7 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     ["a document that is not an object", { count: 1, data: [null] }, "data[0]", "expected a resource document (an object), got null"],
     ["a table-format export", { count: 0, data: { columns: [], rows: [] } }, "data", "the export is in table format"],
     ["an incomplete export", { count: 1000, data: [], skip_token: "ew0KI", total_records: 5000 }, "skip_token", "the export is incomplete"],
+    ["a truncated export (fewer documents than matched, no skip_token)", { count: 2, data: [argAccount(), storage("st1")], skip_token: null, total_records: 7 }, "total_records", "the export holds 2 of 7 matching documents"],
     ["an incomplete ARM list", { value: [], nextLink: "https://management.azure.com/…&$skiptoken=x" }, "nextLink", "the list is incomplete"],
     ["a single document", argAccount(), "kind", '"SpeechServices" is not a snapshot'],
   ])("%s", (_, input, path, message) => {

@@ -112,6 +112,11 @@ function fromGraphExport(json: Record<string, unknown>): Snapshot {
   if (typeof json.skip_token === "string" && json.skip_token.trim() !== "") {
     fail(["skip_token"], "the export is incomplete (Resource Graph has more pages); fetch every page and combine their data arrays into one array");
   }
+  // Without a skip token, too: Resource Graph truncates results it cannot page.
+  const total = json.total_records;
+  if (typeof total === "number" && total > data.length) {
+    fail(["total_records"], `the export holds ${data.length} of ${total} matching documents, so it is truncated; export every document (page with --skip-token and combine the data arrays)`);
+  }
   return fromDocuments(data, ["data"]);
 }
 
@@ -172,7 +177,7 @@ function readDocuments(list: unknown[], base: PathSegment[]): AzureDocument[] {
 
 /** Only documents a control reads are held to a shape; other types pass untouched. */
 function shapeFor(doc: Record<string, unknown>): Shape | undefined {
-  const type = typeof doc.type === "string" ? doc.type.toLowerCase() : "";
+  const type = typeof doc.type === "string" ? doc.type.trim().toLowerCase() : "";
   switch (type) {
     case COGNITIVE_ACCOUNT_TYPE:
       return isSpeechAccount(doc) ? shapes.speechAccount : undefined;

@@ -54,7 +54,7 @@ export function eqCi(value: unknown, expectedLower: string): boolean {
   return sameCiAt(value, start, end, expectedLower);
 }
 
-/** Like `eqCi` without trimming, as `isSpeechAccount` compares `type` and `kind`. */
+/** Like `eqCi` without trimming (for a slice already cut to size). */
 export function sameCi(value: unknown, expectedLower: string): boolean {
   return typeof value === "string" && sameCiAt(value, 0, value.length, expectedLower);
 }

@@ -70,8 +70,9 @@ export const ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments";
 export const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
 export function isSpeechAccount(doc: { type?: unknown; kind?: unknown }): boolean {
-  if (typeof doc.type !== "string" || doc.type.toLowerCase() !== COGNITIVE_ACCOUNT_TYPE) return false;
+  // Compared trimmed, like every enum the controls read: padding must not drop a resource from scope.
+  if (typeof doc.type !== "string" || doc.type.trim().toLowerCase() !== COGNITIVE_ACCOUNT_TYPE) return false;
   if (typeof doc.kind !== "string") return false;
-  const kind = doc.kind.toLowerCase();
+  const kind = doc.kind.trim().toLowerCase();
   return SPEECH_KINDS.some((k) => k.toLowerCase() === kind);
 }

@@ -116,6 +116,12 @@ describe("BYOS-3 managed identity reaches storage", () => {
     ["another resource group", `/subscriptions/${SUB}/resourceGroups/rg-other`, storageId("stspeech01")],
     ["a resource group that is a name prefix", `/subscriptions/${SUB}/resourceGroups/rg-spee`, storageId("stspeech01")],
     ["a management group", "/providers/Microsoft.Management/managementGroups/contoso", storageId("stspeech01")],
+    // Path prefixes that are not one of the four scopes CONTROLS.md counts.
+    ["/subscriptions", "/subscriptions", storageId("stspeech01")],
+    ["the subscription's resourceGroups segment", `/subscriptions/${SUB}/resourceGroups`, storageId("stspeech01")],
+    ["the resource group's providers segment", `${RG}/providers`, storageId("stspeech01")],
+    ["the resource provider", `${RG}/providers/Microsoft.Storage`, storageId("stspeech01")],
+    ["the resource type", `${RG}/providers/Microsoft.Storage/storageAccounts`, storageId("stspeech01")],
   ])("fails when the only assignment is at %s", (_, scope, linked) => {
     const f = judge("BYOS-3", { resources: [account(linking(linked)), storage("stspeech01"), roleAssignment(scope)] });
     expect(f.status).toBe("fail");

@@ -2,7 +2,7 @@
  * BYOS family: is customer data kept in a storage account the customer owns, does that account
  * exist, and can Speech reach it only through its managed identity.
  */
-import { idKey, isSameOrAncestorScope, subscriptionOf } from "../ids";
+import { idKey, isGrantScopeFor, subscriptionOf } from "../ids";
 import { errorReason, type RoleGrant, type SnapshotIndex } from "../indexes";
 import { EMPTY_ARRAY, shown, text } from "../read";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "../snapshot";
@@ -292,10 +292,10 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
   );
 }
 
-/** A Storage Blob Data Contributor grant at the storage account or one of its ancestors. */
+/** A Storage Blob Data Contributor grant at the storage account, its resource group, its subscription or `/`. */
 function grantOn(grants: readonly RoleGrant[], storageKey: string): RoleGrant | undefined {
   for (let i = 0; i < grants.length; i++) {
-    if (grants[i].blobDataContributor && isSameOrAncestorScope(grants[i].scopeKey, storageKey)) return grants[i];
+    if (grants[i].blobDataContributor && isGrantScopeFor(grants[i].scopeKey, storageKey)) return grants[i];
   }
   return undefined;
 }

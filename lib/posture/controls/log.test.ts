@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SnapshotError } from "../snapshot";
-import { ACCOUNT_ID, account, judge, linking, storage, storageId, SUB } from "../testing/fixtures";
+import { ACCOUNT_ID, account, findingOf, judge, linking, snapshot, storage, storageId, SUB } from "../testing/fixtures";
 
 const ST = storageId("stspeech01");
 const endpoint = (name: string, properties: Record<string, unknown>) => ({
@@ -99,3 +99,27 @@ describe("LOG-2 audit logs exported", () => {
     expect(run([], [error])).toMatchObject({ status: "unknown", reason: "access_denied" });
   });
 });
+
+describe("IDs with a trailing slash", () => {
+  // Azure never writes one, but a hand-edited snapshot may: an error scoped to the account must
+  // still apply, or LOG-1 / LOG-2 would pass on data that could not be read.
+  const slashed = `${ACCOUNT_ID}/`;
+  it.each([
+    ["LOG-1", "speechEndpoints"],
+    ["LOG-2", "diagnosticSettings"],
+  ] as const)("%s applies an error scoped to the account's ID, either spelled", (controlId, source) => {
+    for (const [id, scope] of [[slashed, slashed], [slashed, ACCOUNT_ID], [ACCOUNT_ID, slashed]]) {
+      const f = findingOf(
+        snapshot({ resources: [account({}, { id })], [source]: { [id]: [] }, errors: [{ scope, source, reason: "access_denied" }] }),
+        controlId,
+        id,
+      );
+      expect(f, `${id} / ${scope}`).toMatchObject({ status: "unknown", reason: "access_denied" });
+    }
+  });
+
+  it("finds a linked storage account whose link ends in a slash", () => {
+    expect(judge("BYOS-2", { resources: [account(linking(`${ST}/`)), storage("stspeech01", { allowSharedKeyAccess: false })] }).status).toBe("pass");
+  });
+});
+
