@@ -6,6 +6,7 @@ import { StatusBar } from "../components/charts/status-bar";
 import { TrendChart } from "../components/charts/trend-chart";
 import { SubscriptionsTable } from "../components/overview/subscriptions-table";
 import { DiffList } from "../components/scans/diff-list";
+import { DiffScopeNote } from "../components/scans/diff-scope-note";
 import { ScanErrors } from "../components/scans/scan-errors";
 import { ScanButton } from "../components/scan/scan-button";
 import { SnapshotUpload } from "../components/scan/snapshot-upload";
@@ -72,7 +73,9 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
   }
   const summary = latest.summary!;
   const band = scoreBand(summary.score);
-  const delta = data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
+  // Scores of scans that read different subscriptions are not comparable: no delta then.
+  const sameScope = data.diff !== null && data.diff.subscriptions.onlyNewer === 0 && data.diff.subscriptions.onlyOlder === 0;
+  const delta = sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
   const cov = data.coverage!;
   const unread = new Set(data.errors?.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase() ?? "") ?? []);
   const totalFail = summary.counts.fail;
@@ -112,7 +115,7 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
           detail={
             <>
               {band.label}
-              {delta !== null ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan` : ""}
+              {delta !== null ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan` : data.diff && !sameScope ? " · previous scan read other subscriptions" : ""}
             </>
           }
         />
@@ -200,10 +203,15 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
                   <div className="text-xs text-slate-600">resolved</div>
                 </div>
               </div>
+              {sameScope ? null : (
+                <div className="px-4 pt-3">
+                  <DiffScopeNote diff={data.diff} />
+                </div>
+              )}
               <h3 className="px-4 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">New failures</h3>
-              <DiffList items={data.diff.newFailures.slice(0, 4)} empty="No new failures." scanId={latest.id} />
+              <DiffList items={data.diff.newFailures.slice(0, 4)} empty="No new failures." scanId={latest.id} olderScanId={data.previous?.id} />
               <h3 className="px-4 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Resolved</h3>
-              <DiffList items={data.diff.resolved.slice(0, 4)} empty="Nothing resolved." scanId={latest.id} />
+              <DiffList items={data.diff.resolved.slice(0, 4)} empty="Nothing resolved." scanId={latest.id} olderScanId={data.previous?.id} />
             </>
           ) : (
             <p className="px-4 py-3 text-sm text-slate-600">This is the first stored scan. Changes appear after the next one.</p>

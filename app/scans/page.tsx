@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { DiffList } from "../../components/scans/diff-list";
+import { DiffScopeNote } from "../../components/scans/diff-scope-note";
 import { ScanErrors } from "../../components/scans/scan-errors";
 import { ScanButton } from "../../components/scan/scan-button";
 import { SnapshotUpload } from "../../components/scan/snapshot-upload";
@@ -253,11 +254,12 @@ function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
           </div>
         ))}
       </dl>
+      <DiffScopeNote diff={d.diff} />
       {d.diff.truncated ? <Alert tone="info" title={`Lists show the first ${DIFF_LIMIT} items of each kind; the counts are exact.`} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         {sections.map(([id, title, items, empty, n]) => (
           <Panel key={id} id={`diff-${id}`} title={`${title} (${count(n)})`} bodyClassName="">
-            <DiffList items={items} empty={empty} scanId={d.to.id} />
+            <DiffList items={items} empty={empty} scanId={d.to.id} olderScanId={d.from.id} />
           </Panel>
         ))}
       </div>

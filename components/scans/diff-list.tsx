@@ -4,7 +4,8 @@ import type { DiffItem } from "../../lib/store/history-diff";
 import { resourceHref } from "../../lib/ui/search-params";
 import { SeverityBadge, StatusBadge } from "../ui/badges";
 
-export function DiffList({ items, empty, scanId }: { items: DiffItem[]; empty: string; scanId?: string }) {
+/** Links open the newer scan (`scanId`), or the older one (`olderScanId`) for what the newer no longer has. */
+export function DiffList({ items, empty, scanId, olderScanId }: { items: DiffItem[]; empty: string; scanId?: string; olderScanId?: string }) {
   if (items.length === 0) return <p className="px-4 py-3 text-sm text-slate-600">{empty}</p>;
   return (
     <ul className="divide-y divide-slate-100">
@@ -12,7 +13,7 @@ export function DiffList({ items, empty, scanId }: { items: DiffItem[]; empty: s
         <li key={`${d.resourceId}|${d.controlId}`} className="flex items-start gap-3 px-4 py-2 text-sm">
           <span className="w-12 shrink-0 pt-0.5 font-mono text-xs font-semibold text-slate-700">{d.controlId}</span>
           <div className="min-w-0 flex-1">
-            <Link href={resourceHref(d.resourceId, scanId)} className="block truncate font-medium text-blue-700 hover:underline" title={d.resourceId}>
+            <Link href={resourceHref(d.resourceId, d.to === null ? olderScanId : scanId)} className="block truncate font-medium text-blue-700 hover:underline" title={d.resourceId}>
               {d.resourceName || d.resourceId}
             </Link>
             <div className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">

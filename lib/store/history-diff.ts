@@ -1,6 +1,8 @@
 /**
  * What changed between two succeeded scans, per resource × control: new failures, resolved
  * failures, other status changes, and how many stayed the same. Counts are exact; lists are capped.
+ * Only subscriptions both scans read are compared: a scan of some subscriptions (or one that could
+ * not read a subscription) neither resolves nor adds the findings of the others.
  */
 import { findingsIndex, STATUSES, type FindingsIndex } from "./findings-index";
 import { requireSucceededScan } from "./scan-state";
@@ -20,7 +22,9 @@ export interface DiffItem {
 export interface ScanDiff {
   scanId: string;
   against: string;
-  counts: { newFailures: number; resolved: number; changed: number; unchanged: number; added: number; removed: number };
+  counts: { newFailures: number; resolved: number; changed: number; unchanged: number; added: number; removed: number; notCompared: number };
+  /** Subscriptions read by both scans (compared), and by only one of them (their findings are `notCompared`). */
+  subscriptions: { compared: number; onlyNewer: number; onlyOlder: number };
   /** Unchanged pairs by their status. */
   unchangedByStatus: Record<string, number>;
   newFailures: DiffItem[];
@@ -45,15 +49,52 @@ function item(ix: FindingsIndex, i: number, from: string | null, to: string | nu
   return { resourceId: r?.id ?? "", resourceName: r?.name ?? "", subscriptionId: ix.subs[ix.sub[i]], controlId: ix.controls[ix.control[i]], severity: SEVERITY[ix.severity[i]], from, to };
 }
 
+/**
+ * Lower-cased IDs of the subscriptions a scan read: listed in its result, without a Resource Graph
+ * error at the subscription's scope (CONTROLS.md's "a subscription was scanned").
+ */
+async function subscriptionsRead(store: Store, scanId: string): Promise<Set<string>> {
+  const [rows, scan] = await Promise.all([
+    store.db.selectFrom("scan_subscriptions").select("subscription_key").where("scan_id", "=", scanId).execute(),
+    store.db.selectFrom("scans").select("errors").where("id", "=", scanId).executeTakeFirst(),
+  ]);
+  const read = new Set(rows.map((r) => r.subscription_key));
+  let errors: unknown;
+  try {
+    errors = JSON.parse(scan?.errors ?? "[]");
+  } catch {
+    errors = [];
+  }
+  for (const e of Array.isArray(errors) ? errors : []) {
+    const { source, scope } = (e ?? {}) as { source?: unknown; scope?: unknown };
+    if (typeof source !== "string" || typeof scope !== "string" || source.trim().toLowerCase() !== "resourcegraph") continue;
+    const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());
+    if (m) read.delete(m[1].toLowerCase());
+  }
+  return read;
+}
+
 /** `scanId` is the newer side ("to"), `against` the older ("from"); any two succeeded scans work. */
 export async function diffScans(store: Store, scanId: string, against: string, options: { limit?: number } = {}): Promise<ScanDiff> {
   await Promise.all([requireSucceededScan(store, scanId), requireSucceededScan(store, against)]);
-  const [to, from] = await Promise.all([findingsIndex(store, scanId), findingsIndex(store, against)]);
+  const [to, from, newerRead, olderRead] = await Promise.all([
+    findingsIndex(store, scanId),
+    findingsIndex(store, against),
+    subscriptionsRead(store, scanId),
+    subscriptionsRead(store, against),
+  ]);
+  let compared = 0;
+  for (const k of newerRead) if (olderRead.has(k)) compared++;
+  const inBoth = (subscriptionId: string) => {
+    const k = subscriptionId.trim().toLowerCase();
+    return newerRead.has(k) && olderRead.has(k);
+  };
   const limit = options.limit ?? 1000;
   const diff: ScanDiff = {
     scanId,
     against,
-    counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0 },
+    counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0 },
+    subscriptions: { compared, onlyNewer: newerRead.size - compared, onlyOlder: olderRead.size - compared },
     unchangedByStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])),
     newFailures: [],
     resolved: [],
@@ -71,6 +112,10 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   for (let i = 0; i < to.size; i++) {
     const key = `${to.resources[to.resource[i]]?.key}|${to.controls[to.control[i]]}`;
     seen.add(key);
+    if (!inBoth(to.subs[to.sub[i]])) {
+      diff.counts.notCompared++;
+      continue;
+    }
     const now = STATUSES[to.status[i]];
     const j = before.get(key);
     const was = j === undefined ? null : STATUSES[from.status[j]];
@@ -93,6 +138,10 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   }
   for (const [key, j] of before) {
     if (seen.has(key)) continue;
+    if (!inBoth(from.subs[from.sub[j]])) {
+      diff.counts.notCompared++;
+      continue;
+    }
     const was = STATUSES[from.status[j]];
     // A failure whose resource is gone is resolved from the tenant's point of view; list it as such.
     if (was === "fail") {

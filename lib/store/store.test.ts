@@ -261,6 +261,46 @@ describe.each(DATABASES)("store on %s", (kind) => {
     for (const s of trend.subscriptions) expect(s.points.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
   });
 
+  it("compares only the subscriptions both scans read: a partial scan resolves and adds nothing elsewhere", async () => {
+    const full = snapshotOf(smallTenant(12, 3, 31), "2026-11-28T11:00:00Z");
+    const [keep, skip, unread] = full.subscriptions.map((s) => s.subscriptionId);
+    const inSub = (id: string) => (d: { subscriptionId?: unknown; id: string }) => String(d.subscriptionId ?? d.id.split("/")[2]).toLowerCase() === id.toLowerCase();
+    const target = speechAccounts(full).find(inSub(keep))!;
+    props(target).disableLocalAuth = false; // fails IAM-1 until the last scan
+    // The partial scan lists one subscription and holds only its documents.
+    const partial = clone(full);
+    partial.subscriptions = partial.subscriptions.filter((s) => s.subscriptionId === keep);
+    partial.resources = partial.resources.filter(inSub(keep));
+    // A later full scan could not read one subscription (Resource Graph error at its scope).
+    const later = clone(full);
+    later.resources = later.resources.filter((d) => !inSub(unread)(d));
+    later.errors = [{ scope: `/subscriptions/${unread.toUpperCase()}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed", message: "denied" }];
+    // …and a failure was fixed in the subscription every scan read.
+    const fixed = later.resources.find((d) => d.id === target.id)!;
+    props(fixed).disableLocalAuth = true;
+    tick();
+    const s1 = await importAndWait(jobs, full);
+    tick();
+    const s2 = await importAndWait(jobs, partial);
+    tick();
+    const s3 = await importAndWait(jobs, later);
+    const perSub = (snap: Snapshot, id: string) => speechAccounts(snap).filter(inSub(id)).length * 18;
+
+    const d21 = await diffScans(store, s2.id, s1.id);
+    expect(d21.subscriptions).toEqual({ compared: 1, onlyNewer: 0, onlyOlder: 2 });
+    expect(d21.counts).toMatchObject({ newFailures: 0, resolved: 0, removed: 0, added: 0, changed: 0, unchanged: perSub(full, keep), notCompared: perSub(full, skip) + perSub(full, unread) });
+
+    const d32 = await diffScans(store, s3.id, s2.id);
+    expect(d32.subscriptions).toEqual({ compared: 1, onlyNewer: 1, onlyOlder: 0 });
+    expect(d32.counts.added).toBe(0);
+    expect(d32.counts.notCompared).toBe(perSub(full, skip));
+    expect(d32.resolved.map((i) => [i.resourceId, i.controlId])).toEqual([[fixed.id, "IAM-1"]]);
+
+    const d31 = await diffScans(store, s3.id, s1.id);
+    expect(d31.subscriptions).toEqual({ compared: 2, onlyNewer: 0, onlyOlder: 1 });
+    expect(d31.counts).toMatchObject({ resolved: 1, removed: 0, newFailures: 0, notCompared: perSub(full, unread) });
+  });
+
   it("bulk-writes a larger scan (COPY on PostgreSQL) that reads back byte for byte, odd characters included", async () => {
     const snap = snapshotOf(smallTenant(150, 4, 21), "2026-11-28T09:30:00Z");
     const odd = speechAccounts(snap)[5];

@@ -1,0 +1,18 @@
+/** Says which subscriptions a comparison of two scans left out, because only one of the scans read them. */
+import type { ScanDiff } from "../../lib/store/history-diff";
+import { count } from "../../lib/ui/format";
+import { Alert } from "../ui/layout";
+
+export function DiffScopeNote({ diff }: { diff: ScanDiff }) {
+  const { onlyNewer, onlyOlder, compared } = diff.subscriptions;
+  if (onlyNewer === 0 && onlyOlder === 0) return null;
+  const parts = [onlyOlder > 0 ? `${count(onlyOlder)} only in the older scan` : "", onlyNewer > 0 ? `${count(onlyNewer)} only in the newer scan` : ""].filter(Boolean);
+  return (
+    <div data-testid="diff-scope">
+      <Alert tone="info" title={`Compared the ${count(compared)} ${compared === 1 ? "subscription" : "subscriptions"} both scans read`}>
+        The two scans did not read the same subscriptions ({parts.join(", ")}). Their {count(diff.counts.notCompared)} findings are not
+        compared, so a subscription missing from one scan shows neither as resolved nor as new.
+      </Alert>
+    </div>
+  );
+}
