@@ -52,7 +52,14 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await expect(listed).toContainText(resourceName);
   await expect(listed).toContainText("IAM-1");
   await expect(listed).toContainText(/in (89|90) days/);
-  await listed.getByRole("button", { name: /Remove/ }).click();
+  // Removal asks first: "Keep" leaves it in place, "Confirm removal" removes it.
+  const remove = listed.getByRole("button", { name: new RegExp(`^Remove the exception for .*IAM-1.*owned by ${owner}`) });
+  await remove.click();
+  await listed.getByRole("button", { name: /^Keep/ }).click();
+  await expect(remove).toBeFocused();
+  await remove.click();
+  await expect(listed.getByRole("button", { name: /^Confirm removal/ })).toBeFocused();
+  await page.keyboard.press("Enter");
   await expect(page.getByRole("region", { name: /^Active/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(0);
   await expect(page.getByRole("region", { name: /^Removed/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(1);
 

@@ -48,7 +48,7 @@ export async function createExceptionAction(_prev: ExceptionFormState, fd: FormD
   } catch (error) {
     if (error instanceof InvalidInputError) {
       const field = error.field === "expiresAt" ? "expires" : error.field;
-      return { ok: false, field, error: error.message.replace(/^expiresAt: /, "Expiry: ").replace(/^owner: /, "Owner: ").replace(/^reason: /, "Reason: ") };
+      return { ok: false, field, error: error.message.replace(/^expiresAt: /, "Expiry: ").replace(/^owner: /, "Owner: ").replace(/^reason: /, "Reason: ").replace(/^scope: /, "Scope: ") };
     }
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

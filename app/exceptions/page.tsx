@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { removeExceptionAction } from "../_actions/exceptions";
-import { buttonDanger, buttonSmall, linkClass } from "../../components/ui/buttons";
+import { RemoveExceptionButton } from "../../components/exceptions/remove-exception-button";
+import { linkClass } from "../../components/ui/buttons";
 import { BellOff } from "../../components/ui/icons";
 import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
 import { PanelSkeleton } from "../../components/ui/skeleton";
@@ -104,9 +105,7 @@ function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: D
                   <Can role="Posture.Operator">
                     <form action={removeExceptionAction}>
                       <input type="hidden" name="id" value={e.id} />
-                      <button type="submit" className={`${buttonDanger} ${buttonSmall}`}>
-                        Remove<span className="sr-only"> the exception owned by {e.owner}</span>
-                      </button>
+                      <RemoveExceptionButton label={`for ${e.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by ${e.owner}`} />
                     </form>
                   </Can>
                 </Td>

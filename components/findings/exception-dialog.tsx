@@ -96,7 +96,7 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
       aria-labelledby={titleId}
       aria-describedby={descId}
       onClose={onClose}
-      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-slate-900 shadow-xl"
+      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-left text-slate-900 shadow-xl"
     >
       <form action={action}>
         <div className="border-b border-slate-200 px-5 py-4">

@@ -106,12 +106,34 @@ export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRul
   };
 }
 
+const ci = (v: string | undefined) => v?.trim().toLowerCase();
+
+/** Same scope as applying them compares it: IDs, control and tag name ignoring case, the tag value exactly. */
+function sameScope(a: Omit<ExceptionRule, "id">, b: Omit<ExceptionRule, "id">): boolean {
+  return (
+    ci(a.controlId) === ci(b.controlId) &&
+    ci(a.subscriptionId) === ci(b.subscriptionId) &&
+    ci(a.resourceId) === ci(b.resourceId) &&
+    ci(a.tag?.name) === ci(b.tag?.name) &&
+    a.tag?.value === b.tag?.value
+  );
+}
+
 export async function createException(store: Store, body: unknown, actor?: string): Promise<StoredException> {
   const input = parseExceptionInput(body, store.now());
   const id = randomBytes(8).toString("hex");
   const now = nowIso(store);
   const createdBy = actor?.trim() || "local";
   await store.db.transaction().execute(async (trx) => {
+    // A second active exception with the same scope would mute nothing more and hide which one counts.
+    const open = await trx.selectFrom("exceptions").selectAll().where("removed_at", "is", null).execute();
+    const twin = open.map((row) => toException(row, now)).find((e) => e.state === "active" && sameScope(e, input));
+    if (twin) {
+      throw new InvalidInputError(
+        "scope",
+        `an active exception with the same scope already exists (owner ${twin.owner}, expires ${twin.expiresAt}); remove it first to change its owner, reason or expiry`,
+      );
+    }
     await trx
       .insertInto("exceptions")
       .values({

@@ -195,7 +195,12 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const today = clock.toISOString().slice(0, 10);
     const throughToday = await createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: today });
     expect(throughToday.state).toBe("active");
+    // A second active exception with the same scope (any casing) is refused; once the first is removed it is not.
+    const twin = { controlId: "iam-1", owner: "z", reason: "again", expiresAt: "2099-01-01" };
+    await expect(createException(store, twin)).rejects.toMatchObject({ field: "scope", message: expect.stringContaining("same scope already exists (owner x") });
+    expect(await createException(store, { ...twin, subscriptionId: "elsewhere" })).toMatchObject({ state: "active" });
     await removeException(store, throughToday.id);
+    expect(await createException(store, twin)).toMatchObject({ state: "active", controlId: "IAM-1" });
     await expect(createException(store, { owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "scope" });
     await expect(createException(store, { controlId: "NOPE-1", owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "controlId" });
   });

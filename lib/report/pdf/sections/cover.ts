@@ -51,9 +51,9 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   const boxY = canvas.y;
   const hashes: [string, string, string][] = [
     [
-      "SHA-256 of the scan result",
+      "SHA-256 of the scan's JSON export",
       ctx.fullSha256,
-      "Computed over the canonical JSON of the whole scan result (object keys sorted, no white space). The JSON export of the scan serves exactly that text: sha256sum of the download prints this value.",
+      "Computed over the canonical JSON of the whole scan result (object keys sorted, no white space) with the exceptions in force when this report was generated. The JSON export of the scan serves exactly that text: sha256sum of the download prints this value while the exceptions stay the same. The scan's own resultSha256 (API) covers the result without exceptions, so the two differ.",
     ],
   ];
   if (ctx.scopedSha256) {

@@ -77,8 +77,8 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
 
   canvas.h2("Verifying this report", { bookmark: { parent, level: 2 } });
   canvas.para(
-    "The SHA-256 on the cover is computed over the canonical JSON text of the scan result: every object's keys sorted, arrays in their order, no insignificant white space, UTF-8. " +
-      "Download the scan's JSON export (it serves exactly that text) and compare:",
+    "The SHA-256 on the cover is computed over the canonical JSON text of the scan result with the exceptions in force when the report was generated: every object's keys sorted, arrays in their order, no insignificant white space, UTF-8. " +
+      "Download the scan's JSON export (it serves exactly that text while the exceptions stay the same) and compare:",
     { size: SIZE.small, after: 4 },
   );
   canvas.code(`sha256sum ${exportFilename(full.scan.id)}.json\n${ctx.fullSha256}`, {});

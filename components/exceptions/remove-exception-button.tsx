@@ -1,0 +1,38 @@
+"use client";
+/**
+ * Removing an exception unmutes its findings at once, so it takes two steps: "Remove" asks, and
+ * "Confirm removal" submits. The accessible names say which exception (scope and owner), so a
+ * screen reader can tell the rows' buttons apart.
+ */
+import { useEffect, useRef, useState } from "react";
+import { buttonDanger, buttonSecondary, buttonSmall } from "../ui/buttons";
+
+/** Goes inside the form that posts the exception's id. */
+export function RemoveExceptionButton({ label }: { label: string }) {
+  const [asking, setAsking] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  const remove = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+    else if (wasAsking.current) remove.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button ref={remove} type="button" className={`${buttonDanger} ${buttonSmall}`} onClick={() => setAsking(true)}>
+        Remove<span className="sr-only"> the exception {label}</span>
+      </button>
+    );
+  }
+  return (
+    <span className="inline-flex flex-wrap items-center justify-end gap-2">
+      <button ref={confirm} type="submit" className={`${buttonDanger} ${buttonSmall}`}>
+        Confirm removal<span className="sr-only"> of the exception {label}</span>
+      </button>
+      <button type="button" className={`${buttonSecondary} ${buttonSmall}`} onClick={() => setAsking(false)}>
+        Keep<span className="sr-only"> the exception {label}</span>
+      </button>
+    </span>
+  );
+}
