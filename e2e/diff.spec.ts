@@ -35,3 +35,48 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   await gotoReady(page, `/scans?from=${newer.id}&to=${older.id}`);
   await expect(page.getByTestId("diff-view").getByTestId("diff-new-failures")).toHaveText("1");
 });
+
+test("a snapshot of one subscription is compared only on that subscription; what it lacks links to the older scan", async ({ page, request }) => {
+  const full = demoSnapshot();
+  const keep = full.subscriptions[0].subscriptionId.toLowerCase();
+  const inKeep = (d: { id: string }) => d.id.toLowerCase().startsWith(`/subscriptions/${keep}/`);
+  const partial = { ...structuredClone(full), subscriptions: full.subscriptions.filter((s) => s.subscriptionId.toLowerCase() === keep) };
+  partial.resources = partial.resources.filter(inKeep);
+  const older = await uploadSnapshot(request, full);
+  const newer = await uploadSnapshot(request, partial);
+
+  await gotoReady(page, `/scans?from=${older.id}&to=${newer.id}`);
+  const diff = page.getByTestId("diff-view");
+  await expect(diff.getByTestId("diff-scope")).toContainText(`Compared the 1 subscription both scans read`);
+  await expect(diff.getByTestId("diff-scope")).toContainText(`${full.subscriptions.length - 1} only in the older scan`);
+  await expect(diff.getByTestId("diff-resolved")).toHaveText("0");
+  await expect(diff.getByTestId("diff-removed")).toHaveText("0");
+
+  // While the partial scan is the latest, another subscription's report falls back to the older scan
+  // that read it, and its links stay on that scan.
+  const other = full.subscriptions[1].subscriptionId;
+  await gotoReady(page, `/subscriptions/${other}`);
+  await expect(page.getByTestId("older-scan-note")).toContainText("The latest scan did not read this subscription");
+  const firstResource = page.locator(`a[href^="/resources/"]`).first();
+  await expect(firstResource).toHaveAttribute("href", new RegExp(`scan=${older.id}`));
+  // A resource link naming a scan that does not exist says so, and offers the latest scan that has it.
+  const someAccount = full.resources.find((d) => !inKeep(d) && d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts")!;
+  await gotoReady(page, `/resources${someAccount.id}?scan=nope`);
+  await expect(page.getByText("Scan nope does not exist")).toBeVisible();
+  await page.getByRole("link", { name: "Show the resource in the latest scan that has it" }).click();
+  await expect(page.getByRole("region", { name: /^Where the customer data is/ })).toBeVisible();
+
+  // Back to the whole tenant: the resources the partial scan lacked are new to the comparison only in
+  // the subscription both read (none), and an account gone from there links to the scan that had it.
+  const gone = full.resources.find((d) => inKeep(d) && d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts")!;
+  const without = { ...structuredClone(full), resources: full.resources.filter((d) => d.id !== gone.id) };
+  const latest = await uploadSnapshot(request, without);
+  await gotoReady(page, `/scans?from=${newer.id}&to=${latest.id}`);
+  const goneItem = page.getByRole("region", { name: /^(Resolved|Gone)/ }).getByRole("link", { name: String(gone.name) }).first();
+  await expect(goneItem).toHaveAttribute("href", new RegExp(`scan=${newer.id}`));
+  await goneItem.click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(String(gone.name));
+  await expect(page.getByRole("region", { name: /^Where the customer data is/ })).toBeVisible();
+  await expect(page.getByText("This resource is not in any stored scan")).toHaveCount(0);
+});
+

@@ -63,3 +63,19 @@ test("a bad parameter in a shared link is reported and ignored instead of failin
   await expect(page.getByLabel("Control", { exact: true })).toHaveValue("NET-1");
   expect(new Set(await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
 });
+
+test("a page past the end shows the last page, and a subscription the scan does not have is dropped, both with a notice", async ({ page }) => {
+  await gotoReady(page, "/findings?pageSize=100&page=9999");
+  await expect(page.getByText(/Page 9999 is past the end; showing page \d+, the last/)).toBeVisible();
+  const total = Number((await page.getByTestId("findings-total").innerText()).replace(/,/g, ""));
+  const last = Math.ceil(total / 100);
+  await expect(page.getByText(new RegExp(`Showing ${((last - 1) * 100 + 1).toLocaleString("en-US")}–${total.toLocaleString("en-US")} of`))).toBeVisible();
+  expect(await page.getByTestId("finding-row").count()).toBe(total - (last - 1) * 100);
+
+  await gotoReady(page, "/findings?subscriptionId=00000000-0000-0000-0000-000000000000&controlId=NET-1");
+  await expect(page.getByText(/Ignored “subscriptionId”: 00000000-0000-0000-0000-000000000000 is not a subscription of this scan/)).toBeVisible();
+  // The rest of the link still applies, over every subscription.
+  await expect(page.getByTestId("finding-row").first()).toBeVisible();
+  expect(new Set(await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
+});
+

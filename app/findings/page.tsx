@@ -101,14 +101,22 @@ async function Findings({ view }: { view: FindingsView }) {
   }
   const controlTitles = new Map(data.controls.map((c) => [c.id, c.title]));
   const page = data.page;
+  const query = data.query;
+  const notices = [...view.notices, ...data.notices];
+  // Page links carry the query as answered: a dropped subscription is not carried on.
+  const params = new URLSearchParams(view.params);
+  if ((query.subscriptionId?.length ?? 0) !== (view.query.subscriptionId?.length ?? 0)) {
+    params.delete("subscriptionId");
+    for (const id of query.subscriptionId ?? []) params.append("subscriptionId", id);
+  }
   return (
     <>
       {header}
-      {view.notices.length ? (
+      {notices.length ? (
         <div className="mb-4">
           <Alert tone="warning" title="Part of this link was not understood">
             <ul className="ml-4 list-disc">
-              {view.notices.map((n) => (
+              {notices.map((n) => (
                 <li key={n}>{n}</li>
               ))}
             </ul>
@@ -117,7 +125,7 @@ async function Findings({ view }: { view: FindingsView }) {
       ) : null}
       <div className="mb-6 rounded-lg border border-slate-200 bg-white shadow-sm">
         <FindingsFilters
-          query={view.query}
+          query={query}
           group={view.group}
           facets={page.facets}
           scanId={view.scanId}
@@ -128,8 +136,8 @@ async function Findings({ view }: { view: FindingsView }) {
       <Panel title="Results" id="results" bodyClassName="" description={view.group !== "none" ? `Grouped by ${view.group}` : undefined}>
         {page.items.length === 0 ? (
           <div className="p-4">
-            <EmptyState title={hasFilters(view.query) ? "No findings match these filters" : "This scan has no findings"}>
-              {hasFilters(view.query) ? (
+            <EmptyState title={hasFilters(query) ? "No findings match these filters" : "This scan has no findings"}>
+              {hasFilters(query) ? (
                 <Link href={view.scanId ? `/findings?scan=${view.scanId}` : "/findings"} className={linkClass}>
                   Clear the filters
                 </Link>
@@ -141,7 +149,7 @@ async function Findings({ view }: { view: FindingsView }) {
         ) : (
           <FindingsTable items={page.items} group={view.group} controlTitles={controlTitles} subscriptionNames={data.subscriptionNames} scanId={data.scan.id} />
         )}
-        <Pagination path="/findings" params={view.params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
+        <Pagination path="/findings" params={params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
       </Panel>
     </>
   );

@@ -1,6 +1,7 @@
 /** The findings explorer's data: which scan, one filtered page with facets, and names for the filters. */
 import { CATALOG } from "../posture/controls";
 import { NotFoundError, StateConflictError } from "../store/errors";
+import type { FindingsQuery } from "../store/findings-params";
 import { queryFindings, type FindingsPage } from "../store/findings-query";
 import { getScan, latestSucceededScan, type Scan } from "../store/scans";
 import type { Store } from "../store/store";
@@ -16,11 +17,15 @@ export interface FindingsData {
   subscriptionNames: Map<string, string>;
   subscriptions: { id: string; name: string }[];
   controls: { id: string; title: string; severity: string }[];
+  /** What the page changed in the request to show something meaningful (shown beside the URL's notices). */
+  notices: string[];
+  /** The query as answered (after those changes). */
+  query: FindingsQuery;
 }
 
 export async function loadFindings(store: Store, view: FindingsView): Promise<FindingsData> {
   const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity }));
-  const empty = { page: null, subscriptionNames: new Map<string, string>(), subscriptions: [], controls };
+  const empty = { page: null, subscriptionNames: new Map<string, string>(), subscriptions: [], controls, notices: [], query: view.query };
   let scan: Scan | undefined;
   if (view.scanId) {
     scan = await getScan(store, view.scanId);
@@ -29,12 +34,29 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
   } else scan = await latestSucceededScan(store);
   if (!scan) return { ...empty, scan: null, problem: null };
   try {
-    const [page, subs] = await Promise.all([queryFindings(store, scan.id, view.query), scanSubscriptions(store, scan.id)]);
+    const subs = await scanSubscriptions(store, scan.id);
+    const notices: string[] = [];
+    let query = view.query;
+    // A subscription the scan does not have would only ever match nothing: say so, and drop it.
+    const known = new Set(subs.map((s) => s.key));
+    const unknownSubs = query.subscriptionId?.filter((id) => !known.has(id.trim().toLowerCase())) ?? [];
+    if (unknownSubs.length > 0) {
+      notices.push(`Ignored “subscriptionId”: ${unknownSubs.join(", ")} ${unknownSubs.length === 1 ? "is not a subscription" : "are not subscriptions"} of this scan`);
+      const rest = query.subscriptionId!.filter((id) => known.has(id.trim().toLowerCase()));
+      query = { ...query, subscriptionId: rest.length > 0 ? rest : undefined };
+    }
+    let page = await queryFindings(store, scan.id, query);
+    // Past the last page (an old link, a hand-edited URL): show the last page instead of an empty one.
+    const last = Math.max(1, Math.ceil(page.total / page.pageSize));
+    if (page.page > last) {
+      notices.push(`Page ${page.page} is past the end; showing page ${last}, the last`);
+      page = await queryFindings(store, scan.id, { ...query, page: last });
+    }
     const subscriptionNames = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
     const subscriptions = subs
       .map((s) => ({ id: s.subscriptionId, name: s.displayName ?? s.subscriptionId }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    return { scan, problem: null, page, subscriptionNames, subscriptions, controls };
+    return { scan, problem: null, page, subscriptionNames, subscriptions, controls, notices, query: { ...query, page: page.page } };
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof StateConflictError) return { ...empty, scan, problem: error.message };
     throw error;

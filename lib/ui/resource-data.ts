@@ -22,13 +22,21 @@ export interface ResourcePageData {
   errors: SnapshotError[];
 }
 
-export type ResourceLoad = { ok: true; data: ResourcePageData } | { ok: false; notFound: boolean; message: string };
+export type ResourceLoad =
+  | { ok: true; data: ResourcePageData }
+  /** notFound: in no stored scan at all. Otherwise `message` says why, and `elsewhere` is set when other scans have it. */
+  | { ok: false; notFound: boolean; message: string; elsewhere?: boolean };
 
 export async function loadResource(store: Store, resourceId: string, scanId?: string): Promise<ResourceLoad> {
   let detail: ResourceDetail;
   try {
     detail = await resourceDetail(store, resourceId, { scanId });
   } catch (error) {
+    if (error instanceof NotFoundError && scanId !== undefined) {
+      // The scan named in the link is gone, or does not hold this resource: say which, not "in no scan".
+      if (error.what === "Scan") return { ok: false, notFound: false, message: `Scan ${scanId} does not exist (it may have been removed by retention).`, elsewhere: await inAnyScan(store, resourceId) };
+      if (await inAnyScan(store, resourceId)) return { ok: false, notFound: false, message: `The scan ${scanId} does not include this resource.`, elsewhere: true };
+    }
     if (error instanceof NotFoundError) return { ok: false, notFound: true, message: error.message };
     if (error instanceof StateConflictError) return { ok: false, notFound: false, message: error.message };
     throw error;
@@ -64,4 +72,14 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
       }),
     },
   };
+}
+
+async function inAnyScan(store: Store, resourceId: string): Promise<boolean> {
+  try {
+    await resourceDetail(store, resourceId);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }

@@ -4,7 +4,8 @@ import type { Control } from "../posture/types";
 import { queryFindings, type FindingItem } from "../store/findings-query";
 import { parseFindingsQuery } from "../store/findings-params";
 import { scanView } from "../store/scan-view";
-import { getScan, latestSucceededScan, type Scan } from "../store/scans";
+import { getScan, latestSucceededScan, toScan, type Scan } from "../store/scans";
+import { dateTime } from "./format";
 import type { Store } from "../store/store";
 import { scanAggregate, type StatusCounts } from "./aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
@@ -21,6 +22,8 @@ export interface SubscriptionReport {
   failing: { control: Control; total: number; items: FindingItem[] }[];
   errors: ErrorSummary;
   mutedCount: number;
+  /** The latest scan did not cover this subscription, so `scan` is the latest one that did. */
+  latestLacksIt: boolean;
 }
 
 export type SubscriptionLoad = { ok: true; report: SubscriptionReport } | { ok: false; reason: "no-scan" | "not-found" | "bad-scan"; message: string };
@@ -30,11 +33,21 @@ export async function loadSubscription(
   subscriptionId: string,
   options: { scanId?: string; page: number; sort: ResourceSort },
 ): Promise<SubscriptionLoad> {
-  const raw = options.scanId ? await getScan(store, options.scanId) : await latestSucceededScan(store);
+  let raw = options.scanId ? await getScan(store, options.scanId) : await latestSucceededScan(store);
   if (!raw) return options.scanId ? { ok: false, reason: "bad-scan", message: `Scan ${options.scanId} does not exist.` } : { ok: false, reason: "no-scan", message: "No scan has been stored yet." };
   if (raw.status !== "succeeded") return { ok: false, reason: "bad-scan", message: `Scan ${raw.id} is ${raw.status}; only a succeeded scan has results.` };
-  const subscription = await scanSubscription(store, raw.id, subscriptionId);
-  if (!subscription) return { ok: false, reason: "not-found", message: `Subscription ${subscriptionId} is not part of the scan of ${raw.finishedAt}.` };
+  let subscription = await scanSubscription(store, raw.id, subscriptionId);
+  let latestLacksIt = false;
+  if (!subscription && !options.scanId) {
+    // The latest scan did not cover it (a scan of some subscriptions): show the latest one that did.
+    const covering = await latestScanWithSubscription(store, subscriptionId);
+    if (covering) {
+      latestLacksIt = true;
+      raw = covering;
+      subscription = await scanSubscription(store, raw.id, subscriptionId);
+    }
+  }
+  if (!subscription) return { ok: false, reason: "not-found", message: `Subscription ${subscriptionId} is not part of ${options.scanId ? `the scan of ${dateTime(raw.finishedAt)}` : "any stored scan"}.` };
   const [scan, agg, errors] = await Promise.all([scanView(store, raw), scanAggregate(store, raw.id), scanErrors(store, raw.id)]);
   const a = agg.subscriptions.get(subscription.key);
   const order = new Map(agg.controls.map((c, i) => [c, i]));
@@ -63,6 +76,20 @@ export async function loadSubscription(
       failing,
       errors: summarizeErrors(mine, names),
       mutedCount: mutedPage.total,
+      latestLacksIt,
     },
   };
+}
+
+async function latestScanWithSubscription(store: Store, subscriptionId: string): Promise<Scan | undefined> {
+  const row = await store.db
+    .selectFrom("scans as s")
+    .innerJoin("scan_subscriptions as ss", "ss.scan_id", "s.id")
+    .selectAll("s")
+    .where("ss.subscription_key", "=", subscriptionId.trim().toLowerCase())
+    .where("s.status", "=", "succeeded")
+    .orderBy("s.finished_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toScan(row) : undefined;
 }

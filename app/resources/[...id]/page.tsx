@@ -56,6 +56,13 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
         ) : (
           <Alert tone="error" title="This scan cannot be shown">
             <p>{loaded.message}</p>
+            {loaded.elsewhere ? (
+              <p>
+                <Link href={resourceHref(resourceId)} className="font-medium underline">
+                  Show the resource in the latest scan that has it
+                </Link>
+              </p>
+            ) : null}
           </Alert>
         )}
       </>

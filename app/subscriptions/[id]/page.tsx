@@ -66,11 +66,13 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
       </>
     );
   }
-  const { scan, subscription: s, controls, resources, failing, errors, mutedCount } = loaded.report;
+  const { scan, subscription: s, controls, resources, failing, errors, mutedCount, latestLacksIt } = loaded.report;
+  // Links stay on the scan shown: the one named in the URL, or the older scan the report fell back to.
+  const shownScanId = scanId ?? (latestLacksIt ? scan.id : undefined);
   const name = s.displayName ?? s.subscriptionId;
   const band = scoreBand(s.score);
   const judged = s.counts.pass + s.counts.fail;
-  const scanParam = scanId ? { scan: scanId } : {};
+  const scanParam = shownScanId ? { scan: shownScanId } : {};
   const f = (extra: Record<string, string>) => findingsHref({ subscriptionId: s.key, ...scanParam, ...extra });
   return (
     <>
@@ -95,6 +97,13 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
           detail={`${count(s.counts.unknown)} unknown · ${count(s.counts.not_applicable)} not applicable`}
         />
       </div>
+      {latestLacksIt ? (
+        <div className="mt-6" data-testid="older-scan-note">
+          <Alert tone="info" title="The latest scan did not read this subscription">
+            This report shows the latest scan that did, from {dateTime(scan.finishedAt)}.
+          </Alert>
+        </div>
+      ) : null}
       {errors.total ? (
         <div className="mt-6">
           <ScanErrors summary={errors} title={`This subscription was only partly read (${errors.total} problem${errors.total === 1 ? "" : "s"})`} />
@@ -188,7 +197,7 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
               {resources.items.map((r) => (
                 <tr key={r.id} className="hover:bg-slate-50">
                   <Td>
-                    <Link href={resourceHref(r.id, scanId)} className="font-medium text-blue-700 hover:underline">
+                    <Link href={resourceHref(r.id, shownScanId)} className="font-medium text-blue-700 hover:underline">
                       {r.name}
                     </Link>
                   </Td>
@@ -226,7 +235,7 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
                 <ul className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
                   {items.map((i) => (
                     <li key={i.id} className="min-w-0">
-                      <Link href={resourceHref(i.resourceId, scanId)} className="font-medium text-blue-700 hover:underline">
+                      <Link href={resourceHref(i.resourceId, shownScanId)} className="font-medium text-blue-700 hover:underline">
                         {i.resourceName}
                       </Link>
                       {i.muted ? <span className="ml-1 text-xs text-violet-800">(muted)</span> : null}
