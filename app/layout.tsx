@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { AuthBar } from "../components/auth/auth-bar";
 import { RolesProvider } from "../components/auth/roles-context";
 import { AppShell } from "../components/shell/app-shell";
+import { FocusReturn } from "../components/shell/focus-return";
 import { currentPrincipal } from "../lib/auth/server";
 import "./globals.css";
 
@@ -20,6 +21,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <AuthBar principal={principal} />
         <RolesProvider roles={principal?.roles ?? []}>
           <AppShell>{children}</AppShell>
+          <Suspense fallback={null}>
+            <FocusReturn />
+          </Suspense>
         </RolesProvider>
       </body>
     </html>

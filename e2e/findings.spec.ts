@@ -79,3 +79,25 @@ test("a page past the end shows the last page, and a subscription the scan does 
   expect(new Set(await page.getByTestId("finding-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-control"))))).toEqual(new Set(["NET-1"]));
 });
 
+test("keyboard focus stays on the filter or paging control that changed the view", async ({ page }) => {
+  await gotoReady(page, "/findings?pageSize=25");
+  const high = page.getByRole("checkbox", { name: /^High/ });
+  await high.focus();
+  await page.keyboard.press("Space");
+  await expect(page).toHaveURL(/severity=high/);
+  await expect(page.getByRole("checkbox", { name: /^High/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /^High/ })).toBeFocused();
+
+  await page.getByLabel("Control", { exact: true }).focus();
+  await page.getByLabel("Control", { exact: true }).selectOption("NET-1");
+  await expect(page).toHaveURL(/controlId=NET-1/);
+  await expect(page.getByLabel("Control", { exact: true })).toBeFocused();
+
+  await gotoReady(page, "/findings?pageSize=25");
+  const pages = page.getByRole("navigation", { name: "Findings pages" });
+  await pages.getByRole("link", { name: "Next" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Next" })).toBeFocused();
+});
+

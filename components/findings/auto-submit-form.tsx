@@ -12,6 +12,7 @@ export function AutoSubmitForm({ action, children, label }: { action: string; ch
       action={action}
       aria-label={label}
       role="search"
+      data-keep-focus
       onChange={(e) => {
         const t = e.target as HTMLElement;
         if (t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && (t.type === "checkbox" || t.type === "radio"))) {

@@ -29,7 +29,7 @@ export function Pagination({
   const list = [...numbers].sort((a, b) => a - b);
   const cls = "inline-flex h-8 min-w-8 items-center justify-center rounded-md px-2 text-sm";
   return (
-    <nav aria-label={label} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-slate-600">
+    <nav aria-label={label} tabIndex={-1} data-focus-fallback className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-slate-600 focus:outline-none">
       <p>
         {total === 0 ? "No rows" : (
           <>
@@ -42,7 +42,7 @@ export function Pagination({
         <ul className="flex items-center gap-1">
           <li>
             {page > 1 ? (
-              <Link href={href(page - 1)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`} rel="prev">
+              <Link href={href(page - 1)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`} rel="prev" data-focus-key={`${param}-prev`}>
                 <ChevronLeft className="h-4 w-4" />
                 <span className="sr-only sm:not-sr-only">Previous</span>
               </Link>
@@ -71,7 +71,7 @@ export function Pagination({
           ))}
           <li>
             {page < pages ? (
-              <Link href={href(page + 1)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`} rel="next">
+              <Link href={href(page + 1)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`} rel="next" data-focus-key={`${param}-next`}>
                 <span className="sr-only sm:not-sr-only">Next</span>
                 <ChevronRight className="h-4 w-4" />
               </Link>
