@@ -21,6 +21,7 @@ test("every page has no serious or critical accessibility violation", async ({ p
     "/scans",
     "/controls",
     "/exceptions",
+    "/audit",
     "/no-such-page",
   ];
   for (const path of pages) {

@@ -47,4 +47,8 @@ test("Re-check now shows fresh verdicts from Azure, labelled as not stored", asy
   await expect(result.locator("tbody tr")).toHaveCount(18);
   // CMK-1 passed in the stored scan and the emulator has not changed: the fresh verdict agrees.
   await expect(result.locator("tbody tr", { hasText: "CMK-1" })).toHaveAttribute("data-changed", "false");
+  // Reading Azure on the user's behalf is audited.
+  const resourceId = decodeURIComponent(new URL(page.url()).pathname.replace(/^\/resources/, ""));
+  const audit = await (await page.request.get(`/api/audit?action=resource.rechecked`)).json();
+  expect((audit.items ?? audit).some((e: { target: string }) => e.target.toLowerCase() === resourceId.toLowerCase())).toBe(true);
 });

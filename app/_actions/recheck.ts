@@ -2,12 +2,15 @@
 /**
  * "Re-check now": reads one resource fresh from Azure (ARM for the account, Resource Graph for its
  * storage, vaults and role assignments, plus its details) and evaluates it. The verdicts are
- * returned to the page only; nothing is stored (a scan stores results).
+ * returned to the page only; nothing is stored (a scan stores results) but an audit entry, since it
+ * reads Azure on the user's behalf.
  */
 import { requireActionRole } from "../../lib/auth/server";
 import { collectResource } from "../../lib/azure/collect-resource";
 import { evaluateSnapshot } from "../../lib/posture/evaluate";
 import { defaultSource, openTarget } from "../../lib/scan/sources";
+import { recordAudit } from "../../lib/store/audit";
+import { uiStore } from "../../lib/ui/server-store";
 
 export interface RecheckResult {
   ok: boolean;
@@ -19,13 +22,15 @@ export interface RecheckResult {
 }
 
 export async function recheckResourceAction(resourceId: string): Promise<RecheckResult> {
+  let actor: string;
   try {
-    await requireActionRole("Posture.Operator");
+    actor = (await requireActionRole("Posture.Operator")).actor;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   const id = String(resourceId ?? "");
   const source = defaultSource();
+  await recordAudit(await uiStore(), { actor, action: "resource.rechecked", target: id, details: { source } });
   let opened;
   try {
     opened = await openTarget(source);

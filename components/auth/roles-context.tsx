@@ -12,6 +12,11 @@ export function RolesProvider({ roles, children }: { roles: readonly string[]; c
   return <RolesContext.Provider value={roles}>{children}</RolesContext.Provider>;
 }
 
+/** The current user's app roles. */
+export function useRoles(): readonly string[] {
+  return useContext(RolesContext);
+}
+
 /** True when the current user holds `role` or a higher one. */
 export function useCan(role: Role): boolean {
   return hasRole(useContext(RolesContext), role);

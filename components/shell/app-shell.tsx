@@ -10,6 +10,7 @@ const NAV: NavItem[] = [
   { href: "/scans", label: "Scans", icon: <History className="h-4 w-4" /> },
   { href: "/controls", label: "Controls", icon: <BookIcon className="h-4 w-4" /> },
   { href: "/exceptions", label: "Exceptions", icon: <BellOff className="h-4 w-4" /> },
+  { href: "/audit", label: "Audit trail", icon: <History className="h-4 w-4" />, role: "Posture.Admin" },
 ];
 
 export function AppShell({ children }: { children: ReactNode }) {

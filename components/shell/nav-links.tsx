@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { hasRole, type Role } from "../../lib/auth/roles";
+import { useRoles } from "../auth/roles-context";
 
 export interface NavItem {
   href: string;
@@ -10,15 +12,19 @@ export interface NavItem {
   icon: ReactNode;
   /** Other path prefixes that belong to this section. */
   also?: string[];
+  /** Shown only to users holding this role (the server refuses the page to others anyway). */
+  role?: Role;
 }
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname() ?? "/";
+  const roles = useRoles();
+  const visible = items.filter((item) => !item.role || hasRole(roles, item.role));
   const current = (item: NavItem) =>
     item.href === "/" ? pathname === "/" || (item.also ?? []).some((p) => pathname.startsWith(p)) : [item.href, ...(item.also ?? [])].some((p) => pathname === p || pathname.startsWith(`${p}/`));
   return (
     <ul className="flex flex-wrap gap-1 lg:flex-col">
-      {items.map((item) => {
+      {visible.map((item) => {
         const active = current(item);
         return (
           <li key={item.href}>

@@ -92,6 +92,7 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     const account = snapshot.resources.find(isSpeechAccount)!;
     const pdfRes = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?resourceId=${encodeURIComponent(account.id)}`), ctx(scanId));
     expect(pdfRes.status).toBe(200);
+    expect(pdfRes.headers.get("content-disposition")).toBe(`attachment; filename="speech-posture-${scanId}-${account.name}.pdf"`);
     const pdf = new PdfFile(Buffer.from(await pdfRes.arrayBuffer()));
     try {
       expect(squash(pdf.text())).toContain(squash(account.name!));

@@ -73,7 +73,9 @@ export async function scanPdfReport(store: Store, scanId: string, scope: { subsc
       : await renderTenantPdf(input);
   await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format: "pdf", ...scope } });
   const base = exportFilename(scanId, scope.subscriptionId);
-  return { body, contentType: "application/pdf", filename: `${scope.resourceId ? `${base}-resource` : base}.pdf` };
+  // A resource report is named after the resource, so reports of several resources do not collide.
+  const resourceName = scope.resourceId ? scope.resourceId.replace(/\/+$/, "").split("/").pop()!.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) : "";
+  return { body, contentType: "application/pdf", filename: `${scope.resourceId ? `${base}-${resourceName || "resource"}` : base}.pdf` };
 }
 
 export async function scanExport(store: Store, scanId: string, format: ExportFormat, subscriptionId: string | undefined, actor: string): Promise<Download> {

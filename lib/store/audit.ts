@@ -13,6 +13,7 @@ export type AuditAction =
   | "exception.created"
   | "exception.removed"
   | "report.exported"
+  | "resource.rechecked"
   | "settings.changed";
 
 export interface AuditEvent {
