@@ -67,4 +67,6 @@ test("drop a snapshot on the drop zone: an invalid file is refused with the path
   const result = page.getByTestId("upload-result");
   await expect(result).toContainText("broken.json was not accepted");
   await expect(result).toContainText("subscriptions");
+  // Announced as an alert, at once.
+  await expect(page.getByTestId("snapshot-upload").getByRole("alert")).toContainText("broken.json was not accepted");
 });

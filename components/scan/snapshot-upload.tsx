@@ -112,14 +112,22 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
       <div aria-live="polite" role="status" className="mt-2 text-sm">
         {uploading ? <p className="text-slate-700">Uploading {uploading}…</p> : null}
         {scanId && state && !state.final ? <ScanProgress state={state} /> : null}
-        {result ? (
-          <p className={result.tone === "error" ? "text-red-700" : "text-emerald-800"} data-testid="upload-result">
+        {result && result.tone !== "error" ? (
+          <p className="text-emerald-800" data-testid="upload-result">
             {result.text}{" "}
             {result.scanId ? (
               <Link href="/" className="font-medium text-blue-700 underline">
                 View the overview
               </Link>
             ) : null}
+          </p>
+        ) : null}
+      </div>
+      {/* A refused file is announced at once (an alert), not politely like progress. */}
+      <div role="alert" className="text-sm">
+        {result && result.tone === "error" ? (
+          <p className="mt-2 text-red-700" data-testid="upload-result">
+            {result.text}
           </p>
         ) : null}
       </div>
