@@ -155,9 +155,11 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
                           <span className="absolute inset-y-0 left-0 bg-emerald-600" style={{ width: `${Math.floor((100 * pass) / (pass + fail))}%` }} />
                         </span>
                         {percent(pass, pass + fail)}
+                        {/* The rate is of judged checks only: say how many could not be judged. */}
+                        {unknown ? <span className="text-amber-800">of judged · {count(unknown)} unknown</span> : null}
                       </span>
                     ) : (
-                      <span className="text-xs text-slate-500">nothing judged</span>
+                      <span className="text-xs text-slate-500">nothing judged{unknown ? ` · ${count(unknown)} unknown` : ""}</span>
                     )}
                   </Td>
                 </tr>
