@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /signin/callback": "public",
   "GET /signout": "public",
   "GET /icon.svg": "public",
+  "GET /audit": A,
   "GET /api/audit": A,
   "GET /api/settings": A,
   "PUT /api/settings": A,
@@ -68,7 +69,7 @@ describe("route → role table", () => {
   });
 
   it("needs an Operator for server actions on any page, and an Admin on admin pages", () => {
-    for (const r of routes.filter((x) => x.kind === "page")) expect(requiredAccess("POST", r.path, true)).toBe(O);
+    for (const r of routes.filter((x) => x.kind === "page")) expect(requiredAccess("POST", r.path, true)).toBe(ADMIN_PAGES.includes(r.path) ? A : O);
     for (const p of ADMIN_PAGES) {
       expect(requiredAccess("GET", p, false)).toBe(A);
       expect(requiredAccess("POST", p, true)).toBe(A);
