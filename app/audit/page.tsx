@@ -4,10 +4,11 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { AutoSubmitForm } from "../../components/findings/auto-submit-form";
 import { buttonSecondary, inputClass, linkClass } from "../../components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
+import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
 import { PanelSkeleton } from "../../components/ui/skeleton";
 import { Table, Td, Th } from "../../components/ui/table";
 import { PageReady } from "../../components/shell/page-ready";
+import { LinkNotices } from "../../components/ui/link-notices";
 import { AUDIT_ACTIONS, loadAudit, parseAuditView, type AuditView } from "../../lib/ui/audit-data";
 import { dateTime } from "../../lib/ui/format";
 import { resourceHref, type SearchParamsRecord } from "../../lib/ui/search-params";
@@ -22,17 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit trail" description="Every scan, import, exception, export and re-check, newest first, with who did it." />
-      {view.notices.length ? (
-        <div className="mb-4">
-          <Alert tone="warning" title="Part of this link was not understood">
-            <ul className="ml-4 list-disc">
-              {view.notices.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          </Alert>
-        </div>
-      ) : null}
+      <LinkNotices notices={view.notices} />
       <Suspense key={`${view.action}|${view.before}`} fallback={<PanelSkeleton rows={10} />}>
         <>
           <Events view={view} />

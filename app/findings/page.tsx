@@ -16,6 +16,7 @@ import { SOURCE_LABEL } from "../../lib/ui/labels";
 import type { SearchParamsRecord } from "../../lib/ui/search-params";
 import { uiStore } from "../../lib/ui/server-store";
 import { PageReady } from "../../components/shell/page-ready";
+import { LinkNotices } from "../../components/ui/link-notices";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
@@ -112,17 +113,7 @@ async function Findings({ view }: { view: FindingsView }) {
   return (
     <>
       {header}
-      {notices.length ? (
-        <div className="mb-4">
-          <Alert tone="warning" title="Part of this link was not understood">
-            <ul className="ml-4 list-disc">
-              {notices.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          </Alert>
-        </div>
-      ) : null}
+      <LinkNotices notices={notices} />
       <div className="mb-6 rounded-lg border border-slate-200 bg-white shadow-sm">
         <FindingsFilters
           query={query}
