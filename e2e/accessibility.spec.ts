@@ -22,6 +22,7 @@ test("every page has no serious or critical accessibility violation", async ({ p
     "/controls",
     "/exceptions",
     "/audit",
+    "/settings",
     "/no-such-page",
   ];
   for (const path of pages) {

@@ -1,7 +1,7 @@
 /** The frame around every page: skip link, product mark, main navigation, and the main landmark. */
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { BellOff, BookIcon, History, Home, ListIcon, Shield } from "../ui/icons";
+import { BellOff, BookIcon, Clock, History, Home, ListIcon, Shield } from "../ui/icons";
 import { NavLinks, type NavItem } from "./nav-links";
 
 const NAV: NavItem[] = [
@@ -11,6 +11,7 @@ const NAV: NavItem[] = [
   { href: "/controls", label: "Controls", icon: <BookIcon className="h-4 w-4" /> },
   { href: "/exceptions", label: "Exceptions", icon: <BellOff className="h-4 w-4" /> },
   { href: "/audit", label: "Audit trail", icon: <History className="h-4 w-4" />, role: "Posture.Admin" },
+  { href: "/settings", label: "Settings", icon: <Clock className="h-4 w-4" />, role: "Posture.Admin" },
 ];
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -25,6 +25,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /signout": "public",
   "GET /icon.svg": "public",
   "GET /audit": A,
+  "GET /settings": A,
   "GET /api/audit": A,
   "GET /api/settings": A,
   "PUT /api/settings": A,

@@ -1,0 +1,44 @@
+"use server";
+/** Server action for the settings page (Admins): the scan schedule, its source and retention. */
+import { revalidatePath } from "next/cache";
+import { requireActionRole } from "../../lib/auth/server";
+import { InvalidInputError } from "../../lib/store/errors";
+import { updateSettings } from "../../lib/store/settings";
+import { uiStore } from "../../lib/ui/server-store";
+
+export interface SettingsFormState {
+  ok: boolean;
+  error?: string;
+  /** The field the error is about, for aria-invalid. */
+  field?: string;
+  /** Set after a save, so the form can say so. */
+  savedAt?: string;
+}
+
+const FIELD_WORDS: Record<string, string> = { scheduleCron: "Schedule", scheduleSource: "Source", retentionKeep: "Keep" };
+
+export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData): Promise<SettingsFormState> {
+  let actor: string;
+  try {
+    actor = (await requireActionRole("Posture.Admin")).actor;
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const value = (name: string) => {
+    const v = fd.get(name);
+    return typeof v === "string" ? v.trim() : "";
+  };
+  const keep = value("retentionKeep");
+  if (!/^\d{1,6}$/.test(keep)) return { ok: false, field: "retentionKeep", error: "Keep: enter a whole number from 1 to 10000." };
+  const cron = value("scheduleCron");
+  const source = value("scheduleSource");
+  try {
+    await updateSettings(await uiStore(), { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) }, actor);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const words = FIELD_WORDS[error.field] ?? error.field;
+    return { ok: false, field: error.field, error: `${words}: ${error.message.replace(`${error.field}: `, "")}` };
+  }
+  revalidatePath("/settings");
+  return { ok: true, savedAt: new Date().toISOString() };
+}

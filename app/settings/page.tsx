@@ -1,0 +1,52 @@
+/** Settings (Admins): when scans run by themselves, what they read, and how many are kept. */
+import type { Metadata } from "next";
+import { Cron } from "croner";
+import { PageHeader, Panel } from "../../components/ui/layout";
+import { PageReady } from "../../components/shell/page-ready";
+import { SettingsForm } from "../../components/settings/settings-form";
+import { getSettings } from "../../lib/store/settings";
+import { dateTime } from "../../lib/ui/format";
+import { uiStore } from "../../lib/ui/server-store";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Settings" };
+
+/** The next few times the schedule fires (empty for none, or for an expression that never fires). */
+function nextRuns(expr: string | null, n: number): Date[] {
+  if (!expr) return [];
+  const cron = new Cron(expr, { timezone: "UTC", paused: true });
+  try {
+    return cron.nextRuns(n);
+  } finally {
+    cron.stop();
+  }
+}
+
+export default async function SettingsPage() {
+  const settings = await getSettings(await uiStore());
+  const runs = nextRuns(settings.scheduleCron, 3);
+  return (
+    <>
+      <PageHeader title="Settings" description="Shared by every dashboard instance on this database. Each change is recorded in the audit trail." />
+      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+        <Panel title="Scans" id="scan-settings" bodyClassName="">
+          <SettingsForm settings={settings} />
+        </Panel>
+        <Panel title="Next scheduled scans" id="next-runs">
+          {runs.length ? (
+            <ul className="space-y-1 text-sm" data-testid="next-runs">
+              {runs.map((d) => (
+                <li key={d.toISOString()}>{dateTime(d.toISOString())}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-slate-600" data-testid="next-runs">
+              {settings.scheduleCron ? "This schedule never fires." : "No schedule: scans run only when someone starts one."}
+            </p>
+          )}
+        </Panel>
+      </div>
+      <PageReady />
+    </>
+  );
+}

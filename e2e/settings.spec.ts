@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+import { gotoReady } from "./support";
+
+test("settings: save a weekly schedule and retention, see the next runs, refuse a bad cron, and find the change audited", async ({ page, request }) => {
+  const before = await (await request.get("/api/settings")).json();
+  try {
+    await gotoReady(page, "/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    await expect(page).toHaveURL(/\/settings$/);
+
+    await page.getByRole("button", { name: "Weekly, Monday 06:00 UTC" }).click();
+    await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("0 6 * * 1");
+    await expect(page.getByRole("textbox", { name: /^Schedule/ })).toBeFocused();
+    await page.getByLabel("Keep the newest").fill("40");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expect(page.getByTestId("next-runs").getByRole("listitem")).toHaveCount(3);
+    // Every next run is a Monday at 06:00 UTC.
+    for (const text of await page.getByTestId("next-runs").getByRole("listitem").allInnerTexts()) {
+      const at = new Date(Date.parse(text.replace(",", "")));
+      expect([at.getUTCDay(), at.getUTCHours(), at.getUTCMinutes()], text).toEqual([1, 6, 0]);
+    }
+    expect(await (await request.get("/api/settings")).json()).toMatchObject({ scheduleCron: "0 6 * * 1", retentionKeep: 40 });
+
+    await page.getByRole("textbox", { name: /^Schedule/ }).fill("every monday");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Schedule: not a valid cron expression" })).toBeVisible();
+    await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveAttribute("aria-invalid", "true");
+    expect((await (await request.get("/api/settings")).json()).scheduleCron).toBe("0 6 * * 1");
+
+    const audit = await (await request.get("/api/audit?action=settings.changed&limit=1")).json();
+    expect(audit.items[0].details).toMatchObject({ scheduleCron: "0 6 * * 1", retentionKeep: 40 });
+  } finally {
+    const restore = await request.put("/api/settings", { data: before, headers: { origin: new URL(page.url()).origin } });
+    expect(restore.status()).toBe(200);
+  }
+});
