@@ -87,6 +87,8 @@ test("keyboard focus stays on the filter or paging control that changed the view
   await expect(page).toHaveURL(/severity=high/);
   await expect(page.getByRole("checkbox", { name: /^High/ })).toBeChecked();
   await expect(page.getByRole("checkbox", { name: /^High/ })).toBeFocused();
+  // The URL names only the filters in use: no empty parameters.
+  expect([...new URL(page.url()).searchParams].filter(([, v]) => v === "")).toEqual([]);
 
   await page.getByLabel("Control", { exact: true }).focus();
   await page.getByLabel("Control", { exact: true }).selectOption("NET-1");
