@@ -34,6 +34,8 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   // Swapping the picks compares the same way round (older → newer).
   await gotoReady(page, `/scans?from=${newer.id}&to=${older.id}`);
   await expect(page.getByTestId("diff-view").getByTestId("diff-new-failures")).toHaveText("1");
+  await expect(page.getByLabel("Older scan")).toHaveValue(older.id);
+  await expect(page.getByLabel("Newer scan")).toHaveValue(newer.id);
 });
 
 test("a snapshot of one subscription is compared only on that subscription; what it lacks links to the older scan", async ({ page, request }) => {

@@ -197,7 +197,8 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
           {data.succeeded.length < 2 ? (
             <p className="text-sm text-slate-600">Two succeeded scans are needed to compare; there {data.succeeded.length === 1 ? "is one" : "are none"} so far.</p>
           ) : (
-            <DiffForm data={data} from={opts.from} to={opts.to} />
+            // The picks as compared: a reversed pair is shown in order (older, newer).
+            <DiffForm data={data} from={data.diff?.from.id ?? opts.from} to={data.diff?.to.id ?? opts.to} />
           )}
           {data.diffProblem ? (
             <div className="mt-4">

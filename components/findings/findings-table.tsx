@@ -90,7 +90,9 @@ export function FindingsTable({
           )}
         </Td>
         <Td className="max-w-[28rem] text-xs text-slate-700">
-          <p className="line-clamp-3">{f.message}</p>
+          <p className="line-clamp-3" title={f.message}>
+            {f.message}
+          </p>
         </Td>
         <Td className="whitespace-nowrap text-xs text-slate-600">{f.status === "fail" && f.firstSeenAt ? date(f.firstSeenAt) : "—"}</Td>
         <Td className="text-right">
