@@ -28,7 +28,7 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="Shared by every dashboard instance on this database. Each change is recorded in the audit trail." />
-      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+      <div className="grid items-start gap-6 lg:grid-cols-[1fr_18rem]">
         <Panel title="Scans" id="scan-settings" bodyClassName="">
           <SettingsForm settings={settings} />
         </Panel>

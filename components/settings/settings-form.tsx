@@ -63,7 +63,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         <label htmlFor="s-source" className="block text-sm font-medium text-slate-800">
           Scheduled scans read
         </label>
-        <select id="s-source" name="scheduleSource" defaultValue={settings.scheduleSource ?? ""} className={`${inputClass} mt-1`} aria-invalid={invalid("scheduleSource")}>
+        <select id="s-source" name="scheduleSource" defaultValue={settings.scheduleSource ?? ""} className={`${inputClass} mt-1 max-w-xl`} aria-invalid={invalid("scheduleSource")}>
           <option value="">The server’s default (live Azure when credentials are set, else the emulator)</option>
           <option value="live">Live Azure</option>
           <option value="emulator">The built-in emulator</option>
@@ -82,7 +82,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             max={10000}
             required
             defaultValue={settings.retentionKeep}
-            className={`${inputClass} w-28`}
+            className={`${inputClass} !w-28`}
             aria-invalid={invalid("retentionKeep")}
             aria-describedby={described("retentionKeep", "s-keep-hint")}
           />
