@@ -16,7 +16,7 @@ import { renderResourcePdf, renderSubscriptionPdf } from "../report/pdf";
 import { readScanResult } from "../store/result-read";
 import { exportText, renderExport } from "../report/export";
 import { readScanDocuments } from "../store/scan-documents";
-import { storedExportSha256 } from "../store/scans";
+import { EXPORT_FORMAT_TAG, storedExportSha256 } from "../store/scans";
 import { createException, removeException } from "../store/exceptions";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
@@ -195,8 +195,15 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     expect(await storedExportSha256(jobs.store, fresh)).toBe(await exportSha());
     // The report takes it from the scan row (a planted value shows), not by reading the whole scan.
     const planted = "f".repeat(64);
-    await jobs.store.db.updateTable("scans").set({ export_sha256: planted }).where("id", "=", fresh).execute();
+    await jobs.store.db.updateTable("scans").set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` }).where("id", "=", fresh).execute();
     expect(await pdfText()).toContain(planted);
+    // A hash stored for another export format (older result or catalogue version) is not trusted.
+    const stale = "e".repeat(64);
+    await jobs.store.db.updateTable("scans").set({ export_sha256: `result-v0.catalog-v0:${stale}` }).where("id", "=", fresh).execute();
+    const rehashed = await pdfText();
+    expect(rehashed).not.toContain(stale);
+    expect(rehashed).toContain(await exportSha());
+    await jobs.store.db.updateTable("scans").set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` }).where("id", "=", fresh).execute();
     // With an exception in force the export differs, and the report hashes what it reads.
     const exception = await createException(jobs.store, { subscriptionId: sub, owner: "test", reason: "test", expiresAt: "2099-01-01" });
     try {

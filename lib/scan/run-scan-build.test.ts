@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { account, hardened, snapshot } from "../posture/testing/fixtures";
+import { ACCOUNT_ID, account, hardened, snapshot } from "../posture/testing/fixtures";
 import { buildScanResult } from "./run-scan-build";
 
 describe("buildScanResult", () => {
@@ -36,4 +36,18 @@ describe("buildScanResult", () => {
     expect(later.resultSha256).toBe(fixed.resultSha256);
     expect(other.resultSha256).not.toBe(fixed.resultSha256);
   });
+
+  it("keeps each account's documents, whatever the spelling of its ID (case, trailing slash)", () => {
+    for (const id of [ACCOUNT_ID, `${ACCOUNT_ID}/`, ACCOUNT_ID.toUpperCase()]) {
+      const data = buildScanResult(snapshot({ ...hardened(), resources: hardened().resources.map((d) => (d.id === ACCOUNT_ID ? { ...d, id } : d)) }), {
+        id: "s3",
+        source: "snapshot",
+        startedAt: "2026-11-28T10:00:00.000Z",
+        finishedAt: "2026-11-28T10:00:01.000Z",
+      });
+      expect(data.resources, id).toHaveLength(1);
+      expect((data.resources[0].documents as { account?: { id: string } } | null)?.account?.id, id).toBe(id);
+    }
+  });
 });
+

@@ -5,6 +5,7 @@
  * exception is in force (the same result plus empty exception lists). Pure: no I/O.
  */
 import { evaluateSnapshot } from "../posture/evaluate";
+import { idKey } from "../posture/ids";
 import { buildResult, type ScanSource } from "../posture/result";
 import type { Snapshot } from "../posture/snapshot";
 import { resultSha256Pair } from "../report/canonical";
@@ -40,7 +41,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     resourceGroup: r.resourceGroup,
     score: r.score,
     tags: r.tags,
-    documents: docs.get(r.id.trim().toLowerCase()) ?? null,
+    documents: docs.get(idKey(r.id)) ?? null,
   }));
   return {
     tenantId: result.scan.tenantId,

@@ -6,11 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { controlById } from "../posture/controls";
 import { expiryInstant, isExpired } from "../posture/exceptions";
+import { idKey } from "../posture/ids";
 import { recordAudit } from "./audit";
 import { InvalidInputError, NotFoundError } from "./errors";
 import type { ExceptionsTable } from "./schema";
 import { nowIso, type Store } from "./store";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 
 export interface ExceptionRule {
   id: string;
@@ -107,13 +108,14 @@ export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRul
 }
 
 const ci = (v: string | undefined) => v?.trim().toLowerCase();
+const id = (v: string | undefined) => (v === undefined ? undefined : idKey(v));
 
 /** Same scope as applying them compares it: IDs, control and tag name ignoring case, the tag value exactly. */
 function sameScope(a: Omit<ExceptionRule, "id">, b: Omit<ExceptionRule, "id">): boolean {
   return (
     ci(a.controlId) === ci(b.controlId) &&
-    ci(a.subscriptionId) === ci(b.subscriptionId) &&
-    ci(a.resourceId) === ci(b.resourceId) &&
+    id(a.subscriptionId) === id(b.subscriptionId) &&
+    id(a.resourceId) === id(b.resourceId) &&
     ci(a.tag?.name) === ci(b.tag?.name) &&
     a.tag?.value === b.tag?.value
   );
@@ -126,6 +128,8 @@ export async function createException(store: Store, body: unknown, actor?: strin
   const createdBy = actor?.trim() || "local";
   await store.db.transaction().execute(async (trx) => {
     // A second active exception with the same scope would mute nothing more and hide which one counts.
+    // PostgreSQL (read committed) could let two concurrent creates both miss each other: take a lock.
+    if (store.dialect === "postgres") await sql`select pg_advisory_xact_lock(hashtext('speech-posture.exceptions'))`.execute(trx);
     const open = await trx.selectFrom("exceptions").selectAll().where("removed_at", "is", null).execute();
     const twin = open.map((row) => toException(row, now)).find((e) => e.state === "active" && sameScope(e, input));
     if (twin) {
@@ -214,7 +218,8 @@ export interface MatchSubject {
 export function exceptionMatches(rule: ExceptionRule, f: MatchSubject): boolean {
   if (rule.controlId && rule.controlId.toLowerCase() !== f.controlId.toLowerCase()) return false;
   if (rule.subscriptionId && rule.subscriptionId.trim().toLowerCase() !== f.subscriptionKey) return false;
-  if (rule.resourceId && rule.resourceId.trim().toLowerCase() !== f.resourceKey) return false;
+  // As lib/posture compares them: a trailing slash on either side does not matter.
+  if (rule.resourceId && idKey(rule.resourceId) !== idKey(f.resourceKey)) return false;
   if (rule.tag && f.tags.get(rule.tag.name.trim().toLowerCase()) !== rule.tag.value) return false;
   return true;
 }

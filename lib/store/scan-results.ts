@@ -7,7 +7,7 @@ import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SnapshotError } from "../posture/snapshot";
 import { encodeEvidence } from "./evidence-codec";
 import type { Database } from "./schema";
-import type { ScanSummary } from "./scans";
+import { storedExportHash, type ScanSummary } from "./scans";
 import { nowIso, type Store } from "./store";
 
 export interface SubscriptionResult {
@@ -265,7 +265,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         collected_at: data.collectedAt,
         summary: JSON.stringify(data.summary),
         result_sha256: data.resultSha256,
-        export_sha256: data.exportSha256 ?? null,
+        export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256) : null,
         errors: JSON.stringify(data.errors),
         stats: data.stats === undefined ? null : JSON.stringify(data.stats),
         subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),

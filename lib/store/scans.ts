@@ -3,6 +3,8 @@
  * DB-enforced one-scan-per-scope guard, cancellation requests and listing.
  */
 import { randomBytes } from "node:crypto";
+import { CATALOG_VERSION } from "../posture/controls";
+import { RESULT_VERSION } from "../posture/result";
 import type { Selectable } from "kysely";
 import { isUniqueViolation, NotFoundError, ScanConflictError } from "./errors";
 import { recoverInterrupted } from "./recovery";
@@ -136,12 +138,24 @@ export async function getScan(store: Store, id: string): Promise<Scan | undefine
 }
 
 /**
+ * The export's format when a hash was stored: the result and catalogue versions the read-back
+ * export is built with. A stored hash of another format no longer describes what the export
+ * serves, so it is not used.
+ */
+export const EXPORT_FORMAT_TAG = `result-v${RESULT_VERSION}.catalog-v${CATALOG_VERSION}`;
+
+/** How `export_sha256` is stored: the format tag, then the hex hash. */
+export const storedExportHash = (hex: string) => `${EXPORT_FORMAT_TAG}:${hex}`;
+
+/**
  * The SHA-256 of a succeeded scan's JSON export while no exception is in force, stored with its
- * results; undefined for scans stored before it was kept.
+ * results; undefined for scans stored before it was kept or in another export format.
  */
 export async function storedExportSha256(store: Store, id: string): Promise<string | undefined> {
   const row = await store.db.selectFrom("scans").select("export_sha256").where("id", "=", id).where("status", "=", "succeeded").executeTakeFirst();
-  return row?.export_sha256 ?? undefined;
+  const value = row?.export_sha256;
+  const prefix = `${EXPORT_FORMAT_TAG}:`;
+  return value?.startsWith(prefix) ? value.slice(prefix.length) : undefined;
 }
 
 export async function requireScan(store: Store, id: string): Promise<Scan> {

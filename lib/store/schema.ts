@@ -39,7 +39,7 @@ export interface ScansTable {
   summary: string | null;
   /** SHA-256 of the canonical (exception-free) result JSON. */
   result_sha256: string | null;
-  /** SHA-256 of the scan's JSON export as read back while no exception is in force (empty exception lists). */
+  /** `<format tag>:<SHA-256>` of the scan's JSON export as read back while no exception is in force (empty exception lists). */
   export_sha256: string | null;
   /** JSON array of the snapshot's error entries. */
   errors: string | null;
