@@ -101,5 +101,12 @@ test("keyboard focus stays on the filter or paging control that changed the view
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/page=2/);
   await expect(page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Next" })).toBeFocused();
+
+  // Clicking into a filter without changing it, then leaving by the menu, moves no focus on the next page.
+  await page.getByLabel("Search resource name, ID or control").click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("tenant-score")).toBeVisible();
+  await page.waitForTimeout(1000); // the restore would have happened within a few frames
+  expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-focus-fallback") ?? false)).toBe(false);
 });
 

@@ -26,6 +26,8 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Schedule: not a valid cron expression" })).toBeVisible();
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveAttribute("aria-invalid", "true");
+    // The refused input stays in the field to be corrected.
+    await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("every monday");
     expect((await (await request.get("/api/settings")).json()).scheduleCron).toBe("0 6 * * 1");
 
     const audit = await (await request.get("/api/audit?action=settings.changed&limit=1")).json();

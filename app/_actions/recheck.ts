@@ -29,8 +29,13 @@ export async function recheckResourceAction(resourceId: string): Promise<Recheck
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   const id = String(resourceId ?? "");
+  if (id.length > 2048) return { ok: false, error: "That is not a resource ID (over 2,048 characters)." };
   const source = defaultSource();
-  await recordAudit(await uiStore(), { actor, action: "resource.rechecked", target: id, details: { source } });
+  try {
+    await recordAudit(await uiStore(), { actor, action: "resource.rechecked", target: id, details: { source } });
+  } catch (error) {
+    return { ok: false, error: `The re-check was not started: it could not be recorded in the audit trail (${error instanceof Error ? error.message : String(error)}).` };
+  }
   let opened;
   try {
     opened = await openTarget(source);

@@ -13,6 +13,8 @@ export interface SettingsFormState {
   field?: string;
   /** Set after a save, so the form can say so. */
   savedAt?: string;
+  /** What was submitted, so a refused form shows the user's input again instead of the saved values. */
+  values?: { scheduleCron: string; scheduleSource: string; retentionKeep: string };
 }
 
 const FIELD_WORDS: Record<string, string> = { scheduleCron: "Schedule", scheduleSource: "Source", retentionKeep: "Keep" };
@@ -29,15 +31,16 @@ export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData)
     return typeof v === "string" ? v.trim() : "";
   };
   const keep = value("retentionKeep");
-  if (!/^\d{1,6}$/.test(keep)) return { ok: false, field: "retentionKeep", error: "Keep: enter a whole number from 1 to 10000." };
   const cron = value("scheduleCron");
   const source = value("scheduleSource");
+  const values = { scheduleCron: cron, scheduleSource: source, retentionKeep: keep };
+  if (!/^\d{1,6}$/.test(keep)) return { ok: false, field: "retentionKeep", error: "Keep: enter a whole number from 1 to 10000.", values };
   try {
     await updateSettings(await uiStore(), { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) }, actor);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     const words = FIELD_WORDS[error.field] ?? error.field;
-    return { ok: false, field: error.field, error: `${words}: ${error.message.replace(`${error.field}: `, "")}` };
+    return { ok: false, field: error.field, error: `${words}: ${error.message.replace(`${error.field}: `, "")}`, values };
   }
   revalidatePath("/settings");
   return { ok: true, savedAt: new Date().toISOString() };

@@ -20,9 +20,17 @@ export function RemoveExceptionButton({ label }: { label: string }) {
   }, [asking]);
   if (!asking) {
     return (
-      <button ref={remove} type="button" className={`${buttonDanger} ${buttonSmall}`} onClick={() => setAsking(true)}>
-        Remove<span className="sr-only"> the exception {label}</span>
-      </button>
+      <>
+        <button ref={remove} type="button" className={`${buttonDanger} ${buttonSmall}`} onClick={() => setAsking(true)}>
+          Remove<span className="sr-only"> the exception {label}</span>
+        </button>
+        {/* Without JavaScript there is no second step: this button removes at once. */}
+        <noscript>
+          <button type="submit" className={`${buttonDanger} ${buttonSmall} ml-2`}>
+            Remove now<span className="sr-only"> the exception {label}</span>
+          </button>
+        </noscript>
+      </>
     );
   }
   return (

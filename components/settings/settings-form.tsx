@@ -21,6 +21,8 @@ export function SettingsForm({ settings }: { settings: Settings }) {
   const cron = useRef<HTMLInputElement>(null);
   const errorId = useId();
   const invalid = (field: string) => (!state.ok && state.field === field ? true : undefined);
+  // React resets a form after its action: a refused one comes back with what the user typed.
+  const shown = state.values ?? { scheduleCron: settings.scheduleCron ?? "", scheduleSource: settings.scheduleSource ?? "", retentionKeep: String(settings.retentionKeep) };
   const described = (field: string, hint: string) => (invalid(field) ? `${hint} ${errorId}` : hint);
   return (
     <form action={action} className="space-y-5 px-5 py-4" aria-label="Scan settings">
@@ -32,7 +34,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           ref={cron}
           id="s-cron"
           name="scheduleCron"
-          defaultValue={settings.scheduleCron ?? ""}
+          defaultValue={shown.scheduleCron}
           placeholder="no scheduled scans"
           spellCheck={false}
           autoComplete="off"
@@ -63,7 +65,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         <label htmlFor="s-source" className="block text-sm font-medium text-slate-800">
           Scheduled scans read
         </label>
-        <select id="s-source" name="scheduleSource" defaultValue={settings.scheduleSource ?? ""} className={`${inputClass} mt-1 max-w-xl`} aria-invalid={invalid("scheduleSource")}>
+        <select id="s-source" name="scheduleSource" defaultValue={shown.scheduleSource} className={`${inputClass} mt-1 max-w-xl`} aria-invalid={invalid("scheduleSource")}>
           <option value="">The server’s default (live Azure when credentials are set, else the emulator)</option>
           <option value="live">Live Azure</option>
           <option value="emulator">The built-in emulator</option>
@@ -81,7 +83,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
             min={1}
             max={10000}
             required
-            defaultValue={settings.retentionKeep}
+            defaultValue={shown.retentionKeep}
             className={`${inputClass} !w-28`}
             aria-invalid={invalid("retentionKeep")}
             aria-describedby={described("retentionKeep", "s-keep-hint")}

@@ -34,16 +34,27 @@ export function FocusReturn() {
   const pending = useRef<Pending | null>(null);
 
   useEffect(() => {
-    const remember = (e: Event) => {
-      const target = e.target instanceof Element ? e.target : null;
+    const remember = (target: Element | null) => {
       const selector = target ? selectorFor(target) : undefined;
-      if (selector) pending.current = { selector, origin: target, url: location.pathname + location.search, at: performance.now() };
+      // Anything else the user does replaces (or clears) what was remembered.
+      pending.current = selector ? { selector, origin: target, url: location.pathname + location.search, at: performance.now() } : null;
     };
-    document.addEventListener("change", remember, true);
-    document.addEventListener("click", remember, true);
+    // A form control navigates when it changes (selects, checkboxes) or its form is submitted (Enter in a text field).
+    const onChange = (e: Event) => remember(e.target instanceof Element ? e.target : null);
+    const onSubmit = () => remember(document.activeElement);
+    // A click navigates only on a link marked data-focus-key; any other click forgets.
+    const onClick = (e: MouseEvent) => {
+      const link = e.target instanceof Element ? e.target.closest("[data-focus-key]") : null;
+      if (link) remember(link);
+      else if (!(e.target instanceof Element && e.target.closest("form[data-keep-focus]"))) pending.current = null;
+    };
+    document.addEventListener("change", onChange, true);
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("click", onClick, true);
     return () => {
-      document.removeEventListener("change", remember, true);
-      document.removeEventListener("click", remember, true);
+      document.removeEventListener("change", onChange, true);
+      document.removeEventListener("submit", onSubmit, true);
+      document.removeEventListener("click", onClick, true);
     };
   }, []);
 

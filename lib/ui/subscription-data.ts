@@ -89,6 +89,7 @@ async function latestScanWithSubscription(store: Store, subscriptionId: string):
     .where("ss.subscription_key", "=", subscriptionId.trim().toLowerCase())
     .where("s.status", "=", "succeeded")
     .orderBy("s.finished_at", "desc")
+    .orderBy("s.id", "desc")
     .limit(1)
     .executeTakeFirst();
   return row ? toScan(row) : undefined;
