@@ -49,7 +49,7 @@ test("a snapshot of one subscription is compared only on that subscription; what
 
   await gotoReady(page, `/scans?from=${older.id}&to=${newer.id}`);
   const diff = page.getByTestId("diff-view");
-  await expect(diff.getByTestId("diff-scope")).toContainText(`Compared the 1 subscription both scans read`);
+  await expect(diff.getByTestId("diff-scope")).toContainText(`Compared the 1 subscription both scans covered`);
   await expect(diff.getByTestId("diff-scope")).toContainText(`${full.subscriptions.length - 1} only in the older scan`);
   await expect(diff.getByTestId("diff-resolved")).toHaveText("0");
   await expect(diff.getByTestId("diff-removed")).toHaveText("0");

@@ -9,9 +9,10 @@ export function DiffScopeNote({ diff }: { diff: ScanDiff }) {
   const parts = [onlyOlder > 0 ? `${count(onlyOlder)} only in the older scan` : "", onlyNewer > 0 ? `${count(onlyNewer)} only in the newer scan` : ""].filter(Boolean);
   return (
     <div data-testid="diff-scope">
-      <Alert tone="info" title={`Compared the ${count(compared)} ${compared === 1 ? "subscription" : "subscriptions"} both scans read`}>
-        The two scans did not read the same subscriptions ({parts.join(", ")}). Their {count(diff.counts.notCompared)} findings are not
-        compared, so a subscription missing from one scan shows neither as resolved nor as new.
+      <Alert tone="info" title={`Compared the ${count(compared)} ${compared === 1 ? "subscription" : "subscriptions"} both scans covered`}>
+        The two scans did not cover the same subscriptions ({parts.join(", ")}), for example because one was an import or a scan of
+        some subscriptions. Their {count(diff.counts.notCompared)} findings are not compared, so a subscription left out of one scan
+        shows neither as resolved nor as new.
       </Alert>
     </div>
   );

@@ -1,8 +1,10 @@
 /**
  * What changed between two succeeded scans, per resource × control: new failures, resolved
  * failures, other status changes, and how many stayed the same. Counts are exact; lists are capped.
- * Only subscriptions both scans read are compared: a scan of some subscriptions (or one that could
- * not read a subscription) neither resolves nor adds the findings of the others.
+ * Only subscriptions both scans could see are compared: a scan of some subscriptions, an uploaded
+ * snapshot, or one that could not read a subscription neither resolves nor adds the findings of
+ * the others. A whole-tenant collection that does not list a subscription saw it empty, so a new
+ * subscription's failures are new, and a deleted one's are resolved.
  */
 import { findingsIndex, STATUSES, type FindingsIndex } from "./findings-index";
 import { requireSucceededScan } from "./scan-state";
@@ -49,16 +51,26 @@ function item(ix: FindingsIndex, i: number, from: string | null, to: string | nu
   return { resourceId: r?.id ?? "", resourceName: r?.name ?? "", subscriptionId: ix.subs[ix.sub[i]], controlId: ix.controls[ix.control[i]], severity: SEVERITY[ix.severity[i]], from, to };
 }
 
-/**
- * Lower-cased IDs of the subscriptions a scan read: listed in its result, without a Resource Graph
- * error at the subscription's scope (CONTROLS.md's "a subscription was scanned").
- */
-async function subscriptionsRead(store: Store, scanId: string): Promise<Set<string>> {
+/** What a scan covered, for deciding which subscriptions a diff can compare. */
+interface ScanCoverage {
+  /** Lower-cased IDs listed in its result. */
+  listed: Set<string>;
+  /** Of those, the ones it read: no Resource Graph error at the subscription's scope (CONTROLS.md's "scanned"). */
+  read: Set<string>;
+  /**
+   * A collection of every subscription the credential could see (not an uploaded snapshot, not a
+   * chosen few): a subscription it does not list did not exist for it, so its resources were absent.
+   */
+  wholeTenant: boolean;
+}
+
+async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
   const [rows, scan] = await Promise.all([
     store.db.selectFrom("scan_subscriptions").select("subscription_key").where("scan_id", "=", scanId).execute(),
-    store.db.selectFrom("scans").select("errors").where("id", "=", scanId).executeTakeFirst(),
+    store.db.selectFrom("scans").select(["errors", "source", "requested_subscriptions"]).where("id", "=", scanId).executeTakeFirst(),
   ]);
-  const read = new Set(rows.map((r) => r.subscription_key));
+  const listed = new Set(rows.map((r) => r.subscription_key));
+  const read = new Set(listed);
   let errors: unknown;
   try {
     errors = JSON.parse(scan?.errors ?? "[]");
@@ -71,30 +83,34 @@ async function subscriptionsRead(store: Store, scanId: string): Promise<Set<stri
     const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());
     if (m) read.delete(m[1].toLowerCase());
   }
-  return read;
+  return { listed, read, wholeTenant: scan !== undefined && scan.source !== "snapshot" && !scan.requested_subscriptions };
 }
+
+/**
+ * Whether a scan's findings for a subscription can be compared: it read the subscription, or it
+ * was a whole-tenant collection in which the subscription did not exist (so nothing was there).
+ */
+const knows = (c: ScanCoverage, key: string) => c.read.has(key) || (c.wholeTenant && !c.listed.has(key));
 
 /** `scanId` is the newer side ("to"), `against` the older ("from"); any two succeeded scans work. */
 export async function diffScans(store: Store, scanId: string, against: string, options: { limit?: number } = {}): Promise<ScanDiff> {
   await Promise.all([requireSucceededScan(store, scanId), requireSucceededScan(store, against)]);
-  const [to, from, newerRead, olderRead] = await Promise.all([
+  const [to, from, newer, older] = await Promise.all([
     findingsIndex(store, scanId),
     findingsIndex(store, against),
-    subscriptionsRead(store, scanId),
-    subscriptionsRead(store, against),
+    coverageOf(store, scanId),
+    coverageOf(store, against),
   ]);
-  let compared = 0;
-  for (const k of newerRead) if (olderRead.has(k)) compared++;
-  const inBoth = (subscriptionId: string) => {
-    const k = subscriptionId.trim().toLowerCase();
-    return newerRead.has(k) && olderRead.has(k);
-  };
+  const comparable = (key: string) => knows(newer, key) && knows(older, key);
+  const inBoth = (subscriptionId: string) => comparable(subscriptionId.trim().toLowerCase());
+  const compared = new Set([...newer.read, ...older.read].filter(comparable)).size;
+  const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => !comparable(k)).length;
   const limit = options.limit ?? 1000;
   const diff: ScanDiff = {
     scanId,
     against,
     counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0 },
-    subscriptions: { compared, onlyNewer: newerRead.size - compared, onlyOlder: olderRead.size - compared },
+    subscriptions: { compared, onlyNewer: onlyIn(newer), onlyOlder: onlyIn(older) },
     unchangedByStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])),
     newFailures: [],
     resolved: [],

@@ -12,6 +12,8 @@ import { createException, listExceptions, removeException } from "./exceptions";
 import { parseFindingsQuery } from "./findings-params";
 import { queryFindings } from "./findings-query";
 import { diffScans } from "./history-diff";
+import { writeScanResults } from "./scan-results";
+import { buildScanResult } from "../scan/run-scan-build";
 import { scoreTrend } from "./history-trend";
 import { INTERRUPTED_MESSAGE } from "./recovery";
 import { resourceDetail } from "./resource-detail";
@@ -304,6 +306,44 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const d31 = await diffScans(store, s3.id, s1.id);
     expect(d31.subscriptions).toEqual({ compared: 2, onlyNewer: 0, onlyOlder: 1 });
     expect(d31.counts).toMatchObject({ resolved: 1, removed: 0, newFailures: 0, notCompared: perSub(full, unread) });
+  });
+
+  it("compares a subscription a whole-tenant collection did not list as empty: new failures when it appears, resolved when it goes", async () => {
+    const full = snapshotOf(smallTenant(12, 3, 37), "2026-11-28T12:00:00Z");
+    const [, b, c] = full.subscriptions.map((x) => x.subscriptionId);
+    const inSub = (id: string) => (d: { id: string }) => d.id.toLowerCase().startsWith(`/subscriptions/${id.toLowerCase()}/`);
+    const without = (id: string) => ({ ...clone(full), subscriptions: full.subscriptions.filter((x) => x.subscriptionId !== id), resources: full.resources.filter((d) => !inSub(id)(d)) });
+    // A collection of every subscription the credential sees, stored as a scan job stores it.
+    const collected = async (snap: Snapshot) => {
+      tick();
+      const scan = await createScan(store, { source: "emulator", startedBy: "test" });
+      const startedAt = await markRunning(store, scan.id);
+      await writeScanResults(store, scan.id, buildScanResult(snap, { id: scan.id, source: "emulator", startedAt, finishedAt: () => store.now().toISOString() }));
+      return scan.id;
+    };
+    const perSub = (id: string, status?: string) => evaluateSnapshot(full).findings.filter((f) => inSub(id)({ id: f.resourceId }) && (!status || f.status === status)).length;
+
+    const before = await collected(without(c)); // c did not exist yet
+    const after = await collected(full);
+    const appeared = await diffScans(store, after, before);
+    expect(appeared.subscriptions).toEqual({ compared: 3, onlyNewer: 0, onlyOlder: 0 });
+    expect(appeared.counts.notCompared).toBe(0);
+    expect(appeared.counts.newFailures).toBe(perSub(c, "fail"));
+    expect(appeared.counts.added).toBe(perSub(c) - perSub(c, "fail"));
+
+    // An uploaded snapshot's scope is unknown: a subscription it lacks is not compared.
+    tick();
+    const upload = (await importAndWait(jobs, without(c))).id;
+    const partial = await diffScans(store, upload, after);
+    expect(partial.subscriptions).toEqual({ compared: 2, onlyNewer: 0, onlyOlder: 1 });
+    expect(partial.counts).toMatchObject({ resolved: 0, removed: 0, notCompared: perSub(c) });
+
+    const gone = await collected(without(b)); // b was deleted
+    const deleted = await diffScans(store, gone, after);
+    expect(deleted.subscriptions).toEqual({ compared: 3, onlyNewer: 0, onlyOlder: 0 });
+    expect(deleted.counts).toMatchObject({ removed: perSub(b) - perSub(b, "fail"), notCompared: 0 });
+    // Every failure of b is resolved (others may change too: accounts elsewhere linked storage in b).
+    expect(deleted.resolved.filter((i) => inSub(b)({ id: i.resourceId })).map((i) => i.to)).toEqual(Array(perSub(b, "fail")).fill(null));
   });
 
   it("bulk-writes a larger scan (COPY on PostgreSQL) that reads back byte for byte, odd characters included", async () => {
