@@ -14,6 +14,7 @@ export type AuditAction =
   | "exception.removed"
   | "report.exported"
   | "resource.rechecked"
+  | "scans.removed"
   | "settings.changed";
 
 export interface AuditEvent {

@@ -19,6 +19,7 @@ import { INTERRUPTED_MESSAGE } from "./recovery";
 import { resourceDetail } from "./resource-detail";
 import { createScan, endScan, getScan, listScans, markRunning, storedExportSha256 } from "./scans";
 import { updateSettings } from "./settings";
+import { afterScan } from "./maintenance";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
 import { clone, importAndWait, jobsFor, smallTenant, snapshotOf } from "./testing/fixtures";
@@ -396,9 +397,20 @@ describe.each(DATABASES)("store on %s", (kind) => {
     await updateSettings(store, { retentionKeep: 2 });
     tick();
     const last = await importAndWait(jobs, base);
+    // A run of failures does not push good history out: failed scans are kept apart.
+    for (let i = 0; i < 3; i++) {
+      tick();
+      const failed = await createScan(store, { source: "emulator", startedBy: "test" });
+      await endScan(store, failed.id, "failed", "no credentials");
+      await afterScan(store);
+    }
     const scans = await listScans(store);
-    expect(scans.map((s) => s.id)).toHaveLength(2);
-    expect(scans[0].id).toBe(last.id);
+    const succeeded = scans.filter((s) => s.status === "succeeded");
+    expect(succeeded.map((s) => s.id)).toHaveLength(2);
+    expect(succeeded[0].id).toBe(last.id);
+    expect(scans.filter((s) => s.status === "failed")).toHaveLength(2);
+    const removals = await listAudit(store, { action: "scans.removed" });
+    expect(removals[0]).toMatchObject({ actor: "retention", details: { keep: 2, succeeded: 0, failedOrCancelled: 1 } });
     const ids = scans.map((s) => s.id);
     const orphans = await store.db.selectFrom("findings").select("scan_id").where("scan_id", "not in", ids).limit(1).execute();
     expect(orphans).toEqual([]);

@@ -23,7 +23,7 @@ describe("parseAuditView", () => {
 
   it("names every action the store records", () => {
     expect(Object.keys(AUDIT_ACTIONS).sort()).toEqual(
-      ["exception.created", "exception.removed", "report.exported", "resource.rechecked", "scan.cancelled", "scan.started", "settings.changed", "snapshot.imported"].sort(),
+      ["exception.created", "exception.removed", "report.exported", "resource.rechecked", "scan.cancelled", "scans.removed", "scan.started", "settings.changed", "snapshot.imported"].sort(),
     );
   });
 });

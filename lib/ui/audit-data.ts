@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   "exception.removed": "Exception removed",
   "report.exported": "Report or export downloaded",
   "resource.rechecked": "Resource re-checked",
+  "scans.removed": "Old scans removed (retention)",
   "settings.changed": "Settings changed",
 };
 
