@@ -104,4 +104,24 @@ describe.each(DATABASES)("instances sharing %s", (kind) => {
       await two.close();
     }
   });
+
+  it("does not run an occurrence that passed before the schedule was saved", async () => {
+    let now = new Date("2031-03-03T00:04:00Z");
+    const jobs = jobsFor(await tdb.open({ now: () => now }), emulator);
+    const scheduler = startScheduler(jobs, { tickMs: 3_600_000, now: () => now });
+    try {
+      expect(await scheduler.tick()).toBeUndefined();
+      now = new Date("2031-03-03T00:05:00.500Z"); // just after the 00:05 occurrence
+      await updateSettings(jobs.store, { scheduleCron: "*/5 * * * *", scheduleSource: "emulator" });
+      now = new Date("2031-03-03T00:05:01Z");
+      expect(await scheduler.tick()).toBeUndefined();
+      now = new Date("2031-03-03T00:10:01Z");
+      expect(await scheduler.tick()).toBeTypeOf("string");
+      await jobs.idle();
+    } finally {
+      scheduler.stop();
+      await updateSettings(jobs.store, { scheduleCron: null });
+      await jobs.close();
+    }
+  });
 });

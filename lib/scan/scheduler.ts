@@ -5,7 +5,7 @@
  */
 import { Cron } from "croner";
 import { isUniqueViolation } from "../store/errors";
-import { getSettings } from "../store/settings";
+import { getSettings, scheduleChangedAt } from "../store/settings";
 import { nowIso } from "../store/store";
 import { ScanConflictError } from "../store/errors";
 import type { ScanJobs } from "./jobs";
@@ -40,9 +40,10 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
   let stopped = false;
 
   const tick = async (): Promise<string | undefined> => {
-    const settings = await getSettings(jobs.store);
+    const [settings, changedAt] = await Promise.all([getSettings(jobs.store), scheduleChangedAt(jobs.store)]);
     const current = now();
-    const from = since;
+    // An occurrence that passed before the schedule was saved belongs to no schedule anyone set.
+    const from = changedAt && changedAt > since ? changedAt : since;
     since = current;
     if (!settings.scheduleCron) return undefined;
     const cron = new Cron(settings.scheduleCron, { timezone: "UTC", paused: true });

@@ -35,6 +35,13 @@ export function validateCron(expr: string): void {
   }
 }
 
+/** When the schedule was last set (undefined: never). Occurrences before it are not the new schedule's. */
+export async function scheduleChangedAt(store: Store): Promise<Date | undefined> {
+  const row = await store.db.selectFrom("settings").select("updated_at").where("key", "=", "scheduleCron").executeTakeFirst();
+  const at = row ? Date.parse(row.updated_at) : NaN;
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
 /** Validates and stores the given settings; unknown keys are refused. */
 export async function updateSettings(store: Store, patch: unknown, actor?: string): Promise<Settings> {
   if (!patch || typeof patch !== "object" || Array.isArray(patch)) throw new InvalidInputError("body", "expected a JSON object");
