@@ -30,8 +30,10 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("every monday");
     expect((await (await request.get("/api/settings")).json()).scheduleCron).toBe("0 6 * * 1");
 
+    // Audited as old → new, for what changed only.
+    expect(before.retentionKeep).not.toBe(40);
     const audit = await (await request.get("/api/audit?action=settings.changed&limit=1")).json();
-    expect(audit.items[0].details).toMatchObject({ scheduleCron: "0 6 * * 1", retentionKeep: 40 });
+    expect(audit.items[0].details).toEqual({ scheduleCron: `${before.scheduleCron ?? "none"} → 0 6 * * 1`, retentionKeep: `${before.retentionKeep} → 40` });
   } finally {
     const restore = await request.put("/api/settings", { data: before, headers: { origin: new URL(page.url()).origin } });
     expect(restore.status()).toBe(200);

@@ -66,16 +66,23 @@ export async function updateSettings(store: Store, patch: unknown, actor?: strin
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 10_000) throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
     next.retentionKeep = v;
   }
+  // Only what changes is written and audited, as "old → new" ("none" for no value).
+  const current = await getSettings(store);
+  const changed = (Object.keys(next) as (keyof Settings)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]));
+  if (changed.length === 0) return current;
+  const shown = (v: unknown) => (v === null || v === undefined ? "none" : String(v));
+  const details = Object.fromEntries(changed.map((k) => [k, `${shown(current[k])} → ${shown(next[k])}`]));
   const now = nowIso(store);
   await store.db.transaction().execute(async (trx) => {
-    for (const [key, value] of Object.entries(next)) {
+    for (const key of changed) {
+      const value = next[key];
       await trx
         .insertInto("settings")
         .values({ key, value: JSON.stringify(value), updated_at: now })
         .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
         .execute();
     }
-    await recordAudit(store, { actor, action: "settings.changed", details: next as Record<string, unknown> }, trx);
+    await recordAudit(store, { actor, action: "settings.changed", details }, trx);
   });
   return getSettings(store);
 }

@@ -18,7 +18,7 @@ import { scoreTrend } from "./history-trend";
 import { INTERRUPTED_MESSAGE } from "./recovery";
 import { resourceDetail } from "./resource-detail";
 import { createScan, endScan, getScan, listScans, markRunning, storedExportSha256 } from "./scans";
-import { updateSettings } from "./settings";
+import { getSettings, updateSettings } from "./settings";
 import { afterScan } from "./maintenance";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
@@ -394,7 +394,15 @@ describe.each(DATABASES)("store on %s", (kind) => {
   });
 
   it("keeps only the newest N finished scans, removing older ones with their rows", async () => {
-    await updateSettings(store, { retentionKeep: 2 });
+    const previous = (await getSettings(store)).retentionKeep;
+    await updateSettings(store, { retentionKeep: 2, scheduleCron: null }, "admin");
+    // Audited as old → new, for what changed only; saving the same again records nothing.
+    const changes = async () => listAudit(store, { action: "settings.changed" });
+    expect((await changes())[0]).toMatchObject({ actor: "admin", details: { retentionKeep: `${previous} → 2` } });
+    expect(Object.keys((await changes())[0].details ?? {})).toEqual(["retentionKeep"]);
+    const count = (await changes()).length;
+    await updateSettings(store, { retentionKeep: 2 }, "admin");
+    expect(await changes()).toHaveLength(count);
     tick();
     const last = await importAndWait(jobs, base);
     // A run of failures does not push good history out: failed scans are kept apart.
