@@ -39,6 +39,19 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await expect(dialog).toBeHidden();
   await expect(row.getByText("Muted")).toBeVisible();
 
+  // A second exception with the same scope is refused; the dialog keeps what was typed and the message gets focus.
+  await row.getByRole("button", { name: /Add exception/ }).click();
+  dialog = page.getByRole("dialog", { name: "Add an exception" });
+  await dialog.getByLabel(/^Owner/).fill("second@contoso.example");
+  await dialog.getByLabel("Reason").fill("again");
+  await dialog.getByRole("button", { name: "Create exception" }).click();
+  await expect(dialog.getByRole("alert")).toContainText(`Scope: an active exception with the same scope already exists (owner ${owner}`);
+  await expect(dialog.getByRole("alert")).toBeFocused();
+  await expect(dialog.getByLabel(/^Owner/)).toHaveValue("second@contoso.example");
+  await expect(dialog.getByLabel("Reason")).toHaveValue("again");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+
   // Muted findings drop out of the "not muted" view, and show under "muted only".
   await gotoReady(page, `/findings?controlId=IAM-1&muted=false&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   await expect(page.getByTestId("finding-row")).toHaveCount(0);

@@ -21,19 +21,31 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
       expect([at.getUTCDay(), at.getUTCHours(), at.getUTCMinutes()], text).toEqual([1, 6, 0]);
     }
     expect(await (await request.get("/api/settings")).json()).toMatchObject({ scheduleCron: "0 6 * * 1", retentionKeep: 40 });
+    // Audited as old → new, for what changed only.
+    expect(before.retentionKeep).not.toBe(40);
+    const audit = await (await request.get("/api/audit?action=settings.changed&limit=1")).json();
+    expect(audit.items[0].details).toEqual({ scheduleCron: `${before.scheduleCron ?? "none"} → 0 6 * * 1`, retentionKeep: `${before.retentionKeep} → 40` });
 
     await page.getByRole("textbox", { name: /^Schedule/ }).fill("every monday");
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Schedule: not a valid cron expression" })).toBeVisible();
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveAttribute("aria-invalid", "true");
-    // The refused input stays in the field to be corrected.
+    // The refused input stays in the field to be corrected, and has focus.
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("every monday");
+    await expect(page.getByRole("textbox", { name: /^Schedule/ })).toBeFocused();
+
+    // A choice in the select survives a save, and a later save of another field keeps it.
+    await page.getByRole("textbox", { name: /^Schedule/ }).fill("0 6 * * 1");
+    await page.getByLabel("Scheduled scans read").selectOption("emulator");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(async () => (await (await request.get("/api/settings")).json()).scheduleSource).toBe("emulator");
+    await expect(page.getByLabel("Scheduled scans read")).toHaveValue("emulator");
+    await page.getByLabel("Keep the newest").fill("41");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(async () => (await (await request.get("/api/settings")).json()).retentionKeep).toBe(41);
+    expect((await (await request.get("/api/settings")).json()).scheduleSource).toBe("emulator");
     expect((await (await request.get("/api/settings")).json()).scheduleCron).toBe("0 6 * * 1");
 
-    // Audited as old → new, for what changed only.
-    expect(before.retentionKeep).not.toBe(40);
-    const audit = await (await request.get("/api/audit?action=settings.changed&limit=1")).json();
-    expect(audit.items[0].details).toEqual({ scheduleCron: `${before.scheduleCron ?? "none"} → 0 6 * * 1`, retentionKeep: `${before.retentionKeep} → 40` });
   } finally {
     const restore = await request.put("/api/settings", { data: before, headers: { origin: new URL(page.url()).origin } });
     expect(restore.status()).toBe(200);

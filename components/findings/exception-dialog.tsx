@@ -10,6 +10,7 @@ import { createExceptionAction, type ExceptionFormState } from "../../app/_actio
 import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
 import { BellOff, Spinner } from "../ui/icons";
 import { Can } from "../auth/roles-context";
+import { submitKeepingValues } from "../ui/submit-keeping-values";
 
 export interface ExceptionTarget {
   controlId: string;
@@ -86,8 +87,12 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
     if (state.ok) {
       dialog.current?.close();
       router.refresh();
+    } else if (state.error) {
+      // A refusal: the field it is about, else the message itself, gets focus (never the page behind).
+      const field = state.field && ["owner", "reason", "expires"].includes(state.field) ? document.getElementById(`${titleId}-${state.field}`) : null;
+      (field ?? document.getElementById(errorId))?.focus();
     }
-  }, [state, router]);
+  }, [state, router, titleId, errorId]);
 
   const invalid = (field: string) => (!state.ok && state.field === field ? true : undefined);
   return (
@@ -98,7 +103,7 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
       onClose={onClose}
       className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-left text-slate-900 shadow-xl"
     >
-      <form action={action}>
+      <form action={action} onSubmit={submitKeepingValues(action)}>
         <div className="border-b border-slate-200 px-5 py-4">
           <h2 id={titleId} className="text-base font-semibold">
             Add an exception
@@ -182,7 +187,7 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
             />
           </div>
           {!state.ok && state.error ? (
-            <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p id={errorId} role="alert" tabIndex={-1} className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
               {state.error}
             </p>
           ) : null}

@@ -4,7 +4,8 @@
  * away), what scheduled scans read, and how many scans to keep. Saved by a server action; the
  * store validates and audits the change.
  */
-import { useActionState, useId, useRef } from "react";
+import { useActionState, useEffect, useId, useRef } from "react";
+import { submitKeepingValues } from "../ui/submit-keeping-values";
 import { saveSettingsAction, type SettingsFormState } from "../../app/_actions/settings";
 import type { Settings } from "../../lib/store/settings";
 import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
@@ -16,16 +17,22 @@ const PRESETS: [string, string][] = [
   ["No schedule", ""],
 ];
 
+const FIELD_IDS: Record<string, string> = { scheduleCron: "s-cron", scheduleSource: "s-source", retentionKeep: "s-keep" };
+
 export function SettingsForm({ settings }: { settings: Settings }) {
   const [state, action, pending] = useActionState<SettingsFormState, FormData>(saveSettingsAction, { ok: true });
   const cron = useRef<HTMLInputElement>(null);
   const errorId = useId();
   const invalid = (field: string) => (!state.ok && state.field === field ? true : undefined);
+  // A refused save puts focus on the field it is about.
+  useEffect(() => {
+    if (!state.ok && state.field) document.getElementById(FIELD_IDS[state.field] ?? "")?.focus();
+  }, [state]);
   // React resets a form after its action: a refused one comes back with what the user typed.
   const shown = state.values ?? { scheduleCron: settings.scheduleCron ?? "", scheduleSource: settings.scheduleSource ?? "", retentionKeep: String(settings.retentionKeep) };
   const described = (field: string, hint: string) => (invalid(field) ? `${hint} ${errorId}` : hint);
   return (
-    <form action={action} className="space-y-5 px-5 py-4" aria-label="Scan settings">
+    <form action={action} onSubmit={submitKeepingValues(action)} className="space-y-5 px-5 py-4" aria-label="Scan settings">
       <div>
         <label htmlFor="s-cron" className="block text-sm font-medium text-slate-800">
           Schedule <span className="font-normal text-slate-500">(cron, UTC)</span>
