@@ -104,12 +104,6 @@ async function Findings({ view }: { view: FindingsView }) {
   const page = data.page;
   const query = data.query;
   const notices = [...view.notices, ...data.notices];
-  // Page links carry the query as answered: a dropped subscription is not carried on.
-  const params = new URLSearchParams(view.params);
-  if ((query.subscriptionId?.length ?? 0) !== (view.query.subscriptionId?.length ?? 0)) {
-    params.delete("subscriptionId");
-    for (const id of query.subscriptionId ?? []) params.append("subscriptionId", id);
-  }
   return (
     <>
       {header}
@@ -140,7 +134,7 @@ async function Findings({ view }: { view: FindingsView }) {
         ) : (
           <FindingsTable items={page.items} group={view.group} controlTitles={controlTitles} subscriptionNames={data.subscriptionNames} scanId={data.scan.id} />
         )}
-        <Pagination path="/findings" params={params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
+        <Pagination path="/findings" params={view.params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
       </Panel>
     </>
   );

@@ -36,14 +36,13 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
   try {
     const subs = await scanSubscriptions(store, scan.id);
     const notices: string[] = [];
-    let query = view.query;
-    // A subscription the scan does not have would only ever match nothing: say so, and drop it.
+    const query = view.query;
+    // A subscription the scan does not have matches nothing here: say why the list is short. (The
+    // filter stays: dropping it would show other subscriptions' findings under this one's link.)
     const known = new Set(subs.map((s) => s.key));
     const unknownSubs = query.subscriptionId?.filter((id) => !known.has(id.trim().toLowerCase())) ?? [];
     if (unknownSubs.length > 0) {
-      notices.push(`Ignored “subscriptionId”: ${unknownSubs.join(", ")} ${unknownSubs.length === 1 ? "is not a subscription" : "are not subscriptions"} of this scan`);
-      const rest = query.subscriptionId!.filter((id) => known.has(id.trim().toLowerCase()));
-      query = { ...query, subscriptionId: rest.length > 0 ? rest : undefined };
+      notices.push(`${unknownSubs.join(", ")} ${unknownSubs.length === 1 ? "is not a subscription" : "are not subscriptions"} of this scan, so no finding matches ${unknownSubs.length === 1 ? "it" : "them"}; pick another scan on the Scans page`);
     }
     let page = await queryFindings(store, scan.id, query);
     // Past the last page (an old link, a hand-edited URL): show the last page instead of an empty one.
