@@ -71,6 +71,9 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await listed.getByRole("button", { name: /^Keep/ }).click();
   await expect(remove).toBeFocused();
   await remove.click();
+  await page.keyboard.press("Escape"); // Escape cancels too
+  await expect(remove).toBeFocused();
+  await remove.click();
   await expect(listed.getByRole("button", { name: /^Confirm removal/ })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("region", { name: /^Active/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(0);

@@ -101,6 +101,11 @@ test("keyboard focus stays on the filter or paging control that changed the view
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/page=2/);
   await expect(page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Next" })).toBeFocused();
+  // A page number: focus lands on that page, now the current one.
+  await page.getByRole("navigation", { name: "Findings pages" }).getByRole("link", { name: "Page 3", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/page=3/);
+  await expect(page.getByRole("navigation", { name: "Findings pages" }).locator('[aria-current="page"]')).toBeFocused();
 
   // Clicking into a filter without changing it, then leaving by the menu, moves no focus on the next page.
   await page.getByLabel("Search resource name, ID or control").click();

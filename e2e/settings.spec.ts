@@ -28,7 +28,7 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
 
     await page.getByRole("textbox", { name: /^Schedule/ }).fill("every monday");
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Schedule: not a valid cron expression" })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: "Schedule: not a valid cron expression; use five fields" })).toBeVisible();
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveAttribute("aria-invalid", "true");
     // The refused input stays in the field to be corrected, and has focus.
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("every monday");

@@ -76,7 +76,7 @@ async function Events({ view }: { view: AuditView }) {
           </EmptyState>
         </div>
       ) : (
-        <Table caption="Audit events: when, who, what, on what, and the details">
+        <Table caption="Audit events: when, who, what, on what, and the details" className="min-w-[44rem]">
           <thead>
             <tr>
               <Th>When</Th>
@@ -104,16 +104,16 @@ async function Events({ view }: { view: AuditView }) {
         </Table>
       )}
       {view.before || page.olderBefore ? (
-        <nav aria-label="Audit pages" className="flex justify-between gap-3 px-4 py-3 text-sm">
+        <nav aria-label="Audit pages" tabIndex={-1} data-focus-fallback className="flex justify-between gap-3 px-4 py-3 text-sm focus:outline-none">
           {view.before ? (
-            <Link href={view.action ? `/audit?action=${view.action}` : "/audit"} className={linkClass}>
+            <Link href={view.action ? `/audit?action=${view.action}` : "/audit"} className={linkClass} data-focus-key="audit-newest">
               Newest events
             </Link>
           ) : (
             <span />
           )}
           {page.olderBefore ? (
-            <Link href={`/audit?${new URLSearchParams({ ...(view.action ? { action: view.action } : {}), before: String(page.olderBefore) })}`} className={linkClass}>
+            <Link href={`/audit?${new URLSearchParams({ ...(view.action ? { action: view.action } : {}), before: String(page.olderBefore) })}`} className={linkClass} data-focus-key="audit-older">
               Older events
             </Link>
           ) : null}

@@ -64,8 +64,9 @@ function ScanStatus({ scan }: { scan: Scan }) {
   );
 }
 
+/** One line per scan in the compare lists; the ID's start tells apart two scans of the same minute. */
 function label(s: Scan): string {
-  return `${dateTime(s.finishedAt ?? s.createdAt)} · ${SOURCE_LABEL[s.source] ?? s.source}${s.summary ? ` · score ${s.summary.score ?? "n/a"}` : ""}`;
+  return `${dateTime(s.finishedAt ?? s.createdAt)} · ${SOURCE_LABEL[s.source] ?? s.source}${s.summary ? ` · score ${s.summary.score ?? "n/a"}` : ""} · ${s.id.slice(0, 6)}`;
 }
 
 function DiffForm({ data, from, to }: { data: ScansData; from?: string; to?: string }) {

@@ -34,7 +34,12 @@ export function RemoveExceptionButton({ label }: { label: string }) {
     );
   }
   return (
-    <span className="inline-flex flex-wrap items-center justify-end gap-2">
+    <span
+      className="inline-flex flex-wrap items-center justify-end gap-2"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") setAsking(false);
+      }}
+    >
       <button ref={confirm} type="submit" className={`${buttonDanger} ${buttonSmall}`}>
         Confirm removal<span className="sr-only"> of the exception {label}</span>
       </button>

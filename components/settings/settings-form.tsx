@@ -50,7 +50,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           aria-describedby={described("scheduleCron", "s-cron-hint")}
         />
         <p id="s-cron-hint" className="mt-1 text-xs text-slate-500">
-          Five fields (minute hour day month weekday), or six with seconds first. Leave empty for no scheduled scans.
+          Five fields (minute hour day-of-month month weekday), at least 5 minutes apart. Leave empty for no scheduled scans.
         </p>
         <div className="mt-2 flex flex-wrap gap-2">
           {PRESETS.map(([label, value]) => (
@@ -102,7 +102,8 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         </p>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" className={buttonPrimary} disabled={pending}>
+        {/* Not disabled while saving: a disabled button would drop keyboard focus to the page. */}
+        <button type="submit" className={buttonPrimary} aria-disabled={pending || undefined}>
           {pending ? <Spinner className="h-4 w-4" /> : null}
           Save settings
         </button>

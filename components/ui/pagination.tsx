@@ -57,12 +57,12 @@ export function Pagination({
             <li key={p} className="flex items-center gap-1">
               {i > 0 && p - list[i - 1] > 1 ? <span aria-hidden="true" className="px-1 text-slate-400">…</span> : null}
               {p === page ? (
-                <span className={`${cls} bg-slate-900 font-semibold text-white`} aria-current="page">
+                <span className={`${cls} bg-slate-900 font-semibold text-white focus:outline-2 focus:outline-blue-600`} aria-current="page" tabIndex={-1} data-focus-key={`${param}-${p}`}>
                   <span className="sr-only">Page </span>
                   {p}
                 </span>
               ) : (
-                <Link href={href(p)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`}>
+                <Link href={href(p)} className={`${cls} ring-1 ring-inset ring-slate-300 hover:bg-slate-50`} data-focus-key={`${param}-${p}`}>
                   <span className="sr-only">Page </span>
                   {p}
                 </Link>

@@ -27,11 +27,27 @@ export async function getSettings(store: Store): Promise<Settings> {
   return out;
 }
 
+/** The shortest gap between two scheduled scans: a scan of a large tenant takes minutes. */
+export const MIN_SCHEDULE_GAP_MINUTES = 5;
+
+/** A schedule must parse, fire at some point, and leave MIN_SCHEDULE_GAP_MINUTES between runs. */
 export function validateCron(expr: string): void {
+  let cron: Cron;
   try {
-    new Cron(expr, { timezone: "UTC", paused: true }).stop();
-  } catch (error) {
-    throw new InvalidInputError("scheduleCron", `not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`);
+    cron = new Cron(expr, { timezone: "UTC", paused: true });
+  } catch {
+    throw new InvalidInputError("scheduleCron", "not a valid cron expression; use five fields (minute hour day-of-month month weekday), e.g. 0 6 * * 1 for Mondays at 06:00 UTC");
+  }
+  try {
+    const runs = cron.nextRuns(12);
+    if (runs.length === 0) throw new InvalidInputError("scheduleCron", "this schedule never fires (no such date)");
+    for (let i = 1; i < runs.length; i++) {
+      if (runs[i].getTime() - runs[i - 1].getTime() < MIN_SCHEDULE_GAP_MINUTES * 60_000) {
+        throw new InvalidInputError("scheduleCron", `runs would be less than ${MIN_SCHEDULE_GAP_MINUTES} minutes apart; choose a schedule at most every ${MIN_SCHEDULE_GAP_MINUTES} minutes`);
+      }
+    }
+  } finally {
+    cron.stop();
   }
 }
 

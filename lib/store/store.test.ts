@@ -425,6 +425,11 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const resources = await store.db.selectFrom("resources").select("scan_id").where("scan_id", "not in", ids).limit(1).execute();
     expect(resources).toEqual([]);
     await expect(updateSettings(store, { retentionKeep: 0 })).rejects.toMatchObject({ field: "retentionKeep" });
-    await expect(updateSettings(store, { scheduleCron: "every day" })).rejects.toMatchObject({ field: "scheduleCron" });
+    await expect(updateSettings(store, { scheduleCron: "every day" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("use five fields") });
+    await expect(updateSettings(store, { scheduleCron: "0 0 30 2 *" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("never fires") });
+    await expect(updateSettings(store, { scheduleCron: "*/10 * * * * *" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("less than 5 minutes apart") });
+    await expect(updateSettings(store, { scheduleCron: "*/4 * * * *" })).rejects.toMatchObject({ field: "scheduleCron" });
+    expect((await updateSettings(store, { scheduleCron: "*/5 * * * *" })).scheduleCron).toBe("*/5 * * * *");
+    await updateSettings(store, { scheduleCron: null });
   });
 });
