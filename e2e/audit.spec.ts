@@ -17,6 +17,7 @@ test("the audit trail lists who did what, newest first, filters by action and re
   await expect(rows.first()).toContainText("Report or export downloaded");
   await expect(rows.first()).toContainText(latest.id);
   await expect(rows.first()).toContainText("format: csv");
+  await expect(rows.first().getByRole("link", { name: latest.id })).toHaveAttribute("href", `/findings?scan=${latest.id}`);
 
   await page.getByLabel("Action").selectOption("scan.started");
   await expect(page).toHaveURL(/action=scan\.started/);

@@ -76,6 +76,9 @@ test("create an exception from a finding, see the finding muted, then remove it"
   await remove.click();
   await expect(listed.getByRole("button", { name: /^Confirm removal/ })).toBeFocused();
   await page.keyboard.press("Enter");
+  // A note says what was removed, and takes focus.
+  await expect(page.getByTestId("removed-note")).toContainText(`owned by ${owner}, no longer mutes anything`);
+  await expect(page.getByTestId("removed-note")).toBeFocused();
   await expect(page.getByRole("region", { name: /^Active/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(0);
   await expect(page.getByRole("region", { name: /^Removed/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(1);
 

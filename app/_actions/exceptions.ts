@@ -1,6 +1,7 @@
 "use server";
 /** Server actions for exceptions: create one from a finding (owner, reason, expiry) and remove one. */
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { requireActionRole } from "../../lib/auth/server";
 import { createException, removeException } from "../../lib/store/exceptions";
 import { InvalidInputError, NotFoundError } from "../../lib/store/errors";
@@ -63,4 +64,6 @@ export async function removeExceptionAction(fd: FormData): Promise<void> {
     if (!(error instanceof NotFoundError)) throw error;
   }
   revalidatePath("/", "layout");
+  // Back to the list with a note of what was removed (the row itself moves to "Removed").
+  redirect(`/exceptions?removed=${encodeURIComponent(id)}`);
 }

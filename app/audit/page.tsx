@@ -132,6 +132,14 @@ function Target({ event }: { event: AuditEvent }) {
       </Link>
     );
   }
+  if (event.action.startsWith("scan.") || event.action === "snapshot.imported" || event.action === "report.exported") {
+    // The scan's findings (a scan that did not succeed says so there, with a way on).
+    return (
+      <Link href={`/findings?scan=${encodeURIComponent(event.target)}`} className={`${linkClass} font-mono`}>
+        {event.target}
+      </Link>
+    );
+  }
   if (event.action.startsWith("exception.")) {
     return (
       <Link href="/exceptions" className={linkClass}>

@@ -6,11 +6,12 @@ import { removeExceptionAction } from "../_actions/exceptions";
 import { RemoveExceptionButton } from "../../components/exceptions/remove-exception-button";
 import { linkClass } from "../../components/ui/buttons";
 import { BellOff } from "../../components/ui/icons";
-import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
+import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
 import { PanelSkeleton } from "../../components/ui/skeleton";
 import { Table, Td, Th } from "../../components/ui/table";
 import { date, dateTime, relative } from "../../lib/ui/format";
 import { expiryInstant } from "../../lib/posture/exceptions";
+import { first, type SearchParamsRecord } from "../../lib/ui/search-params";
 import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
 import { uiStore } from "../../lib/ui/server-store";
 import { PageReady } from "../../components/shell/page-ready";
@@ -19,7 +20,8 @@ import { Can } from "../../components/auth/roles-context";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Exceptions" };
 
-export default function ExceptionsPage() {
+export default async function ExceptionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const removedId = first(await searchParams, "removed");
   return (
     <Suspense
       fallback={
@@ -30,7 +32,7 @@ export default function ExceptionsPage() {
       }
     >
       <>
-        <Exceptions />
+        <Exceptions removedId={removedId} />
         <PageReady />
       </>
     </Suspense>
@@ -118,15 +120,25 @@ function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: D
   );
 }
 
-async function Exceptions() {
+async function Exceptions({ removedId }: { removedId?: string }) {
   const data = await loadExceptions(await uiStore());
   const none = data.active.length + data.expired.length + data.removed.length === 0;
+  const removed = removedId ? data.removed.find((e) => e.id === removedId) : undefined;
   return (
     <>
       <PageHeader
         title="Exceptions"
         description="Accepted risks: each mutes matching findings until it expires, without changing their status or the score. Create one from a finding."
       />
+      {removed ? (
+        // Confirm removal carries data-focus-key="exception-removed": focus lands on this note.
+        <div className="mb-6 focus:outline-none" tabIndex={-1} data-focus-key="exception-removed" data-testid="removed-note">
+          <Alert tone="info" title="Exception removed">
+            The exception for {removed.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by {removed.owner}, no longer mutes anything. It stays listed under Removed for the
+            audit trail.
+          </Alert>
+        </div>
+      ) : null}
       {none ? (
         <EmptyState
           title="No exceptions"

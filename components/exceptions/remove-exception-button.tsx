@@ -40,7 +40,7 @@ export function RemoveExceptionButton({ label }: { label: string }) {
         if (e.key === "Escape") setAsking(false);
       }}
     >
-      <button ref={confirm} type="submit" className={`${buttonDanger} ${buttonSmall}`}>
+      <button ref={confirm} type="submit" className={`${buttonDanger} ${buttonSmall}`} data-focus-key="exception-removed">
         Confirm removal<span className="sr-only"> of the exception {label}</span>
       </button>
       <button type="button" className={`${buttonSecondary} ${buttonSmall}`} onClick={() => setAsking(false)}>
