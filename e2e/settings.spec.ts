@@ -34,6 +34,12 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toHaveValue("every monday");
     await expect(page.getByRole("textbox", { name: /^Schedule/ })).toBeFocused();
 
+    // Live Azure is refused on a server without Azure credentials (this one).
+    await page.getByLabel("Scheduled scans read").selectOption("live");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "this server has no Azure credentials" })).toBeVisible();
+    await expect(page.getByLabel("Scheduled scans read")).toBeFocused();
+
     // A choice in the select survives a save, and a later save of another field keeps it.
     await page.getByRole("textbox", { name: /^Schedule/ }).fill("0 6 * * 1");
     await page.getByLabel("Scheduled scans read").selectOption("emulator");

@@ -2,6 +2,7 @@
 /** Server action for the settings page (Admins): the scan schedule, its source and retention. */
 import { revalidatePath } from "next/cache";
 import { requireActionRole } from "../../lib/auth/server";
+import { hasLiveConfiguration } from "../../lib/azure/target";
 import { InvalidInputError } from "../../lib/store/errors";
 import { updateSettings } from "../../lib/store/settings";
 import { uiStore } from "../../lib/ui/server-store";
@@ -35,6 +36,15 @@ export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData)
   const source = value("scheduleSource");
   const values = { scheduleCron: cron, scheduleSource: source, retentionKeep: keep };
   if (!/^\d{1,6}$/.test(keep)) return { ok: false, field: "retentionKeep", error: "Keep: enter a whole number from 1 to 10000.", values };
+  // Scheduled scans of live Azure on a server with no way to reach it would only ever fail.
+  if (source === "live" && !hasLiveConfiguration()) {
+    return {
+      ok: false,
+      field: "scheduleSource",
+      error: "Source: this server has no Azure credentials (AZURE_TENANT_ID and AZURE_CLIENT_ID, or SPEECH_POSTURE_CREDENTIAL), so scheduled scans of live Azure would fail. Set them up first (README, “Scanning a real tenant”).",
+      values,
+    };
+  }
   try {
     await updateSettings(await uiStore(), { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) }, actor);
   } catch (error) {
