@@ -63,7 +63,9 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
 }
 
 /** `speech-posture-<scan>[-<subscription>]`, with anything but [A-Za-z0-9._-] replaced. */
+/** A piece of a download's file name: characters safe everywhere, at most 80. */
+export const fileNamePart = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+
 export function exportFilename(scanId: string, subscriptionId?: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
-  return `speech-posture-${safe(scanId)}${subscriptionId ? `-${safe(subscriptionId)}` : ""}`;
+  return `speech-posture-${fileNamePart(scanId)}${subscriptionId ? `-${fileNamePart(subscriptionId)}` : ""}`;
 }

@@ -7,7 +7,8 @@ import { readScanDocuments } from "../store/scan-documents";
 import { getScan, listScans, storedExportSha256 } from "../store/scans";
 import { recordAudit } from "../store/audit";
 import type { Store } from "../store/store";
-import { exportFilename, renderExport, type ExportFormat } from "../report/export";
+import { exportFilename, fileNamePart, renderExport, type ExportFormat } from "../report/export";
+import { lastSegment } from "../posture/ids";
 import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "../report/pdf";
 import { resultSha256 } from "../report/canonical";
 import type { ScanResult } from "../posture/result";
@@ -74,7 +75,7 @@ export async function scanPdfReport(store: Store, scanId: string, scope: { subsc
   await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format: "pdf", ...scope } });
   const base = exportFilename(scanId, scope.subscriptionId);
   // A resource report is named after the resource, so reports of several resources do not collide.
-  const resourceName = scope.resourceId ? scope.resourceId.replace(/\/+$/, "").split("/").pop()!.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) : "";
+  const resourceName = scope.resourceId ? fileNamePart(lastSegment(scope.resourceId)) : "";
   return { body, contentType: "application/pdf", filename: `${scope.resourceId ? `${base}-${resourceName || "resource"}` : base}.pdf` };
 }
 

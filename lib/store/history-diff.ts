@@ -8,6 +8,7 @@
  */
 import { findingsIndex, STATUSES, type FindingsIndex } from "./findings-index";
 import { requireSucceededScan } from "./scan-state";
+import { scanErrors } from "./scans";
 import type { Store } from "./store";
 
 export interface DiffItem {
@@ -65,19 +66,14 @@ interface ScanCoverage {
 }
 
 async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
-  const [rows, scan] = await Promise.all([
+  const [rows, scan, errors] = await Promise.all([
     store.db.selectFrom("scan_subscriptions").select("subscription_key").where("scan_id", "=", scanId).execute(),
-    store.db.selectFrom("scans").select(["errors", "source", "requested_subscriptions"]).where("id", "=", scanId).executeTakeFirst(),
+    store.db.selectFrom("scans").select(["source", "requested_subscriptions"]).where("id", "=", scanId).executeTakeFirst(),
+    scanErrors(store, scanId),
   ]);
   const listed = new Set(rows.map((r) => r.subscription_key));
   const read = new Set(listed);
-  let errors: unknown;
-  try {
-    errors = JSON.parse(scan?.errors ?? "[]");
-  } catch {
-    errors = [];
-  }
-  for (const e of Array.isArray(errors) ? errors : []) {
+  for (const e of errors) {
     const { source, scope } = (e ?? {}) as { source?: unknown; scope?: unknown };
     if (typeof source !== "string" || typeof scope !== "string" || source.trim().toLowerCase() !== "resourcegraph") continue;
     const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());

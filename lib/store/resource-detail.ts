@@ -27,6 +27,19 @@ export interface ResourceDetail {
   history: { scanId: string; at: string; score: number | null; statuses: Record<string, string> }[];
 }
 
+/** Whether any succeeded scan holds the resource (by ID in any casing). */
+export async function resourceInAnyScan(store: Store, resourceId: string): Promise<boolean> {
+  const row = await store.db
+    .selectFrom("resources as r")
+    .innerJoin("scans as s", "s.id", "r.scan_id")
+    .select("r.scan_id")
+    .where("r.resource_key", "=", resourceId.trim().toLowerCase())
+    .where("s.status", "=", "succeeded")
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function resourceDetail(store: Store, resourceId: string, options: { scanId?: string } = {}): Promise<ResourceDetail> {
   const key = resourceId.trim().toLowerCase();
   const appearances = await store.db

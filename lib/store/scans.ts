@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { CATALOG_VERSION } from "../posture/controls";
 import { RESULT_VERSION } from "../posture/result";
+import type { SnapshotError } from "../posture/snapshot";
 import type { Selectable } from "kysely";
 import { isUniqueViolation, NotFoundError, ScanConflictError } from "./errors";
 import { recoverInterrupted } from "./recovery";
@@ -135,6 +136,18 @@ export async function createScan(store: Store, input: CreateScanInput): Promise<
 export async function getScan(store: Store, id: string): Promise<Scan | undefined> {
   const row = await store.db.selectFrom("scans").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toScan(row) : undefined;
+}
+
+/** The snapshot's `errors` kept with the scan (empty for none). */
+export async function scanErrors(store: Store, scanId: string): Promise<SnapshotError[]> {
+  const row = await store.db.selectFrom("scans").select(["errors"]).where("id", "=", scanId).executeTakeFirst();
+  if (!row?.errors) return [];
+  try {
+    const parsed = JSON.parse(row.errors) as unknown;
+    return Array.isArray(parsed) ? (parsed as SnapshotError[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

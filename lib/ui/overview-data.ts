@@ -8,11 +8,11 @@ import { CATALOG } from "../posture/controls";
 import { diffScans, type ScanDiff } from "../store/history-diff";
 import { scoreTrend, type TrendPoint } from "../store/history-trend";
 import { scanView } from "../store/scan-view";
-import { latestSucceededScan, listScans, type Scan } from "../store/scans";
+import { latestSucceededScan, listScans, scanErrors, type Scan } from "../store/scans";
 import type { Store } from "../store/store";
 import { scanAggregate, type StatusCounts } from "./aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { activeScan, previousSucceededScan, scanErrors, scanSubscriptions, type SubscriptionRow } from "./store-reads";
+import { activeScan, previousSucceededScan, scanSubscriptions, type SubscriptionRow } from "./store-reads";
 
 export interface OverviewSubscription extends SubscriptionRow {
   failBySeverity: [number, number, number];

@@ -3,11 +3,12 @@ import { CATALOG } from "../posture/controls";
 import type { Control } from "../posture/types";
 import { NotFoundError, StateConflictError } from "../store/errors";
 import { listExceptions, type StoredException } from "../store/exceptions";
-import { resourceDetail, type ResourceDetail } from "../store/resource-detail";
+import { resourceDetail, resourceInAnyScan, type ResourceDetail } from "../store/resource-detail";
 import { getScan, type Scan } from "../store/scans";
 import type { Store } from "../store/store";
 import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
-import { scanErrors, scanSubscription } from "./store-reads";
+import { scanSubscription } from "./store-reads";
+import { scanErrors } from "../store/scans";
 import type { SnapshotError } from "../posture/snapshot";
 
 export interface ResourcePageData {
@@ -34,8 +35,8 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
   } catch (error) {
     if (error instanceof NotFoundError && scanId !== undefined) {
       // The scan named in the link is gone, or does not hold this resource: say which, not "in no scan".
-      if (error.what === "Scan") return { ok: false, notFound: false, message: `Scan ${scanId} does not exist (it may have been removed by retention).`, elsewhere: await inAnyScan(store, resourceId) };
-      if (await inAnyScan(store, resourceId)) return { ok: false, notFound: false, message: `The scan ${scanId} does not include this resource.`, elsewhere: true };
+      if (error.what === "Scan") return { ok: false, notFound: false, message: `Scan ${scanId} does not exist (it may have been removed by retention).`, elsewhere: await resourceInAnyScan(store, resourceId) };
+      if (await resourceInAnyScan(store, resourceId)) return { ok: false, notFound: false, message: `The scan ${scanId} does not include this resource.`, elsewhere: true };
     }
     if (error instanceof NotFoundError) return { ok: false, notFound: true, message: error.message };
     if (error instanceof StateConflictError) return { ok: false, notFound: false, message: error.message };
@@ -72,14 +73,4 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
       }),
     },
   };
-}
-
-async function inAnyScan(store: Store, resourceId: string): Promise<boolean> {
-  try {
-    await resourceDetail(store, resourceId);
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
 }

@@ -4,7 +4,8 @@ import { NotFoundError, StateConflictError } from "../store/errors";
 import { getScan, listScans, type Scan } from "../store/scans";
 import type { Store } from "../store/store";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { activeScan, scanErrors, scanSubscriptions } from "./store-reads";
+import { activeScan, scanSubscriptions } from "./store-reads";
+import { scanErrors } from "../store/scans";
 
 export const SCANS_PAGE_SIZE = 25;
 export const DIFF_LIMIT = 200;

@@ -3,7 +3,6 @@
  * its per-subscription rows, one subscription's resources page by page, and neighbouring scans.
  * Plain read-only queries over the store's tables; candidates to move into `lib/store`.
  */
-import type { SnapshotError } from "../posture/snapshot";
 import { toScan, type Scan } from "../store/scans";
 import type { Store } from "../store/store";
 
@@ -18,18 +17,6 @@ export interface SubscriptionRow {
 }
 
 const ZERO = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
-
-/** The snapshot's `errors` kept with the scan (empty for none). */
-export async function scanErrors(store: Store, scanId: string): Promise<SnapshotError[]> {
-  const row = await store.db.selectFrom("scans").select(["errors"]).where("id", "=", scanId).executeTakeFirst();
-  if (!row?.errors) return [];
-  try {
-    const parsed = JSON.parse(row.errors) as unknown;
-    return Array.isArray(parsed) ? (parsed as SnapshotError[]) : [];
-  } catch {
-    return [];
-  }
-}
 
 function toSubscription(r: {
   subscription_id: string;

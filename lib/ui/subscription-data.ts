@@ -4,12 +4,12 @@ import type { Control } from "../posture/types";
 import { queryFindings, type FindingItem } from "../store/findings-query";
 import { parseFindingsQuery } from "../store/findings-params";
 import { scanView } from "../store/scan-view";
-import { getScan, latestSucceededScan, toScan, type Scan } from "../store/scans";
+import { getScan, latestSucceededScan, scanErrors, toScan, type Scan } from "../store/scans";
 import { dateTime } from "./format";
 import type { Store } from "../store/store";
 import { scanAggregate, type StatusCounts } from "./aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { scanErrors, scanSubscription, subscriptionResources, type ResourceRow, type ResourceSort, type SubscriptionRow } from "./store-reads";
+import { scanSubscription, subscriptionResources, type ResourceRow, type ResourceSort, type SubscriptionRow } from "./store-reads";
 
 export const RESOURCES_PAGE_SIZE = 25;
 export const FAILURES_PER_CONTROL = 10;
