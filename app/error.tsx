@@ -1,8 +1,8 @@
 "use client";
 /** What a page shows when reading the store fails: what happened and how to retry. */
 import { useEffect } from "react";
-import { Alert } from "../components/ui/layout";
-import { buttonPrimary } from "../components/ui/buttons";
+import { Alert } from "@/components/ui/layout";
+import { buttonPrimary } from "@/components/ui/buttons";
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   useEffect(() => {
@@ -14,7 +14,8 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <Alert tone="error" title="Reading the stored scans failed">
         <p>{error.message || "The server could not complete the request."}</p>
         <p className="text-xs">
-          If the database is unreachable, check <code className="font-mono">DATABASE_URL</code> and the server log{error.digest ? ` (reference ${error.digest})` : ""}.
+          If the database is unreachable, check <code className="font-mono">DATABASE_URL</code> and the server log
+          {error.digest ? ` (reference ${error.digest})` : ""}.
         </p>
       </Alert>
       <button type="button" onClick={reset} className={buttonPrimary}>

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense, type ReactNode } from "react";
-import { AuthBar } from "../components/auth/auth-bar";
-import { RolesProvider } from "../components/auth/roles-context";
-import { AppShell } from "../components/shell/app-shell";
-import { FocusReturn } from "../components/shell/focus-return";
-import { currentPrincipal } from "../lib/auth/server";
+import { AuthBar } from "@/components/auth/auth-bar";
+import { RolesProvider } from "@/components/auth/roles-context";
+import { AppShell } from "@/components/shell/app-shell";
+import { FocusReturn } from "@/components/shell/focus-return";
+import { currentPrincipal } from "@/lib/auth/server";
 import "./globals.css";
 
 export const metadata: Metadata = {

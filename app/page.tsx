@@ -1,28 +1,28 @@
 /** Overview: the tenant's score, coverage, trend, subscriptions, heat map and what changed. */
 import Link from "next/link";
 import { Suspense } from "react";
-import { HeatMap } from "../components/charts/heat-map";
-import { StatusBar } from "../components/charts/status-bar";
-import { TrendChart } from "../components/charts/trend-chart";
-import { SubscriptionsTable } from "../components/overview/subscriptions-table";
-import { DiffList } from "../components/scans/diff-list";
-import { DiffScopeNote } from "../components/scans/diff-scope-note";
-import { ScanErrors } from "../components/scans/scan-errors";
-import { ScanButton } from "../components/scan/scan-button";
-import { SnapshotUpload } from "../components/scan/snapshot-upload";
-import { scoreBand } from "../components/ui/badges";
-import { buttonSecondary, linkClass } from "../components/ui/buttons";
-import { Shield, Upload } from "../components/ui/icons";
-import { Alert, EmptyState, PageHeader, Panel, Stat } from "../components/ui/layout";
-import { Pagination } from "../components/ui/pagination";
-import { PageSkeleton } from "../components/ui/skeleton";
-import { count, dateTime, duration, percent, plural } from "../lib/ui/format";
-import { SOURCE_LABEL } from "../lib/ui/labels";
-import { loadOverview } from "../lib/ui/overview-data";
-import { findingsHref, pageParam, toURLSearchParams, type SearchParamsRecord } from "../lib/ui/search-params";
-import { uiStore } from "../lib/ui/server-store";
-import { PageReady } from "../components/shell/page-ready";
-import { Can } from "../components/auth/roles-context";
+import { HeatMap } from "@/components/charts/heat-map";
+import { StatusBar } from "@/components/charts/status-bar";
+import { TrendChart } from "@/components/charts/trend-chart";
+import { SubscriptionsTable } from "@/components/overview/subscriptions-table";
+import { DiffList } from "@/components/scans/diff-list";
+import { DiffScopeNote } from "@/components/scans/diff-scope-note";
+import { ScanErrors } from "@/components/scans/scan-errors";
+import { ScanButton } from "@/components/scan/scan-button";
+import { SnapshotUpload } from "@/components/scan/snapshot-upload";
+import { scoreBand } from "@/components/ui/badges";
+import { buttonSecondary, linkClass } from "@/components/ui/buttons";
+import { Shield, Upload } from "@/components/ui/icons";
+import { Alert, EmptyState, PageHeader, Panel, Stat } from "@/components/ui/layout";
+import { Pagination } from "@/components/ui/pagination";
+import { PageSkeleton } from "@/components/ui/skeleton";
+import { count, dateTime, duration, percent, plural } from "@/lib/views/format";
+import { SOURCE_LABEL } from "@/lib/views/labels";
+import { loadOverview } from "@/lib/views/overview-data";
+import { findingsHref, pageParam, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import { PageReady } from "@/components/shell/page-ready";
+import { Can } from "@/components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 
@@ -44,7 +44,11 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
   if (!latest) {
     return (
       <>
-        <PageHeader title="Tenant overview" description="No scan has been stored yet." actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />} />
+        <PageHeader
+          title="Tenant overview"
+          description="No scan has been stored yet."
+          actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />}
+        />
         {data.lastFailed ? (
           <div className="mb-6">
             <Alert tone="error" title={`The last scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)})`}>
@@ -54,11 +58,12 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         ) : null}
         <EmptyState title="Start by scanning your Speech resources" icon={<Shield className="h-10 w-10" />}>
           <p>
-            A scan reads every Azure AI Speech resource the server&apos;s identity can see (Resource Graph, diagnostic settings and custom endpoints), follows each one to
-            its storage account and key vaults, and judges it against 18 controls. Nothing is changed in Azure.
+            A scan reads every Azure AI Speech resource the server&apos;s identity can see (Resource Graph, diagnostic settings and custom endpoints), follows
+            each one to its storage account and key vaults, and judges it against 18 controls. Nothing is changed in Azure.
           </p>
           <p className="mt-2">
-            Use <strong>Run the first scan</strong> above, or import a snapshot collected elsewhere with <code className="font-mono text-xs">speech-posture snapshot</code>.
+            Use <strong>Run the first scan</strong> above, or import a snapshot collected elsewhere with{" "}
+            <code className="font-mono text-xs">speech-posture snapshot</code>.
           </p>
         </EmptyState>
         <Can role="Posture.Operator">
@@ -75,7 +80,8 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
   const band = scoreBand(summary.score);
   // Scores of scans that read different subscriptions are not comparable: no delta then.
   const sameScope = data.diff !== null && data.diff.subscriptions.onlyNewer === 0 && data.diff.subscriptions.onlyOlder === 0;
-  const delta = sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
+  const delta =
+    sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
   const cov = data.coverage!;
   const unread = new Set(data.errors?.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase() ?? "") ?? []);
   const totalFail = summary.counts.fail;
@@ -85,8 +91,8 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         title="Tenant overview"
         description={
           <>
-            Latest scan <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> · {SOURCE_LABEL[latest.source] ?? latest.source} · took{" "}
-            {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
+            Latest scan <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> · {SOURCE_LABEL[latest.source] ?? latest.source} ·
+            took {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
           </>
         }
         actions={
@@ -115,7 +121,11 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
           detail={
             <>
               {band.label}
-              {delta !== null ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan` : data.diff && !sameScope ? " · previous scan read other subscriptions" : ""}
+              {delta !== null
+                ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan`
+                : data.diff && !sameScope
+                  ? " · previous scan read other subscriptions"
+                  : ""}
             </>
           }
         />
@@ -124,7 +134,8 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
           value={percent(cov.judged, cov.judged + cov.unknown)}
           detail={
             <>
-              {count(cov.unknown)} unknown · {count(cov.notApplicable)} not applicable · {data.subscriptions.scanned} of {data.subscriptions.total} subscriptions read
+              {count(cov.unknown)} unknown · {count(cov.notApplicable)} not applicable · {data.subscriptions.scanned} of {data.subscriptions.total}{" "}
+              subscriptions read
             </>
           }
         />
@@ -152,8 +163,14 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
 
       {data.lastFailed ? (
         <div className="mt-6">
-          <Alert tone="error" title={`The most recent scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)}); the figures below are from the last successful one`}>
-            <p>{data.lastFailed.error ?? (data.lastFailed.status === "cancelled" ? "It was cancelled before its results were stored." : "It stopped before its results were stored.")}</p>
+          <Alert
+            tone="error"
+            title={`The most recent scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)}); the figures below are from the last successful one`}
+          >
+            <p>
+              {data.lastFailed.error ??
+                (data.lastFailed.status === "cancelled" ? "It was cancelled before its results were stored." : "It stopped before its results were stored.")}
+            </p>
             <p>
               <Link href="/scans" className="font-medium underline">
                 See the scan history
@@ -173,7 +190,10 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         <Panel title="Score trend" id="trend" description="Tenant score of each finished scan" className="lg:col-span-2">
           <TrendChart points={data.trend} />
           <div className="mt-4 border-t border-slate-100 pt-4">
-            <StatusBar counts={summary.counts} label={`Latest scan: ${count(summary.counts.pass + summary.counts.fail + summary.counts.unknown + summary.counts.not_applicable)} findings by status`} />
+            <StatusBar
+              counts={summary.counts}
+              label={`Latest scan: ${count(summary.counts.pass + summary.counts.fail + summary.counts.unknown + summary.counts.not_applicable)} findings by status`}
+            />
           </div>
         </Panel>
         <Panel
@@ -220,9 +240,22 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
       </div>
 
       <div className="mt-6">
-        <Panel title="Subscriptions" id="subscriptions" description="Worst score first. Counts are failing checks; select one to filter the findings." bodyClassName="">
+        <Panel
+          title="Subscriptions"
+          id="subscriptions"
+          description="Worst score first. Counts are failing checks; select one to filter the findings."
+          bodyClassName=""
+        >
           <SubscriptionsTable rows={data.subscriptions.items} scanId={latest.id} unread={unread} />
-          <Pagination path="/" params={params} param="subPage" page={data.subscriptions.page} pageSize={data.subscriptions.pageSize} total={data.subscriptions.total} label="Subscription pages" />
+          <Pagination
+            path="/"
+            params={params}
+            param="subPage"
+            page={data.subscriptions.page}
+            pageSize={data.subscriptions.pageSize}
+            total={data.subscriptions.total}
+            label="Subscription pages"
+          />
         </Panel>
       </div>
 

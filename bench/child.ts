@@ -32,7 +32,9 @@ export interface EmulatorProcess {
 /** Starts `speech-posture emulator` as its own process and waits for its state file. */
 export async function startEmulatorProcess(stateDir: string, flags: string[]): Promise<EmulatorProcess> {
   rmSync(join(stateDir, "emulator.json"), { force: true });
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", "0", "--state-dir", stateDir, ...flags], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", "0", "--state-dir", stateDir, ...flags], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const file = join(stateDir, "emulator.json");
   for (let i = 0; i < 1800; i++) {
     if (child.exitCode !== null) throw new Error(`emulator exited with ${child.exitCode}`);

@@ -1,9 +1,9 @@
 /** Child process of collect-10k: collects from the emulator named by a state folder and prints its figures. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { collect } from "../lib/azure/collect";
-import { emulatorTarget } from "../lib/azure/target";
-import { isSpeechAccount } from "../lib/posture/snapshot";
+import { collect } from "@/lib/azure/collect";
+import { emulatorTarget } from "@/lib/azure/target";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
 
 const [stateDir, concurrency] = process.argv.slice(2);
 const state = JSON.parse(readFileSync(join(stateDir, "emulator.json"), "utf8"));

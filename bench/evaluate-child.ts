@@ -2,8 +2,8 @@
  * Child of evaluate-100k: read and validate a snapshot file the way the CLI does, then evaluate
  * it; reading and parsing are timed separately. The peak RSS is the whole process's.
  */
-import { parseSnapshotFile } from "../lib/posture/parse";
-import { evaluateSnapshot } from "../lib/posture/evaluate";
+import { parseSnapshotFile } from "@/lib/posture/parse";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
 
 const t0 = performance.now();
 const snapshot = parseSnapshotFile(process.argv[2]);

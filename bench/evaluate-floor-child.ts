@@ -4,10 +4,10 @@
  * finding object, its message and one evidence entry — without judging anything. When this floor
  * is near the target, no rewrite of the rules alone can meet it.
  */
-import { parseSnapshotFile } from "../lib/posture/parse";
-import { CATALOG } from "../lib/posture/controls";
-import { isSpeechAccount } from "../lib/posture/snapshot";
-import type { Finding } from "../lib/posture/types";
+import { parseSnapshotFile } from "@/lib/posture/parse";
+import { CATALOG } from "@/lib/posture/controls";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
+import type { Finding } from "@/lib/posture/types";
 
 const snapshot = parseSnapshotFile(process.argv[2]);
 const accounts = snapshot.resources.filter(isSpeechAccount);

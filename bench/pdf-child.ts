@@ -5,9 +5,9 @@
  *   subscription <n>       the PDF of the subscription whose account count is nearest n, with the
  *                          scan's hash computed beforehand (as stored with a scan), then again cold
  */
-import { resultSha256 } from "../lib/report/canonical";
-import { renderSubscriptionPdf, renderTenantPdf } from "../lib/report/pdf";
-import { tenantFixture } from "../lib/report/testing/fixture";
+import { resultSha256 } from "@/lib/report/canonical";
+import { renderSubscriptionPdf, renderTenantPdf } from "@/lib/report/pdf";
+import { tenantFixture } from "@/lib/report/testing/fixture";
 
 const [mode, arg] = process.argv.slice(2);
 const SEED = 10_000;
@@ -21,7 +21,16 @@ if (mode === "tenant") {
   const t = performance.now();
   const pdf = await renderTenantPdf({ result, snapshot, generatedAt });
   const renderMs = performance.now() - t;
-  console.log(JSON.stringify({ buildMs, renderMs, bytes: pdf.length, pages: pages(pdf), resources: result.resources.length, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(
+    JSON.stringify({
+      buildMs,
+      renderMs,
+      bytes: pdf.length,
+      pages: pages(pdf),
+      resources: result.resources.length,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 } else if (mode === "subscription") {
   const want = Number(arg ?? 20);
   const sub = [...result.subscriptions].sort((a, b) => Math.abs(a.resources - want) - Math.abs(b.resources - want))[0];
@@ -35,7 +44,18 @@ if (mode === "tenant") {
   const t2 = performance.now();
   await renderSubscriptionPdf({ result: { ...result }, snapshot, generatedAt }, sub.subscriptionId);
   const coldMs = performance.now() - t2;
-  console.log(JSON.stringify({ buildMs, hashMs, renderMs, coldMs, bytes: pdf.length, pages: pages(pdf), resources: sub.resources, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  console.log(
+    JSON.stringify({
+      buildMs,
+      hashMs,
+      renderMs,
+      coldMs,
+      bytes: pdf.length,
+      pages: pages(pdf),
+      resources: sub.resources,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 } else {
   console.error("usage: pdf-child.ts tenant | subscription <accounts>");
   process.exit(2);

@@ -3,18 +3,18 @@
  * history scans (500 accounts each, same 500 subscriptions) and then the 10,000-account scan,
  * then times findings pages and the score trend. Prints one JSON line.
  */
-import { generateTenant } from "../emulator/tenant";
-import { buildScanResult } from "../lib/scan/run-scan-build";
-import { createException } from "../lib/store/exceptions";
-import { parseFindingsQuery } from "../lib/store/findings-params";
-import { queryFindings } from "../lib/store/findings-query";
-import { scoreTrend } from "../lib/store/history-trend";
-import { writeScanResults, type ScanResultData } from "../lib/store/scan-results";
-import { createScan, markRunning } from "../lib/store/scans";
-import { openStore, type Store } from "../lib/store/store";
-import { afterScan } from "../lib/store/maintenance";
-import type { Snapshot } from "../lib/posture/snapshot";
-import { tenantSnapshot } from "../emulator/snapshot";
+import { generateTenant } from "@/emulator/tenant";
+import { buildScanResult } from "@/lib/scan/run-scan-build";
+import { createException } from "@/lib/store/exceptions";
+import { parseFindingsQuery } from "@/lib/store/findings/params";
+import { queryFindings } from "@/lib/store/findings/query";
+import { scoreTrend } from "@/lib/store/history/trend";
+import { writeScanResults, type ScanResultData } from "@/lib/store/scans/results";
+import { createScan, markRunning } from "@/lib/store/scans/scans";
+import { openStore, type Store } from "@/lib/store/store";
+import { afterScan } from "@/lib/store/scans/maintenance";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { tenantSnapshot } from "@/emulator/snapshot";
 
 const [kind, url] = process.argv.slice(2);
 const SUBSCRIPTIONS = 500;
@@ -51,7 +51,6 @@ const tenant = generateTenant({ accounts: ACCOUNTS, subscriptions: SUBSCRIPTIONS
 const snapshot = tenantSnapshot(tenant);
 const big = await persist(store, snapshot);
 const { data, evaluateMs } = big;
-let t: number;
 
 // Two exceptions, so pages apply muting as they would in use.
 const someSub = data.subscriptions[3].subscriptionId;
@@ -80,7 +79,7 @@ for (let i = 0; i < 100; i++) {
   p.set("pageSize", String([25, 50, 100][i % 3]));
   queries.push(p.toString());
 }
-t = performance.now();
+const t = performance.now();
 await queryFindings(store, big.id, parseFindingsQuery(new URLSearchParams("")));
 const coldMs = performance.now() - t;
 const pageMs: number[] = [];

@@ -3,13 +3,13 @@
  * 10,000-account, 500-subscription tenant through the scan jobs (evaluateSnapshot → store), and
  * picks a resource with linked storage for the resource page. Prints one JSON line.
  */
-import { generateTenant } from "../emulator/tenant";
-import { ScanJobs } from "../lib/scan/jobs";
-import { parseFindingsQuery } from "../lib/store/findings-params";
-import { queryFindings } from "../lib/store/findings-query";
-import { getScan } from "../lib/store/scans";
-import { openStore } from "../lib/store/store";
-import { tenantSnapshot } from "../emulator/snapshot";
+import { generateTenant } from "@/emulator/tenant";
+import { ScanJobs } from "@/lib/scan/jobs";
+import { parseFindingsQuery } from "@/lib/store/findings/params";
+import { queryFindings } from "@/lib/store/findings/query";
+import { getScan } from "@/lib/store/scans/scans";
+import { openStore } from "@/lib/store/store";
+import { tenantSnapshot } from "@/emulator/snapshot";
 
 const [url] = process.argv.slice(2);
 const store = await openStore({ url });
@@ -28,4 +28,6 @@ if (!resourceId) throw new Error("no resource with customer-managed storage keys
 const c = scan.summary!.counts;
 await jobs.close();
 await store.close();
-console.log(JSON.stringify({ scanId: scan.id, resourceId, findings: c.pass + c.fail + c.unknown + c.not_applicable, resources: scan.summary!.resources, seedMs }));
+console.log(
+  JSON.stringify({ scanId: scan.id, resourceId, findings: c.pass + c.fail + c.unknown + c.not_applicable, resources: scan.summary!.resources, seedMs }),
+);

@@ -6,11 +6,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "../emulator/server";
-import { collect } from "../lib/azure/collect";
-import { emulatorTarget } from "../lib/azure/target";
-import { isSpeechAccount, type Snapshot } from "../lib/posture/snapshot";
-import { CATALOG } from "../lib/posture/controls";
+import { startEmulator } from "@/emulator/server";
+import { collect } from "@/lib/azure/collect";
+import { emulatorTarget } from "@/lib/azure/target";
+import { isSpeechAccount, type Snapshot } from "@/lib/posture/snapshot";
+import { CATALOG } from "@/lib/posture/controls";
 
 const dir = mkdtempSync(join(tmpdir(), "sp-cli-"));
 let snapshot: Snapshot;
@@ -106,7 +106,9 @@ describe("report formats", () => {
     expect(readFileSync(out).subarray(0, 5).toString()).toBe("%PDF-");
     const text = spawnSync("pdftotext", ["-layout", out, "-"], { encoding: "utf8" }).stdout;
     expect(text).toContain(sub.displayName!);
-    const accounts = snapshot.resources.filter((a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.subscriptionId.toLowerCase()}/`));
+    const accounts = snapshot.resources.filter(
+      (a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.subscriptionId.toLowerCase()}/`),
+    );
     expect(accounts.length).toBeGreaterThan(0);
     for (const a of accounts) expect(text).toContain(a.name!);
   });
@@ -114,8 +116,13 @@ describe("report formats", () => {
     const sub = snapshot.subscriptions[1].subscriptionId;
     const r = cli(["scan", "--snapshot", snapshotPath, "--format", "ocsf", "--subscription", sub]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.length).toBe(snapshot.resources.filter((a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`)).length * CATALOG.length);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.length).toBe(
+      snapshot.resources.filter((a) => isSpeechAccount(a) && a.id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`)).length * CATALOG.length,
+    );
     for (const l of lines) {
       expect(l.class_uid).toBe(2003);
       expect(l.cloud.account.uid.toLowerCase()).toBe(sub.toLowerCase());
@@ -134,8 +141,33 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
     ["empty file", "", /empty/i],
     ["not JSON", "{ this is not json", /JSON/],
     ["wrong top-level type", "42", /expected/i],
-    ["wrong field type", JSON.stringify({ kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-11-28T10:00:00Z", subscriptions: [], coverage: ["resources"], resources: [{ id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a", type: "Microsoft.CognitiveServices/accounts", kind: "SpeechServices", properties: { userOwnedStorage: "nope" } }], diagnosticSettings: {}, speechEndpoints: {}, errors: [] }), /resources\[0\]\.properties\.userOwnedStorage/],
-    ["missing section", JSON.stringify({ kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-11-28T10:00:00Z" }), /resources|subscriptions|coverage/],
+    [
+      "wrong field type",
+      JSON.stringify({
+        kind: "speech-posture.snapshot",
+        version: 1,
+        collectedAt: "2026-11-28T10:00:00Z",
+        subscriptions: [],
+        coverage: ["resources"],
+        resources: [
+          {
+            id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a",
+            type: "Microsoft.CognitiveServices/accounts",
+            kind: "SpeechServices",
+            properties: { userOwnedStorage: "nope" },
+          },
+        ],
+        diagnosticSettings: {},
+        speechEndpoints: {},
+        errors: [],
+      }),
+      /resources\[0\]\.properties\.userOwnedStorage/,
+    ],
+    [
+      "missing section",
+      JSON.stringify({ kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-11-28T10:00:00Z" }),
+      /resources|subscriptions|coverage/,
+    ],
     ["unsupported version", JSON.stringify({ kind: "speech-posture.snapshot", version: 99 }), /version/],
     ["huge junk array", JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)), /\[0\]/],
   ];
@@ -203,7 +235,10 @@ describe("speech-posture snapshot", () => {
     expect(s.resources.filter(isSpeechAccount)).toHaveLength(snapshot.resources.filter(isSpeechAccount).length);
   });
   it("refuses live without configuration, saying what to set", () => {
-    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv });
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "snapshot", "--source", "live"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/AZURE_TENANT_ID/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -6,7 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerSnapshotCommand } from "./commands/snapshot";
 import { registerScanCommand } from "./commands/scan";
 import { registerControlsCommand } from "./commands/controls";
-import { registerEmulatorCommand } from "../emulator/command";
+import { registerEmulatorCommand } from "@/emulator/command";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("speech-posture")

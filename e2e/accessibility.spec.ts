@@ -34,7 +34,11 @@ test("every page has no serious or critical accessibility violation", async ({ p
 
 test("the exception dialog, the diff view and the keyboard path are accessible", async ({ page, request }) => {
   await gotoReady(page, "/findings?status=fail&muted=false");
-  await page.getByTestId("finding-row").first().getByRole("button", { name: /Add exception/ }).click();
+  await page
+    .getByTestId("finding-row")
+    .first()
+    .getByRole("button", { name: /Add exception/ })
+    .click();
   await expect(page.getByRole("dialog")).toBeVisible();
   await expectAccessible(page, "exception dialog");
   await page.keyboard.press("Escape");

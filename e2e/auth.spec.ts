@@ -10,10 +10,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { startAuthAppServer, type AuthAppServer } from "../lib/auth/testing/app-server";
-import { TEST_USERS } from "../lib/auth/testing/identity-provider";
-import { SECRET_CANARIES } from "../lib/security/testing/canaries";
-import { discoverRoutes } from "../lib/security/testing/routes";
+import { startAuthAppServer, type AuthAppServer } from "@/lib/auth/testing/app-server";
+import { TEST_USERS } from "@/lib/auth/testing/identity-provider";
+import { SECRET_CANARIES } from "@/lib/security/testing/canaries";
+import { discoverRoutes } from "@/lib/security/testing/routes";
 
 test.describe.configure({ mode: "serial" });
 
@@ -66,7 +66,12 @@ test("every page and API route refuses a caller without a session (pages: to sig
   const checked: string[] = [];
   for (const r of routes) {
     for (const method of r.methods) {
-      const res = await fetch(app.url + r.path, { method, redirect: "manual", headers: method === "GET" ? {} : { origin: app.url, ...json }, body: method === "GET" || method === "DELETE" ? undefined : "{}" });
+      const res = await fetch(app.url + r.path, {
+        method,
+        redirect: "manual",
+        headers: method === "GET" ? {} : { origin: app.url, ...json },
+        body: method === "GET" || method === "DELETE" ? undefined : "{}",
+      });
       const label = `${method} ${r.pattern}`;
       checked.push(label);
       if (r.kind === "file") expect(res.status, label).toBe(200);
@@ -87,7 +92,11 @@ test("every page and API route refuses a caller without a session (pages: to sig
   expect(checked).toContain("POST /api/scans");
   expect(checked).toContain("GET /findings");
   // A server action without a session.
-  const action = await fetch(`${app.url}/`, { method: "POST", headers: { origin: app.url, "next-action": "0".repeat(40), "content-type": "text/plain;charset=UTF-8" }, body: "[]" });
+  const action = await fetch(`${app.url}/`, {
+    method: "POST",
+    headers: { origin: app.url, "next-action": "0".repeat(40), "content-type": "text/plain;charset=UTF-8" },
+    body: "[]",
+  });
   expect(action.status).toBe(401);
 });
 
@@ -109,7 +118,11 @@ test("POST /api/session refuses forged and malformed tokens, and cross-origin ex
     expect(body.error.code).toBe("invalid_token");
     expect(body.error.message).not.toContain(token.slice(0, 30));
   }
-  const crossSite = await fetch(`${app.url}/api/session`, { method: "POST", headers: { origin: "https://evil.example", ...json }, body: JSON.stringify({ accessToken: forged }) });
+  const crossSite = await fetch(`${app.url}/api/session`, {
+    method: "POST",
+    headers: { origin: "https://evil.example", ...json },
+    body: JSON.stringify({ accessToken: forged }),
+  });
   expect(crossSite.status).toBe(403);
 });
 
@@ -159,11 +172,21 @@ test("a Reader sees findings but no scan, upload or exception controls; forged w
   expect(forged.status()).toBe(403);
   expect(await forged.json()).toEqual({ error: { code: "forbidden", message: expect.stringContaining("Posture.Operator") } });
   expect((await api.post(`${app.url}/api/snapshots`, { data: "{}", headers: { origin: app.url, ...json } })).status()).toBe(403);
-  expect((await api.post(`${app.url}/api/exceptions`, { data: { controlId: "NET-3", owner: "x", reason: "y", expiresAt: "2099-01-01" }, headers: { origin: app.url } })).status()).toBe(403);
+  expect(
+    (
+      await api.post(`${app.url}/api/exceptions`, {
+        data: { controlId: "NET-3", owner: "x", reason: "y", expiresAt: "2099-01-01" },
+        headers: { origin: app.url },
+      })
+    ).status(),
+  ).toBe(403);
   expect((await api.put(`${app.url}/api/settings`, { data: { retentionKeep: 1 }, headers: { origin: app.url } })).status()).toBe(403);
   expect((await api.get(`${app.url}/api/audit`)).status()).toBe(403);
   // A server action (what Scan now posts) forged with the Reader's session.
-  const action = await api.post(`${app.url}/`, { data: "[]", headers: { origin: app.url, "next-action": "0".repeat(40), "content-type": "text/plain;charset=UTF-8" } });
+  const action = await api.post(`${app.url}/`, {
+    data: "[]",
+    headers: { origin: app.url, "next-action": "0".repeat(40), "content-type": "text/plain;charset=UTF-8" },
+  });
   expect(action.status()).toBe(403);
   // The same write from another origin is refused before the role is even looked at.
   expect((await api.post(`${app.url}/api/scans`, { data: {}, headers: { origin: "https://evil.example" } })).status()).toBe(403);
@@ -220,7 +243,8 @@ test("no secret reaches the browser: client bundles, pages and API answers hold 
     bodies.push(await res.text());
   }
   const html = await (await context.request.get(`${app.url}/`)).text();
-  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) bodies.push(await (await context.request.get(new URL(m[1].replace(/&amp;/g, "&"), app.url).href)).text());
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g))
+    bodies.push(await (await context.request.get(new URL(m[1].replace(/&amp;/g, "&"), app.url).href)).text());
   bodies.push(await page.content());
   for (const body of bodies) for (const c of canaries) expect(body.includes(c), c).toBe(false);
   // The sign-in page carries the public settings only.

@@ -6,7 +6,9 @@ test("diff two scans: one resource opened to the public shows as exactly one new
   // Pick an account whose network is closed (NET-1 passes) and open it in the second snapshot.
   const changed = structuredClone(base);
   const target = changed.resources.find(
-    (d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && (d.properties as Record<string, unknown> | undefined)?.publicNetworkAccess === "Disabled",
+    (d) =>
+      d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" &&
+      (d.properties as Record<string, unknown> | undefined)?.publicNetworkAccess === "Disabled",
   );
   expect(target?.id, "the demo tenant has an account with public network access disabled").toMatch(/\/accounts\//i);
   const props = target!.properties as Record<string, unknown>;
@@ -74,11 +76,13 @@ test("a snapshot of one subscription is compared only on that subscription; what
   const without = { ...structuredClone(full), resources: full.resources.filter((d) => d.id !== gone.id) };
   const latest = await uploadSnapshot(request, without);
   await gotoReady(page, `/scans?from=${newer.id}&to=${latest.id}`);
-  const goneItem = page.getByRole("region", { name: /^(Resolved|Gone)/ }).getByRole("link", { name: String(gone.name) }).first();
+  const goneItem = page
+    .getByRole("region", { name: /^(Resolved|Gone)/ })
+    .getByRole("link", { name: String(gone.name) })
+    .first();
   await expect(goneItem).toHaveAttribute("href", new RegExp(`scan=${newer.id}`));
   await goneItem.click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(String(gone.name));
   await expect(page.getByRole("region", { name: /^Where the customer data is/ })).toBeVisible();
   await expect(page.getByText("This resource is not in any stored scan")).toHaveCount(0);
 });
-

@@ -79,8 +79,18 @@ test("create an exception from a finding, see the finding muted, then remove it"
   // A note says what was removed, and takes focus.
   await expect(page.getByTestId("removed-note")).toContainText(`owned by ${owner}, no longer mutes anything`);
   await expect(page.getByTestId("removed-note")).toBeFocused();
-  await expect(page.getByRole("region", { name: /^Active/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(0);
-  await expect(page.getByRole("region", { name: /^Removed/ }).getByTestId("exception-row").filter({ hasText: owner })).toHaveCount(1);
+  await expect(
+    page
+      .getByRole("region", { name: /^Active/ })
+      .getByTestId("exception-row")
+      .filter({ hasText: owner }),
+  ).toHaveCount(0);
+  await expect(
+    page
+      .getByRole("region", { name: /^Removed/ })
+      .getByTestId("exception-row")
+      .filter({ hasText: owner }),
+  ).toHaveCount(1);
 
   await gotoReady(page, `/findings?controlId=IAM-1&q=${encodeURIComponent(resourceId.toLowerCase())}`);
   await expect(page.getByTestId("finding-row").getByText("Muted")).toHaveCount(0);
@@ -88,7 +98,11 @@ test("create an exception from a finding, see the finding muted, then remove it"
 
 test("the exception dialog refuses an empty owner and says why", async ({ page }) => {
   await gotoReady(page, "/findings?status=fail&muted=false");
-  await page.getByTestId("finding-row").first().getByRole("button", { name: /Add exception/ }).click();
+  await page
+    .getByTestId("finding-row")
+    .first()
+    .getByRole("button", { name: /Add exception/ })
+    .click();
   const dialog = page.getByRole("dialog", { name: "Add an exception" });
   await dialog.getByLabel("Reason").fill("reason");
   await dialog.getByRole("button", { name: "Create exception" }).click();

@@ -114,4 +114,3 @@ test("keyboard focus stays on the filter or paging control that changed the view
   await page.waitForTimeout(1000); // the restore would have happened within a few frames
   expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-focus-fallback") ?? false)).toBe(false);
 });
-

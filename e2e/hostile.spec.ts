@@ -8,9 +8,9 @@
  */
 import { request as httpRequest } from "node:http";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { PdfFile } from "../lib/report/testing/poppler";
-import { parseCsv } from "../lib/report/testing/csv-reader";
-import { discoverRoutes } from "../lib/security/testing/routes";
+import { PdfFile } from "@/lib/report/testing/poppler";
+import { parseCsv } from "@/lib/report/testing/csv-reader";
+import { discoverRoutes } from "@/lib/security/testing/routes";
 import { resourcePath, waitForScan } from "./support";
 
 const SUB = "00000000-0000-4000-8000-0000000bad00";
@@ -62,7 +62,13 @@ function streamUpload(baseURL: string, total: number, declare: boolean): Promise
   return new Promise((resolve, reject) => {
     const url = new URL("/api/snapshots", baseURL);
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", ...(declare ? { "content-length": String(total) } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", ...(declare ? { "content-length": String(total) } : {}) },
+      },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
@@ -92,16 +98,36 @@ test("invalid snapshot uploads each get a clear 4xx, store nothing, and the serv
     { label: "not JSON", body: "<html><script>alert(1)</script></html>", status: 400, message: /not valid JSON/ },
     { label: "empty", body: "", status: 400, message: /empty/ },
     { label: "deeply nested", body: deep, status: 400, message: /nested more than 256 levels/ },
-    { label: "__proto__ at the top", body: `{"__proto__":{"polluted":true},${JSON.stringify(snapshot([])).slice(1)}`, status: 400, message: /"__proto__" is not allowed/, path: "__proto__" },
+    {
+      label: "__proto__ at the top",
+      body: `{"__proto__":{"polluted":true},${JSON.stringify(snapshot([])).slice(1)}`,
+      status: 400,
+      message: /"__proto__" is not allowed/,
+      path: "__proto__",
+    },
     {
       label: "__proto__ and constructor keys in a resource",
-      body: JSON.stringify(snapshot([account("spch-proto", { tags: { constructor: "x" } })])).replace('"properties":{', '"properties":{"__proto__":{"isAdmin":true},'),
+      body: JSON.stringify(snapshot([account("spch-proto", { tags: { constructor: "x" } })])).replace(
+        '"properties":{',
+        '"properties":{"__proto__":{"isAdmin":true},',
+      ),
       status: 400,
       message: /is not allowed/,
       path: "resources[0].properties.__proto__",
     },
-    { label: "prototype key", body: JSON.stringify(snapshot([account("spch-prototype", { properties: { prototype: { polluted: 1 } } })])), status: 400, message: /"prototype" is not allowed/ },
-    { label: "100,000 numbers as resources", body: JSON.stringify(snapshot(new Array(100_000).fill(1))), status: 400, message: /expected a resource document/, path: "resources[0]" },
+    {
+      label: "prototype key",
+      body: JSON.stringify(snapshot([account("spch-prototype", { properties: { prototype: { polluted: 1 } } })])),
+      status: 400,
+      message: /"prototype" is not allowed/,
+    },
+    {
+      label: "100,000 numbers as resources",
+      body: JSON.stringify(snapshot(new Array(100_000).fill(1))),
+      status: 400,
+      message: /expected a resource document/,
+      path: "resources[0]",
+    },
     { label: "100,000 empty documents", body: JSON.stringify(new Array(100_000).fill({})), status: 400, message: /missing/, path: "[0].id" },
     { label: "a string", body: '"just a string"', status: 400, message: /expected a JSON object or array/ },
   ];
@@ -130,7 +156,25 @@ test("malformed query strings and IDs on every API route give 400 or 404, never 
   test.setTimeout(120_000);
   const handlers = discoverRoutes().filter((r) => r.kind === "handler" && r.pattern.startsWith("/api/") && r.pattern !== "/api/session");
   expect(handlers.length).toBeGreaterThan(12);
-  const queries = ["limit=abc", "limit=-1", "limit=1e309", "limit=99999999999999999999", "page=0", "%zz=1", "q=%E0%A4%A", "status=%3Cscript%3E", "limit=1&limit=2", "sort=__proto__", "before=not-a-date", "scan=..%2F..%2Fetc%2Fpasswd", "format=exe", "subscriptionId=%00", `x=${"A".repeat(8000)}`, "constructor=1", "against=%00"];
+  const queries = [
+    "limit=abc",
+    "limit=-1",
+    "limit=1e309",
+    "limit=99999999999999999999",
+    "page=0",
+    "%zz=1",
+    "q=%E0%A4%A",
+    "status=%3Cscript%3E",
+    "limit=1&limit=2",
+    "sort=__proto__",
+    "before=not-a-date",
+    "scan=..%2F..%2Fetc%2Fpasswd",
+    "format=exe",
+    "subscriptionId=%00",
+    `x=${"A".repeat(8000)}`,
+    "constructor=1",
+    "against=%00",
+  ];
   const seen = new Map<number, number>();
   for (const r of handlers) {
     for (const method of r.methods.filter((m) => m === "GET")) {
@@ -150,7 +194,14 @@ test("malformed query strings and IDs on every API route give 400 or 404, never 
     }
   }
   // Unknown IDs are 404, not 500 or 200.
-  for (const path of ["/api/scans/no-such-scan", "/api/scans/no-such-scan/findings", "/api/scans/no-such-scan/events", "/api/scans/no-such-scan/export?format=csv", "/api/scans/no-such-scan/report.pdf", "/api/scans/no-such-scan/diff?against=other"]) {
+  for (const path of [
+    "/api/scans/no-such-scan",
+    "/api/scans/no-such-scan/findings",
+    "/api/scans/no-such-scan/events",
+    "/api/scans/no-such-scan/export?format=csv",
+    "/api/scans/no-such-scan/report.pdf",
+    "/api/scans/no-such-scan/diff?against=other",
+  ]) {
     expect((await request.get(path)).status(), path).toBe(404);
   }
   for (const path of [
@@ -216,7 +267,6 @@ function hostileSnapshot() {
   );
 }
 
-
 /** Any script that runs sets window.__pwned or opens a dialog; both are recorded. */
 async function trap(page: Page): Promise<{ dialogs: string[]; csp: string[] }> {
   const seen = { dialogs: [] as string[], csp: [] as string[] };
@@ -241,7 +291,10 @@ async function pwned(page: Page): Promise<unknown[]> {
 
 test("a snapshot with HTML, script and formulas in names, tags and file name is stored and renders inert in pages, PDF and CSV", async ({ page, request }) => {
   test.setTimeout(120_000);
-  const r = await request.post("/api/snapshots", { data: JSON.stringify(hostileSnapshot()), headers: { "content-type": "application/json", "x-file-name": FILE_NAME } });
+  const r = await request.post("/api/snapshots", {
+    data: JSON.stringify(hostileSnapshot()),
+    headers: { "content-type": "application/json", "x-file-name": FILE_NAME },
+  });
   expect(r.status(), await r.text()).toBe(202);
   const scan = await waitForScan(request, ((await r.json()) as { id: string }).id);
   expect(scan.status, scan.error ?? "").toBe("succeeded");
@@ -251,7 +304,8 @@ test("a snapshot with HTML, script and formulas in names, tags and file name is 
   await page.goto(`/findings?scan=${scan.id}&controlId=NET-1`);
   await page.locator('body[data-ready="true"]').waitFor({ state: "attached" });
   // Shown as text, literally.
-  for (const name of [XSS_NAME, SVG_NAME, FORMULA_NAME, PLUS_NAME]) await expect(page.getByTestId("finding-row").filter({ hasText: name }).first()).toBeVisible();
+  for (const name of [XSS_NAME, SVG_NAME, FORMULA_NAME, PLUS_NAME])
+    await expect(page.getByTestId("finding-row").filter({ hasText: name }).first()).toBeVisible();
   const inert = async (where: string) => {
     expect(await page.locator("img[src=x], svg[onload], iframe").count(), where).toBe(0);
     expect(await pwned(page), where).toEqual([]);

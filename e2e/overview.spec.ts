@@ -36,7 +36,12 @@ test("the overview lists subscriptions worst first and opens the worst subscript
 
 test("the subscription report downloads its PDF and CSV", async ({ page }) => {
   await gotoReady(page, "/");
-  await page.getByRole("region", { name: "Subscriptions" }).locator("tbody tr").first().getByRole("link", { name: /^Report for / }).click();
+  await page
+    .getByRole("region", { name: "Subscriptions" })
+    .locator("tbody tr")
+    .first()
+    .getByRole("link", { name: /^Report for / })
+    .click();
   await expect(page.getByTestId("subscription-score")).toBeVisible();
   await waitReady(page);
   const buttons = page.getByTestId("export-buttons");

@@ -39,8 +39,12 @@ test("capture the overview, the findings explorer and a resource page", async ({
   await page.screenshot({ path: out("ui-findings.png"), fullPage: true });
 
   // A resource with customer-managed storage keys but an open storage firewall: a mixed picture.
-  const cmk = (await (await request.get(`/api/scans/${scan.id}/findings?controlId=CMK-2&status=pass&pageSize=500`)).json()) as { items: { resourceId: string }[] };
-  const open = (await (await request.get(`/api/scans/${scan.id}/findings?controlId=NET-3&status=fail&pageSize=500`)).json()) as { items: { resourceId: string }[] };
+  const cmk = (await (await request.get(`/api/scans/${scan.id}/findings?controlId=CMK-2&status=pass&pageSize=500`)).json()) as {
+    items: { resourceId: string }[];
+  };
+  const open = (await (await request.get(`/api/scans/${scan.id}/findings?controlId=NET-3&status=fail&pageSize=500`)).json()) as {
+    items: { resourceId: string }[];
+  };
   const openIds = new Set(open.items.map((f) => f.resourceId.toLowerCase()));
   const pick = cmk.items.find((f) => openIds.has(f.resourceId.toLowerCase())) ?? cmk.items[0];
   await gotoReady(page, `/resources/${pick.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`);

@@ -7,7 +7,7 @@ import { defineConfig } from "@playwright/test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import base from "../playwright.config";
+import base from "@/playwright.config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 // A database of its own, fresh each time: the pictures show the demo tenant and nothing else.
@@ -20,5 +20,7 @@ export default defineConfig({
   testDir: ".",
   testMatch: "screenshots.capture.ts",
   reporter: "list",
-  webServer: Array.isArray(base.webServer) ? base.webServer : { ...base.webServer!, cwd: root, env: { ...(process.env as Record<string, string>), DATABASE_URL: database } },
+  webServer: Array.isArray(base.webServer)
+    ? base.webServer
+    : { ...base.webServer!, cwd: root, env: { ...(process.env as Record<string, string>), DATABASE_URL: database } },
 });

@@ -51,7 +51,6 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
     await expect.poll(async () => (await (await request.get("/api/settings")).json()).retentionKeep).toBe(41);
     expect((await (await request.get("/api/settings")).json()).scheduleSource).toBe("emulator");
     expect((await (await request.get("/api/settings")).json()).scheduleCron).toBe("0 6 * * 1");
-
   } finally {
     const restore = await request.put("/api/settings", { data: before, headers: { origin: new URL(page.url()).origin } });
     expect(restore.status()).toBe(200);

@@ -5,9 +5,9 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { generateTenant } from "../emulator/tenant";
-import type { Snapshot } from "../lib/posture/snapshot";
-import { tenantSnapshot } from "../emulator/snapshot";
+import { generateTenant } from "@/emulator/tenant";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { tenantSnapshot } from "@/emulator/snapshot";
 
 export interface ApiScan {
   id: string;
@@ -70,7 +70,10 @@ export function demoSnapshot(collectedAt = new Date().toISOString()): Snapshot {
 }
 
 export async function uploadSnapshot(request: APIRequestContext, snapshot: unknown): Promise<ApiScan> {
-  const r = await request.post("/api/snapshots", { data: JSON.stringify(snapshot), headers: { "content-type": "application/json", "x-file-name": "e2e.json" } });
+  const r = await request.post("/api/snapshots", {
+    data: JSON.stringify(snapshot),
+    headers: { "content-type": "application/json", "x-file-name": "e2e.json" },
+  });
   expect(r.status(), await r.text()).toBe(202);
   const { id } = (await r.json()) as { id: string };
   const scan = await waitForScan(request, id);
@@ -97,6 +100,14 @@ export function resourcePath(id: string): string {
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
+  const text = bad
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(" "))
+          .join("\n  ")}`,
+    )
+    .join("\n");
   expect(bad, `${label}:\n${text}`).toEqual([]);
 }

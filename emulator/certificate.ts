@@ -23,7 +23,14 @@ export async function generateCertificate(): Promise<EmulatorCertificate> {
       { name: "basicConstraints", cA: true, critical: true },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };

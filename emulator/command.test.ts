@@ -16,11 +16,26 @@ const base = { port: "4443", host: "127.0.0.1", seed: "42", subscriptions: "6", 
 describe("parseEmulatorOptions", () => {
   it("maps the flags onto startEmulator options and faults", () => {
     const o = parseEmulatorOptions({
-      ...base, port: "0", latency: "20", quota: "20/1000", privateNetwork: true, denySubscriptions: "a, b", denyResources: "/x/y",
-      serverErrorsEvery: "7", throttleStorm: "3", hiddenSubscriptions: "2",
+      ...base,
+      port: "0",
+      latency: "20",
+      quota: "20/1000",
+      privateNetwork: true,
+      denySubscriptions: "a, b",
+      denyResources: "/x/y",
+      serverErrorsEvery: "7",
+      throttleStorm: "3",
+      hiddenSubscriptions: "2",
     });
     expect(o).toMatchObject({
-      port: 0, seed: 42, subscriptions: 6, accounts: 40, hiddenSubscriptions: 2, latencyMs: 20, privateNetwork: true, writeState: true,
+      port: 0,
+      seed: 42,
+      subscriptions: 6,
+      accounts: 40,
+      hiddenSubscriptions: 2,
+      latencyMs: 20,
+      privateNetwork: true,
+      writeState: true,
       quota: { requests: 20, windowMs: 1000 },
       faults: { deny: { subscriptions: ["a", "b"], resources: ["/x/y"] }, serverErrors: { everyNth: 7 }, throttleStorm: { count: 3 } },
     });

@@ -38,7 +38,10 @@ function wholeNumber(name: string, value: string | undefined, min: number): numb
 }
 
 function list(value: string | undefined): string[] | undefined {
-  const items = value?.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = value
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items?.length ? items : undefined;
 }
 

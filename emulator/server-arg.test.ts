@@ -3,8 +3,8 @@
  * hidden and denied subscriptions, the per-caller quota and its headers, and ARM-style 400s.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { speechAccountsQuery, storageByIdQuery, subscriptionsQuery, linkedStorageQuery } from "../lib/azure/queries";
-import { isSpeechAccount } from "../lib/posture/snapshot";
+import { speechAccountsQuery, storageByIdQuery, subscriptionsQuery, linkedStorageQuery } from "@/lib/azure/queries";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
 import { startEmulator, type RunningEmulator } from "./server";
 import { generateTenant } from "./tenant";
 import { argRaw, clients } from "./testing/clients";
@@ -82,7 +82,9 @@ describe("Resource Graph paging and scope", () => {
     const { graph } = clients(emu);
     const [a, b] = emu.tenant.subscriptions.filter((s) => s.visible);
     const rows = (await allPages(graph, speechAccountsQuery, [a.subscriptionId.toUpperCase(), b.subscriptionId])).flat();
-    const expected = emu.tenant.resources.filter((r) => isSpeechAccount(r) && [lower(a.subscriptionId), lower(b.subscriptionId)].includes(lower(r.subscriptionId)));
+    const expected = emu.tenant.resources.filter(
+      (r) => isSpeechAccount(r) && [lower(a.subscriptionId), lower(b.subscriptionId)].includes(lower(r.subscriptionId)),
+    );
     expect(rows.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
     expect(emu.stats().argMaxSubscriptionsPerRequest).toBeGreaterThanOrEqual(2);
   });
@@ -98,7 +100,12 @@ describe("Resource Graph paging and scope", () => {
     expect(tenantScope.length).toBeGreaterThan(0);
     expect(tenantScope.some((r) => lower(r.subscriptionId) === lower(hidden.subscriptionId))).toBe(false);
     const subs = (await graph.resources({ query: subscriptionsQuery })).data as { subscriptionId: string; name: string }[];
-    expect(subs.map((s) => s.name).sort()).toEqual(emu.tenant.subscriptions.filter((s) => s.visible).map((s) => s.displayName).sort());
+    expect(subs.map((s) => s.name).sort()).toEqual(
+      emu.tenant.subscriptions
+        .filter((s) => s.visible)
+        .map((s) => s.displayName)
+        .sort(),
+    );
   });
 
   it("answers the linked-storage join with exactly the linked storage of the scope", async () => {
@@ -106,10 +113,13 @@ describe("Resource Graph paging and scope", () => {
     const sub = emu.tenant.subscriptions[0].subscriptionId;
     const rows = (await allPages(graph, linkedStorageQuery, [sub])).flat();
     const linked = new Set(
-      emu.tenant.resources.filter((r) => isSpeechAccount(r) && lower(r.subscriptionId) === lower(sub))
+      emu.tenant.resources
+        .filter((r) => isSpeechAccount(r) && lower(r.subscriptionId) === lower(sub))
         .flatMap((a) => ((a.properties?.userOwnedStorage as { resourceId: string }[] | undefined) ?? []).map((u) => lower(u.resourceId))),
     );
-    const expected = emu.tenant.resources.filter((r) => r.type === "microsoft.storage/storageaccounts" && lower(r.subscriptionId) === lower(sub) && linked.has(lower(r.id)));
+    const expected = emu.tenant.resources.filter(
+      (r) => r.type === "microsoft.storage/storageaccounts" && lower(r.subscriptionId) === lower(sub) && linked.has(lower(r.id)),
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
   });
@@ -123,8 +133,15 @@ describe("Resource Graph paging and scope", () => {
   });
 
   it("serves the table result format", async () => {
-    const r = await argRaw(emu, { query: "resources | where type =~ 'microsoft.keyvault/vaults' | project id, props = properties, n = strlen(name) | order by id asc", options: { resultFormat: "table" } });
-    expect(r.json.data.columns).toEqual([{ name: "id", type: "string" }, { name: "props", type: "object" }, { name: "n", type: "integer" }]);
+    const r = await argRaw(emu, {
+      query: "resources | where type =~ 'microsoft.keyvault/vaults' | project id, props = properties, n = strlen(name) | order by id asc",
+      options: { resultFormat: "table" },
+    });
+    expect(r.json.data.columns).toEqual([
+      { name: "id", type: "string" },
+      { name: "props", type: "object" },
+      { name: "n", type: "integer" },
+    ]);
     expect(r.json.data.rows[0]).toHaveLength(3);
   });
 
@@ -153,10 +170,20 @@ describe("Resource Graph paging and scope", () => {
     const badTop = await argRaw(emu, { query: "resources", options: { $top: 5000 } });
     expect(badTop.status).toBe(400);
     const { raw } = await import("./testing/clients");
-    const anonymous = await raw(`${emu.url}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, { ca: emu.ca, method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const anonymous = await raw(`${emu.url}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, {
+      ca: emu.ca,
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
     expect(anonymous.status).toBe(401);
     expect(anonymous.json.error.code).toBe("AuthenticationFailed");
-    const basic = await raw(`${emu.url}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, { ca: emu.ca, method: "POST", body: "{}", headers: { authorization: "Basic abc" } });
+    const basic = await raw(`${emu.url}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, {
+      ca: emu.ca,
+      method: "POST",
+      body: "{}",
+      headers: { authorization: "Basic abc" },
+    });
     expect(basic.status).toBe(401);
   });
 });
@@ -192,9 +219,12 @@ describe("quota", () => {
       const { graph } = clients(emu, "caller-a");
       const seen: { remaining?: string; resets?: string }[] = [];
       for (let i = 0; i < 3; i++) {
-        await graph.resources({ query: "resources | take 1" }, {
-          onResponse: (r) => seen.push({ remaining: r.headers.get("x-ms-user-quota-remaining"), resets: r.headers.get("x-ms-user-quota-resets-after") }),
-        });
+        await graph.resources(
+          { query: "resources | take 1" },
+          {
+            onResponse: (r) => seen.push({ remaining: r.headers.get("x-ms-user-quota-remaining"), resets: r.headers.get("x-ms-user-quota-resets-after") }),
+          },
+        );
       }
       expect(seen.map((s) => s.remaining)).toEqual(["2", "1", "0"]);
       for (const s of seen) expect(s.resets).toMatch(/^00:0[01]:\d\d$/);

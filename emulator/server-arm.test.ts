@@ -3,7 +3,7 @@
  * shapes, nextLink paging, case-insensitive IDs, 404/403 ARM errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSpeechAccount, type AzureDocument } from "../lib/posture/snapshot";
+import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
 import { startEmulator, type RunningEmulator } from "./server";
 import { generateTenant } from "./tenant";
 import { clients, raw } from "./testing/clients";
@@ -50,7 +50,9 @@ describe("ARM", () => {
     let withSettings = 0;
     for (const a of speech) {
       const values: unknown[] = [];
-      const settings = await collect(monitor.diagnosticSettings.list(a.id, { onResponse: (r) => values.push(...((r.parsedBody as unknown as { value: unknown[] }).value)) }));
+      const settings = await collect(
+        monitor.diagnosticSettings.list(a.id, { onResponse: (r) => values.push(...(r.parsedBody as unknown as { value: unknown[] }).value) }),
+      );
       const expected = emu.tenant.diagnosticSettings.get(lower(a.id)) ?? [];
       expect(values).toEqual(expected);
       expect(settings.map((s) => s.name)).toEqual((expected as { name: string }[]).map((s) => s.name));
@@ -116,7 +118,10 @@ describe("ARM", () => {
         const e = await collect(clients(emu).monitor.diagnosticSettings.list(id)).catch((err) => err);
         expect(e.statusCode).toBe(403);
         expect(e.code).toBe("AuthorizationFailed");
-        const wire = await raw(`${emu.url}${id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, { ca: emu.ca, headers: { authorization: "Bearer t" } });
+        const wire = await raw(`${emu.url}${id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, {
+          ca: emu.ca,
+          headers: { authorization: "Bearer t" },
+        });
         expect(wire.status).toBe(403);
         expect(wire.json.error.message).toContain(`over scope '${id}'`);
       }

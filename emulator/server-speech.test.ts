@@ -3,7 +3,7 @@
  * the emulator's own origin, closed networks refused with the service's messages, 404s and 403s.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSpeechAccount, type AzureDocument } from "../lib/posture/snapshot";
+import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
 import { startEmulator, type RunningEmulator } from "./server";
 import { generateTenant, type Tenant } from "./tenant";
 import { speechClient } from "./testing/clients";
@@ -26,7 +26,10 @@ describe("Speech data plane", () => {
     busy = speech.find(open)!;
     // Give one open account five endpoints so paging has something to page.
     const template = [...tenant.speechEndpoints.values()].flat()[0] as Props;
-    tenant.speechEndpoints.set(lower(busy.id), Array.from({ length: 5 }, (_, i) => ({ ...template, displayName: `endpoint ${i}` })));
+    tenant.speechEndpoints.set(
+      lower(busy.id),
+      Array.from({ length: 5 }, (_, i) => ({ ...template, displayName: `endpoint ${i}` })),
+    );
     emu = await startEmulator({ tenant, quota: false });
     inside = await startEmulator({ tenant, quota: false, privateNetwork: true });
   });

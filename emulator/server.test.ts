@@ -8,7 +8,7 @@ import { Agent } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSpeechAccount } from "../lib/posture/snapshot";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
 import { readEmulatorState, startEmulator, type RunningEmulator } from "./server";
 import { generateTenant } from "./tenant";
 import { argRaw, clients, raw } from "./testing/clients";
@@ -33,7 +33,9 @@ describe("TLS", () => {
 
   it("is refused by a client that does not trust it (verification stays on)", async () => {
     const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
-      import("node:https").then(({ get }) => get(`${emu.url}/subscriptions`, () => resolve(new Error("connected") as NodeJS.ErrnoException)).on("error", resolve));
+      import("node:https").then(({ get }) =>
+        get(`${emu.url}/subscriptions`, () => resolve(new Error("connected") as NodeJS.ErrnoException)).on("error", resolve),
+      );
     });
     expect(error.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/);
   });
@@ -90,7 +92,9 @@ describe("faults, latency and stats", () => {
   it("a throttle storm without Retry-After surfaces as 429 (the SDK does not retry it)", async () => {
     emu.resetStats();
     emu.setFaults({ throttleStorm: { count: 1 } });
-    const error = await clients(emu).graph.resources({ query: "resources | take 3" }).catch((e) => e);
+    const error = await clients(emu)
+      .graph.resources({ query: "resources | take 3" })
+      .catch((e) => e);
     expect(error.statusCode).toBe(429);
     expect(error.response.headers.get("retry-after")).toBeUndefined();
     expect(emu.stats().argRequests).toBe(1);
@@ -119,7 +123,14 @@ describe("faults, latency and stats", () => {
   it("counts requests by surface, status and caller; resetStats starts again", async () => {
     emu.resetStats();
     const a = emu.tenant.resources.find(isSpeechAccount)!;
-    await Promise.all(Array.from({ length: 8 }, () => raw(`${emu.url}${a.id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, { ca: emu.ca, headers: { authorization: "Bearer caller-x" } })));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        raw(`${emu.url}${a.id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, {
+          ca: emu.ca,
+          headers: { authorization: "Bearer caller-x" },
+        }),
+      ),
+    );
     await argRaw(emu, { query: "resources | take 1" }, "caller-y");
     await raw(`${emu.url}/speech/nothing/speechtotext/v3.2/endpoints`, { ca: emu.ca, headers: { authorization: "Bearer caller-x" } });
     const s = emu.stats();
@@ -217,14 +228,18 @@ describe("throughput", () => {
       let next = 0;
       let ok = 0;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: 32 }, async () => {
-        while (next < urls.length) {
-          const r = await raw(urls[next++], { ca: emu.ca, headers: auth, agent });
-          if (r.status === 200) ok++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < urls.length) {
+            const r = await raw(urls[next++], { ca: emu.ca, headers: auth, agent });
+            if (r.status === 200) ok++;
+          }
+        }),
+      );
       const seconds = (performance.now() - t0) / 1000;
-      console.log(`per-resource calls: ${urls.length} in ${seconds.toFixed(2)} s = ${Math.round(urls.length / seconds)} req/s (client and server in one process)`);
+      console.log(
+        `per-resource calls: ${urls.length} in ${seconds.toFixed(2)} s = ${Math.round(urls.length / seconds)} req/s (client and server in one process)`,
+      );
       expect(ok).toBe(urls.length);
       expect(emu.stats().speechRequests + emu.stats().armRequests).toBe(urls.length);
     } finally {

@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isSpeechAccount } from "../lib/posture/snapshot";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
 import { generateCertificate, writeCertificate } from "./certificate";
 import type { RequestContext, ServerState } from "./http/context";
 import { armError, internalServerError } from "./http/errors";
@@ -70,7 +70,10 @@ export interface RunningEmulator {
 }
 
 export class EmulatorStartError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
     this.name = "EmulatorStartError";
   }
@@ -81,9 +84,14 @@ const MAX_BODY = 8 * 1024 * 1024;
 const ARG_PATH = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const tenant = options.tenant ?? generateTenant({
-    seed: options.seed, subscriptions: options.subscriptions, accounts: options.accounts, hiddenSubscriptions: options.hiddenSubscriptions,
-  });
+  const tenant =
+    options.tenant ??
+    generateTenant({
+      seed: options.seed,
+      subscriptions: options.subscriptions,
+      accounts: options.accounts,
+      hiddenSubscriptions: options.hiddenSubscriptions,
+    });
   const state: ServerState = {
     index: new TenantIndex(tenant),
     faults: new FaultState(options.faults),
@@ -151,10 +159,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const why = error.code === "EADDRINUSE" ? `port ${port} on ${host} is already in use`
-        : error.code === "EACCES" ? `no permission to listen on port ${port} on ${host}`
-        : error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" ? `${host} is not an address of this machine`
-        : error.message;
+      const why =
+        error.code === "EADDRINUSE"
+          ? `port ${port} on ${host} is already in use`
+          : error.code === "EACCES"
+            ? `no permission to listen on port ${port} on ${host}`
+            : error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND"
+              ? `${host} is not an address of this machine`
+              : error.message;
       reject(new EmulatorStartError(`Cannot start the emulator: ${why}.`, error.code ?? "EUNKNOWN"));
     };
     server.once("error", onError);
@@ -206,7 +218,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
     countRequest(state.stats, surface);
     const delay = latencyMs + state.faults.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    if (body === undefined) return sendJson(res, state.stats, { status: 413, body: armError("RequestEntityTooLarge", "The request body is larger than the emulator accepts.") });
+    if (body === undefined)
+      return sendJson(res, state.stats, { status: 413, body: armError("RequestEntityTooLarge", "The request body is larger than the emulator accepts.") });
     const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     if (!auth) {
       const message = req.headers.authorization
@@ -215,7 +228,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
       return sendJson(res, state.stats, {
         status: 401,
         body: armError("AuthenticationFailed", message),
-        headers: { "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${state.index.tenant.tenantId}", error="invalid_token", error_description="${message}"` },
+        headers: {
+          "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${state.index.tenant.tenantId}", error="invalid_token", error_description="${message}"`,
+        },
       });
     }
     const ctx: RequestContext = {
@@ -231,9 +246,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
       if (surface !== "arg") countCaller(state.stats, ctx.caller, surface);
       return sendJson(res, state.stats, faultReply(injected, surface, ctx, state));
     }
-    const reply = surface === "arg" ? handleResourceGraph(ctx, state)
-      : surface === "speech" ? handleSpeech(ctx, state)
-      : handleArm(ctx, state);
+    const reply = surface === "arg" ? handleResourceGraph(ctx, state) : surface === "speech" ? handleSpeech(ctx, state) : handleArm(ctx, state);
     if (surface !== "arg") countCaller(state.stats, ctx.caller, surface);
     sendJson(res, state.stats, reply);
   } catch (error) {
@@ -249,9 +262,13 @@ function faultReply(injected: NonNullable<ReturnType<FaultState["next"]>>, surfa
   const headers: Record<string, string> = surface === "arg" && state.quota ? quotaHeaders(state.quota.peek(ctx.caller)) : {};
   if (injected.kind === "server-error") return { status: 500, headers, body: internalServerError() };
   if (injected.retryAfterSeconds !== undefined) headers["retry-after"] = String(injected.retryAfterSeconds);
-  const body = surface === "speech"
-    ? armError("429", "Rate limit is exceeded. Try again later.")
-    : armError("TooManyRequests", "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, refer to - https://aka.ms/srpthrottlinglimits");
+  const body =
+    surface === "speech"
+      ? armError("429", "Rate limit is exceeded. Try again later.")
+      : armError(
+          "TooManyRequests",
+          "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, refer to - https://aka.ms/srpthrottlinglimits",
+        );
   return { status: 429, headers, body };
 }
 

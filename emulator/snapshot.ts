@@ -2,7 +2,7 @@
  * A complete Snapshot of an emulator tenant, without HTTP: what a perfect collection would
  * return. Lets tests and the benchmark store realistic scans quickly.
  */
-import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type Snapshot } from "../lib/posture/snapshot";
+import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type Snapshot } from "@/lib/posture/snapshot";
 import type { Tenant } from "./tenant";
 
 export function tenantSnapshot(tenant: Tenant, collectedAt = new Date().toISOString()): Snapshot {

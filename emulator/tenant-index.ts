@@ -3,7 +3,7 @@
  * ID, accounts by custom subdomain, and Resource Graph rows partitioned by subscription so a
  * request's scope is a concatenation of partitions, not a scan of the tenant.
  */
-import type { AzureDocument } from "../lib/posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { Row } from "./kql";
 import { subscriptionRow } from "./generate/documents";
 import type { Tenant, TenantSubscription } from "./tenant";

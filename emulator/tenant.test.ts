@@ -3,7 +3,7 @@
  * every pitfall the collector and the controls must survive present in the default demo tenant.
  */
 import { describe, expect, it } from "vitest";
-import { isSpeechAccount, type AzureDocument } from "../lib/posture/snapshot";
+import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
 import { ARG_COLUMNS } from "./kql";
 import { generateTenant, type Tenant } from "./tenant";
 
@@ -20,7 +20,9 @@ function view(t: Tenant) {
   const speech = t.resources.filter(isSpeechAccount);
   const storage = t.resources.filter((r) => r.type === "microsoft.storage/storageaccounts");
   const vaults = t.resources.filter((r) => r.type === "microsoft.keyvault/vaults");
-  const links = speech.flatMap((a) => ((props(a).userOwnedStorage ?? []) as { resourceId: string }[]).filter((u) => u.resourceId).map((u) => ({ a, id: u.resourceId })));
+  const links = speech.flatMap((a) =>
+    ((props(a).userOwnedStorage ?? []) as { resourceId: string }[]).filter((u) => u.resourceId).map((u) => ({ a, id: u.resourceId })),
+  );
   const contributor = t.roleAssignments.filter((r) => lower(props(r).roleDefinitionId).endsWith(CONTRIBUTOR));
   const storageKv = storage.map((s) => props(s).encryption?.keyvaultproperties).filter(Boolean);
   const accountKv = speech.map((a) => props(a).encryption?.keyVaultProperties).filter(Boolean);
@@ -46,10 +48,17 @@ function pitfalls(t: Tenant): Record<string, boolean> {
   return {
     "link cased differently from the storage id": has(links, (l) => byId.has(lower(l.id)) && byId.get(lower(l.id))!.id !== l.id),
     "ARG type lower-case everywhere": t.resources.every((r) => r.type === lower(r.type)) && t.roleAssignments.every((r) => r.type === lower(r.type)),
-    "resourceGroup column lower-case while the ID keeps upper case": has(t.resources, (r) => r.resourceGroup === lower(r.resourceGroup) && /resourceGroups\/[^/]*[A-Z]/.test(r.id)),
+    "resourceGroup column lower-case while the ID keeps upper case": has(
+      t.resources,
+      (r) => r.resourceGroup === lower(r.resourceGroup) && /resourceGroups\/[^/]*[A-Z]/.test(r.id),
+    ),
     "storage keySource Microsoft.Keyvault": has(storage, (s) => props(s).encryption.keySource === "Microsoft.Keyvault"),
     "storage keySource Microsoft.KeyVault": has(storage, (s) => props(s).encryption.keySource === "Microsoft.KeyVault"),
-    "storage keySource in another casing": has(storage, (s) => lower(props(s).encryption.keySource) === "microsoft.keyvault" && !["Microsoft.Keyvault", "Microsoft.KeyVault"].includes(props(s).encryption.keySource)),
+    "storage keySource in another casing": has(
+      storage,
+      (s) =>
+        lower(props(s).encryption.keySource) === "microsoft.keyvault" && !["Microsoft.Keyvault", "Microsoft.KeyVault"].includes(props(s).encryption.keySource),
+    ),
     "storage keySource Microsoft.Storage": has(storage, (s) => props(s).encryption.keySource === "Microsoft.Storage"),
     "account keySource Microsoft.KeyVault": has(speech, (a) => props(a).encryption?.keySource === "Microsoft.KeyVault"),
     "account keySource Microsoft.CognitiveServices": has(speech, (a) => props(a).encryption?.keySource === "Microsoft.CognitiveServices"),
@@ -76,9 +85,15 @@ function pitfalls(t: Tenant): Record<string, boolean> {
       const vault = v.vaultByHost.get(new URL(u).host.toLowerCase());
       return !!vault && v.hidden.has(subOf(vault.id));
     }),
-    "private endpoint Approved": has(speech, (a) => has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Approved")),
-    "private endpoint Pending": has(speech, (a) => has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Pending")),
-    "private endpoint Rejected": has(speech, (a) => has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Rejected")),
+    "private endpoint Approved": has(speech, (a) =>
+      has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Approved"),
+    ),
+    "private endpoint Pending": has(speech, (a) =>
+      has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Pending"),
+    ),
+    "private endpoint Rejected": has(speech, (a) =>
+      has(props(a).privateEndpointConnections, (p: Props) => p.properties.privateLinkServiceConnectionState.status === "Rejected"),
+    ),
     "publicNetworkAccess Disabled": has(speech, (a) => props(a).publicNetworkAccess === "Disabled"),
     "publicNetworkAccess Enabled": has(speech, (a) => props(a).publicNetworkAccess === "Enabled"),
     "publicNetworkAccess absent": has(speech, (a) => !("publicNetworkAccess" in props(a))),
@@ -101,12 +116,21 @@ function pitfalls(t: Tenant): Record<string, boolean> {
     "storage requireInfrastructureEncryption false": has(storage, (s) => props(s).encryption.requireInfrastructureEncryption === false),
     "storage requireInfrastructureEncryption absent": has(storage, (s) => !("requireInfrastructureEncryption" in props(s).encryption)),
     "storage publicNetworkAccess Disabled": has(storage, (s) => props(s).publicNetworkAccess === "Disabled"),
-    "storage firewall Deny with a resource instance rule": has(storage, (s) => props(s).networkAcls.defaultAction === "Deny" && (props(s).networkAcls.resourceAccessRules ?? []).length > 0),
+    "storage firewall Deny with a resource instance rule": has(
+      storage,
+      (s) => props(s).networkAcls.defaultAction === "Deny" && (props(s).networkAcls.resourceAccessRules ?? []).length > 0,
+    ),
     "contributor role at storage scope": has(linkedExisting, (l) => has(assignmentsOf(l.a), (r) => lower(props(r).scope) === lower(l.id))),
-    "contributor role at resource-group scope": has(linkedExisting, (l) => has(assignmentsOf(l.a), (r) => /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/i.test(props(r).scope) && v.isAncestorScope(props(r).scope, l.id))),
-    "contributor role at subscription scope": has(linkedExisting, (l) => has(assignmentsOf(l.a), (r) => /^\/subscriptions\/[^/]+$/i.test(props(r).scope) && v.isAncestorScope(props(r).scope, l.id))),
+    "contributor role at resource-group scope": has(linkedExisting, (l) =>
+      has(assignmentsOf(l.a), (r) => /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/i.test(props(r).scope) && v.isAncestorScope(props(r).scope, l.id)),
+    ),
+    "contributor role at subscription scope": has(linkedExisting, (l) =>
+      has(assignmentsOf(l.a), (r) => /^\/subscriptions\/[^/]+$/i.test(props(r).scope) && v.isAncestorScope(props(r).scope, l.id)),
+    ),
     "contributor role missing": has(linkedExisting, (l) => principal(l.a) !== "" && !has(assignmentsOf(l.a), (r) => v.isAncestorScope(props(r).scope, l.id))),
-    "contributor role at a sibling scope (string prefix, not ancestor)": has(linkedExisting, (l) => has(assignmentsOf(l.a), (r) => lower(l.id).startsWith(lower(props(r).scope)) && !v.isAncestorScope(props(r).scope, l.id))),
+    "contributor role at a sibling scope (string prefix, not ancestor)": has(linkedExisting, (l) =>
+      has(assignmentsOf(l.a), (r) => lower(l.id).startsWith(lower(props(r).scope)) && !v.isAncestorScope(props(r).scope, l.id)),
+    ),
     "other roles that the role filter must drop": has(t.roleAssignments, (r) => !lower(props(r).roleDefinitionId).endsWith(CONTRIBUTOR)),
     "endpoint logging on with BYOS": has(speech, (a) => byos(a) && has(endpointsOf(a), (e) => e.properties.loggingEnabled === true)),
     "endpoint logging on without BYOS": has(speech, (a) => !byos(a) && has(endpointsOf(a), (e) => e.properties.loggingEnabled === true)),
@@ -121,15 +145,24 @@ function pitfalls(t: Tenant): Record<string, boolean> {
     "diagnostic setting without a destination": has(diag, (s) => !dest(s) && s.properties.logs.length > 0),
     "diagnostic setting with logs disabled": has(diag, (s) => dest(s) && s.properties.logs.length > 0 && s.properties.logs.every((l: Props) => !l.enabled)),
     "account without diagnostic settings": has(speech, (a) => (t.diagnosticSettings.get(lower(a.id)) ?? []).length === 0),
-    "non-Speech kinds TextAnalytics, OpenAI, ComputerVision": ["TextAnalytics", "OpenAI", "ComputerVision"].every((k) => has(t.resources, (r) => r.type === "microsoft.cognitiveservices/accounts" && r.kind === k)),
+    "non-Speech kinds TextAnalytics, OpenAI, ComputerVision": ["TextAnalytics", "OpenAI", "ComputerVision"].every((k) =>
+      has(t.resources, (r) => r.type === "microsoft.cognitiveservices/accounts" && r.kind === k),
+    ),
     "near-perfect account": has(speech, (a) => {
       const p = props(a);
       const linked = ((p.userOwnedStorage ?? []) as Props[]).map((u) => byId.get(lower(u.resourceId)));
-      return p.publicNetworkAccess === "Disabled" && p.disableLocalAuth === true && p.restrictOutboundNetworkAccess === true
-        && (a.identity as Props | null)?.type === "SystemAssigned" && linked.length === 1 && !!linked[0]
-        && props(linked[0]).allowSharedKeyAccess === false && lower(props(linked[0]).encryption.keySource) === "microsoft.keyvault"
-        && props(linked[0]).encryption.requireInfrastructureEncryption === true
-        && has(assignmentsOf(a), (r) => lower(props(r).scope) === lower(linked[0]!.id));
+      return (
+        p.publicNetworkAccess === "Disabled" &&
+        p.disableLocalAuth === true &&
+        p.restrictOutboundNetworkAccess === true &&
+        (a.identity as Props | null)?.type === "SystemAssigned" &&
+        linked.length === 1 &&
+        !!linked[0] &&
+        props(linked[0]).allowSharedKeyAccess === false &&
+        lower(props(linked[0]).encryption.keySource) === "microsoft.keyvault" &&
+        props(linked[0]).encryption.requireInfrastructureEncryption === true &&
+        has(assignmentsOf(a), (r) => lower(props(r).scope) === lower(linked[0]!.id))
+      );
     }),
   };
 }
@@ -150,8 +183,12 @@ describe("generateTenant", () => {
     expect(t.seed).toBe(42);
     const visible = t.subscriptions.filter((s) => s.visible);
     expect(visible.map((s) => s.displayName)).toEqual([
-      "contoso-speech-prod", "contoso-speech-dev", "contoso-contactcenter-prod",
-      "contoso-aiplatform-prod", "contoso-research-sandbox", "contoso-voice-staging",
+      "contoso-speech-prod",
+      "contoso-speech-dev",
+      "contoso-contactcenter-prod",
+      "contoso-aiplatform-prod",
+      "contoso-research-sandbox",
+      "contoso-voice-staging",
     ]);
     expect(t.subscriptions.filter((s) => !s.visible)).toHaveLength(1);
     expect(t.resources.filter(isSpeechAccount)).toHaveLength(40);
@@ -183,7 +220,9 @@ describe("generateTenant", () => {
       const account = t.resources.find((r) => lower(r.id) === id)!;
       expect(props(account).customSubDomainName).toMatch(/^[a-z0-9][a-z0-9-]*$/i);
       for (const e of endpoints as Props[]) {
-        expect(e.self).toMatch(new RegExp(`^https://${props(account).customSubDomainName}\\.cognitiveservices\\.azure\\.com/speechtotext/v3\\.2/endpoints/[0-9a-f-]{36}$`));
+        expect(e.self).toMatch(
+          new RegExp(`^https://${props(account).customSubDomainName}\\.cognitiveservices\\.azure\\.com/speechtotext/v3\\.2/endpoints/[0-9a-f-]{36}$`),
+        );
         expect(e.model.self).toMatch(/\/models\//);
         expect(typeof e.createdDateTime).toBe("string");
       }
@@ -207,7 +246,11 @@ describe("generateTenant", () => {
       expect(s).toBeLessThan(0.7);
     }
     // All pitfalls still present at another seed and size.
-    expect(Object.entries(pitfalls(t)).filter(([, ok]) => !ok).map(([k]) => k)).toEqual([]);
+    expect(
+      Object.entries(pitfalls(t))
+        .filter(([, ok]) => !ok)
+        .map(([k]) => k),
+    ).toEqual([]);
   });
 
   it("generates 100,000 Speech accounts across 2,000 subscriptions", () => {
@@ -215,7 +258,9 @@ describe("generateTenant", () => {
     const t = generateTenant({ seed: 100, subscriptions: 2000, accounts: 100_000 });
     const ms = performance.now() - started;
     const speech = t.resources.filter(isSpeechAccount).length;
-    console.log(`generateTenant(100,000 accounts, 2,000 subscriptions): ${Math.round(ms)} ms, ${t.resources.length} resources, ${t.roleAssignments.length} role assignments, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`);
+    console.log(
+      `generateTenant(100,000 accounts, 2,000 subscriptions): ${Math.round(ms)} ms, ${t.resources.length} resources, ${t.roleAssignments.length} role assignments, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`,
+    );
     expect(speech).toBe(100_000);
     expect(t.subscriptions.filter((s) => s.visible)).toHaveLength(2000);
     expect(new Set(t.subscriptions.map((s) => s.displayName)).size).toBe(t.subscriptions.length);

@@ -2,7 +2,7 @@
  * The synthetic tenant: plain data the emulator serves. Build one with `generateTenant`, mutate it
  * freely in tests, then hand it to `startEmulator({ tenant })` (the server indexes it at start).
  */
-import type { AzureDocument } from "../lib/posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 import { TenantBuilder } from "./generate/builder";
 
 export interface TenantSubscription {

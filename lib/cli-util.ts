@@ -1,5 +1,5 @@
 /** Small helpers shared by CLI commands: one-line errors, atomic file output and a TTY progress bar. */
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeSync, rmSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 
 /** An error whose message is fit to print as the CLI's one line (exit code 2). */
@@ -45,7 +45,10 @@ export async function writeChunksToStdout(chunks: Iterable<string | Uint8Array>)
 
 export function parseList(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
-  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length ? items : undefined;
 }
 

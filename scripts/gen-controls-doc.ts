@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { renderControlsDoc } from "../lib/posture/controls-doc";
+import { renderControlsDoc } from "@/lib/posture/controls-doc";
 
 const target = fileURLToPath(new URL("../docs/controls.md", import.meta.url));
 writeFileSync(target, renderControlsDoc());

@@ -24,7 +24,9 @@ const stateDir = resolve(values["state-dir"]);
 const loopback = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i.test(values.host);
 const authMode = (process.env.AUTH_MODE || (loopback ? "none" : "entra")).trim().toLowerCase();
 if (authMode === "none" && !loopback) {
-  console.error(`speech-posture: AUTH_MODE=none (no sign-in) is only allowed on loopback, not on ${values.host}. Set up Entra ID sign-in (AUTH_MODE=entra, ENTRA_TENANT_ID, ENTRA_CLIENT_ID; see docs/security.md) or use --host 127.0.0.1.`);
+  console.error(
+    `speech-posture: AUTH_MODE=none (no sign-in) is only allowed on loopback, not on ${values.host}. Set up Entra ID sign-in (AUTH_MODE=entra, ENTRA_TENANT_ID, ENTRA_CLIENT_ID; see docs/security.md) or use --host 127.0.0.1.`,
+  );
   process.exit(2);
 }
 if (authMode === "entra" && !(process.env.ENTRA_TENANT_ID && process.env.ENTRA_CLIENT_ID)) {
@@ -72,7 +74,10 @@ async function waitForEmulator(child) {
   throw new Error("the emulator did not become ready within 60 s");
 }
 
-const live = process.env.SPEECH_POSTURE_SOURCE === "live" || (!process.env.SPEECH_POSTURE_SOURCE && process.env.AZURE_TENANT_ID && process.env.AZURE_CLIENT_ID) || (!process.env.SPEECH_POSTURE_SOURCE && process.env.SPEECH_POSTURE_CREDENTIAL);
+const live =
+  process.env.SPEECH_POSTURE_SOURCE === "live" ||
+  (!process.env.SPEECH_POSTURE_SOURCE && process.env.AZURE_TENANT_ID && process.env.AZURE_CLIENT_ID) ||
+  (!process.env.SPEECH_POSTURE_SOURCE && process.env.SPEECH_POSTURE_CREDENTIAL);
 
 if (!values["no-build"]) buildIfNeeded();
 

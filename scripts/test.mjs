@@ -1,7 +1,7 @@
 // `npm test`: every test — unit and integration (Vitest), then browser journeys (Playwright in
 // Debian's Chromium against the built app) — and one closing line "N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildIfNeeded } from "./build-if-needed.mjs";
 
@@ -32,8 +32,20 @@ let failed = 0;
 const tscStatus = run("type check (tsc)", [bin("typescript", "bin", "tsc"), "--noEmit", "-p", "tsconfig.json"]);
 if (tscStatus !== 0) failed += 1;
 
+// Lint (ESLint with Next's rules, no warnings allowed) and formatting (Prettier).
+const lintStatus = run("lint (eslint)", [bin("eslint", "bin", "eslint.js"), ".", "--max-warnings", "0"]);
+if (lintStatus !== 0) failed += 1;
+const formatStatus = run("format (prettier --check)", [bin("prettier", "bin", "prettier.cjs"), "--check", "--log-level", "warn", "."]);
+if (formatStatus !== 0) failed += 1;
+
 const vitestJson = join(results, "vitest.json");
-const vitestStatus = run("unit and integration tests (vitest)", [bin("vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+const vitestStatus = run("unit and integration tests (vitest)", [
+  bin("vitest", "vitest.mjs"),
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
 const v = readJson(vitestJson);
 if (v) {
   passed += v.numPassedTests ?? 0;
@@ -68,4 +80,4 @@ if (p?.stats) {
 if (pwStatus !== 0 && (p?.stats?.unexpected ?? 0) === 0) failed += 1;
 
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || tscStatus !== 0 || vitestStatus !== 0 || pwStatus !== 0 ? 1 : 0);
+process.exit(failed > 0 || tscStatus !== 0 || lintStatus !== 0 || formatStatus !== 0 || vitestStatus !== 0 || pwStatus !== 0 ? 1 : 0);

@@ -2,10 +2,10 @@
 /** Server actions for exceptions: create one from a finding (owner, reason, expiry) and remove one. */
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requireActionRole } from "../../lib/auth/server";
-import { createException, removeException } from "../../lib/store/exceptions";
-import { InvalidInputError, NotFoundError } from "../../lib/store/errors";
-import { uiStore } from "../../lib/ui/server-store";
+import { requireActionRole } from "@/lib/auth/server";
+import { createException, removeException } from "@/lib/store/exceptions";
+import { InvalidInputError, NotFoundError } from "@/lib/store/errors";
+import { uiStore } from "@/lib/views/server-store";
 
 export interface ExceptionFormState {
   ok: boolean;
@@ -49,7 +49,15 @@ export async function createExceptionAction(_prev: ExceptionFormState, fd: FormD
   } catch (error) {
     if (error instanceof InvalidInputError) {
       const field = error.field === "expiresAt" ? "expires" : error.field;
-      return { ok: false, field, error: error.message.replace(/^expiresAt: /, "Expiry: ").replace(/^owner: /, "Owner: ").replace(/^reason: /, "Reason: ").replace(/^scope: /, "Scope: ") };
+      return {
+        ok: false,
+        field,
+        error: error.message
+          .replace(/^expiresAt: /, "Expiry: ")
+          .replace(/^owner: /, "Owner: ")
+          .replace(/^reason: /, "Reason: ")
+          .replace(/^scope: /, "Scope: "),
+      };
     }
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -5,12 +5,12 @@
  * returned to the page only; nothing is stored (a scan stores results) but an audit entry, since it
  * reads Azure on the user's behalf.
  */
-import { requireActionRole } from "../../lib/auth/server";
-import { collectResource } from "../../lib/azure/collect-resource";
-import { evaluateSnapshot } from "../../lib/posture/evaluate";
-import { defaultSource, openTarget } from "../../lib/scan/sources";
-import { recordAudit } from "../../lib/store/audit";
-import { uiStore } from "../../lib/ui/server-store";
+import { requireActionRole } from "@/lib/auth/server";
+import { collectResource } from "@/lib/azure/collect-resource";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { defaultSource, openTarget } from "@/lib/scan/sources";
+import { recordAudit } from "@/lib/store/audit";
+import { uiStore } from "@/lib/views/server-store";
 
 export interface RecheckResult {
   ok: boolean;
@@ -34,7 +34,10 @@ export async function recheckResourceAction(resourceId: string): Promise<Recheck
   try {
     await recordAudit(await uiStore(), { actor, action: "resource.rechecked", target: id, details: { source } });
   } catch (error) {
-    return { ok: false, error: `The re-check was not started: it could not be recorded in the audit trail (${error instanceof Error ? error.message : String(error)}).` };
+    return {
+      ok: false,
+      error: `The re-check was not started: it could not be recorded in the audit trail (${error instanceof Error ? error.message : String(error)}).`,
+    };
   }
   let opened;
   try {

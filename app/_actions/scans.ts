@@ -1,8 +1,8 @@
 "use server";
 /** Server actions for scans: start a collection and cancel one. Progress is read over SSE. */
-import { requireActionRole } from "../../lib/auth/server";
-import { ScanConflictError } from "../../lib/store/errors";
-import { uiJobs } from "../../lib/ui/server-store";
+import { requireActionRole } from "@/lib/auth/server";
+import { ScanConflictError } from "@/lib/store/errors";
+import { uiJobs } from "@/lib/views/server-store";
 
 export type StartScanResult = { ok: true; scanId: string; alreadyRunning: boolean } | { ok: false; error: string };
 

@@ -1,11 +1,11 @@
 "use server";
 /** Server action for the settings page (Admins): the scan schedule, its source and retention. */
 import { revalidatePath } from "next/cache";
-import { requireActionRole } from "../../lib/auth/server";
-import { hasLiveConfiguration } from "../../lib/azure/target";
-import { InvalidInputError } from "../../lib/store/errors";
-import { updateSettings } from "../../lib/store/settings";
-import { uiStore } from "../../lib/ui/server-store";
+import { requireActionRole } from "@/lib/auth/server";
+import { hasLiveConfiguration } from "@/lib/azure/target";
+import { InvalidInputError } from "@/lib/store/errors";
+import { updateSettings } from "@/lib/store/settings";
+import { uiStore } from "@/lib/views/server-store";
 
 export interface SettingsFormState {
   ok: boolean;
@@ -41,12 +41,17 @@ export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData)
     return {
       ok: false,
       field: "scheduleSource",
-      error: "Source: this server has no Azure credentials (AZURE_TENANT_ID and AZURE_CLIENT_ID, or SPEECH_POSTURE_CREDENTIAL), so scheduled scans of live Azure would fail. Set them up first (README, “Scanning a real tenant”).",
+      error:
+        "Source: this server has no Azure credentials (AZURE_TENANT_ID and AZURE_CLIENT_ID, or SPEECH_POSTURE_CREDENTIAL), so scheduled scans of live Azure would fail. Set them up first (README, “Scanning a real tenant”).",
       values,
     };
   }
   try {
-    await updateSettings(await uiStore(), { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) }, actor);
+    await updateSettings(
+      await uiStore(),
+      { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) },
+      actor,
+    );
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     const words = FIELD_WORDS[error.field] ?? error.field;

@@ -2,18 +2,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { AutoSubmitForm } from "../../components/findings/auto-submit-form";
-import { buttonSecondary, inputClass, linkClass } from "../../components/ui/buttons";
-import { EmptyState, PageHeader, Panel } from "../../components/ui/layout";
-import { PanelSkeleton } from "../../components/ui/skeleton";
-import { Table, Td, Th } from "../../components/ui/table";
-import { PageReady } from "../../components/shell/page-ready";
-import { LinkNotices } from "../../components/ui/link-notices";
-import { AUDIT_ACTIONS, loadAudit, parseAuditView, type AuditView } from "../../lib/ui/audit-data";
-import { dateTime } from "../../lib/ui/format";
-import { resourceHref, type SearchParamsRecord } from "../../lib/ui/search-params";
-import { uiStore } from "../../lib/ui/server-store";
-import type { AuditEvent } from "../../lib/store/audit";
+import { AutoSubmitForm } from "@/components/findings/auto-submit-form";
+import { buttonSecondary, inputClass, linkClass } from "@/components/ui/buttons";
+import { EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { PanelSkeleton } from "@/components/ui/skeleton";
+import { Table, Td, Th } from "@/components/ui/table";
+import { PageReady } from "@/components/shell/page-ready";
+import { LinkNotices } from "@/components/ui/link-notices";
+import { AUDIT_ACTIONS, loadAudit, parseAuditView, type AuditView } from "@/lib/views/audit-data";
+import { dateTime } from "@/lib/views/format";
+import { resourceHref, type SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import type { AuditEvent } from "@/lib/store/audit";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit trail" };
@@ -113,7 +113,11 @@ async function Events({ view }: { view: AuditView }) {
             <span />
           )}
           {page.olderBefore ? (
-            <Link href={`/audit?${new URLSearchParams({ ...(view.action ? { action: view.action } : {}), before: String(page.olderBefore) })}`} className={linkClass} data-focus-key="audit-older">
+            <Link
+              href={`/audit?${new URLSearchParams({ ...(view.action ? { action: view.action } : {}), before: String(page.olderBefore) })}`}
+              className={linkClass}
+              data-focus-key="audit-older"
+            >
               Older events
             </Link>
           ) : null}

@@ -1,14 +1,14 @@
 /** Controls: the catalogue, rendered from the same objects evaluation uses. */
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Remediation } from "../../components/controls/remediation";
-import { References } from "../../components/controls/references";
-import { SeverityBadge } from "../../components/ui/badges";
-import { linkClass } from "../../components/ui/buttons";
-import { InlineCode } from "../../components/ui/inline-code";
-import { PageHeader } from "../../components/ui/layout";
-import { CATALOG, CATALOG_VERSION, FAMILY_TITLES } from "../../lib/posture/controls";
-import { findingsHref } from "../../lib/ui/search-params";
+import { Remediation } from "@/components/controls/remediation";
+import { References } from "@/components/controls/references";
+import { SeverityBadge } from "@/components/ui/badges";
+import { linkClass } from "@/components/ui/buttons";
+import { InlineCode } from "@/components/ui/inline-code";
+import { PageHeader } from "@/components/ui/layout";
+import { CATALOG, CATALOG_VERSION, FAMILY_TITLES } from "@/lib/posture/controls";
+import { findingsHref } from "@/lib/views/search-params";
 
 export const metadata: Metadata = { title: "Controls" };
 

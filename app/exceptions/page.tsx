@@ -2,20 +2,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { removeExceptionAction } from "../_actions/exceptions";
-import { RemoveExceptionButton } from "../../components/exceptions/remove-exception-button";
-import { linkClass } from "../../components/ui/buttons";
-import { BellOff } from "../../components/ui/icons";
-import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
-import { PanelSkeleton } from "../../components/ui/skeleton";
-import { Table, Td, Th } from "../../components/ui/table";
-import { date, dateTime, relative } from "../../lib/ui/format";
-import { expiryInstant } from "../../lib/posture/exceptions";
-import { first, type SearchParamsRecord } from "../../lib/ui/search-params";
-import { loadExceptions, type ExceptionView } from "../../lib/ui/exceptions-data";
-import { uiStore } from "../../lib/ui/server-store";
-import { PageReady } from "../../components/shell/page-ready";
-import { Can } from "../../components/auth/roles-context";
+import { removeExceptionAction } from "@/app/_actions/exceptions";
+import { RemoveExceptionButton } from "@/components/exceptions/remove-exception-button";
+import { linkClass } from "@/components/ui/buttons";
+import { BellOff } from "@/components/ui/icons";
+import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { PanelSkeleton } from "@/components/ui/skeleton";
+import { Table, Td, Th } from "@/components/ui/table";
+import { date, dateTime, relative } from "@/lib/views/format";
+import { expiryInstant } from "@/lib/posture/exceptions";
+import { first, type SearchParamsRecord } from "@/lib/views/search-params";
+import { loadExceptions, type ExceptionView } from "@/lib/views/exceptions-data";
+import { uiStore } from "@/lib/views/server-store";
+import { PageReady } from "@/components/shell/page-ready";
+import { Can } from "@/components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Exceptions" };
@@ -134,8 +134,8 @@ async function Exceptions({ removedId }: { removedId?: string }) {
         // Confirm removal carries data-focus-key="exception-removed": focus lands on this note.
         <div className="mb-6 focus:outline-none" tabIndex={-1} data-focus-key="exception-removed" data-testid="removed-note">
           <Alert tone="info" title="Exception removed">
-            The exception for {removed.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by {removed.owner}, no longer mutes anything. It stays listed under Removed for the
-            audit trail.
+            The exception for {removed.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by {removed.owner}, no longer mutes anything. It stays
+            listed under Removed for the audit trail.
           </Alert>
         </div>
       ) : null}
@@ -149,16 +149,29 @@ async function Exceptions({ removedId }: { removedId?: string }) {
             </Link>
           }
         >
-          When a failing finding is an accepted risk (for example custom neural voice needs the storage firewall open), use <strong>Add exception</strong> on the finding
-          and record an owner, a reason and an expiry.
+          When a failing finding is an accepted risk (for example custom neural voice needs the storage firewall open), use <strong>Add exception</strong> on
+          the finding and record an owner, a reason and an expiry.
         </EmptyState>
       ) : (
         <div className="space-y-6">
           <Panel title={`Active (${data.active.length})`} id="active" bodyClassName="">
-            {data.active.length ? <ExceptionsTable items={data.active} now={data.now} state="active" /> : <p className="px-4 py-3 text-sm text-slate-600">No active exception.</p>}
+            {data.active.length ? (
+              <ExceptionsTable items={data.active} now={data.now} state="active" />
+            ) : (
+              <p className="px-4 py-3 text-sm text-slate-600">No active exception.</p>
+            )}
           </Panel>
-          <Panel title={`Expired (${data.expired.length})`} id="expired" description="Expired exceptions mute nothing; create a new one to accept the risk again." bodyClassName="">
-            {data.expired.length ? <ExceptionsTable items={data.expired} now={data.now} state="expired" /> : <p className="px-4 py-3 text-sm text-slate-600">None.</p>}
+          <Panel
+            title={`Expired (${data.expired.length})`}
+            id="expired"
+            description="Expired exceptions mute nothing; create a new one to accept the risk again."
+            bodyClassName=""
+          >
+            {data.expired.length ? (
+              <ExceptionsTable items={data.expired} now={data.now} state="expired" />
+            ) : (
+              <p className="px-4 py-3 text-sm text-slate-600">None.</p>
+            )}
           </Panel>
           {data.removed.length ? (
             <Panel title={`Removed (${data.removed.length})`} id="removed" description="Kept for the audit trail." bodyClassName="">

@@ -2,21 +2,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { CopyLinkButton } from "../../components/findings/copy-link-button";
-import { FindingsFilters } from "../../components/findings/filters";
-import { FindingsTable } from "../../components/findings/findings-table";
-import { linkClass } from "../../components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
-import { Pagination } from "../../components/ui/pagination";
-import { PanelSkeleton } from "../../components/ui/skeleton";
-import { count, dateTime } from "../../lib/ui/format";
-import { loadFindings } from "../../lib/ui/findings-data";
-import { hasFilters, parseFindingsView, type FindingsView } from "../../lib/ui/findings-view";
-import { SOURCE_LABEL } from "../../lib/ui/labels";
-import type { SearchParamsRecord } from "../../lib/ui/search-params";
-import { uiStore } from "../../lib/ui/server-store";
-import { PageReady } from "../../components/shell/page-ready";
-import { LinkNotices } from "../../components/ui/link-notices";
+import { CopyLinkButton } from "@/components/findings/copy-link-button";
+import { FindingsFilters } from "@/components/findings/filters";
+import { FindingsTable } from "@/components/findings/findings-table";
+import { linkClass } from "@/components/ui/buttons";
+import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { Pagination } from "@/components/ui/pagination";
+import { PanelSkeleton } from "@/components/ui/skeleton";
+import { count, dateTime } from "@/lib/views/format";
+import { loadFindings } from "@/lib/views/findings-data";
+import { hasFilters, parseFindingsView, type FindingsView } from "@/lib/views/findings-view";
+import { SOURCE_LABEL } from "@/lib/views/labels";
+import type { SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import { PageReady } from "@/components/shell/page-ready";
+import { LinkNotices } from "@/components/ui/link-notices";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
@@ -94,7 +94,14 @@ async function Findings({ view }: { view: FindingsView }) {
     return (
       <>
         {header}
-        <EmptyState title="No findings yet" actions={<Link href="/" className={linkClass}>Go to the overview to run a scan</Link>}>
+        <EmptyState
+          title="No findings yet"
+          actions={
+            <Link href="/" className={linkClass}>
+              Go to the overview to run a scan
+            </Link>
+          }
+        >
           Findings appear after the first scan has finished: one per Speech resource and control.
         </EmptyState>
       </>

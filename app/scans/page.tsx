@@ -2,25 +2,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { DiffList } from "../../components/scans/diff-list";
-import { DiffScopeNote } from "../../components/scans/diff-scope-note";
-import { ScanErrors } from "../../components/scans/scan-errors";
-import { ScanButton } from "../../components/scan/scan-button";
-import { SnapshotUpload } from "../../components/scan/snapshot-upload";
-import { ScoreCell } from "../../components/ui/badges";
-import { buttonPrimary, inputClass, linkClass } from "../../components/ui/buttons";
-import { AlertTriangle, CheckCircle, Clock, MinusCircle, Spinner, XCircle } from "../../components/ui/icons";
-import { Alert, EmptyState, PageHeader, Panel } from "../../components/ui/layout";
-import { PanelSkeleton } from "../../components/ui/skeleton";
-import { Table, Td, Th } from "../../components/ui/table";
-import { count, dateTime, duration } from "../../lib/ui/format";
-import { SCAN_STATUS_LABEL, SOURCE_LABEL } from "../../lib/ui/labels";
-import { DIFF_LIMIT, loadScans, type ScansData } from "../../lib/ui/scans-data";
-import { first, type SearchParamsRecord } from "../../lib/ui/search-params";
-import { uiStore } from "../../lib/ui/server-store";
-import type { Scan } from "../../lib/store/scans";
-import { PageReady } from "../../components/shell/page-ready";
-import { Can } from "../../components/auth/roles-context";
+import { DiffList } from "@/components/scans/diff-list";
+import { DiffScopeNote } from "@/components/scans/diff-scope-note";
+import { ScanErrors } from "@/components/scans/scan-errors";
+import { ScanButton } from "@/components/scan/scan-button";
+import { SnapshotUpload } from "@/components/scan/snapshot-upload";
+import { ScoreCell } from "@/components/ui/badges";
+import { buttonPrimary, inputClass, linkClass } from "@/components/ui/buttons";
+import { AlertTriangle, CheckCircle, Clock, MinusCircle, Spinner, XCircle } from "@/components/ui/icons";
+import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { PanelSkeleton } from "@/components/ui/skeleton";
+import { Table, Td, Th } from "@/components/ui/table";
+import { count, dateTime, duration } from "@/lib/views/format";
+import { SCAN_STATUS_LABEL, SOURCE_LABEL } from "@/lib/views/labels";
+import { DIFF_LIMIT, loadScans, type ScansData } from "@/lib/views/scans-data";
+import { first, type SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import type { Scan } from "@/lib/store/scans/scans";
+import { PageReady } from "@/components/shell/page-ready";
+import { Can } from "@/components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Scans" };
@@ -55,7 +55,16 @@ function ScanStatus({ scan }: { scan: Scan }) {
         : scan.status === "cancelled"
           ? "text-slate-700"
           : "text-blue-800";
-  const Icon = scan.status === "succeeded" ? CheckCircle : scan.status === "failed" ? XCircle : scan.status === "cancelled" ? MinusCircle : scan.status === "running" ? Spinner : Clock;
+  const Icon =
+    scan.status === "succeeded"
+      ? CheckCircle
+      : scan.status === "failed"
+        ? XCircle
+        : scan.status === "cancelled"
+          ? MinusCircle
+          : scan.status === "running"
+            ? Spinner
+            : Clock;
   return (
     <span className={`inline-flex items-center gap-1 text-xs font-semibold ${style}`} data-scan-status={scan.status}>
       <Icon className="h-3.5 w-3.5" />
@@ -87,7 +96,11 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
   const data = await loadScans(await uiStore(), opts);
   return (
     <>
-      <PageHeader title="Scans" description="Every collection and snapshot import, newest first. Failed and cancelled scans store no results." actions={<ScanButton activeScanId={data.active?.id} />} />
+      <PageHeader
+        title="Scans"
+        description="Every collection and snapshot import, newest first. Failed and cancelled scans store no results."
+        actions={<ScanButton activeScanId={data.active?.id} />}
+      />
       {data.scans.length === 0 && !opts.before ? (
         <EmptyState title="No scans yet">
           Start one with <strong>Scan now</strong>, or import a snapshot below.
@@ -186,7 +199,11 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
       {data.errors ? (
         <div className="mt-6 scroll-mt-6" id="errors">
           {data.errors.summary.total ? (
-            <ScanErrors summary={data.errors.summary} limit={500} title={`Scan of ${dateTime(data.errors.scan.finishedAt)}: ${data.errors.summary.total} items could not be read`} />
+            <ScanErrors
+              summary={data.errors.summary}
+              limit={500}
+              title={`Scan of ${dateTime(data.errors.scan.finishedAt)}: ${data.errors.summary.total} items could not be read`}
+            />
           ) : (
             <Alert title="This scan read everything it tried to read." />
           )}
@@ -196,7 +213,9 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
       <div className="mt-6 scroll-mt-6" id="diff">
         <Panel title="Compare two scans" id="compare" description="What changed per resource and control between two succeeded scans.">
           {data.succeeded.length < 2 ? (
-            <p className="text-sm text-slate-600">Two succeeded scans are needed to compare; there {data.succeeded.length === 1 ? "is one" : "are none"} so far.</p>
+            <p className="text-sm text-slate-600">
+              Two succeeded scans are needed to compare; there {data.succeeded.length === 1 ? "is one" : "are none"} so far.
+            </p>
           ) : (
             // The picks as compared: a reversed pair is shown in order (older, newer).
             <DiffForm data={data} from={data.diff?.from.id ?? opts.from} to={data.diff?.to.id ?? opts.to} />
@@ -214,7 +233,11 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
 
       <Can role="Posture.Operator">
         <div className="mt-6 scroll-mt-6" id="import">
-          <Panel title="Import a snapshot" id="import-panel" description="Evaluates a snapshot file as a new scan of source “snapshot”. Nothing in Azure is contacted.">
+          <Panel
+            title="Import a snapshot"
+            id="import-panel"
+            description="Evaluates a snapshot file as a new scan of source “snapshot”. Nothing in Azure is contacted."
+          >
             <SnapshotUpload />
           </Panel>
         </div>

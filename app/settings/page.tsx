@@ -1,12 +1,12 @@
 /** Settings (Admins): when scans run by themselves, what they read, and how many are kept. */
 import type { Metadata } from "next";
 import { Cron } from "croner";
-import { PageHeader, Panel } from "../../components/ui/layout";
-import { PageReady } from "../../components/shell/page-ready";
-import { SettingsForm } from "../../components/settings/settings-form";
-import { getSettings } from "../../lib/store/settings";
-import { dateTime } from "../../lib/ui/format";
-import { uiStore } from "../../lib/ui/server-store";
+import { PageHeader, Panel } from "@/components/ui/layout";
+import { PageReady } from "@/components/shell/page-ready";
+import { SettingsForm } from "@/components/settings/settings-form";
+import { getSettings } from "@/lib/store/settings";
+import { dateTime } from "@/lib/views/format";
+import { uiStore } from "@/lib/views/server-store";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Settings" };

@@ -1,10 +1,10 @@
 /** Sign-in (Entra ID through MSAL). Public. In the local demo (no sign-in) it goes to the overview. */
 import { redirect } from "next/navigation";
-import { SignIn } from "../../components/auth/sign-in";
-import { authConfig } from "../../lib/auth/config";
-import { publicAuthConfig, safeReturnPath } from "../../lib/auth/public-config";
-import { isRole } from "../../lib/auth/roles";
-import { currentPrincipal } from "../../lib/auth/server";
+import { SignIn } from "@/components/auth/sign-in";
+import { authConfig } from "@/lib/auth/config";
+import { publicAuthConfig, safeReturnPath } from "@/lib/auth/public-config";
+import { isRole } from "@/lib/auth/roles";
+import { currentPrincipal } from "@/lib/auth/server";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
-import type { Figure } from "../report";
-import { runChild } from "../child";
+import type { Figure } from "@/bench/report";
+import { runChild } from "@/bench/child";
 
 const DIR = "data/bench";
 
@@ -35,7 +35,9 @@ export async function evaluate100k(): Promise<Figure[]> {
 export async function scanCli10k(): Promise<Figure[]> {
   const file = await snapshotFile("snapshot-10k", 500, 10_000);
   const started = performance.now();
-  const r = spawnSync(process.execPath, ["bin/speech-posture", "scan", "--snapshot", file, "--format", "json", "--out", `${DIR}/result-10k.json`], { stdio: ["ignore", "ignore", "inherit"] });
+  const r = spawnSync(process.execPath, ["bin/speech-posture", "scan", "--snapshot", file, "--format", "json", "--out", `${DIR}/result-10k.json`], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const wall = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`speech-posture scan exited ${r.status}`);
   return [

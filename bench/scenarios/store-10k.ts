@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Figure } from "../report";
-import { runChild } from "../child";
-import { startCluster } from "../../lib/store/testing/postgres-cluster";
+import type { Figure } from "@/bench/report";
+import { runChild } from "@/bench/child";
+import { startCluster } from "@/lib/store/testing/postgres-cluster";
 
 interface StoreChildResult {
   kind: string;
@@ -30,7 +30,14 @@ function figures(r: StoreChildResult): Figure[] {
   const s = `store-10k ${r.kind}`;
   const round = (n: number) => Number(n.toFixed(2));
   return [
-    { scenario: s, metric: `persist one scan (${r.resources} accounts, ${r.findings} findings)`, value: round(r.persistMs / 1000), unit: "s", target: 5, op: "<=" },
+    {
+      scenario: s,
+      metric: `persist one scan (${r.resources} accounts, ${r.findings} findings)`,
+      value: round(r.persistMs / 1000),
+      unit: "s",
+      target: 5,
+      op: "<=",
+    },
     { scenario: s, metric: "evaluate the snapshot (before persisting)", value: round(r.evaluateMs / 1000), unit: "s" },
     { scenario: s, metric: "findings page + facets, p95 of 100 varied", value: round(r.pageP95), unit: "ms", target: 50, op: "<=" },
     { scenario: s, metric: "findings page + facets, p50", value: round(r.pageP50), unit: "ms" },

@@ -9,10 +9,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Figure } from "../report";
-import { runChild } from "../child";
+import type { Figure } from "@/bench/report";
+import { runChild } from "@/bench/child";
 // @ts-expect-error -- a plain ESM script without type declarations
-import { buildIfNeeded } from "../../scripts/build-if-needed.mjs";
+import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
 
 const DIR = "data/bench-ui";
 const REQUESTS = 20;
@@ -102,7 +102,13 @@ export async function ui10k(): Promise<Figure[]> {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: db, NEXT_TELEMETRY_DISABLED: "1", SPEECH_POSTURE_SOURCE: "emulator", SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator") },
+    env: {
+      ...process.env,
+      DATABASE_URL: db,
+      NEXT_TELEMETRY_DISABLED: "1",
+      SPEECH_POSTURE_SOURCE: "emulator",
+      SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator"),
+    },
   });
   try {
     await waitUp(base, server);
@@ -119,7 +125,14 @@ export async function ui10k(): Promise<Figure[]> {
       { scenario: s, metric: `overview p95 of ${REQUESTS} requests`, value: Number(overview.toFixed(1)), unit: "ms", target: 300, op: "<=" },
       { scenario: s, metric: `filtered findings page p95 of ${REQUESTS} requests`, value: Number(findings.toFixed(1)), unit: "ms", target: 300, op: "<=" },
       { scenario: s, metric: `resource page p95 of ${REQUESTS} requests`, value: Number(resource.toFixed(1)), unit: "ms", target: 300, op: "<=" },
-      { scenario: s, metric: `overview first-load JS, gzip (${js.files} files)`, value: Number((js.bytes / 1024).toFixed(1)), unit: "KB", target: 250, op: "<=" },
+      {
+        scenario: s,
+        metric: `overview first-load JS, gzip (${js.files} files)`,
+        value: Number((js.bytes / 1024).toFixed(1)),
+        unit: "KB",
+        target: 250,
+        op: "<=",
+      },
     ];
   } finally {
     server.kill("SIGTERM");

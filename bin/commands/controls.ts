@@ -1,7 +1,7 @@
 /** `speech-posture controls`: print the control catalogue. */
 import type { Command } from "commander";
-import { CATALOG, CATALOG_VERSION } from "../../lib/posture/controls";
-import { UsageError } from "../../lib/cli-util";
+import { CATALOG, CATALOG_VERSION } from "@/lib/posture/controls";
+import { UsageError } from "@/lib/cli-util";
 
 export function registerControlsCommand(program: Command): void {
   program

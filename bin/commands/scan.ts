@@ -5,10 +5,10 @@
 import type { Command } from "commander";
 import { readFileSync, statSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import type { ScanResult } from "../../lib/posture/result";
-import type { Snapshot } from "../../lib/posture/snapshot";
-import type { Severity } from "../../lib/posture/types";
-import { UsageError, parseList, progressBar, writeChunksAtomic, writeChunksToStdout } from "../../lib/cli-util";
+import type { ScanResult } from "@/lib/posture/result";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import type { Severity } from "@/lib/posture/types";
+import { UsageError, parseList, progressBar, writeChunksAtomic, writeChunksToStdout } from "@/lib/cli-util";
 import { parseSource, startTemporaryEmulator } from "./snapshot";
 
 /** Snapshot files larger than this are refused before reading (a 100,000-account tenant is ~1 GB). */
@@ -31,31 +31,37 @@ function checkInputFile(path: string, what: string, maxBytes: number): void {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
   }
-  if (size > maxBytes) throw new UsageError(`${what} ${path} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(maxBytes / 1048576)} MB this command reads`);
+  if (size > maxBytes)
+    throw new UsageError(`${what} ${path} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(maxBytes / 1048576)} MB this command reads`);
 }
 
 /**
  * The result in the asked format, as pieces: a whole tenant's JSON or CSV can exceed the longest
  * string JavaScript allows, so those stream. A subscription filter applies to every format alike.
  */
-async function renderOutput(format: string, result: ScanResult, snapshot: Snapshot, opts: { subscriptionId?: string; pretty: boolean }): Promise<Iterable<string | Uint8Array>> {
-  const { ReportScopeError } = await import("../../lib/report/scope");
+async function renderOutput(
+  format: string,
+  result: ScanResult,
+  snapshot: Snapshot,
+  opts: { subscriptionId?: string; pretty: boolean },
+): Promise<Iterable<string | Uint8Array>> {
+  const { ReportScopeError } = await import("@/lib/report/scope");
   try {
     if (format === "pdf") {
-      const { renderSubscriptionPdf, renderTenantPdf } = await import("../../lib/report/pdf");
+      const { renderSubscriptionPdf, renderTenantPdf } = await import("@/lib/report/pdf");
       const input = { result, snapshot, generatedAt: new Date() };
       return [opts.subscriptionId ? await renderSubscriptionPdf(input, opts.subscriptionId) : await renderTenantPdf(input)];
     }
     if (format === "json" && !opts.subscriptionId) {
       if (opts.pretty) return [`${JSON.stringify(result, null, 2)}\n`];
-      const { resultJsonChunks } = await import("../../lib/posture/result-json");
+      const { resultJsonChunks } = await import("@/lib/posture/result-json");
       return [...resultJsonChunks(result), "\n"];
     }
     if (format === "csv" && !opts.subscriptionId) {
-      const { findingsToCsvLines } = await import("../../lib/report/csv");
+      const { findingsToCsvLines } = await import("@/lib/report/csv");
       return findingsToCsvLines(result);
     }
-    const { renderExport } = await import("../../lib/report/export");
+    const { renderExport } = await import("@/lib/report/export");
     return renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).chunks;
   } catch (error) {
     if (error instanceof ReportScopeError) throw new UsageError(error.message);
@@ -72,7 +78,7 @@ export function failOnExitCode(result: ScanResult, threshold: Severity | undefin
 
 async function readExceptions(path: string) {
   const text = readTextFile(path, "exceptions file", 16 * 1048576);
-  const { parseExceptionsText } = await import("../../lib/posture/exceptions");
+  const { parseExceptionsText } = await import("@/lib/posture/exceptions");
   try {
     return parseExceptionsText(text);
   } catch (error) {
@@ -100,55 +106,69 @@ export function registerScanCommand(program: Command): void {
     .option("--pretty", "indent the JSON (larger and slower on big tenants)")
     .option("--fail-on <severity>", "exit 1 when an unmuted failure of this severity or higher exists (high, medium, low)")
     .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
-    .action(async (opts: { snapshot?: string; source?: string; subscriptions?: string; format: string; out?: string; exceptions?: string; failOn?: string; emulatorState: string; pretty?: boolean; subscription?: string }) => {
-      if (!["json", "csv", "ocsf", "pdf"].includes(opts.format)) throw new UsageError(`--format must be json, csv, ocsf or pdf, got "${opts.format}"`);
-      if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
-      if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
-      const threshold = parseSeverity(opts.failOn);
-      const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
-      // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
-      const [{ parseSnapshotFile }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
-        import("../../lib/posture/parse"),
-        import("../../lib/posture/evaluate"),
-        import("../../lib/posture/result"),
-      ]);
-      const startedAt = new Date().toISOString();
-      let snapshot: Snapshot;
-      let source: "live" | "emulator" | "snapshot";
-      if (opts.snapshot) {
-        checkInputFile(opts.snapshot, "snapshot", MAX_SNAPSHOT_BYTES);
-        try {
-          // Streamed: the whole text of a large snapshot is never in memory next to its parsed form.
-          snapshot = parseSnapshotFile(opts.snapshot);
-        } catch (error) {
-          throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
+    .action(
+      async (opts: {
+        snapshot?: string;
+        source?: string;
+        subscriptions?: string;
+        format: string;
+        out?: string;
+        exceptions?: string;
+        failOn?: string;
+        emulatorState: string;
+        pretty?: boolean;
+        subscription?: string;
+      }) => {
+        if (!["json", "csv", "ocsf", "pdf"].includes(opts.format)) throw new UsageError(`--format must be json, csv, ocsf or pdf, got "${opts.format}"`);
+        if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
+        if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
+        const threshold = parseSeverity(opts.failOn);
+        const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
+        // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
+        const [{ parseSnapshotFile }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
+          import("@/lib/posture/parse"),
+          import("@/lib/posture/evaluate"),
+          import("@/lib/posture/result"),
+        ]);
+        const startedAt = new Date().toISOString();
+        let snapshot: Snapshot;
+        let source: "live" | "emulator" | "snapshot";
+        if (opts.snapshot) {
+          checkInputFile(opts.snapshot, "snapshot", MAX_SNAPSHOT_BYTES);
+          try {
+            // Streamed: the whole text of a large snapshot is never in memory next to its parsed form.
+            snapshot = parseSnapshotFile(opts.snapshot);
+          } catch (error) {
+            throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
+          }
+          source = "snapshot";
+        } else {
+          const collectSource = parseSource(opts.source, "emulator");
+          const [{ collect }, { openTarget }] = await Promise.all([import("@/lib/azure/collect"), import("@/lib/scan/sources")]);
+          const opened = await openTarget(collectSource, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
+          const bar = progressBar();
+          try {
+            snapshot = (await collect(opened.target, { subscriptions: parseList(opts.subscriptions), onProgress: (p) => bar.update(p.phase, p.done, p.total) }))
+              .snapshot;
+          } finally {
+            bar.finish();
+            await opened.close();
+          }
+          source = collectSource;
         }
-        source = "snapshot";
-      } else {
-        const collectSource = parseSource(opts.source, "emulator");
-        const [{ collect }, { openTarget }] = await Promise.all([import("../../lib/azure/collect"), import("../../lib/scan/sources")]);
-        const opened = await openTarget(collectSource, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
-        const bar = progressBar();
-        try {
-          snapshot = (await collect(opened.target, { subscriptions: parseList(opts.subscriptions), onProgress: (p) => bar.update(p.phase, p.done, p.total) })).snapshot;
-        } finally {
-          bar.finish();
-          await opened.close();
-        }
-        source = collectSource;
-      }
-      const evaluation = evaluateSnapshot(snapshot);
-      const now = new Date();
-      const result = buildResult({
-        snapshot,
-        evaluation,
-        scan: { id: randomUUID(), startedAt, finishedAt: now.toISOString(), source, tenantId: snapshot.tenantId ?? null },
-        exceptions: rules,
-        now,
-      });
-      const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
-      if (opts.out) writeChunksAtomic(opts.out, output);
-      else await writeChunksToStdout(output);
-      process.exitCode = failOnExitCode(result, threshold);
-    });
+        const evaluation = evaluateSnapshot(snapshot);
+        const now = new Date();
+        const result = buildResult({
+          snapshot,
+          evaluation,
+          scan: { id: randomUUID(), startedAt, finishedAt: now.toISOString(), source, tenantId: snapshot.tenantId ?? null },
+          exceptions: rules,
+          now,
+        });
+        const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
+        if (opts.out) writeChunksAtomic(opts.out, output);
+        else await writeChunksToStdout(output);
+        process.exitCode = failOnExitCode(result, threshold);
+      },
+    );
 }

@@ -1,12 +1,12 @@
 /** `speech-posture snapshot`: collect from the emulator or a live tenant and write a snapshot file. */
 import type { Command } from "commander";
-import { UsageError, parseList, parsePositiveInt, progressBar, writeFileAtomic } from "../../lib/cli-util";
-import type { CollectionSource } from "../../lib/azure/target";
-import type { OpenedTarget } from "../../lib/scan/sources";
+import { UsageError, parseList, parsePositiveInt, progressBar, writeFileAtomic } from "@/lib/cli-util";
+import type { CollectionSource } from "@/lib/azure/target";
+import type { OpenedTarget } from "@/lib/scan/sources";
 
 /** No emulator running: serve the demo tenant in this process for one collection. */
 export async function startTemporaryEmulator(): Promise<OpenedTarget> {
-  const [{ startEmulator }, { emulatorTarget }] = await Promise.all([import("../../emulator/server"), import("../../lib/azure/target")]);
+  const [{ startEmulator }, { emulatorTarget }] = await Promise.all([import("@/emulator/server"), import("@/lib/azure/target")]);
   const emu = await startEmulator({ port: 0 });
   return { target: emulatorTarget({ url: emu.url, ca: emu.ca }), close: () => emu.close() };
 }
@@ -29,7 +29,7 @@ export function registerSnapshotCommand(program: Command): void {
     .action(async (opts: { source: string; subscriptions?: string; out?: string; concurrency: string; emulatorState: string }) => {
       const source = parseSource(opts.source, "emulator");
       const concurrency = parsePositiveInt("--concurrency", opts.concurrency, 16);
-      const [{ collect }, { openTarget }] = await Promise.all([import("../../lib/azure/collect"), import("../../lib/scan/sources")]);
+      const [{ collect }, { openTarget }] = await Promise.all([import("@/lib/azure/collect"), import("@/lib/scan/sources")]);
       const opened = await openTarget(source, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
       const bar = progressBar();
       try {
@@ -43,7 +43,9 @@ export function registerSnapshotCommand(program: Command): void {
         const json = `${JSON.stringify(snapshot)}\n`;
         if (opts.out) {
           writeFileAtomic(opts.out, json);
-          const accounts = snapshot.resources.filter((r) => typeof r.type === "string" && r.type.toLowerCase() === "microsoft.cognitiveservices/accounts").length;
+          const accounts = snapshot.resources.filter(
+            (r) => typeof r.type === "string" && r.type.toLowerCase() === "microsoft.cognitiveservices/accounts",
+          ).length;
           process.stderr.write(
             `Wrote ${opts.out}: ${snapshot.subscriptions.length} subscriptions, ${accounts} Speech accounts, ${snapshot.errors.length} errors ` +
               `(${stats.argRequests} Resource Graph requests, ${stats.perResourceCalls} per-resource calls)\n`,

@@ -4,7 +4,7 @@
  * bridge), which hands the answer back to the page that started the sign-in.
  */
 import { LogLevel, ProtocolMode, PublicClientApplication, type Configuration } from "@azure/msal-browser";
-import type { PublicAuthConfig } from "../../lib/auth/public-config";
+import type { PublicAuthConfig } from "@/lib/auth/public-config";
 
 export function msalConfiguration(config: PublicAuthConfig, origin: string): Configuration {
   return {

@@ -16,7 +16,10 @@ export function RedirectBridge() {
     <p className="mx-auto mt-10 max-w-md text-sm text-slate-700" role={error ? "alert" : "status"}>
       {error ? (
         <>
-          Sign-in could not finish: {error}. <a href="/signin" className="underline">Try again</a>
+          Sign-in could not finish: {error}.{" "}
+          <a href="/signin" className="underline">
+            Try again
+          </a>
         </>
       ) : (
         "Finishing sign-in…"

@@ -4,7 +4,7 @@
  * (the server refuses it either way). The root layout provides them from the session.
  */
 import { createContext, useContext, type ReactNode } from "react";
-import { hasRole, type Role } from "../../lib/auth/roles";
+import { hasRole, type Role } from "@/lib/auth/roles";
 
 const RolesContext = createContext<readonly string[]>([]);
 

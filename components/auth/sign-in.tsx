@@ -7,9 +7,10 @@
  */
 import { InteractionStatus, type PublicClientApplication } from "@azure/msal-browser";
 import { MsalProvider, useMsal } from "@azure/msal-react";
-import { useEffect, useRef, useState } from "react";
-import type { PublicAuthConfig } from "../../lib/auth/public-config";
-import { ROLE_LABEL, type Role } from "../../lib/auth/roles";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useHydrated } from "@/components/ui/use-hydrated";
+import type { PublicAuthConfig } from "@/lib/auth/public-config";
+import { ROLE_LABEL, type Role } from "@/lib/auth/roles";
 import { createMsal } from "./msal";
 
 interface Props {
@@ -22,8 +23,9 @@ interface Props {
 }
 
 export function SignIn(props: Props) {
-  const [msal, setMsal] = useState<PublicClientApplication | null>(null);
-  useEffect(() => setMsal(createMsal(props.config)), [props.config]);
+  const hydrated = useHydrated();
+  // MSAL needs the browser (window.crypto, storage): created once the page is hydrated.
+  const msal = useMemo<PublicClientApplication | null>(() => (hydrated ? createMsal(props.config) : null), [hydrated, props.config]);
   return (
     <div className="mx-auto mt-10 max-w-md rounded-lg border border-slate-200 bg-white p-6 shadow-sm" data-testid="sign-in">
       <h1 className="text-lg font-semibold text-slate-900">Sign in to Speech Posture</h1>
@@ -55,7 +57,10 @@ function Flow({ config, next, signedOut, denied }: Props) {
     started.current = true;
     (async () => {
       if (denied) {
-        setState({ phase: "error", text: `Your account does not have the ${ROLE_LABEL[denied]} role this page needs. Ask an administrator, or sign in with another account.` });
+        setState({
+          phase: "error",
+          text: `Your account does not have the ${ROLE_LABEL[denied]} role this page needs. Ask an administrator, or sign in with another account.`,
+        });
         return;
       }
       // MsalProvider has already handled the answer from the identity provider; this returns the same result.
@@ -72,7 +77,12 @@ function Flow({ config, next, signedOut, denied }: Props) {
       }
       if (token) {
         setState({ phase: "working", text: "Starting your session…" });
-        const res = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: token }), credentials: "same-origin" });
+        const res = await fetch("/api/session", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ accessToken: token }),
+          credentials: "same-origin",
+        });
         if (res.ok) {
           window.location.replace(next);
           return;
@@ -92,7 +102,11 @@ function Flow({ config, next, signedOut, denied }: Props) {
 
   return (
     <div className="mt-3 space-y-4 text-sm">
-      <p role={state.phase === "error" ? "alert" : "status"} data-testid="sign-in-status" className={state.phase === "error" ? "text-red-800" : "text-slate-700"}>
+      <p
+        role={state.phase === "error" ? "alert" : "status"}
+        data-testid="sign-in-status"
+        className={state.phase === "error" ? "text-red-800" : "text-slate-700"}
+      >
         {state.text}
       </p>
       {state.phase !== "working" ? (

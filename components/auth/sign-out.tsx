@@ -1,7 +1,7 @@
 "use client";
 /** Signs out of both sessions: this server's (DELETE /api/session) and the identity provider's (MSAL logout). */
 import { useEffect, useState } from "react";
-import type { PublicAuthConfig } from "../../lib/auth/public-config";
+import type { PublicAuthConfig } from "@/lib/auth/public-config";
 import { createMsal } from "./msal";
 
 export function SignOut({ config }: { config: PublicAuthConfig }) {

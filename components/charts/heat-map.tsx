@@ -3,7 +3,7 @@
  * always printed; colour only reinforces it). Unknown-only cells show "?", nothing applicable "–".
  */
 import Link from "next/link";
-import { subscriptionHref, findingsHref } from "../../lib/ui/search-params";
+import { subscriptionHref, findingsHref } from "@/lib/views/search-params";
 
 export interface HeatRow {
   subscriptionId: string;
@@ -41,7 +41,12 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
             <tr>
               <td className="sticky left-0 z-10 bg-white" />
               {families.map((f) => (
-                <th key={f.family} scope="colgroup" colSpan={f.count} className="border-b border-slate-200 px-0.5 pb-1 text-center text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+                <th
+                  key={f.family}
+                  scope="colgroup"
+                  colSpan={f.count}
+                  className="border-b border-slate-200 px-0.5 pb-1 text-center text-[11px] font-semibold uppercase tracking-wide text-slate-500"
+                >
                   {f.family}
                 </th>
               ))}
@@ -52,7 +57,10 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
               </th>
               {controls.map((c) => (
                 <th key={c.id} scope="col" className="px-0 py-1 text-center font-medium text-slate-600" title={`${c.id}: ${c.title}`}>
-                  <Link href={findingsHref({ controlId: c.id, status: "fail", ...(scanId ? { scan: scanId } : {}) })} className="block rounded hover:text-blue-800 hover:underline">
+                  <Link
+                    href={findingsHref({ controlId: c.id, status: "fail", ...(scanId ? { scan: scanId } : {}) })}
+                    className="block rounded hover:text-blue-800 hover:underline"
+                  >
                     <span aria-hidden="true">{c.id.split("-")[1]}</span>
                     <span className="sr-only">
                       {c.id}: {c.title}
@@ -81,7 +89,11 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
                           ? `all ${pass} pass`
                           : "not applicable";
                   return (
-                    <td key={controls[i].id} className={`h-7 min-w-7 rounded-sm text-center font-semibold tabular-nums ${cellStyle(pass, fail, unknown)}`} title={`${r.name} · ${controls[i].id}: ${what}`}>
+                    <td
+                      key={controls[i].id}
+                      className={`h-7 min-w-7 rounded-sm text-center font-semibold tabular-nums ${cellStyle(pass, fail, unknown)}`}
+                      title={`${r.name} · ${controls[i].id}: ${what}`}
+                    >
                       <span aria-hidden="true">{text}</span>
                       <span className="sr-only">{what}</span>
                     </td>

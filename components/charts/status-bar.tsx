@@ -1,7 +1,7 @@
 /** Findings by status as one stacked bar with a legend that carries the numbers (colour is not needed to read it). */
-import { count, percent } from "../../lib/ui/format";
-import { STATUS_LABEL, type StatusName } from "../../lib/ui/labels";
-import { StatusIcon } from "../ui/badges";
+import { count, percent } from "@/lib/views/format";
+import { STATUS_LABEL, type StatusName } from "@/lib/views/labels";
+import { StatusIcon } from "@/components/ui/badges";
 
 const ORDER: StatusName[] = ["pass", "fail", "unknown", "not_applicable"];
 const FILL: Record<StatusName, string> = { pass: "bg-emerald-600", fail: "bg-red-600", unknown: "bg-amber-400", not_applicable: "bg-slate-300" };

@@ -1,5 +1,5 @@
 /** The score across scans as a hand-drawn SVG line (no chart library), with a text equivalent. */
-import { dateTime, shortDate, timeOfDay } from "../../lib/ui/format";
+import { dateTime, shortDate, timeOfDay } from "@/lib/views/format";
 
 export interface TrendPointView {
   scanId: string;
@@ -75,7 +75,13 @@ export function TrendChart({ points, label = "Tenant score by scan" }: { points:
         )}
         {points.map((p, i) =>
           i % tickEvery === 0 || i === points.length - 1 ? (
-            <text key={`t${p.scanId}`} x={x(i)} y={H - 8} textAnchor={points.length === 1 ? "middle" : i === 0 ? "start" : i === points.length - 1 ? "end" : "middle"} className="fill-slate-500 text-[11px]">
+            <text
+              key={`t${p.scanId}`}
+              x={x(i)}
+              y={H - 8}
+              textAnchor={points.length === 1 ? "middle" : i === 0 ? "start" : i === points.length - 1 ? "end" : "middle"}
+              className="fill-slate-500 text-[11px]"
+            >
               {tick(p.at)}
             </text>
           ) : null,

@@ -1,6 +1,6 @@
 /** A control's framework mappings: Azure Policy, MCSB, NIST SP 800-53 and Defender for Cloud. */
-import type { References as ReferencesData } from "../../lib/posture/types";
-import { KeyValues } from "../ui/layout";
+import type { References as ReferencesData } from "@/lib/posture/types";
+import { KeyValues } from "@/components/ui/layout";
 
 export function References({ references }: { references: ReferencesData }) {
   const items: [string, React.ReactNode][] = [];

@@ -1,7 +1,7 @@
 /** How to fix a control: portal steps, Azure CLI and Bicep, each code block with a copy button. */
-import type { Remediation as RemediationData } from "../../lib/posture/types";
-import { CopyButton } from "../ui/copy-button";
-import { InlineCode } from "../ui/inline-code";
+import type { Remediation as RemediationData } from "@/lib/posture/types";
+import { CopyButton } from "@/components/ui/copy-button";
+import { InlineCode } from "@/components/ui/inline-code";
 
 function Code({ title, code }: { title: string; code: string }) {
   return (
@@ -10,7 +10,11 @@ function Code({ title, code }: { title: string; code: string }) {
         <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</h4>
         <CopyButton text={code} label={`Copy ${title}`} />
       </div>
-      <pre className="max-h-72 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100" tabIndex={0} aria-label={`${title} code`}>
+      <pre
+        className="max-h-72 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100"
+        tabIndex={0}
+        aria-label={`${title} code`}
+      >
         <code>{code}</code>
       </pre>
     </div>

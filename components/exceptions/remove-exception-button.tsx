@@ -5,7 +5,7 @@
  * screen reader can tell the rows' buttons apart.
  */
 import { useEffect, useRef, useState } from "react";
-import { buttonDanger, buttonSecondary, buttonSmall } from "../ui/buttons";
+import { buttonDanger, buttonSecondary, buttonSmall } from "@/components/ui/buttons";
 
 /** Goes inside the form that posts the exception's id. */
 export function RemoveExceptionButton({ label }: { label: string }) {

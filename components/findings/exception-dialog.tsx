@@ -6,11 +6,11 @@
  */
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
-import { createExceptionAction, type ExceptionFormState } from "../../app/_actions/exceptions";
-import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
-import { BellOff, Spinner } from "../ui/icons";
-import { Can } from "../auth/roles-context";
-import { submitKeepingValues } from "../ui/submit-keeping-values";
+import { createExceptionAction, type ExceptionFormState } from "@/app/_actions/exceptions";
+import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "@/components/ui/buttons";
+import { BellOff, Spinner } from "@/components/ui/icons";
+import { Can } from "@/components/auth/roles-context";
+import { submitKeepingValues } from "@/components/ui/submit-keeping-values";
 
 export interface ExceptionTarget {
   controlId: string;
@@ -47,7 +47,11 @@ function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTar
         aria-haspopup="dialog"
       >
         <BellOff className="h-3.5 w-3.5" />
-        Add exception<span className="sr-only"> for {target.controlId} on {target.resourceName}</span>
+        Add exception
+        <span className="sr-only">
+          {" "}
+          for {target.controlId} on {target.resourceName}
+        </span>
       </button>
       {open ? (
         <ExceptionDialog

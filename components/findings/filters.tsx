@@ -1,11 +1,11 @@
 /** The findings filters: every field is a URL parameter, with facet counts from the store. */
 import Link from "next/link";
-import type { Facets } from "../../lib/store/findings-query";
-import type { FindingsQuery } from "../../lib/store/findings-params";
-import { count } from "../../lib/ui/format";
-import { GROUPS, PAGE_SIZES, type GroupBy } from "../../lib/ui/findings-view";
-import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from "../../lib/ui/labels";
-import { buttonPrimary, buttonSecondary, inputClass } from "../ui/buttons";
+import type { Facets } from "@/lib/store/findings/query";
+import type { FindingsQuery } from "@/lib/store/findings/params";
+import { count } from "@/lib/views/format";
+import { GROUPS, PAGE_SIZES, type GroupBy } from "@/lib/views/findings-view";
+import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
+import { buttonPrimary, buttonSecondary, inputClass } from "@/components/ui/buttons";
 import { AutoSubmitForm } from "./auto-submit-form";
 
 const SORTS: [string, string][] = [
@@ -57,7 +57,15 @@ export function FindingsFilters({
       <div className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1.5fr_1.5fr_1fr_1fr]">
         <div className="sm:col-span-2 lg:col-span-1">
           <Field label="Search resource name, ID or control" htmlFor="f-q">
-            <input id="f-q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="e.g. spch-speech-prod or CMK-2" className={inputClass} maxLength={200} />
+            <input
+              id="f-q"
+              name="q"
+              type="search"
+              defaultValue={query.q ?? ""}
+              placeholder="e.g. spch-speech-prod or CMK-2"
+              className={inputClass}
+              maxLength={200}
+            />
           </Field>
         </div>
         <Field label="Subscription" htmlFor="f-sub">
@@ -125,7 +133,14 @@ export function FindingsFilters({
             <label htmlFor="f-sort" className="mb-1 block text-xs font-medium text-slate-700">
               Sort
             </label>
-            <select id="f-sort" name="sort" defaultValue={sortValue} className={selectClass} disabled={group !== "none"} aria-describedby={group !== "none" ? "f-sort-note" : undefined}>
+            <select
+              id="f-sort"
+              name="sort"
+              defaultValue={sortValue}
+              className={selectClass}
+              disabled={group !== "none"}
+              aria-describedby={group !== "none" ? "f-sort-note" : undefined}
+            >
               {SORTS.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
@@ -144,11 +159,13 @@ export function FindingsFilters({
               Per page
             </label>
             <select id="f-size" name="pageSize" defaultValue={String(query.pageSize)} className={selectClass}>
-              {[...new Set([...PAGE_SIZES, query.pageSize])].sort((a, b) => a - b).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
+              {[...new Set([...PAGE_SIZES, query.pageSize])]
+                .sort((a, b) => a - b)
+                .map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
             </select>
           </div>
         </div>
@@ -180,7 +197,13 @@ function CheckboxGroup<T extends string>(props: {
       <div className="flex flex-wrap gap-x-4 gap-y-1">
         {props.values.map((v) => (
           <label key={v} className="inline-flex items-center gap-1.5 text-sm text-slate-800">
-            <input type="checkbox" name={props.name} value={v} defaultChecked={props.checked?.includes(v) ?? false} className="h-4 w-4 rounded border-slate-300 accent-blue-700" />
+            <input
+              type="checkbox"
+              name={props.name}
+              value={v}
+              defaultChecked={props.checked?.includes(v) ?? false}
+              className="h-4 w-4 rounded border-slate-300 accent-blue-700"
+            />
             {props.labels[v]}
             <span className="text-xs text-slate-500">{props.counts ? ` (${count(props.counts[v] ?? 0)})` : ""}</span>
           </label>

@@ -1,11 +1,11 @@
 /** One page of findings, optionally grouped by control or resource (groups are contiguous: the page is sorted by the group). */
 import Link from "next/link";
-import type { FindingItem } from "../../lib/store/findings-query";
-import { date } from "../../lib/ui/format";
-import type { GroupBy } from "../../lib/ui/findings-view";
-import { resourceHref, subscriptionHref } from "../../lib/ui/search-params";
-import { MutedBadge, SeverityBadge, StatusBadge } from "../ui/badges";
-import { Table, Td, Th } from "../ui/table";
+import type { FindingItem } from "@/lib/store/findings/query";
+import { date } from "@/lib/views/format";
+import type { GroupBy } from "@/lib/views/findings-view";
+import { resourceHref, subscriptionHref } from "@/lib/views/search-params";
+import { MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
+import { Table, Td, Th } from "@/components/ui/table";
 import { ExceptionButton } from "./exception-dialog";
 
 export function FindingsTable({
@@ -46,7 +46,9 @@ export function FindingsTable({
                 <Link href={resourceHref(f.resourceId, scanId)} className="hover:underline">
                   {f.resourceName}
                 </Link>{" "}
-                <span className="font-normal text-slate-600">· {f.kind} · {subName}</span>
+                <span className="font-normal text-slate-600">
+                  · {f.kind} · {subName}
+                </span>
               </>
             )}
             <span className="ml-2 text-xs font-normal text-slate-600">{n} on this page</span>
@@ -67,7 +69,11 @@ export function FindingsTable({
         </Td>
         {group !== "control" ? (
           <Td className="whitespace-nowrap">
-            <Link href={`/controls#${f.controlId}`} className="font-mono text-xs font-semibold text-slate-800 hover:underline" title={controlTitles.get(f.controlId)}>
+            <Link
+              href={`/controls#${f.controlId}`}
+              className="font-mono text-xs font-semibold text-slate-800 hover:underline"
+              title={controlTitles.get(f.controlId)}
+            >
               {f.controlId}
             </Link>
           </Td>

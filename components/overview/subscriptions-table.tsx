@@ -1,11 +1,11 @@
 /** The subscriptions of the latest scan, worst first: score, failures by severity, unknowns, link. */
 import Link from "next/link";
-import type { OverviewSubscription } from "../../lib/ui/overview-data";
-import { count } from "../../lib/ui/format";
-import { findingsHref, subscriptionHref } from "../../lib/ui/search-params";
-import { ScoreCell } from "../ui/badges";
-import { ChevronRight } from "../ui/icons";
-import { Table, Td, Th } from "../ui/table";
+import type { OverviewSubscription } from "@/lib/views/overview-data";
+import { count } from "@/lib/views/format";
+import { findingsHref, subscriptionHref } from "@/lib/views/search-params";
+import { ScoreCell } from "@/components/ui/badges";
+import { ChevronRight } from "@/components/ui/icons";
+import { Table, Td, Th } from "@/components/ui/table";
 
 function FailCount({ n, severity, subscriptionId, scanId }: { n: number; severity: string; subscriptionId: string; scanId: string }) {
   if (n === 0) return <span className="text-slate-500">0</span>;
@@ -60,9 +60,14 @@ export function SubscriptionsTable({ rows, scanId, unread }: { rows: OverviewSub
             <Td className="text-right">
               <FailCount n={s.failBySeverity[2]} severity="low" subscriptionId={s.subscriptionId} scanId={scanId} />
             </Td>
-            <Td className="text-right tabular-nums">{s.counts.unknown > 0 ? <span className="text-amber-800">{count(s.counts.unknown)}</span> : <span className="text-slate-500">0</span>}</Td>
+            <Td className="text-right tabular-nums">
+              {s.counts.unknown > 0 ? <span className="text-amber-800">{count(s.counts.unknown)}</span> : <span className="text-slate-500">0</span>}
+            </Td>
             <Td className="text-right">
-              <Link href={subscriptionHref(s.subscriptionId, scanId)} className="inline-flex items-center gap-0.5 whitespace-nowrap text-xs font-medium text-blue-700 hover:underline">
+              <Link
+                href={subscriptionHref(s.subscriptionId, scanId)}
+                className="inline-flex items-center gap-0.5 whitespace-nowrap text-xs font-medium text-blue-700 hover:underline"
+              >
                 Report<span className="sr-only"> for {s.displayName ?? s.subscriptionId}</span>
                 <ChevronRight className="h-3.5 w-3.5" />
               </Link>

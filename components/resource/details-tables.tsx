@@ -1,10 +1,10 @@
 /** The per-resource details the collector read: custom-endpoint logging, diagnostic settings, history. */
 import Link from "next/link";
-import { STATUS_LABEL } from "../../lib/ui/labels";
-import { dateTime } from "../../lib/ui/format";
-import { ci } from "../../lib/ui/encryption-chain";
-import { StatusIcon } from "../ui/badges";
-import { Table, Td, Th } from "../ui/table";
+import { STATUS_LABEL } from "@/lib/views/labels";
+import { dateTime } from "@/lib/views/format";
+import { ci } from "@/lib/views/encryption-chain";
+import { StatusIcon } from "@/components/ui/badges";
+import { Table, Td, Th } from "@/components/ui/table";
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 
@@ -93,7 +93,9 @@ export function DiagnosticSettingsTable({ settings, notCollected }: { settings: 
                   <span className="text-red-800">None</span>
                 )}
               </Td>
-              <Td className="text-xs">{logs.length ? logs.map((l) => str(ci(l, "category")) ?? str(ci(l, "categoryGroup"))).join(", ") : <span className="text-red-800">None</span>}</Td>
+              <Td className="text-xs">
+                {logs.length ? logs.map((l) => str(ci(l, "category")) ?? str(ci(l, "categoryGroup"))).join(", ") : <span className="text-red-800">None</span>}
+              </Td>
             </tr>
           );
         })}

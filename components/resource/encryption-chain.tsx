@@ -4,10 +4,10 @@
  * words (icon + label + control IDs), so the picture reads without colour.
  */
 import type { CSSProperties } from "react";
-import type { ChainEdge, ChainFinding, ChainNode, EncryptionChain, Fact, Tone } from "../../lib/ui/encryption-chain";
-import { STATUS_LABEL, REASON_LABEL } from "../../lib/ui/labels";
-import { StatusIcon } from "../ui/badges";
-import { Database, Key, Mic } from "../ui/icons";
+import type { ChainEdge, ChainFinding, ChainNode, EncryptionChain, Fact, Tone } from "@/lib/views/encryption-chain";
+import { STATUS_LABEL, REASON_LABEL } from "@/lib/views/labels";
+import { StatusIcon } from "@/components/ui/badges";
+import { Database, Key, Mic } from "@/components/ui/icons";
 
 const NODE_BORDER: Record<Tone, string> = {
   fail: "border-red-300 ring-red-600/10",
@@ -121,7 +121,12 @@ function EdgeVerdicts({ edge, center }: { edge: ChainEdge; center: boolean }) {
   return (
     <ul className={`mt-0.5 space-y-0.5 text-[10px] font-semibold ${center ? "text-center" : ""}`}>
       {edge.findings.map((f) => (
-        <li key={f.controlId} data-control={f.controlId} data-status={f.status} className={`flex items-center gap-1 ${center ? "justify-center" : ""} ${FACT_TONE[(f.status as Tone) ?? "not_applicable"]}`}>
+        <li
+          key={f.controlId}
+          data-control={f.controlId}
+          data-status={f.status}
+          className={`flex items-center gap-1 ${center ? "justify-center" : ""} ${FACT_TONE[(f.status as Tone) ?? "not_applicable"]}`}
+        >
           <StatusIcon status={f.status} className="h-3 w-3" />
           <span className="font-mono">{f.controlId}</span>
           <span className="font-normal">{(STATUS_LABEL[f.status as Tone] ?? f.status).toLowerCase()}</span>
@@ -169,7 +174,10 @@ export function EncryptionChainView({ chain }: { chain: EncryptionChain }) {
       <figcaption id="chain-caption" className="sr-only">
         How {chain.speech.title} stores and encrypts customer data: the resource, its linked storage accounts and the key vaults holding their keys.
       </figcaption>
-      <div className="hidden grid-cols-[minmax(0,1fr)_8rem_minmax(0,1fr)_8rem_minmax(0,1fr)] pb-2 text-[11px] font-semibold uppercase tracking-wide text-slate-500 lg:grid" aria-hidden="true">
+      <div
+        className="hidden grid-cols-[minmax(0,1fr)_8rem_minmax(0,1fr)_8rem_minmax(0,1fr)] pb-2 text-[11px] font-semibold uppercase tracking-wide text-slate-500 lg:grid"
+        aria-hidden="true"
+      >
         <span>Speech resource</span>
         <span />
         <span>Customer data storage</span>

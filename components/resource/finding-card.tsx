@@ -1,13 +1,13 @@
 /** One control's verdict on one resource: message, evidence (path, actual, expected), remediation, exception. */
 import Link from "next/link";
-import type { StoredException } from "../../lib/store/exceptions";
-import type { Control } from "../../lib/posture/types";
-import type { ResourceDetail } from "../../lib/store/resource-detail";
-import { date, evidenceValue } from "../../lib/ui/format";
-import { MutedBadge, SeverityBadge, StatusBadge } from "../ui/badges";
-import { Remediation } from "../controls/remediation";
-import { References } from "../controls/references";
-import { ExceptionButton, type ExceptionTarget } from "../findings/exception-dialog";
+import type { StoredException } from "@/lib/store/exceptions";
+import type { Control } from "@/lib/posture/types";
+import type { ResourceDetail } from "@/lib/store/resource-detail";
+import { date, evidenceValue } from "@/lib/views/format";
+import { MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
+import { Remediation } from "@/components/controls/remediation";
+import { References } from "@/components/controls/references";
+import { ExceptionButton, type ExceptionTarget } from "@/components/findings/exception-dialog";
 
 /** A stored finding of the resource, with its control's metadata. */
 export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined };
@@ -20,13 +20,27 @@ function splitPath(path: string): { doc: string; name: string; id: string; json:
   return { doc: m[1], name, id: m[2], json: m[3] ?? "" };
 }
 
-const DOC_LABEL: Record<string, string> = { account: "Speech resource", storage: "Storage", vault: "Key vault", roleAssignment: "Role assignment", diagnosticSettings: "Diagnostic settings", speechEndpoints: "Endpoints" };
+const DOC_LABEL: Record<string, string> = {
+  account: "Speech resource",
+  storage: "Storage",
+  vault: "Key vault",
+  roleAssignment: "Role assignment",
+  diagnosticSettings: "Diagnostic settings",
+  speechEndpoints: "Endpoints",
+};
 
 export function FindingCard({ f, target, exceptions }: { f: FindingCardData; target: ExceptionTarget; exceptions: Map<string, StoredException> }) {
   const open = f.status === "fail" || f.status === "unknown";
   const muting = f.mutedBy.map((id) => exceptions.get(id)).filter((e): e is StoredException => !!e);
   return (
-    <article id={`control-${f.controlId}`} aria-labelledby={`control-${f.controlId}-title`} className="scroll-mt-6 border-b border-slate-200 last:border-b-0" data-testid="resource-finding" data-control={f.controlId} data-status={f.status}>
+    <article
+      id={`control-${f.controlId}`}
+      aria-labelledby={`control-${f.controlId}-title`}
+      className="scroll-mt-6 border-b border-slate-200 last:border-b-0"
+      data-testid="resource-finding"
+      data-control={f.controlId}
+      data-status={f.status}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3 px-4 py-3">
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
@@ -62,9 +76,15 @@ export function FindingCard({ f, target, exceptions }: { f: FindingCardData; tar
                 <caption className="sr-only">Evidence for {f.controlId}</caption>
                 <thead className="bg-slate-50 text-slate-600">
                   <tr>
-                    <th scope="col" className="px-3 py-1.5 font-semibold">Where</th>
-                    <th scope="col" className="px-3 py-1.5 font-semibold">Actual</th>
-                    <th scope="col" className="px-3 py-1.5 font-semibold">Expected</th>
+                    <th scope="col" className="px-3 py-1.5 font-semibold">
+                      Where
+                    </th>
+                    <th scope="col" className="px-3 py-1.5 font-semibold">
+                      Actual
+                    </th>
+                    <th scope="col" className="px-3 py-1.5 font-semibold">
+                      Expected
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

@@ -4,11 +4,11 @@
  * the stored ones, clearly labelled as not stored.
  */
 import { useState, useTransition } from "react";
-import { recheckResourceAction, type RecheckResult } from "../../app/_actions/recheck";
-import { StatusBadge } from "../ui/badges";
-import { buttonSecondary } from "../ui/buttons";
-import { Refresh, Spinner } from "../ui/icons";
-import { Can } from "../auth/roles-context";
+import { recheckResourceAction, type RecheckResult } from "@/app/_actions/recheck";
+import { StatusBadge } from "@/components/ui/badges";
+import { buttonSecondary } from "@/components/ui/buttons";
+import { Refresh, Spinner } from "@/components/ui/icons";
+import { Can } from "@/components/auth/roles-context";
 
 /** Shown only to Operators and Admins (the server refuses it to anyone else). */
 export function RecheckPanel(props: Parameters<typeof RecheckPanelInner>[0]) {
@@ -23,7 +23,8 @@ function RecheckPanelInner({ resourceId, stored }: { resourceId: string; stored:
   const [result, setResult] = useState<RecheckResult | null>(null);
   const [pending, start] = useTransition();
   const storedBy = new Map(stored.map((s) => [s.controlId, s]));
-  const changed = result?.findings?.filter((f) => storedBy.get(f.controlId)?.status !== f.status || (storedBy.get(f.controlId)?.reason ?? null) !== f.reason) ?? [];
+  const changed =
+    result?.findings?.filter((f) => storedBy.get(f.controlId)?.status !== f.status || (storedBy.get(f.controlId)?.reason ?? null) !== f.reason) ?? [];
   return (
     <div>
       <div className="flex flex-wrap items-center gap-3">
@@ -64,10 +65,18 @@ function RecheckPanelInner({ resourceId, stored }: { resourceId: string; stored:
                 <caption className="sr-only">Fresh verdicts compared with the stored scan</caption>
                 <thead>
                   <tr className="text-xs text-slate-600">
-                    <th scope="col" className="px-4 py-2 font-semibold">Control</th>
-                    <th scope="col" className="px-4 py-2 font-semibold">Stored</th>
-                    <th scope="col" className="px-4 py-2 font-semibold">Fresh</th>
-                    <th scope="col" className="px-4 py-2 font-semibold">Message</th>
+                    <th scope="col" className="px-4 py-2 font-semibold">
+                      Control
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-semibold">
+                      Stored
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-semibold">
+                      Fresh
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-semibold">
+                      Message
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

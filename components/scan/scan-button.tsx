@@ -5,12 +5,12 @@
  */
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { cancelScanAction, startScanAction } from "../../app/_actions/scans";
-import { buttonPrimary, buttonSecondary, buttonSmall } from "../ui/buttons";
-import { Play, Spinner, Stop } from "../ui/icons";
+import { cancelScanAction, startScanAction } from "@/app/_actions/scans";
+import { buttonPrimary, buttonSecondary, buttonSmall } from "@/components/ui/buttons";
+import { Play, Spinner, Stop } from "@/components/ui/icons";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
-import { Can } from "../auth/roles-context";
+import { Can } from "@/components/auth/roles-context";
 
 /** Shown only to Operators and Admins (the server refuses it to anyone else). */
 export function ScanButton(props: Parameters<typeof ScanButtonInner>[0]) {
@@ -80,7 +80,10 @@ function ScanButtonInner({ activeScanId, label = "Scan now" }: { activeScanId?: 
       ) : null}
       <div aria-live="polite" role="status" className="min-h-0 text-xs">
         {message ? (
-          <span className={message.tone === "error" ? "text-red-700" : message.tone === "ok" ? "text-emerald-800" : "text-slate-700"} data-testid="scan-message">
+          <span
+            className={message.tone === "error" ? "text-red-700" : message.tone === "ok" ? "text-emerald-800" : "text-slate-700"}
+            data-testid="scan-message"
+          >
             {message.text}
           </span>
         ) : null}

@@ -1,6 +1,6 @@
 "use client";
 /** A scan's progress: phase in words, done/total, and a bar (indeterminate until a total is known). */
-import { phaseLabel } from "../../lib/ui/labels";
+import { phaseLabel } from "@/lib/views/labels";
 import type { ScanProgressState } from "./use-scan-events";
 
 export function ScanProgress({ state }: { state: ScanProgressState }) {

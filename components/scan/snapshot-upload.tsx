@@ -6,11 +6,12 @@
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState } from "react";
-import { Spinner, Upload } from "../ui/icons";
+import { useId, useRef, useState } from "react";
+import { Spinner, Upload } from "@/components/ui/icons";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
-import { Can } from "../auth/roles-context";
+import { Can } from "@/components/auth/roles-context";
 
 /** Shown only to Operators and Admins (the server refuses it to anyone else). */
 export function SnapshotUpload(props: Parameters<typeof SnapshotUploadInner>[0]) {
@@ -31,8 +32,7 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
   const [scanId, setScanId] = useState<string | null>(null);
   const [result, setResult] = useState<{ tone: "ok" | "error"; text: string; scanId?: string } | null>(null);
   // Set once hydrated: before that, a drop or a picked file would be handled by nobody.
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const ready = useHydrated();
   const state = useScanEvents(scanId, (final) => {
     const id = scanId ?? undefined;
     if (final.status === "succeeded") setResult({ tone: "ok", text: "Snapshot evaluated and stored.", scanId: id });
@@ -106,7 +106,8 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
           </label>
         </p>
         <p id={hintId} className="text-xs text-slate-500">
-          A <code className="font-mono">speech-posture snapshot</code> file, an <code className="font-mono">az graph query -o json</code> export, or an ARM list.
+          A <code className="font-mono">speech-posture snapshot</code> file, an <code className="font-mono">az graph query -o json</code> export, or an ARM
+          list.
         </p>
       </div>
       <div aria-live="polite" role="status" className="mt-2 text-sm">

@@ -25,6 +25,8 @@ export function useScanEvents(scanId: string | null, onDone?: (final: NonNullabl
   const [state, setState] = useState<ScanProgressState | null>(null);
   useEffect(() => {
     if (!scanId) return;
+    // A new scan to follow: its stream is an external system, so the state starts over here.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState({ scanId, status: "queued", phase: null, done: 0, total: 0 });
     const es = new EventSource(`/api/scans/${encodeURIComponent(scanId)}/events`);
     let ended = false;

@@ -1,8 +1,8 @@
 /** Lists of what changed between two scans (new failures, resolved, other changes) with links. */
 import Link from "next/link";
-import type { DiffItem } from "../../lib/store/history-diff";
-import { resourceHref } from "../../lib/ui/search-params";
-import { SeverityBadge, StatusBadge } from "../ui/badges";
+import type { DiffItem } from "@/lib/store/history/diff";
+import { resourceHref } from "@/lib/views/search-params";
+import { SeverityBadge, StatusBadge } from "@/components/ui/badges";
 
 /** Links open the newer scan (`scanId`), or the older one (`olderScanId`) for what the newer no longer has. */
 export function DiffList({ items, empty, scanId, olderScanId }: { items: DiffItem[]; empty: string; scanId?: string; olderScanId?: string }) {
@@ -13,7 +13,11 @@ export function DiffList({ items, empty, scanId, olderScanId }: { items: DiffIte
         <li key={`${d.resourceId}|${d.controlId}`} className="flex items-start gap-3 px-4 py-2 text-sm">
           <span className="w-12 shrink-0 pt-0.5 font-mono text-xs font-semibold text-slate-700">{d.controlId}</span>
           <div className="min-w-0 flex-1">
-            <Link href={resourceHref(d.resourceId, d.to === null ? olderScanId : scanId)} className="block truncate font-medium text-blue-700 hover:underline" title={d.resourceId}>
+            <Link
+              href={resourceHref(d.resourceId, d.to === null ? olderScanId : scanId)}
+              className="block truncate font-medium text-blue-700 hover:underline"
+              title={d.resourceId}
+            >
               {d.resourceName || d.resourceId}
             </Link>
             <div className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">

@@ -4,8 +4,8 @@
  * it is rendered on demand) and CSV, JSON and OCSF (plain links).
  */
 import { useState } from "react";
-import { buttonSecondary, buttonSmall } from "../ui/buttons";
-import { Download, Spinner } from "../ui/icons";
+import { buttonSecondary, buttonSmall } from "@/components/ui/buttons";
+import { Download, Spinner } from "@/components/ui/icons";
 
 export function ExportButtons({
   scanId,
@@ -55,7 +55,14 @@ export function ExportButtons({
   return (
     <div className="flex flex-col items-end gap-1" data-testid="export-buttons">
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" onClick={downloadPdf} disabled={busy} className={`${buttonSecondary} ${buttonSmall}`} aria-describedby={error ? "pdf-error" : undefined} data-href={pdfUrl}>
+        <button
+          type="button"
+          onClick={downloadPdf}
+          disabled={busy}
+          className={`${buttonSecondary} ${buttonSmall}`}
+          aria-describedby={error ? "pdf-error" : undefined}
+          data-href={pdfUrl}
+        >
           {busy ? <Spinner className="h-3.5 w-3.5" /> : <Download className="h-3.5 w-3.5" />}
           {busy ? "Preparing PDF…" : "PDF report"}
         </button>

@@ -1,9 +1,9 @@
 /** A partial scan, explained: which subscriptions and resources could not be read, and why. */
 import Link from "next/link";
-import type { ErrorLine, ErrorSummary } from "../../lib/ui/scan-errors";
-import { plural } from "../../lib/ui/format";
-import { resourceHref } from "../../lib/ui/search-params";
-import { Alert } from "../ui/layout";
+import type { ErrorLine, ErrorSummary } from "@/lib/views/scan-errors";
+import { plural } from "@/lib/views/format";
+import { resourceHref } from "@/lib/views/search-params";
+import { Alert } from "@/components/ui/layout";
 
 function Line({ e, link }: { e: ErrorLine; link: boolean }) {
   return (
@@ -56,7 +56,9 @@ export function ScanErrors({ summary, limit = 8, title }: { summary: ErrorSummar
               <Line key={i} e={e} link />
             ))}
           </ul>
-          {summary.resources.length > limit ? <p className="mt-1 text-xs">…and {summary.resources.length - limit} more; see the Scans page for the full list.</p> : null}
+          {summary.resources.length > limit ? (
+            <p className="mt-1 text-xs">…and {summary.resources.length - limit} more; see the Scans page for the full list.</p>
+          ) : null}
         </details>
       ) : null}
     </Alert>

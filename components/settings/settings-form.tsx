@@ -5,11 +5,11 @@
  * store validates and audits the change.
  */
 import { useActionState, useEffect, useId, useRef } from "react";
-import { submitKeepingValues } from "../ui/submit-keeping-values";
-import { saveSettingsAction, type SettingsFormState } from "../../app/_actions/settings";
-import type { Settings } from "../../lib/store/settings";
-import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "../ui/buttons";
-import { Spinner } from "../ui/icons";
+import { submitKeepingValues } from "@/components/ui/submit-keeping-values";
+import { saveSettingsAction, type SettingsFormState } from "@/app/_actions/settings";
+import type { Settings } from "@/lib/store/settings";
+import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "@/components/ui/buttons";
+import { Spinner } from "@/components/ui/icons";
 
 const PRESETS: [string, string][] = [
   ["Weekly, Monday 06:00 UTC", "0 6 * * 1"],
@@ -29,7 +29,11 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     if (!state.ok && state.field) document.getElementById(FIELD_IDS[state.field] ?? "")?.focus();
   }, [state]);
   // React resets a form after its action: a refused one comes back with what the user typed.
-  const shown = state.values ?? { scheduleCron: settings.scheduleCron ?? "", scheduleSource: settings.scheduleSource ?? "", retentionKeep: String(settings.retentionKeep) };
+  const shown = state.values ?? {
+    scheduleCron: settings.scheduleCron ?? "",
+    scheduleSource: settings.scheduleSource ?? "",
+    retentionKeep: String(settings.retentionKeep),
+  };
   const described = (field: string, hint: string) => (invalid(field) ? `${hint} ${errorId}` : hint);
   return (
     <form action={action} onSubmit={submitKeepingValues(action)} className="space-y-5 px-5 py-4" aria-label="Scan settings">
@@ -72,7 +76,13 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         <label htmlFor="s-source" className="block text-sm font-medium text-slate-800">
           Scheduled scans read
         </label>
-        <select id="s-source" name="scheduleSource" defaultValue={shown.scheduleSource} className={`${inputClass} mt-1 max-w-xl`} aria-invalid={invalid("scheduleSource")}>
+        <select
+          id="s-source"
+          name="scheduleSource"
+          defaultValue={shown.scheduleSource}
+          className={`${inputClass} mt-1 max-w-xl`}
+          aria-invalid={invalid("scheduleSource")}
+        >
           <option value="">The server’s default (live Azure when credentials are set, else the emulator)</option>
           <option value="live">Live Azure</option>
           <option value="emulator">The built-in emulator</option>

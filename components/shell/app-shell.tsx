@@ -1,7 +1,7 @@
 /** The frame around every page: skip link, product mark, main navigation, and the main landmark. */
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { BellOff, BookIcon, Clock, History, Home, ListIcon, Shield } from "../ui/icons";
+import { BellOff, BookIcon, Clock, History, Home, ListIcon, Shield } from "@/components/ui/icons";
 import { NavLinks, type NavItem } from "./nav-links";
 
 const NAV: NavItem[] = [

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { hasRole, type Role } from "../../lib/auth/roles";
-import { useRoles } from "../auth/roles-context";
+import { hasRole, type Role } from "@/lib/auth/roles";
+import { useRoles } from "@/components/auth/roles-context";
 
 export interface NavItem {
   href: string;
@@ -21,7 +21,9 @@ export function NavLinks({ items }: { items: NavItem[] }) {
   const roles = useRoles();
   const visible = items.filter((item) => !item.role || hasRole(roles, item.role));
   const current = (item: NavItem) =>
-    item.href === "/" ? pathname === "/" || (item.also ?? []).some((p) => pathname.startsWith(p)) : [item.href, ...(item.also ?? [])].some((p) => pathname === p || pathname.startsWith(`${p}/`));
+    item.href === "/"
+      ? pathname === "/" || (item.also ?? []).some((p) => pathname.startsWith(p))
+      : [item.href, ...(item.also ?? [])].some((p) => pathname === p || pathname.startsWith(`${p}/`));
   return (
     <ul className="flex flex-wrap gap-1 lg:flex-col">
       {visible.map((item) => {

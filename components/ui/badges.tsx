@@ -1,5 +1,5 @@
 /** Status, severity, muted and score indicators: colour is never the only signal (icon + text). */
-import { isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL } from "../../lib/ui/labels";
+import { isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL } from "@/lib/views/labels";
 import { BellOff, CheckCircle, HelpCircle, MinusCircle, XCircle } from "./icons";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -24,7 +24,7 @@ export function StatusIcon({ status, className = "h-4 w-4" }: { status: string; 
 
 export function StatusBadge({ status, reason, compact = false }: { status: string; reason?: string | null; compact?: boolean }) {
   const label = isStatus(status) ? STATUS_LABEL[status] : status;
-  const why = status === "unknown" && reason ? REASON_LABEL[reason] ?? reason.replace(/_/g, " ") : null;
+  const why = status === "unknown" && reason ? (REASON_LABEL[reason] ?? reason.replace(/_/g, " ")) : null;
   return (
     <span
       className={`inline-flex items-center gap-1 whitespace-nowrap rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[status] ?? STATUS_STYLE.not_applicable}`}
@@ -60,7 +60,15 @@ export function SeverityBadge({ severity }: { severity: string }) {
     <span className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs font-medium text-slate-700" data-severity={severity}>
       <svg viewBox="0 0 12 12" className="h-3 w-3" aria-hidden="true" focusable="false">
         {[0, 1, 2].map((i) => (
-          <rect key={i} x={i * 4} y={8 - i * 3} width="3" height={4 + i * 3} rx="0.5" className={i < n ? (n === 3 ? "fill-rose-700" : n === 2 ? "fill-amber-600" : "fill-sky-600") : "fill-slate-300"} />
+          <rect
+            key={i}
+            x={i * 4}
+            y={8 - i * 3}
+            width="3"
+            height={4 + i * 3}
+            rx="0.5"
+            className={i < n ? (n === 3 ? "fill-rose-700" : n === 2 ? "fill-amber-600" : "fill-sky-600") : "fill-slate-300"}
+          />
         ))}
       </svg>
       {label}

@@ -1,7 +1,7 @@
 /** Server-side paging links: "Showing 51–100 of 1,234", previous/next and a few page numbers. */
 import Link from "next/link";
-import { count } from "../../lib/ui/format";
-import { hrefWith } from "../../lib/ui/search-params";
+import { count } from "@/lib/views/format";
+import { hrefWith } from "@/lib/views/search-params";
 import { ChevronLeft, ChevronRight } from "./icons";
 
 export function Pagination({
@@ -29,9 +29,16 @@ export function Pagination({
   const list = [...numbers].sort((a, b) => a - b);
   const cls = "inline-flex h-8 min-w-8 items-center justify-center rounded-md px-2 text-sm";
   return (
-    <nav aria-label={label} tabIndex={-1} data-focus-fallback className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-slate-600 focus:outline-none">
+    <nav
+      aria-label={label}
+      tabIndex={-1}
+      data-focus-fallback
+      className="flex flex-wrap items-center justify-between gap-3 px-4 py-3 text-sm text-slate-600 focus:outline-none"
+    >
       <p>
-        {total === 0 ? "No rows" : (
+        {total === 0 ? (
+          "No rows"
+        ) : (
           <>
             Showing <span className="font-medium text-slate-900">{count(from)}</span>–<span className="font-medium text-slate-900">{count(to)}</span> of{" "}
             <span className="font-medium text-slate-900">{count(total)}</span>
@@ -55,9 +62,18 @@ export function Pagination({
           </li>
           {list.map((p, i) => (
             <li key={p} className="flex items-center gap-1">
-              {i > 0 && p - list[i - 1] > 1 ? <span aria-hidden="true" className="px-1 text-slate-400">…</span> : null}
+              {i > 0 && p - list[i - 1] > 1 ? (
+                <span aria-hidden="true" className="px-1 text-slate-400">
+                  …
+                </span>
+              ) : null}
               {p === page ? (
-                <span className={`${cls} bg-slate-900 font-semibold text-white focus:outline-2 focus:outline-blue-600`} aria-current="page" tabIndex={-1} data-focus-key={`${param}-${p}`}>
+                <span
+                  className={`${cls} bg-slate-900 font-semibold text-white focus:outline-2 focus:outline-blue-600`}
+                  aria-current="page"
+                  tabIndex={-1}
+                  data-focus-key={`${param}-${p}`}
+                >
                   <span className="sr-only">Page </span>
                   {p}
                 </span>

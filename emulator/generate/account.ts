@@ -2,7 +2,7 @@
  * Cognitive Services account rows (`microsoft.cognitiveservices/accounts`) with the properties of
  * azure-facts §1. "Absent" in a plan means the property is left out, as ARG shows unset values.
  */
-import type { AzureDocument } from "../../lib/posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { AccountPlan } from "./plan";
 import { resourceId, row, type Place } from "./documents";
 
@@ -27,17 +27,16 @@ export interface AccountInput {
 
 /** Shared by every account (frozen, so a test that mutates it fails loudly instead of leaking). */
 const CAPABILITIES = Object.freeze(
-  ["VirtualNetworks", "CustomerManagedKey", "CustomerManagedStorage", "TrustedServices", "MaxFineTuneCount", "CommitmentPlan", "RaiMonitor"]
-    .map((name) => Object.freeze({ name })),
+  ["VirtualNetworks", "CustomerManagedKey", "CustomerManagedStorage", "TrustedServices", "MaxFineTuneCount", "CommitmentPlan", "RaiMonitor"].map((name) =>
+    Object.freeze({ name }),
+  ),
 );
 
 export function accountRow(place: Place, input: AccountInput): AzureDocument {
   const { plan } = input;
   const id = resourceId(place, "Microsoft.CognitiveServices", "accounts", input.name);
   const subdomain = plan.subdomain ? input.name.toLowerCase() : undefined;
-  const endpoint = subdomain
-    ? `https://${subdomain}.cognitiveservices.azure.com/`
-    : `https://${place.location}.api.cognitive.microsoft.com/`;
+  const endpoint = subdomain ? `https://${subdomain}.cognitiveservices.azure.com/` : `https://${place.location}.api.cognitive.microsoft.com/`;
   const properties: Record<string, unknown> = {
     endpoint,
     internalId: input.internalId,

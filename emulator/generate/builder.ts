@@ -3,19 +3,24 @@
  * storage, the vaults its keys live in, the role assignments, diagnostic settings and endpoints.
  * All randomness comes from one seeded stream, consumed in a fixed order.
  */
-import type { AzureDocument } from "../../lib/posture/snapshot";
-import { createRandom, type Random } from "../random";
-import type { Tenant, TenantSubscription } from "../tenant";
+import type { AzureDocument } from "@/lib/posture/snapshot";
+import { createRandom, type Random } from "@/emulator/random";
+import type { Tenant, TenantSubscription } from "@/emulator/tenant";
 import { accountRow } from "./account";
 import { diagnosticSettings, speechEndpoints, type Destinations } from "./dataplane";
 import {
-  BLOB_DATA_CONTRIBUTOR, BLOB_DATA_READER, OWNER, READER,
-  resourceGroupRow, resourceId, roleAssignmentRow, vaultRow, workspaceRow, type Place,
+  BLOB_DATA_CONTRIBUTOR,
+  BLOB_DATA_READER,
+  OWNER,
+  READER,
+  resourceGroupRow,
+  resourceId,
+  roleAssignmentRow,
+  vaultRow,
+  workspaceRow,
+  type Place,
 } from "./documents";
-import {
-  accountName, hiddenSubscriptionProfile, REGIONS, storageName, subscriptionProfile, vaultName,
-  type SubscriptionProfile,
-} from "./naming";
+import { accountName, hiddenSubscriptionProfile, REGIONS, storageName, subscriptionProfile, vaultName, type SubscriptionProfile } from "./naming";
 import { randomPlan, showcasePlan, SHOWCASE, type AccountPlan, type RoleMode, type StoragePlan, type UriStyle, type VaultChoice } from "./plan";
 import { storageRow } from "./storage";
 
@@ -28,8 +33,12 @@ interface SubscriptionContext {
 
 const SPEECH_PREFIX: Record<string, string> = { SpeechServices: "spch", AIServices: "ais", CognitiveServices: "cog" };
 const OTHER_KINDS = [
-  ["TextAnalytics", "lang"], ["OpenAI", "oai"], ["ComputerVision", "cv"],
-  ["FormRecognizer", "di"], ["Face", "face"], ["ContentSafety", "cs"],
+  ["TextAnalytics", "lang"],
+  ["OpenAI", "oai"],
+  ["ComputerVision", "cv"],
+  ["FormRecognizer", "di"],
+  ["Face", "face"],
+  ["ContentSafety", "cs"],
 ] as const;
 
 const START = Date.UTC(2021, 0, 1);
@@ -50,7 +59,11 @@ export class TenantBuilder {
   private readonly endpoints = new Map<string, object[]>();
   private counter = 0;
 
-  constructor(private readonly seed: number, visibleCount: number, hiddenCount: number) {
+  constructor(
+    private readonly seed: number,
+    visibleCount: number,
+    hiddenCount: number,
+  ) {
     this.rng = createRandom(seed);
     this.tenantId = this.rng.guid();
     let total = 0;
@@ -97,10 +110,21 @@ export class TenantBuilder {
     for (const rg of Object.values(profile.groups)) this.resourceGroups.push(resourceGroupRow(place(rg), tags));
     const monitoring = place(profile.groups.monitoring);
     const workspace = workspaceRow(monitoring, `law-${profile.team}-${profile.env}`, this.rng.guid());
-    const diagStorage = this.storage(place(profile.groups.monitoring), storageName("diag", this.counter++), {
-      keySource: "Microsoft.Storage", keyVersion: "absent", vault: "protected", uriStyle: "slash",
-      sharedKey: this.rng.chance(0.5) ? null : false, infrastructureEncryption: null, network: "allow",
-    }, undefined, this.rng.guid());
+    const diagStorage = this.storage(
+      place(profile.groups.monitoring),
+      storageName("diag", this.counter++),
+      {
+        keySource: "Microsoft.Storage",
+        keyVersion: "absent",
+        vault: "protected",
+        uriStyle: "slash",
+        sharedKey: this.rng.chance(0.5) ? null : false,
+        infrastructureEncryption: null,
+        network: "allow",
+      },
+      undefined,
+      this.rng.guid(),
+    );
     this.resources.push(workspace);
     const ctx: SubscriptionContext = {
       sub,
@@ -153,8 +177,7 @@ export class TenantBuilder {
       principalId: rng.guid(),
       clientId: rng.guid(),
     };
-    const rolePrincipal = plan.identity === "UserAssigned" ? uai.principalId
-      : plan.identity.startsWith("SystemAssigned") ? principalId : undefined;
+    const rolePrincipal = plan.identity === "UserAssigned" ? uai.principalId : plan.identity.startsWith("SystemAssigned") ? principalId : undefined;
     const userOwnedStorage = this.linkStorage(ctx, plan, id, rolePrincipal);
     const createdOn = this.date();
     const doc = accountRow(place, {
@@ -164,7 +187,13 @@ export class TenantBuilder {
       principalId,
       userAssigned: uai,
       userOwnedStorage,
-      cmkVaultUri: styleUri(this.vault(plan.cmkVault === "hidden" ? this.hiddenOr(ctx) : ctx, plan.cmkVault === "hidden" || plan.cmkVault === "missing-uri" ? "protected" : plan.cmkVault), plan.cmkUriStyle),
+      cmkVaultUri: styleUri(
+        this.vault(
+          plan.cmkVault === "hidden" ? this.hiddenOr(ctx) : ctx,
+          plan.cmkVault === "hidden" || plan.cmkVault === "missing-uri" ? "protected" : plan.cmkVault,
+        ),
+        plan.cmkUriStyle,
+      ),
       cmkKeyName: `cmk-${prefix}-${this.counter.toString(36)}`,
       cmkKeyVersion: rng.hex(32),
       privateEndpointNames: plan.privateEndpoints.map((_, i) => `pe-${name}-${i + 1}`),
@@ -177,7 +206,10 @@ export class TenantBuilder {
     this.resources.push(doc);
     this.diagnostics.set(id.toLowerCase(), diagnosticSettings(id, plan.diagnostics, ctx.destinations));
     if (plan.subdomain && kind in SPEECH_PREFIX) {
-      this.endpoints.set(id.toLowerCase(), speechEndpoints(name.toLowerCase(), location, plan.endpoints, rng, () => this.datePair()));
+      this.endpoints.set(
+        id.toLowerCase(),
+        speechEndpoints(name.toLowerCase(), location, plan.endpoints, rng, () => this.datePair()),
+      );
     }
   }
 
@@ -195,13 +227,18 @@ export class TenantBuilder {
         return [{ resourceId: resourceId(place, "Microsoft.Storage", "storageAccounts", storageName(ctx.profile.team, this.counter++)) }];
       }
     }
-    const home = plan.link === "other-subscription" ? this.otherVisible(ctx)
-      : plan.link === "hidden-subscription" ? this.hiddenOr(ctx) : ctx;
+    const home = plan.link === "other-subscription" ? this.otherVisible(ctx) : plan.link === "hidden-subscription" ? this.hiddenOr(ctx) : ctx;
     const first = this.linkedStorage(home, plan.storage, plan.role, accountId, principal);
     if (plan.link === "cased-id") {
       // Same account, different spelling: upper-case subscription and group, lower-case provider.
       const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/(.+)$/.exec(first);
-      return [{ resourceId: m ? `/subscriptions/${m[1].toUpperCase()}/resourcegroups/${m[2].toUpperCase()}/providers/microsoft.storage/storageAccounts/${m[3]}` : first }];
+      return [
+        {
+          resourceId: m
+            ? `/subscriptions/${m[1].toUpperCase()}/resourcegroups/${m[2].toUpperCase()}/providers/microsoft.storage/storageAccounts/${m[3]}`
+            : first,
+        },
+      ];
     }
     if (plan.link === "two-linked") {
       const second = this.linkedStorage(home, { ...plan.storage, ...plan.secondStorage }, plan.role, accountId, principal);
@@ -222,16 +259,20 @@ export class TenantBuilder {
       sibling = this.storage(place, `${base}0`, plan, undefined, this.rng.guid());
     }
     const vaultCtx = plan.vault === "hidden" ? this.hiddenOr(ctx) : ctx;
-    const uri = plan.vault === "missing-uri" ? undefined
-      : styleUri(this.vault(vaultCtx, plan.vault === "hidden" ? "protected" : plan.vault), plan.uriStyle);
+    const uri = plan.vault === "missing-uri" ? undefined : styleUri(this.vault(vaultCtx, plan.vault === "hidden" ? "protected" : plan.vault), plan.uriStyle);
     const doc = this.storage(place, name, plan, uri, this.rng.guid(), accountId);
     if (principal) {
       const sub = ctx.sub.subscriptionId;
-      const scope = role === "storage" || role === "other-principal" || role === "wrong-role" ? doc.id
-        : role === "resource-group" ? `/subscriptions/${sub}/resourcegroups/${place.resourceGroup.toLowerCase()}`
-        : role === "subscription" ? `/subscriptions/${sub}`
-        : role === "sibling" ? sibling!.id
-        : undefined;
+      const scope =
+        role === "storage" || role === "other-principal" || role === "wrong-role"
+          ? doc.id
+          : role === "resource-group"
+            ? `/subscriptions/${sub}/resourcegroups/${place.resourceGroup.toLowerCase()}`
+            : role === "subscription"
+              ? `/subscriptions/${sub}`
+              : role === "sibling"
+                ? sibling!.id
+                : undefined;
       if (scope) {
         const who = role === "other-principal" ? this.rng.guid() : principal;
         this.role(scope, sub, who, "ServicePrincipal", role === "wrong-role" ? BLOB_DATA_READER : BLOB_DATA_CONTRIBUTOR);
@@ -240,7 +281,14 @@ export class TenantBuilder {
     return doc.id;
   }
 
-  private storage(place: Place, name: string, plan: StoragePlan, keyVaultUri: string | undefined, principalId: string, speechAccountId?: string): AzureDocument {
+  private storage(
+    place: Place,
+    name: string,
+    plan: StoragePlan,
+    keyVaultUri: string | undefined,
+    principalId: string,
+    speechAccountId?: string,
+  ): AzureDocument {
     const doc = storageRow(place, {
       name,
       plan,
@@ -261,20 +309,30 @@ export class TenantBuilder {
     const existing = ctx.vaults.get(choice);
     if (existing) return existing;
     const name = vaultName(ctx.profile.team, this.counter++);
-    this.resources.push(vaultRow(this.place(ctx, ctx.profile.groups.security), {
-      name,
-      softDelete: choice !== "soft-delete-off",
-      purgeProtection: choice === "protected",
-      createdOn: this.date(),
-    }));
+    this.resources.push(
+      vaultRow(this.place(ctx, ctx.profile.groups.security), {
+        name,
+        softDelete: choice !== "soft-delete-off",
+        purgeProtection: choice === "protected",
+        createdOn: this.date(),
+      }),
+    );
     ctx.vaults.set(choice, name);
     return name;
   }
 
   private role(scope: string, subscriptionId: string, principalId: string, type: "ServicePrincipal" | "User" | "Group", roleGuid: string): void {
-    this.roleAssignments.push(roleAssignmentRow(this.tenantId, {
-      guid: this.rng.guid(), scope, subscriptionId, principalId, principalType: type, roleGuid, createdOn: this.date(),
-    }));
+    this.roleAssignments.push(
+      roleAssignmentRow(this.tenantId, {
+        guid: this.rng.guid(),
+        scope,
+        subscriptionId,
+        principalId,
+        principalType: type,
+        roleGuid,
+        createdOn: this.date(),
+      }),
+    );
   }
 
   private hiddenOr(ctx: SubscriptionContext): SubscriptionContext {

@@ -2,7 +2,7 @@
  * What Resource Graph cannot see: diagnostic settings (ARM list values, azure-facts §5) and
  * Speech-to-text custom endpoints (v3.2 objects, azure-facts §5), per account.
  */
-import type { Random } from "../random";
+import type { Random } from "@/emulator/random";
 import type { DiagKind } from "./plan";
 
 export interface Destinations {
@@ -20,9 +20,15 @@ const retention = () => RETENTION;
 export function diagnosticSettings(resourceId: string, kinds: readonly DiagKind[], to: Destinations): object[] {
   return kinds.map((kind, i) => {
     const name = `${kind.split("-")[0]}-to-${kind.includes("storage") ? "storage" : kind.includes("eventhub") ? "eventhub" : "law"}${i ? `-${i}` : ""}`;
-    const dest = { storageAccountId: null as string | null, workspaceId: null as string | null,
-      eventHubAuthorizationRuleId: null as string | null, eventHubName: null as string | null,
-      marketplacePartnerId: null as string | null, serviceBusRuleId: null, logAnalyticsDestinationType: null };
+    const dest = {
+      storageAccountId: null as string | null,
+      workspaceId: null as string | null,
+      eventHubAuthorizationRuleId: null as string | null,
+      eventHubName: null as string | null,
+      marketplacePartnerId: null as string | null,
+      serviceBusRuleId: null,
+      logAnalyticsDestinationType: null,
+    };
     let logs: object[] = [{ category: "Audit", categoryGroup: null, enabled: true, retentionPolicy: retention() }];
     switch (kind) {
       case "audit-workspace":
@@ -103,7 +109,11 @@ export function speechEndpoints(
       },
       properties,
       lastActionDateTime: lastAction,
-      status: rng.weighted([["Succeeded", 90], ["NotStarted", 5], ["Failed", 5]] as const),
+      status: rng.weighted([
+        ["Succeeded", 90],
+        ["NotStarted", 5],
+        ["Failed", 5],
+      ] as const),
       createdDateTime: created,
       locale: rng.pick(LOCALES),
       displayName: `${rng.pick(PURPOSES)} ${rng.int(1, 9)}`,

@@ -3,7 +3,7 @@
  * order, `type` and `resourceGroup` lower-cased, `id` keeping the casing it was created with,
  * and `properties` spelled as each resource provider spells it (see azure-facts §1, §3, §4).
  */
-import type { AzureDocument } from "../../lib/posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 
 export interface Place {
   tenantId: string;
@@ -51,10 +51,7 @@ export function row(
   };
 }
 
-export function subscriptionRow(
-  tenantId: string,
-  sub: { subscriptionId: string; displayName: string; state: string },
-): AzureDocument {
+export function subscriptionRow(tenantId: string, sub: { subscriptionId: string; displayName: string; state: string }): AzureDocument {
   return {
     id: `/subscriptions/${sub.subscriptionId}`,
     name: sub.displayName,
@@ -85,8 +82,7 @@ export function subscriptionRow(
 
 export function resourceGroupRow(place: Place, tags: Record<string, string>): AzureDocument {
   const id = `/subscriptions/${place.subscriptionId}/resourceGroups/${place.resourceGroup}`;
-  return row(place, id, place.resourceGroup, "microsoft.resources/subscriptions/resourcegroups",
-    { provisioningState: "Succeeded" }, { tags });
+  return row(place, id, place.resourceGroup, "microsoft.resources/subscriptions/resourcegroups", { provisioningState: "Succeeded" }, { tags });
 }
 
 export interface RoleAssignmentInput {

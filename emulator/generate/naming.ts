@@ -2,16 +2,39 @@
  * Names and places for the synthetic enterprise ("Contoso"): subscriptions, resource groups,
  * regions. Kept apart so the shape builders stay free of word lists.
  */
-import type { Random } from "../random";
+import type { Random } from "@/emulator/random";
 
 export const REGIONS = [
-  "eastus", "eastus2", "westus2", "westeurope", "northeurope", "uksouth", "swedencentral",
-  "francecentral", "germanywestcentral", "centralus", "canadacentral", "australiaeast",
+  "eastus",
+  "eastus2",
+  "westus2",
+  "westeurope",
+  "northeurope",
+  "uksouth",
+  "swedencentral",
+  "francecentral",
+  "germanywestcentral",
+  "centralus",
+  "canadacentral",
+  "australiaeast",
 ] as const;
 
 const TEAMS = [
-  "speech", "contactcenter", "voice", "aiplatform", "research", "media", "support",
-  "claims", "retail", "health", "finance", "legal", "hr", "marketing", "devex",
+  "speech",
+  "contactcenter",
+  "voice",
+  "aiplatform",
+  "research",
+  "media",
+  "support",
+  "claims",
+  "retail",
+  "health",
+  "finance",
+  "legal",
+  "hr",
+  "marketing",
+  "devex",
 ] as const;
 const ENVS = ["prod", "dev", "test", "staging", "sandbox", "shared"] as const;
 

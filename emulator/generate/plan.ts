@@ -3,19 +3,16 @@
  * is built. Random plans give the realistic mix; the showcase list pins one account to every
  * pitfall so even the small demo tenant contains each of them.
  */
-import type { Random } from "../random";
+import type { Random } from "@/emulator/random";
 
 export type SpeechKind = "SpeechServices" | "AIServices" | "CognitiveServices";
 export type VaultChoice = "protected" | "no-purge" | "soft-delete-off" | "hidden" | "missing-uri";
 export type UriStyle = "slash" | "no-slash" | "upper";
 export type LinkMode =
-  | "none" | "empty-array" | "empty-resourceid"
-  | "same-rg" | "cased-id" | "other-subscription" | "hidden-subscription" | "dangling" | "two-linked";
-export type RoleMode =
-  | "storage" | "resource-group" | "subscription" | "missing" | "sibling" | "other-principal" | "wrong-role";
+  "none" | "empty-array" | "empty-resourceid" | "same-rg" | "cased-id" | "other-subscription" | "hidden-subscription" | "dangling" | "two-linked";
+export type RoleMode = "storage" | "resource-group" | "subscription" | "missing" | "sibling" | "other-principal" | "wrong-role";
 export type DiagKind =
-  | "audit-workspace" | "alllogs-storage" | "audit-group-eventhub" | "audit-partner"
-  | "no-destination" | "disabled" | "requestresponse-only" | "metrics-only";
+  "audit-workspace" | "alllogs-storage" | "audit-group-eventhub" | "audit-partner" | "no-destination" | "disabled" | "requestresponse-only" | "metrics-only";
 export type IdentityMode = "absent" | "None" | "SystemAssigned" | "SystemAssigned, UserAssigned" | "UserAssigned";
 
 export interface StoragePlan {
@@ -54,29 +51,60 @@ export interface AccountPlan {
 }
 
 const HARDENED_STORAGE: StoragePlan = {
-  keySource: "Microsoft.Keyvault", keyVersion: "absent", vault: "protected", uriStyle: "slash",
-  sharedKey: false, infrastructureEncryption: true, network: "deny",
+  keySource: "Microsoft.Keyvault",
+  keyVersion: "absent",
+  vault: "protected",
+  uriStyle: "slash",
+  sharedKey: false,
+  infrastructureEncryption: true,
+  network: "deny",
 };
 
 /** Near-perfect posture; showcase entries and the hardened tier start here. */
 export function hardenedPlan(kind: SpeechKind = "SpeechServices"): AccountPlan {
   return {
-    kind, link: "same-rg", storage: { ...HARDENED_STORAGE }, role: "storage",
-    cmk: "keyvault", cmkKeyVersion: "empty", cmkVault: "protected", cmkUriStyle: "slash",
-    publicNetworkAccess: "Disabled", defaultAction: "Deny", ipRules: 0, privateEndpoints: ["Approved"],
-    disableLocalAuth: true, identity: "SystemAssigned", restrictOutbound: true, subdomain: true,
-    endpoints: [true, false], diagnostics: ["audit-workspace"],
+    kind,
+    link: "same-rg",
+    storage: { ...HARDENED_STORAGE },
+    role: "storage",
+    cmk: "keyvault",
+    cmkKeyVersion: "empty",
+    cmkVault: "protected",
+    cmkUriStyle: "slash",
+    publicNetworkAccess: "Disabled",
+    defaultAction: "Deny",
+    ipRules: 0,
+    privateEndpoints: ["Approved"],
+    disableLocalAuth: true,
+    identity: "SystemAssigned",
+    restrictOutbound: true,
+    subdomain: true,
+    endpoints: [true, false],
+    diagnostics: ["audit-workspace"],
   };
 }
 
 /** The resource nobody has looked at since 2019. */
 export function legacyPlan(kind: SpeechKind = "SpeechServices"): AccountPlan {
   return {
-    kind, link: "none", storage: { ...HARDENED_STORAGE }, role: "missing",
-    cmk: "none", cmkKeyVersion: "absent", cmkVault: "protected", cmkUriStyle: "slash",
-    publicNetworkAccess: "absent", defaultAction: "absent", ipRules: 0, privateEndpoints: [],
-    disableLocalAuth: "absent", identity: "absent", restrictOutbound: "absent", subdomain: false,
-    endpoints: [], diagnostics: [],
+    kind,
+    link: "none",
+    storage: { ...HARDENED_STORAGE },
+    role: "missing",
+    cmk: "none",
+    cmkKeyVersion: "absent",
+    cmkVault: "protected",
+    cmkUriStyle: "slash",
+    publicNetworkAccess: "absent",
+    defaultAction: "absent",
+    ipRules: 0,
+    privateEndpoints: [],
+    disableLocalAuth: "absent",
+    identity: "absent",
+    restrictOutbound: "absent",
+    subdomain: false,
+    endpoints: [],
+    diagnostics: [],
   };
 }
 
@@ -86,31 +114,61 @@ type Showcase = { base: "hardened" | "legacy"; kind?: SpeechKind } & Partial<Acc
 export const SHOWCASE: readonly Showcase[] = [
   { base: "hardened" },
   {
-    base: "hardened", kind: "AIServices", identity: "SystemAssigned, UserAssigned", role: "resource-group",
-    publicNetworkAccess: "Enabled", defaultAction: "Deny", ipRules: 2, privateEndpoints: ["Approved", "Rejected"],
+    base: "hardened",
+    kind: "AIServices",
+    identity: "SystemAssigned, UserAssigned",
+    role: "resource-group",
+    publicNetworkAccess: "Enabled",
+    defaultAction: "Deny",
+    ipRules: 2,
+    privateEndpoints: ["Approved", "Rejected"],
     storage: { ...HARDENED_STORAGE, keySource: "Microsoft.KeyVault", keyVersion: "empty", uriStyle: "upper", network: "disabled" },
-    cmkUriStyle: "no-slash", diagnostics: ["alllogs-storage"],
+    cmkUriStyle: "no-slash",
+    diagnostics: ["alllogs-storage"],
   },
   { base: "legacy" },
   {
-    base: "legacy", subdomain: true, endpoints: [true, "absent"], identity: "None",
-    publicNetworkAccess: "Enabled", disableLocalAuth: false, diagnostics: ["no-destination"],
+    base: "legacy",
+    subdomain: true,
+    endpoints: [true, "absent"],
+    identity: "None",
+    publicNetworkAccess: "Enabled",
+    disableLocalAuth: false,
+    diagnostics: ["no-destination"],
   },
   {
-    base: "hardened", kind: "CognitiveServices", link: "cased-id", role: "subscription",
-    storage: { keySource: "microsoft.keyvault", keyVersion: "pinned", vault: "no-purge", uriStyle: "no-slash",
-      sharedKey: null, infrastructureEncryption: false, network: "allow" },
-    privateEndpoints: ["Pending"], publicNetworkAccess: "Enabled", defaultAction: "absent", diagnostics: ["disabled"],
-    cmk: "none", restrictOutbound: false,
+    base: "hardened",
+    kind: "CognitiveServices",
+    link: "cased-id",
+    role: "subscription",
+    storage: {
+      keySource: "microsoft.keyvault",
+      keyVersion: "pinned",
+      vault: "no-purge",
+      uriStyle: "no-slash",
+      sharedKey: null,
+      infrastructureEncryption: false,
+      network: "allow",
+    },
+    privateEndpoints: ["Pending"],
+    publicNetworkAccess: "Enabled",
+    defaultAction: "absent",
+    diagnostics: ["disabled"],
+    cmk: "none",
+    restrictOutbound: false,
   },
   { base: "hardened", link: "dangling", role: "missing", privateEndpoints: ["Rejected"], diagnostics: ["requestresponse-only"], endpoints: [false] },
   { base: "hardened", link: "hidden-subscription", cmkVault: "hidden", endpoints: [true], diagnostics: ["audit-group-eventhub"] },
   {
-    base: "hardened", role: "sibling", cmk: "keyvault-no-keyname",
+    base: "hardened",
+    role: "sibling",
+    cmk: "keyvault-no-keyname",
     storage: { ...HARDENED_STORAGE, sharedKey: true, vault: "soft-delete-off", network: "deny" },
   },
   {
-    base: "hardened", kind: "AIServices", link: "other-subscription",
+    base: "hardened",
+    kind: "AIServices",
+    link: "other-subscription",
     storage: { ...HARDENED_STORAGE, keySource: "Microsoft.Storage", infrastructureEncryption: null, network: "absent" },
     diagnostics: ["metrics-only"],
   },
@@ -132,18 +190,40 @@ export function showcasePlan(index: number): AccountPlan | undefined {
   return { ...plan, ...overrides };
 }
 
-const KINDS: readonly (readonly [SpeechKind, number])[] = [["SpeechServices", 60], ["AIServices", 27], ["CognitiveServices", 13]];
+const KINDS: readonly (readonly [SpeechKind, number])[] = [
+  ["SpeechServices", 60],
+  ["AIServices", 27],
+  ["CognitiveServices", 13],
+];
 
 /** A random account from the realistic mix: some hardened, most in between, many neglected. */
 export function randomPlan(rng: Random): AccountPlan {
   const kind = rng.weighted(KINDS);
-  const tier = rng.weighted([["hardened", 12], ["typical", 53], ["legacy", 35]] as const);
+  const tier = rng.weighted([
+    ["hardened", 12],
+    ["typical", 53],
+    ["legacy", 35],
+  ] as const);
   if (tier === "hardened") {
     const plan = hardenedPlan(kind);
-    plan.link = rng.weighted([["same-rg", 85], ["cased-id", 15]] as const);
-    plan.role = rng.weighted([["storage", 70], ["resource-group", 20], ["subscription", 10]] as const);
-    plan.storage.keyVersion = rng.weighted([["absent", 60], ["empty", 25], ["pinned", 15]] as const);
-    plan.storage.keySource = rng.weighted([["Microsoft.Keyvault", 80], ["Microsoft.KeyVault", 20]] as const);
+    plan.link = rng.weighted([
+      ["same-rg", 85],
+      ["cased-id", 15],
+    ] as const);
+    plan.role = rng.weighted([
+      ["storage", 70],
+      ["resource-group", 20],
+      ["subscription", 10],
+    ] as const);
+    plan.storage.keyVersion = rng.weighted([
+      ["absent", 60],
+      ["empty", 25],
+      ["pinned", 15],
+    ] as const);
+    plan.storage.keySource = rng.weighted([
+      ["Microsoft.Keyvault", 80],
+      ["Microsoft.KeyVault", 20],
+    ] as const);
     plan.storage.infrastructureEncryption = rng.chance(0.7);
     plan.cmk = rng.chance(0.6) ? "keyvault" : "none";
     plan.publicNetworkAccess = rng.chance(0.6) ? "Disabled" : "Enabled";
@@ -171,31 +251,136 @@ export function randomPlan(rng: Random): AccountPlan {
 
 // Weight tables are built once: the generator draws from them hundreds of thousands of times.
 const W = {
-  identity: [["SystemAssigned", 55], ["SystemAssigned, UserAssigned", 10], ["UserAssigned", 8], ["None", 7], ["absent", 20]],
-  pna: [["Disabled", 25], ["Enabled", 40], ["absent", 35]],
-  byosLink: [["same-rg", 55], ["cased-id", 15], ["other-subscription", 10], ["dangling", 5], ["hidden-subscription", 7], ["two-linked", 3]],
-  noLink: [["none", 85], ["empty-array", 12], ["empty-resourceid", 3]],
-  keySource: [["Microsoft.Storage", 45], ["Microsoft.Keyvault", 40], ["Microsoft.KeyVault", 10], ["microsoft.keyvault", 5]],
-  keyVersion: [["absent", 45], ["empty", 20], ["pinned", 35]],
-  storageVault: [["protected", 60], ["no-purge", 25], ["soft-delete-off", 8], ["hidden", 4], ["missing-uri", 3]],
-  uriStyle: [["slash", 60], ["no-slash", 30], ["upper", 10]],
-  sharedKey: [[false, 40], [true, 30], [null, 30]],
-  infra: [[true, 25], [false, 35], [null, 40]],
-  storageNetwork: [["disabled", 15], ["deny", 30], ["allow", 30], ["absent", 25]],
-  role: [["storage", 35], ["resource-group", 15], ["subscription", 10], ["missing", 15], ["sibling", 8], ["other-principal", 7], ["wrong-role", 10]],
-  cmk: [["none", 65], ["cognitive-explicit", 10], ["keyvault", 22], ["keyvault-no-keyname", 3]],
-  cmkKeyVersion: [["absent", 30], ["empty", 40], ["pinned", 30]],
-  cmkVault: [["protected", 65], ["no-purge", 25], ["soft-delete-off", 7], ["hidden", 3]],
-  defaultAction: [["Allow", 40], ["Deny", 25], ["absent", 35]],
-  privateEndpoints: [[[], 45], [["Approved"], 30], [["Pending"], 12], [["Rejected"], 6], [["Approved", "Rejected"], 7]],
-  localAuth: [[true, 35], [false, 15], ["absent", 50]],
-  outbound: [[true, 15], [false, 25], ["absent", 60]],
+  identity: [
+    ["SystemAssigned", 55],
+    ["SystemAssigned, UserAssigned", 10],
+    ["UserAssigned", 8],
+    ["None", 7],
+    ["absent", 20],
+  ],
+  pna: [
+    ["Disabled", 25],
+    ["Enabled", 40],
+    ["absent", 35],
+  ],
+  byosLink: [
+    ["same-rg", 55],
+    ["cased-id", 15],
+    ["other-subscription", 10],
+    ["dangling", 5],
+    ["hidden-subscription", 7],
+    ["two-linked", 3],
+  ],
+  noLink: [
+    ["none", 85],
+    ["empty-array", 12],
+    ["empty-resourceid", 3],
+  ],
+  keySource: [
+    ["Microsoft.Storage", 45],
+    ["Microsoft.Keyvault", 40],
+    ["Microsoft.KeyVault", 10],
+    ["microsoft.keyvault", 5],
+  ],
+  keyVersion: [
+    ["absent", 45],
+    ["empty", 20],
+    ["pinned", 35],
+  ],
+  storageVault: [
+    ["protected", 60],
+    ["no-purge", 25],
+    ["soft-delete-off", 8],
+    ["hidden", 4],
+    ["missing-uri", 3],
+  ],
+  uriStyle: [
+    ["slash", 60],
+    ["no-slash", 30],
+    ["upper", 10],
+  ],
+  sharedKey: [
+    [false, 40],
+    [true, 30],
+    [null, 30],
+  ],
+  infra: [
+    [true, 25],
+    [false, 35],
+    [null, 40],
+  ],
+  storageNetwork: [
+    ["disabled", 15],
+    ["deny", 30],
+    ["allow", 30],
+    ["absent", 25],
+  ],
+  role: [
+    ["storage", 35],
+    ["resource-group", 15],
+    ["subscription", 10],
+    ["missing", 15],
+    ["sibling", 8],
+    ["other-principal", 7],
+    ["wrong-role", 10],
+  ],
+  cmk: [
+    ["none", 65],
+    ["cognitive-explicit", 10],
+    ["keyvault", 22],
+    ["keyvault-no-keyname", 3],
+  ],
+  cmkKeyVersion: [
+    ["absent", 30],
+    ["empty", 40],
+    ["pinned", 30],
+  ],
+  cmkVault: [
+    ["protected", 65],
+    ["no-purge", 25],
+    ["soft-delete-off", 7],
+    ["hidden", 3],
+  ],
+  defaultAction: [
+    ["Allow", 40],
+    ["Deny", 25],
+    ["absent", 35],
+  ],
+  privateEndpoints: [
+    [[], 45],
+    [["Approved"], 30],
+    [["Pending"], 12],
+    [["Rejected"], 6],
+    [["Approved", "Rejected"], 7],
+  ],
+  localAuth: [
+    [true, 35],
+    [false, 15],
+    ["absent", 50],
+  ],
+  outbound: [
+    [true, 15],
+    [false, 25],
+    ["absent", 60],
+  ],
   diagnostics: [
-    [[], 35], [["audit-workspace"], 25], [["alllogs-storage"], 10], [["audit-group-eventhub"], 5],
-    [["no-destination"], 7], [["disabled"], 6], [["requestresponse-only"], 7], [["metrics-only"], 4],
+    [[], 35],
+    [["audit-workspace"], 25],
+    [["alllogs-storage"], 10],
+    [["audit-group-eventhub"], 5],
+    [["no-destination"], 7],
+    [["disabled"], 6],
+    [["requestresponse-only"], 7],
+    [["metrics-only"], 4],
     [["audit-workspace", "metrics-only"], 1],
   ],
-  endpointCount: [[0, 68], [1, 18], [2, 8], [3, 4], [4, 2]],
+  endpointCount: [
+    [0, 68],
+    [1, 18],
+    [2, 8],
+    [3, 4],
+    [4, 2],
+  ],
 } as const;
 
 function typicalPlan(rng: Random, kind: SpeechKind): AccountPlan {

@@ -3,7 +3,7 @@
  * azure-facts §3: note the storage RP's spellings (`Microsoft.Keyvault`, lower-case
  * `keyvaultproperties.{keyname,keyversion,keyvaulturi}`) and that absent booleans mean defaults.
  */
-import type { AzureDocument } from "../../lib/posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { StoragePlan } from "./plan";
 import { resourceId, row, type Place } from "./documents";
 

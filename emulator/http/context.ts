@@ -1,5 +1,5 @@
 /** What every route handler receives: the server's state and the parsed request. */
-import type { TenantIndex } from "../tenant-index";
+import type { TenantIndex } from "@/emulator/tenant-index";
 import type { FaultState } from "./faults";
 import type { QuotaTracker } from "./quota";
 import type { ResultCache } from "./result-cache";

@@ -16,10 +16,7 @@ export interface Faults {
   deny?: { subscriptions?: string[]; resources?: string[] };
 }
 
-export type Injected =
-  | { kind: "throttle"; retryAfterSeconds?: number }
-  | { kind: "server-error" }
-  | undefined;
+export type Injected = { kind: "throttle"; retryAfterSeconds?: number } | { kind: "server-error" } | undefined;
 
 export class FaultState {
   private stormLeft: number;

@@ -1,6 +1,6 @@
 /** The server's small parts on their own: quota windows, the result cache, skip tokens, fault sequencing. */
 import { describe, expect, it } from "vitest";
-import type { QueryResult } from "../kql";
+import type { QueryResult } from "@/emulator/kql";
 import { FaultState } from "./faults";
 import { formatResetsAfter, QuotaTracker } from "./quota";
 import { ResultCache } from "./result-cache";

@@ -2,13 +2,16 @@
  * Computed Resource Graph results kept for their skip tokens, so paging through a large result
  * does not re-run the query for every page. Bounded by entries and by total rows (LRU).
  */
-import type { QueryResult } from "../kql";
+import type { QueryResult } from "@/emulator/kql";
 
 export class ResultCache {
   private readonly entries = new Map<string, QueryResult>();
   private rows = 0;
 
-  constructor(private readonly maxEntries = 32, private readonly maxRows = 500_000) {}
+  constructor(
+    private readonly maxEntries = 32,
+    private readonly maxRows = 500_000,
+  ) {}
 
   get(key: string): QueryResult | undefined {
     const hit = this.entries.get(key);

@@ -29,9 +29,18 @@ export interface EmulatorStats {
 
 export function emptyStats(): EmulatorStats {
   return {
-    requests: 0, argRequests: 0, arg429: 0, armRequests: 0, speechRequests: 0,
-    argMaxSubscriptionsPerRequest: 0, argRowsReturned: 0, argCacheHits: 0,
-    status: {}, byCaller: {}, inFlight: 0, maxInFlight: 0,
+    requests: 0,
+    argRequests: 0,
+    arg429: 0,
+    armRequests: 0,
+    speechRequests: 0,
+    argMaxSubscriptionsPerRequest: 0,
+    argRowsReturned: 0,
+    argCacheHits: 0,
+    status: {},
+    byCaller: {},
+    inFlight: 0,
+    maxInFlight: 0,
   };
 }
 

@@ -34,8 +34,16 @@ export function compileExpr(expr: Expr, schema: readonly Column[]): Compiled {
   switch (expr.type) {
     case "literal": {
       const value = expr.value;
-      const type: KqlType = typeof value === "string" ? "string" : typeof value === "boolean" ? "bool"
-        : typeof value === "number" ? (Number.isInteger(value) ? "long" : "real") : "dynamic";
+      const type: KqlType =
+        typeof value === "string"
+          ? "string"
+          : typeof value === "boolean"
+            ? "bool"
+            : typeof value === "number"
+              ? Number.isInteger(value)
+                ? "long"
+                : "real"
+              : "dynamic";
       return { fn: () => value, type, constant: true };
     }
     case "column": {
@@ -78,7 +86,14 @@ export function compileExpr(expr: Expr, schema: readonly Column[]): Compiled {
     case "unary": {
       const operand = compileExpr(expr.operand, schema);
       const f = operand.fn;
-      return { fn: (r) => { const v = f(r); return typeof v === "number" ? -v : null; }, type: operand.type, constant: operand.constant };
+      return {
+        fn: (r) => {
+          const v = f(r);
+          return typeof v === "number" ? -v : null;
+        },
+        type: operand.type,
+        constant: operand.constant,
+      };
     }
     case "in":
       return compileIn(expr, schema);
@@ -140,10 +155,11 @@ function compileIn(expr: Extract<Expr, { type: "in" }>, schema: readonly Column[
     }
   } else {
     const fns = items.map((i) => i.fn);
-    const values = (r: Row) => fns.flatMap((f) => {
-      const x = f(r);
-      return Array.isArray(x) ? x : [x];
-    });
+    const values = (r: Row) =>
+      fns.flatMap((f) => {
+        const x = f(r);
+        return Array.isArray(x) ? x : [x];
+      });
     test = caseless
       ? (v, r) => values(r).some((x) => toStr(x).toLowerCase() === toStr(v).toLowerCase())
       : (v, r) => values(r).some((x) => equals(v, x) === true);
@@ -233,11 +249,16 @@ function compileBinary(expr: Extract<Expr, { type: "binary" }>, schema: readonly
           const b = rf(row);
           if (typeof a !== "number" || typeof b !== "number") return null;
           switch (op) {
-            case "+": return a + b;
-            case "-": return a - b;
-            case "*": return a * b;
-            case "/": return b === 0 ? null : a / b;
-            default: return b === 0 ? null : a % b;
+            case "+":
+              return a + b;
+            case "-":
+              return a - b;
+            case "*":
+              return a * b;
+            case "/":
+              return b === 0 ? null : a / b;
+            default:
+              return b === 0 ? null : a % b;
           }
         },
         type,

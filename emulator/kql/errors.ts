@@ -1,6 +1,9 @@
 /** A query the interpreter rejects: served as an ARM 400 `InvalidQuery` naming the offending part. */
 export class KqlError extends Error {
-  constructor(message: string, readonly position?: number) {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
     super(message);
     this.name = "KqlError";
   }

@@ -5,12 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  blobContributorAssignmentsQuery, keyVaultsByNameQuery, kqlString, linkedStorageQuery, resourceByIdQuery,
-  speechAccountsQuery, storageByIdQuery, subscriptionsQuery,
-} from "../../lib/azure/queries";
-import { subscriptionRow } from "../generate/documents";
-import { generateTenant } from "../tenant";
-import { TenantIndex } from "../tenant-index";
+  blobContributorAssignmentsQuery,
+  keyVaultsByNameQuery,
+  kqlString,
+  linkedStorageQuery,
+  resourceByIdQuery,
+  speechAccountsQuery,
+  storageByIdQuery,
+  subscriptionsQuery,
+} from "@/lib/azure/queries";
+import { subscriptionRow } from "@/emulator/generate/documents";
+import { generateTenant } from "@/emulator/tenant";
+import { TenantIndex } from "@/emulator/tenant-index";
 import { KqlError, runQuery, type Row } from "./index";
 import { tokenize } from "./lexer";
 
@@ -42,7 +48,8 @@ function doc(sub: string, rg: string, provider: string, type: string, name: stri
 const account = (sub: string, name: string, kind: string, props: Record<string, unknown> = {}, extra: Partial<Row> = {}) =>
   doc(sub, "rg-speech", "Microsoft.CognitiveServices", "accounts", name, { kind, properties: props, ...extra });
 const storage = (sub: string, name: string, rg = "RG-Data") => doc(sub, rg, "Microsoft.Storage", "storageAccounts", name, { kind: "StorageV2" });
-const vault = (sub: string, name: string) => doc(sub, "rg-keys", "Microsoft.KeyVault", "vaults", name, { properties: { vaultUri: `https://${name}.vault.azure.net/` } });
+const vault = (sub: string, name: string) =>
+  doc(sub, "rg-keys", "Microsoft.KeyVault", "vaults", name, { properties: { vaultUri: `https://${name}.vault.azure.net/` } });
 const link = (id: string) => ({ userOwnedStorage: [{ resourceId: id }] });
 
 /** A small tenant whose answers are known by construction. */
@@ -55,20 +62,31 @@ function smallTenant() {
     account(S1, "speech-a", "SpeechServices", link(String(st1.id).toUpperCase())), // cased differently
     account(S1, "speech-b", "speechservices", link(String(st1.id))), // same storage, lower-case kind
     account(S2, "ai-c", "AIServices", link(String(st2.id))),
-    account(S1, "multi-d", "CognitiveServices", { userOwnedStorage: [{ resourceId: "" }, { resourceId: `/subscriptions/${S1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/gone` }] }),
+    account(S1, "multi-d", "CognitiveServices", {
+      userOwnedStorage: [{ resourceId: "" }, { resourceId: `/subscriptions/${S1}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/gone` }],
+    }),
     account(S1, "lang-e", "TextAnalytics", link(String(st0.id))), // not Speech: its link must not count
     account(S2, "legacy-f", "SpeechServices", {}),
     account(S2, "empty-g", "AIServices", { userOwnedStorage: [] }),
     { ...account(S1, "upper-h", "SpeechServices"), type: "Microsoft.CognitiveServices/accounts" },
-    st1, st0, st2, unlinked,
-    vault(S1, "kv-speech-prod"), vault(S2, "KV-Other"),
+    st1,
+    st0,
+    st2,
+    unlinked,
+    vault(S1, "kv-speech-prod"),
+    vault(S2, "KV-Other"),
   ];
   const role = (scope: string, guid: string, roleGuid: string, principalId = "p1"): Row => ({
     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${guid}`,
     name: guid,
     type: "microsoft.authorization/roleassignments",
     subscriptionId: scope.split("/")[2],
-    properties: { roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`, principalId, principalType: "ServicePrincipal", scope },
+    properties: {
+      roleDefinitionId: `/subscriptions/${S1}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+      principalId,
+      principalType: "ServicePrincipal",
+      scope,
+    },
   });
   const authorization = [
     role(String(st1.id), "r1", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
@@ -191,7 +209,12 @@ describe("tabular operators", () => {
 
   it("mv-expand yields one row per element, keeps rows with empty or missing arrays (null), expands bags", () => {
     const out = q("resources | mv-expand item = properties.list | project id, v = toint(item.v)", rows);
-    expect(out).toEqual([{ id: "a", v: 1 }, { id: "a", v: 2 }, { id: "b", v: null }, { id: "c", v: null }]);
+    expect(out).toEqual([
+      { id: "a", v: 1 },
+      { id: "a", v: 2 },
+      { id: "b", v: null },
+      { id: "c", v: null },
+    ]);
     const bag = q("resources | where id == 'a' | mv-expand p = properties | project p", rows);
     expect(bag).toEqual([{ p: { list: [{ v: 1 }, { v: 2 }] } }, { p: { key: "K1" } }]);
   });
@@ -201,7 +224,11 @@ describe("tabular operators", () => {
   });
 
   it("order by sorts ascending and descending (KQL's default), nulls first ascending and last descending", () => {
-    const data = [{ id: "x", n: 2 }, { id: "y", n: null }, { id: "z", n: 10 }].map((r) => ({ id: r.id, properties: { n: r.n } }));
+    const data = [
+      { id: "x", n: 2 },
+      { id: "y", n: null },
+      { id: "z", n: 10 },
+    ].map((r) => ({ id: r.id, properties: { n: r.n } }));
     expect(ids(q("resources | order by toint(properties.n) asc", data))).toEqual(["y", "x", "z"]);
     expect(ids(q("resources | order by toint(properties.n)", data))).toEqual(["z", "x", "y"]);
     expect(ids(q("resources | sort by id desc", data))).toEqual(["z", "y", "x"]);
@@ -216,29 +243,59 @@ describe("tabular operators", () => {
   });
 
   it("join inner is a hash join keeping every match; right-side clashes are suffixed with 1", () => {
-    const left = [["l1", "k"], ["l2", "k"], ["l3", "K"], ["l4", null]].map(([id, key]) => ({ id, properties: { key } }));
-    const right = [["r1", "k"], ["r2", "k"]].map(([id, key]) => ({ id, properties: { key } }));
+    const left = [
+      ["l1", "k"],
+      ["l2", "k"],
+      ["l3", "K"],
+      ["l4", null],
+    ].map(([id, key]) => ({ id, properties: { key } }));
+    const right = [
+      ["r1", "k"],
+      ["r2", "k"],
+    ].map(([id, key]) => ({ id, properties: { key } }));
     const tables: Record<string, Row[]> = { resources: left, resourcecontainers: right };
     const run = (kind: string) =>
-      runQuery(`resources | extend key = properties.key | join ${kind} (resourcecontainers | extend key = properties.key | project id, key) on key | project id, id1, key1`, (t) => tables[t]).rows;
+      runQuery(
+        `resources | extend key = properties.key | join ${kind} (resourcecontainers | extend key = properties.key | project id, key) on key | project id, id1, key1`,
+        (t) => tables[t],
+      ).rows;
     expect(run("kind=inner")).toEqual([
-      { id: "l1", id1: "r1", key1: "k" }, { id: "l1", id1: "r2", key1: "k" },
-      { id: "l2", id1: "r1", key1: "k" }, { id: "l2", id1: "r2", key1: "k" },
+      { id: "l1", id1: "r1", key1: "k" },
+      { id: "l1", id1: "r2", key1: "k" },
+      { id: "l2", id1: "r1", key1: "k" },
+      { id: "l2", id1: "r2", key1: "k" },
     ]);
     // innerunique (the default) keeps one left row per key.
-    expect(run("")).toEqual([{ id: "l1", id1: "r1", key1: "k" }, { id: "l1", id1: "r2", key1: "k" }]);
+    expect(run("")).toEqual([
+      { id: "l1", id1: "r1", key1: "k" },
+      { id: "l1", id1: "r2", key1: "k" },
+    ]);
     expect(run("kind=leftouter").map((r) => [r.id, r.id1])).toEqual([
-      ["l1", "r1"], ["l1", "r2"], ["l2", "r1"], ["l2", "r2"], ["l3", ""], ["l4", ""],
+      ["l1", "r1"],
+      ["l1", "r2"],
+      ["l2", "r1"],
+      ["l2", "r2"],
+      ["l3", ""],
+      ["l4", ""],
     ]);
     // Unmatched dynamic columns are null (how a collector spots a missing linked storage account).
-    const outer = runQuery("resources | extend key = properties.key | join kind=leftouter (resourcecontainers | extend key = properties.key) on key | project id, p = properties1", (t) => tables[t]).rows;
+    const outer = runQuery(
+      "resources | extend key = properties.key | join kind=leftouter (resourcecontainers | extend key = properties.key) on key | project id, p = properties1",
+      (t) => tables[t],
+    ).rows;
     expect(outer.filter((r) => r.p === null).map((r) => r.id)).toEqual(["l3", "l4"]);
-    const onSides = runQuery("resources | extend key = tostring(properties.key) | join kind=inner (resourcecontainers | project rid = id, rkey = tostring(properties.key)) on $left.key == $right.rkey | project id, rid", (t) => tables[t]).rows;
+    const onSides = runQuery(
+      "resources | extend key = tostring(properties.key) | join kind=inner (resourcecontainers | project rid = id, rkey = tostring(properties.key)) on $left.key == $right.rkey | project id, rid",
+      (t) => tables[t],
+    ).rows;
     expect(onSides).toHaveLength(4);
   });
 
   it("kqlString() literals round-trip quotes and backslashes", () => {
-    const data = [{ id: "1", name: "it's a \\ test" }, { id: "2", name: "other" }];
+    const data = [
+      { id: "1", name: "it's a \\ test" },
+      { id: "2", name: "other" },
+    ];
     expect(ids(q(`resources | where name == ${kqlString("it's a \\ test")}`, data))).toEqual(["1"]);
     expect(ids(q(`resources | where name in~ (${kqlString("IT'S A \\ TEST")}, 'x')`, data))).toEqual(["1"]);
   });
@@ -305,7 +362,13 @@ describe("the collector's queries against a small tenant", () => {
   });
 
   it("storageByIdQuery matches IDs case-insensitively and only storage accounts", () => {
-    const r = run(storageByIdQuery([String(t.st0.id).toUpperCase(), String(t.unlinked.id), "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/it's"]));
+    const r = run(
+      storageByIdQuery([
+        String(t.st0.id).toUpperCase(),
+        String(t.unlinked.id),
+        "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/it's",
+      ]),
+    );
     expect(ids(r.rows)).toEqual([t.st0.id, t.unlinked.id].sort());
   });
 
@@ -334,10 +397,15 @@ describe("the collector's queries against the generated demo tenant", () => {
     const lower = (s: unknown) => String(s).toLowerCase();
     const inScope = tenant.resources.filter((r) => visible.includes(lower(r.subscriptionId)));
     const linked = new Set<string>();
-    for (const a of inScope.filter((r) => r.type === "microsoft.cognitiveservices/accounts" && ["speechservices", "aiservices", "cognitiveservices"].includes(lower(r.kind)))) {
-      for (const u of ((a.properties?.userOwnedStorage as { resourceId?: string }[] | undefined) ?? [])) if (u.resourceId) linked.add(lower(u.resourceId));
+    for (const a of inScope.filter(
+      (r) => r.type === "microsoft.cognitiveservices/accounts" && ["speechservices", "aiservices", "cognitiveservices"].includes(lower(r.kind)),
+    )) {
+      for (const u of (a.properties?.userOwnedStorage as { resourceId?: string }[] | undefined) ?? []) if (u.resourceId) linked.add(lower(u.resourceId));
     }
-    const expected = inScope.filter((r) => r.type === "microsoft.storage/storageaccounts" && linked.has(lower(r.id))).map((r) => r.id).sort();
+    const expected = inScope
+      .filter((r) => r.type === "microsoft.storage/storageaccounts" && linked.has(lower(r.id)))
+      .map((r) => r.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(5);
     expect(ids(runQuery(linkedStorageQuery, source).rows)).toEqual(expected);
   });

@@ -14,7 +14,35 @@ export interface Token {
 }
 
 const HYPHENATED = new Set(["mv", "project", "make", "top", "parse"]);
-const OPERATORS = ["==", "!=", "=~", "!~", "<=", ">=", "<>", "=>", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", "|", ".", "+", "-", "*", "/", "%", ";", ":"];
+const OPERATORS = [
+  "==",
+  "!=",
+  "=~",
+  "!~",
+  "<=",
+  ">=",
+  "<>",
+  "=>",
+  "<",
+  ">",
+  "=",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "|",
+  ".",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  ";",
+  ":",
+];
 const isIdentStart = (c: string) => /[A-Za-z_$]/.test(c);
 const isIdentPart = (c: string) => /[A-Za-z0-9_]/.test(c);
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", "'": "'", '"': '"' };

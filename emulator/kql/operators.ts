@@ -190,7 +190,7 @@ function join(op: Extract<Operator, { op: "join" }>, left: Table, right: Table):
     for (const c of left.columns) o[c.name] = l[c.name] ?? null;
     // An unmatched right side is empty: "" for string columns (Kusto strings are never null), null otherwise.
     right.columns.forEach((c, i) => {
-      o[rightNames[i]] = r ? r[c.name] ?? null : c.type === "string" ? "" : null;
+      o[rightNames[i]] = r ? (r[c.name] ?? null) : c.type === "string" ? "" : null;
     });
     return o;
   };

@@ -7,13 +7,45 @@ import { KqlError } from "./errors";
 import { tokenize, type Token } from "./lexer";
 
 const COMPARISON = new Set([
-  "==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~",
-  "has", "!has", "has_cs", "!has_cs", "contains", "!contains", "contains_cs", "!contains_cs",
-  "startswith", "!startswith", "startswith_cs", "!startswith_cs", "endswith", "!endswith", "endswith_cs", "!endswith_cs",
+  "==",
+  "!=",
+  "<>",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "=~",
+  "!~",
+  "has",
+  "!has",
+  "has_cs",
+  "!has_cs",
+  "contains",
+  "!contains",
+  "contains_cs",
+  "!contains_cs",
+  "startswith",
+  "!startswith",
+  "startswith_cs",
+  "!startswith_cs",
+  "endswith",
+  "!endswith",
+  "endswith_cs",
+  "!endswith_cs",
 ]);
 const IN_OPS = new Set(["in", "in~", "!in", "!in~"]);
 const KNOWN_UNSUPPORTED_OPS = new Set([
-  "has_any", "has_all", "!between", "between", "hasprefix", "hassuffix", "!hasprefix", "!hassuffix", "matches", "like", "!like",
+  "has_any",
+  "has_all",
+  "!between",
+  "between",
+  "hasprefix",
+  "hassuffix",
+  "!hasprefix",
+  "!hassuffix",
+  "matches",
+  "like",
+  "!like",
 ]);
 
 export function parseQuery(text: string): Pipeline {

@@ -75,8 +75,7 @@ export function sortCompare(a: Value, b: Value): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
-const isAlnum = (code: number) =>
-  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
+const isAlnum = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
 
 /** `has`: the needle occurs as a whole term (bounded by non-alphanumeric characters). */
 export function hasTerm(hay: string, needle: string): boolean {

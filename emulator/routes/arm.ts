@@ -3,10 +3,10 @@
  * single resources (accounts, storage accounts, vaults) in the ARM GET shape. IDs match
  * case-insensitively; hidden subscriptions answer 403 as for a caller without any role there.
  */
-import type { AzureDocument } from "../../lib/posture/snapshot";
-import type { RequestContext, ServerState } from "../http/context";
-import { armError, authorizationFailed, resourceNotFound } from "../http/errors";
-import type { Reply } from "../http/respond";
+import type { AzureDocument } from "@/lib/posture/snapshot";
+import type { RequestContext, ServerState } from "@/emulator/http/context";
+import { armError, authorizationFailed, resourceNotFound } from "@/emulator/http/errors";
+import type { Reply } from "@/emulator/http/respond";
 import { checkApiVersion } from "./api-versions";
 
 const SUBSCRIPTION_PAGE = 100;
@@ -62,7 +62,11 @@ function listSubscriptions(ctx: RequestContext, state: ServerState): Reply {
   const bad = checkApiVersion(ctx.url, "subscriptions");
   if (bad) return bad;
   // Denied subscriptions are still listed: the caller sees them but cannot read inside them.
-  return paged(ctx, state.index.visible.map((s) => subscriptionBody(state, s)), SUBSCRIPTION_PAGE);
+  return paged(
+    ctx,
+    state.index.visible.map((s) => subscriptionBody(state, s)),
+    SUBSCRIPTION_PAGE,
+  );
 }
 
 function getSubscription(ctx: RequestContext, state: ServerState, id: string): Reply {
@@ -73,8 +77,9 @@ function getSubscription(ctx: RequestContext, state: ServerState, id: string): R
 
 function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId: string): Reply {
   const subscriptionId = resourceId.split("/")[2];
-  const bad = checkApiVersion(ctx.url, "microsoft.insights/diagnosticsettings")
-    ?? denySubscription(ctx, state, subscriptionId, "microsoft.insights/diagnosticSettings/read", resourceId);
+  const bad =
+    checkApiVersion(ctx.url, "microsoft.insights/diagnosticsettings") ??
+    denySubscription(ctx, state, subscriptionId, "microsoft.insights/diagnosticSettings/read", resourceId);
   if (bad) return bad;
   if (!state.index.document(resourceId)) return { status: 404, body: resourceNotFound(resourceId) };
   return { status: 200, body: { value: state.index.tenant.diagnosticSettings.get(resourceId.toLowerCase()) ?? [] } };
@@ -82,8 +87,8 @@ function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId:
 
 function listAccounts(ctx: RequestContext, state: ServerState, subscriptionId: string): Reply {
   const scope = `/subscriptions/${subscriptionId}`;
-  const bad = checkApiVersion(ctx.url, "microsoft.cognitiveservices")
-    ?? denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope);
+  const bad =
+    checkApiVersion(ctx.url, "microsoft.cognitiveservices") ?? denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope);
   if (bad) return bad;
   const accounts = state.index
     .rows("resources", [subscriptionId.toLowerCase()])
@@ -93,17 +98,23 @@ function listAccounts(ctx: RequestContext, state: ServerState, subscriptionId: s
 }
 
 function getResourceGroup(ctx: RequestContext, state: ServerState, subscriptionId: string, id: string): Reply {
-  const bad = checkApiVersion(ctx.url, "resourcegroups") ?? denySubscription(ctx, state, subscriptionId, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
+  const bad =
+    checkApiVersion(ctx.url, "resourcegroups") ?? denySubscription(ctx, state, subscriptionId, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
   if (bad) return bad;
   const doc = state.index.resourceGroup(id);
   if (!doc) return { status: 404, body: armError("ResourceGroupNotFound", `Resource group '${id.split("/")[4]}' could not be found.`) };
-  return { status: 200, body: { id: doc.id, name: doc.name, type: "Microsoft.Resources/resourceGroups", location: doc.location, tags: doc.tags, properties: doc.properties } };
+  return {
+    status: 200,
+    body: { id: doc.id, name: doc.name, type: "Microsoft.Resources/resourceGroups", location: doc.location, tags: doc.tags, properties: doc.properties },
+  };
 }
 
 function getResource(ctx: RequestContext, state: ServerState, subscriptionId: string, id: string, namespace: string): Reply {
   const doc = state.index.document(id);
   const type = doc ? String(doc.type) : `${namespace}/${id.split("/")[7]}`;
-  const bad = checkApiVersion(ctx.url, namespace.toLowerCase()) ?? denySubscription(ctx, state, subscriptionId, `${CANONICAL_TYPES[type.toLowerCase()] ?? type}/read`, id);
+  const bad =
+    checkApiVersion(ctx.url, namespace.toLowerCase()) ??
+    denySubscription(ctx, state, subscriptionId, `${CANONICAL_TYPES[type.toLowerCase()] ?? type}/read`, id);
   if (bad) return bad;
   if (!doc) return { status: 404, body: resourceNotFound(id) };
   return { status: 200, body: armShape(doc) };
@@ -119,7 +130,8 @@ export function armShape(doc: AzureDocument): Record<string, unknown> {
   if (plan) out.plan = plan;
   if (zones) out.zones = zones;
   if (extendedLocation) out.extendedLocation = extendedLocation;
-  if (out.type === "Microsoft.CognitiveServices/accounts") out.etag = `"${String((doc.properties as Record<string, unknown> | null)?.internalId ?? "").slice(0, 8)}-0000-0100-0000-000000000000"`;
+  if (out.type === "Microsoft.CognitiveServices/accounts")
+    out.etag = `"${String((doc.properties as Record<string, unknown> | null)?.internalId ?? "").slice(0, 8)}-0000-0100-0000-000000000000"`;
   return out;
 }
 

@@ -4,14 +4,14 @@
  * at tenant scope they are listed but contribute no rows.
  */
 import { createHash } from "node:crypto";
-import { KqlError, runQuery, type QueryResult, type Row } from "../kql";
-import type { ArgTable } from "../tenant-index";
-import type { RequestContext, ServerState } from "../http/context";
-import { armError, authorizationFailed } from "../http/errors";
-import { quotaHeaders } from "../http/quota";
-import type { Reply } from "../http/respond";
-import { decodeSkipToken, encodeSkipToken } from "../http/skip-token";
-import { countCaller } from "../http/stats";
+import { KqlError, runQuery, type QueryResult, type Row } from "@/emulator/kql";
+import type { ArgTable } from "@/emulator/tenant-index";
+import type { RequestContext, ServerState } from "@/emulator/http/context";
+import { armError, authorizationFailed } from "@/emulator/http/errors";
+import { quotaHeaders } from "@/emulator/http/quota";
+import type { Reply } from "@/emulator/http/respond";
+import { decodeSkipToken, encodeSkipToken } from "@/emulator/http/skip-token";
+import { countCaller } from "@/emulator/http/stats";
 
 export const ARG_API_VERSIONS = ["2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"];
 const MAX_PAGE = 1000;
@@ -41,7 +41,11 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
         status: 429,
         headers,
         body: armError("RateLimiting", "Please provide below info when asking for support: timestamp = " + new Date().toISOString() + ".", [
-          { code: "RateLimiting", message: "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help." },
+          {
+            code: "RateLimiting",
+            message:
+              "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.",
+          },
         ]),
       };
     }
@@ -57,14 +61,22 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   let listOnly: ReadonlySet<string> = new Set();
   if (request.managementGroups?.length) {
     const foreign = request.managementGroups.find((mg) => mg.toLowerCase() !== index.tenant.tenantId.toLowerCase());
-    if (foreign) return { status: 403, headers, body: authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${foreign}`) };
+    if (foreign)
+      return {
+        status: 403,
+        headers,
+        body: authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${foreign}`),
+      };
   }
   if (request.subscriptions?.length) {
     state.stats.argMaxSubscriptionsPerRequest = Math.max(state.stats.argMaxSubscriptionsPerRequest, request.subscriptions.length);
     const denied = request.subscriptions.filter((s) => faults.deniedSubscriptions.has(s.toLowerCase()) && index.subscriptions.get(s.toLowerCase())?.visible);
     if (denied.length) {
       const body = authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${denied[0]}`);
-      body.error.details = denied.map((s) => ({ ...authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${s}`).error, target: `/subscriptions/${s}` }));
+      body.error.details = denied.map((s) => ({
+        ...authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${s}`).error,
+        target: `/subscriptions/${s}`,
+      }));
       return { status: 403, headers, body };
     }
     scope = [...new Set(request.subscriptions.map((s) => s.toLowerCase()))].filter((s) => index.subscriptions.get(s)?.visible);
@@ -81,7 +93,10 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
     return {
       status: 400,
       headers,
-      body: armError("InvalidSkipToken", "The $skipToken is not valid for this request: send it back with exactly the query and scope (subscriptions or management groups) it was issued for."),
+      body: armError(
+        "InvalidSkipToken",
+        "The $skipToken is not valid for this request: send it back with exactly the query and scope (subscriptions or management groups) it was issued for.",
+      ),
     };
   }
 
@@ -92,7 +107,11 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
       result = runQuery(request.query, (table) => (isArgTable(table) ? index.rows(table, scope, listOnly) : undefined));
     } catch (error) {
       if (error instanceof KqlError) {
-        return { status: 400, headers, body: armError("InvalidQuery", `Query is invalid: ${error.message}`, [{ code: "InvalidQuery", message: error.message }]) };
+        return {
+          status: 400,
+          headers,
+          body: armError("InvalidQuery", `Query is invalid: ${error.message}`, [{ code: "InvalidQuery", message: error.message }]),
+        };
       }
       throw error;
     }
@@ -105,16 +124,17 @@ function page(result: QueryResult, request: QueryRequest, tokenOffset: number | 
   const total = result.rows.length;
   const pageSize = request.options.top ?? tokenPageSize ?? MAX_PAGE;
   // Paging is impossible for take/limit queries or all-dynamic results: ARG truncates instead.
-  const offset = result.unpageable ? 0 : tokenOffset ?? request.options.skip ?? 0;
+  const offset = result.unpageable ? 0 : (tokenOffset ?? request.options.skip ?? 0);
   const rows = result.rows.slice(offset, offset + pageSize);
   const more = offset + pageSize < total;
   state.stats.argRowsReturned += rows.length;
-  const data = request.options.resultFormat === "table"
-    ? {
-        columns: result.columns.map((c) => ({ name: c.name, type: TYPE_NAMES[c.type] })),
-        rows: rows.map((r: Row) => result.columns.map((c) => r[c.name] ?? null)),
-      }
-    : rows;
+  const data =
+    request.options.resultFormat === "table"
+      ? {
+          columns: result.columns.map((c) => ({ name: c.name, type: TYPE_NAMES[c.type] })),
+          rows: rows.map((r: Row) => result.columns.map((c) => r[c.name] ?? null)),
+        }
+      : rows;
   const body: Record<string, unknown> = {
     totalRecords: total,
     count: rows.length,
@@ -167,7 +187,8 @@ function parseRequest(text: string): QueryRequest | ReturnType<typeof armError> 
   if (top !== undefined && top !== null && (!Number.isInteger(top) || (top as number) < 1 || (top as number) > MAX_PAGE)) {
     return invalid(`'options.$top' must be an integer from 1 to ${MAX_PAGE}.`);
   }
-  if (skip !== undefined && skip !== null && (!Number.isInteger(skip) || (skip as number) < 0)) return invalid("'options.$skip' must be a non-negative integer.");
+  if (skip !== undefined && skip !== null && (!Number.isInteger(skip) || (skip as number) < 0))
+    return invalid("'options.$skip' must be a non-negative integer.");
   const format = o.resultFormat ?? "objectArray";
   if (format !== "objectArray" && format !== "table") return invalid("'options.resultFormat' must be 'objectArray' or 'table'.");
   const skipToken = o.$skipToken;

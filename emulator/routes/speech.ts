@@ -3,11 +3,11 @@
  * (and the `/speechtotext/endpoints?api-version=` form). A closed network refuses the call with the
  * service's own 403 messages unless the scanner sits inside the private network.
  */
-import { isSpeechAccount } from "../../lib/posture/snapshot";
-import type { RequestContext, ServerState } from "../http/context";
-import { armError, authorizationFailed, SPEECH_FIREWALL_DENIED, SPEECH_PUBLIC_ACCESS_DISABLED } from "../http/errors";
-import type { Reply } from "../http/respond";
-import { TenantIndex } from "../tenant-index";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
+import type { RequestContext, ServerState } from "@/emulator/http/context";
+import { armError, authorizationFailed, SPEECH_FIREWALL_DENIED, SPEECH_PUBLIC_ACCESS_DISABLED } from "@/emulator/http/errors";
+import type { Reply } from "@/emulator/http/respond";
+import { TenantIndex } from "@/emulator/tenant-index";
 
 const ROUTE = /^\/speech\/([^/]+)\/speechtotext\/(?:(v3\.[12])\/)?endpoints$/i;
 const DATED_VERSIONS = ["2024-11-15", "2025-10-15"];
@@ -21,7 +21,10 @@ export function handleSpeech(ctx: RequestContext, state: ServerState): Reply {
   if (!pathVersion) {
     const v = ctx.url.searchParams.get("api-version");
     if (!v || !DATED_VERSIONS.includes(v)) {
-      return { status: 400, body: armError("InvalidArgument", `The api-version '${v ?? ""}' is not supported. Supported versions: ${DATED_VERSIONS.join(", ")}.`) };
+      return {
+        status: 400,
+        body: armError("InvalidArgument", `The api-version '${v ?? ""}' is not supported. Supported versions: ${DATED_VERSIONS.join(", ")}.`),
+      };
     }
   }
   const account = state.index.accountBySubdomain(subdomain);

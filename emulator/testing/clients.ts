@@ -9,10 +9,14 @@ import { MonitorClient } from "@azure/arm-monitor";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import {
-  bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
   type PipelineRetryOptions,
 } from "@azure/core-rest-pipeline";
-import type { RunningEmulator } from "../server";
+import type { RunningEmulator } from "@/emulator/server";
 
 export function credential(token = "test-caller"): TokenCredential {
   return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600e3 }) };

@@ -4,7 +4,7 @@
  * who may call it.
  */
 import { describe, expect, it } from "vitest";
-import { discoverRoutes } from "../security/testing/routes";
+import { discoverRoutes } from "@/lib/security/testing/routes";
 import { isStateChanging, requiredAccess, type Access } from "./access";
 
 const R = "Posture.Reader";
@@ -65,7 +65,10 @@ describe("route → role table", () => {
     for (const r of routes) for (const m of r.methods) actual[`${m} ${r.pattern}`] = requiredAccess(m, r.path, false);
     const missing = Object.keys(actual).filter((k) => !(k in EXPECTED));
     expect(missing, "routes without a decided role: add them to EXPECTED (and lib/auth/access.ts)").toEqual([]);
-    expect(Object.keys(EXPECTED).filter((k) => !(k in actual)), "EXPECTED names routes that no longer exist").toEqual([]);
+    expect(
+      Object.keys(EXPECTED).filter((k) => !(k in actual)),
+      "EXPECTED names routes that no longer exist",
+    ).toEqual([]);
     for (const [k, v] of Object.entries(actual)) expect(`${k} → ${v}`).toBe(`${k} → ${EXPECTED[k]}`);
   });
 

@@ -19,7 +19,9 @@ describe("auth mode", () => {
     for (const host of ["0.0.0.0", "10.1.2.3", "::", "speech.contoso.com", ""]) {
       expect(() => resolveAuthConfig(env({ AUTH_MODE: "none", SPEECH_POSTURE_LISTEN_HOST: host }), [])).toThrow(AuthConfigError);
     }
-    expect(() => resolveAuthConfig(env({ AUTH_MODE: "none" }), ["next", "start", "--hostname=0.0.0.0"])).toThrow(/only allowed when the server listens on loopback.*0\.0\.0\.0/);
+    expect(() => resolveAuthConfig(env({ AUTH_MODE: "none" }), ["next", "start", "--hostname=0.0.0.0"])).toThrow(
+      /only allowed when the server listens on loopback.*0\.0\.0\.0/,
+    );
   });
 
   it("refuses an unknown AUTH_MODE", () => {
@@ -27,8 +29,10 @@ describe("auth mode", () => {
   });
 
   it("knows loopback addresses", () => {
-    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "::ffff:127.0.0.1", "app.localhost"]) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ["0.0.0.0", "::", "", "128.0.0.1", "127.0.0.1.evil.com", "localhost.evil.com", "10.0.0.1", "127.0.0.256"]) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "::ffff:127.0.0.1", "app.localhost"])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ["0.0.0.0", "::", "", "128.0.0.1", "127.0.0.1.evil.com", "localhost.evil.com", "10.0.0.1", "127.0.0.256"])
+      expect(isLoopbackHost(h), h).toBe(false);
     expect(hostFromArgv(["next", "start", "-p", "3000", "-H", "127.0.0.1"])).toBe("127.0.0.1");
     expect(hostFromArgv(["next", "start", "--hostname", "0.0.0.0"])).toBe("0.0.0.0");
     expect(hostFromArgv(["next", "start"])).toBeUndefined();
@@ -55,13 +59,32 @@ describe("entra settings", () => {
   });
 
   it("follows AZURE_CLOUD for the sign-in host", () => {
-    expect(resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, AZURE_CLOUD: "AzureUSGovernment" }), []).entra!.issuer).toBe(`https://login.microsoftonline.us/${TENANT}/v2.0`);
-    expect(resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, AZURE_CLOUD: "AzureChinaCloud" }), []).entra!.authority).toBe(`https://login.chinacloudapi.cn/${TENANT}`);
+    expect(resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, AZURE_CLOUD: "AzureUSGovernment" }), []).entra!.issuer).toBe(
+      `https://login.microsoftonline.us/${TENANT}/v2.0`,
+    );
+    expect(resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, AZURE_CLOUD: "AzureChinaCloud" }), []).entra!.authority).toBe(
+      `https://login.chinacloudapi.cn/${TENANT}`,
+    );
   });
 
   it("takes overrides, but only https ones", () => {
-    const e = resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, ENTRA_API_SCOPE: "api://speech-posture/Posture.Read", ENTRA_AUTHORITY: "https://127.0.0.1:8443/", AUTH_TEST_OIDC: "1" }), []).entra!;
-    expect(e).toMatchObject({ apiScope: "api://speech-posture/Posture.Read", authority: "https://127.0.0.1:8443", issuer: "https://127.0.0.1:8443", audiences: [CLIENT, "api://speech-posture"], testOidc: true });
+    const e = resolveAuthConfig(
+      env({
+        AUTH_MODE: "entra",
+        ...entra,
+        ENTRA_API_SCOPE: "api://speech-posture/Posture.Read",
+        ENTRA_AUTHORITY: "https://127.0.0.1:8443/",
+        AUTH_TEST_OIDC: "1",
+      }),
+      [],
+    ).entra!;
+    expect(e).toMatchObject({
+      apiScope: "api://speech-posture/Posture.Read",
+      authority: "https://127.0.0.1:8443",
+      issuer: "https://127.0.0.1:8443",
+      audiences: [CLIENT, "api://speech-posture"],
+      testOidc: true,
+    });
     expect(() => resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, ENTRA_AUTHORITY: "http://127.0.0.1:8080" }), [])).toThrow(/https/);
     expect(() => resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, ENTRA_JWKS_URI: "http://x/keys" }), [])).toThrow(/https/);
     expect(() => resolveAuthConfig(env({ AUTH_MODE: "entra", ...entra, ENTRA_API_SCOPE: "Posture.Read" }), [])).toThrow(/ENTRA_API_SCOPE/);

@@ -95,15 +95,18 @@ export function resolveAuthConfig(env: Record<string, string | undefined> = proc
   }
 
   const missing = ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"].filter((k) => !env[k]?.trim());
-  if (missing.length) throw new AuthConfigError(`AUTH_MODE=entra needs ${missing.join(" and ")} (the Entra tenant and the app registration; see docs/security.md)`);
+  if (missing.length)
+    throw new AuthConfigError(`AUTH_MODE=entra needs ${missing.join(" and ")} (the Entra tenant and the app registration; see docs/security.md)`);
   const tenantId = env.ENTRA_TENANT_ID!.trim();
   const clientId = env.ENTRA_CLIENT_ID!.trim();
   if (!GUID.test(tenantId)) throw new AuthConfigError(`ENTRA_TENANT_ID must be the tenant's ID (a GUID), got ${JSON.stringify(tenantId)}`);
-  if (!GUID.test(clientId)) throw new AuthConfigError(`ENTRA_CLIENT_ID must be the app registration's Application (client) ID (a GUID), got ${JSON.stringify(clientId)}`);
+  if (!GUID.test(clientId))
+    throw new AuthConfigError(`ENTRA_CLIENT_ID must be the app registration's Application (client) ID (a GUID), got ${JSON.stringify(clientId)}`);
 
   const apiScope = (env.ENTRA_API_SCOPE?.trim() || `api://${clientId}/Posture.Read`).replace(/\s+/g, "");
   const slash = apiScope.lastIndexOf("/");
-  if (slash <= 0 || slash === apiScope.length - 1) throw new AuthConfigError(`ENTRA_API_SCOPE must look like api://<client-id>/Posture.Read, got ${JSON.stringify(apiScope)}`);
+  if (slash <= 0 || slash === apiScope.length - 1)
+    throw new AuthConfigError(`ENTRA_API_SCOPE must look like api://<client-id>/Posture.Read, got ${JSON.stringify(apiScope)}`);
   const resource = apiScope.slice(0, slash);
   const scopeName = apiScope.slice(slash + 1);
 
@@ -115,7 +118,11 @@ export function resolveAuthConfig(env: Record<string, string | undefined> = proc
   const issuerDefault = testOidc ? authority : `${loginHost ?? new URL(authority).origin}/${tenantId}/v2.0`;
   const issuer = httpsUrl("ENTRA_ISSUER", env.ENTRA_ISSUER?.trim() || issuerDefault);
   const jwksUri = env.ENTRA_JWKS_URI?.trim() ? httpsUrl("ENTRA_JWKS_URI", env.ENTRA_JWKS_URI.trim()) : null;
-  const audiences = env.ENTRA_AUDIENCE?.trim() ? env.ENTRA_AUDIENCE.split(",").map((s) => s.trim()).filter(Boolean) : [...new Set([clientId, resource])];
+  const audiences = env.ENTRA_AUDIENCE?.trim()
+    ? env.ENTRA_AUDIENCE.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...new Set([clientId, resource])];
 
   return { mode, listenHost, entra: { tenantId, clientId, apiScope, scopeName, authority, issuer, audiences, jwksUri, testOidc } };
 }

@@ -21,7 +21,14 @@ import type { Identity } from "./verify";
 
 const SECRET = "s".repeat(24) + "0123456789abcdef0123";
 const nowS = () => Math.floor(Date.now() / 1000);
-const identity = (exp = nowS() + 3600): Identity => ({ oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b", tid: "72f988bf-86f1-41af-91ab-2d7cd011db47", name: "Rita", upn: "rita@contoso.com", roles: ["Posture.Reader"], exp });
+const identity = (exp = nowS() + 3600): Identity => ({
+  oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b",
+  tid: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  name: "Rita",
+  upn: "rita@contoso.com",
+  roles: ["Posture.Reader"],
+  exp,
+});
 
 describe("session cookie", () => {
   it("round-trips who the user is and their roles", async () => {
@@ -32,7 +39,10 @@ describe("session cookie", () => {
 
   it("is encrypted: neither the user nor the roles can be read from it", async () => {
     const value = await sealSession(newSession(identity()), SECRET);
-    const decoded = value.split(".").map((p) => Buffer.from(p, "base64url").toString("latin1")).join(" ");
+    const decoded = value
+      .split(".")
+      .map((p) => Buffer.from(p, "base64url").toString("latin1"))
+      .join(" ");
     for (const plain of ["rita@contoso.com", "Posture.Reader", "0b4c8e5e"]) expect(decoded).not.toContain(plain);
   });
 

@@ -91,7 +91,13 @@ export async function sealSession(session: Session, secret: string): Promise<str
 export async function openSession(value: string | undefined | null, secret: string, now?: Date): Promise<Session | null> {
   if (!value || value.length > 8192) return null;
   try {
-    const { payload } = await jwtDecrypt(value, keyFor(secret), { audience: AUDIENCE, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"], requiredClaims: ["exp", "jti"], currentDate: now });
+    const { payload } = await jwtDecrypt(value, keyFor(secret), {
+      audience: AUDIENCE,
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+      requiredClaims: ["exp", "jti"],
+      currentDate: now,
+    });
     if (typeof payload.oid !== "string" || typeof payload.tid !== "string" || typeof payload.jti !== "string") return null;
     if (isRevoked(payload.jti)) return null;
     return {
@@ -113,7 +119,10 @@ export async function openSession(value: string | undefined | null, secret: stri
  * server process. (The shared key is process-wide: the proxy and the route handlers are separate
  * bundles.) With several instances, the cookie stays valid on the others until it expires.
  */
-const REVOKED: Map<string, number> = ((globalThis as Record<symbol, unknown>)[Symbol.for("speech-posture.revoked-sessions")] ??= new Map<string, number>()) as Map<string, number>;
+const REVOKED: Map<string, number> = ((globalThis as Record<symbol, unknown>)[Symbol.for("speech-posture.revoked-sessions")] ??= new Map<
+  string,
+  number
+>()) as Map<string, number>;
 
 export function revokeSession(session: Pick<Session, "sid" | "exp">): void {
   const nowS = Date.now() / 1000;
@@ -143,7 +152,10 @@ export function sessionCookie(value: string, session: Session, secure: boolean, 
 
 /** `Set-Cookie` values that remove the session cookie under both names. */
 export function clearedSessionCookies(secure: boolean): string[] {
-  return [`${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`, `${SECURE_SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure`];
+  return [
+    `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`,
+    `${SECURE_SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure`,
+  ];
 }
 
 /** The session cookie's value from a `Cookie` header (the `__Host-` one first). */

@@ -139,6 +139,7 @@ describe("verifyAccessToken", () => {
   });
 
   it("refuses what is not a JWT at all", async () => {
-    for (const junk of ["", "abc", "a.b", "x".repeat(20_000), "<script>.a.b", "a.b.c.d.e"]) await expect(verifyAccessToken(junk, settings, jwks)).rejects.toBeInstanceOf(TokenRejectedError);
+    for (const junk of ["", "abc", "a.b", "x".repeat(20_000), "<script>.a.b", "a.b.c.d.e"])
+      await expect(verifyAccessToken(junk, settings, jwks)).rejects.toBeInstanceOf(TokenRejectedError);
   });
 });

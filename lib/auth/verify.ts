@@ -93,7 +93,8 @@ export function remoteKeys(settings: EntraSettings): JWTVerifyGetKey {
         const res = await fetch(`${settings.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000), redirect: "error" });
         if (!res.ok) throw new errors.JWKSInvalid(`OpenID configuration answered HTTP ${res.status}`);
         const meta = (await res.json()) as { jwks_uri?: unknown; issuer?: unknown };
-        if (typeof meta.jwks_uri !== "string" || !meta.jwks_uri.startsWith("https://")) throw new errors.JWKSInvalid("OpenID configuration has no https jwks_uri");
+        if (typeof meta.jwks_uri !== "string" || !meta.jwks_uri.startsWith("https://"))
+          throw new errors.JWKSInvalid("OpenID configuration has no https jwks_uri");
         uri = meta.jwks_uri;
       }
       jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: 10_000, cooldownDuration: 30_000, cacheMaxAge: 6 * 3600_000 });

@@ -3,7 +3,15 @@
  * Graph's index), then its storage, vaults, role assignments and details, as a one-resource snapshot.
  */
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
-import { SNAPSHOT_KIND, SNAPSHOT_VERSION, isSpeechAccount, type AzureDocument, type Snapshot, type SnapshotError, type SubscriptionInfo } from "../posture/snapshot";
+import {
+  SNAPSHOT_KIND,
+  SNAPSHOT_VERSION,
+  isSpeechAccount,
+  type AzureDocument,
+  type Snapshot,
+  type SnapshotError,
+  type SubscriptionInfo,
+} from "@/lib/posture/snapshot";
 import { blobContributorAssignmentsQuery, keyVaultsByNameQuery, storageByIdQuery, subscriptionsQuery } from "./queries";
 import { ResourceGraphReader } from "./resource-graph";
 import { DetailReader } from "./details";
@@ -11,11 +19,14 @@ import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError 
 import type { AzureTarget } from "./target";
 import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
 
-const ACCOUNT_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.CognitiveServices\/accounts\/([a-zA-Z0-9][a-zA-Z0-9_.-]{1,63})$/i;
+const ACCOUNT_ID =
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.CognitiveServices\/accounts\/([a-zA-Z0-9][a-zA-Z0-9_.-]{1,63})$/i;
 
 export class InvalidResourceIdError extends Error {
   constructor(id: string) {
-    super(`"${id.slice(0, 200)}" is not a Cognitive Services account ID (/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{name}).`);
+    super(
+      `"${id.slice(0, 200)}" is not a Cognitive Services account ID (/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{name}).`,
+    );
     this.name = "InvalidResourceIdError";
   }
 }
@@ -49,7 +60,10 @@ export async function collectResource(target: AzureTarget, resourceId: string, o
     if (!raw || typeof raw.id !== "string") throw Object.assign(new Error("ARM returned the account without an id"), { code: "InvalidResponse" });
     const account: AzureDocument = { ...(raw as AzureDocument), subscriptionId, resourceGroup };
     if (!isSpeechAccount(account)) {
-      throw Object.assign(new Error(`${account.name ?? name} is a ${String(account.kind)} account, not a Speech resource (SpeechServices, AIServices or CognitiveServices).`), { code: "NotSpeech" });
+      throw Object.assign(
+        new Error(`${account.name ?? name} is a ${String(account.kind)} account, not a Speech resource (SpeechServices, AIServices or CognitiveServices).`),
+        { code: "NotSpeech" },
+      );
     }
 
     const visible = new Map<string, SubscriptionInfo>();
@@ -58,7 +72,7 @@ export async function collectResource(target: AzureTarget, resourceId: string, o
         visible.set(row.subscriptionId.toLowerCase(), {
           subscriptionId: row.subscriptionId,
           displayName: typeof row.name === "string" ? row.name : undefined,
-          state: typeof (row.properties as { state?: unknown })?.state === "string" ? ((row.properties as { state: string }).state) : undefined,
+          state: typeof (row.properties as { state?: unknown })?.state === "string" ? (row.properties as { state: string }).state : undefined,
         });
       }
     }
@@ -80,11 +94,20 @@ export async function collectResource(target: AzureTarget, resourceId: string, o
         return undefined;
       }
     };
-    const storage = storageIds.length && scope.length ? (await guarded("resourceGraph", () => arg.queryAll(storageByIdQuery(storageIds), scope, signal))) ?? [] : [];
+    const storage =
+      storageIds.length && scope.length ? ((await guarded("resourceGraph", () => arg.queryAll(storageByIdQuery(storageIds), scope, signal))) ?? []) : [];
     resources.push(...(storage as AzureDocument[]));
-    const vaultNames = [...new Set(vaultUrisInUse([account], storage as AzureDocument[]).map(vaultNameFromUri).filter((n): n is string => !!n))];
+    const vaultNames = [
+      ...new Set(
+        vaultUrisInUse([account], storage as AzureDocument[])
+          .map(vaultNameFromUri)
+          .filter((n): n is string => !!n),
+      ),
+    ];
     if (vaultNames.length && visible.size) {
-      const vaults = await guarded("resourceGraph", () => arg.queryAll(keyVaultsByNameQuery(vaultNames), [...visible.values()].map((s) => s.subscriptionId).slice(0, 200), signal));
+      const vaults = await guarded("resourceGraph", () =>
+        arg.queryAll(keyVaultsByNameQuery(vaultNames), [...visible.values()].map((s) => s.subscriptionId).slice(0, 200), signal),
+      );
       resources.push(...((vaults ?? []) as AzureDocument[]));
     }
     const principal = (account.identity as { principalId?: unknown } | null | undefined)?.principalId;
@@ -110,7 +133,14 @@ export async function collectResource(target: AzureTarget, resourceId: string, o
 
     const subscriptions = [...subs].map((s) => visible.get(s) ?? { subscriptionId: s });
     for (const s of subs) {
-      if (!visible.has(s)) errors.push({ scope: `/subscriptions/${s}`, source: "resourceGraph", reason: "access_denied", code: "SubscriptionNotFound", message: `Subscription ${s} is not visible to the scanning identity.` });
+      if (!visible.has(s))
+        errors.push({
+          scope: `/subscriptions/${s}`,
+          source: "resourceGraph",
+          reason: "access_denied",
+          code: "SubscriptionNotFound",
+          message: `Subscription ${s} is not visible to the scanning identity.`,
+        });
     }
     return {
       kind: SNAPSHOT_KIND,
@@ -118,7 +148,10 @@ export async function collectResource(target: AzureTarget, resourceId: string, o
       collectedAt: (options.now ?? (() => new Date()))().toISOString(),
       ...(target.tenantId || typeof account.tenantId === "string" ? { tenantId: target.tenantId ?? (account.tenantId as string) } : {}),
       subscriptions,
-      coverage: roles === undefined ? ["resources", "diagnosticSettings", "speechEndpoints"] : ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"],
+      coverage:
+        roles === undefined
+          ? ["resources", "diagnosticSettings", "speechEndpoints"]
+          : ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"],
       resources,
       diagnosticSettings,
       speechEndpoints,

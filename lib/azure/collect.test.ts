@@ -4,11 +4,11 @@
  * itself, not from the collector's logic.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { generateTenant, type Tenant } from "../../emulator/tenant";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { generateTenant, type Tenant } from "@/emulator/tenant";
 import { collect } from "./collect";
 import { emulatorTarget } from "./target";
-import { isSpeechAccount, type AzureDocument, type Snapshot } from "../posture/snapshot";
+import { isSpeechAccount, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
 
 const fastRetry = { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 100 };
 
@@ -69,7 +69,9 @@ describe("collect from the demo tenant", () => {
     const visible = visibleSubs(tenant);
     const expected = tenant.resources.filter((r) => isSpeechAccount(r) && visible.has(subOf(r)));
     expect(ids(accountsOf(snapshot))).toEqual(ids(expected));
-    const nonSpeech = snapshot.resources.filter((r) => typeof r.type === "string" && lower(r.type) === "microsoft.cognitiveservices/accounts" && !isSpeechAccount(r));
+    const nonSpeech = snapshot.resources.filter(
+      (r) => typeof r.type === "string" && lower(r.type) === "microsoft.cognitiveservices/accounts" && !isSpeechAccount(r),
+    );
     expect(nonSpeech).toEqual([]);
   });
 
@@ -77,9 +79,11 @@ describe("collect from the demo tenant", () => {
     const visible = visibleSubs(tenant);
     const linked = new Set<string>();
     for (const a of tenant.resources.filter((r) => isSpeechAccount(r) && visible.has(subOf(r)))) {
-      for (const u of ((a.properties?.userOwnedStorage as { resourceId?: string }[] | undefined) ?? [])) if (u.resourceId) linked.add(lower(u.resourceId));
+      for (const u of (a.properties?.userOwnedStorage as { resourceId?: string }[] | undefined) ?? []) if (u.resourceId) linked.add(lower(u.resourceId));
     }
-    const expected = tenant.resources.filter((r) => lower(r.type ?? "") === "microsoft.storage/storageaccounts" && linked.has(lower(r.id)) && visible.has(subOf(r)));
+    const expected = tenant.resources.filter(
+      (r) => lower(r.type ?? "") === "microsoft.storage/storageaccounts" && linked.has(lower(r.id)) && visible.has(subOf(r)),
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(ids(typed(snapshot, "microsoft.storage/storageaccounts"))).toEqual(ids(expected));
   });
@@ -90,7 +94,9 @@ describe("collect from the demo tenant", () => {
     const uris = new Set(
       [...accountsOf(snapshot), ...typed(snapshot, "microsoft.storage/storageaccounts")].flatMap((d) => {
         const enc = d.properties?.encryption as Record<string, any> | undefined;
-        return [enc?.keyVaultProperties?.keyVaultUri, enc?.keyvaultproperties?.keyvaulturi].filter(Boolean).map((u: string) => new URL(u).hostname.split(".")[0].toLowerCase());
+        return [enc?.keyVaultProperties?.keyVaultUri, enc?.keyvaultproperties?.keyvaulturi]
+          .filter(Boolean)
+          .map((u: string) => new URL(u).hostname.split(".")[0].toLowerCase());
       }),
     );
     for (const v of vaults) expect(uris.has(lower(v.name ?? ""))).toBe(true);
@@ -164,7 +170,10 @@ describe("collect at scale and under faults", () => {
 
   it("rides out a 429 storm without Retry-After and still returns everything", async () => {
     const tenant = generateTenant({ seed: 11, subscriptions: 8, accounts: 30 });
-    const baseline = await withEmulator({ tenant, quota: false }, async (emu) => (await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }))).snapshot);
+    const baseline = await withEmulator(
+      { tenant, quota: false },
+      async (emu) => (await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }))).snapshot,
+    );
     await withEmulator({ tenant, quota: false, faults: { throttleStorm: { count: 4 } } }, async (emu) => {
       const { snapshot, stats } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }));
       expect(stats.argThrottled + (emu.stats().status?.[429] ?? 0)).toBeGreaterThan(0);
@@ -181,7 +190,9 @@ describe("collect at scale and under faults", () => {
     const deniedResource = accountsElsewhere[0].id;
     await withEmulator({ tenant, quota: false, faults: { deny: { subscriptions: [denied], resources: [deniedResource] } } }, async (emu) => {
       const { snapshot } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }));
-      expect(snapshot.errors).toContainEqual(expect.objectContaining({ scope: `/subscriptions/${denied}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed" }));
+      expect(snapshot.errors).toContainEqual(
+        expect.objectContaining({ scope: `/subscriptions/${denied}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed" }),
+      );
       expect(ids(accountsOf(snapshot))).toEqual(ids(accountsElsewhere));
       expect(snapshot.errors).toContainEqual(expect.objectContaining({ scope: deniedResource, source: "diagnosticSettings", reason: "access_denied" }));
       // The denied subscription is still listed, so reports show it could not be read.
@@ -191,7 +202,10 @@ describe("collect at scale and under faults", () => {
 
   it("retries 500s and records a resource whose calls keep failing", async () => {
     const tenant = generateTenant({ seed: 17, subscriptions: 5, accounts: 20 });
-    const baseline = await withEmulator({ tenant, quota: false }, async (emu) => (await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }))).snapshot);
+    const baseline = await withEmulator(
+      { tenant, quota: false },
+      async (emu) => (await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }))).snapshot,
+    );
     await withEmulator({ tenant, quota: false, faults: { serverErrors: { everyNth: 5 } } }, async (emu) => {
       const { snapshot } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }));
       expect(emu.stats().status?.[500] ?? 0).toBeGreaterThan(0);
@@ -199,7 +213,9 @@ describe("collect at scale and under faults", () => {
       expect(snapshot.diagnosticSettings).toEqual(baseline.diagnosticSettings);
     });
     await withEmulator({ tenant, quota: false, faults: { serverErrors: { everyNth: 1, match: "arm" } } }, async (emu) => {
-      const { snapshot, stats } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 } }));
+      const { snapshot, stats } = await collect(
+        emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 } }),
+      );
       const accounts = accountsOf(snapshot);
       expect(accounts.length).toBe(accountsOf(baseline).length);
       for (const a of accounts) {

@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
-} from "../posture/snapshot";
+} from "@/lib/posture/snapshot";
 import {
   blobContributorAssignmentsQuery,
   keyVaultsByNameQuery,
@@ -144,7 +144,12 @@ export async function collect(target: AzureTarget, options: CollectOptions = {})
     const scanned = new Set(subscriptions.filter((s) => visible.has(s.subscriptionId.toLowerCase())).map((s) => s.subscriptionId.toLowerCase()));
 
     /** Run a query over batches of the scanned subscriptions; a denied subscription is isolated and recorded. */
-    const queryScanned = async (query: string, source: "resourceGraph" | "roleAssignments", subs: string[], onPage?: (rows: Record<string, unknown>[]) => void) => {
+    const queryScanned = async (
+      query: string,
+      source: "resourceGraph" | "roleAssignments",
+      subs: string[],
+      onPage?: (rows: Record<string, unknown>[]) => void,
+    ) => {
       const rows: Record<string, unknown>[] = [];
       let failed = false;
       const run = async (batch: string[]): Promise<void> => {
@@ -231,7 +236,13 @@ export async function collect(target: AzureTarget, options: CollectOptions = {})
 
     // 4. Key vaults named by the keys in use.
     setPhase("keyVaults");
-    const vaultNames = [...new Set(vaultUrisInUse(accounts, storage.values()).map(vaultNameFromUri).filter((n): n is string => !!n))].sort();
+    const vaultNames = [
+      ...new Set(
+        vaultUrisInUse(accounts, storage.values())
+          .map(vaultNameFromUri)
+          .filter((n): n is string => !!n),
+      ),
+    ].sort();
     const vaults = new Map<string, AzureDocument>();
     for (const part of chunk(vaultNames, NAME_CHUNK)) {
       for (const row of (await queryScanned(keyVaultsByNameQuery(part), "resourceGraph", [...scanned])).rows) {

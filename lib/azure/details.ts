@@ -18,7 +18,12 @@ import { isValidCustomSubDomain } from "./clouds";
 
 /** Raised for a per-resource call that cannot be made or returned something unusable. */
 export class DetailError extends Error {
-  constructor(readonly code: string, message: string, readonly statusCode?: number, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode?: number,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = "DetailError";
   }
@@ -67,10 +72,16 @@ export class DetailReader {
   async speechEndpoints(account: { id: string; properties?: Record<string, unknown> | null }, signal?: AbortSignal): Promise<unknown[]> {
     const sub = account.properties?.customSubDomainName;
     if (typeof sub !== "string" || sub.trim() === "") {
-      throw new NotCallableError("NoCustomSubdomain", "The account has no custom subdomain, so its Speech data plane cannot be called with an Entra ID token (keys are never used).");
+      throw new NotCallableError(
+        "NoCustomSubdomain",
+        "The account has no custom subdomain, so its Speech data plane cannot be called with an Entra ID token (keys are never used).",
+      );
     }
     if (!isValidCustomSubDomain(sub)) {
-      throw new NotCallableError("InvalidCustomSubdomain", `The account's customSubDomainName "${sub.slice(0, 80)}" is not a valid DNS label; it was not called.`);
+      throw new NotCallableError(
+        "InvalidCustomSubdomain",
+        `The account's customSubDomainName "${sub.slice(0, 80)}" is not a valid DNS label; it was not called.`,
+      );
     }
     const endpoints: unknown[] = [];
     let url: string | undefined = `${this.target.cloud.speechBaseUrl(sub)}/speechtotext/v3.2/endpoints?top=100`;
@@ -94,7 +105,10 @@ export class DetailReader {
       throw new DetailError("InvalidNextLink", "The Speech data plane returned an @nextLink that is not a URL.");
     }
     if (!this.target.cloud.isSpeechUrl(parsed)) {
-      throw new DetailError("ForeignNextLink", `The Speech data plane returned an @nextLink to ${parsed.host}, outside the configured cloud; it was not followed.`);
+      throw new DetailError(
+        "ForeignNextLink",
+        `The Speech data plane returned an @nextLink to ${parsed.host}, outside the configured cloud; it was not followed.`,
+      );
     }
     return parsed.toString();
   }

@@ -2,7 +2,7 @@
  * Turning a failed Azure call into a snapshot error entry: the reason the controls read, and the
  * service's own error code kept as the service spelled it.
  */
-import type { ErrorReason, ErrorSource, SnapshotError } from "../posture/snapshot";
+import type { ErrorReason, ErrorSource, SnapshotError } from "@/lib/posture/snapshot";
 
 interface ErrorLike {
   name?: string;
@@ -48,7 +48,7 @@ export function classifyError(error: unknown): ClassifiedError {
   const err = (error ?? {}) as ErrorLike;
   const status = err.statusCode ?? err.response?.status;
   const body = armErrorBody(err);
-  const code = body?.code ?? err.code ?? (status ? `HTTP${status}` : err.name ?? "Error");
+  const code = body?.code ?? err.code ?? (status ? `HTTP${status}` : (err.name ?? "Error"));
   const message = oneLine(body?.message ?? err.message ?? String(error));
   if (status === 403 && /public access is disabled|firewall|virtual network/i.test(message)) {
     return { reason: "network_blocked", code, message, status };

@@ -1,5 +1,5 @@
 /** Following a Speech account's references: linked storage IDs and the key vaults its keys live in. */
-import type { AzureDocument } from "../posture/snapshot";
+import type { AzureDocument } from "@/lib/posture/snapshot";
 
 function props(doc: AzureDocument): Record<string, unknown> {
   return (doc.properties ?? {}) as Record<string, unknown>;

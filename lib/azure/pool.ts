@@ -9,7 +9,10 @@ export class WorkPool {
   done = 0;
   total = 0;
 
-  constructor(private readonly concurrency: number, private readonly onProgress?: (done: number, total: number) => void) {
+  constructor(
+    private readonly concurrency: number,
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
 

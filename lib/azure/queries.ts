@@ -2,11 +2,10 @@
  * The Resource Graph (KQL) queries the collector sends. The emulator interprets exactly this
  * dialect, so a change here must keep to the operators it understands (emulator/kql).
  */
-import { SPEECH_KINDS, STORAGE_BLOB_DATA_CONTRIBUTOR } from "../posture/snapshot";
+import { SPEECH_KINDS, STORAGE_BLOB_DATA_CONTRIBUTOR } from "@/lib/posture/snapshot";
 
 /** Columns kept for every ARM document, so the snapshot holds what Azure returned. */
-const DOCUMENT_COLUMNS =
-  "id, name, type, kind, location, resourceGroup, subscriptionId, tenantId, sku, identity, tags, properties";
+const DOCUMENT_COLUMNS = "id, name, type, kind, location, resourceGroup, subscriptionId, tenantId, sku, identity, tags, properties";
 
 const speechKinds = SPEECH_KINDS.map((k) => `'${k}'`).join(", ");
 

@@ -46,7 +46,12 @@ export class ResourceGraphReader {
   }
 
   /** Every row of a query over the given subscriptions (all visible ones when omitted). */
-  async queryAll(query: string, subscriptions: string[] | undefined, signal?: AbortSignal, onPage?: (rows: Record<string, unknown>[]) => void): Promise<Record<string, unknown>[]> {
+  async queryAll(
+    query: string,
+    subscriptions: string[] | undefined,
+    signal?: AbortSignal,
+    onPage?: (rows: Record<string, unknown>[]) => void,
+  ): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     let skipToken: string | undefined;
     do {

@@ -4,7 +4,13 @@
  */
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
-import { AzureCliCredential, ClientSecretCredential, ClientCertificateCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from "@azure/identity";
+import {
+  AzureCliCredential,
+  ClientSecretCredential,
+  ClientCertificateCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from "@azure/identity";
 import { CLOUDS, emulatorCloud, type CloudConfig } from "./clouds";
 
 export type CollectionSource = "live" | "emulator";

@@ -38,7 +38,10 @@ describe("cloud configuration", () => {
 });
 
 describe("following links", () => {
-  const account = (props: Record<string, unknown>) => ({ id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a", properties: props });
+  const account = (props: Record<string, unknown>) => ({
+    id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a",
+    properties: props,
+  });
   it("collects linked storage IDs once, case-insensitively, ignoring blanks", () => {
     const a = account({ userOwnedStorage: [{ resourceId: "/subscriptions/S1/x/Storage1" }, { resourceId: "  " }, {}] });
     const b = account({ userOwnedStorage: [{ resourceId: "/subscriptions/s1/x/storage1" }, { resourceId: "/subscriptions/s2/x/storage2" }] });
@@ -53,16 +56,26 @@ describe("following links", () => {
   });
   it("finds vaults in use from account (KeyVault) and storage (Keyvault) key sources, any casing", () => {
     const acc = account({ encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: "https://kv-a.vault.azure.net/" } } });
-    const mmk = account({ encryption: { keySource: "Microsoft.CognitiveServices", keyVaultProperties: { keyVaultUri: "https://kv-ignored.vault.azure.net/" } } });
-    const st = { id: "st", properties: { encryption: { keySource: "microsoft.keyvault", keyvaultproperties: { keyvaulturi: "https://kv-b.vault.azure.net" } } } };
+    const mmk = account({
+      encryption: { keySource: "Microsoft.CognitiveServices", keyVaultProperties: { keyVaultUri: "https://kv-ignored.vault.azure.net/" } },
+    });
+    const st = {
+      id: "st",
+      properties: { encryption: { keySource: "microsoft.keyvault", keyvaultproperties: { keyvaulturi: "https://kv-b.vault.azure.net" } } },
+    };
     expect(vaultUrisInUse([acc, mmk], [st])).toEqual(["https://kv-a.vault.azure.net/", "https://kv-b.vault.azure.net"]);
   });
 });
 
 describe("error classification", () => {
   it("maps ARM errors to the reasons controls read, keeping the service's code", () => {
-    expect(classifyError({ statusCode: 403, details: { error: { code: "AuthorizationFailed", message: "no" } } })).toMatchObject({ reason: "access_denied", code: "AuthorizationFailed" });
-    expect(classifyError({ statusCode: 403, details: { error: { code: "Forbidden", message: "Public access is disabled. Please configure private endpoint." } } })).toMatchObject({ reason: "network_blocked" });
+    expect(classifyError({ statusCode: 403, details: { error: { code: "AuthorizationFailed", message: "no" } } })).toMatchObject({
+      reason: "access_denied",
+      code: "AuthorizationFailed",
+    });
+    expect(
+      classifyError({ statusCode: 403, details: { error: { code: "Forbidden", message: "Public access is disabled. Please configure private endpoint." } } }),
+    ).toMatchObject({ reason: "network_blocked" });
     expect(classifyError({ code: "ECONNREFUSED", message: "connect ECONNREFUSED" })).toMatchObject({ reason: "network_blocked", code: "ECONNREFUSED" });
     expect(classifyError({ statusCode: 500, message: "boom" })).toMatchObject({ reason: "collection_error", code: "HTTP500" });
   });

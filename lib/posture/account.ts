@@ -19,7 +19,7 @@ export function prepareAccount(entry: AccountEntry, ix: SnapshotIndex): AccountV
     id: doc.id,
     key,
     name: text(doc.name) ?? lastSegment(doc.id),
-    subscriptionId: listed ? listed.subscriptionId : (fromId === undefined ? text(doc.subscriptionId)?.trim() : subscriptionOf(doc.id)) ?? "",
+    subscriptionId: listed ? listed.subscriptionId : ((fromId === undefined ? text(doc.subscriptionId)?.trim() : subscriptionOf(doc.id)) ?? ""),
     subscriptionScope: ix.scopeOfSubscription(subscriptionKey),
     props,
     identity: child(doc, "identity"),

@@ -22,7 +22,10 @@ describe("evaluateSnapshot", () => {
   });
 
   it("reads type and kind with surrounding white space as the same values, for accounts and the documents they link", () => {
-    const padded = account({ userOwnedStorage: [{ resourceId: storage("st1").id }] }, { type: " Microsoft.CognitiveServices/accounts ", kind: "SpeechServices\t" });
+    const padded = account(
+      { userOwnedStorage: [{ resourceId: storage("st1").id }] },
+      { type: " Microsoft.CognitiveServices/accounts ", kind: "SpeechServices\t" },
+    );
     const st = { ...storage("st1", { allowSharedKeyAccess: false }), type: "Microsoft.Storage/storageAccounts " };
     const snap = snapshot({ resources: [padded, st] });
     const { resources, findings } = evaluateSnapshot(snap);
@@ -36,7 +39,14 @@ describe("evaluateSnapshot", () => {
     const spelled = ACCOUNT_ID.replace("resourceGroups/rg-speech", "resourcegroups/RG-Speech");
     const { resources, findings } = evaluateSnapshot(snapshot({ resources: [account({}, { id: spelled })] }));
     expect(findings.every((f) => f.resourceId === spelled)).toBe(true);
-    expect(resources[0]).toMatchObject({ id: spelled, name: "speech-prod-01", kind: "SpeechServices", location: "westeurope", subscriptionId: SUB, resourceGroup: "RG-Speech" });
+    expect(resources[0]).toMatchObject({
+      id: spelled,
+      name: "speech-prod-01",
+      kind: "SpeechServices",
+      location: "westeurope",
+      subscriptionId: SUB,
+      resourceGroup: "RG-Speech",
+    });
   });
 
   it("uses the listed subscription's spelling for findings", () => {

@@ -46,7 +46,12 @@ describe("parseExceptions", () => {
   });
 
   it("refuses duplicate rule IDs, a wrong top level and bad text", () => {
-    expect(problem([{ id: "a", controlId: "IAM-1", ...base }, { id: "a", controlId: "IAM-2", ...base }]).path).toBe("[1].id");
+    expect(
+      problem([
+        { id: "a", controlId: "IAM-1", ...base },
+        { id: "a", controlId: "IAM-2", ...base },
+      ]).path,
+    ).toBe("[1].id");
     expect(problem({ rules: [] }).message).toContain('expected { "exceptions": [...] }');
     expect(problem({ exceptions: {} }).path).toBe("exceptions");
     expect(problem("").message).toBe("exceptions: the file is empty");
@@ -73,13 +78,19 @@ describe("applyExceptions", () => {
   const otherSubAccount = ACCOUNT_ID.replace(SUB, OTHER_SUB).replace("speech-prod-01", "speech-other");
   const evaluation = evaluateSnapshot(
     snapshot({
-      resources: [account(), account({}, { id: other, name: "speech-dev-01", tags: { Environment: "Dev" } }), account({}, { id: otherSubAccount, name: "speech-other", tags: {} })],
+      resources: [
+        account(),
+        account({}, { id: other, name: "speech-dev-01", tags: { Environment: "Dev" } }),
+        account({}, { id: otherSubAccount, name: "speech-other", tags: {} }),
+      ],
       subscriptions: [SUB, OTHER_SUB],
     }),
   );
   const now = new Date("2026-11-28T12:00:00Z");
   const muted = (rules: ExceptionRule[], at = now) =>
-    applyExceptions(evaluation.findings, evaluation.resources, rules, at).findings.filter((f) => f.muted).map((f) => `${f.resourceId.split("/").pop()}:${f.controlId}`);
+    applyExceptions(evaluation.findings, evaluation.resources, rules, at)
+      .findings.filter((f) => f.muted)
+      .map((f) => `${f.resourceId.split("/").pop()}:${f.controlId}`);
   let next = 0;
   const rule = (scope: Partial<ExceptionRule>, expiresAt = "2026-12-31"): ExceptionRule => ({ id: `r-${++next}`, ...base, expiresAt, ...scope });
 

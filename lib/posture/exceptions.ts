@@ -231,7 +231,8 @@ function hasTag(tags: Readonly<Record<string, string>> | undefined, nameLower: s
 function requiredText(value: Record<string, unknown>, field: string, path: PathSegment[]): string {
   const v = value[field];
   if (!Object.hasOwn(value, field) || v === undefined || v === null) fail([...path, field], "missing");
-  if (typeof v !== "string" || v.trim() === "") fail([...path, field], `expected a non-empty string, got ${typeof v === "string" ? "an empty string" : describe(v)}`);
+  if (typeof v !== "string" || v.trim() === "")
+    fail([...path, field], `expected a non-empty string, got ${typeof v === "string" ? "an empty string" : describe(v)}`);
   return v;
 }
 

@@ -86,7 +86,11 @@ describe("indexes", () => {
   });
 
   it("mark a listed subscription as not scanned when Resource Graph failed for it", () => {
-    const snap = snapshot({ resources: [], subscriptions: ["S1", "s2"], errors: [{ scope: "/subscriptions/s1/", source: "resourceGraph", reason: "access_denied" }] });
+    const snap = snapshot({
+      resources: [],
+      subscriptions: ["S1", "s2"],
+      errors: [{ scope: "/subscriptions/s1/", source: "resourceGraph", reason: "access_denied" }],
+    });
     expect([...buildIndexes(snap).scannedSubscriptions]).toEqual(["s2"]);
   });
 });

@@ -80,7 +80,11 @@ export function isGrantScopeFor(scopeKey: string, targetKey: string): boolean {
   if (!(target.length > scope.length && target.startsWith(scope) && target.charCodeAt(scope.length) === 47)) return false;
   // A proper ancestor: only "/subscriptions/{s}" or "/subscriptions/{s}/resourcegroups/{rg}".
   const segments = scope.split("/");
-  return segments[1] === "subscriptions" && segments[2] !== "" && (segments.length === 3 || (segments.length === 5 && segments[3] === "resourcegroups" && segments[4] !== ""));
+  return (
+    segments[1] === "subscriptions" &&
+    segments[2] !== "" &&
+    (segments.length === 3 || (segments.length === 5 && segments[3] === "resourcegroups" && segments[4] !== ""))
+  );
 }
 
 /** Key Vault URIs match case-insensitively with any trailing `/` ignored. */

@@ -207,7 +207,10 @@ function wholeTextProblem(path: string, at: number | undefined): { value: unknow
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ERR_STRING_TOO_LONG") throw error;
-    return { path: "", problem: `not valid JSON (near byte ${at ?? "?"}); the file is also too large to show more (over ${Math.floor(constants.MAX_STRING_LENGTH / 1048576)} MB)` };
+    return {
+      path: "",
+      problem: `not valid JSON (near byte ${at ?? "?"}); the file is also too large to show more (over ${Math.floor(constants.MAX_STRING_LENGTH / 1048576)} MB)`,
+    };
   }
   return parseJsonText(text);
 }

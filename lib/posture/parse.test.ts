@@ -25,7 +25,11 @@ describe("parseSnapshot: the four accepted shapes", () => {
     expect(snap.coverage).toEqual(["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"]);
   });
 
-  const docs = [argAccount(), storage("st1", {}, storageId("st1", OTHER_SUB.toUpperCase())), { id: `/subscriptions/${OTHER_SUB}/resourceGroups/x/providers/Microsoft.Compute/virtualMachines/vm`, type: "microsoft.compute/virtualmachines" }];
+  const docs = [
+    argAccount(),
+    storage("st1", {}, storageId("st1", OTHER_SUB.toUpperCase())),
+    { id: `/subscriptions/${OTHER_SUB}/resourceGroups/x/providers/Microsoft.Compute/virtualMachines/vm`, type: "microsoft.compute/virtualmachines" },
+  ];
 
   it.each([
     ["az graph query -o json", { count: 3, data: docs, skip_token: null, total_records: 3 }],
@@ -104,16 +108,31 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     ["resources not an array", (s) => (s.resources = {}), "resources", "expected an array, got an object"],
     ["a subscription without ID", (s) => (s.subscriptions = [{ displayName: "x" }]), "subscriptions[0].subscriptionId", "expected a non-empty string"],
     ["a coverage item that is not text", (s) => (s.coverage = ["resources", 7]), "coverage[1]", "expected a string, got a number"],
-    ["an error with an unknown source", (s) => (s.errors = [{ scope: "/subscriptions/x", source: "keyVault" }]), "errors[0].source", "expected one of resourceGraph"],
+    [
+      "an error with an unknown source",
+      (s) => (s.errors = [{ scope: "/subscriptions/x", source: "keyVault" }]),
+      "errors[0].source",
+      "expected one of resourceGraph",
+    ],
     ["an error without scope", (s) => (s.errors = [{ source: "resourceGraph" }]), "errors[0].scope", "expected a subscription or resource ID"],
-    ["a map value that is not a list", (s) => (s.diagnosticSettings = { [ACCOUNT_ID]: {} }), `diagnosticSettings["${ACCOUNT_ID}"]`, "expected an array, got an object"],
+    [
+      "a map value that is not a list",
+      (s) => (s.diagnosticSettings = { [ACCOUNT_ID]: {} }),
+      `diagnosticSettings["${ACCOUNT_ID}"]`,
+      "expected an array, got an object",
+    ],
     [
       "a mistyped endpoint flag",
       (s) => (s.speechEndpoints = { [ACCOUNT_ID]: [{ properties: { loggingEnabled: "yes" } }] }),
       `speechEndpoints["${ACCOUNT_ID}"][0].properties.loggingEnabled`,
       "expected true, false or null, got a string",
     ],
-    ["a diagnostic log entry that is not an object", (s) => (s.diagnosticSettings = { a: [{ properties: { logs: ["Audit"] } }] }), "diagnosticSettings.a[0].properties.logs[0]", "expected an object"],
+    [
+      "a diagnostic log entry that is not an object",
+      (s) => (s.diagnosticSettings = { a: [{ properties: { logs: ["Audit"] } }] }),
+      "diagnosticSettings.a[0].properties.logs[0]",
+      "expected an object",
+    ],
   ])("%s", (_, mutate, path, message) => {
     const input = valid();
     mutate(input);
@@ -124,20 +143,50 @@ describe("parseSnapshot: malformed input names the first problem", () => {
 
   const speech = (props: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ ...argAccount(props), ...top });
   it.each<[string, unknown, string, string]>([
-    ["userOwnedStorage as an object (the Foundry doc's mistake)", speech({ userOwnedStorage: { storageResourceId: "x" } }), "properties.userOwnedStorage", "expected an array, got an object"],
-    ["a userOwnedStorage entry that is a string", speech({ userOwnedStorage: [{ resourceId: "a" }, "b"] }), "properties.userOwnedStorage[1]", "expected an object, got a string"],
+    [
+      "userOwnedStorage as an object (the Foundry doc's mistake)",
+      speech({ userOwnedStorage: { storageResourceId: "x" } }),
+      "properties.userOwnedStorage",
+      "expected an array, got an object",
+    ],
+    [
+      "a userOwnedStorage entry that is a string",
+      speech({ userOwnedStorage: [{ resourceId: "a" }, "b"] }),
+      "properties.userOwnedStorage[1]",
+      "expected an object, got a string",
+    ],
     ["a numeric resourceId", speech({ userOwnedStorage: [{ resourceId: 5 }] }), "properties.userOwnedStorage[0].resourceId", "expected a string"],
     ["encryption as text", speech({ encryption: "Microsoft.KeyVault" }), "properties.encryption", "expected an object, got a string"],
-    ["keyVaultProperties as a list", speech({ encryption: { keyVaultProperties: [] } }), "properties.encryption.keyVaultProperties", "expected an object, got an array"],
+    [
+      "keyVaultProperties as a list",
+      speech({ encryption: { keyVaultProperties: [] } }),
+      "properties.encryption.keyVaultProperties",
+      "expected an object, got an array",
+    ],
     ["identity as a list", speech({}, { identity: ["SystemAssigned"] }), "identity", "expected an object, got an array"],
     ["identity.type as a number", speech({}, { identity: { type: 1 } }), "identity.type", "expected a string"],
     ["ipRules as an object", speech({ networkAcls: { ipRules: {} } }), "properties.networkAcls.ipRules", "expected an array"],
-    ["a private endpoint status as a number", speech({ privateEndpointConnections: [{ properties: { privateLinkServiceConnectionState: { status: 1 } } }] }), "properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status", "expected a string"],
+    [
+      "a private endpoint status as a number",
+      speech({ privateEndpointConnections: [{ properties: { privateLinkServiceConnectionState: { status: 1 } } }] }),
+      "properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status",
+      "expected a string",
+    ],
     ["disableLocalAuth as text", speech({ disableLocalAuth: "true" }), "properties.disableLocalAuth", "expected true, false or null, got a string"],
     ["tags with a numeric value", speech({}, { tags: { env: 1 } }), "tags.env", "expected a string"],
     ["properties as a list", speech({}, { properties: [] }), "properties", "expected an object, got an array"],
-    ["storage allowSharedKeyAccess as text", storage("st", { allowSharedKeyAccess: "false" }), "properties.allowSharedKeyAccess", "expected true, false or null"],
-    ["storage keyvaultproperties as text", storage("st", { encryption: { keySource: "Microsoft.Keyvault", keyvaultproperties: "x" } }), "properties.encryption.keyvaultproperties", "expected an object"],
+    [
+      "storage allowSharedKeyAccess as text",
+      storage("st", { allowSharedKeyAccess: "false" }),
+      "properties.allowSharedKeyAccess",
+      "expected true, false or null",
+    ],
+    [
+      "storage keyvaultproperties as text",
+      storage("st", { encryption: { keySource: "Microsoft.Keyvault", keyvaultproperties: "x" } }),
+      "properties.encryption.keyvaultproperties",
+      "expected an object",
+    ],
     ["vault purge protection as text", vault("kv", { enablePurgeProtection: "yes" }), "properties.enablePurgeProtection", "expected true, false or null"],
     ["role assignment principal as a number", { ...roleAssignment("/"), properties: { principalId: 42 } }, "properties.principalId", "expected a string"],
     ["a numeric type", { id: "/x", type: 7 }, "type", "expected a string"],
@@ -156,7 +205,12 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     ["a document that is not an object", { count: 1, data: [null] }, "data[0]", "expected a resource document (an object), got null"],
     ["a table-format export", { count: 0, data: { columns: [], rows: [] } }, "data", "the export is in table format"],
     ["an incomplete export", { count: 1000, data: [], skip_token: "ew0KI", total_records: 5000 }, "skip_token", "the export is incomplete"],
-    ["a truncated export (fewer documents than matched, no skip_token)", { count: 2, data: [argAccount(), storage("st1")], skip_token: null, total_records: 7 }, "total_records", "the export holds 2 of 7 matching documents"],
+    [
+      "a truncated export (fewer documents than matched, no skip_token)",
+      { count: 2, data: [argAccount(), storage("st1")], skip_token: null, total_records: 7 },
+      "total_records",
+      "the export holds 2 of 7 matching documents",
+    ],
     ["an incomplete ARM list", { value: [], nextLink: "https://management.azure.com/…&$skiptoken=x" }, "nextLink", "the list is incomplete"],
     ["a single document", argAccount(), "kind", '"SpeechServices" is not a snapshot'],
   ])("%s", (_, input, path, message) => {
@@ -168,7 +222,10 @@ describe("parseSnapshot: malformed input names the first problem", () => {
   it("stays linear on a 100,000-element array of junk and on junk at its very end", () => {
     const junk = Array.from({ length: 100_000 }, (_, i) => i);
     expect(problem(JSON.stringify(junk)).message).toBe("[0]: expected a resource document (an object), got a number");
-    const docs = Array.from({ length: 100_000 }, (_, i) => ({ id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/s${i}`, type: "microsoft.web/sites" }));
+    const docs = Array.from({ length: 100_000 }, (_, i) => ({
+      id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/s${i}`,
+      type: "microsoft.web/sites",
+    }));
     (docs as unknown[])[99_999] = "junk";
     expect(problem(JSON.stringify(docs)).path).toBe("[99999]");
   });
@@ -178,7 +235,7 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     const error = problem(deep);
     expect(error.path).toBe("");
     expect(error.message).toContain("nested more than 256 levels");
-    const deepInside = `{"kind":"speech-posture.snapshot","version":1,"x":${"{\"a\":".repeat(100_000)}1${"}".repeat(100_000)}}`;
+    const deepInside = `{"kind":"speech-posture.snapshot","version":1,"x":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`;
     expect(problem(deepInside).message).toContain("nested more than 256 levels");
   });
 

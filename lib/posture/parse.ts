@@ -66,8 +66,10 @@ export function parseSnapshot(json: unknown): Snapshot {
 
 function fromSnapshotFormat(json: Record<string, unknown>): Snapshot {
   if (json.kind !== SNAPSHOT_KIND) {
-    fail(["kind"], `${JSON.stringify(json.kind)} is not a snapshot; expected "${SNAPSHOT_KIND}" ` +
-      "(a single resource document is not accepted: put it in an array)");
+    fail(
+      ["kind"],
+      `${JSON.stringify(json.kind)} is not a snapshot; expected "${SNAPSHOT_KIND}" ` + "(a single resource document is not accepted: put it in an array)",
+    );
   }
   const version = required(json, "version");
   if (typeof version !== "number") fail(["version"], `expected a number, got ${describe(version)}`);
@@ -115,7 +117,10 @@ function fromGraphExport(json: Record<string, unknown>): Snapshot {
   // Without a skip token, too: Resource Graph truncates results it cannot page.
   const total = json.total_records;
   if (typeof total === "number" && total > data.length) {
-    fail(["total_records"], `the export holds ${data.length} of ${total} matching documents, so it is truncated; export every document (page with --skip-token and combine the data arrays)`);
+    fail(
+      ["total_records"],
+      `the export holds ${data.length} of ${total} matching documents, so it is truncated; export every document (page with --skip-token and combine the data arrays)`,
+    );
   }
   return fromDocuments(data, ["data"]);
 }
@@ -248,14 +253,20 @@ function readErrors(list: unknown[]): SnapshotError[] {
     }
     const knownSource = typeof source === "string" ? canonical(ERROR_SOURCES, source) : undefined;
     if (!knownSource) {
-      fail(["errors", i, "source"], `expected one of ${ERROR_SOURCES.join(", ")}, got ${typeof source === "string" ? JSON.stringify(source) : describe(source)}`);
+      fail(
+        ["errors", i, "source"],
+        `expected one of ${ERROR_SOURCES.join(", ")}, got ${typeof source === "string" ? JSON.stringify(source) : describe(source)}`,
+      );
     }
     const out: SnapshotError = {
       scope,
       source: knownSource,
       reason: (typeof reason === "string" && canonical(ERROR_REASONS, reason)) || "collection_error",
     };
-    for (const [field, value] of [["code", code], ["message", message]] as const) {
+    for (const [field, value] of [
+      ["code", code],
+      ["message", message],
+    ] as const) {
       if (value === undefined || value === null) continue;
       if (typeof value !== "string") fail(["errors", i, field], `expected a string, got ${describe(value)}`);
       out[field] = value;

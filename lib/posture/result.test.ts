@@ -16,7 +16,13 @@ describe("buildResult", () => {
     expect(result.findings).toHaveLength(CATALOG.length);
     expect(result.summary.resources).toBe(1);
     expect(result.summary.counts.pass + result.summary.counts.fail + result.summary.counts.unknown + result.summary.counts.not_applicable).toBe(CATALOG.length);
-    expect(result.resources[0]).toMatchObject({ id: ACCOUNT_ID, name: "speech-prod-01", kind: "SpeechServices", subscriptionId: SUB, resourceGroup: "rg-speech" });
+    expect(result.resources[0]).toMatchObject({
+      id: ACCOUNT_ID,
+      name: "speech-prod-01",
+      kind: "SpeechServices",
+      subscriptionId: SUB,
+      resourceGroup: "rg-speech",
+    });
     expect(result.resources[0].score).toBe(result.summary.score);
   });
 

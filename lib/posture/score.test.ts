@@ -28,7 +28,12 @@ describe("scores", () => {
 
   it("leaves unknown and not_applicable out of the score and reports unknowns by reason", () => {
     const reasons: UnknownReason[] = ["not_collected", "not_visible", "access_denied", "not_visible"];
-    const tally = scoreFindings([finding("fail", "low"), finding("pass", "low"), finding("not_applicable", "high"), ...reasons.map((reason) => finding("unknown", "high", { reason }))]);
+    const tally = scoreFindings([
+      finding("fail", "low"),
+      finding("pass", "low"),
+      finding("not_applicable", "high"),
+      ...reasons.map((reason) => finding("unknown", "high", { reason })),
+    ]);
     expect(tally.score).toBe(50);
     expect(tally.coverage).toEqual({ not_collected: 1, not_visible: 2, access_denied: 1, network_blocked: 0, collection_error: 0 });
   });

@@ -10,11 +10,23 @@ export type Severity = "high" | "medium" | "low";
 export type Status = "pass" | "fail" | "unknown" | "not_applicable";
 export type ControlFamily = "byos" | "cmk" | "net" | "iam" | "log" | "lbx";
 export type ControlId =
-  | "BYOS-1" | "BYOS-2" | "BYOS-3"
-  | "CMK-1" | "CMK-2" | "CMK-3" | "CMK-4" | "CMK-5"
-  | "NET-1" | "NET-2" | "NET-3" | "NET-4"
-  | "IAM-1" | "IAM-2" | "IAM-3"
-  | "LOG-1" | "LOG-2"
+  | "BYOS-1"
+  | "BYOS-2"
+  | "BYOS-3"
+  | "CMK-1"
+  | "CMK-2"
+  | "CMK-3"
+  | "CMK-4"
+  | "CMK-5"
+  | "NET-1"
+  | "NET-2"
+  | "NET-3"
+  | "NET-4"
+  | "IAM-1"
+  | "IAM-2"
+  | "IAM-3"
+  | "LOG-1"
+  | "LOG-2"
   | "LBX-1";
 
 /** One fact behind a finding: `path` names a document and a JSON path inside it. */

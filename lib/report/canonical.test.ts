@@ -47,8 +47,14 @@ function randomValue(seed: number, depth = 0): unknown {
 
 describe("canonicalResultJson", () => {
   it("does not depend on the order keys were inserted in, at any depth", () => {
-    const a = { scan: { id: "s1", source: "live" }, findings: [{ status: "fail", controlId: "CMK-1", evidence: [{ path: "p", actual: null, expected: true }] }] };
-    const b = { findings: [{ evidence: [{ expected: true, actual: null, path: "p" }], controlId: "CMK-1", status: "fail" }], scan: { source: "live", id: "s1" } };
+    const a = {
+      scan: { id: "s1", source: "live" },
+      findings: [{ status: "fail", controlId: "CMK-1", evidence: [{ path: "p", actual: null, expected: true }] }],
+    };
+    const b = {
+      findings: [{ evidence: [{ expected: true, actual: null, path: "p" }], controlId: "CMK-1", status: "fail" }],
+      scan: { source: "live", id: "s1" },
+    };
     expect(canonicalResultJson(a)).toBe(canonicalResultJson(b));
     expect(canonicalResultJson(a)).toBe(
       '{"findings":[{"controlId":"CMK-1","evidence":[{"actual":null,"expected":true,"path":"p"}],"status":"fail"}],"scan":{"id":"s1","source":"live"}}',
@@ -95,7 +101,9 @@ describe("canonicalResultJson", () => {
 describe("resultSha256", () => {
   it("is the hex SHA-256 of the UTF-8 canonical text", () => {
     const value = { name: "Распознавание 中文 🎙️", b: [1, 2], a: { d: 1, c: 2 } };
-    const expected = createHash("sha256").update(Buffer.from(canonicalResultJson(value), "utf8")).digest("hex");
+    const expected = createHash("sha256")
+      .update(Buffer.from(canonicalResultJson(value), "utf8"))
+      .digest("hex");
     expect(resultSha256(value)).toBe(expected);
     expect(resultSha256({ a: { c: 2, d: 1 }, b: [1, 2], name: "Распознавание 中文 🎙️" })).toBe(expected);
     expect(resultSha256({ ...value, b: [2, 1] })).not.toBe(expected);
@@ -103,7 +111,10 @@ describe("resultSha256", () => {
 });
 
 describe("resultSha256Pair", () => {
-  const sha = (text: string | undefined) => createHash("sha256").update(text ?? "null", "utf8").digest("hex");
+  const sha = (text: string | undefined) =>
+    createHash("sha256")
+      .update(text ?? "null", "utf8")
+      .digest("hex");
 
   it("hashes the value and the value with extra top-level members, each as its own canonical text", () => {
     const findings = Array.from({ length: 4500 }, (_, i) => ({ z: i, a: `r${i}` }));

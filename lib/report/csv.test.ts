@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { evaluateSnapshot } from "../posture/evaluate";
-import { buildResult } from "../posture/result";
-import { account, snapshot, SUB } from "../posture/testing/fixtures";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { buildResult } from "@/lib/posture/result";
+import { account, snapshot, SUB } from "@/lib/posture/testing/fixtures";
 import { csvCell, findingsToCsv, findingsToCsvLines } from "./csv";
 import { parseCsv } from "./testing/csv-reader";
 
@@ -16,11 +16,12 @@ function csvFor(name: string) {
   return findingsToCsv(resultFor(name));
 }
 
-
 describe("findingsToCsv", () => {
   it("starts with a UTF-8 BOM and the header, ends rows with CRLF", () => {
     const csv = csvFor("speech-prod-01");
-    expect(csv.startsWith("\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence\r\n")).toBe(true);
+    expect(
+      csv.startsWith("\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence\r\n"),
+    ).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
     const rows = parseCsv(csv.slice(1));
     expect(rows).toHaveLength(1 + 18);

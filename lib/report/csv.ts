@@ -3,10 +3,10 @@
  * a UTF-8 byte-order mark so spreadsheets read UTF-8. Resource names and messages come from
  * Azure, so any cell that a spreadsheet could read as a formula is neutralised with a leading `'`.
  */
-import { controlById } from "../posture/controls";
-import { idKey } from "../posture/ids";
-import type { ScanResult } from "../posture/result";
-import type { Evidence } from "../posture/types";
+import { controlById } from "@/lib/posture/controls";
+import { idKey } from "@/lib/posture/ids";
+import type { ScanResult } from "@/lib/posture/result";
+import type { Evidence } from "@/lib/posture/types";
 
 export const CSV_COLUMNS = [
   "subscriptionId",

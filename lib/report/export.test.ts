@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { scoreFindings } from "../posture/score";
+import { scoreFindings } from "@/lib/posture/score";
 import { resultSha256 } from "./canonical";
 import { compareResults } from "./changes";
 import { exportFilename, exportText, renderExport, type ExportFormat } from "./export";
@@ -54,7 +54,10 @@ describe("renderExport", () => {
     const csv = renderExport("csv", fx.result, { subscriptionId });
     expect(exportText(csv).trimEnd().split(/\r\n/)).toHaveLength(own.length + 1);
     expect(csv.filename).toBe(`${exportFilename("scan-0001", subscriptionId)}.csv`);
-    const ocsf = exportText(renderExport("ocsf", fx.result, { subscriptionId })).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const ocsf = exportText(renderExport("ocsf", fx.result, { subscriptionId }))
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(ocsf).toHaveLength(own.length);
     expect(ocsf.every((l) => idKey(l.cloud.account.uid) === key)).toBe(true);
   });

@@ -52,7 +52,11 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
   const base = exportFilename(result.scan.id, options.subscriptionId);
   switch (format) {
     case "csv":
-      return { chunks: findingsToCsvLines(scoped as unknown as Parameters<typeof findingsToCsvLines>[0]), contentType: CONTENT_TYPE.csv, filename: `${base}.${EXTENSION.csv}` };
+      return {
+        chunks: findingsToCsvLines(scoped as unknown as Parameters<typeof findingsToCsvLines>[0]),
+        contentType: CONTENT_TYPE.csv,
+        filename: `${base}.${EXTENSION.csv}`,
+      };
     case "json":
       return { chunks: canonicalChunks(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
     case "ocsf":

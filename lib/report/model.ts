@@ -3,7 +3,7 @@
  * snapshot it was computed from and the previous scan's result. Structural types, so a result
  * read back from the store or from a JSON file fits as well as one built in memory.
  */
-import type { Snapshot } from "../posture/snapshot";
+import type { Snapshot } from "@/lib/posture/snapshot";
 
 export type ReportStatus = "pass" | "fail" | "unknown" | "not_applicable";
 export type ReportSeverity = "high" | "medium" | "low";
@@ -125,4 +125,3 @@ export interface ReportInput {
    */
   readonly resultSha256?: string;
 }
-

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CATALOG } from "../posture/controls";
-import type { ExceptionRule } from "../posture/exceptions";
+import { CATALOG } from "@/lib/posture/controls";
+import type { ExceptionRule } from "@/lib/posture/exceptions";
 import { findingsToOcsfLines, OCSF_COMPLIANCE_FINDING_REQUIRED, OCSF_VERSION } from "./ocsf";
 
 const findingsToOcsf = (result: Parameters<typeof findingsToOcsfLines>[0]) => [...findingsToOcsfLines(result)].join("");
@@ -17,10 +17,20 @@ let text: string;
 beforeAll(() => {
   const base = tenantFixture({ accounts: 16, subscriptions: 2 });
   const failing = base.result.findings.find((f) => f.status === "fail")!;
-  const rule: ExceptionRule = { id: "x1", controlId: failing.controlId, resourceId: failing.resourceId, owner: "alice@example.com", reason: "accepted", expiresAt: "2027-01-31" };
+  const rule: ExceptionRule = {
+    id: "x1",
+    controlId: failing.controlId,
+    resourceId: failing.resourceId,
+    owner: "alice@example.com",
+    reason: "accepted",
+    expiresAt: "2027-01-31",
+  };
   fx = tenantFixture({ accounts: 16, subscriptions: 2, exceptions: [rule] });
   text = findingsToOcsf(fx.result);
-  lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  lines = text
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 });
 
 describe("findingsToOcsfLines", () => {
@@ -73,7 +83,10 @@ describe("findingsToOcsfLines", () => {
   it("gives each control-resource pair a stable, unique finding uid", () => {
     const uids = lines.map((l) => at(l, "finding_info.uid"));
     expect(new Set(uids).size).toBe(uids.length);
-    const again = findingsToOcsf({ ...fx.result, scan: { ...fx.result.scan, id: "another-scan" } }).trimEnd().split("\n").map((l) => at(JSON.parse(l), "finding_info.uid"));
+    const again = findingsToOcsf({ ...fx.result, scan: { ...fx.result.scan, id: "another-scan" } })
+      .trimEnd()
+      .split("\n")
+      .map((l) => at(JSON.parse(l), "finding_info.uid"));
     expect(again).toEqual(uids);
   });
 

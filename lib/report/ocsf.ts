@@ -7,7 +7,7 @@
  *  - status_id (the finding's lifecycle): 3 (Suppressed) when muted by an exception, else 1 (New).
  *  - finding_info.uid is stable across scans (control + resource), metadata.correlation_uid is the scan.
  */
-import { CATALOG, CATALOG_VERSION } from "../posture/controls";
+import { CATALOG, CATALOG_VERSION } from "@/lib/posture/controls";
 import type { ReportFinding, ReportResource, ReportResult } from "./model";
 import { idKey } from "./scope";
 

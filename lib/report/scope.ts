@@ -3,7 +3,7 @@
  * subscriptions, errors and exceptions are filtered, and the summary (score and counts) is
  * recomputed from the findings that remain, by CONTROLS.md §Statuses.
  */
-import { scoreFindings, type Tally as ScoreTotals } from "../posture/score";
+import { scoreFindings, type Tally as ScoreTotals } from "@/lib/posture/score";
 import type { ReportException, ReportFinding, ReportResult } from "./model";
 
 export class ReportScopeError extends Error {

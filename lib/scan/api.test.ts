@@ -3,31 +3,32 @@
  * objects, a real store, and a real emulator for live-path scans.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import * as scansRoute from "../../app/api/scans/route";
-import * as scanRoute from "../../app/api/scans/[id]/route";
-import * as eventsRoute from "../../app/api/scans/[id]/events/route";
-import * as findingsRoute from "../../app/api/scans/[id]/findings/route";
-import * as diffRoute from "../../app/api/scans/[id]/diff/route";
-import * as snapshotsRoute from "../../app/api/snapshots/route";
-import * as resourceRoute from "../../app/api/resources/[...resourceId]/route";
-import * as exceptionsRoute from "../../app/api/exceptions/route";
-import * as exceptionRoute from "../../app/api/exceptions/[id]/route";
-import * as auditRoute from "../../app/api/audit/route";
-import * as trendRoute from "../../app/api/trend/route";
-import * as latestRoute from "../../app/api/scans/latest/route";
-import * as exportRoute from "../../app/api/scans/[id]/export/route";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import * as scansRoute from "@/app/api/scans/route";
+import * as scanRoute from "@/app/api/scans/[id]/route";
+import * as eventsRoute from "@/app/api/scans/[id]/events/route";
+import * as findingsRoute from "@/app/api/scans/[id]/findings/route";
+import * as diffRoute from "@/app/api/scans/[id]/diff/route";
+import * as snapshotsRoute from "@/app/api/snapshots/route";
+import * as resourceRoute from "@/app/api/resources/[...resourceId]/route";
+import * as exceptionsRoute from "@/app/api/exceptions/route";
+import * as exceptionRoute from "@/app/api/exceptions/[id]/route";
+import * as auditRoute from "@/app/api/audit/route";
+import * as trendRoute from "@/app/api/trend/route";
+import * as latestRoute from "@/app/api/scans/latest/route";
+import * as exportRoute from "@/app/api/scans/[id]/export/route";
 import { createHash } from "node:crypto";
-import { resultSha256 } from "../report/canonical";
-import { readScanResult } from "../store/result-read";
-import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
-import { importAndWait, jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
+import { resultSha256 } from "@/lib/report/canonical";
+import { readScanResult } from "@/lib/store/scans/result-read";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
+import { importAndWait, jobsFor, smallTenant, snapshotOf } from "@/lib/store/testing/fixtures";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
 
 const BASE = "http://speech-posture.test";
 const req = (path: string, init?: RequestInit) => new Request(BASE + path, init);
-const post = (path: string, body: unknown) => req(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });
+const post = (path: string, body: unknown) =>
+  req(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });
 const ctx = <T>(params: T) => ({ params: Promise.resolve(params) });
 
 async function readSse(res: Response): Promise<{ event: string; data: any }[]> {
@@ -129,7 +130,15 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
   it("creates, lists and removes exceptions, which mute findings at once, and audits it all", async () => {
     const latest = await (await latestRoute.GET(req("/api/scans/latest"))).json();
     const fail = (await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?status=fail&pageSize=1`), ctx({ id: latest.id }))).json()).items[0];
-    const created = await exceptionsRoute.POST(post("/api/exceptions", { controlId: fail.controlId, resourceId: fail.resourceId, owner: "alice", reason: "accepted", expiresAt: "2099-01-01T00:00:00Z" }));
+    const created = await exceptionsRoute.POST(
+      post("/api/exceptions", {
+        controlId: fail.controlId,
+        resourceId: fail.resourceId,
+        owner: "alice",
+        reason: "accepted",
+        expiresAt: "2099-01-01T00:00:00Z",
+      }),
+    );
     expect(created.status).toBe(201);
     const rule = await created.json();
     const muted = await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?muted=true`), ctx({ id: latest.id }))).json();
@@ -154,7 +163,9 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
 
   it("cancels a running scan with DELETE, leaving no rows", async () => {
     emulator.setFaults({ latencyMs: 400 });
-    const { id } = await (await scansRoute.POST(post("/api/scans", { source: "emulator", subscriptions: [emulator.tenant.subscriptions[0].subscriptionId] }))).json();
+    const { id } = await (
+      await scansRoute.POST(post("/api/scans", { source: "emulator", subscriptions: [emulator.tenant.subscriptions[0].subscriptionId] }))
+    ).json();
     const res = await eventsRoute.GET(req(`/api/scans/${id}/events`), ctx({ id }));
     const reader = res.body!.getReader();
     await reader.read(); // the first progress event: it is running
@@ -195,7 +206,19 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     } finally {
       delete process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES;
     }
-    const invalid = await snapshotsRoute.POST(post("/api/snapshots", { kind: "speech-posture.snapshot", version: 1, collectedAt: "2026-01-01T00:00:00Z", subscriptions: [], coverage: ["resources"], resources: [{ id: 42 }], diagnosticSettings: {}, speechEndpoints: {}, errors: [] }));
+    const invalid = await snapshotsRoute.POST(
+      post("/api/snapshots", {
+        kind: "speech-posture.snapshot",
+        version: 1,
+        collectedAt: "2026-01-01T00:00:00Z",
+        subscriptions: [],
+        coverage: ["resources"],
+        resources: [{ id: 42 }],
+        diagnosticSettings: {},
+        speechEndpoints: {},
+        errors: [],
+      }),
+    );
     expect(invalid.status).toBe(400);
     const err = (await invalid.json()).error;
     expect(err.code).toBe("invalid_input");

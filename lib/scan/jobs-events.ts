@@ -3,8 +3,8 @@
  * when it ends, then the stream ends. Local scans push through the in-process emitter; scans
  * running on another instance are seen by polling their database row.
  */
-import { getScan, type Scan } from "../store/scans";
-import { NotFoundError } from "../store/errors";
+import { getScan, type Scan } from "@/lib/store/scans/scans";
+import { NotFoundError } from "@/lib/store/errors";
 import type { ScanJobs } from "./jobs";
 
 export interface ScanProgressEvent {

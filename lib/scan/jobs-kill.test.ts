@@ -4,9 +4,9 @@
  */
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { INTERRUPTED_MESSAGE } from "../store/recovery";
-import { getScan } from "../store/scans";
-import { createTestDb, DATABASES, releaseDatabases } from "../store/testing/databases";
+import { INTERRUPTED_MESSAGE } from "@/lib/store/scans/recovery";
+import { getScan } from "@/lib/store/scans/scans";
+import { createTestDb, DATABASES, releaseDatabases } from "@/lib/store/testing/databases";
 
 afterAll(() => releaseDatabases());
 

@@ -4,12 +4,12 @@
  * scheduled occurrence runs once however many instances see it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/server";
-import { ScanConflictError } from "../store/errors";
-import { getScan, listScans } from "../store/scans";
-import { updateSettings } from "../store/settings";
-import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
-import { jobsFor } from "../store/testing/fixtures";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { ScanConflictError } from "@/lib/store/errors";
+import { getScan, listScans } from "@/lib/store/scans/scans";
+import { updateSettings } from "@/lib/store/settings";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
+import { jobsFor } from "@/lib/store/testing/fixtures";
 import { scanEvents } from "./jobs-events";
 import { startScheduler, SCHEDULER_ACTOR } from "./scheduler";
 

@@ -3,10 +3,10 @@
  * ./data/speech-posture.db or DATABASE_URL. Kept on globalThis so Next's module reloads in dev
  * do not open a second store. Tests install their own with `setServerJobs`.
  */
-import { openStore } from "../store/store";
+import { openStore } from "@/lib/store/store";
 import { ScanJobs } from "./jobs";
 import { startScheduler, type Scheduler } from "./scheduler";
-import { listScans } from "../store/scans";
+import { listScans } from "@/lib/store/scans/scans";
 
 interface ServerState {
   jobs?: Promise<ScanJobs>;

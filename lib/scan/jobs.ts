@@ -4,13 +4,13 @@
  * The HTTP routes and the scheduler call these; nothing here knows about HTTP.
  */
 import { EventEmitter } from "node:events";
-import type { CollectionSource } from "../azure/target";
-import type { Snapshot } from "../posture/snapshot";
-import { recordAudit } from "../store/audit";
-import { InvalidInputError, NotFoundError, StateConflictError } from "../store/errors";
-import { recoverInterrupted } from "../store/recovery";
-import { createScan, getScan, requestCancel, type Scan } from "../store/scans";
-import type { Store } from "../store/store";
+import type { CollectionSource } from "@/lib/azure/target";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { recordAudit } from "@/lib/store/audit";
+import { InvalidInputError, NotFoundError, StateConflictError } from "@/lib/store/errors";
+import { recoverInterrupted } from "@/lib/store/scans/recovery";
+import { createScan, getScan, requestCancel, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
 import { runScan, type RunContext, type ScanInput, type ScanOutcome } from "./run-scan";
 import type { Progress } from "./run-scan-progress";
 import { defaultSource, openTarget as openSourceTarget, type OpenedTarget } from "./sources";
@@ -88,7 +88,12 @@ export class ScanJobs {
       actor: input.actor,
       action: "snapshot.imported",
       target: scan.id,
-      details: { bytes: input.bytes ?? null, fileName: input.fileName ?? null, resources: snapshot.resources.length, subscriptions: snapshot.subscriptions.length },
+      details: {
+        bytes: input.bytes ?? null,
+        fileName: input.fileName ?? null,
+        resources: snapshot.resources.length,
+        subscriptions: snapshot.subscriptions.length,
+      },
     });
     this.launch(scan.id, { kind: "snapshot", snapshot });
     return scan;

@@ -5,19 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import * as reportRoute from "../../app/api/scans/[id]/report.pdf/route";
-import * as exportRoute from "../../app/api/scans/[id]/export/route";
-import * as auditRoute from "../../app/api/audit/route";
-import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "../store/testing/databases";
-import { importAndWait, jobsFor, smallTenant, snapshotOf } from "../store/testing/fixtures";
-import { PdfFile, squash } from "../report/testing/poppler";
-import { isSpeechAccount } from "../posture/snapshot";
-import { renderResourcePdf, renderSubscriptionPdf } from "../report/pdf";
-import { readScanResult } from "../store/result-read";
-import { exportText, renderExport } from "../report/export";
-import { readScanDocuments } from "../store/scan-documents";
-import { EXPORT_FORMAT_TAG, storedExportSha256 } from "../store/scans";
-import { createException, removeException } from "../store/exceptions";
+import * as reportRoute from "@/app/api/scans/[id]/report.pdf/route";
+import * as exportRoute from "@/app/api/scans/[id]/export/route";
+import * as auditRoute from "@/app/api/audit/route";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
+import { importAndWait, jobsFor, smallTenant, snapshotOf } from "@/lib/store/testing/fixtures";
+import { PdfFile, squash } from "@/lib/report/testing/poppler";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
+import { renderResourcePdf, renderSubscriptionPdf } from "@/lib/report/pdf";
+import { readScanResult } from "@/lib/store/scans/result-read";
+import { exportText, renderExport } from "@/lib/report/export";
+import { readScanDocuments } from "@/lib/store/scans/documents";
+import { EXPORT_FORMAT_TAG, storedExportSha256 } from "@/lib/store/scans/scans";
+import { createException, removeException } from "@/lib/store/exceptions";
 import type { ScanJobs } from "./jobs";
 import { setServerJobs } from "./jobs-server";
 
@@ -53,7 +53,9 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     expect(jsonRes.status).toBe(200);
     expect(jsonRes.headers.get("content-type")).toMatch(/application\/json/);
     expect(jsonRes.headers.get("content-disposition")).toMatch(/^attachment; filename="speech-posture-.*\.json"$/);
-    const sha = createHash("sha256").update(await jsonRes.text()).digest("hex");
+    const sha = createHash("sha256")
+      .update(await jsonRes.text())
+      .digest("hex");
     const pdfRes = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf`), ctx(scanId));
     expect(pdfRes.status).toBe(200);
     expect(pdfRes.headers.get("content-type")).toBe("application/pdf");
@@ -100,7 +102,10 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
       pdf.dispose();
     }
     const ocsf = await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=ocsf`), ctx(scanId))).text();
-    const lines = ocsf.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = ocsf
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBe(snapshot.resources.filter(isSpeechAccount).length * 18);
     expect(new Set(lines.map((l) => l.class_uid))).toEqual(new Set([2003]));
   });
@@ -140,7 +145,8 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     ];
     for (const { render, target, ...only } of scopes) {
       const part = await readScanResult(jobs.store, scanId, { only });
-      const mine = (id: string) => (only.subscriptionId ? id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`) : id.toLowerCase() === first.id.toLowerCase());
+      const mine = (id: string) =>
+        only.subscriptionId ? id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`) : id.toLowerCase() === first.id.toLowerCase();
       expect(part.findings.length).toBeLessThan(whole.findings.length);
       expect(part.findings).toEqual(whole.findings.filter((f) => mine(f.resourceId)));
       expect(part.resources).toEqual(whole.resources.filter((r) => mine(r.id)));
@@ -161,7 +167,9 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
 
   it("prints the same whole-scan hash in a subscription PDF read whole (first) or in part (once the hash is known)", async () => {
     const sub = snapshot.subscriptions[1].subscriptionId;
-    const sha = createHash("sha256").update(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=json`), ctx(scanId))).text()).digest("hex");
+    const sha = createHash("sha256")
+      .update(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=json`), ctx(scanId))).text())
+      .digest("hex");
     const texts: string[] = [];
     for (let i = 0; i < 2; i++) {
       const res = await reportRoute.GET(req(`/api/scans/${scanId}/report.pdf?subscriptionId=${sub}`), ctx(scanId));
@@ -182,9 +190,14 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
   it("prints the export hash stored with the scan while no exception is in force, and hashes the read-back result once one is", async () => {
     const fresh = (await importAndWait(jobs, snapshot)).id;
     const sub = snapshot.subscriptions[0].subscriptionId;
-    const exportSha = async () => createHash("sha256").update(await (await exportRoute.GET(req(`/api/scans/${fresh}/export?format=json`), ctx(fresh))).text()).digest("hex");
+    const exportSha = async () =>
+      createHash("sha256")
+        .update(await (await exportRoute.GET(req(`/api/scans/${fresh}/export?format=json`), ctx(fresh))).text())
+        .digest("hex");
     const pdfText = async () => {
-      const pdf = new PdfFile(Buffer.from(await (await reportRoute.GET(req(`/api/scans/${fresh}/report.pdf?subscriptionId=${sub}`), ctx(fresh))).arrayBuffer()));
+      const pdf = new PdfFile(
+        Buffer.from(await (await reportRoute.GET(req(`/api/scans/${fresh}/report.pdf?subscriptionId=${sub}`), ctx(fresh))).arrayBuffer()),
+      );
       try {
         return squash(pdf.text());
       } finally {
@@ -195,15 +208,27 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     expect(await storedExportSha256(jobs.store, fresh)).toBe(await exportSha());
     // The report takes it from the scan row (a planted value shows), not by reading the whole scan.
     const planted = "f".repeat(64);
-    await jobs.store.db.updateTable("scans").set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` }).where("id", "=", fresh).execute();
+    await jobs.store.db
+      .updateTable("scans")
+      .set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` })
+      .where("id", "=", fresh)
+      .execute();
     expect(await pdfText()).toContain(planted);
     // A hash stored for another export format (older result or catalogue version) is not trusted.
     const stale = "e".repeat(64);
-    await jobs.store.db.updateTable("scans").set({ export_sha256: `result-v0.catalog-v0:${stale}` }).where("id", "=", fresh).execute();
+    await jobs.store.db
+      .updateTable("scans")
+      .set({ export_sha256: `result-v0.catalog-v0:${stale}` })
+      .where("id", "=", fresh)
+      .execute();
     const rehashed = await pdfText();
     expect(rehashed).not.toContain(stale);
     expect(rehashed).toContain(await exportSha());
-    await jobs.store.db.updateTable("scans").set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` }).where("id", "=", fresh).execute();
+    await jobs.store.db
+      .updateTable("scans")
+      .set({ export_sha256: `${EXPORT_FORMAT_TAG}:${planted}` })
+      .where("id", "=", fresh)
+      .execute();
     // With an exception in force the export differs, and the report hashes what it reads.
     const exception = await createException(jobs.store, { subscriptionId: sub, owner: "test", reason: "test", expiresAt: "2099-01-01" });
     try {

@@ -2,16 +2,16 @@
  * Report and export downloads of a stored scan: the result as read now (exceptions applied), the
  * scan's documents for the chain diagrams, the previous scan for "what changed", and an audit entry.
  */
-import { readScanResult } from "../store/result-read";
-import { readScanDocuments } from "../store/scan-documents";
-import { getScan, listScans, storedExportSha256 } from "../store/scans";
-import { recordAudit } from "../store/audit";
-import type { Store } from "../store/store";
-import { exportFilename, fileNamePart, renderExport, type ExportFormat } from "../report/export";
-import { lastSegment } from "../posture/ids";
-import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "../report/pdf";
-import { resultSha256 } from "../report/canonical";
-import type { ScanResult } from "../posture/result";
+import { readScanResult } from "@/lib/store/scans/result-read";
+import { readScanDocuments } from "@/lib/store/scans/documents";
+import { getScan, listScans, storedExportSha256 } from "@/lib/store/scans/scans";
+import { recordAudit } from "@/lib/store/audit";
+import type { Store } from "@/lib/store/store";
+import { exportFilename, fileNamePart, renderExport, type ExportFormat } from "@/lib/report/export";
+import { lastSegment } from "@/lib/posture/ids";
+import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "@/lib/report/pdf";
+import { resultSha256 } from "@/lib/report/canonical";
+import type { ScanResult } from "@/lib/posture/result";
 
 /**
  * The SHA-256 of a scan's JSON export (printed in every PDF), by scan and the exceptions in force:
@@ -31,7 +31,11 @@ async function knownExportHash(store: Store, result: ScanResult): Promise<string
 }
 
 /** The result a report needs (only `only`'s part when the whole scan's hash is already known) and that hash. */
-async function reportResult(store: Store, scanId: string, only: { subscriptionId?: string; resourceId?: string } | undefined): Promise<{ result: ScanResult; sha: string }> {
+async function reportResult(
+  store: Store,
+  scanId: string,
+  only: { subscriptionId?: string; resourceId?: string } | undefined,
+): Promise<{ result: ScanResult; sha: string }> {
   if (only) {
     const part = await readScanResult(store, scanId, { only });
     const known = await knownExportHash(store, part);

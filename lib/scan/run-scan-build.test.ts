@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_ID, account, hardened, snapshot } from "../posture/testing/fixtures";
+import { ACCOUNT_ID, account, hardened, snapshot } from "@/lib/posture/testing/fixtures";
 import { buildScanResult } from "./run-scan-build";
 
 describe("buildScanResult", () => {
@@ -50,4 +50,3 @@ describe("buildScanResult", () => {
     }
   });
 });
-

@@ -4,12 +4,12 @@
  * the SHA-256 of the result's canonical JSON, and that of its JSON export as read back while no
  * exception is in force (the same result plus empty exception lists). Pure: no I/O.
  */
-import { evaluateSnapshot } from "../posture/evaluate";
-import { idKey } from "../posture/ids";
-import { buildResult, type ScanSource } from "../posture/result";
-import type { Snapshot } from "../posture/snapshot";
-import { resultSha256Pair } from "../report/canonical";
-import type { ResourceResult, ScanResultData } from "../store/scan-results";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { idKey } from "@/lib/posture/ids";
+import { buildResult, type ScanSource } from "@/lib/posture/result";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { resultSha256Pair } from "@/lib/report/canonical";
+import type { ResourceResult, ScanResultData } from "@/lib/store/scans/results";
 import { documentsByAccount } from "./run-scan-documents";
 
 export interface BuildScanInfo {

@@ -3,10 +3,10 @@
  * controls read — linked storage, key vaults in use, role assignments of its identity, diagnostic
  * settings and custom endpoints — so the resource page can show what a finding was judged on.
  */
-import { prepareAccount } from "../posture/account";
-import { idKey, vaultUriKey } from "../posture/ids";
-import { buildIndexes } from "../posture/indexes";
-import type { AzureDocument, Snapshot } from "../posture/snapshot";
+import { prepareAccount } from "@/lib/posture/account";
+import { idKey, vaultUriKey } from "@/lib/posture/ids";
+import { buildIndexes } from "@/lib/posture/indexes";
+import type { AzureDocument, Snapshot } from "@/lib/posture/snapshot";
 
 export interface AccountDocuments {
   account: AzureDocument;
@@ -38,7 +38,7 @@ export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocum
     }
     const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
     const principal = str(rec(account.identity).principalId);
-    const grants = principal ? ix.roleAssignments.get(principal.toLowerCase()) ?? [] : [];
+    const grants = principal ? (ix.roleAssignments.get(principal.toLowerCase()) ?? []) : [];
     const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
     out.set(entry.key, {
       account: entry.doc,

@@ -3,8 +3,8 @@
  * (which other instances poll) is written at a bounded rate, and a heartbeat keeps it fresh even
  * when nothing moves. The heartbeat also carries cancellation requests made on other instances.
  */
-import { touchScan } from "../store/scans";
-import type { Store } from "../store/store";
+import { touchScan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
 
 export interface Progress {
   phase: string;

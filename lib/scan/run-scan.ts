@@ -3,13 +3,13 @@
  * store → succeeded; or failed with the error's message, or cancelled. Whatever ends a scan
  * early also removes anything it wrote.
  */
-import { collect } from "../azure/collect";
-import type { CollectionSource } from "../azure/target";
-import type { Snapshot } from "../posture/snapshot";
-import { afterScan } from "../store/maintenance";
-import { writeScanResults } from "../store/scan-results";
-import { endScan, markRunning } from "../store/scans";
-import type { Store } from "../store/store";
+import { collect } from "@/lib/azure/collect";
+import type { CollectionSource } from "@/lib/azure/target";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { afterScan } from "@/lib/store/scans/maintenance";
+import { writeScanResults } from "@/lib/store/scans/results";
+import { endScan, markRunning } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
 import { buildScanResult } from "./run-scan-build";
 import { ProgressWriter, type Progress } from "./run-scan-progress";
 import type { OpenedTarget } from "./sources";

@@ -4,10 +4,10 @@
  * scan. Occurrences missed while no instance ran are not caught up.
  */
 import { Cron } from "croner";
-import { isUniqueViolation } from "../store/errors";
-import { getSettings, scheduleChangedAt } from "../store/settings";
-import { nowIso } from "../store/store";
-import { ScanConflictError } from "../store/errors";
+import { isUniqueViolation } from "@/lib/store/errors";
+import { getSettings, scheduleChangedAt } from "@/lib/store/settings";
+import { nowIso } from "@/lib/store/store";
+import { ScanConflictError } from "@/lib/store/errors";
 import type { ScanJobs } from "./jobs";
 
 export const SCHEDULER_ACTOR = "scheduler";
@@ -59,7 +59,8 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
       await jobs.store.db.updateTable("schedule_claims").set({ scan_id: scan.id }).where("occurrence", "=", occurrence).execute();
       return scan.id;
     } catch (error) {
-      if (!(error instanceof ScanConflictError)) console.error("speech-posture: scheduled scan failed to start:", error instanceof Error ? error.message : error);
+      if (!(error instanceof ScanConflictError))
+        console.error("speech-posture: scheduled scan failed to start:", error instanceof Error ? error.message : error);
       return undefined;
     }
   };

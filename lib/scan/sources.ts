@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emulatorTarget, hasLiveConfiguration, liveTargetFromEnv, type AzureTarget, type CollectionSource, type Env } from "../azure/target";
+import { emulatorTarget, hasLiveConfiguration, liveTargetFromEnv, type AzureTarget, type CollectionSource, type Env } from "@/lib/azure/target";
 
 export const DEFAULT_EMULATOR_STATE_DIR = "data/emulator";
 

@@ -6,12 +6,12 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCertificate } from "../../emulator/certificate";
-import { DetailReader, DetailError, NotCallableError } from "../azure/details";
-import { emulatorTarget } from "../azure/target";
+import { generateCertificate } from "@/emulator/certificate";
+import { DetailReader, DetailError, NotCallableError } from "@/lib/azure/details";
+import { emulatorTarget } from "@/lib/azure/target";
 import { parseUploadedSnapshot } from "./snapshot-input";
-import { createTestDb, type TestDatabase } from "../store/testing/databases";
-import { importAndWait, jobsFor } from "../store/testing/fixtures";
+import { createTestDb, type TestDatabase } from "@/lib/store/testing/databases";
+import { importAndWait, jobsFor } from "@/lib/store/testing/fixtures";
 
 interface Recorder {
   server: Server;
@@ -45,17 +45,28 @@ afterAll(async () => {
 });
 
 const reader = () => new DetailReader(emulatorTarget({ url: plane.url, ca: cert.cert, retryOptions: { maxRetries: 0 } }));
-const account = (customSubDomainName: unknown) => ({ id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a", properties: { customSubDomainName } });
+const account = (customSubDomainName: unknown) => ({
+  id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a",
+  properties: { customSubDomainName },
+});
 
 describe("the Speech data plane", () => {
   it("does not follow an @nextLink to another host, port or scheme", async () => {
-    const foreign = [`${elsewhere.url}/speech/a/speechtotext/v3.2/endpoints?skip=100`, elsewhere.url.replace("https:", "http:") + "/speech/a/x", `https://127.0.0.1.nip.io:${new URL(plane.url).port}/speech/a/x`, `${plane.url}@${new URL(elsewhere.url).host}/speech/a/x`];
+    const foreign = [
+      `${elsewhere.url}/speech/a/speechtotext/v3.2/endpoints?skip=100`,
+      elsewhere.url.replace("https:", "http:") + "/speech/a/x",
+      `https://127.0.0.1.nip.io:${new URL(plane.url).port}/speech/a/x`,
+      `${plane.url}@${new URL(elsewhere.url).host}/speech/a/x`,
+    ];
     for (const link of foreign) {
       nextLinkTarget = link;
       const before = plane.hits.length;
       const err = await reader()
         .speechEndpoints(account("a"))
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err, link).toBeInstanceOf(DetailError);
       expect((err as DetailError).code, link).toMatch(/ForeignNextLink|InvalidNextLink/);
       expect(plane.hits.length - before).toBe(1);
@@ -118,7 +129,9 @@ describe("an uploaded snapshot naming other hosts", () => {
             endpoint: `${host}/`,
             endpoints: { "Speech Services Speech to Text": `${host}/stt` },
             encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: `${host}/`, keyName: "k", keyVersion: "" } },
-            userOwnedStorage: [{ resourceId: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st`, identityClientId: null }],
+            userOwnedStorage: [
+              { resourceId: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st`, identityClientId: null },
+            ],
             publicNetworkAccess: "Enabled",
           },
         },

@@ -4,7 +4,7 @@
  * and `prototype`. `JSON.parse` keeps them as plain own properties, so they are refused outright
  * in uploaded snapshots and request bodies rather than trusted to stay harmless downstream.
  */
-import { formatPath, type PathSegment } from "../posture/input-error";
+import { formatPath, type PathSegment } from "@/lib/posture/input-error";
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 

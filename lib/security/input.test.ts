@@ -1,7 +1,7 @@
 /** Hostile input at the library level: object-tampering keys, return paths after sign-in. */
 import { describe, expect, it } from "vitest";
-import { safeReturnPath } from "../auth/public-config";
-import { SnapshotInputError } from "../posture/parse";
+import { safeReturnPath } from "@/lib/auth/public-config";
+import { SnapshotInputError } from "@/lib/posture/parse";
 import { findForbiddenKey } from "./hostile-keys";
 import { parseUploadedSnapshot } from "./snapshot-input";
 
@@ -48,7 +48,20 @@ describe("object-tampering keys", () => {
 describe("where to go after signing in", () => {
   it("is a path on this site only", () => {
     for (const ok of ["/", "/findings?status=fail", "/resources/subscriptions/x/accounts/y"]) expect(safeReturnPath(ok)).toBe(ok);
-    for (const bad of ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "", "findings", "/signin?next=/", "/signout", "/x\n", 42, undefined, "/" + "a".repeat(3000)]) {
+    for (const bad of [
+      "//evil.example/",
+      "https://evil.example/",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "",
+      "findings",
+      "/signin?next=/",
+      "/signout",
+      "/x\n",
+      42,
+      undefined,
+      "/" + "a".repeat(3000),
+    ]) {
       expect(safeReturnPath(bad), String(bad).slice(0, 40)).toBe("/");
     }
   });

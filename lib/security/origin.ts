@@ -4,7 +4,7 @@
  * requests; with sign-in on it is required, and in the local demo a request without it (a command
  * line client) is let through unless `Sec-Fetch-Site` says it crossed sites.
  */
-import { isStateChanging } from "../auth/access";
+import { isStateChanging } from "@/lib/auth/access";
 
 export function requestHost(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-host")?.split(",")[0]?.trim();

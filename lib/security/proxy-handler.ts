@@ -10,11 +10,11 @@
  *   6. security headers on the response, with a fresh CSP nonce handed to Next.js for pages.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { requiredAccess } from "../auth/access";
-import { AuthConfigError, authConfig, isLoopbackHost, type AuthConfig } from "../auth/config";
-import { principalFromCookie } from "../auth/principal";
-import { hasRole } from "../auth/roles";
-import { isHttps, sessionCookieValue } from "../auth/session";
+import { requiredAccess } from "@/lib/auth/access";
+import { AuthConfigError, authConfig, isLoopbackHost, type AuthConfig } from "@/lib/auth/config";
+import { principalFromCookie } from "@/lib/auth/principal";
+import { hasRole } from "@/lib/auth/roles";
+import { isHttps, sessionCookieValue } from "@/lib/auth/session";
 import { NON_PAGE_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "./headers";
 import { crossOriginRefusal } from "./origin";
 import { UPLOAD_PATH, declaredTooLarge, uploadLimitBytes } from "./upload-limit";
@@ -34,7 +34,12 @@ function htmlError(status: number, title: string, text: string, headers: Record<
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Speech Posture</title></head><body style="font-family:system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/">Back to the overview</a> · <a href="/signout">Sign out</a></p></body></html>`;
   return new Response(body, {
     status,
-    headers: { ...headers, "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" },
+    headers: {
+      ...headers,
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    },
   });
 }
 
@@ -75,14 +80,18 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
       reportedConfigError = true;
       console.error(`speech-posture: refusing to serve: ${error.message}`);
     }
-    return new Response(`Speech Posture is not configured safely and serves nothing: ${error.message}\n`, { status: 500, headers: { ...common, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+    return new Response(`Speech Posture is not configured safely and serves nothing: ${error.message}\n`, {
+      status: 500,
+      headers: { ...common, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   }
 
   const isApi = path === "/api" || path.startsWith("/api/");
   const isAction = method === "POST" && request.headers.has("next-action");
   // Everything but the API and build assets may be a page (the icon gets a page's policy too).
   const isPage = !isApi && !path.startsWith("/_next/");
-  const fail = (status: number, code: string, message: string) => (isApi || isAction || !isPage ? jsonError(status, code, message, common) : htmlError(status, status === 403 ? "Not allowed" : "Refused", message, common));
+  const fail = (status: number, code: string, message: string) =>
+    isApi || isAction || !isPage ? jsonError(status, code, message, common) : htmlError(status, status === 403 ? "Not allowed" : "Refused", message, common);
 
   if (config.mode === "none") {
     let hostname = "";
@@ -120,10 +129,13 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
   if (method === "POST" && path === UPLOAD_PATH) {
     const limit = uploadLimitBytes();
     if (declaredTooLarge(request.headers, limit)) {
-      return new Response(JSON.stringify({ error: { code: "payload_too_large", message: `The request body is larger than the limit of ${limit} bytes`, limit } }), {
-        status: 413,
-        headers: { ...common, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-security-policy": NON_PAGE_POLICY },
-      });
+      return new Response(
+        JSON.stringify({ error: { code: "payload_too_large", message: `The request body is larger than the limit of ${limit} bytes`, limit } }),
+        {
+          status: 413,
+          headers: { ...common, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-security-policy": NON_PAGE_POLICY },
+        },
+      );
     }
   }
 

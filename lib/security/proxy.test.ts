@@ -4,9 +4,9 @@
  */
 import { NextRequest } from "next/server";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { resetAuthConfigForTests } from "../auth/config";
-import { newSession, sealSession, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "../auth/session";
-import type { Role } from "../auth/roles";
+import { resetAuthConfigForTests } from "@/lib/auth/config";
+import { newSession, sealSession, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@/lib/auth/session";
+import type { Role } from "@/lib/auth/roles";
 import { handleRequest } from "./proxy-handler";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -15,18 +15,33 @@ const ORIGIN = "http://127.0.0.1:3999";
 const saved = { ...process.env };
 
 function setEnv(vars: Record<string, string | undefined>) {
-  for (const k of ["AUTH_MODE", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "SPEECH_POSTURE_LISTEN_HOST", "SESSION_SECRET", "AUTH_TEST_OIDC"]) delete process.env[k];
+  for (const k of ["AUTH_MODE", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "SPEECH_POSTURE_LISTEN_HOST", "SESSION_SECRET", "AUTH_TEST_OIDC"])
+    delete process.env[k];
   Object.assign(process.env, vars);
   resetAuthConfigForTests();
 }
-const entra = () => setEnv({ AUTH_MODE: "entra", ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f", SESSION_SECRET: SECRET, SPEECH_POSTURE_LISTEN_HOST: "0.0.0.0" });
+const entra = () =>
+  setEnv({
+    AUTH_MODE: "entra",
+    ENTRA_TENANT_ID: TENANT,
+    ENTRA_CLIENT_ID: "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f",
+    SESSION_SECRET: SECRET,
+    SPEECH_POSTURE_LISTEN_HOST: "0.0.0.0",
+  });
 afterAll(() => {
   process.env = saved;
   resetAuthConfigForTests();
 });
 
 async function cookieFor(role: Role, name = SESSION_COOKIE): Promise<string> {
-  const s = newSession({ oid: "11111111-1111-4111-8111-111111111111", tid: TENANT, name: "R", upn: "r@contoso.test", roles: [role], exp: Math.floor(Date.now() / 1000) + 600 });
+  const s = newSession({
+    oid: "11111111-1111-4111-8111-111111111111",
+    tid: TENANT,
+    name: "R",
+    upn: "r@contoso.test",
+    roles: [role],
+    exp: Math.floor(Date.now() / 1000) + 600,
+  });
   return `${name}=${await sealSession(s, SECRET)}`;
 }
 
@@ -102,7 +117,14 @@ describe("signed in with Entra ID", () => {
 
   it("answers 403 when the role is too low: a Reader's scan, upload, exception or server action; an Operator's audit", async () => {
     const reader = await cookieFor("Posture.Reader");
-    for (const [method, path] of [["POST", "/api/scans"], ["POST", "/api/snapshots"], ["POST", "/api/exceptions"], ["DELETE", "/api/scans/x"], ["GET", "/api/audit"], ["PUT", "/api/settings"]]) {
+    for (const [method, path] of [
+      ["POST", "/api/scans"],
+      ["POST", "/api/snapshots"],
+      ["POST", "/api/exceptions"],
+      ["DELETE", "/api/scans/x"],
+      ["GET", "/api/audit"],
+      ["PUT", "/api/settings"],
+    ]) {
       const r = await handleRequest(req(path, { method, headers: { cookie: reader, origin: ORIGIN } }));
       expect(`${method} ${path} → ${r.status}`).toBe(`${method} ${path} → 403`);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe("forbidden");
@@ -112,12 +134,20 @@ describe("signed in with Entra ID", () => {
     const operator = await cookieFor("Posture.Operator", SECURE_SESSION_COOKIE);
     expect((await handleRequest(req("/api/audit", { headers: { cookie: operator } }))).status).toBe(403);
     expect((await handleRequest(req("/audit", { headers: { cookie: operator } }))).status).toBe(403);
-    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie: operator, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe("1");
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie: operator, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe(
+      "1",
+    );
   });
 
   it("refuses state-changing requests from another origin, or without an Origin, even with a valid session", async () => {
     const cookie = await cookieFor("Posture.Admin");
-    for (const headers of <Record<string, string>[]>[{ origin: "https://evil.example" }, { origin: "null" }, {}, { origin: ORIGIN, "sec-fetch-site": "cross-site" }, { origin: `${ORIGIN}.evil.example` }]) {
+    for (const headers of <Record<string, string>[]>[
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      {},
+      { origin: ORIGIN, "sec-fetch-site": "cross-site" },
+      { origin: `${ORIGIN}.evil.example` },
+    ]) {
       const r = await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, ...headers } }));
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe("cross_origin");
@@ -128,7 +158,9 @@ describe("signed in with Entra ID", () => {
 
   it("refuses an upload declaring more than the limit with 413, before the route runs", async () => {
     const cookie = await cookieFor("Posture.Operator");
-    const big = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(100 * 1024 * 1024 + 1) } }));
+    const big = await handleRequest(
+      req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(100 * 1024 * 1024 + 1) } }),
+    );
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 100 * 1024 * 1024 } });
     const ok = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": "1000" } }));
@@ -143,12 +175,16 @@ describe("signed in with Entra ID", () => {
       const r = await handleRequest(req(p, { headers: { cookie } }));
       expect(r.status, p).toBe(400);
     }
-    expect(((await (await handleRequest(req("/api/scans/%zz", { headers: { cookie } }))).json()) as { error: { code: string } }).error.code).toBe("invalid_input");
+    expect(((await (await handleRequest(req("/api/scans/%zz", { headers: { cookie } }))).json()) as { error: { code: string } }).error.code).toBe(
+      "invalid_input",
+    );
     expect((await handleRequest(req("/api/scans/%41%42", { headers: { cookie } }))).headers.get("x-middleware-next")).toBe("1");
   });
 
   it("ignores a nonce or CSP the client sends", async () => {
-    const r = await handleRequest(req("/", { headers: { cookie: await cookieFor("Posture.Reader"), "x-nonce": "attacker", "content-security-policy": "script-src *" } }));
+    const r = await handleRequest(
+      req("/", { headers: { cookie: await cookieFor("Posture.Reader"), "x-nonce": "attacker", "content-security-policy": "script-src *" } }),
+    );
     expect(forwarded(r, "x-nonce")).not.toBe("attacker");
     expect(forwarded(r, "content-security-policy")).toBe(csp(r));
   });

@@ -7,14 +7,14 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetAuthConfigForTests } from "../auth/config";
-import { ROLES, hasRole, type Role } from "../auth/roles";
-import { newSession, sealSession, SESSION_COOKIE } from "../auth/session";
-import { setServerJobs, serverJobs } from "../scan/jobs-server";
-import { createTestDb, type TestDatabase } from "../store/testing/databases";
-import { jobsFor } from "../store/testing/fixtures";
-import type { ScanJobs } from "../scan/jobs";
-import { requiredAccess } from "../auth/access";
+import { resetAuthConfigForTests } from "@/lib/auth/config";
+import { ROLES, hasRole, type Role } from "@/lib/auth/roles";
+import { newSession, sealSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { setServerJobs, serverJobs } from "@/lib/scan/jobs-server";
+import { createTestDb, type TestDatabase } from "@/lib/store/testing/databases";
+import { jobsFor } from "@/lib/store/testing/fixtures";
+import type { ScanJobs } from "@/lib/scan/jobs";
+import { requiredAccess } from "@/lib/auth/access";
 import { discoverRoutes, type DiscoveredRoute } from "./testing/routes";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -29,7 +29,10 @@ function paramsFor(pattern: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const seg of pattern.split("/")) {
     const m = /^\[(\.\.\.)?([^\]]+)\]$/.exec(seg);
-    if (m) out[m[2]] = m[1] ? ["subscriptions", "00000000-0000-4000-8000-000000000000", "resourceGroups", "rg", "providers", "Microsoft.CognitiveServices", "accounts", "sample"] : "sample-id";
+    if (m)
+      out[m[2]] = m[1]
+        ? ["subscriptions", "00000000-0000-4000-8000-000000000000", "resourceGroups", "rg", "providers", "Microsoft.CognitiveServices", "accounts", "sample"]
+        : "sample-id";
   }
   return out;
 }
@@ -112,7 +115,11 @@ describe("every API route handler enforces sign-in and roles by itself", () => {
     const scans = handlers.find((h) => h.route.pattern === "/api/scans" && h.method === "GET")!;
     const expired = newSession({ ...users["Posture.Admin"], tid: TENANT, name: "x", roles: ["Posture.Admin"], exp: Math.floor(Date.now() / 1000) - 1 });
     const other = newSession({ ...users["Posture.Admin"], tid: TENANT, name: "x", roles: ["Posture.Admin"], exp: Math.floor(Date.now() / 1000) + 600 });
-    for (const cookie of [`${SESSION_COOKIE}=garbage`, `${SESSION_COOKIE}=${await sealSession(expired, SECRET)}`, `${SESSION_COOKIE}=${await sealSession(other, "another-secret-0123456789abcdef-xyz")}`]) {
+    for (const cookie of [
+      `${SESSION_COOKIE}=garbage`,
+      `${SESSION_COOKIE}=${await sealSession(expired, SECRET)}`,
+      `${SESSION_COOKIE}=${await sealSession(other, "another-secret-0123456789abcdef-xyz")}`,
+    ]) {
       expect((await call(scans, cookie)).status).toBe(401);
     }
   });
@@ -120,7 +127,10 @@ describe("every API route handler enforces sign-in and roles by itself", () => {
   it("records the signed-in user (sign-in name and object ID) as the actor", async () => {
     const create = handlers.find((h) => h.route.pattern === "/api/exceptions" && h.method === "POST")!;
     const body = { controlId: "NET-3", owner: "alice@contoso.com", reason: "test", expiresAt: "2099-01-01" };
-    const res = await create.fn(new Request(BASE + "/api/exceptions", { method: "POST", headers: { origin: BASE, cookie: cookies["Posture.Operator"]! }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    const res = await create.fn(
+      new Request(BASE + "/api/exceptions", { method: "POST", headers: { origin: BASE, cookie: cookies["Posture.Operator"]! }, body: JSON.stringify(body) }),
+      { params: Promise.resolve({}) },
+    );
     expect(res.status).toBe(201);
     const created = (await res.json()) as { createdBy: string };
     expect(created.createdBy).toBe("operator@contoso.test (22222222-2222-4222-8222-222222222222)");

@@ -3,9 +3,9 @@
  * never logged or echoed; a signed-in user reads who they are; sign-out clears both cookie names.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetAuthConfigForTests } from "../auth/config";
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE, newSession, sealSession } from "../auth/session";
-import * as route from "../../app/api/session/route";
+import { resetAuthConfigForTests } from "@/lib/auth/config";
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE, newSession, sealSession } from "@/lib/auth/session";
+import * as route from "@/app/api/session/route";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const SECRET = "session-route-test-secret-0123456789abcdef";
@@ -16,10 +16,17 @@ const TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJzZWNyZXQtdXNlciIsIn
 
 let logged: string[] = [];
 beforeEach(() => {
-  Object.assign(process.env, { AUTH_MODE: "entra", ENTRA_TENANT_ID: TENANT, ENTRA_CLIENT_ID: "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f", ENTRA_JWKS_URI: "https://127.0.0.1:1/keys", SESSION_SECRET: SECRET });
+  Object.assign(process.env, {
+    AUTH_MODE: "entra",
+    ENTRA_TENANT_ID: TENANT,
+    ENTRA_CLIENT_ID: "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f",
+    ENTRA_JWKS_URI: "https://127.0.0.1:1/keys",
+    SESSION_SECRET: SECRET,
+  });
   resetAuthConfigForTests();
   logged = [];
-  for (const m of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+  for (const m of ["log", "info", "warn", "error", "debug"] as const)
+    vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
 });
 afterEach(() => vi.restoreAllMocks());
 afterAll(() => {
@@ -45,14 +52,34 @@ describe("/api/session", () => {
   });
 
   it("tells a signed-in user who they are, and nobody else", async () => {
-    const s = newSession({ oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b", tid: TENANT, name: "Rita", upn: "rita@contoso.com", roles: ["Posture.Operator"], exp: Math.floor(Date.now() / 1000) + 600 });
+    const s = newSession({
+      oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b",
+      tid: TENANT,
+      name: "Rita",
+      upn: "rita@contoso.com",
+      roles: ["Posture.Operator"],
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     const res = await route.GET(new Request(BASE, { headers: { cookie: `${SESSION_COOKIE}=${await sealSession(s, SECRET)}` } }));
-    expect(await res.json()).toEqual({ mode: "entra", user: { name: "Rita", upn: "rita@contoso.com", oid: s.oid }, roles: ["Posture.Operator"], role: "Posture.Operator", expiresAt: new Date(s.exp * 1000).toISOString() });
+    expect(await res.json()).toEqual({
+      mode: "entra",
+      user: { name: "Rita", upn: "rita@contoso.com", oid: s.oid },
+      roles: ["Posture.Operator"],
+      role: "Posture.Operator",
+      expiresAt: new Date(s.exp * 1000).toISOString(),
+    });
     expect((await route.GET(new Request(BASE))).status).toBe(401);
   });
 
   it("signs out: both cookie names are cleared, and the old cookie stops working", async () => {
-    const s = newSession({ oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b", tid: TENANT, name: "Rita", upn: null, roles: ["Posture.Reader"], exp: Math.floor(Date.now() / 1000) + 600 });
+    const s = newSession({
+      oid: "0b4c8e5e-7a0d-4c4e-9b1f-3f2a1c0d9e8b",
+      tid: TENANT,
+      name: "Rita",
+      upn: null,
+      roles: ["Posture.Reader"],
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     const cookie = `${SESSION_COOKIE}=${await sealSession(s, SECRET)}`;
     const res = await route.DELETE(new Request(BASE, { method: "DELETE", headers: { cookie } }));
     expect(res.status).toBe(204);

@@ -3,9 +3,9 @@
  * keys that tamper with objects (see hostile-keys.ts) anywhere in the file. Throws
  * SnapshotInputError naming the JSON path.
  */
-import { SnapshotInputError, parseSnapshot } from "../posture/parse";
-import { parseJsonText } from "../posture/json-text";
-import type { Snapshot } from "../posture/snapshot";
+import { SnapshotInputError, parseSnapshot } from "@/lib/posture/parse";
+import { parseJsonText } from "@/lib/posture/json-text";
+import type { Snapshot } from "@/lib/posture/snapshot";
 import { findForbiddenKey, forbiddenKeyProblem } from "./hostile-keys";
 
 export function parseUploadedSnapshot(text: string): Snapshot {

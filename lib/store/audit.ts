@@ -1,6 +1,6 @@
 /** The audit trail: who started/cancelled scans, imported snapshots, changed exceptions, exported reports. */
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "./schema";
+import type { Database } from "./db/schema";
 import { nowIso, type Store } from "./store";
 
 /** Until sign-in exists, actions without a named caller are the local operator's. */
@@ -61,5 +61,12 @@ export async function listAudit(store: Store, options: ListAuditOptions = {}): P
   if (options.action) q = q.where("action", "=", options.action);
   if (options.actor) q = q.where("actor", "=", options.actor);
   const rows = await q.limit(Math.min(Math.max(options.limit ?? 100, 1), 1000)).execute();
-  return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, details: r.details ? JSON.parse(r.details) : null }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    details: r.details ? JSON.parse(r.details) : null,
+  }));
 }

@@ -9,7 +9,10 @@ export class ScanConflictError extends Error {
 }
 
 export class NotFoundError extends Error {
-  constructor(readonly what: string, readonly id: string) {
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
     super(`${what} ${id} was not found`);
     this.name = "NotFoundError";
   }
@@ -17,7 +20,10 @@ export class NotFoundError extends Error {
 
 /** Bad input: `field` names the parameter or JSON path. */
 export class InvalidInputError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = "InvalidInputError";
   }

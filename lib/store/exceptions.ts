@@ -4,12 +4,12 @@
  * findings, so a new exception mutes without a rescan and an expired one stops muting by itself.
  */
 import { randomBytes } from "node:crypto";
-import { controlById } from "../posture/controls";
-import { expiryInstant, isExpired } from "../posture/exceptions";
-import { idKey } from "../posture/ids";
+import { controlById } from "@/lib/posture/controls";
+import { expiryInstant, isExpired } from "@/lib/posture/exceptions";
+import { idKey } from "@/lib/posture/ids";
 import { recordAudit } from "./audit";
 import { InvalidInputError, NotFoundError } from "./errors";
-import type { ExceptionsTable } from "./schema";
+import type { ExceptionsTable } from "./db/schema";
 import { nowIso, type Store } from "./store";
 import { sql, type Selectable } from "kysely";
 
@@ -49,7 +49,11 @@ function toException(row: Selectable<ExceptionsTable>, now: string): StoredExcep
     createdAt: row.created_at,
     removedAt: row.removed_at,
     removedBy: row.removed_by,
-    state: row.removed_at ? "removed" : isExpired({ id: row.id, owner: row.owner, reason: row.reason, expiresAt: row.expires_at }, new Date(now)) ? "expired" : "active",
+    state: row.removed_at
+      ? "removed"
+      : isExpired({ id: row.id, owner: row.owner, reason: row.reason, expiresAt: row.expires_at }, new Date(now))
+        ? "expired"
+        : "active",
   };
 }
 
@@ -94,7 +98,8 @@ export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRul
   const expiresText = requiredText(b, "expiresAt");
   // Same meaning as lib/posture: a date is valid through that day (UTC), a date-time until then.
   const instant = expiryInstant(expiresText);
-  if (instant === undefined) throw new InvalidInputError("expiresAt", "expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z)");
+  if (instant === undefined)
+    throw new InvalidInputError("expiresAt", "expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z)");
   if (instant <= now.getTime()) throw new InvalidInputError("expiresAt", "must be in the future");
   return {
     ...(control ? { controlId: control.id } : {}),

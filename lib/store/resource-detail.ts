@@ -2,12 +2,12 @@
  * One resource: its documents and findings in one scan (the newest succeeded scan that has it,
  * unless named), and its history across every retained succeeded scan.
  */
-import { decodeEvidence } from "./evidence-codec";
+import { decodeEvidence } from "./scans/evidence-codec";
 import { activeExceptions, exceptionMatches } from "./exceptions";
 import { NotFoundError } from "./errors";
-import type { FindingItem } from "./findings-query";
-import { firstSeen } from "./history-first-seen";
-import { requireSucceededScan } from "./scan-state";
+import type { FindingItem } from "./findings/query";
+import { firstSeen } from "./history/first-seen";
+import { requireSucceededScan } from "./scans/state";
 import type { Store } from "./store";
 
 export interface ResourceDetail {
@@ -64,12 +64,20 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
       ? store.db
           .selectFrom("findings")
           .select(["scan_id", "resource_ord", "control_id", "status"])
-          .where("scan_id", "in", appearances.map((a) => a.scan_id))
+          .where(
+            "scan_id",
+            "in",
+            appearances.map((a) => a.scan_id),
+          )
           .where("resource_ord", "in", [...new Set(appearances.map((a) => Number(a.ord)))])
           .execute()
       : Promise.resolve([]),
   ]);
-  const seen = await firstSeen(store, chosen.scan_id, findingRows.filter((f) => f.status === "fail").map((f) => ({ resourceKey: key, controlId: f.control_id })));
+  const seen = await firstSeen(
+    store,
+    chosen.scan_id,
+    findingRows.filter((f) => f.status === "fail").map((f) => ({ resourceKey: key, controlId: f.control_id })),
+  );
   const ordOf = new Map(appearances.map((a) => [a.scan_id, Number(a.ord)]));
   const statuses = new Map<string, Record<string, string>>();
   for (const h of historyRows) {

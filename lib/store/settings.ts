@@ -36,14 +36,20 @@ export function validateCron(expr: string): void {
   try {
     cron = new Cron(expr, { timezone: "UTC", paused: true });
   } catch {
-    throw new InvalidInputError("scheduleCron", "not a valid cron expression; use five fields (minute hour day-of-month month weekday), e.g. 0 6 * * 1 for Mondays at 06:00 UTC");
+    throw new InvalidInputError(
+      "scheduleCron",
+      "not a valid cron expression; use five fields (minute hour day-of-month month weekday), e.g. 0 6 * * 1 for Mondays at 06:00 UTC",
+    );
   }
   try {
     const runs = cron.nextRuns(12);
     if (runs.length === 0) throw new InvalidInputError("scheduleCron", "this schedule never fires (no such date)");
     for (let i = 1; i < runs.length; i++) {
       if (runs[i].getTime() - runs[i - 1].getTime() < MIN_SCHEDULE_GAP_MINUTES * 60_000) {
-        throw new InvalidInputError("scheduleCron", `runs would be less than ${MIN_SCHEDULE_GAP_MINUTES} minutes apart; choose a schedule at most every ${MIN_SCHEDULE_GAP_MINUTES} minutes`);
+        throw new InvalidInputError(
+          "scheduleCron",
+          `runs would be less than ${MIN_SCHEDULE_GAP_MINUTES} minutes apart; choose a schedule at most every ${MIN_SCHEDULE_GAP_MINUTES} minutes`,
+        );
       }
     }
   } finally {
@@ -79,7 +85,8 @@ export async function updateSettings(store: Store, patch: unknown, actor?: strin
   }
   if ("retentionKeep" in p) {
     const v = p.retentionKeep;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 10_000) throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 10_000)
+      throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
     next.retentionKeep = v;
   }
   // Only what changes is written and audited, as "old → new" ("none" for no value).

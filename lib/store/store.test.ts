@@ -5,27 +5,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "./audit";
-import { readScanResult } from "./result-read";
-import { resultSha256 } from "../report/canonical";
+import { readScanResult } from "./scans/result-read";
+import { resultSha256 } from "@/lib/report/canonical";
 import { InvalidInputError, ScanConflictError, StateConflictError } from "./errors";
 import { createException, listExceptions, removeException } from "./exceptions";
-import { parseFindingsQuery } from "./findings-params";
-import { queryFindings } from "./findings-query";
-import { diffScans } from "./history-diff";
-import { writeScanResults } from "./scan-results";
-import { buildScanResult } from "../scan/run-scan-build";
-import { scoreTrend } from "./history-trend";
-import { INTERRUPTED_MESSAGE } from "./recovery";
+import { parseFindingsQuery } from "./findings/params";
+import { queryFindings } from "./findings/query";
+import { diffScans } from "./history/diff";
+import { writeScanResults } from "./scans/results";
+import { buildScanResult } from "@/lib/scan/run-scan-build";
+import { scoreTrend } from "./history/trend";
+import { INTERRUPTED_MESSAGE } from "./scans/recovery";
 import { resourceDetail } from "./resource-detail";
-import { createScan, endScan, getScan, listScans, markRunning, storedExportSha256 } from "./scans";
+import { createScan, endScan, getScan, listScans, markRunning, storedExportSha256 } from "./scans/scans";
 import { getSettings, updateSettings } from "./settings";
-import { afterScan } from "./maintenance";
+import { afterScan } from "./scans/maintenance";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
 import { clone, importAndWait, jobsFor, smallTenant, snapshotOf } from "./testing/fixtures";
-import type { ScanJobs } from "../scan/jobs";
-import { isSpeechAccount, type Snapshot } from "../posture/snapshot";
-import { evaluateSnapshot } from "../posture/evaluate";
+import type { ScanJobs } from "@/lib/scan/jobs";
+import { isSpeechAccount, type Snapshot } from "@/lib/posture/snapshot";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
 
 const q = (s = "") => parseFindingsQuery(new URLSearchParams(s));
 const speechAccounts = (s: Snapshot) => s.resources.filter(isSpeechAccount);
@@ -166,7 +166,12 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const contactCenter = (await queryFindings(store, scan.id, q("q=contactcenter&pageSize=500"))).total;
     // The findings query and the result read-back (lib/posture's applyExceptions) agree on what is muted.
     const read = await readScanResult(store, scan.id);
-    expect(read.findings.filter((f) => f.muted).map((f) => `${f.resourceId}|${f.controlId}`).sort()).toEqual(muted.items.map((i) => `${i.resourceId}|${i.controlId}`).sort());
+    expect(
+      read.findings
+        .filter((f) => f.muted)
+        .map((f) => `${f.resourceId}|${f.controlId}`)
+        .sort(),
+    ).toEqual(muted.items.map((i) => `${i.resourceId}|${i.controlId}`).sort());
     expect(read.summary.counts.muted).toBe(muted.total);
     expect(read.exceptions?.active.map((r) => r.id).sort()).toEqual([byResource.id, byTag.id].sort());
     expect(muted.total).toBe(contactCenter + (tagged ? 0 : 1));
@@ -192,20 +197,29 @@ describe.each(DATABASES)("store on %s", (kind) => {
       ["exception.created", "local", byTag.id],
       ["exception.created", "local", byResource.id],
     ]);
-    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2020-01-01" })).rejects.toMatchObject({ field: "expiresAt" });
-    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2099-02-30" })).rejects.toMatchObject({ field: "expiresAt" });
+    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2020-01-01" })).rejects.toMatchObject({
+      field: "expiresAt",
+    });
+    await expect(createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: "2099-02-30" })).rejects.toMatchObject({
+      field: "expiresAt",
+    });
     // A date is valid through that day (UTC), as in lib/posture.
     const today = clock.toISOString().slice(0, 10);
     const throughToday = await createException(store, { controlId: "IAM-1", owner: "x", reason: "y", expiresAt: today });
     expect(throughToday.state).toBe("active");
     // A second active exception with the same scope (any casing) is refused; once the first is removed it is not.
     const twin = { controlId: "iam-1", owner: "z", reason: "again", expiresAt: "2099-01-01" };
-    await expect(createException(store, twin)).rejects.toMatchObject({ field: "scope", message: expect.stringContaining("same scope already exists (owner x") });
+    await expect(createException(store, twin)).rejects.toMatchObject({
+      field: "scope",
+      message: expect.stringContaining("same scope already exists (owner x"),
+    });
     expect(await createException(store, { ...twin, subscriptionId: "elsewhere" })).toMatchObject({ state: "active" });
     await removeException(store, throughToday.id);
     expect(await createException(store, twin)).toMatchObject({ state: "active", controlId: "IAM-1" });
     await expect(createException(store, { owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "scope" });
-    await expect(createException(store, { controlId: "NOPE-1", owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({ field: "controlId" });
+    await expect(createException(store, { controlId: "NOPE-1", owner: "x", reason: "y", expiresAt: "2099-01-01" })).rejects.toMatchObject({
+      field: "controlId",
+    });
   });
 
   it("diffs any two of three scans and dates each open failure from the first scan of its unbroken run", async () => {
@@ -255,7 +269,11 @@ describe.each(DATABASES)("store on %s", (kind) => {
     expect(detail.scanId).toBe(s3.id);
     expect(detail.findings).toHaveLength(18);
     expect((detail.documents as { account: { id: string } }).account.id).toBe(a.id);
-    expect(detail.history.slice(-3).map((h) => [h.scanId, h.statuses["IAM-1"]])).toEqual([[s1.id, "fail"], [s2.id, "fail"], [s3.id, "fail"]]);
+    expect(detail.history.slice(-3).map((h) => [h.scanId, h.statuses["IAM-1"]])).toEqual([
+      [s1.id, "fail"],
+      [s2.id, "fail"],
+      [s3.id, "fail"],
+    ]);
     const bDetail = await resourceDetail(store, b.id, { scanId: s2.id });
     expect(bDetail.findings.find((f) => f.controlId === "IAM-1")?.status).toBe("pass");
     await expect(resourceDetail(store, gone.id, { scanId: s3.id })).rejects.toMatchObject({ name: "NotFoundError" });
@@ -272,7 +290,8 @@ describe.each(DATABASES)("store on %s", (kind) => {
   it("compares only the subscriptions both scans read: a partial scan resolves and adds nothing elsewhere", async () => {
     const full = snapshotOf(smallTenant(12, 3, 31), "2026-11-28T11:00:00Z");
     const [keep, skip, unread] = full.subscriptions.map((s) => s.subscriptionId);
-    const inSub = (id: string) => (d: { subscriptionId?: unknown; id: string }) => String(d.subscriptionId ?? d.id.split("/")[2]).toLowerCase() === id.toLowerCase();
+    const inSub = (id: string) => (d: { subscriptionId?: unknown; id: string }) =>
+      String(d.subscriptionId ?? d.id.split("/")[2]).toLowerCase() === id.toLowerCase();
     const target = speechAccounts(full).find(inSub(keep))!;
     props(target).disableLocalAuth = false; // fails IAM-1 until the last scan
     // The partial scan lists one subscription and holds only its documents.
@@ -282,7 +301,9 @@ describe.each(DATABASES)("store on %s", (kind) => {
     // A later full scan could not read one subscription (Resource Graph error at its scope).
     const later = clone(full);
     later.resources = later.resources.filter((d) => !inSub(unread)(d));
-    later.errors = [{ scope: `/subscriptions/${unread.toUpperCase()}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed", message: "denied" }];
+    later.errors = [
+      { scope: `/subscriptions/${unread.toUpperCase()}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed", message: "denied" },
+    ];
     // …and a failure was fixed in the subscription every scan read.
     const fixed = later.resources.find((d) => d.id === target.id)!;
     props(fixed).disableLocalAuth = true;
@@ -296,7 +317,15 @@ describe.each(DATABASES)("store on %s", (kind) => {
 
     const d21 = await diffScans(store, s2.id, s1.id);
     expect(d21.subscriptions).toEqual({ compared: 1, onlyNewer: 0, onlyOlder: 2 });
-    expect(d21.counts).toMatchObject({ newFailures: 0, resolved: 0, removed: 0, added: 0, changed: 0, unchanged: perSub(full, keep), notCompared: perSub(full, skip) + perSub(full, unread) });
+    expect(d21.counts).toMatchObject({
+      newFailures: 0,
+      resolved: 0,
+      removed: 0,
+      added: 0,
+      changed: 0,
+      unchanged: perSub(full, keep),
+      notCompared: perSub(full, skip) + perSub(full, unread),
+    });
 
     const d32 = await diffScans(store, s3.id, s2.id);
     expect(d32.subscriptions).toEqual({ compared: 1, onlyNewer: 1, onlyOlder: 0 });
@@ -313,16 +342,25 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const full = snapshotOf(smallTenant(12, 3, 37), "2026-11-28T12:00:00Z");
     const [, b, c] = full.subscriptions.map((x) => x.subscriptionId);
     const inSub = (id: string) => (d: { id: string }) => d.id.toLowerCase().startsWith(`/subscriptions/${id.toLowerCase()}/`);
-    const without = (id: string) => ({ ...clone(full), subscriptions: full.subscriptions.filter((x) => x.subscriptionId !== id), resources: full.resources.filter((d) => !inSub(id)(d)) });
+    const without = (id: string) => ({
+      ...clone(full),
+      subscriptions: full.subscriptions.filter((x) => x.subscriptionId !== id),
+      resources: full.resources.filter((d) => !inSub(id)(d)),
+    });
     // A collection of every subscription the credential sees, stored as a scan job stores it.
     const collected = async (snap: Snapshot) => {
       tick();
       const scan = await createScan(store, { source: "emulator", startedBy: "test" });
       const startedAt = await markRunning(store, scan.id);
-      await writeScanResults(store, scan.id, buildScanResult(snap, { id: scan.id, source: "emulator", startedAt, finishedAt: () => store.now().toISOString() }));
+      await writeScanResults(
+        store,
+        scan.id,
+        buildScanResult(snap, { id: scan.id, source: "emulator", startedAt, finishedAt: () => store.now().toISOString() }),
+      );
       return scan.id;
     };
-    const perSub = (id: string, status?: string) => evaluateSnapshot(full).findings.filter((f) => inSub(id)({ id: f.resourceId }) && (!status || f.status === status)).length;
+    const perSub = (id: string, status?: string) =>
+      evaluateSnapshot(full).findings.filter((f) => inSub(id)({ id: f.resourceId }) && (!status || f.status === status)).length;
 
     const before = await collected(without(c)); // c did not exist yet
     const after = await collected(full);
@@ -377,10 +415,24 @@ describe.each(DATABASES)("store on %s", (kind) => {
   it("marks a scan whose process is gone as interrupted when the store opens, removing its rows", async () => {
     const scan = await createScan(store, { source: "emulator", startedBy: "local" });
     await markRunning(store, scan.id);
-    await store.db.insertInto("resources").values({
-      scan_id: scan.id, ord: 0, resource_key: "/x", resource_id: "/x", name: "x", kind: "SpeechServices", location: null,
-      subscription_id: "s", subscription_key: "s", resource_group: null, score: null, tags: "{}", documents: "null",
-    }).execute();
+    await store.db
+      .insertInto("resources")
+      .values({
+        scan_id: scan.id,
+        ord: 0,
+        resource_key: "/x",
+        resource_id: "/x",
+        name: "x",
+        kind: "SpeechServices",
+        location: null,
+        subscription_id: "s",
+        subscription_key: "s",
+        resource_group: null,
+        score: null,
+        tags: "{}",
+        documents: "null",
+      })
+      .execute();
     // Owned by a process on another machine whose heartbeat stopped long ago.
     await store.db.updateTable("scans").set({ owner: "elsewhere:1:x", heartbeat_at: "2000-01-01T00:00:00.000Z" }).where("id", "=", scan.id).execute();
     const reopened = await tdb.open({ now: () => clock });
@@ -425,9 +477,18 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const resources = await store.db.selectFrom("resources").select("scan_id").where("scan_id", "not in", ids).limit(1).execute();
     expect(resources).toEqual([]);
     await expect(updateSettings(store, { retentionKeep: 0 })).rejects.toMatchObject({ field: "retentionKeep" });
-    await expect(updateSettings(store, { scheduleCron: "every day" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("use five fields") });
-    await expect(updateSettings(store, { scheduleCron: "0 0 30 2 *" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("never fires") });
-    await expect(updateSettings(store, { scheduleCron: "*/10 * * * * *" })).rejects.toMatchObject({ field: "scheduleCron", message: expect.stringContaining("less than 5 minutes apart") });
+    await expect(updateSettings(store, { scheduleCron: "every day" })).rejects.toMatchObject({
+      field: "scheduleCron",
+      message: expect.stringContaining("use five fields"),
+    });
+    await expect(updateSettings(store, { scheduleCron: "0 0 30 2 *" })).rejects.toMatchObject({
+      field: "scheduleCron",
+      message: expect.stringContaining("never fires"),
+    });
+    await expect(updateSettings(store, { scheduleCron: "*/10 * * * * *" })).rejects.toMatchObject({
+      field: "scheduleCron",
+      message: expect.stringContaining("less than 5 minutes apart"),
+    });
     await expect(updateSettings(store, { scheduleCron: "*/4 * * * *" })).rejects.toMatchObject({ field: "scheduleCron" });
     expect((await updateSettings(store, { scheduleCron: "*/5 * * * *" })).scheduleCron).toBe("*/5 * * * *");
     await updateSettings(store, { scheduleCron: null });

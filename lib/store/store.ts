@@ -5,11 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Kysely } from "kysely";
-import { connect, type Dialect } from "./connect";
-import { migrate } from "./migrations";
-import { recoverInterrupted } from "./recovery";
-import type { BulkInsert } from "./pg-copy";
-import type { Database } from "./schema";
+import { connect, type Dialect } from "./db/connect";
+import { migrate } from "./db/migrations";
+import { recoverInterrupted } from "./scans/recovery";
+import type { BulkInsert } from "./db/pg-copy";
+import type { Database } from "./db/schema";
 
 export interface Store {
   readonly db: Kysely<Database>;

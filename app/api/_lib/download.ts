@@ -1,5 +1,5 @@
 /** A file download: the right type, a safe attachment name, and never cached. */
-import type { Download } from "../../../lib/scan/reports";
+import type { Download } from "@/lib/scan/reports";
 
 export function downloadResponse(file: Download): Response {
   const name = file.filename.replace(/[^A-Za-z0-9._-]+/g, "_");

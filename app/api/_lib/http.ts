@@ -2,11 +2,11 @@
  * What every API route shares: JSON answers, the one error shape `{ error: { code, message } }`
  * with the right status, and request bodies read with a size limit enforced while streaming.
  */
-import { AuthError, actorOfRequest } from "../../../lib/auth/principal";
-import { InputError } from "../../../lib/posture/input-error";
-import { findForbiddenKey, forbiddenKeyProblem } from "../../../lib/security/hostile-keys";
-import { uploadLimitBytes } from "../../../lib/security/upload-limit";
-import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "../../../lib/store/errors";
+import { AuthError, actorOfRequest } from "@/lib/auth/principal";
+import { InputError } from "@/lib/posture/input-error";
+import { findForbiddenKey, forbiddenKeyProblem } from "@/lib/security/hostile-keys";
+import { uploadLimitBytes } from "@/lib/security/upload-limit";
+import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
 export class PayloadTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -16,7 +16,10 @@ export class PayloadTooLargeError extends Error {
 }
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 }
 
 export function errorBody(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {

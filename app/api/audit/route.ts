@@ -1,8 +1,8 @@
 /** GET /api/audit?limit=&beforeId=&action=&actor=: the audit trail, newest first. */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { listAudit } from "../../../lib/store/audit";
-import { handle, intParam, json, onlyParams } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { listAudit } from "@/lib/store/audit";
+import { handle, intParam, json, onlyParams } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

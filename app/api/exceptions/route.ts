@@ -1,8 +1,8 @@
 /** GET /api/exceptions: active, expired and removed exceptions. POST: create one (201). */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { createException, listExceptions } from "../../../lib/store/exceptions";
-import { actorOf, handle, json, onlyParams, readJsonBody } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { createException, listExceptions } from "@/lib/store/exceptions";
+import { actorOf, handle, json, onlyParams, readJsonBody } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,10 +1,10 @@
 /** GET /api/scans: scans, newest first. POST /api/scans: start a scan (202 with its id; 409 if its scope is busy). */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { InvalidInputError } from "../../../lib/store/errors";
-import { listScans } from "../../../lib/store/scans";
-import type { ScanStatus } from "../../../lib/store/schema";
-import { actorOf, handle, intParam, json, onlyParams, readJsonBody } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { InvalidInputError } from "@/lib/store/errors";
+import { listScans } from "@/lib/store/scans/scans";
+import type { ScanStatus } from "@/lib/store/db/schema";
+import { actorOf, handle, intParam, json, onlyParams, readJsonBody } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -34,13 +34,18 @@ export function POST(request: Request): Promise<Response> {
     const body = await readJsonBody(request);
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new InvalidInputError("body", "expected a JSON object");
     const b = body as Record<string, unknown>;
-    for (const key of Object.keys(b)) if (key !== "source" && key !== "subscriptions") throw new InvalidInputError(key, "unknown field; expected source, subscriptions");
+    for (const key of Object.keys(b))
+      if (key !== "source" && key !== "subscriptions") throw new InvalidInputError(key, "unknown field; expected source, subscriptions");
     if (b.source !== undefined && b.source !== "live" && b.source !== "emulator") throw new InvalidInputError("source", 'expected "live" or "emulator"');
     if (b.subscriptions !== undefined && (!Array.isArray(b.subscriptions) || b.subscriptions.some((s) => typeof s !== "string"))) {
       throw new InvalidInputError("subscriptions", "expected an array of subscription IDs");
     }
     const jobs = await serverJobs();
-    const scan = await jobs.start({ source: b.source as "live" | "emulator" | undefined, subscriptions: b.subscriptions as string[] | undefined, actor: actorOf(request) });
+    const scan = await jobs.start({
+      source: b.source as "live" | "emulator" | undefined,
+      subscriptions: b.subscriptions as string[] | undefined,
+      actor: actorOf(request),
+    });
     return json({ id: scan.id }, 202, { location: `/api/scans/${scan.id}` });
   });
 }

@@ -6,13 +6,13 @@
  *   DELETE sign out: the cookie is removed and the session stops working on this server.
  * The token is never stored, logged or echoed.
  */
-import { authConfig } from "../../../lib/auth/config";
-import { principalFromRequest, serverSessionSecret, type Principal } from "../../../lib/auth/principal";
-import { highestRole } from "../../../lib/auth/roles";
-import { clearedSessionCookies, isHttps, newSession, openSession, revokeSession, sealSession, sessionCookie, sessionCookieValue } from "../../../lib/auth/session";
-import { TokenRejectedError, remoteKeys, verifyAccessToken } from "../../../lib/auth/verify";
+import { authConfig } from "@/lib/auth/config";
+import { principalFromRequest, serverSessionSecret, type Principal } from "@/lib/auth/principal";
+import { highestRole } from "@/lib/auth/roles";
+import { clearedSessionCookies, isHttps, newSession, openSession, revokeSession, sealSession, sessionCookie, sessionCookieValue } from "@/lib/auth/session";
+import { TokenRejectedError, remoteKeys, verifyAccessToken } from "@/lib/auth/verify";
 import type { JWTVerifyGetKey } from "jose";
-import { errorBody, handle, json, readBodyText } from "../_lib/http";
+import { errorBody, handle, json, readBodyText } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -54,7 +54,7 @@ export function POST(request: Request): Promise<Response> {
     const config = authConfig();
     if (config.mode !== "entra" || !config.entra) return errorBody(409, "conflict", "Sign-in is off (AUTH_MODE=none): there is no session to start.");
     const token = await tokenFrom(request);
-    if (!token) return errorBody(401, "unauthenticated", "Send the access token as { \"accessToken\": \"…\" } or an Authorization: Bearer header.");
+    if (!token) return errorBody(401, "unauthenticated", 'Send the access token as { "accessToken": "…" } or an Authorization: Bearer header.');
     keys ??= remoteKeys(config.entra);
     let identity;
     try {
@@ -64,7 +64,11 @@ export function POST(request: Request): Promise<Response> {
       throw error;
     }
     if (identity.roles.length === 0) {
-      return errorBody(403, "no_role", "Your account has no Speech Posture role. Ask an administrator to assign you Posture.Reader, Posture.Operator or Posture.Admin.");
+      return errorBody(
+        403,
+        "no_role",
+        "Your account has no Speech Posture role. Ask an administrator to assign you Posture.Reader, Posture.Operator or Posture.Admin.",
+      );
     }
     const session = newSession(identity);
     const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));

@@ -1,8 +1,8 @@
 /** GET /api/settings; PUT /api/settings { scheduleCron?, scheduleSource?, retentionKeep? }. */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { getSettings, updateSettings } from "../../../lib/store/settings";
-import { actorOf, handle, json, readJsonBody } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { getSettings, updateSettings } from "@/lib/store/settings";
+import { actorOf, handle, json, readJsonBody } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -3,10 +3,10 @@
  * Too large → 413 while it streams; invalid → 400 naming the JSON path; either way nothing is
  * stored. Valid → 202 with the ID of the scan that evaluates it.
  */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { parseUploadedSnapshot } from "../../../lib/security/snapshot-input";
-import { actorOf, handle, json, readBodyText, uploadLimit } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { parseUploadedSnapshot } from "@/lib/security/snapshot-input";
+import { actorOf, handle, json, readBodyText, uploadLimit } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,10 +1,10 @@
 /** GET /api/trend?limit=&source=: score over the last scans, for the tenant and each subscription. */
-import { requireRole } from "../../../lib/auth/principal";
-import { serverJobs } from "../../../lib/scan/jobs-server";
-import { InvalidInputError } from "../../../lib/store/errors";
-import { scoreTrend } from "../../../lib/store/history-trend";
-import type { ScanSource } from "../../../lib/store/schema";
-import { handle, intParam, json, onlyParams } from "../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { InvalidInputError } from "@/lib/store/errors";
+import { scoreTrend } from "@/lib/store/history/trend";
+import type { ScanSource } from "@/lib/store/db/schema";
+import { handle, intParam, json, onlyParams } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

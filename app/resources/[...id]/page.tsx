@@ -2,22 +2,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { EncryptionChainView } from "../../../components/resource/encryption-chain";
-import { ExportButtons } from "../../../components/scans/export-buttons";
-import { DiagnosticSettingsTable, EndpointsTable, HistoryTable } from "../../../components/resource/details-tables";
-import { FindingCard } from "../../../components/resource/finding-card";
-import { RecheckPanel } from "../../../components/resource/recheck-panel";
-import { CountChips, ScoreCell } from "../../../components/ui/badges";
-import { linkClass } from "../../../components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel } from "../../../components/ui/layout";
-import { PageSkeleton } from "../../../components/ui/skeleton";
-import { CATALOG } from "../../../lib/posture/controls";
-import { dateTime } from "../../../lib/ui/format";
-import { REASON_LABEL, SOURCE_LABEL } from "../../../lib/ui/labels";
-import { loadResource } from "../../../lib/ui/resource-data";
-import { first, findingsHref, resourceHref, resourceIdFromSegments, subscriptionHref, type SearchParamsRecord } from "../../../lib/ui/search-params";
-import { uiStore } from "../../../lib/ui/server-store";
-import { PageReady } from "../../../components/shell/page-ready";
+import { EncryptionChainView } from "@/components/resource/encryption-chain";
+import { ExportButtons } from "@/components/scans/export-buttons";
+import { DiagnosticSettingsTable, EndpointsTable, HistoryTable } from "@/components/resource/details-tables";
+import { FindingCard } from "@/components/resource/finding-card";
+import { RecheckPanel } from "@/components/resource/recheck-panel";
+import { CountChips, ScoreCell } from "@/components/ui/badges";
+import { linkClass } from "@/components/ui/buttons";
+import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { PageSkeleton } from "@/components/ui/skeleton";
+import { CATALOG } from "@/lib/posture/controls";
+import { dateTime } from "@/lib/views/format";
+import { REASON_LABEL, SOURCE_LABEL } from "@/lib/views/labels";
+import { loadResource } from "@/lib/views/resource-data";
+import { first, findingsHref, resourceHref, resourceIdFromSegments, subscriptionHref, type SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import { PageReady } from "@/components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 
@@ -49,7 +49,14 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
       <>
         <PageHeader title={resourceId.split("/").pop() || "Resource"} breadcrumbs={[{ href: "/", label: "Overview" }]} />
         {loaded.notFound ? (
-          <EmptyState title="This resource is not in any stored scan" actions={<Link href="/findings" className={linkClass}>Search the findings</Link>}>
+          <EmptyState
+            title="This resource is not in any stored scan"
+            actions={
+              <Link href="/findings" className={linkClass}>
+                Search the findings
+              </Link>
+            }
+          >
             <p className="break-all">{resourceId}</p>
             <p className="mt-2">It may be out of scope (not a Speech resource), in a subscription the scans could not read, or removed by retention.</p>
           </EmptyState>
@@ -76,7 +83,9 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
   const docs = (detail.documents ?? {}) as { speechEndpoints?: unknown[] | null; diagnosticSettings?: unknown[] | null };
   const why = (controlId: string, what: string) => {
     const f = findings.find((x) => x.controlId === controlId);
-    return f?.status === "unknown" && f.reason ? `${what} could not be read: ${REASON_LABEL[f.reason] ?? f.reason}. ${f.message}` : `${what} were not collected in this scan.`;
+    return f?.status === "unknown" && f.reason
+      ? `${what} could not be read: ${REASON_LABEL[f.reason] ?? f.reason}. ${f.message}`
+      : `${what} were not collected in this scan.`;
   };
   const byosPass = findings.find((f) => f.controlId === "BYOS-1")?.status === "pass";
   const subName = subscriptionName ?? r.subscriptionId;
@@ -139,7 +148,11 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
         </div>
       ) : null}
 
-      <Panel title="Where the customer data is and who holds the keys" id="chain" description="Each box and arrow is coloured by its controls' verdicts and labelled with them.">
+      <Panel
+        title="Where the customer data is and who holds the keys"
+        id="chain"
+        description="Each box and arrow is coloured by its controls' verdicts and labelled with them."
+      >
         <EncryptionChainView chain={chain} />
       </Panel>
 

@@ -2,22 +2,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { Remediation } from "../../../components/controls/remediation";
-import { ExportButtons } from "../../../components/scans/export-buttons";
-import { ScanErrors } from "../../../components/scans/scan-errors";
-import { ScoreCell, SeverityBadge, scoreBand } from "../../../components/ui/badges";
-import { linkClass } from "../../../components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel, Stat } from "../../../components/ui/layout";
-import { Pagination } from "../../../components/ui/pagination";
-import { PageSkeleton } from "../../../components/ui/skeleton";
-import { Table, Td, Th } from "../../../components/ui/table";
-import { count, dateTime, percent } from "../../../lib/ui/format";
-import { SOURCE_LABEL } from "../../../lib/ui/labels";
-import type { ResourceSort } from "../../../lib/ui/store-reads";
-import { loadSubscription } from "../../../lib/ui/subscription-data";
-import { findingsHref, first, hrefWith, pageParam, resourceHref, toURLSearchParams, type SearchParamsRecord } from "../../../lib/ui/search-params";
-import { uiStore } from "../../../lib/ui/server-store";
-import { PageReady } from "../../../components/shell/page-ready";
+import { Remediation } from "@/components/controls/remediation";
+import { ExportButtons } from "@/components/scans/export-buttons";
+import { ScanErrors } from "@/components/scans/scan-errors";
+import { ScoreCell, SeverityBadge, scoreBand } from "@/components/ui/badges";
+import { linkClass } from "@/components/ui/buttons";
+import { Alert, EmptyState, PageHeader, Panel, Stat } from "@/components/ui/layout";
+import { Pagination } from "@/components/ui/pagination";
+import { PageSkeleton } from "@/components/ui/skeleton";
+import { Table, Td, Th } from "@/components/ui/table";
+import { count, dateTime, percent } from "@/lib/views/format";
+import { SOURCE_LABEL } from "@/lib/views/labels";
+import type { ResourceSort } from "@/lib/views/store-reads";
+import { loadSubscription } from "@/lib/views/subscription-data";
+import { findingsHref, first, hrefWith, pageParam, resourceHref, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
+import { uiStore } from "@/lib/views/server-store";
+import { PageReady } from "@/components/shell/page-ready";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Subscription report" };
@@ -48,14 +48,33 @@ function CountLink({ n, href, tone }: { n: number; href: string; tone: string })
   );
 }
 
-async function Report({ subscriptionId, scanId, page, sort, params }: { subscriptionId: string; scanId?: string; page: number; sort: ResourceSort; params: URLSearchParams }) {
+async function Report({
+  subscriptionId,
+  scanId,
+  page,
+  sort,
+  params,
+}: {
+  subscriptionId: string;
+  scanId?: string;
+  page: number;
+  sort: ResourceSort;
+  params: URLSearchParams;
+}) {
   const loaded = await loadSubscription(await uiStore(), subscriptionId, { scanId, page, sort });
   if (!loaded.ok) {
     return (
       <>
         <PageHeader title="Subscription report" breadcrumbs={[{ href: "/", label: "Overview" }]} />
         {loaded.reason === "no-scan" ? (
-          <EmptyState title="No scan yet" actions={<Link href="/" className={linkClass}>Run a scan from the overview</Link>}>
+          <EmptyState
+            title="No scan yet"
+            actions={
+              <Link href="/" className={linkClass}>
+                Run a scan from the overview
+              </Link>
+            }
+          >
             A subscription report needs a finished scan.
           </EmptyState>
         ) : (
@@ -88,9 +107,19 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
         actions={<ExportButtons scanId={scan.id} subscriptionId={s.subscriptionId} fileStem={`speech-posture-${name}`} />}
       />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Score" tone={band.text} value={<span data-testid="subscription-score">{s.score === null ? "n/a" : `${s.score}`}</span>} detail={band.label} />
+        <Stat
+          label="Score"
+          tone={band.text}
+          value={<span data-testid="subscription-score">{s.score === null ? "n/a" : `${s.score}`}</span>}
+          detail={band.label}
+        />
         <Stat label="Speech resources" value={count(s.resources)} />
-        <Stat label="Failing checks" tone={s.counts.fail ? "text-red-800" : undefined} value={count(s.counts.fail)} detail={mutedCount ? `${count(mutedCount)} findings muted by exceptions` : "none muted"} />
+        <Stat
+          label="Failing checks"
+          tone={s.counts.fail ? "text-red-800" : undefined}
+          value={count(s.counts.fail)}
+          detail={mutedCount ? `${count(mutedCount)} findings muted by exceptions` : "none muted"}
+        />
         <Stat
           label="Coverage"
           value={percent(judged, judged + s.counts.unknown)}
@@ -111,7 +140,12 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
       ) : null}
 
       <div className="mt-6">
-        <Panel title="Controls" id="controls" description="Verdicts per control across this subscription's resources; counts link to the findings." bodyClassName="">
+        <Panel
+          title="Controls"
+          id="controls"
+          description="Verdicts per control across this subscription's resources; counts link to the findings."
+          bodyClassName=""
+        >
           <Table caption="Controls with pass, fail, unknown and not applicable counts">
             <thead>
               <tr>
@@ -182,14 +216,20 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
                   ] as const
                 ).map(([k, label]) => (
                   <Th key={k} aria-sort={sort === k ? "ascending" : undefined}>
-                    <Link href={hrefWith(`/subscriptions/${encodeURIComponent(s.subscriptionId)}`, params, { sort: k, page: null })} className="hover:underline">
+                    <Link
+                      href={hrefWith(`/subscriptions/${encodeURIComponent(s.subscriptionId)}`, params, { sort: k, page: null })}
+                      className="hover:underline"
+                    >
                       {label}
                     </Link>
                   </Th>
                 ))}
                 <Th>Resource group</Th>
                 <Th aria-sort={sort === "score" ? "ascending" : undefined}>
-                  <Link href={hrefWith(`/subscriptions/${encodeURIComponent(s.subscriptionId)}`, params, { sort: null, page: null })} className="hover:underline">
+                  <Link
+                    href={hrefWith(`/subscriptions/${encodeURIComponent(s.subscriptionId)}`, params, { sort: null, page: null })}
+                    className="hover:underline"
+                  >
                     Score
                   </Link>
                 </Th>
@@ -213,12 +253,24 @@ async function Report({ subscriptionId, scanId, page, sort, params }: { subscrip
               ))}
             </tbody>
           </Table>
-          <Pagination path={`/subscriptions/${encodeURIComponent(s.subscriptionId)}`} params={params} page={resources.page} pageSize={resources.pageSize} total={resources.total} label="Resource pages" />
+          <Pagination
+            path={`/subscriptions/${encodeURIComponent(s.subscriptionId)}`}
+            params={params}
+            page={resources.page}
+            pageSize={resources.pageSize}
+            total={resources.total}
+            label="Resource pages"
+          />
         </Panel>
       </div>
 
       <div className="mt-6">
-        <Panel title="Failing findings by control" id="failing" description="Each failing control with the resources that fail it and how to fix it." bodyClassName="">
+        <Panel
+          title="Failing findings by control"
+          id="failing"
+          description="Each failing control with the resources that fail it and how to fix it."
+          bodyClassName=""
+        >
           {failing.length === 0 ? (
             <p className="px-4 py-3 text-sm text-slate-600">No control fails in this subscription.</p>
           ) : (

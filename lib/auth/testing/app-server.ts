@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { startTestIdentityProvider, type TestIdentityProvider } from "./identity-provider";
-import { SECRET_CANARIES } from "../../security/testing/canaries";
+import { SECRET_CANARIES } from "@/lib/security/testing/canaries";
 
 export interface AuthAppServer {
   url: string;
@@ -40,20 +40,24 @@ export async function startAuthAppServer(opts: { dir?: string; port?: number } =
   const caFile = join(dir, "idp-ca.pem");
   writeFileSync(caFile, idp.ca);
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", "--no-build", "--no-first-scan", "--port", String(port), "--state-dir", join(dir, "emulator")], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      ...SECRET_CANARIES.env(join(dir, "speech-posture.db")),
-      AUTH_MODE: "entra",
-      AUTH_TEST_OIDC: "1",
-      ENTRA_TENANT_ID: idp.tenantId,
-      ENTRA_CLIENT_ID: idp.clientId,
-      ENTRA_AUTHORITY: idp.issuer,
-      NODE_EXTRA_CA_CERTS: caFile,
-      NEXT_TELEMETRY_DISABLED: "1",
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["scripts/start.mjs", "--no-build", "--no-first-scan", "--port", String(port), "--state-dir", join(dir, "emulator")],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        ...SECRET_CANARIES.env(join(dir, "speech-posture.db")),
+        AUTH_MODE: "entra",
+        AUTH_TEST_OIDC: "1",
+        ENTRA_TENANT_ID: idp.tenantId,
+        ENTRA_CLIENT_ID: idp.clientId,
+        ENTRA_AUTHORITY: idp.issuer,
+        NODE_EXTRA_CA_CERTS: caFile,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  });
+  );
   child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
   child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
   const close = async () => {

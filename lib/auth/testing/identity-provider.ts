@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
-import { generateCertificate } from "../../../emulator/certificate";
+import { generateCertificate } from "@/emulator/certificate";
 
 export interface TestUser {
   oid: string;

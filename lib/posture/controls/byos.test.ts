@@ -12,7 +12,7 @@ import {
   storageId,
   SUB,
   type SnapshotParts,
-} from "../testing/fixtures";
+} from "@/lib/posture/testing/fixtures";
 
 const ST = storageId("stspeech01");
 
@@ -32,7 +32,9 @@ describe("BYOS-1 customer-owned storage", () => {
     const f = judge("BYOS-1", { resources: [account()] });
     expect(f.message).toContain("speech-prod-01");
     expect(f.message).toContain("only be chosen when a Speech resource is created");
-    expect(f.evidence).toEqual([{ path: `account:${f.resourceId} properties.userOwnedStorage[*].resourceId`, actual: null, expected: "at least one storage account ID" }]);
+    expect(f.evidence).toEqual([
+      { path: `account:${f.resourceId} properties.userOwnedStorage[*].resourceId`, actual: null, expected: "at least one storage account ID" },
+    ]);
   });
 });
 

@@ -2,11 +2,11 @@
  * BYOS family: is customer data kept in a storage account the customer owns, does that account
  * exist, and can Speech reach it only through its managed identity.
  */
-import { idKey, isGrantScopeFor, subscriptionOf } from "../ids";
-import { errorReason, type RoleGrant, type SnapshotIndex } from "../indexes";
-import { EMPTY_ARRAY, shown, text } from "../read";
-import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "../snapshot";
-import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
+import { idKey, isGrantScopeFor, subscriptionOf } from "@/lib/posture/ids";
+import { errorReason, type RoleGrant, type SnapshotIndex } from "@/lib/posture/indexes";
+import { EMPTY_ARRAY, shown, text } from "@/lib/posture/read";
+import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "@/lib/posture/snapshot";
+import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "@/lib/posture/types";
 import {
   aboutStorage,
   describeError,
@@ -14,7 +14,6 @@ import {
   ev,
   exact,
   fail,
-  joinNames,
   linkedStorage,
   notApplicable,
   outcomeOf,
@@ -54,7 +53,7 @@ export const byos1: Control = {
     cli:
       "az cognitiveservices account create --name <speech-name> --resource-group <rg> --location <region> \\\n" +
       "  --kind SpeechServices --sku S0 --custom-domain <speech-name> --assign-identity \\\n" +
-      "  --storage '[{\"resourceId\":\"/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<storage>\"}]'",
+      '  --storage \'[{"resourceId":"/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<storage>"}]\'',
     bicep: [
       "resource speech 'Microsoft.CognitiveServices/accounts@2025-06-01' = {",
       "  name: speechName",
@@ -76,11 +75,7 @@ export const byos1: Control = {
   evaluate(account) {
     const raw = account.props.userOwnedStorage;
     const evidence = [
-      ev(
-        `${account.ref}properties.userOwnedStorage[*].resourceId`,
-        Array.isArray(raw) ? linkedIds(account.linked) : null,
-        "at least one storage account ID",
-      ),
+      ev(`${account.ref}properties.userOwnedStorage[*].resourceId`, Array.isArray(raw) ? linkedIds(account.linked) : null, "at least one storage account ID"),
     ];
     if (account.linked.length > 0) return pass(account.name + BYOS_TAIL, evidence);
     return fail(account.name + NO_BYOS_TAIL, evidence);
@@ -199,8 +194,8 @@ export const byos3: Control = {
     ],
     cli:
       "principal=$(az cognitiveservices account show -n <speech-name> -g <rg> --query identity.principalId -o tsv)\n" +
-      "az role assignment create --assignee-object-id \"$principal\" --assignee-principal-type ServicePrincipal \\\n" +
-      "  --role \"Storage Blob Data Contributor\" --scope <linked-storage-id>",
+      'az role assignment create --assignee-object-id "$principal" --assignee-principal-type ServicePrincipal \\\n' +
+      '  --role "Storage Blob Data Contributor" --scope <linked-storage-id>',
     bicep: [
       "resource blobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {",
       "  scope: storage",
@@ -258,15 +253,9 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
   const principal = text(account.identity.principalId);
   const typeEvidence = ev(`${account.ref}identity.type`, shown(type), "contains SystemAssigned");
   if (typeof type !== "string" || !type.toLowerCase().includes("systemassigned")) {
-    return fail(
-      account.name + NO_SYSTEM_IDENTITY_TAIL,
-      [typeEvidence],
-    );
+    return fail(account.name + NO_SYSTEM_IDENTITY_TAIL, [typeEvidence]);
   }
-  const evidence: Evidence[] = [
-    typeEvidence,
-    ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role"),
-  ];
+  const evidence: Evidence[] = [typeEvidence, ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role")];
   const grants = principal === undefined ? undefined : ctx.roleAssignments.get(principal.trim().toLowerCase());
   const missing: LinkedStorage[] = [];
   for (let i = 0; i < account.linked.length; i++) {
@@ -279,10 +268,7 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
     }
   }
   if (missing.length === 0) {
-    return pass(
-      account.name + IDENTITY_ACCESS_TAIL,
-      exact(evidence),
-    );
+    return pass(account.name + IDENTITY_ACCESS_TAIL, exact(evidence));
   }
   return fail(
     `${account.name}'s managed identity has no Storage Blob Data Contributor role assignment on ${linkedStorage(missing)} ` +

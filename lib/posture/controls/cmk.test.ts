@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { account, judge, linking, OTHER_SUB, storage, storageId, vault, vaultUri } from "../testing/fixtures";
+import { account, judge, linking, OTHER_SUB, storage, storageId, vault, vaultUri } from "@/lib/posture/testing/fixtures";
 
 const ST = storageId("stspeech01");
 const accountCmk = (uri = vaultUri("kv-acct"), keySource = "Microsoft.KeyVault") => ({
@@ -28,7 +28,9 @@ describe("CMK-1 resource customer-managed key", () => {
   });
 
   it("names the missing key property", () => {
-    const f = judge("CMK-1", { resources: [account({ encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: vaultUri("kv") } } })] });
+    const f = judge("CMK-1", {
+      resources: [account({ encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: vaultUri("kv") } } })],
+    });
     expect(f.message).toBe("speech-prod-01 is set to use a customer-managed key, but its key name is missing.");
   });
 });
@@ -107,7 +109,11 @@ describe("CMK-3 key vaults cannot lose keys", () => {
   });
 
   it("fails on a visible unprotected vault even when another vault is not visible", () => {
-    const resources = [account({ ...linking(ST), ...accountCmk(vaultUri("kv-missing")) }), storage("stspeech01"), vault("kv-speech", { enablePurgeProtection: false })];
+    const resources = [
+      account({ ...linking(ST), ...accountCmk(vaultUri("kv-missing")) }),
+      storage("stspeech01"),
+      vault("kv-speech", { enablePurgeProtection: false }),
+    ];
     expect(judge("CMK-3", { resources }).status).toBe("fail");
   });
 

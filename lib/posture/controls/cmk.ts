@@ -2,10 +2,10 @@
  * CMK family: customer-managed keys on the resource and on its linked storage, the key vaults
  * that hold them, key-version pinning and infrastructure (double) encryption.
  */
-import { lastSegment, vaultUriKey } from "../ids";
-import type { SnapshotIndex } from "../indexes";
-import { child, childEither, eqCi, shown, text, textEither, type Json } from "../read";
-import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
+import { lastSegment, vaultUriKey } from "@/lib/posture/ids";
+import type { SnapshotIndex } from "@/lib/posture/indexes";
+import { child, childEither, eqCi, shown, text, textEither, type Json } from "@/lib/posture/read";
+import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "@/lib/posture/types";
 import { notVisibleEvidence } from "./byos";
 import { ev, exact, fail, joinNames, notApplicable, outcomeOf, pass, unknown } from "./common";
 import { combineLinkedStorage, evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
@@ -48,7 +48,7 @@ export const cmk1: Control = {
     ],
     cli:
       "az cognitiveservices account update --name <speech-name> --resource-group <rg> \\\n" +
-      "  --encryption '{\"keySource\":\"Microsoft.KeyVault\",\"keyVaultProperties\":{\"keyName\":\"<key>\",\"keyVersion\":\"\",\"keyVaultUri\":\"https://<vault>.vault.azure.net/\"}}'",
+      '  --encryption \'{"keySource":"Microsoft.KeyVault","keyVaultProperties":{"keyName":"<key>","keyVersion":"","keyVaultUri":"https://<vault>.vault.azure.net/"}}\'',
     bicep: [
       "resource speech 'Microsoft.CognitiveServices/accounts@2025-06-01' = {",
       "  // ...",
@@ -224,8 +224,7 @@ export const cmk3: Control = {
   },
 };
 
-const NO_VAULT_IN_USE =
-  "Not applicable: neither the resource nor its linked storage uses a customer-managed key, so no key vault is in use.";
+const NO_VAULT_IN_USE = "Not applicable: neither the resource nor its linked storage uses a customer-managed key, so no key vault is in use.";
 const PROTECTED_TAIL = " has soft delete and purge protection enabled.";
 
 /** `problems`: linked storage accounts whose vault cannot be known (not visible, or no vault URI). */
@@ -307,7 +306,7 @@ export const cmk4: Control = {
     cli:
       "az storage account update --name <storage> --resource-group <rg> \\\n" +
       "  --encryption-key-source Microsoft.Keyvault --encryption-key-vault https://<vault>.vault.azure.net \\\n" +
-      "  --encryption-key-name <key> --encryption-key-version \"\"",
+      '  --encryption-key-name <key> --encryption-key-version ""',
     bicep: "keyvaultproperties: { keyvaulturi: vault.properties.vaultUri, keyname: keyName, keyversion: '' }",
   },
   references: { mcsb: MCSB_CMK, nist: NIST_KEYS },
@@ -364,4 +363,3 @@ export const cmk5: Control = {
 };
 
 export const CMK_CONTROLS: readonly Control[] = [cmk1, cmk2, cmk3, cmk4, cmk5];
-

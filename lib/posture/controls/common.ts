@@ -2,9 +2,9 @@
  * Building blocks shared by the control families: outcome constructors, the per-account memo
  * that lets a control reuse another's outcome, error lookup and wording helpers.
  */
-import { errorReason, type SnapshotIndex } from "../indexes";
-import type { ErrorSource, SnapshotError, UnknownReason } from "../snapshot";
-import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "../types";
+import { errorReason, type SnapshotIndex } from "@/lib/posture/indexes";
+import type { ErrorSource, SnapshotError, UnknownReason } from "@/lib/posture/snapshot";
+import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "@/lib/posture/types";
 
 /** Each control's index into `AccountView.memo`, handed out on first use. */
 const slots = new Map<Control, number>();
@@ -57,7 +57,6 @@ const EMPTY_EVIDENCE: readonly Evidence[] = Object.freeze([]);
 export function exact(evidence: Evidence[]): readonly Evidence[] {
   return evidence.length === 0 ? EMPTY_EVIDENCE : evidence.slice();
 }
-
 
 /**
  * The error entry of `source` that applies to the account: one scoped to the account's ID,

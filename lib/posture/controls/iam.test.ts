@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_ID, account, judge, linking, OTHER_SUB, storage, storageId } from "../testing/fixtures";
+import { ACCOUNT_ID, account, judge, linking, OTHER_SUB, storage, storageId } from "@/lib/posture/testing/fixtures";
 
 const ST = storageId("stspeechdev01");
 

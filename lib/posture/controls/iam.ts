@@ -2,8 +2,8 @@
  * IAM family: key (local) authentication on the resource and on its storage, and the resource's
  * managed identity.
  */
-import { eqCi, shown, text } from "../read";
-import type { Control } from "../types";
+import { eqCi, shown, text } from "@/lib/posture/read";
+import type { Control } from "@/lib/posture/types";
 import { ev, fail, pass } from "./common";
 import { evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
 
@@ -70,10 +70,7 @@ export const iam2: Control = {
     "Anyone holding a storage account key (or a SAS signed with it) can read every blob, bypassing Entra ID, RBAC and " +
     "audit. Speech does not need shared keys: it reaches BYOS storage with its managed identity.",
   remediation: {
-    portal: [
-      "Open the linked storage account > Settings > Configuration.",
-      "Set Allow storage account key access to Disabled, and save.",
-    ],
+    portal: ["Open the linked storage account > Settings > Configuration.", "Set Allow storage account key access to Disabled, and save."],
     cli: "az storage account update --name <storage> --resource-group <rg> --allow-shared-key-access false",
     bicep: "properties: { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2' }",
   },
@@ -88,8 +85,7 @@ export const iam3: Control = {
   family: "iam",
   rule: "Pass when `identity.type` is present and not None; otherwise fail.",
   rationale:
-    "A managed identity lets the resource reach its storage and key vault without stored secrets; BYOS and " +
-    "customer-managed keys both depend on it.",
+    "A managed identity lets the resource reach its storage and key vault without stored secrets; BYOS and " + "customer-managed keys both depend on it.",
   remediation: {
     portal: ["Open the Speech resource > Resource Management > Identity.", "Under System assigned, set Status to On, and save."],
     cli: "az cognitiveservices account identity assign --name <speech-name> --resource-group <rg>",

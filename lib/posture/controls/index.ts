@@ -2,7 +2,7 @@
  * The control catalogue, in the order findings and reports list it (CONTROLS.md §The catalogue).
  * Adding a control is backwards compatible; changing a rule's meaning bumps CATALOG_VERSION.
  */
-import type { Control } from "../types";
+import type { Control } from "@/lib/posture/types";
 import { BYOS_CONTROLS } from "./byos";
 import { CMK_CONTROLS } from "./cmk";
 import { IAM_CONTROLS } from "./iam";
@@ -12,14 +12,7 @@ import { NET_CONTROLS } from "./net";
 
 export const CATALOG_VERSION = 1;
 
-export const CATALOG: readonly Control[] = [
-  ...BYOS_CONTROLS,
-  ...CMK_CONTROLS,
-  ...NET_CONTROLS,
-  ...IAM_CONTROLS,
-  ...LOG_CONTROLS,
-  ...LBX_CONTROLS,
-];
+export const CATALOG: readonly Control[] = [...BYOS_CONTROLS, ...CMK_CONTROLS, ...NET_CONTROLS, ...IAM_CONTROLS, ...LOG_CONTROLS, ...LBX_CONTROLS];
 
 const BY_ID = new Map<string, Control>(CATALOG.map((c) => [c.id.toLowerCase(), c]));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { prepareAccount } from "../account";
-import { buildIndexes } from "../indexes";
-import type { Outcome } from "../types";
-import { account, hardened, judge, linking, OTHER_SUB, snapshot, storage, storageId, type SnapshotParts } from "../testing/fixtures";
+import { prepareAccount } from "@/lib/posture/account";
+import { buildIndexes } from "@/lib/posture/indexes";
+import type { Outcome } from "@/lib/posture/types";
+import { account, hardened, judge, linking, OTHER_SUB, snapshot, storage, storageId, type SnapshotParts } from "@/lib/posture/testing/fixtures";
 import { byos1, byos2 } from "./byos";
 import { cmk2, cmk3 } from "./cmk";
 import { outcomeOf } from "./common";
@@ -41,7 +41,9 @@ describe("LBX-1 Lockbox-equivalent control", () => {
   it("is unknown with the reason of the first unknown part when none fails", () => {
     const parts = hardened();
     const elsewhere = storageId("stspeechprod01", OTHER_SUB);
-    const resources = parts.resources.map((d) => (d.type === "Microsoft.CognitiveServices/accounts" ? account({ ...(d.properties as object), ...linking(elsewhere) }) : d));
+    const resources = parts.resources.map((d) =>
+      d.type === "Microsoft.CognitiveServices/accounts" ? account({ ...(d.properties as object), ...linking(elsewhere) }) : d,
+    );
     const f = judge("LBX-1", { ...parts, resources });
     expect(f).toMatchObject({ status: "unknown", reason: "not_visible" });
     expect(f.message).toContain("could not be checked");
@@ -49,7 +51,9 @@ describe("LBX-1 Lockbox-equivalent control", () => {
 
   it("fails rather than stays unknown when one part fails and another is unknown", () => {
     const parts = withStorage(null);
-    parts.resources = parts.resources.map((d) => (d.type === "Microsoft.KeyVault/vaults" ? { ...d, properties: { ...(d.properties as object), enablePurgeProtection: false } } : d));
+    parts.resources = parts.resources.map((d) =>
+      d.type === "Microsoft.KeyVault/vaults" ? { ...d, properties: { ...(d.properties as object), enablePurgeProtection: false } } : d,
+    );
     const f = judge("LBX-1", parts);
     expect(f.status).toBe("fail");
     expect(f.message).toContain("CMK-3");

@@ -2,8 +2,8 @@
  * LBX-1: Speech does not support Customer Lockbox; Microsoft's stated equivalent is BYOS. The
  * control summarises the six controls that together keep stored data under the customer's control.
  */
-import type { Control, Evidence, Outcome, Status } from "../types";
-import type { UnknownReason } from "../snapshot";
+import type { Control, Evidence, Outcome, Status } from "@/lib/posture/types";
+import type { UnknownReason } from "@/lib/posture/snapshot";
 import { byos1, byos2 } from "./byos";
 import { cmk2, cmk3 } from "./cmk";
 import { ev, joinNames, outcomeOf } from "./common";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SnapshotError } from "../snapshot";
-import { ACCOUNT_ID, account, findingOf, judge, linking, snapshot, storage, storageId, SUB } from "../testing/fixtures";
+import type { SnapshotError } from "@/lib/posture/snapshot";
+import { ACCOUNT_ID, account, findingOf, judge, linking, snapshot, storage, storageId, SUB } from "@/lib/posture/testing/fixtures";
 
 const ST = storageId("stspeech01");
 const endpoint = (name: string, properties: Record<string, unknown>) => ({
@@ -43,7 +43,11 @@ describe("LOG-1 endpoint content logging", () => {
   });
 
   it("names the logging endpoints", () => {
-    const endpoints = [endpoint("call-center", { loggingEnabled: true }), endpoint("quiet", { loggingEnabled: false }), endpoint("ivr", { contentLoggingEnabled: true })];
+    const endpoints = [
+      endpoint("call-center", { loggingEnabled: true }),
+      endpoint("quiet", { loggingEnabled: false }),
+      endpoint("ivr", { contentLoggingEnabled: true }),
+    ];
     const f = judge("LOG-1", { resources: [account()], speechEndpoints: { [ACCOUNT_ID]: endpoints } });
     expect(f.message).toBe(
       "Custom endpoints call-center and ivr of speech-prod-01 log audio and transcripts into Microsoft-managed storage, because speech-prod-01 has no customer-owned storage (BYOS).",
@@ -54,7 +58,11 @@ describe("LOG-1 endpoint content logging", () => {
   const collected = { [ACCOUNT_ID]: [endpoint("x", { loggingEnabled: false })] };
   it.each<[string, SnapshotError, string]>([
     ["a resource-scoped error", { scope: ACCOUNT_ID.toLowerCase(), source: "speechEndpoints", reason: "network_blocked" }, "network_blocked"],
-    ["a subscription-scoped error", { scope: `/subscriptions/${SUB}`, source: "speechEndpoints", reason: "access_denied", code: "AuthorizationFailed" }, "access_denied"],
+    [
+      "a subscription-scoped error",
+      { scope: `/subscriptions/${SUB}`, source: "speechEndpoints", reason: "access_denied", code: "AuthorizationFailed" },
+      "access_denied",
+    ],
     ["an error without a listed reason", { scope: ACCOUNT_ID, source: "speechEndpoints", reason: "throttled" as never }, "collection_error"],
     ["an error without a reason", { scope: ACCOUNT_ID, source: "speechEndpoints" } as SnapshotError, "collection_error"],
   ])("is unknown for %s, even when an entry exists", (_, error, reason) => {
@@ -77,12 +85,20 @@ describe("LOG-2 audit logs exported", () => {
   it.each([
     ["category Audit to a workspace", [setting({ workspaceId: LAW, logs: [{ category: "Audit", enabled: true }] })], "pass"],
     ["categoryGroup audit", [setting({ storageAccountId: storageId("stlogs"), logs: [{ categoryGroup: "audit", enabled: true }] })], "pass"],
-    ["categoryGroup allLogs (any casing)", [setting({ eventHubAuthorizationRuleId: "/x/authorizationrules/send", logs: [{ categoryGroup: "ALLLOGS", enabled: true }] })], "pass"],
+    [
+      "categoryGroup allLogs (any casing)",
+      [setting({ eventHubAuthorizationRuleId: "/x/authorizationrules/send", logs: [{ categoryGroup: "ALLLOGS", enabled: true }] })],
+      "pass",
+    ],
     ["marketplace partner destination", [setting({ marketplacePartnerId: "/partner/x", logs: [{ category: "audit", enabled: true }] })], "pass"],
     ["Audit disabled", [setting({ workspaceId: LAW, logs: [{ category: "Audit", enabled: false }] })], "fail"],
     ["only RequestResponse", [setting({ workspaceId: LAW, logs: [{ category: "RequestResponse", enabled: true }] })], "fail"],
     ["no destination", [setting({ workspaceId: " ", logs: [{ category: "Audit", enabled: true }] })], "fail"],
-    ["destination and audit in different settings", [setting({ workspaceId: LAW, logs: [] }, "a"), setting({ logs: [{ category: "Audit", enabled: true }] }, "b")], "fail"],
+    [
+      "destination and audit in different settings",
+      [setting({ workspaceId: LAW, logs: [] }, "a"), setting({ logs: [{ category: "Audit", enabled: true }] }, "b")],
+      "fail",
+    ],
     ["no settings", [], "fail"],
   ])("%s → %s", (_, settings, status) => {
     expect(run(settings).status).toBe(status);
@@ -108,7 +124,11 @@ describe("IDs with a trailing slash", () => {
     ["LOG-1", "speechEndpoints"],
     ["LOG-2", "diagnosticSettings"],
   ] as const)("%s applies an error scoped to the account's ID, either spelled", (controlId, source) => {
-    for (const [id, scope] of [[slashed, slashed], [slashed, ACCOUNT_ID], [ACCOUNT_ID, slashed]]) {
+    for (const [id, scope] of [
+      [slashed, slashed],
+      [slashed, ACCOUNT_ID],
+      [ACCOUNT_ID, slashed],
+    ]) {
       const f = findingOf(
         snapshot({ resources: [account({}, { id })], [source]: { [id]: [] }, errors: [{ scope, source, reason: "access_denied" }] }),
         controlId,
@@ -122,4 +142,3 @@ describe("IDs with a trailing slash", () => {
     expect(judge("BYOS-2", { resources: [account(linking(`${ST}/`)), storage("stspeech01", { allowSharedKeyAccess: false })] }).status).toBe("pass");
   });
 });
-

@@ -2,11 +2,11 @@
  * LOG family: where Speech endpoint content logs land, and whether audit logs are exported.
  * Both read per-resource data collected outside Resource Graph, so both can be unknown.
  */
-import { lastSegment } from "../ids";
-import { errorReason, type SnapshotIndex } from "../indexes";
-import { child, EMPTY_ARRAY, eqCi, list, obj, text, type Json } from "../read";
-import type { ErrorSource } from "../snapshot";
-import type { AccountView, Control, Outcome } from "../types";
+import { lastSegment } from "@/lib/posture/ids";
+import { errorReason, type SnapshotIndex } from "@/lib/posture/indexes";
+import { child, EMPTY_ARRAY, eqCi, list, obj, text, type Json } from "@/lib/posture/read";
+import type { ErrorSource } from "@/lib/posture/snapshot";
+import type { AccountView, Control, Outcome } from "@/lib/posture/types";
 import { byos1 } from "./byos";
 import { applyingError, describeError, errorEvidence, ev, fail, joinNames, outcomeOf, pass, unknown } from "./common";
 
@@ -74,9 +74,9 @@ export const log1: Control = {
       "Open each endpoint that logs content and turn Content logging off (or recreate the resource with BYOS, see BYOS-1).",
     ],
     cli:
-      "curl -X PATCH \"https://<region>.api.cognitive.microsoft.com/speechtotext/v3.2/endpoints/<endpoint-id>\" \\\n" +
-      "  -H \"Ocp-Apim-Subscription-Key: $SPEECH_KEY\" -H \"Content-Type: application/json\" \\\n" +
-      "  -d '{\"properties\":{\"contentLoggingEnabled\":false}}'",
+      'curl -X PATCH "https://<region>.api.cognitive.microsoft.com/speechtotext/v3.2/endpoints/<endpoint-id>" \\\n' +
+      '  -H "Ocp-Apim-Subscription-Key: $SPEECH_KEY" -H "Content-Type: application/json" \\\n' +
+      '  -d \'{"properties":{"contentLoggingEnabled":false}}\'',
     bicep: "// Endpoint content logging is a Speech data-plane setting: Bicep cannot set it. Use the REST call above.",
   },
   references: { nist: ["SC-28(1)"] },
@@ -132,8 +132,7 @@ function auditLogIndex(props: Json): number {
 }
 
 const NO_SETTINGS_TAIL = " does not export its audit logs: it has no diagnostic settings.";
-const NO_AUDIT_EXPORT_TAIL =
-  " does not export its audit logs: no diagnostic setting sends the Audit category (or the audit / allLogs group) to a destination.";
+const NO_AUDIT_EXPORT_TAIL = " does not export its audit logs: no diagnostic setting sends the Audit category (or the audit / allLogs group) to a destination.";
 
 export const log2: Control = {
   id: "LOG-2",
@@ -154,7 +153,7 @@ export const log2: Control = {
     ],
     cli:
       "az monitor diagnostic-settings create --name audit-export --resource <speech-id> \\\n" +
-      "  --workspace <log-analytics-workspace-id> --logs '[{\"categoryGroup\":\"audit\",\"enabled\":true}]'",
+      '  --workspace <log-analytics-workspace-id> --logs \'[{"categoryGroup":"audit","enabled":true}]\'',
     bicep: [
       "resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {",
       "  name: 'audit-export'",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_ID, account, argAccount, judge, linking, RG, storage, storageId } from "../testing/fixtures";
+import { ACCOUNT_ID, account, argAccount, judge, linking, RG, storage, storageId } from "@/lib/posture/testing/fixtures";
 
 const ST = storageId("stspeech01");
 const pec = (status: string, name = "pe-speech") => ({
@@ -61,7 +61,9 @@ describe("NET-2 approved private endpoint", () => {
   });
 
   it("names the endpoints", () => {
-    expect(judge("NET-2", { resources: [account({ privateEndpointConnections: [pec("Approved")] })] }).message).toContain("approved private endpoint pe-speech");
+    expect(judge("NET-2", { resources: [account({ privateEndpointConnections: [pec("Approved")] })] }).message).toContain(
+      "approved private endpoint pe-speech",
+    );
     expect(judge("NET-2", { resources: [account({ privateEndpointConnections: [pec("Pending")] })] }).message).toContain("pe-speech is Pending");
   });
 });
@@ -71,9 +73,24 @@ describe("NET-3 linked storage public network access", () => {
     ["no BYOS", [account()], "not_applicable", null],
     ["not visible", [account(linking(ST))], "unknown", "not_visible"],
     ["public access Disabled", [account(linking(ST)), storage("stspeech01")], "pass", null],
-    ["Enabled but default Deny", [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny" } })], "pass", null],
-    ["SecuredByPerimeter with Allow", [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "SecuredByPerimeter", networkAcls: { defaultAction: "Allow" } })], "fail", null],
-    ["open to all networks", [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } })], "fail", null],
+    [
+      "Enabled but default Deny",
+      [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny" } })],
+      "pass",
+      null,
+    ],
+    [
+      "SecuredByPerimeter with Allow",
+      [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "SecuredByPerimeter", networkAcls: { defaultAction: "Allow" } })],
+      "fail",
+      null,
+    ],
+    [
+      "open to all networks",
+      [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } })],
+      "fail",
+      null,
+    ],
     ["nothing set", [account(linking(ST)), storage("stspeech01", { publicNetworkAccess: undefined, networkAcls: undefined })], "fail", null],
   ])("%s → %s", (_, resources, status, reason) => {
     expect(judge("NET-3", { resources })).toMatchObject({ status, reason });

@@ -2,9 +2,9 @@
  * NET family: public network access to the resource and its storage, private endpoints and
  * outbound restriction.
  */
-import { lastSegment } from "../ids";
-import { child, eqCi, list, obj, shown, text, type Json } from "../read";
-import type { Control, Evidence } from "../types";
+import { lastSegment } from "@/lib/posture/ids";
+import { child, eqCi, list, obj, shown, text, type Json } from "@/lib/posture/read";
+import type { Control, Evidence } from "@/lib/posture/types";
 import { ev, exact, fail, joinNames, pass } from "./common";
 import { evaluateLinkedStorage, unseen, type StorageRule } from "./storage-check";
 
@@ -86,8 +86,7 @@ function openRules(net: NetworkView): string {
 
 const OPEN = "publicNetworkAccess is not Disabled and networkAcls.defaultAction is not Deny";
 const OPEN_TAIL = ` accepts traffic from all public networks (${OPEN}; an absent publicNetworkAccess means Enabled).`;
-const NEURAL_VOICE =
-  "Custom neural voice needs the storage firewall open; if that is why, record an exception rather than leave it unexplained.";
+const NEURAL_VOICE = "Custom neural voice needs the storage firewall open; if that is why, record an exception rather than leave it unexplained.";
 
 export const net1: Control = {
   id: "NET-1",
@@ -188,7 +187,10 @@ export const net2: Control = {
       else others.push(`${name} is ${text(status) ?? "without a status"}`);
     }
     if (approved.length > 0) {
-      return pass(`${account.name} is reached through approved private ${approved.length === 1 ? "endpoint" : "endpoints"} ${joinNames(approved)}.`, exact(evidence));
+      return pass(
+        `${account.name} is reached through approved private ${approved.length === 1 ? "endpoint" : "endpoints"} ${joinNames(approved)}.`,
+        exact(evidence),
+      );
     }
     return fail(`${account.name} has no approved private endpoint (${joinNames(others)}).`, exact(evidence));
   },
@@ -207,10 +209,7 @@ const storageNetworkRule: StorageRule = {
     return net.restricted;
   },
   passTail: [" does not accept traffic from all public networks.", " do not accept traffic from all public networks."],
-  failTail: [
-    ` accepts traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`,
-    ` accept traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`,
-  ],
+  failTail: [` accepts traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`, ` accept traffic from all public networks (${OPEN}). ${NEURAL_VOICE}`],
   unseenTail: unseen("its network access"),
 };
 
@@ -250,8 +249,7 @@ export const net4: Control = {
   family: "net",
   rule: "Pass when `properties.restrictOutboundNetworkAccess` is true; otherwise fail.",
   rationale:
-    "With outbound access restricted, the resource can send data only to the FQDNs in its allowed list, which limits " +
-    "where data can be exfiltrated to.",
+    "With outbound access restricted, the resource can send data only to the FQDNs in its allowed list, which limits " + "where data can be exfiltrated to.",
   remediation: {
     portal: [
       "Outbound restriction is not exposed in the portal for Speech resources; use the CLI or Bicep.",

@@ -3,8 +3,8 @@
  * storage account is judged and the results combine as CONTROLS.md says: fail if any visible one
  * fails; else unknown (not_visible) if any is not visible; else pass.
  */
-import type { SnapshotIndex } from "../indexes";
-import type { AccountView, Evidence, LinkedStorage, Outcome } from "../types";
+import type { SnapshotIndex } from "@/lib/posture/indexes";
+import type { AccountView, Evidence, LinkedStorage, Outcome } from "@/lib/posture/types";
 import { noLinkedStorage, notVisibleEvidence } from "./byos";
 import { aboutStorage, exact, fail, pass, unknown } from "./common";
 

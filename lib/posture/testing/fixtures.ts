@@ -3,9 +3,9 @@
  * accounts (`keyVaultProperties.keyVaultUri`, `Microsoft.KeyVault`), storage's lower-case
  * `keyvaultproperties` and `Microsoft.Keyvault`, Resource Graph rows with lower-case `type`.
  */
-import { evaluateSnapshot } from "../evaluate";
-import type { AzureDocument, CoverageItem, Snapshot, SnapshotError } from "../snapshot";
-import type { ControlId, Finding } from "../types";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import type { AzureDocument, CoverageItem, Snapshot, SnapshotError } from "@/lib/posture/snapshot";
+import type { ControlId, Finding } from "@/lib/posture/types";
 
 export const SUB = "00000000-1111-2222-3333-444444444444";
 export const OTHER_SUB = "99999999-8888-7777-6666-555555555555";
@@ -129,9 +129,7 @@ export function snapshot(parts: SnapshotParts): Snapshot {
 
 /** The finding of one control for the (only or named) account. */
 export function findingOf(snap: Snapshot, controlId: ControlId, resourceId = ACCOUNT_ID): Finding {
-  const found = evaluateSnapshot(snap).findings.find(
-    (f) => f.controlId === controlId && f.resourceId.toLowerCase() === resourceId.toLowerCase(),
-  );
+  const found = evaluateSnapshot(snap).findings.find((f) => f.controlId === controlId && f.resourceId.toLowerCase() === resourceId.toLowerCase());
   if (!found) throw new Error(`no ${controlId} finding for ${resourceId}`);
   return found;
 }

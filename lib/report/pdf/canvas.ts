@@ -253,7 +253,10 @@ export class Canvas {
   }
 
   /** Label/value rows; values wrap. */
-  keyValues(rows: readonly (readonly [string, unknown])[], opts: { labelWidth?: number; size?: number; valueFace?: FaceName; x?: number; width?: number } = {}): void {
+  keyValues(
+    rows: readonly (readonly [string, unknown])[],
+    opts: { labelWidth?: number; size?: number; valueFace?: FaceName; x?: number; width?: number } = {},
+  ): void {
     const size = opts.size ?? SIZE.body;
     const x = opts.x ?? PAGE.marginX;
     const labelWidth = opts.labelWidth ?? 120;

@@ -4,11 +4,11 @@
  * source, key and version, network exposure, shared-key and local auth, the identity's role) and,
  * for each, the status of the control that judges it (from the result's findings).
  */
-import { prepareAccount } from "../../posture/account";
-import { buildIndexes, type SnapshotIndex } from "../../posture/indexes";
-import { idKey, lastSegment, vaultUriKey } from "../../posture/ids";
-import type { AzureDocument, Snapshot } from "../../posture/snapshot";
-import type { ReportFinding } from "../model";
+import { prepareAccount } from "@/lib/posture/account";
+import { buildIndexes, type SnapshotIndex } from "@/lib/posture/indexes";
+import { idKey, lastSegment, vaultUriKey } from "@/lib/posture/ids";
+import type { AzureDocument, Snapshot } from "@/lib/posture/snapshot";
+import type { ReportFinding } from "@/lib/report/model";
 
 export interface Fact {
   readonly label: string;
@@ -80,7 +80,7 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
   const vaults: ChainNode[] = [];
   const vaultIndex = new Map<string, number>();
   const roles = new Map<number, Set<string>>();
-  const useVault = (uri: string | undefined, role: string): number | undefined => {
+  const addVault = (uri: string | undefined, role: string): number | undefined => {
     if (!uri) return undefined;
     const key = vaultUriKey(uri);
     let i = vaultIndex.get(key);
@@ -94,7 +94,7 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
     return i;
   };
 
-  const accountVault = accountCmk ? useVault(str(either(cmk, "keyVaultUri", "keyvaulturi")), "resource key") : undefined;
+  const accountVault = accountCmk ? addVault(str(either(cmk, "keyVaultUri", "keyvaulturi")), "resource key") : undefined;
   const pna = str(props.publicNetworkAccess) ?? "Enabled (not set)";
   const acls = rec(props.networkAcls);
   const identityType = str(rec(account.identity).type) ?? "None";
@@ -117,7 +117,7 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
     const senc = rec(sp.encryption);
     const skv = rec(either(senc, "keyVaultProperties", "keyvaultproperties"));
     const storageCmk = str(senc.keySource)?.toLowerCase() === "microsoft.keyvault";
-    const vault = linked.doc && storageCmk ? useVault(str(either(skv, "keyVaultUri", "keyvaulturi")) ?? "(no key vault URI)", "storage key") : undefined;
+    const vault = linked.doc && storageCmk ? addVault(str(either(skv, "keyVaultUri", "keyvaulturi")) ?? "(no key vault URI)", "storage key") : undefined;
     const sacls = rec(sp.networkAcls);
     const version = str(either(skv, "keyVersion", "keyversion"));
     const node: ChainNode = linked.doc
@@ -127,11 +127,13 @@ function readChain(entry: SnapshotIndex["accounts"][number], ix: SnapshotIndex, 
           visible: true,
           facts: [
             { label: "Key source", value: storageCmk ? "Customer-managed (Key Vault)" : "Microsoft-managed", ...tag("CMK-2") },
-            ...(storageCmk
-              ? [{ label: "Key rotation", value: version ? `Pinned to version ${version}` : "Automatic (latest version)", ...tag("CMK-4") }]
-              : []),
+            ...(storageCmk ? [{ label: "Key rotation", value: version ? `Pinned to version ${version}` : "Automatic (latest version)", ...tag("CMK-4") }] : []),
             { label: "Infrastructure encryption", value: senc.requireInfrastructureEncryption === true ? "On" : "Off", ...tag("CMK-5") },
-            { label: "Public network access", value: `${str(sp.publicNetworkAccess) ?? "Enabled (not set)"}${str(sacls.defaultAction) ? `; default action ${sacls.defaultAction}` : ""}`, ...tag("NET-3") },
+            {
+              label: "Public network access",
+              value: `${str(sp.publicNetworkAccess) ?? "Enabled (not set)"}${str(sacls.defaultAction) ? `; default action ${sacls.defaultAction}` : ""}`,
+              ...tag("NET-3"),
+            },
             { label: "Private endpoints", value: endpointText(sp.privateEndpointConnections) },
             { label: "Shared-key access", value: sp.allowSharedKeyAccess === false ? "Refused" : "Allowed", ...tag("IAM-2") },
           ],
@@ -170,7 +172,10 @@ function vaultNode(uri: string, doc: AzureDocument | undefined, cmk3: { control:
     facts: [
       { label: "Soft delete", value: p.enableSoftDelete === false ? "Off" : "On" },
       { label: "Purge protection", value: p.enablePurgeProtection === true ? "On" : "Off", ...cmk3 },
-      { label: "Public network access", value: `${str(p.publicNetworkAccess) ?? "Enabled (not set)"}${str(rec(p.networkAcls).defaultAction) ? `; default action ${rec(p.networkAcls).defaultAction}` : ""}` },
+      {
+        label: "Public network access",
+        value: `${str(p.publicNetworkAccess) ?? "Enabled (not set)"}${str(rec(p.networkAcls).defaultAction) ? `; default action ${rec(p.networkAcls).defaultAction}` : ""}`,
+      },
     ],
   };
 }

@@ -135,7 +135,14 @@ export function drawChain(canvas: Canvas, chain: Chain, byos1: { status?: string
       canvas.line(ax, ay, ax, routeY, COLOR.muted, 0.9, 2);
       canvas.line(ax, routeY, vx, routeY, COLOR.muted, 0.9, 2);
       canvas.line(vx, routeY, vx, v.y + v.h + 3.5, COLOR.muted, 0.9, 2);
-      canvas.polygon([[vx - 3, v.y + v.h + 4.5], [vx + 3, v.y + v.h + 4.5], [vx, v.y + v.h]], COLOR.muted);
+      canvas.polygon(
+        [
+          [vx - 3, v.y + v.h + 4.5],
+          [vx + 3, v.y + v.h + 4.5],
+          [vx, v.y + v.h],
+        ],
+        COLOR.muted,
+      );
       edgeLabel(canvas, ax + 6, routeY - 9, edge, v.x + COL_W / 2 - ax - 12);
     }
   }
@@ -144,7 +151,13 @@ export function drawChain(canvas: Canvas, chain: Chain, byos1: { status?: string
 
 function box(canvas: Canvas, p: Placed): void {
   const { node, x, y, h } = p;
-  canvas.rect(x, y, COL_W, h, { fill: COLOR.white, stroke: node.visible ? COLOR.faint : COLOR.muted, lineWidth: 0.8, radius: 3, dash: node.visible ? undefined : 2.5 });
+  canvas.rect(x, y, COL_W, h, {
+    fill: COLOR.white,
+    stroke: node.visible ? COLOR.faint : COLOR.muted,
+    lineWidth: 0.8,
+    radius: 3,
+    dash: node.visible ? undefined : 2.5,
+  });
   canvas.rect(x + 0.4, y + 0.4, COL_W - 0.8, TITLE_H - 2, { fill: COLOR.accentSoft, radius: 2.6 });
   canvas.text(node.role.toUpperCase(), x + PAD, y + 3.5, { face: "bold", size: SIZE.micro, color: COLOR.accent, width: COL_W - 2 * PAD });
   canvas.text(node.name, x + PAD, y + 11, { face: "bold", size: 7.8, color: COLOR.ink, width: COL_W - 2 * PAD });
@@ -154,7 +167,13 @@ function box(canvas: Canvas, p: Placed): void {
     if (fact.control) {
       const st = statusStyle(fact.status ?? null);
       const tag = fact.status ? `${st.symbol} ${st.label}${fact.muted ? "*" : ""} · ${fact.control}` : `· ${fact.control}`;
-      tagW = canvas.text(tag, x + PAD, fy, { face: "bold", size: LABEL_SIZE, color: fact.status ? st.color : COLOR.muted, width: COL_W - 2 * PAD, align: "right" });
+      tagW = canvas.text(tag, x + PAD, fy, {
+        face: "bold",
+        size: LABEL_SIZE,
+        color: fact.status ? st.color : COLOR.muted,
+        width: COL_W - 2 * PAD,
+        align: "right",
+      });
     }
     canvas.text(fact.label, x + PAD, fy, { size: LABEL_SIZE, color: COLOR.muted, width: COL_W - 2 * PAD - tagW - 4 });
     canvas.text(fact.value, x + PAD, fy + LABEL_SIZE * 1.25, { size: VALUE_SIZE, color: COLOR.ink, width: COL_W - 2 * PAD });
@@ -164,11 +183,24 @@ function box(canvas: Canvas, p: Placed): void {
 
 function arrow(canvas: Canvas, x1: number, y: number, x2: number, _y2: number, edge: ChainEdge): void {
   canvas.line(x1, y, x2 - 4, y, COLOR.muted, 0.9);
-  canvas.polygon([[x2 - 5, y - 3], [x2 - 5, y + 3], [x2, y]], COLOR.muted);
+  canvas.polygon(
+    [
+      [x2 - 5, y - 3],
+      [x2 - 5, y + 3],
+      [x2, y],
+    ],
+    COLOR.muted,
+  );
   const st = statusStyle(edge.status ?? null);
   const w = x2 - x1;
   canvas.text(edge.control, x1, y - LABEL_SIZE * 1.35 - 0.5, { face: "bold", size: 6, color: COLOR.muted, width: w - 2, align: "center" });
-  canvas.text(edge.status ? `${st.symbol} ${st.short}${edge.muted ? "*" : ""}` : "—", x1, y + 2.2, { face: "bold", size: 6, color: edge.status ? st.color : COLOR.muted, width: w - 2, align: "center" });
+  canvas.text(edge.status ? `${st.symbol} ${st.short}${edge.muted ? "*" : ""}` : "—", x1, y + 2.2, {
+    face: "bold",
+    size: 6,
+    color: edge.status ? st.color : COLOR.muted,
+    width: w - 2,
+    align: "center",
+  });
 }
 
 function edgeLabel(canvas: Canvas, x: number, y: number, edge: ChainEdge, width: number): void {

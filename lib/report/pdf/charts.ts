@@ -47,7 +47,12 @@ export function scoreRing(canvas: Canvas, cx: number, cy: number, r: number, sco
   const big = r * 0.62;
   const label = score === null ? "n/a" : String(score);
   canvas.text(label, cx - r, cy - big * 0.62, { face: "bold", size: big, color: COLOR.ink, width: 2 * r, align: "center" });
-  canvas.text(score === null ? "nothing judged" : "out of 100", cx - r, cy + big * 0.48, { size: SIZE.tiny, color: COLOR.muted, width: 2 * r, align: "center" });
+  canvas.text(score === null ? "nothing judged" : "out of 100", cx - r, cy + big * 0.48, {
+    size: SIZE.tiny,
+    color: COLOR.muted,
+    width: 2 * r,
+    align: "center",
+  });
   canvas.text(caption, cx - r - 20, cy + r + thickness / 2 + 5, { face: "bold", size: SIZE.small, color: COLOR.muted, width: 2 * r + 40, align: "center" });
 }
 
@@ -106,7 +111,14 @@ export interface Segment {
 }
 
 /** One bar split by share, with a legend line naming each part with its symbol, count and percentage. */
-export function stackedBar(canvas: Canvas, x: number, y: number, width: number, segments: readonly Segment[], opts: { height?: number; size?: number } = {}): number {
+export function stackedBar(
+  canvas: Canvas,
+  x: number,
+  y: number,
+  width: number,
+  segments: readonly Segment[],
+  opts: { height?: number; size?: number } = {},
+): number {
   const height = opts.height ?? 12;
   const size = opts.size ?? SIZE.tiny;
   const total = segments.reduce((s, g) => s + g.value, 0);
@@ -124,7 +136,12 @@ export function stackedBar(canvas: Canvas, x: number, y: number, width: number, 
       doc.rect(sx, y, w, height).fill();
       // White separators keep adjacent parts apart in greyscale print.
       doc.save();
-      doc.strokeColor("#ffffff").lineWidth(1).moveTo(sx + w, y).lineTo(sx + w, y + height).stroke();
+      doc
+        .strokeColor("#ffffff")
+        .lineWidth(1)
+        .moveTo(sx + w, y)
+        .lineTo(sx + w, y + height)
+        .stroke();
       doc.restore();
       sx += w;
     }

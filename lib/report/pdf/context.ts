@@ -3,12 +3,12 @@
  * hashes, per-control tallies, lookups by resource and subscription, changes since the previous
  * scan and which exception mutes which finding.
  */
-import { CATALOG } from "../../posture/controls";
-import type { Control } from "../../posture/types";
-import { resultSha256 } from "../canonical";
-import { compareResults, type Changes } from "../changes";
-import type { ReportException, ReportFinding, ReportInput, ReportResource, ReportResult, ReportSubscription } from "../model";
-import { idKey, resourceResult, subscriptionResult } from "../scope";
+import { CATALOG } from "@/lib/posture/controls";
+import type { Control } from "@/lib/posture/types";
+import { resultSha256 } from "@/lib/report/canonical";
+import { compareResults, type Changes } from "@/lib/report/changes";
+import type { ReportException, ReportFinding, ReportInput, ReportResource, ReportResult, ReportSubscription } from "@/lib/report/model";
+import { idKey, resourceResult, subscriptionResult } from "@/lib/report/scope";
 
 export type ReportKind = "tenant" | "subscription" | "resource";
 
@@ -100,7 +100,8 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
     changes = compareResults(result, previous);
   }
   const tenantId = full.scan.tenantId ?? input.snapshot?.tenantId ?? null;
-  const sub = kind !== "tenant" ? subscriptions.get(idKey(result.subscriptions[0]?.subscriptionId ?? result.resources[0]?.subscriptionId ?? target)) : undefined;
+  const sub =
+    kind !== "tenant" ? subscriptions.get(idKey(result.subscriptions[0]?.subscriptionId ?? result.resources[0]?.subscriptionId ?? target)) : undefined;
   const resource = kind === "resource" ? result.resources[0] : undefined;
   const scopeLabel =
     kind === "tenant"
@@ -109,17 +110,14 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
         ? `Subscription ${sub?.displayName || sub?.subscriptionId || target}`
         : `Resource ${resource?.name ?? target}`;
   const title =
-    kind === "tenant"
-      ? "Tenant data-protection report"
-      : kind === "subscription"
-        ? "Subscription data-protection report"
-        : "Resource data-protection report";
+    kind === "tenant" ? "Tenant data-protection report" : kind === "subscription" ? "Subscription data-protection report" : "Resource data-protection report";
   return {
     kind,
     input,
     full,
     result,
-    subscriptionId: kind === "subscription" ? (sub?.subscriptionId ?? target) : kind === "resource" ? (resource?.subscriptionId ?? sub?.subscriptionId) : undefined,
+    subscriptionId:
+      kind === "subscription" ? (sub?.subscriptionId ?? target) : kind === "resource" ? (resource?.subscriptionId ?? sub?.subscriptionId) : undefined,
     resourceId: kind === "resource" ? (resource?.id ?? target) : undefined,
     tenantId,
     fullSha256: input.resultSha256 ?? resultSha256(full),

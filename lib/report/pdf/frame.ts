@@ -18,13 +18,24 @@ export function drawFrames(canvas: Canvas, ctx: ReportContext): void {
   for (let i = range.start; i < range.start + count; i++) {
     doc.switchToPage(i);
     if (i > range.start) {
-      canvas.text("Speech Posture · Data-protection compliance report", x, PAGE.headerY, { face: "bold", size: SIZE.tiny, color: COLOR.accent, width: CONTENT_WIDTH / 2 });
+      canvas.text("Speech Posture · Data-protection compliance report", x, PAGE.headerY, {
+        face: "bold",
+        size: SIZE.tiny,
+        color: COLOR.accent,
+        width: CONTENT_WIDTH / 2,
+      });
       canvas.text(ctx.scopeLabel, x + CONTENT_WIDTH / 2, PAGE.headerY, { size: SIZE.tiny, color: COLOR.muted, width: CONTENT_WIDTH / 2, align: "right" });
       canvas.line(x, PAGE.headerY + 11, x + CONTENT_WIDTH, PAGE.headerY + 11, COLOR.rule, 0.5);
     }
     canvas.line(x, PAGE.footerY - 5, x + CONTENT_WIDTH, PAGE.footerY - 5, COLOR.rule, 0.5);
     canvas.text(`Scan ${ctx.full.scan.id} · ${hash}`, x, PAGE.footerY, { size: SIZE.micro, color: COLOR.muted, width: CONTENT_WIDTH - 90 });
-    canvas.text(pageLabel(i - range.start + 1, count), x, PAGE.footerY, { face: "bold", size: SIZE.tiny, color: COLOR.ink, width: CONTENT_WIDTH, align: "right" });
+    canvas.text(pageLabel(i - range.start + 1, count), x, PAGE.footerY, {
+      face: "bold",
+      size: SIZE.tiny,
+      color: COLOR.ink,
+      width: CONTENT_WIDTH,
+      align: "right",
+    });
     canvas.flush();
   }
 }

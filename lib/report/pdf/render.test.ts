@@ -2,15 +2,15 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CATALOG } from "../../posture/controls";
-import type { ExceptionRule } from "../../posture/exceptions";
-import type { ScanResult } from "../../posture/result";
-import { resultSha256 } from "../canonical";
-import { exportText, renderExport } from "../export";
-import type { ReportInput } from "../model";
-import { idKey, ReportScopeError } from "../scope";
-import { tenantFixture, type Fixture } from "../testing/fixture";
-import { PdfFile, squash } from "../testing/poppler";
+import { CATALOG } from "@/lib/posture/controls";
+import type { ExceptionRule } from "@/lib/posture/exceptions";
+import type { ScanResult } from "@/lib/posture/result";
+import { resultSha256 } from "@/lib/report/canonical";
+import { exportText, renderExport } from "@/lib/report/export";
+import type { ReportInput } from "@/lib/report/model";
+import { idKey, ReportScopeError } from "@/lib/report/scope";
+import { tenantFixture, type Fixture } from "@/lib/report/testing/fixture";
+import { PdfFile, squash } from "@/lib/report/testing/poppler";
 import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "./index";
 
 const GENERATED_AT = new Date("2026-11-28T12:00:00Z");
@@ -57,7 +57,13 @@ beforeAll(() => {
     subscriptions: 3,
     exceptions: [rule],
     mutateSnapshot: (s) => {
-      s.errors.push({ scope: `/subscriptions/${sub.subscriptionId}`, source: "diagnosticSettings", reason: "access_denied", code: "AuthorizationFailed", message: "The client does not have authorization" });
+      s.errors.push({
+        scope: `/subscriptions/${sub.subscriptionId}`,
+        source: "diagnosticSettings",
+        reason: "access_denied",
+        code: "AuthorizationFailed",
+        message: "The client does not have authorization",
+      });
     },
   });
   muted = fx.result.findings.find((f) => f.muted)!;
@@ -115,7 +121,16 @@ describe("tenant PDF", () => {
   it("has an outline with every section and one item per control, pointing at its page", () => {
     const outline = pdf.outline();
     const titles = outline.map((o) => o.title);
-    for (const t of ["Cover", "Contents", "1. Executive summary", "2. Controls", "3. Encryption state per resource", "4. Subscriptions", "5. Muted findings and exceptions", "6. Appendix: method"]) {
+    for (const t of [
+      "Cover",
+      "Contents",
+      "1. Executive summary",
+      "2. Controls",
+      "3. Encryption state per resource",
+      "4. Subscriptions",
+      "5. Muted findings and exceptions",
+      "6. Appendix: method",
+    ]) {
       expect(titles).toContain(t);
     }
     for (const c of CATALOG) {
@@ -264,7 +279,9 @@ describe("hostile strings", () => {
       accounts: 12,
       subscriptions: 1,
       mutate: (tenant) => {
-        const accounts = tenant.resources.filter((d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && /speech|aiservices|cognitiveservices/i.test(String(d.kind)));
+        const accounts = tenant.resources.filter(
+          (d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && /speech|aiservices|cognitiveservices/i.test(String(d.kind)),
+        );
         NAMES.forEach((name, i) => (accounts[i].name = name));
         tenant.subscriptions[0].displayName = "<img src=x onerror=alert(1)> 📦 =1+1";
       },
@@ -307,7 +324,11 @@ describe("hostile strings", () => {
 describe("odd results", () => {
   it("renders a result with missing, null and unexpected values without failing", async () => {
     const base = tenantFixture({ accounts: 6, subscriptions: 1 });
-    const r = base.result as unknown as Record<string, unknown> & { findings: Record<string, unknown>[]; resources: Record<string, unknown>[]; subscriptions: Record<string, unknown>[] };
+    const r = base.result as unknown as Record<string, unknown> & {
+      findings: Record<string, unknown>[];
+      resources: Record<string, unknown>[];
+      subscriptions: Record<string, unknown>[];
+    };
     const odd = {
       ...r,
       scan: { id: "odd", startedAt: null, finishedAt: "not a date", source: undefined, tenantId: null, catalogVersion: 1 },
@@ -315,8 +336,20 @@ describe("odd results", () => {
       subscriptions: [{ ...r.subscriptions[0], displayName: null, score: null, counts: undefined }],
       resources: r.resources.map((x, i) => (i === 0 ? { ...x, name: "", location: null, resourceGroup: null, kind: null, score: null } : x)),
       findings: [
-        ...r.findings.map((f, i) => (i === 0 ? { ...f, evidence: [{ path: "p", actual: { deep: { deeper: [1, 2, { x: "<b>" }] } }, expected: undefined }] } : f)),
-        { controlId: "XYZ-9", resourceId: "/nowhere", subscriptionId: r.subscriptions[0].subscriptionId, severity: "critical", status: "weird", reason: null, muted: false, message: "", evidence: [] },
+        ...r.findings.map((f, i) =>
+          i === 0 ? { ...f, evidence: [{ path: "p", actual: { deep: { deeper: [1, 2, { x: "<b>" }] } }, expected: undefined }] } : f,
+        ),
+        {
+          controlId: "XYZ-9",
+          resourceId: "/nowhere",
+          subscriptionId: r.subscriptions[0].subscriptionId,
+          severity: "critical",
+          status: "weird",
+          reason: null,
+          muted: false,
+          message: "",
+          evidence: [],
+        },
       ],
       errors: [{ scope: "/", source: "resourceGraph" }],
     };

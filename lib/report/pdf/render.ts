@@ -18,7 +18,7 @@ import { drawMethod } from "./sections/method";
 import { drawSubscriptions } from "./sections/subscriptions";
 import { drawSummary } from "./sections/summary";
 import { PAGE } from "./theme";
-import type { ReportInput } from "../model";
+import type { ReportInput } from "@/lib/report/model";
 
 export const PDF_AUTHOR = "Speech Posture";
 
@@ -50,7 +50,9 @@ async function render(input: ReportInput, kind: ReportKind, target?: string): Pr
     font: fontPath("regular"),
     info: {
       Title: metadataText(`${ctx.title}: ${ctx.scopeLabel}`),
-      Subject: metadataText(`Azure AI Speech data protection (BYOS, customer-managed keys, network, logging): scan ${ctx.full.scan.id}, result SHA-256 ${ctx.fullSha256}`),
+      Subject: metadataText(
+        `Azure AI Speech data protection (BYOS, customer-managed keys, network, logging): scan ${ctx.full.scan.id}, result SHA-256 ${ctx.fullSha256}`,
+      ),
       Author: PDF_AUTHOR,
       Creator: PDF_AUTHOR,
       Keywords: "Azure AI Speech, compliance, BYOS, CMK, encryption at rest",

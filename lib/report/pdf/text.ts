@@ -188,17 +188,26 @@ function cleanSlow(s: string, face: Face): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;
     if (WHITESPACE_CONTROL.has(cp)) {
-      if (pending.length) (out += codePointsMarker(pending)), (pending = []);
+      if (pending.length) {
+        out += codePointsMarker(pending);
+        pending = [];
+      }
       out += " ";
       continue;
     }
     const drawable = cp >= 0x20 && cp !== 0x7f && !(cp >= 0x80 && NEVER_DRAWN.test(ch)) && face.has(cp);
     if (drawable) {
-      if (pending.length) (out += codePointsMarker(pending)), (pending = []);
+      if (pending.length) {
+        out += codePointsMarker(pending);
+        pending = [];
+      }
       out += ch;
     } else {
       pending.push(cp);
-      if (pending.length === 8) (out += codePointsMarker(pending)), (pending = []);
+      if (pending.length === 8) {
+        out += codePointsMarker(pending);
+        pending = [];
+      }
     }
   }
   if (pending.length) out += codePointsMarker(pending);

@@ -3,13 +3,12 @@
  * its snapshot (what a perfect collection returns), evaluated and built into the CONTROLS.md
  * result with `buildResult`.
  */
-import { generateTenant, type Tenant } from "../../../emulator/tenant";
-import { evaluateSnapshot } from "../../posture/evaluate";
-import type { ExceptionRule } from "../../posture/exceptions";
-import { buildResult, type ScanResult } from "../../posture/result";
-import type { Snapshot } from "../../posture/snapshot";
-import { tenantSnapshot } from "../../../emulator/snapshot";
-
+import { generateTenant, type Tenant } from "@/emulator/tenant";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import type { ExceptionRule } from "@/lib/posture/exceptions";
+import { buildResult, type ScanResult } from "@/lib/posture/result";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { tenantSnapshot } from "@/emulator/snapshot";
 
 export interface Fixture {
   tenant: Tenant;

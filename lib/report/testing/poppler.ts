@@ -19,7 +19,10 @@ export class PdfFile {
   readonly dir: string;
   readonly path: string;
 
-  constructor(readonly bytes: Buffer, name = "report.pdf") {
+  constructor(
+    readonly bytes: Buffer,
+    name = "report.pdf",
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), "speech-posture-pdf-"));
     this.path = join(this.dir, name);
     writeFileSync(this.path, bytes);
@@ -80,7 +83,12 @@ export class PdfFile {
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 /** All white space removed: wrapped lines compare equal to the unwrapped text. */

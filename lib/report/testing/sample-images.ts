@@ -8,8 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { idKey } from "../scope";
-import { renderSubscriptionPdf } from "../pdf";
+import { idKey } from "@/lib/report/scope";
+import { renderSubscriptionPdf } from "@/lib/report/pdf";
 import { PdfFile } from "./poppler";
 import { tenantFixture } from "./fixture";
 
@@ -52,7 +52,10 @@ const previous = {
   summary: { ...fx.result.summary, score: (fx.result.summary.score ?? 0) + 3 },
   findings: fx.result.findings.map((f) => (flipped.has(f) ? { ...f, status: "pass" as const } : f)),
 };
-const pdfBytes = await renderSubscriptionPdf({ result: fx.result, snapshot: fx.snapshot, previous, generatedAt: new Date("2026-11-28T12:00:00Z") }, sub.subscriptionId);
+const pdfBytes = await renderSubscriptionPdf(
+  { result: fx.result, snapshot: fx.snapshot, previous, generatedAt: new Date("2026-11-28T12:00:00Z") },
+  sub.subscriptionId,
+);
 const pdf = new PdfFile(pdfBytes, "sample.pdf");
 try {
   const outline = pdf.outline();

@@ -37,7 +37,9 @@ export function discoverRoutes(appDir = "app"): DiscoveredRoute[] {
         if (!name.startsWith("_")) walk(full);
         continue;
       }
-      const segments = relative(appDir, dir).split(sep).filter((s) => s !== "" && !/^\(.*\)$/.test(s));
+      const segments = relative(appDir, dir)
+        .split(sep)
+        .filter((s) => s !== "" && !/^\(.*\)$/.test(s));
       const pattern = "/" + segments.join("/");
       const path = "/" + segments.map(sampleFor).join("/");
       if (/^page\.(tsx|ts|jsx|js)$/.test(name)) routes.push({ kind: "page", pattern, path, methods: ["GET"], file: full });

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openStore, type OpenStoreOptions, type Store } from "../store";
+import { openStore, type OpenStoreOptions, type Store } from "@/lib/store/store";
 import { createTestDatabase, releaseTestPostgres, testPostgresUrl } from "./postgres";
 
 export const DATABASES = ["sqlite", "postgres"] as const;

@@ -1,12 +1,12 @@
 /** Small helpers shared by the store and scan tests. */
-import type { RunningEmulator } from "../../../emulator/server";
-import { generateTenant, type Tenant } from "../../../emulator/tenant";
-import { emulatorTarget } from "../../azure/target";
-import type { Snapshot } from "../../posture/snapshot";
-import { ScanJobs, type JobsOptions } from "../../scan/jobs";
-import { getScan, type Scan } from "../scans";
-import type { Store } from "../store";
-import { tenantSnapshot } from "../../../emulator/snapshot";
+import type { RunningEmulator } from "@/emulator/server";
+import { generateTenant, type Tenant } from "@/emulator/tenant";
+import { emulatorTarget } from "@/lib/azure/target";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { ScanJobs, type JobsOptions } from "@/lib/scan/jobs";
+import { getScan, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+import { tenantSnapshot } from "@/emulator/snapshot";
 
 export function smallTenant(accounts = 12, subscriptions = 3, seed = 7): Tenant {
   return generateTenant({ accounts, subscriptions, seed, hiddenSubscriptions: 0 });

@@ -58,7 +58,9 @@ function alive(pid: number): boolean {
 
 function liveUsers(): number[] {
   if (!existsSync(USERS)) return [];
-  const pids = readdirSync(USERS).map(Number).filter((n) => Number.isInteger(n));
+  const pids = readdirSync(USERS)
+    .map(Number)
+    .filter((n) => Number.isInteger(n));
   for (const pid of pids) if (!alive(pid)) rmSync(join(USERS, String(pid)), { force: true });
   return pids.filter(alive);
 }

@@ -3,8 +3,8 @@
  * generated snapshot big enough that storing takes a while, prints the scan ID, and waits to be
  * killed. Usage: node --import tsx scan-child.ts <accounts>
  */
-import { openStore } from "../store";
-import { ScanJobs } from "../../scan/jobs";
+import { openStore } from "@/lib/store/store";
+import { ScanJobs } from "@/lib/scan/jobs";
 import { smallTenant, snapshotOf } from "./fixtures";
 
 const accounts = Number(process.argv[2] ?? 3000);

@@ -1,8 +1,8 @@
 /** DELETE /api/exceptions/{id}: remove an exception (it stays listed as removed, for the audit). */
-import { requireRole } from "../../../../lib/auth/principal";
-import { serverJobs } from "../../../../lib/scan/jobs-server";
-import { removeException } from "../../../../lib/store/exceptions";
-import { actorOf, handle, json } from "../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { removeException } from "@/lib/store/exceptions";
+import { actorOf, handle, json } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

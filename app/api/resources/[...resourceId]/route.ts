@@ -1,9 +1,9 @@
 /** GET /api/resources/{resourceId}?scan=: one resource's documents, findings and history across scans. */
-import { requireRole } from "../../../../lib/auth/principal";
-import { serverJobs } from "../../../../lib/scan/jobs-server";
-import { InvalidInputError } from "../../../../lib/store/errors";
-import { resourceDetail } from "../../../../lib/store/resource-detail";
-import { handle, json, onlyParams } from "../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { InvalidInputError } from "@/lib/store/errors";
+import { resourceDetail } from "@/lib/store/resource-detail";
+import { handle, json, onlyParams } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

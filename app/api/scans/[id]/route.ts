@@ -1,9 +1,9 @@
 /** GET /api/scans/{id}: one scan (muted count as of now). DELETE: cancel it. */
-import { requireRole } from "../../../../lib/auth/principal";
-import { serverJobs } from "../../../../lib/scan/jobs-server";
-import { scanView } from "../../../../lib/store/scan-view";
-import { requireScan } from "../../../../lib/store/scans";
-import { actorOf, handle, json } from "../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { scanView } from "@/lib/store/scans/view";
+import { requireScan } from "@/lib/store/scans/scans";
+import { actorOf, handle, json } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,10 +1,10 @@
 /** GET /api/scans/latest: the newest succeeded scan (404 when there is none yet). */
-import { requireRole } from "../../../../lib/auth/principal";
-import { serverJobs } from "../../../../lib/scan/jobs-server";
-import { NotFoundError } from "../../../../lib/store/errors";
-import { scanView } from "../../../../lib/store/scan-view";
-import { latestSucceededScan } from "../../../../lib/store/scans";
-import { handle, json, onlyParams } from "../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { NotFoundError } from "@/lib/store/errors";
+import { scanView } from "@/lib/store/scans/view";
+import { latestSucceededScan } from "@/lib/store/scans/scans";
+import { handle, json, onlyParams } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

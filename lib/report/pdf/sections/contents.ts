@@ -1,6 +1,6 @@
 /** The contents page, written last (page numbers are known then) on the page kept for it. */
-import type { Canvas, Destination } from "../canvas";
-import { COLOR, CONTENT_WIDTH, PAGE, SIZE } from "../theme";
+import type { Canvas, Destination } from "@/lib/report/pdf/canvas";
+import { COLOR, CONTENT_WIDTH, PAGE, SIZE } from "@/lib/report/pdf/theme";
 
 export const CONTENTS_TITLE = "Contents";
 
@@ -20,7 +20,12 @@ export function drawContents(canvas: Canvas, entries: readonly Destination[]): v
     if (y + lh > PAGE.height - PAGE.bottom) break;
     const page = String(e.page + 1);
     const pw = canvas.text(page, x, y, { face: e.level === 1 ? "bold" : "regular", size, color: COLOR.ink, width: CONTENT_WIDTH, align: "right" });
-    const tw = canvas.text(e.title, x + indent, y, { face: e.level === 1 ? "bold" : "regular", size, color: e.level === 1 ? COLOR.ink : COLOR.text, width: CONTENT_WIDTH - indent - 40 });
+    const tw = canvas.text(e.title, x + indent, y, {
+      face: e.level === 1 ? "bold" : "regular",
+      size,
+      color: e.level === 1 ? COLOR.ink : COLOR.text,
+      width: CONTENT_WIDTH - indent - 40,
+    });
     const dotsFrom = x + indent + tw + 6;
     const dotsTo = x + CONTENT_WIDTH - pw - 6;
     if (dotsTo > dotsFrom) canvas.line(dotsFrom, y + size * 0.85, dotsTo, y + size * 0.85, COLOR.faint, 0.5, 1);

@@ -4,14 +4,14 @@
  * The tenant report lists failures by subscription and the first failing resources (its resource
  * table lists every failure); subscription and resource reports list every finding in full.
  */
-import type { Canvas } from "../canvas";
-import { stackedBar } from "../charts";
-import { exceptionFor, resourceName, subscriptionName, type ControlStats, type ReportContext } from "../context";
-import { formatCount, formatExpiry, formatValue, plural } from "../format";
-import type { ReportFinding } from "../../model";
-import { idKey } from "../../scope";
-import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "../theme";
-import { FAMILY_TITLES } from "../../../posture/controls";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import { stackedBar } from "@/lib/report/pdf/charts";
+import { exceptionFor, resourceName, subscriptionName, type ControlStats, type ReportContext } from "@/lib/report/pdf/context";
+import { formatCount, formatExpiry, formatValue, plural } from "@/lib/report/pdf/format";
+import type { ReportFinding } from "@/lib/report/model";
+import { idKey } from "@/lib/report/scope";
+import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
+import { FAMILY_TITLES } from "@/lib/posture/controls";
 
 const TENANT_SAMPLE = 20;
 const TENANT_SUBSCRIPTIONS = 12;
@@ -83,12 +83,26 @@ function drawControl(canvas: Canvas, ctx: ReportContext, stats: ControlStats, pa
     { face: "bold", color: COLOR.ink, after: 4 },
   );
   if (ctx.kind !== "resource") {
-    canvas.y += stackedBar(canvas, x, canvas.y, CONTENT_WIDTH, [
-      { label: "pass", value: counts.pass, color: STATUS_STYLE.pass.color, symbol: STATUS_STYLE.pass.symbol },
-      { label: "fail", value: counts.fail, color: STATUS_STYLE.fail.color, symbol: STATUS_STYLE.fail.symbol },
-      { label: "unknown", value: counts.unknown, color: STATUS_STYLE.unknown.color, symbol: STATUS_STYLE.unknown.symbol },
-      { label: "n/a", value: counts.not_applicable, color: COLOR.naFill, symbol: STATUS_STYLE.not_applicable.symbol, textColor: STATUS_STYLE.not_applicable.color },
-    ], { height: 8 }) + 6;
+    canvas.y +=
+      stackedBar(
+        canvas,
+        x,
+        canvas.y,
+        CONTENT_WIDTH,
+        [
+          { label: "pass", value: counts.pass, color: STATUS_STYLE.pass.color, symbol: STATUS_STYLE.pass.symbol },
+          { label: "fail", value: counts.fail, color: STATUS_STYLE.fail.color, symbol: STATUS_STYLE.fail.symbol },
+          { label: "unknown", value: counts.unknown, color: STATUS_STYLE.unknown.color, symbol: STATUS_STYLE.unknown.symbol },
+          {
+            label: "n/a",
+            value: counts.not_applicable,
+            color: COLOR.naFill,
+            symbol: STATUS_STYLE.not_applicable.symbol,
+            textColor: STATUS_STYLE.not_applicable.color,
+          },
+        ],
+        { height: 8 },
+      ) + 6;
   }
 
   canvas.h3("Rule", 20);
@@ -113,10 +127,13 @@ function drawControl(canvas: Canvas, ctx: ReportContext, stats: ControlStats, pa
   if (counts.fail > 0) drawRemediation(canvas, stats);
   else {
     canvas.h3("Remediation", 14);
-    canvas.para(ctx.kind === "resource" && stats.all[0]?.status !== "fail" ? "Nothing to remediate for this control." : "No resource in scope fails this control.", {
-      size: SIZE.small,
-      color: COLOR.muted,
-    });
+    canvas.para(
+      ctx.kind === "resource" && stats.all[0]?.status !== "fail" ? "Nothing to remediate for this control." : "No resource in scope fails this control.",
+      {
+        size: SIZE.small,
+        color: COLOR.muted,
+      },
+    );
   }
 }
 
@@ -153,18 +170,23 @@ function drawTenantFailures(canvas: Canvas, ctx: ReportContext, stats: ControlSt
       { title: "Subscription", width: 100 },
       { title: "Why it fails", width: 275, maxLines: 2 },
     ],
-    failing.slice(0, TENANT_SAMPLE).map((f) => [
-      { text: `${resourceName(ctx, f.resourceId)}${f.muted ? " (muted)" : ""}`, face: "bold" as const },
-      subscriptionName(ctx, f.subscriptionId),
-      f.message,
-    ]),
+    failing
+      .slice(0, TENANT_SAMPLE)
+      .map((f) => [
+        { text: `${resourceName(ctx, f.resourceId)}${f.muted ? " (muted)" : ""}`, face: "bold" as const },
+        subscriptionName(ctx, f.subscriptionId),
+        f.message,
+      ]),
     { size: SIZE.tiny, zebra: true },
   );
   if (failing.length > TENANT_SAMPLE) {
-    canvas.para(`… and ${formatCount(failing.length - TENANT_SAMPLE)} more: every failure is in the resource table; evidence is in each subscription's report and the JSON export.`, {
-      size: SIZE.tiny,
-      color: COLOR.muted,
-    });
+    canvas.para(
+      `… and ${formatCount(failing.length - TENANT_SAMPLE)} more: every failure is in the resource table; evidence is in each subscription's report and the JSON export.`,
+      {
+        size: SIZE.tiny,
+        color: COLOR.muted,
+      },
+    );
   }
 }
 
@@ -218,10 +240,7 @@ function drawUnknown(canvas: Canvas, ctx: ReportContext, stats: ControlStats): v
   canvas.h3(`Could not be judged (${formatCount(stats.unknown.length)})`, 30);
   const byReason = new Map<string, number>();
   for (const f of stats.unknown) byReason.set(f.reason ?? "collection_error", (byReason.get(f.reason ?? "collection_error") ?? 0) + 1);
-  canvas.para(
-    [...byReason.entries()].map(([r, n]) => `${REASON_LABEL[r] ?? r}: ${formatCount(n)}`).join(" · "),
-    { size: SIZE.small, after: 4 },
-  );
+  canvas.para([...byReason.entries()].map(([r, n]) => `${REASON_LABEL[r] ?? r}: ${formatCount(n)}`).join(" · "), { size: SIZE.small, after: 4 });
   if (ctx.kind === "tenant") return;
   canvas.table(
     [
@@ -229,14 +248,17 @@ function drawUnknown(canvas: Canvas, ctx: ReportContext, stats: ControlStats): v
       { title: "Reason", width: 75 },
       { title: "Detail", width: 300, maxLines: 3 },
     ],
-    stats.unknown.slice(0, UNKNOWN_LIMIT).map((f) => [
-      { text: resourceName(ctx, f.resourceId), face: "bold" as const },
-      { text: REASON_LABEL[f.reason ?? ""] ?? f.reason ?? "—", color: COLOR.unknown },
-      f.message,
-    ]),
+    stats.unknown
+      .slice(0, UNKNOWN_LIMIT)
+      .map((f) => [
+        { text: resourceName(ctx, f.resourceId), face: "bold" as const },
+        { text: REASON_LABEL[f.reason ?? ""] ?? f.reason ?? "—", color: COLOR.unknown },
+        f.message,
+      ]),
     { size: SIZE.tiny, zebra: true },
   );
-  if (stats.unknown.length > UNKNOWN_LIMIT) canvas.para(`… and ${formatCount(stats.unknown.length - UNKNOWN_LIMIT)} more.`, { size: SIZE.tiny, color: COLOR.muted });
+  if (stats.unknown.length > UNKNOWN_LIMIT)
+    canvas.para(`… and ${formatCount(stats.unknown.length - UNKNOWN_LIMIT)} more.`, { size: SIZE.tiny, color: COLOR.muted });
 }
 
 function drawRemediation(canvas: Canvas, stats: ControlStats): void {

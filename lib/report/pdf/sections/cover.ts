@@ -1,9 +1,9 @@
 /** The cover: what the report covers, which scan, its score, and the hashes to verify it by. */
-import type { Canvas } from "../canvas";
-import { scoreRing } from "../charts";
-import type { ReportContext } from "../context";
-import { formatCount, formatTime } from "../format";
-import { COLOR, CONTENT_WIDTH, PAGE, SIZE, STATUS_STYLE } from "../theme";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import { scoreRing } from "@/lib/report/pdf/charts";
+import type { ReportContext } from "@/lib/report/pdf/context";
+import { formatCount, formatTime } from "@/lib/report/pdf/format";
+import { COLOR, CONTENT_WIDTH, PAGE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
 
 export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   const x = PAGE.marginX;
@@ -21,7 +21,14 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   y += 16;
 
   // Score ring on the right, the facts on the left.
-  scoreRing(canvas, x + CONTENT_WIDTH - 62, y + 62, 50, result.summary.score, ctx.kind === "tenant" ? "Tenant score" : ctx.kind === "subscription" ? "Subscription score" : "Resource score");
+  scoreRing(
+    canvas,
+    x + CONTENT_WIDTH - 62,
+    y + 62,
+    50,
+    result.summary.score,
+    ctx.kind === "tenant" ? "Tenant score" : ctx.kind === "subscription" ? "Subscription score" : "Resource score",
+  );
   canvas.y = y;
   const sub = ctx.subscriptionId ? ctx.subscriptions.get(ctx.subscriptionId.toLowerCase()) : undefined;
   const resource = ctx.kind === "resource" ? result.resources[0] : undefined;
@@ -87,7 +94,11 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   for (const key of ["pass", "fail", "unknown", "not_applicable"]) {
     lx += canvas.badge(key, lx, canvas.y, { size: SIZE.tiny }) + 8;
   }
-  canvas.text("MUTED: an active exception covers the finding (status and score unchanged)", lx + 4, canvas.y + 2.5, { size: SIZE.tiny, color: COLOR.muteInk, width: x + CONTENT_WIDTH - lx - 4 });
+  canvas.text("MUTED: an active exception covers the finding (status and score unchanged)", lx + 4, canvas.y + 2.5, {
+    size: SIZE.tiny,
+    color: COLOR.muteInk,
+    width: x + CONTENT_WIDTH - lx - 4,
+  });
   canvas.y += 20;
   canvas.para(
     `${STATUS_STYLE.pass.label}: the evidence shows the control is met. ${STATUS_STYLE.fail.label}: the evidence shows it is not. ` +

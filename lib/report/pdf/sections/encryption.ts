@@ -3,14 +3,14 @@
  * (Speech → storage → key vault); the tenant report prints one compact row per resource, grouped
  * by subscription, so 10,000 resources stay readable (about 80 rows a page).
  */
-import type { Canvas } from "../canvas";
-import { chainReader, type Chain } from "../chain-model";
-import { chainHeight, drawChain } from "../chain";
-import { lastSegment, subscriptionName, type ReportContext } from "../context";
-import { compareNames, formatCount, formatScore } from "../format";
-import type { ReportFinding, ReportResource } from "../../model";
-import { idKey } from "../../scope";
-import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, PAGE, SIZE, statusStyle } from "../theme";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import { chainReader, type Chain } from "@/lib/report/pdf/chain-model";
+import { chainHeight, drawChain } from "@/lib/report/pdf/chain";
+import { lastSegment, subscriptionName, type ReportContext } from "@/lib/report/pdf/context";
+import { compareNames, formatCount, formatScore } from "@/lib/report/pdf/format";
+import type { ReportFinding, ReportResource } from "@/lib/report/model";
+import { idKey } from "@/lib/report/scope";
+import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, PAGE, SIZE, statusStyle } from "@/lib/report/pdf/theme";
 
 /** The controls along the chain, in the order the compact table shows them. */
 export const CHAIN_COLUMNS: readonly { id: string; name: string }[] = [
@@ -75,7 +75,12 @@ function resourceHeader(canvas: Canvas, ctx: ReportContext, r: ReportResource): 
   canvas.text(scoreText, x, canvas.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH, align: "right" });
   canvas.text(r.name || lastSegment(r.id), x, canvas.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH - 80 });
   canvas.y += SIZE.h3 * 1.35;
-  const where = [r.kind, r.location, r.resourceGroup ? `resource group ${r.resourceGroup}` : null, ctx.kind === "tenant" ? subscriptionName(ctx, r.subscriptionId) : null]
+  const where = [
+    r.kind,
+    r.location,
+    r.resourceGroup ? `resource group ${r.resourceGroup}` : null,
+    ctx.kind === "tenant" ? subscriptionName(ctx, r.subscriptionId) : null,
+  ]
     .filter(Boolean)
     .join(" · ");
   canvas.text(where, x, canvas.y, { size: SIZE.tiny, color: COLOR.muted, width: CONTENT_WIDTH });
@@ -127,7 +132,9 @@ function drawCompact(canvas: Canvas, ctx: ReportContext): void {
     if (!list) groups.set(key, (list = []));
     list.push(r);
   }
-  const ordered = [...groups.entries()].sort((a, b) => compareNames(subscriptionName(ctx, a[1][0].subscriptionId), subscriptionName(ctx, b[1][0].subscriptionId)) || a[0].localeCompare(b[0]));
+  const ordered = [...groups.entries()].sort(
+    (a, b) => compareNames(subscriptionName(ctx, a[1][0].subscriptionId), subscriptionName(ctx, b[1][0].subscriptionId)) || a[0].localeCompare(b[0]),
+  );
   header(canvas);
   for (const [key, resources] of ordered) {
     resources.sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
@@ -189,7 +196,14 @@ function row(canvas: Canvas, r: ReportResource, findings: ReadonlyMap<string, Re
   x += COLS.score;
   for (const c of CHAIN_COLUMNS) {
     const f = findings?.get(c.id);
-    if (f) canvas.status(f.status, x + 2, y, { size: ROW_SIZE, short: true, muted: f.muted === true, width: COLS.status - 3, face: f.status === "fail" || f.status === "unknown" ? "bold" : "regular" });
+    if (f)
+      canvas.status(f.status, x + 2, y, {
+        size: ROW_SIZE,
+        short: true,
+        muted: f.muted === true,
+        width: COLS.status - 3,
+        face: f.status === "fail" || f.status === "unknown" ? "bold" : "regular",
+      });
     else canvas.text("—", x + 2, y, { size: ROW_SIZE, color: COLOR.faint });
     x += COLS.status;
   }

@@ -1,9 +1,9 @@
 /** Muted findings with the exception behind each (owner, reason, expiry), and expired exceptions. */
-import type { Canvas } from "../canvas";
-import { exceptionFor, resourceName, type ReportContext } from "../context";
-import { formatCount, formatExpiry } from "../format";
-import type { ReportException } from "../../model";
-import { COLOR, SIZE, statusStyle } from "../theme";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import { exceptionFor, resourceName, type ReportContext } from "@/lib/report/pdf/context";
+import { formatCount, formatExpiry } from "@/lib/report/pdf/format";
+import type { ReportException } from "@/lib/report/model";
+import { COLOR, SIZE, statusStyle } from "@/lib/report/pdf/theme";
 
 const LIMIT = 2000;
 
@@ -63,13 +63,7 @@ function exceptionTable(canvas: Canvas, title: string, list: readonly ReportExce
       { title: "Reason", width: 133, maxLines: 4 },
       { title: "Expires", width: 70, maxLines: 2 },
     ],
-    list.slice(0, LIMIT).map((x) => [
-      x.controlId ?? "all",
-      appliesTo(x),
-      x.owner ?? "—",
-      x.reason ?? "—",
-      formatExpiry(x.expiresAt),
-    ]),
+    list.slice(0, LIMIT).map((x) => [x.controlId ?? "all", appliesTo(x), x.owner ?? "—", x.reason ?? "—", formatExpiry(x.expiresAt)]),
     { size: SIZE.tiny, zebra: true },
   );
 }

@@ -2,12 +2,12 @@
  * Appendix on method: where the data came from, what could not be read (the result's errors),
  * how statuses and scores are computed, how to verify the hash, and the control mappings.
  */
-import { CATALOG } from "../../../posture/controls";
-import { exportFilename } from "../../export";
-import type { Canvas } from "../canvas";
-import type { ReportContext } from "../context";
-import { formatCount, formatTime, plural } from "../format";
-import { COLOR, REASON_LABEL, SEVERITY_STYLE, SIZE } from "../theme";
+import { CATALOG } from "@/lib/posture/controls";
+import { exportFilename } from "@/lib/report/export";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import type { ReportContext } from "@/lib/report/pdf/context";
+import { formatCount, formatTime, plural } from "@/lib/report/pdf/format";
+import { COLOR, REASON_LABEL, SEVERITY_STYLE, SIZE } from "@/lib/report/pdf/theme";
 import { sourceLabel } from "./cover";
 
 const ERROR_LIMIT = 500;
@@ -39,10 +39,10 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
   const errors = result.errors;
   if (errors.length === 0) canvas.para("Every call the scan made in this scope succeeded.", { size: SIZE.small, color: COLOR.muted, after: 8 });
   else {
-    canvas.para(
-      `${plural(errors.length, "call")} failed. Findings that depend on them are unknown with the reason shown; none of them counts as a pass.`,
-      { size: SIZE.small, after: 4 },
-    );
+    canvas.para(`${plural(errors.length, "call")} failed. Findings that depend on them are unknown with the reason shown; none of them counts as a pass.`, {
+      size: SIZE.small,
+      after: 4,
+    });
     canvas.table(
       [
         { title: "Scope", width: 200, face: "mono", maxLines: 3 },
@@ -50,15 +50,18 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
         { title: "Reason", width: 65 },
         { title: "Code and message", width: 155, maxLines: 3 },
       ],
-      errors.slice(0, ERROR_LIMIT).map((e) => [
-        e.scope,
-        e.source,
-        { text: REASON_LABEL[e.reason ?? ""] ?? e.reason ?? "collection error", color: COLOR.unknown },
-        [e.code, e.message].filter(Boolean).join(": ") || "—",
-      ]),
+      errors
+        .slice(0, ERROR_LIMIT)
+        .map((e) => [
+          e.scope,
+          e.source,
+          { text: REASON_LABEL[e.reason ?? ""] ?? e.reason ?? "collection error", color: COLOR.unknown },
+          [e.code, e.message].filter(Boolean).join(": ") || "—",
+        ]),
       { size: SIZE.tiny, zebra: true },
     );
-    if (errors.length > ERROR_LIMIT) canvas.para(`… and ${formatCount(errors.length - ERROR_LIMIT)} more (see the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
+    if (errors.length > ERROR_LIMIT)
+      canvas.para(`… and ${formatCount(errors.length - ERROR_LIMIT)} more (see the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
   }
 
   canvas.h2("Statuses and scores", { bookmark: { parent, level: 2 } });
@@ -88,10 +91,13 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
   }
 
   canvas.h2("Control mappings", { bookmark: { parent, level: 2 }, keepWith: 60 });
-  canvas.para("Each control's Azure Policy definition (where one exists), Microsoft cloud security benchmark control and NIST SP 800-53 Rev. 5 controls, so results can be cross-checked against Azure's own view.", {
-    size: SIZE.small,
-    after: 4,
-  });
+  canvas.para(
+    "Each control's Azure Policy definition (where one exists), Microsoft cloud security benchmark control and NIST SP 800-53 Rev. 5 controls, so results can be cross-checked against Azure's own view.",
+    {
+      size: SIZE.small,
+      after: 4,
+    },
+  );
   canvas.table(
     [
       { title: "Control", width: 42 },

@@ -1,8 +1,8 @@
 /** Tenant report: every subscription with its score and counts, lowest score first. */
-import type { Canvas } from "../canvas";
-import type { ReportContext } from "../context";
-import { compareNames, formatCount, formatScore } from "../format";
-import { COLOR, SIZE } from "../theme";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import type { ReportContext } from "@/lib/report/pdf/context";
+import { compareNames, formatCount, formatScore } from "@/lib/report/pdf/format";
+import { COLOR, SIZE } from "@/lib/report/pdf/theme";
 
 export function drawSubscriptions(canvas: Canvas, ctx: ReportContext, number: number): void {
   canvas.h1(`${number}. Subscriptions`);

@@ -2,12 +2,12 @@
  * The executive summary: score, status mix, failures by severity and by control (vector charts),
  * what changed since the previous scan, and coverage with the reasons findings are unknown.
  */
-import type { FindingChange } from "../../changes";
-import type { Canvas } from "../canvas";
-import { barChart, scoreRing, stackedBar, type Bar } from "../charts";
-import { resourceName, subscriptionName, type ReportContext } from "../context";
-import { formatCount, formatTime, plural } from "../format";
-import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "../theme";
+import type { FindingChange } from "@/lib/report/changes";
+import type { Canvas } from "@/lib/report/pdf/canvas";
+import { barChart, scoreRing, stackedBar, type Bar } from "@/lib/report/pdf/charts";
+import { resourceName, subscriptionName, type ReportContext } from "@/lib/report/pdf/context";
+import { formatCount, formatTime, plural } from "@/lib/report/pdf/format";
+import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
 
 const REASON_TEXT: Record<string, string> = {
   not_collected: "the scan did not collect the data the control reads (e.g. a bare Resource Graph export without diagnostic settings or role assignments)",
@@ -46,7 +46,13 @@ export function drawSummary(canvas: Canvas, ctx: ReportContext): void {
     { label: "pass", value: counts.pass, color: STATUS_STYLE.pass.color, symbol: STATUS_STYLE.pass.symbol },
     { label: "fail", value: counts.fail, color: STATUS_STYLE.fail.color, symbol: STATUS_STYLE.fail.symbol },
     { label: "unknown", value: counts.unknown, color: STATUS_STYLE.unknown.color, symbol: STATUS_STYLE.unknown.symbol },
-    { label: "n/a", value: counts.not_applicable, color: COLOR.naFill, symbol: STATUS_STYLE.not_applicable.symbol, textColor: STATUS_STYLE.not_applicable.color },
+    {
+      label: "n/a",
+      value: counts.not_applicable,
+      color: COLOR.naFill,
+      symbol: STATUS_STYLE.not_applicable.symbol,
+      textColor: STATUS_STYLE.not_applicable.color,
+    },
   ]);
   canvas.y = Math.max(canvas.y + 10, top + 128);
 
@@ -73,12 +79,21 @@ export function drawSummary(canvas: Canvas, ctx: ReportContext): void {
       note: applicable > 0 ? `of ${formatCount(applicable)}` : "",
     };
   });
-  canvas.y += barChart(canvas, x, canvas.y, CONTENT_WIDTH, ctlBars, { labelWidth: 250, barHeight: 8, gap: 4.2, max: ctx.kind === "resource" ? 1 : max, valueWidth: 70 });
-  canvas.para("Bars are scaled to the number of resources; H, M, L give the control's severity. The number after each bar is failures of judged (pass + fail) findings.", {
-    size: SIZE.tiny,
-    color: COLOR.muted,
-    after: 10,
+  canvas.y += barChart(canvas, x, canvas.y, CONTENT_WIDTH, ctlBars, {
+    labelWidth: 250,
+    barHeight: 8,
+    gap: 4.2,
+    max: ctx.kind === "resource" ? 1 : max,
+    valueWidth: 70,
   });
+  canvas.para(
+    "Bars are scaled to the number of resources; H, M, L give the control's severity. The number after each bar is failures of judged (pass + fail) findings.",
+    {
+      size: SIZE.tiny,
+      color: COLOR.muted,
+      after: 10,
+    },
+  );
 
   drawChanges(canvas, ctx);
   drawCoverage(canvas, ctx);
@@ -107,12 +122,14 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
     if (list.length === 0) continue;
     canvas.h3(`${title} (${formatCount(list.length)})`);
     const tenant = ctx.kind === "tenant";
-    const rows = list.slice(0, LIMIT).map((c) => [
-      c.controlId,
-      { text: resourceName(ctx, c.resourceId), face: "bold" as const },
-      note(c),
-      tenant ? subscriptionName(ctx, c.subscriptionId) : c.message,
-    ]);
+    const rows = list
+      .slice(0, LIMIT)
+      .map((c) => [
+        c.controlId,
+        { text: resourceName(ctx, c.resourceId), face: "bold" as const },
+        note(c),
+        tenant ? subscriptionName(ctx, c.subscriptionId) : c.message,
+      ]);
     canvas.table(
       [
         { title: "Control", width: 48 },
@@ -123,7 +140,8 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
       rows,
       { size: SIZE.tiny, zebra: true },
     );
-    if (list.length > LIMIT) canvas.para(`… and ${formatCount(list.length - LIMIT)} more (see the subscription reports or the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
+    if (list.length > LIMIT)
+      canvas.para(`… and ${formatCount(list.length - LIMIT)} more (see the subscription reports or the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
   }
 }
 
@@ -146,6 +164,10 @@ function drawCoverage(canvas: Canvas, ctx: ReportContext): void {
   canvas.ensure(bars.length * 13 + 10);
   canvas.y += barChart(canvas, PAGE.marginX, canvas.y, CONTENT_WIDTH, bars, { labelWidth: 120, barHeight: 9 }) + 6;
   for (const [reason] of [...ctx.unknownByReason.entries()].sort((a, b) => b[1] - a[1])) {
-    canvas.para(`${REASON_LABEL[reason] ?? reason}: ${REASON_TEXT[reason] ?? "reason recorded by the collector"}.`, { size: SIZE.small, color: COLOR.muted, after: 1 });
+    canvas.para(`${REASON_LABEL[reason] ?? reason}: ${REASON_TEXT[reason] ?? "reason recorded by the collector"}.`, {
+      size: SIZE.small,
+      color: COLOR.muted,
+      after: 1,
+    });
   }
 }

@@ -1,9 +1,9 @@
 /** GET /api/scans/{id}/diff?against={otherId}[&limit=]: what changed from the other scan to this one. */
-import { requireRole } from "../../../../../lib/auth/principal";
-import { serverJobs } from "../../../../../lib/scan/jobs-server";
-import { InvalidInputError } from "../../../../../lib/store/errors";
-import { diffScans } from "../../../../../lib/store/history-diff";
-import { handle, intParam, json, onlyParams } from "../../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { InvalidInputError } from "@/lib/store/errors";
+import { diffScans } from "@/lib/store/history/diff";
+import { handle, intParam, json, onlyParams } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

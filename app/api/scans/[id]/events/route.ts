@@ -1,8 +1,8 @@
 /** GET /api/scans/{id}/events: server-sent events, `progress` then one `done`; the stream ends with the scan. */
-import { requireRole } from "../../../../../lib/auth/principal";
-import { formatSse, scanEvents } from "../../../../../lib/scan/jobs-events";
-import { serverJobs } from "../../../../../lib/scan/jobs-server";
-import { handle } from "../../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { formatSse, scanEvents } from "@/lib/scan/jobs-events";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { handle } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -36,7 +36,12 @@ export function GET(request: Request, { params }: Ctx): Promise<Response> {
       },
     });
     return new Response(body, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      },
     });
   });
 }

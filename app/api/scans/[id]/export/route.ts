@@ -1,12 +1,12 @@
 /** GET /api/scans/{id}/export?format=csv|json|ocsf[&subscriptionId=…]: findings for spreadsheets, tools and SIEMs. */
-import { requireRole } from "../../../../../lib/auth/principal";
-import { serverJobs } from "../../../../../lib/scan/jobs-server";
-import { scanExport } from "../../../../../lib/scan/reports";
-import { InvalidInputError, NotFoundError } from "../../../../../lib/store/errors";
-import { isExportFormat } from "../../../../../lib/report/export";
-import { ReportScopeError } from "../../../../../lib/report/scope";
-import { actorOf, handle, onlyParams } from "../../../_lib/http";
-import { downloadResponse } from "../../../_lib/download";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { scanExport } from "@/lib/scan/reports";
+import { InvalidInputError, NotFoundError } from "@/lib/store/errors";
+import { isExportFormat } from "@/lib/report/export";
+import { ReportScopeError } from "@/lib/report/scope";
+import { actorOf, handle, onlyParams } from "@/app/api/_lib/http";
+import { downloadResponse } from "@/app/api/_lib/download";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 /** GET /api/scans/{id}/findings: a filtered, sorted page of findings with facet counts. */
-import { requireRole } from "../../../../../lib/auth/principal";
-import { serverJobs } from "../../../../../lib/scan/jobs-server";
-import { parseFindingsQuery } from "../../../../../lib/store/findings-params";
-import { queryFindings } from "../../../../../lib/store/findings-query";
-import { handle, json } from "../../../_lib/http";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { parseFindingsQuery } from "@/lib/store/findings/params";
+import { queryFindings } from "@/lib/store/findings/query";
+import { handle, json } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

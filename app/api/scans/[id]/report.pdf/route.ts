@@ -1,11 +1,11 @@
 /** GET /api/scans/{id}/report.pdf[?subscriptionId=…|resourceId=…]: the tenant, subscription or resource PDF. */
-import { requireRole } from "../../../../../lib/auth/principal";
-import { serverJobs } from "../../../../../lib/scan/jobs-server";
-import { scanPdfReport } from "../../../../../lib/scan/reports";
-import { InvalidInputError, NotFoundError } from "../../../../../lib/store/errors";
-import { ReportScopeError } from "../../../../../lib/report/scope";
-import { actorOf, handle, onlyParams } from "../../../_lib/http";
-import { downloadResponse } from "../../../_lib/download";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { scanPdfReport } from "@/lib/scan/reports";
+import { InvalidInputError, NotFoundError } from "@/lib/store/errors";
+import { ReportScopeError } from "@/lib/report/scope";
+import { actorOf, handle, onlyParams } from "@/app/api/_lib/http";
+import { downloadResponse } from "@/app/api/_lib/download";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -30,4 +30,3 @@ export function GET(request: Request, { params }: Ctx): Promise<Response> {
     }
   });
 }
-

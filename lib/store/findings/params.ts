@@ -1,0 +1,99 @@
+/**
+ * Validating the findings query string: every parameter and every value is checked, and the first
+ * problem names its parameter (HTTP 400), so a typo never silently means "no filter".
+ */
+import { controlById } from "@/lib/posture/controls";
+import { InvalidInputError } from "@/lib/store/errors";
+import { KINDS, SEVERITIES, STATUSES } from "./scan-index";
+
+export const SORT_KEYS = ["severity", "status", "controlId", "resource", "subscription", "kind"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface FindingsQuery {
+  status?: string[];
+  severity?: string[];
+  controlId?: string[];
+  /** Lower-cased. */
+  subscriptionId?: string[];
+  kind?: string[];
+  muted?: boolean;
+  /** Lower-cased free text: resource name or ID, or control ID. */
+  q?: string;
+  sort: { key: SortKey; descending: boolean };
+  page: number;
+  pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 500;
+const KNOWN = new Set(["status", "severity", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "page", "pageSize"]);
+
+/** Values may repeat the parameter (`?status=fail&status=unknown`) or be comma-separated. */
+function values(params: URLSearchParams, name: string): string[] | undefined {
+  const all = params
+    .getAll(name)
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  return all.length ? all : undefined;
+}
+
+function oneOf(name: string, given: string[] | undefined, allowed: readonly string[]): string[] | undefined {
+  if (!given) return undefined;
+  const byLower = new Map(allowed.map((a) => [a.toLowerCase(), a]));
+  return [
+    ...new Set(
+      given.map((v) => {
+        const hit = byLower.get(v.toLowerCase());
+        if (!hit) throw new InvalidInputError(name, `unknown value ${JSON.stringify(v)}; expected one of ${allowed.join(", ")}`);
+        return hit;
+      }),
+    ),
+  ];
+}
+
+function integer(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+  const v = params.get(name);
+  if (v === null || v.trim() === "") return fallback;
+  if (!/^\d+$/.test(v.trim())) throw new InvalidInputError(name, `expected a whole number, got ${JSON.stringify(v)}`);
+  const n = Number(v);
+  if (n < min || n > max) throw new InvalidInputError(name, `must be between ${min} and ${max}`);
+  return n;
+}
+
+export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
+  for (const name of params.keys()) if (!KNOWN.has(name)) throw new InvalidInputError(name, `unknown parameter; expected ${[...KNOWN].join(", ")}`);
+  const controls = values(params, "controlId")?.map((c) => {
+    const control = controlById(c);
+    if (!control) throw new InvalidInputError("controlId", `unknown control ${JSON.stringify(c)}`);
+    return control.id as string;
+  });
+  const subs = values(params, "subscriptionId")?.map((s) => {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(s)) throw new InvalidInputError("subscriptionId", `not a subscription ID: ${JSON.stringify(s)}`);
+    return s.toLowerCase();
+  });
+  let muted: boolean | undefined;
+  const m = params.get("muted");
+  if (m !== null && m.trim() !== "") {
+    if (m !== "true" && m !== "false") throw new InvalidInputError("muted", 'expected "true" or "false"');
+    muted = m === "true";
+  }
+  const q = params.get("q")?.trim();
+  if (q && q.length > 200) throw new InvalidInputError("q", "at most 200 characters");
+  const sortText = params.get("sort")?.trim() || "severity";
+  const descending = sortText.startsWith("-");
+  const key = SORT_KEYS.find((k) => k.toLowerCase() === sortText.replace(/^[-+]/, "").toLowerCase());
+  if (!key)
+    throw new InvalidInputError("sort", `unknown sort ${JSON.stringify(sortText)}; expected one of ${SORT_KEYS.join(", ")}, optionally prefixed with -`);
+  return {
+    status: oneOf("status", values(params, "status"), STATUSES),
+    severity: oneOf("severity", values(params, "severity"), SEVERITIES),
+    controlId: controls ? [...new Set(controls)] : undefined,
+    subscriptionId: subs ? [...new Set(subs)] : undefined,
+    kind: oneOf("kind", values(params, "kind"), KINDS),
+    muted,
+    q: q ? q.toLowerCase() : undefined,
+    sort: { key, descending },
+    page: integer(params, "page", 1, 1_000_000, 1),
+    pageSize: integer(params, "pageSize", 1, MAX_PAGE_SIZE, 50),
+  };
+}

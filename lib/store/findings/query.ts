@@ -1,0 +1,277 @@
+/**
+ * One page of a scan's findings with facet counts: filter, sort and count over the scan's
+ * findings index, then read the page's rows (message, evidence) from the database. Exceptions
+ * are applied here, at read time: `muted` never changes `status`.
+ */
+import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
+import { activeExceptions, exceptionMatches, type StoredException } from "@/lib/store/exceptions";
+import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "./scan-index";
+import { mutedMask } from "./muted";
+import type { FindingsQuery, SortKey } from "./params";
+import { firstSeen } from "@/lib/store/history/first-seen";
+import { requireSucceededScan } from "@/lib/store/scans/state";
+import type { Store } from "@/lib/store/store";
+
+export interface FindingItem {
+  id: number;
+  scanId: string;
+  controlId: string;
+  resourceId: string;
+  resourceName: string;
+  subscriptionId: string;
+  kind: string;
+  severity: string;
+  status: string;
+  reason: string | null;
+  muted: boolean;
+  /** IDs of the active exceptions that mute it. */
+  mutedBy: string[];
+  message: string;
+  evidence: unknown[];
+  /** For failing findings: when the current unbroken run of failures began (earliest scan). */
+  firstSeenAt: string | null;
+  firstSeenScanId: string | null;
+}
+
+export type FacetCounts = Record<string, number>;
+
+export interface Facets {
+  status: FacetCounts;
+  severity: FacetCounts;
+  controlId: FacetCounts;
+  subscriptionId: FacetCounts;
+  kind: FacetCounts;
+  muted: FacetCounts;
+}
+
+export interface FindingsPage {
+  items: FindingItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: Facets;
+}
+
+const STATUS_RANK = [2, 0, 1, 3]; // by STATUSES index: fail, unknown, pass, not_applicable
+const INDEX_SPACE = 2 ** 21;
+
+const rankCache = new WeakMap<FindingsIndex, Uint32Array>();
+
+/** Each resource's place in name order (then ID), computed once per index. */
+function resourceRanks(ix: FindingsIndex): Uint32Array {
+  const cached = rankCache.get(ix);
+  if (cached) return cached;
+  const order = ix.resources.map((r, ord) => ({ ord, name: r?.name.toLowerCase() ?? "", key: r?.key ?? "" }));
+  order.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rank = new Uint32Array(ix.resources.length);
+  order.forEach((r, i) => (rank[r.ord] = i));
+  rankCache.set(ix, rank);
+  return rank;
+}
+
+function rankOf(values: readonly string[]): Uint32Array {
+  const sorted = values.map((v, i) => ({ v: v.toLowerCase(), i })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
+  const rank = new Uint32Array(values.length);
+  sorted.forEach((x, i) => (rank[x.i] = i));
+  return rank;
+}
+
+/**
+ * The findings in `key` order (ties: resource name, then control), built once per index. Each
+ * finding gets one number — primary × (resources × controls) + resource rank × controls +
+ * control — so a native typed-array sort does the work instead of a JS comparator.
+ */
+export function sortedOrder(ix: FindingsIndex, key: SortKey): Uint32Array {
+  let order = ix.sorted.get(key);
+  if (order) return order;
+  const ranks = resourceRanks(ix);
+  const R = Math.max(ix.resources.length, 1);
+  const C = Math.max(ix.controls.length, 1);
+  const subRank = rankOf(ix.subKeys);
+  const kindRank = rankOf(ix.kinds);
+  const primary: Record<SortKey, (i: number) => number> = {
+    severity: (i) => ix.severity[i] * 4 + STATUS_RANK[ix.status[i]],
+    status: (i) => STATUS_RANK[ix.status[i]] * 3 + ix.severity[i],
+    controlId: (i) => ix.control[i],
+    resource: () => 0,
+    subscription: (i) => subRank[ix.sub[i]],
+    kind: (i) => kindRank[ix.kind[i]],
+  };
+  const p = primary[key];
+  const n = ix.size;
+  const maxPrimary = Math.max(12, C, ix.subs.length, ix.kinds.length);
+  const fitsPacked = n < INDEX_SPACE && maxPrimary * R * C * INDEX_SPACE < Number.MAX_SAFE_INTEGER;
+  const composite = (i: number) => (p(i) * R + ranks[ix.resource[i]]) * C + ix.control[i];
+  order = new Uint32Array(n);
+  if (fitsPacked) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = composite(i) * INDEX_SPACE + i;
+    keys.sort();
+    for (let k = 0; k < n; k++) order[k] = keys[k] % INDEX_SPACE;
+  } else {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = composite(i);
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => keys[a] - keys[b] || a - b);
+    order.set(idx);
+  }
+  ix.sorted.set(key, order);
+  return order;
+}
+
+/** A membership test over an index's value list: undefined means "no filter on this dimension". */
+function allowed(list: readonly string[], wanted: readonly string[] | undefined, lower = false): Uint8Array | undefined {
+  if (!wanted) return undefined;
+  const set = new Set(wanted.map((w) => (lower ? w.toLowerCase() : w)));
+  return Uint8Array.from(list, (v) => (set.has(lower ? v.toLowerCase() : v) ? 1 : 0));
+}
+
+export async function queryFindings(store: Store, scanId: string, query: FindingsQuery): Promise<FindingsPage> {
+  await requireSucceededScan(store, scanId);
+  const [ix, rules] = await Promise.all([findingsIndex(store, scanId), activeExceptions(store)]);
+  const mask = mutedMask(ix, rules);
+
+  const fStatus = allowed(STATUSES, query.status);
+  const fSeverity = allowed(SEVERITIES, query.severity);
+  const fControl = allowed(ix.controls, query.controlId);
+  const fSub = allowed(ix.subKeys, query.subscriptionId);
+  const fKind = allowed(ix.kinds, query.kind, true);
+  // Free text narrows by resource (name or ID) or control ID; not a facet dimension.
+  let fResource: Uint8Array | undefined;
+  let fTextControl: Uint8Array | undefined;
+  if (query.q) {
+    const q = query.q;
+    fResource = Uint8Array.from(ix.resources, (r) => (r && (r.name.toLowerCase().includes(q) || r.key.includes(q)) ? 1 : 0));
+    fTextControl = Uint8Array.from(ix.controls, (c) => (c.toLowerCase().includes(q) ? 1 : 0));
+  }
+
+  // One pass: a finding failing exactly one dimension's filter still counts in that dimension's facet.
+  const cStatus = new Float64Array(STATUSES.length);
+  const cSeverity = new Float64Array(SEVERITIES.length);
+  const cControl = new Float64Array(ix.controls.length);
+  const cSub = new Float64Array(ix.subs.length);
+  const cKind = new Float64Array(ix.kinds.length);
+  const cMuted = new Float64Array(2);
+  const counts = [cStatus, cSeverity, cControl, cSub, cKind, cMuted];
+  const match = new Uint8Array(ix.size);
+  const wantMuted = query.muted === undefined ? -1 : query.muted ? 1 : 0;
+  let total = 0;
+  for (let i = 0; i < ix.size; i++) {
+    if (fResource && !fResource[ix.resource[i]] && !fTextControl![ix.control[i]]) continue;
+    const st = ix.status[i],
+      sv = ix.severity[i],
+      co = ix.control[i],
+      su = ix.sub[i],
+      ki = ix.kind[i];
+    const m = mask[i] ? 1 : 0;
+    let failures = 0;
+    let failing = -1;
+    if (fStatus && fStatus[st] !== 1) {
+      failures++;
+      failing = 0;
+    }
+    if (fSeverity && fSeverity[sv] !== 1) {
+      failures++;
+      failing = 1;
+    }
+    if (fControl && fControl[co] !== 1) {
+      failures++;
+      failing = 2;
+    }
+    if (fSub && fSub[su] !== 1) {
+      failures++;
+      failing = 3;
+    }
+    if (fKind && fKind[ki] !== 1) {
+      failures++;
+      failing = 4;
+    }
+    if (wantMuted !== -1 && m !== wantMuted) {
+      failures++;
+      failing = 5;
+    }
+    if (failures === 0) {
+      match[i] = 1;
+      total++;
+      cStatus[st]++;
+      cSeverity[sv]++;
+      cControl[co]++;
+      cSub[su]++;
+      cKind[ki]++;
+      cMuted[m]++;
+    } else if (failures === 1) {
+      const value = failing === 0 ? st : failing === 1 ? sv : failing === 2 ? co : failing === 3 ? su : failing === 4 ? ki : m;
+      counts[failing][value]++;
+    }
+  }
+
+  const toRecord = (names: readonly string[], c: Float64Array, keepZero: boolean) => {
+    const out: FacetCounts = {};
+    names.forEach((n, i) => {
+      if (keepZero || c[i] > 0) out[n] = c[i];
+    });
+    return out;
+  };
+  const facets: Facets = {
+    status: toRecord(STATUSES, counts[0], true),
+    severity: toRecord(SEVERITIES, counts[1], true),
+    controlId: toRecord(ix.controls, counts[2], true),
+    subscriptionId: toRecord(ix.subs, counts[3], true),
+    kind: toRecord(ix.kinds, counts[4], false),
+    muted: { false: counts[5][0], true: counts[5][1] },
+  };
+
+  // The page: walk the sorted order, skipping non-matches.
+  const order = sortedOrder(ix, query.sort.key);
+  const start = (query.page - 1) * query.pageSize;
+  const picked: number[] = [];
+  let seen = 0;
+  const n = order.length;
+  for (let k = 0; k < n && picked.length < query.pageSize; k++) {
+    const i = order[query.sort.descending ? n - 1 - k : k];
+    if (!match[i]) continue;
+    if (seen++ >= start) picked.push(i);
+  }
+  const items = await readItems(store, ix, picked, rules);
+  return { items, total, page: query.page, pageSize: query.pageSize, facets };
+}
+
+async function readItems(store: Store, ix: FindingsIndex, picked: number[], rules: StoredException[]): Promise<FindingItem[]> {
+  if (picked.length === 0) return [];
+  const ids = picked.map((i) => ix.ids[i]);
+  const rows = await store.db.selectFrom("findings").selectAll().where("id", "in", ids).execute();
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const seen = await firstSeen(
+    store,
+    ix.scanId,
+    rows.filter((r) => r.status === "fail").map((r) => ({ resourceKey: r.resource_key, controlId: r.control_id })),
+  );
+  const items: FindingItem[] = [];
+  for (const i of picked) {
+    const r = byId.get(ix.ids[i]);
+    if (!r) continue;
+    const resource = ix.resources[ix.resource[i]];
+    const subject = { controlId: r.control_id, subscriptionKey: r.subscription_key, resourceKey: r.resource_key, tags: resource?.tags ?? new Map() };
+    const mutedBy = rules.filter((rule) => exceptionMatches(rule, subject)).map((rule) => rule.id);
+    const fs = r.status === "fail" ? seen.get(`${r.resource_key}|${r.control_id}`) : undefined;
+    items.push({
+      id: Number(r.id),
+      scanId: r.scan_id,
+      controlId: r.control_id,
+      resourceId: r.resource_id,
+      resourceName: r.resource_name,
+      subscriptionId: r.subscription_id,
+      kind: r.kind,
+      severity: r.severity,
+      status: r.status,
+      reason: r.reason,
+      muted: mutedBy.length > 0,
+      mutedBy,
+      message: r.message,
+      evidence: decodeEvidence(r.evidence, r.resource_id),
+      firstSeenAt: fs?.at ?? null,
+      firstSeenScanId: fs?.scanId ?? null,
+    });
+  }
+  return items;
+}

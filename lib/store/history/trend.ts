@@ -1,0 +1,65 @@
+/** Score over time, for the tenant and each subscription, from the per-scan summaries. */
+import type { ScanSource } from "@/lib/store/db/schema";
+import type { ScanSummary } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+
+export interface TrendPoint {
+  scanId: string;
+  at: string;
+  score: number | null;
+}
+
+export interface ScoreTrend {
+  tenant: (TrendPoint & { counts: ScanSummary["counts"] | null; resources: number })[];
+  subscriptions: { subscriptionId: string; displayName: string | null; points: (TrendPoint & { resources: number })[] }[];
+}
+
+/** The last `limit` succeeded scans (default 50), oldest first. */
+export async function scoreTrend(store: Store, options: { limit?: number; source?: ScanSource; tenantId?: string } = {}): Promise<ScoreTrend> {
+  let q = store.db.selectFrom("scans").select(["id", "finished_at", "summary", "subscription_scores"]).where("status", "=", "succeeded");
+  if (options.source) q = q.where("source", "=", options.source);
+  if (options.tenantId) q = q.where("tenant_id", "=", options.tenantId);
+  const scans = (
+    await q
+      .orderBy("finished_at", "desc")
+      .orderBy("id", "desc")
+      .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
+      .execute()
+  ).reverse();
+  const trend: ScoreTrend = { tenant: [], subscriptions: [] };
+  if (scans.length === 0) return trend;
+  for (const s of scans) {
+    const summary = s.summary ? (JSON.parse(s.summary) as ScanSummary) : null;
+    trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: summary?.score ?? null, counts: summary?.counts ?? null, resources: summary?.resources ?? 0 });
+  }
+  const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
+  const add = (scanIndex: number, subscriptionId: string, score: number | null, resources: number, displayName: string | null) => {
+    const key = subscriptionId.toLowerCase();
+    let entry = bySub.get(key);
+    if (!entry) bySub.set(key, (entry = { subscriptionId, displayName, points: [] }));
+    if (displayName) entry.displayName = displayName;
+    const s = scans[scanIndex];
+    entry.points.push({ scanId: s.id, at: s.finished_at!, score, resources });
+  };
+  // Scans written before the compact column existed are read from their subscription rows.
+  const older = scans.filter((s) => s.subscription_scores === null).map((s) => s.id);
+  const rows = older.length
+    ? await store.db
+        .selectFrom("scan_subscriptions")
+        .select(["scan_id", "subscription_id", "display_name", "score", "resources"])
+        .where("scan_id", "in", older)
+        .execute()
+    : [];
+  const rowsByScan = new Map<string, typeof rows>();
+  for (const r of rows) rowsByScan.set(r.scan_id, [...(rowsByScan.get(r.scan_id) ?? []), r]);
+  scans.forEach((s, i) => {
+    if (s.subscription_scores !== null) {
+      for (const [id, score, resources, name] of JSON.parse(s.subscription_scores) as [string, number | null, number, string | null][])
+        add(i, id, score, resources, name);
+    } else {
+      for (const r of rowsByScan.get(s.id) ?? []) add(i, r.subscription_id, r.score === null ? null : Number(r.score), Number(r.resources), r.display_name);
+    }
+  });
+  trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
+  return trend;
+}

@@ -1,0 +1,41 @@
+/**
+ * The evidence documents of a stored scan put back into Snapshot shape, so the report renderers
+ * can draw each resource's Speech → storage → key vault chain from what the scan judged.
+ */
+import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
+import type { AccountDocuments } from "@/lib/scan/run-scan-documents";
+import { requireSucceededScan } from "./state";
+import type { Store } from "@/lib/store/store";
+
+export async function readScanDocuments(store: Store, scanId: string, filter: { subscriptionId?: string; resourceId?: string } = {}): Promise<Snapshot> {
+  const scan = await requireSucceededScan(store, scanId);
+  let query = store.db.selectFrom("resources").select(["documents"]).where("scan_id", "=", scanId);
+  if (filter.subscriptionId) query = query.where("subscription_key", "=", filter.subscriptionId.trim().toLowerCase());
+  if (filter.resourceId) query = query.where("resource_key", "=", filter.resourceId.trim().toLowerCase());
+  const rows = await query.execute();
+  const resources = new Map<string, AzureDocument>();
+  const diagnosticSettings: Record<string, unknown[]> = {};
+  const speechEndpoints: Record<string, unknown[]> = {};
+  const add = (doc: AzureDocument | undefined) => {
+    if (doc && typeof doc.id === "string" && !resources.has(doc.id.toLowerCase())) resources.set(doc.id.toLowerCase(), doc);
+  };
+  for (const row of rows) {
+    const docs = JSON.parse(row.documents) as AccountDocuments | null;
+    if (!docs?.account) continue;
+    add(docs.account);
+    for (const d of [...docs.storage, ...docs.keyVaults, ...docs.roleAssignments]) add(d);
+    if (docs.diagnosticSettings) diagnosticSettings[docs.account.id] = docs.diagnosticSettings;
+    if (docs.speechEndpoints) speechEndpoints[docs.account.id] = docs.speechEndpoints;
+  }
+  return {
+    kind: SNAPSHOT_KIND,
+    version: SNAPSHOT_VERSION,
+    collectedAt: scan.finishedAt ?? scan.startedAt ?? new Date(0).toISOString(),
+    subscriptions: [],
+    coverage: ["resources"],
+    resources: [...resources.values()],
+    diagnosticSettings,
+    speechEndpoints,
+    errors: [],
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * Writing a finished scan: subscriptions, resources (with their evidence documents) and findings,
+ * in batches under the still-running scan, then the status flip in the same transaction as the
+ * last batch. Readers only look at succeeded scans, so they see all of a scan or none of it.
+ */
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
+import type { SnapshotError } from "@/lib/posture/snapshot";
+import { encodeEvidence } from "./evidence-codec";
+import type { Database } from "@/lib/store/db/schema";
+import { storedExportHash, type ScanSummary } from "./scans";
+import { nowIso, type Store } from "@/lib/store/store";
+
+export interface SubscriptionResult {
+  subscriptionId: string;
+  displayName: string | null;
+  score: number | null;
+  resources: number;
+  counts: { pass: number; fail: number; unknown: number; not_applicable: number; muted?: number };
+  coverage?: Record<string, number>;
+}
+
+export interface ResourceResult {
+  id: string;
+  name: string;
+  kind: string;
+  location: string | null;
+  subscriptionId: string;
+  resourceGroup: string | null;
+  score: number | null;
+  tags: Readonly<Record<string, string>>;
+  /** The account document and its linked documents, as collected. */
+  documents: unknown;
+}
+
+export interface FindingResult {
+  controlId: string;
+  resourceId: string;
+  resourceName: string;
+  subscriptionId: string;
+  severity: string;
+  status: string;
+  reason: string | null;
+  message: string;
+  evidence: readonly unknown[];
+  kind: string;
+}
+
+export interface ScanResultData {
+  tenantId: string | null;
+  collectedAt: string | null;
+  /** The finish time the result (and its hash) was built with; stored as the scan's finishedAt. */
+  finishedAt?: string;
+  summary: ScanSummary;
+  resultSha256: string;
+  /** SHA-256 of the JSON export while no exception is in force (the result plus empty exception lists). */
+  exportSha256?: string;
+  errors: readonly SnapshotError[];
+  stats?: unknown;
+  subscriptions: readonly SubscriptionResult[];
+  resources: readonly ResourceResult[];
+  findings: readonly FindingResult[];
+}
+
+export class ScanNoLongerRunningError extends Error {
+  constructor(id: string) {
+    super(`Scan ${id} was cancelled or ended before its results were stored`);
+    this.name = "AbortError";
+  }
+}
+
+/** Parameters per statement stay under SQLite's 32,766 and PostgreSQL's 65,535 limits. */
+const MAX_PARAMS = 30_000;
+/**
+ * Rows per bulk-loader call. Resource rows carry each account's documents (~4.5 KB), so they go
+ * in smaller batches that spread over the parallel connections instead of queueing on one.
+ */
+const BULK_ROWS: Record<Table, number> = { scan_subscriptions: 20_000, resources: 2_000, findings: 20_000 };
+/** The findings written last, with the status flip, in one INSERT. */
+const LAST_ROWS = 2_000;
+
+type Table = "scan_subscriptions" | "resources" | "findings";
+type Values = unknown[];
+
+interface Batch {
+  table: Table;
+  columns: readonly string[];
+  /** Written with the database's bulk loader rather than INSERT. */
+  bulk: boolean;
+  size: number;
+  /** Rows (values in `columns` order) are built when the batch runs, so memory stays flat. */
+  make(): Values[];
+}
+
+function plan<T>(table: Table, columns: readonly string[], items: readonly T[], toRow: (item: T, index: number) => Values, bulk: boolean, offset = 0): Batch[] {
+  const size = bulk ? BULK_ROWS[table] : Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const out: Batch[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    const start = i;
+    const part = items.slice(i, i + size);
+    out.push({ table, columns, bulk, size: part.length, make: () => part.map((item, j) => toRow(item, offset + start + j)) });
+  }
+  return out;
+}
+
+/** SQL text per (dialect, table, row count): compiling a 2,000-row insert is costly, reusing it is free. */
+const sqlCache = new Map<string, string>();
+
+async function insert(db: Kysely<Database> | Transaction<Database>, dialect: string, batch: Batch): Promise<void> {
+  const rows = batch.make();
+  if (rows.length === 0) return;
+  const { columns } = batch;
+  const cacheKey = `${dialect}:${batch.table}:${rows.length}:${columns.join(",")}`;
+  const params = rows.flat();
+  let text = sqlCache.get(cacheKey);
+  if (text === undefined) {
+    const objects = rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+    const compiled = db
+      .insertInto(batch.table)
+      .values(objects as never)
+      .compile();
+    // Our flattening must be exactly Kysely's (row-major, columns in order).
+    if (compiled.parameters.length !== params.length || compiled.parameters.some((v, i) => v !== params[i])) {
+      await db.executeQuery(compiled);
+      return;
+    }
+    text = compiled.sql;
+    if (sqlCache.size > 64) sqlCache.clear();
+    sqlCache.set(cacheKey, text);
+  }
+  await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
+const key = (id: string) => id.trim().toLowerCase();
+
+const FINDING_COLUMNS = [
+  "scan_id",
+  "control_id",
+  "resource_ord",
+  "resource_id",
+  "resource_key",
+  "resource_name",
+  "subscription_id",
+  "subscription_key",
+  "severity",
+  "status",
+  "reason",
+  "message",
+  "evidence",
+  "kind",
+] as const;
+
+/**
+ * Row builder for findings. A scan lists each resource's findings together, so the resource's
+ * key and ord are looked up once per resource, and an evidence list shared by several of its
+ * findings is encoded once.
+ */
+function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (id: string) => string) {
+  let resourceId: string | undefined;
+  let resourceKey = "";
+  let ord = -1;
+  const encoded = new Map<readonly unknown[], string>();
+  return (f: FindingResult): Values => {
+    if (f.resourceId !== resourceId) {
+      resourceId = f.resourceId;
+      resourceKey = keyOf(resourceId);
+      ord = ords.get(resourceKey) ?? -1;
+      encoded.clear();
+    }
+    let evidence = encoded.get(f.evidence);
+    if (evidence === undefined) encoded.set(f.evidence, (evidence = encodeEvidence(f.evidence, resourceId)));
+    return [
+      scanId,
+      f.controlId,
+      ord,
+      resourceId,
+      resourceKey,
+      f.resourceName,
+      f.subscriptionId,
+      keyOf(f.subscriptionId),
+      f.severity,
+      f.status,
+      f.reason,
+      f.message,
+      evidence,
+      f.kind,
+    ];
+  };
+}
+
+/** `key` memoised: a scan repeats each resource and subscription ID many times. */
+function memoKey(): (id: string) => string {
+  const keys = new Map<string, string>();
+  return (id) => {
+    let k = keys.get(id);
+    if (k === undefined) keys.set(id, (k = key(id)));
+    return k;
+  };
+}
+
+const RESOURCE_COLUMNS = [
+  "scan_id",
+  "ord",
+  "resource_key",
+  "resource_id",
+  "name",
+  "kind",
+  "location",
+  "subscription_id",
+  "subscription_key",
+  "resource_group",
+  "score",
+  "tags",
+  "documents",
+] as const;
+
+function resourceRow(scanId: string) {
+  return (r: ResourceResult, ord: number): Values => [
+    scanId,
+    ord,
+    key(r.id),
+    r.id,
+    r.name,
+    r.kind,
+    r.location,
+    r.subscriptionId,
+    key(r.subscriptionId),
+    r.resourceGroup,
+    r.score,
+    JSON.stringify(r.tags ?? {}),
+    JSON.stringify(r.documents ?? null),
+  ];
+}
+
+const SUBSCRIPTION_COLUMNS = ["scan_id", "subscription_key", "subscription_id", "display_name", "state", "score", "resources", "counts", "coverage"] as const;
+
+function subscriptionRow(scanId: string) {
+  return (s: SubscriptionResult): Values => [
+    scanId,
+    key(s.subscriptionId),
+    s.subscriptionId,
+    s.displayName,
+    null,
+    s.score,
+    s.resources,
+    JSON.stringify({ pass: s.counts.pass, fail: s.counts.fail, unknown: s.counts.unknown, not_applicable: s.counts.not_applicable }),
+    s.coverage ? JSON.stringify(s.coverage) : null,
+  ];
+}
+
+export interface WriteOptions {
+  signal?: AbortSignal;
+  /** Rows written so far and in all. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/**
+ * Stores the results and marks the scan succeeded. Throws ScanNoLongerRunningError (name
+ * "AbortError") if the scan was cancelled or ended meanwhile; the caller then removes the rows.
+ */
+export async function writeScanResults(store: Store, scanId: string, data: ScanResultData, options: WriteOptions = {}): Promise<void> {
+  // One row per resource (a repeated ID in other casing keeps the first); findings point at it by ord.
+  const keyOf = memoKey();
+  const resources = new Map<string, ResourceResult>();
+  for (const r of data.resources) if (!resources.has(keyOf(r.id))) resources.set(keyOf(r.id), r);
+  for (const f of data.findings) {
+    if (resources.has(keyOf(f.resourceId))) continue;
+    resources.set(keyOf(f.resourceId), {
+      id: f.resourceId,
+      name: f.resourceName,
+      kind: f.kind,
+      location: null,
+      subscriptionId: f.subscriptionId,
+      resourceGroup: null,
+      score: null,
+      tags: {},
+      documents: null,
+    });
+  }
+  const ords = new Map([...resources.keys()].map((k, i) => [k, i]));
+  const subs = new Map<string, SubscriptionResult>();
+  for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
+  // Everything but the last findings goes in before the flip: in bulk where the database has a
+  // bulk loader (PostgreSQL COPY, SQLite prepared statements), else in multi-row INSERTs.
+  const bulk = !!store.bulkInsert;
+  const head = data.findings.slice(0, Math.max(0, data.findings.length - LAST_ROWS));
+  const tail = data.findings.slice(head.length);
+  const work: Batch[] = [
+    ...plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false),
+    ...plan("resources", RESOURCE_COLUMNS, [...resources.values()], resourceRow(scanId), bulk),
+    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords, keyOf), bulk),
+    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords, keyOf), false),
+  ];
+  const total = work.reduce((n, b) => n + b.size, 0);
+  const last = work.pop();
+  let done = 0;
+  // PostgreSQL loads on two connections at once; SQLite has one writer anyway.
+  const parallel = store.dialect === "postgres" ? 2 : 1;
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const batch = work[next++];
+      options.signal?.throwIfAborted();
+      if (batch.bulk && store.bulkInsert) await store.bulkInsert(batch.table, batch.columns, batch.make());
+      else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
+      done += batch.size;
+      await options.onProgress?.(done, total);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  options.signal?.throwIfAborted();
+  await store.db.transaction().execute(async (trx) => {
+    if (last) await insert(trx, store.dialect, last);
+    const now = nowIso(store);
+    const finishedAt = data.finishedAt ?? now;
+    const r = await trx
+      .updateTable("scans")
+      .set({
+        status: "succeeded",
+        active_scope: null,
+        finished_at: finishedAt,
+        ended_at: now,
+        heartbeat_at: now,
+        phase: "done",
+        done: total,
+        total,
+        tenant_id: data.tenantId,
+        collected_at: data.collectedAt,
+        summary: JSON.stringify(data.summary),
+        result_sha256: data.resultSha256,
+        export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256) : null,
+        errors: JSON.stringify(data.errors),
+        stats: data.stats === undefined ? null : JSON.stringify(data.stats),
+        subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),
+      })
+      .where("id", "=", scanId)
+      .where("status", "=", "running")
+      .where("cancel_requested", "=", 0)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new ScanNoLongerRunningError(scanId);
+  });
+  await options.onProgress?.(total, total);
+}

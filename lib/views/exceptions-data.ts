@@ -1,0 +1,42 @@
+/** The exceptions page: active, expired and removed exceptions with readable scopes. */
+import { CATALOG } from "@/lib/posture/controls";
+import { listExceptions, type StoredException } from "@/lib/store/exceptions";
+import { latestSucceededScan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+import { scanSubscriptions } from "./store-reads";
+
+export interface ExceptionView extends StoredException {
+  scopeWords: { label: string; value: string; href?: string }[];
+}
+
+export interface ExceptionsData {
+  active: ExceptionView[];
+  expired: ExceptionView[];
+  removed: ExceptionView[];
+  now: Date;
+}
+
+export async function loadExceptions(store: Store): Promise<ExceptionsData> {
+  const [list, latest] = await Promise.all([listExceptions(store), latestSucceededScan(store)]);
+  const subs = latest ? await scanSubscriptions(store, latest.id) : [];
+  const subName = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
+  const title = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c.title]));
+  const view = (e: StoredException): ExceptionView => {
+    const scopeWords: ExceptionView["scopeWords"] = [];
+    if (e.controlId)
+      scopeWords.push({ label: "Control", value: `${e.controlId} · ${title.get(e.controlId.toLowerCase()) ?? ""}`, href: `/controls#${e.controlId}` });
+    if (e.subscriptionId)
+      scopeWords.push({
+        label: "Subscription",
+        value: subName.get(e.subscriptionId.toLowerCase()) ?? e.subscriptionId,
+        href: `/subscriptions/${encodeURIComponent(e.subscriptionId)}`,
+      });
+    if (e.resourceId) {
+      const path = e.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/");
+      scopeWords.push({ label: "Resource", value: e.resourceId.split("/").filter(Boolean).pop() ?? e.resourceId, href: `/resources/${path}` });
+    }
+    if (e.tag) scopeWords.push({ label: "Tag", value: `${e.tag.name} = ${e.tag.value}` });
+    return { ...e, scopeWords };
+  };
+  return { active: list.active.map(view), expired: list.expired.map(view), removed: list.removed.map(view), now: store.now() };
+}

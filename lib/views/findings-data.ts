@@ -1,0 +1,63 @@
+/** The findings explorer's data: which scan, one filtered page with facets, and names for the filters. */
+import { CATALOG } from "@/lib/posture/controls";
+import { NotFoundError, StateConflictError } from "@/lib/store/errors";
+import type { FindingsQuery } from "@/lib/store/findings/params";
+import { queryFindings, type FindingsPage } from "@/lib/store/findings/query";
+import { getScan, latestSucceededScan, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+import type { FindingsView } from "./findings-view";
+import { scanSubscriptions } from "./store-reads";
+
+export interface FindingsData {
+  scan: Scan | null;
+  /** Set when the named scan cannot be shown. */
+  problem: string | null;
+  page: FindingsPage | null;
+  /** Lower-cased subscription ID → display name. */
+  subscriptionNames: Map<string, string>;
+  subscriptions: { id: string; name: string }[];
+  controls: { id: string; title: string; severity: string }[];
+  /** What the page changed in the request to show something meaningful (shown beside the URL's notices). */
+  notices: string[];
+  /** The query as answered (after those changes). */
+  query: FindingsQuery;
+}
+
+export async function loadFindings(store: Store, view: FindingsView): Promise<FindingsData> {
+  const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity }));
+  const empty = { page: null, subscriptionNames: new Map<string, string>(), subscriptions: [], controls, notices: [], query: view.query };
+  let scan: Scan | undefined;
+  if (view.scanId) {
+    scan = await getScan(store, view.scanId);
+    if (!scan) return { ...empty, scan: null, problem: `Scan ${view.scanId} does not exist (it may have been removed by retention).` };
+    if (scan.status !== "succeeded") return { ...empty, scan, problem: `Scan ${view.scanId} is ${scan.status}; only a succeeded scan has findings.` };
+  } else scan = await latestSucceededScan(store);
+  if (!scan) return { ...empty, scan: null, problem: null };
+  try {
+    const subs = await scanSubscriptions(store, scan.id);
+    const notices: string[] = [];
+    const query = view.query;
+    // A subscription the scan does not have matches nothing here: say why the list is short. (The
+    // filter stays: dropping it would show other subscriptions' findings under this one's link.)
+    const known = new Set(subs.map((s) => s.key));
+    const unknownSubs = query.subscriptionId?.filter((id) => !known.has(id.trim().toLowerCase())) ?? [];
+    if (unknownSubs.length > 0) {
+      notices.push(
+        `${unknownSubs.join(", ")} ${unknownSubs.length === 1 ? "is not a subscription" : "are not subscriptions"} of this scan, so no finding matches ${unknownSubs.length === 1 ? "it" : "them"}; pick another scan on the Scans page`,
+      );
+    }
+    let page = await queryFindings(store, scan.id, query);
+    // Past the last page (an old link, a hand-edited URL): show the last page instead of an empty one.
+    const last = Math.max(1, Math.ceil(page.total / page.pageSize));
+    if (page.page > last) {
+      notices.push(`Page ${page.page} is past the end; showing page ${last}, the last`);
+      page = await queryFindings(store, scan.id, { ...query, page: last });
+    }
+    const subscriptionNames = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
+    const subscriptions = subs.map((s) => ({ id: s.subscriptionId, name: s.displayName ?? s.subscriptionId })).sort((a, b) => a.name.localeCompare(b.name));
+    return { scan, problem: null, page, subscriptionNames, subscriptions, controls, notices, query: { ...query, page: page.page } };
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof StateConflictError) return { ...empty, scan, problem: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Everything the overview shows, from the store: the latest succeeded scan (score, coverage,
+ * source), a running scan to attach to, the score trend, one page of subscriptions with failures
+ * by severity, the subscription × control heat map for that page, what changed since the
+ * previous scan, and the latest scan's collection errors.
+ */
+import { CATALOG } from "@/lib/posture/controls";
+import { diffScans, type ScanDiff } from "@/lib/store/history/diff";
+import { scoreTrend, type TrendPoint } from "@/lib/store/history/trend";
+import { scanView } from "@/lib/store/scans/view";
+import { latestSucceededScan, listScans, scanErrors, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+import { scanAggregate, type StatusCounts } from "./aggregate";
+import { summarizeErrors, type ErrorSummary } from "./scan-errors";
+import { activeScan, previousSucceededScan, scanSubscriptions, type SubscriptionRow } from "./store-reads";
+
+export interface OverviewSubscription extends SubscriptionRow {
+  failBySeverity: [number, number, number];
+  /** Per control in catalogue order. */
+  byControl: StatusCounts[];
+}
+
+export interface OverviewData {
+  latest: Scan | null;
+  previous: Scan | null;
+  active: Scan | null;
+  /** The newest scan of any status, when it did not succeed (so the page can say what failed). */
+  lastFailed: Scan | null;
+  trend: (TrendPoint & { resources: number })[];
+  subscriptions: { items: OverviewSubscription[]; total: number; page: number; pageSize: number; scanned: number };
+  controls: { id: string; title: string; severity: string; family: string }[];
+  diff: ScanDiff | null;
+  errors: ErrorSummary | null;
+  /** Failing findings across the tenant by severity: [high, medium, low]. */
+  failBySeverity: [number, number, number];
+  /** Share of applicable checks that could be judged (pass or fail) rather than unknown. */
+  coverage: { judged: number; unknown: number; notApplicable: number } | null;
+}
+
+export const OVERVIEW_PAGE_SIZE = 25;
+const diffCache = new Map<string, ScanDiff>();
+
+async function cachedDiff(store: Store, to: string, from: string): Promise<ScanDiff> {
+  const key = `${to}|${from}`;
+  const hit = diffCache.get(key);
+  if (hit) return hit;
+  const diff = await diffScans(store, to, from, { limit: 50 });
+  diffCache.set(key, diff);
+  while (diffCache.size > 8) diffCache.delete(diffCache.keys().next().value!);
+  return diff;
+}
+
+export async function loadOverview(store: Store, options: { page: number }): Promise<OverviewData> {
+  const [latestRaw, active, recent] = await Promise.all([latestSucceededScan(store), activeScan(store), listScans(store, { limit: 1 })]);
+  const lastFailed = recent[0] && recent[0].status !== "succeeded" && recent[0].status !== "queued" && recent[0].status !== "running" ? recent[0] : null;
+  const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity, family: c.family }));
+  if (!latestRaw) {
+    return {
+      latest: null,
+      previous: null,
+      active: active ?? null,
+      lastFailed,
+      trend: [],
+      subscriptions: { items: [], total: 0, page: 1, pageSize: OVERVIEW_PAGE_SIZE, scanned: 0 },
+      controls,
+      diff: null,
+      errors: null,
+      failBySeverity: [0, 0, 0],
+      coverage: null,
+    };
+  }
+  const [latest, previous, trend, subs, errors, agg] = await Promise.all([
+    scanView(store, latestRaw),
+    previousSucceededScan(store, latestRaw),
+    scoreTrend(store, { limit: 30 }),
+    scanSubscriptions(store, latestRaw.id),
+    scanErrors(store, latestRaw.id),
+    scanAggregate(store, latestRaw.id),
+  ]);
+  const diff = previous ? await cachedDiff(store, latestRaw.id, previous.id) : null;
+  const names = new Map(subs.map((s) => [s.key, s.displayName]));
+  const errorSummary = summarizeErrors(errors, names);
+  const unread = new Set(errorSummary.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase()));
+  const order = new Map(agg.controls.map((c, i) => [c, i]));
+  const sorted = subs
+    .map((s): OverviewSubscription => {
+      const a = agg.subscriptions.get(s.key);
+      return {
+        ...s,
+        failBySeverity: a?.failBySeverity ?? [0, 0, 0],
+        byControl: controls.map((c) => (a ? a.byControl[order.get(c.id) ?? 0] : ([0, 0, 0, 0] as StatusCounts))),
+      };
+    })
+    // Worst first: lowest score, then most high-severity failures; nothing-to-judge last.
+    .sort(
+      (a, b) =>
+        (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) ||
+        (a.score ?? 0) - (b.score ?? 0) ||
+        b.failBySeverity[0] - a.failBySeverity[0] ||
+        (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId),
+    );
+  const pages = Math.max(1, Math.ceil(sorted.length / OVERVIEW_PAGE_SIZE));
+  const page = Math.min(Math.max(1, options.page), pages);
+  const c = latest.summary?.counts;
+  const failBySeverity: [number, number, number] = [0, 0, 0];
+  for (const a of agg.subscriptions.values()) for (let i = 0; i < 3; i++) failBySeverity[i] += a.failBySeverity[i];
+  return {
+    latest,
+    previous: previous ?? null,
+    active: active ?? null,
+    lastFailed,
+    trend: trend.tenant,
+    subscriptions: {
+      items: sorted.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE),
+      total: sorted.length,
+      page,
+      pageSize: OVERVIEW_PAGE_SIZE,
+      scanned: subs.filter((s) => !unread.has(s.key)).length,
+    },
+    controls,
+    diff,
+    errors: errorSummary,
+    failBySeverity,
+    coverage: c ? { judged: c.pass + c.fail, unknown: c.unknown, notApplicable: c.not_applicable } : null,
+  };
+}

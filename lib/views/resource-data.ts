@@ -1,0 +1,83 @@
+/** One resource page: its stored detail (documents, findings, history), the scan, names and the exceptions that mute it. */
+import { CATALOG } from "@/lib/posture/controls";
+import type { Control } from "@/lib/posture/types";
+import { NotFoundError, StateConflictError } from "@/lib/store/errors";
+import { listExceptions, type StoredException } from "@/lib/store/exceptions";
+import { resourceDetail, resourceInAnyScan, type ResourceDetail } from "@/lib/store/resource-detail";
+import { getScan, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
+import { scanSubscription } from "./store-reads";
+import { scanErrors } from "@/lib/store/scans/scans";
+import type { SnapshotError } from "@/lib/posture/snapshot";
+
+export interface ResourcePageData {
+  detail: ResourceDetail;
+  scan: Scan | null;
+  subscriptionName: string | null;
+  chain: EncryptionChain;
+  /** Findings in catalogue order, each with its control. */
+  findings: (ResourceDetail["findings"][number] & { control: Control | undefined })[];
+  exceptions: Map<string, StoredException>;
+  /** Collection errors of that scan about this resource or its subscription. */
+  errors: SnapshotError[];
+}
+
+export type ResourceLoad =
+  | { ok: true; data: ResourcePageData }
+  /** notFound: in no stored scan at all. Otherwise `message` says why, and `elsewhere` is set when other scans have it. */
+  | { ok: false; notFound: boolean; message: string; elsewhere?: boolean };
+
+export async function loadResource(store: Store, resourceId: string, scanId?: string): Promise<ResourceLoad> {
+  let detail: ResourceDetail;
+  try {
+    detail = await resourceDetail(store, resourceId, { scanId });
+  } catch (error) {
+    if (error instanceof NotFoundError && scanId !== undefined) {
+      // The scan named in the link is gone, or does not hold this resource: say which, not "in no scan".
+      if (error.what === "Scan")
+        return {
+          ok: false,
+          notFound: false,
+          message: `Scan ${scanId} does not exist (it may have been removed by retention).`,
+          elsewhere: await resourceInAnyScan(store, resourceId),
+        };
+      if (await resourceInAnyScan(store, resourceId))
+        return { ok: false, notFound: false, message: `The scan ${scanId} does not include this resource.`, elsewhere: true };
+    }
+    if (error instanceof NotFoundError) return { ok: false, notFound: true, message: error.message };
+    if (error instanceof StateConflictError) return { ok: false, notFound: false, message: error.message };
+    throw error;
+  }
+  const [scan, sub, list, errors] = await Promise.all([
+    getScan(store, detail.scanId),
+    scanSubscription(store, detail.scanId, detail.resource.subscriptionId),
+    listExceptions(store),
+    scanErrors(store, detail.scanId),
+  ]);
+  const order = new Map(CATALOG.map((c, i) => [c.id as string, i]));
+  // What needs attention first (fail, unknown), then the rest; catalogue order within each.
+  const rank: Record<string, number> = { fail: 0, unknown: 1, pass: 2, not_applicable: 3 };
+  const findings = [...detail.findings]
+    .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
+    .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
+  const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
+  const key = detail.resource.id.toLowerCase();
+  const subScope = `/subscriptions/${detail.resource.subscriptionId.toLowerCase()}`;
+  const docs = (detail.documents ?? null) as Parameters<typeof buildEncryptionChain>[1];
+  return {
+    ok: true,
+    data: {
+      detail,
+      scan: scan ?? null,
+      subscriptionName: sub?.displayName ?? null,
+      chain: buildEncryptionChain(detail.resource, docs, detail.findings),
+      findings,
+      exceptions,
+      errors: errors.filter((e) => {
+        const s = (e.scope ?? "").toLowerCase();
+        return s === key || s === subScope;
+      }),
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Reads the dashboard needs that `lib/store` does not offer (yet): a scan's collection errors,
+ * its per-subscription rows, one subscription's resources page by page, and neighbouring scans.
+ * Plain read-only queries over the store's tables; candidates to move into `lib/store`.
+ */
+import { toScan, type Scan } from "@/lib/store/scans/scans";
+import type { Store } from "@/lib/store/store";
+
+export interface SubscriptionRow {
+  subscriptionId: string;
+  key: string;
+  displayName: string | null;
+  state: string | null;
+  score: number | null;
+  resources: number;
+  counts: { pass: number; fail: number; unknown: number; not_applicable: number };
+}
+
+const ZERO = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
+
+function toSubscription(r: {
+  subscription_id: string;
+  subscription_key: string;
+  display_name: string | null;
+  state: string | null;
+  score: number | null;
+  resources: number;
+  counts: string;
+}): SubscriptionRow {
+  let counts = ZERO;
+  try {
+    counts = { ...ZERO, ...(JSON.parse(r.counts) as Partial<typeof ZERO>) };
+  } catch {
+    /* keep zeros */
+  }
+  return {
+    subscriptionId: r.subscription_id,
+    key: r.subscription_key,
+    displayName: r.display_name,
+    state: r.state,
+    score: r.score === null ? null : Number(r.score),
+    resources: Number(r.resources),
+    counts,
+  };
+}
+
+/** Every subscription the scan listed, in no particular order. */
+export async function scanSubscriptions(store: Store, scanId: string): Promise<SubscriptionRow[]> {
+  const rows = await store.db.selectFrom("scan_subscriptions").selectAll().where("scan_id", "=", scanId).execute();
+  return rows.map(toSubscription);
+}
+
+export async function scanSubscription(store: Store, scanId: string, subscriptionId: string): Promise<SubscriptionRow | undefined> {
+  const row = await store.db
+    .selectFrom("scan_subscriptions")
+    .selectAll()
+    .where("scan_id", "=", scanId)
+    .where("subscription_key", "=", subscriptionId.trim().toLowerCase())
+    .executeTakeFirst();
+  return row ? toSubscription(row) : undefined;
+}
+
+export interface ResourceRow {
+  id: string;
+  name: string;
+  kind: string;
+  location: string | null;
+  resourceGroup: string | null;
+  score: number | null;
+}
+
+export type ResourceSort = "score" | "name" | "kind" | "location";
+
+/** One page of a subscription's resources in a scan, worst score first by default (null scores last). */
+export async function subscriptionResources(
+  store: Store,
+  scanId: string,
+  subscriptionId: string,
+  options: { page: number; pageSize: number; sort?: ResourceSort },
+): Promise<{ items: ResourceRow[]; total: number }> {
+  const key = subscriptionId.trim().toLowerCase();
+  const base = store.db.selectFrom("resources").where("scan_id", "=", scanId).where("subscription_key", "=", key);
+  const totalRow = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  let q = base.select(["resource_id", "name", "kind", "location", "resource_group", "score"]);
+  switch (options.sort ?? "score") {
+    case "name":
+      q = q.orderBy("name");
+      break;
+    case "kind":
+      q = q.orderBy("kind").orderBy("name");
+      break;
+    case "location":
+      q = q.orderBy("location").orderBy("name");
+      break;
+    default:
+      // Worst first; resources with nothing to judge (null) after every scored one.
+      q = q
+        .orderBy((eb) => eb.case().when("score", "is", null).then(1).else(0).end())
+        .orderBy("score")
+        .orderBy("name");
+  }
+  const rows = await q
+    .limit(options.pageSize)
+    .offset((options.page - 1) * options.pageSize)
+    .execute();
+  return {
+    total: Number(totalRow?.n ?? 0),
+    items: rows.map((r) => ({
+      id: r.resource_id,
+      name: r.name,
+      kind: r.kind,
+      location: r.location,
+      resourceGroup: r.resource_group,
+      score: r.score === null ? null : Number(r.score),
+    })),
+  };
+}
+
+/** The succeeded scan that finished just before `scan` (any source), if any. */
+export async function previousSucceededScan(store: Store, scan: Scan): Promise<Scan | undefined> {
+  if (!scan.finishedAt) return undefined;
+  const row = await store.db
+    .selectFrom("scans")
+    .selectAll()
+    .where("status", "=", "succeeded")
+    .where("id", "!=", scan.id)
+    .where("finished_at", "<=", scan.finishedAt)
+    .orderBy("finished_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toScan(row) : undefined;
+}
+
+/** The newest queued or running scan, if any (what the scan button attaches to). */
+export async function activeScan(store: Store): Promise<Scan | undefined> {
+  const row = await store.db
+    .selectFrom("scans")
+    .selectAll()
+    .where("status", "in", ["queued", "running"])
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toScan(row) : undefined;
+}
+
+/** How many scans exist at all (to tell a new user from one whose scans all failed). */
+export async function scanCount(store: Store): Promise<number> {
+  const row = await store.db
+    .selectFrom("scans")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
