@@ -58,8 +58,7 @@ function drawChains(canvas: Canvas, ctx: ReportContext): void {
     canvas.ensure(height + 44);
     resourceHeader(canvas, ctx, resource);
     if (chain) {
-      const byos1 = findings?.get("BYOS-1");
-      canvas.y += drawChain(canvas, chain, { status: byos1?.status, muted: byos1?.muted }) + 16;
+      canvas.y += drawChain(canvas, chain) + 16;
     } else {
       statusLine(canvas, findings);
       canvas.y += 12;
