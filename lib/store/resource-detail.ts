@@ -3,7 +3,8 @@
  * unless named), and its history across every retained succeeded scan.
  */
 import { decodeEvidence } from "./scans/evidence-codec";
-import { activeExceptions, exceptionMatches } from "./exceptions";
+import { activeExceptions } from "./exceptions";
+import { matches } from "@/lib/posture/exceptions";
 import { NotFoundError } from "./errors";
 import type { FindingItem } from "./findings/query";
 import { firstSeen } from "./history/first-seen";
@@ -101,7 +102,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
     documents: JSON.parse(row.documents),
     findings: findingRows.map((f) => {
       const mutedBy = rules
-        .filter((rule) => exceptionMatches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
+        .filter((rule) => matches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
         .map((r) => r.id);
       return {
         controlId: f.control_id,

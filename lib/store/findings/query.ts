@@ -4,7 +4,8 @@
  * are applied here, at read time: `muted` never changes `status`.
  */
 import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
-import { activeExceptions, exceptionMatches, type StoredException } from "@/lib/store/exceptions";
+import { activeExceptions, type StoredException } from "@/lib/store/exceptions";
+import { matches } from "@/lib/posture/exceptions";
 import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "./scan-index";
 import { mutedMask } from "./muted";
 import type { FindingsQuery, SortKey } from "./params";
@@ -252,7 +253,7 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
     if (!r) continue;
     const resource = ix.resources[ix.resource[i]];
     const subject = { controlId: r.control_id, subscriptionKey: r.subscription_key, resourceKey: r.resource_key, tags: resource?.tags ?? new Map() };
-    const mutedBy = rules.filter((rule) => exceptionMatches(rule, subject)).map((rule) => rule.id);
+    const mutedBy = rules.filter((rule) => matches(rule, subject)).map((rule) => rule.id);
     const fs = r.status === "fail" ? seen.get(`${r.resource_key}|${r.control_id}`) : undefined;
     items.push({
       id: Number(r.id),
