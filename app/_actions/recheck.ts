@@ -11,6 +11,7 @@ import { evaluateSnapshot } from "@/lib/posture/evaluate";
 import { defaultSource, openTarget } from "@/lib/scan/sources";
 import { recordAudit } from "@/lib/store/audit";
 import { uiStore } from "@/lib/views/server-store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface RecheckResult {
   ok: boolean;
@@ -48,8 +49,8 @@ export async function recheckResourceAction(resourceId: string): Promise<Recheck
   try {
     const snapshot = await collectResource(opened.target, id, { signal: AbortSignal.timeout(60_000) });
     const { findings } = evaluateSnapshot(snapshot);
-    const key = id.trim().toLowerCase();
-    const mine = findings.filter((f) => f.resourceId.trim().toLowerCase() === key);
+    const key = idKey(id);
+    const mine = findings.filter((f) => idKey(f.resourceId) === key);
     return {
       ok: true,
       checkedAt: snapshot.collectedAt,

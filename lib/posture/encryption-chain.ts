@@ -13,9 +13,10 @@ import { keyOf, keyVaultProperties, usesKeyVault, vaultNameFromUri } from "./key
 import { child, eqCi, list, obj, text, type Json } from "./read";
 import { KEY_VAULT_TYPE, ROLE_ASSIGNMENT_TYPE, SNAPSHOT_KIND, SNAPSHOT_VERSION, STORAGE_ACCOUNT_TYPE, type AzureDocument } from "./snapshot";
 import type { ControlId, LinkedStorage } from "./types";
+import type { Status } from "./vocabulary";
 
 /** A colour hint read from the value itself; the words carry the meaning. */
-export type FactTone = "pass" | "fail" | "not_applicable";
+export type FactTone = Exclude<Status, "unknown">;
 
 export interface ChainFact {
   readonly label: string;

@@ -6,8 +6,9 @@ import type { AzureDocument, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
 
-export type Severity = "high" | "medium" | "low";
-export type Status = "pass" | "fail" | "unknown" | "not_applicable";
+import type { Severity, Status } from "./vocabulary";
+
+export type { Severity, Status } from "./vocabulary";
 export type ControlFamily = "byos" | "cmk" | "net" | "iam" | "log" | "lbx";
 export type ControlId =
   | "BYOS-1"

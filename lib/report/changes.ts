@@ -4,7 +4,7 @@
  * scope (narrow the previous one with the same subscription or resource first).
  */
 import type { ReportFinding, ReportResult } from "./model";
-import { idKey } from "./scope";
+import { idKey } from "@/lib/posture/ids";
 
 export interface FindingChange {
   readonly controlId: string;

@@ -4,9 +4,10 @@
  * read back from the store or from a JSON file fits as well as one built in memory.
  */
 import type { Snapshot } from "@/lib/posture/snapshot";
+import type { Severity, Status } from "@/lib/posture/vocabulary";
 
-export type ReportStatus = "pass" | "fail" | "unknown" | "not_applicable";
-export type ReportSeverity = "high" | "medium" | "low";
+export type ReportStatus = Status;
+export type ReportSeverity = Severity;
 
 export interface ReportCounts {
   readonly pass: number;

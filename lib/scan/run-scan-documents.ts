@@ -31,7 +31,7 @@ export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocum
     const vaultUris = new Set(vaultUrisInUse([entry.doc], storage).map(vaultUriKey));
     const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
     const principal = text(account.identity.principalId);
-    const grants = principal ? (ix.roleAssignments.get(principal.toLowerCase()) ?? []) : [];
+    const grants = principal ? (ix.roleAssignments.get(idKey(principal)) ?? []) : [];
     const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
     out.set(entry.key, {
       account: entry.doc,

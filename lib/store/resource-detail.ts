@@ -10,6 +10,7 @@ import type { FindingItem } from "./findings/query";
 import { firstSeen } from "./history/first-seen";
 import { requireSucceededScan } from "./scans/state";
 import type { Store } from "./store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface ResourceDetail {
   scanId: string;
@@ -34,7 +35,7 @@ export async function resourceInAnyScan(store: Store, resourceId: string): Promi
     .selectFrom("resources as r")
     .innerJoin("scans as s", "s.id", "r.scan_id")
     .select("r.scan_id")
-    .where("r.resource_key", "=", resourceId.trim().toLowerCase())
+    .where("r.resource_key", "=", idKey(resourceId))
     .where("s.status", "=", "succeeded")
     .limit(1)
     .executeTakeFirst();
@@ -42,7 +43,7 @@ export async function resourceInAnyScan(store: Store, resourceId: string): Promi
 }
 
 export async function resourceDetail(store: Store, resourceId: string, options: { scanId?: string } = {}): Promise<ResourceDetail> {
-  const key = resourceId.trim().toLowerCase();
+  const key = idKey(resourceId);
   const appearances = await store.db
     .selectFrom("resources as r")
     .innerJoin("scans as s", "s.id", "r.scan_id")

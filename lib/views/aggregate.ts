@@ -4,7 +4,8 @@
  * heat map. A succeeded scan never changes, so results are cached per scan (muting is applied
  * by the caller from the current exceptions).
  */
-import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "@/lib/store/findings/scan-index";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { findingsIndex, type FindingsIndex } from "@/lib/store/findings/scan-index";
 import type { Store } from "@/lib/store/store";
 
 /** statuses per control: [pass, fail, unknown, not_applicable]. */

@@ -8,8 +8,9 @@ import { encryptionChainOfDocuments, DANGLING_STORAGE, UNSEEN_STORAGE, type Chai
 import type { ChainEdge as ModelEdge, ChainNode as ModelNode, EncryptionChainModel } from "@/lib/posture/encryption-chain";
 import { idKey } from "@/lib/posture/ids";
 import type { AzureDocument } from "@/lib/posture/snapshot";
+import type { Status } from "@/lib/posture/vocabulary";
 
-export type Tone = "pass" | "fail" | "unknown" | "not_applicable";
+export type Tone = Status;
 
 export interface ChainFinding {
   controlId: string;

@@ -10,6 +10,7 @@ import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
 import { scanSubscription } from "./store-reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
+import { idKey } from "@/lib/posture/ids";
 
 export interface ResourcePageData {
   detail: ResourceDetail;
@@ -62,8 +63,8 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
     .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
     .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
-  const key = detail.resource.id.toLowerCase();
-  const subScope = `/subscriptions/${detail.resource.subscriptionId.toLowerCase()}`;
+  const key = idKey(detail.resource.id);
+  const subScope = `/subscriptions/${idKey(detail.resource.subscriptionId)}`;
   const docs = (detail.documents ?? null) as Parameters<typeof buildEncryptionChain>[1];
   return {
     ok: true,
@@ -75,7 +76,7 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
       findings,
       exceptions,
       errors: errors.filter((e) => {
-        const s = (e.scope ?? "").toLowerCase();
+        const s = idKey(e.scope ?? "");
         return s === key || s === subScope;
       }),
     },

@@ -5,6 +5,7 @@
  */
 import { toScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface SubscriptionRow {
   subscriptionId: string;
@@ -55,7 +56,7 @@ export async function scanSubscription(store: Store, scanId: string, subscriptio
     .selectFrom("scan_subscriptions")
     .selectAll()
     .where("scan_id", "=", scanId)
-    .where("subscription_key", "=", subscriptionId.trim().toLowerCase())
+    .where("subscription_key", "=", idKey(subscriptionId))
     .executeTakeFirst();
   return row ? toSubscription(row) : undefined;
 }
@@ -78,7 +79,7 @@ export async function subscriptionResources(
   subscriptionId: string,
   options: { page: number; pageSize: number; sort?: ResourceSort },
 ): Promise<{ items: ResourceRow[]; total: number }> {
-  const key = subscriptionId.trim().toLowerCase();
+  const key = idKey(subscriptionId);
   const base = store.db.selectFrom("resources").where("scan_id", "=", scanId).where("subscription_key", "=", key);
   const totalRow = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
   let q = base.select(["resource_id", "name", "kind", "location", "resource_group", "score"]);

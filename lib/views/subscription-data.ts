@@ -10,6 +10,7 @@ import type { Store } from "@/lib/store/store";
 import { scanAggregate, type StatusCounts } from "./aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
 import { scanSubscription, subscriptionResources, type ResourceRow, type ResourceSort, type SubscriptionRow } from "./store-reads";
+import { idKey } from "@/lib/posture/ids";
 
 export const RESOURCES_PAGE_SIZE = 25;
 export const FAILURES_PER_CONTROL = 10;
@@ -102,7 +103,7 @@ async function latestScanWithSubscription(store: Store, subscriptionId: string):
     .selectFrom("scans as s")
     .innerJoin("scan_subscriptions as ss", "ss.scan_id", "s.id")
     .selectAll("s")
-    .where("ss.subscription_key", "=", subscriptionId.trim().toLowerCase())
+    .where("ss.subscription_key", "=", idKey(subscriptionId))
     .where("s.status", "=", "succeeded")
     .orderBy("s.finished_at", "desc")
     .orderBy("s.id", "desc")

@@ -256,7 +256,7 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
     return fail(account.name + NO_SYSTEM_IDENTITY_TAIL, [typeEvidence]);
   }
   const evidence: Evidence[] = [typeEvidence, ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role")];
-  const grants = principal === undefined ? undefined : ctx.roleAssignments.get(principal.trim().toLowerCase());
+  const grants = principal === undefined ? undefined : ctx.roleAssignments.get(idKey(principal));
   const missing: LinkedStorage[] = [];
   for (let i = 0; i < account.linked.length; i++) {
     const s = account.linked[i];

@@ -8,7 +8,8 @@ import type { Control } from "@/lib/posture/types";
 import { resultSha256 } from "@/lib/report/canonical";
 import { compareResults, type Changes } from "@/lib/report/changes";
 import type { ReportException, ReportFinding, ReportInput, ReportResource, ReportResult, ReportSubscription } from "@/lib/report/model";
-import { idKey, resourceResult, subscriptionResult } from "@/lib/report/scope";
+import { idKey } from "@/lib/posture/ids";
+import { resourceResult, subscriptionResult } from "@/lib/report/scope";
 
 export type ReportKind = "tenant" | "subscription" | "resource";
 

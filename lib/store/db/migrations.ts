@@ -2,7 +2,7 @@
  * Schema migrations, kept in code (no files to ship next to a bundled server) and run by Kysely's
  * Migrator on every start; the Migrator's lock keeps two instances from migrating at once.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Dialect } from "./connect";
 import type { Database } from "./schema";
 
@@ -162,6 +162,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // A report prints its scan's export hash; stored, it spares reading a whole large scan to hash it.
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable("scans").addColumn("export_sha256", "text").execute();
+      },
+    },
+    "0006_resource_key_idkey": {
+      // Resource keys are `idKey`s, as every lookup computes them: no trailing slash ("…/x/" is "…/x").
+      async up(db: Kysely<unknown>) {
+        for (const table of ["resources", "findings"]) {
+          await sql`update ${sql.table(table)} set resource_key = rtrim(resource_key, '/') where resource_key like '%/' and resource_key <> '/'`.execute(db);
+        }
       },
     },
   };

@@ -6,7 +6,8 @@
 import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
 import { activeExceptions, type StoredException } from "@/lib/store/exceptions";
 import { matches } from "@/lib/posture/exceptions";
-import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "./scan-index";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { findingsIndex, type FindingsIndex } from "./scan-index";
 import { mutedMask } from "./muted";
 import type { FindingsQuery, SortKey } from "./params";
 import { firstSeen } from "@/lib/store/history/first-seen";

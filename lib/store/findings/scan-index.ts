@@ -6,12 +6,12 @@
  * database by ID.
  */
 import { CATALOG } from "@/lib/posture/controls";
+import { SPEECH_KINDS } from "@/lib/posture/snapshot";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 import { SORT_KEYS } from "./params";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
-export const STATUSES = ["pass", "fail", "unknown", "not_applicable"] as const;
-export const SEVERITIES = ["high", "medium", "low"] as const;
-export const KINDS = ["SpeechServices", "AIServices", "CognitiveServices"] as const;
 export const CONTROL_IDS: readonly string[] = CATALOG.map((c) => c.id);
 
 export interface IndexedResource {
@@ -81,7 +81,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     sub: new Uint32Array(n),
     resource: new Uint32Array(n),
     controls: [...CONTROL_IDS],
-    kinds: [...KINDS],
+    kinds: [...SPEECH_KINDS],
     subs: [],
     subKeys: [],
     resources: [],
@@ -104,7 +104,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.severity[i] = severityOf.get(r.severity) ?? 2;
     ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
     ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
-    const subKey = r.subscription_id.trim().toLowerCase();
+    const subKey = idKey(r.subscription_id);
     const s = indexer(ix.subs, subOf, r.subscription_id, subKey);
     if (s === ix.subKeys.length) ix.subKeys.push(subKey);
     ix.sub[i] = s;

@@ -6,10 +6,12 @@
  * the others. A whole-tenant collection that does not list a subscription saw it empty, so a new
  * subscription's failures are new, and a deleted one's are resolved.
  */
-import { findingsIndex, STATUSES, type FindingsIndex } from "@/lib/store/findings/scan-index";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { findingsIndex, type FindingsIndex } from "@/lib/store/findings/scan-index";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface DiffItem {
   resourceId: string;
@@ -39,8 +41,6 @@ export interface ScanDiff {
   truncated: boolean;
 }
 
-const SEVERITY = ["high", "medium", "low"];
-
 function keyed(ix: FindingsIndex): Map<string, number> {
   const m = new Map<string, number>();
   for (let i = 0; i < ix.size; i++) m.set(`${ix.resources[ix.resource[i]]?.key}|${ix.controls[ix.control[i]]}`, i);
@@ -54,7 +54,7 @@ function item(ix: FindingsIndex, i: number, from: string | null, to: string | nu
     resourceName: r?.name ?? "",
     subscriptionId: ix.subs[ix.sub[i]],
     controlId: ix.controls[ix.control[i]],
-    severity: SEVERITY[ix.severity[i]],
+    severity: SEVERITIES[ix.severity[i]],
     from,
     to,
   };
@@ -85,7 +85,7 @@ async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
     const { source, scope } = (e ?? {}) as { source?: unknown; scope?: unknown };
     if (typeof source !== "string" || typeof scope !== "string" || source.trim().toLowerCase() !== "resourcegraph") continue;
     const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());
-    if (m) read.delete(m[1].toLowerCase());
+    if (m) read.delete(idKey(m[1]));
   }
   return { listed, read, wholeTenant: scan !== undefined && scan.source !== "snapshot" && !scan.requested_subscriptions };
 }
@@ -106,7 +106,7 @@ export async function diffScans(store: Store, scanId: string, against: string, o
     coverageOf(store, against),
   ]);
   const comparable = (key: string) => knows(newer, key) && knows(older, key);
-  const inBoth = (subscriptionId: string) => comparable(subscriptionId.trim().toLowerCase());
+  const inBoth = (subscriptionId: string) => comparable(idKey(subscriptionId));
   const compared = new Set([...newer.read, ...older.read].filter(comparable)).size;
   const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => !comparable(k)).length;
   const limit = options.limit ?? 1000;

@@ -14,6 +14,7 @@ import { decodeEvidence } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 const EMPTY_COVERAGE: Coverage = { not_collected: 0, not_visible: 0, access_denied: 0, network_blocked: 0, collection_error: 0 };
 
@@ -45,8 +46,8 @@ export interface ReadResultOptions {
 
 export async function readScanResult(store: Store, scanId: string, options: ReadResultOptions = {}): Promise<ScanResult> {
   const scan = await requireSucceededScan(store, scanId);
-  const subscriptionKey = options.only?.subscriptionId?.trim().toLowerCase();
-  const resourceKey = options.only?.resourceId?.trim().toLowerCase();
+  const subscriptionKey = options.only?.subscriptionId === undefined ? undefined : idKey(options.only.subscriptionId);
+  const resourceKey = options.only?.resourceId === undefined ? undefined : idKey(options.only.resourceId);
   let resourceQuery = store.db
     .selectFrom("resources")
     .select(["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"])
@@ -105,7 +106,7 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   // Scores never change with muting; the muted counts do, so tallies are recomputed.
   const scores = summarizeScores(findings);
   // The order the result listed them in (kept in the scan row).
-  const listed = (JSON.parse(row.subscription_scores ?? "[]") as [string][]).map(([id]) => id.trim().toLowerCase());
+  const listed = (JSON.parse(row.subscription_scores ?? "[]") as [string][]).map(([id]) => idKey(id));
   const position = new Map(listed.map((k, i) => [k, i]));
   const subscriptions: SubscriptionResult[] = subRows
     .sort(

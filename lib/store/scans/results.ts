@@ -9,6 +9,7 @@ import { encodeEvidence } from "./evidence-codec";
 import type { Database } from "@/lib/store/db/schema";
 import { storedExportHash, type ScanSummary } from "./scans";
 import { nowIso, type Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface SubscriptionResult {
   subscriptionId: string;
@@ -130,7 +131,8 @@ async function insert(db: Kysely<Database> | Transaction<Database>, dialect: str
   await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
-const key = (id: string) => id.trim().toLowerCase();
+/** Resource and subscription keys are `idKey`s, as every lookup computes them. */
+const key = idKey;
 
 const FINDING_COLUMNS = [
   "scan_id",
