@@ -101,7 +101,7 @@ function edge(model: ModelEdge, findings: ChainFinding[], fallback?: Tone): Chai
   return { key: model.key, label: model.label, detail: model.detail, findings, status: worst(findings, fallback) };
 }
 
-export function buildEncryptionChain(
+export function layoutEncryptionChain(
   resource: { id: string; name: string; kind: string; location: string | null },
   documents: StoredChainDocuments | null,
   findings: readonly ChainInputFinding[],

@@ -6,7 +6,7 @@ import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { resourceDetail, resourceInAnyScan, type ResourceDetail } from "@/lib/store/resource-detail";
 import { getScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
-import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
+import { layoutEncryptionChain, type EncryptionChain } from "./encryption-chain";
 import { scanSubscription } from "./store-reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
@@ -65,14 +65,14 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
   const key = idKey(detail.resource.id);
   const subScope = `/subscriptions/${idKey(detail.resource.subscriptionId)}`;
-  const docs = (detail.documents ?? null) as Parameters<typeof buildEncryptionChain>[1];
+  const docs = (detail.documents ?? null) as Parameters<typeof layoutEncryptionChain>[1];
   return {
     ok: true,
     data: {
       detail,
       scan: scan ?? null,
       subscriptionName: sub?.displayName ?? null,
-      chain: buildEncryptionChain(detail.resource, docs, detail.findings),
+      chain: layoutEncryptionChain(detail.resource, docs, detail.findings),
       findings,
       exceptions,
       errors: errors.filter((e) => {
