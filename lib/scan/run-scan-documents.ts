@@ -7,15 +7,9 @@ import { prepareAccount } from "@/lib/posture/account";
 import { idKey, vaultUriKey } from "@/lib/posture/ids";
 import { buildIndexes } from "@/lib/posture/indexes";
 import type { AzureDocument, Snapshot } from "@/lib/posture/snapshot";
+import type { AccountDocuments } from "@/lib/store/scans/documents";
 
-export interface AccountDocuments {
-  account: AzureDocument;
-  storage: AzureDocument[];
-  keyVaults: AzureDocument[];
-  roleAssignments: AzureDocument[];
-  diagnosticSettings: unknown[] | null;
-  speechEndpoints: unknown[] | null;
-}
+export type { AccountDocuments };
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});

@@ -13,7 +13,7 @@ import { PageSkeleton } from "@/components/ui/skeleton";
 import { Table, Td, Th } from "@/components/ui/table";
 import { count, dateTime, percent } from "@/lib/views/format";
 import { SOURCE_LABEL } from "@/lib/views/labels";
-import type { ResourceSort } from "@/lib/views/store-reads";
+import type { ResourceSort } from "@/lib/store/reads";
 import { loadSubscription } from "@/lib/views/subscription-data";
 import { findingsHref, first, hrefWith, pageParam, resourceHref, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";

@@ -1,6 +1,6 @@
 /** Which findings of an indexed scan the active exceptions mute, recomputed only when they change. */
 import { exceptionMatches, type ExceptionRule } from "@/lib/store/exceptions";
-import type { FindingsIndex } from "./scan-index";
+import type { FindingsIndex } from "./model";
 
 export function fingerprint(rules: readonly ExceptionRule[]): string {
   return rules

@@ -4,10 +4,9 @@
  */
 import { controlById } from "@/lib/posture/controls";
 import { InvalidInputError } from "@/lib/store/errors";
-import { KINDS, SEVERITIES, STATUSES } from "./scan-index";
+import { KINDS, SEVERITIES, SORT_KEYS, STATUSES, type SortKey } from "./model";
 
-export const SORT_KEYS = ["severity", "status", "controlId", "resource", "subscription", "kind"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export { SORT_KEYS, type SortKey } from "./model";
 
 export interface FindingsQuery {
   status?: string[];

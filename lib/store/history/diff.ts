@@ -6,7 +6,8 @@
  * the others. A whole-tenant collection that does not list a subscription saw it empty, so a new
  * subscription's failures are new, and a deleted one's are resolved.
  */
-import { findingsIndex, STATUSES, type FindingsIndex } from "@/lib/store/findings/scan-index";
+import { STATUSES, type FindingsIndex } from "@/lib/store/findings/model";
+import { findingsIndex } from "@/lib/store/findings/scan-index";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
