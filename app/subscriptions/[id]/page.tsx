@@ -1,17 +1,16 @@
 /** Subscription report: score, every control's counts, resources, failing findings by control with remediation, exports. */
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Suspense } from "react";
 import { ExportButtons } from "@/components/scans/export-buttons";
 import { ScanErrors } from "@/components/scans/scan-errors";
-import { scoreBand } from "@/components/ui/badges";
-import { linkClass } from "@/components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel, Stat } from "@/components/ui/layout";
+import { Alert, PageHeader, Panel } from "@/components/ui/layout";
 import { PageSkeleton } from "@/components/ui/skeleton";
+import { ReportUnavailable } from "@/components/subscription/report-unavailable";
+import { SubscriptionStats } from "@/components/subscription/subscription-stats";
 import { ControlsTable } from "@/components/subscription/controls-table";
 import { FailingByControl } from "@/components/subscription/failing-by-control";
 import { ResourcesTable } from "@/components/subscription/resources-table";
-import { count, dateTime, percent } from "@/lib/views/format";
+import { dateTime } from "@/lib/views/format";
 import { SOURCE_LABEL } from "@/lib/views/labels";
 import type { ResourceSort } from "@/lib/store/reads";
 import { loadSubscription } from "@/lib/views/subscription-data";
@@ -54,34 +53,12 @@ async function Report({
 }) {
   const loaded = await loadSubscription(await uiStore(), subscriptionId, { scanId, page, sort });
   if (!loaded.ok) {
-    return (
-      <>
-        <PageHeader title="Subscription report" breadcrumbs={[{ href: "/", label: "Overview" }]} />
-        {loaded.reason === "no-scan" ? (
-          <EmptyState
-            title="No scan yet"
-            actions={
-              <Link href="/" className={linkClass}>
-                Run a scan from the overview
-              </Link>
-            }
-          >
-            A subscription report needs a finished scan.
-          </EmptyState>
-        ) : (
-          <Alert tone="error" title={loaded.reason === "not-found" ? "Subscription not in this scan" : "This scan cannot be shown"}>
-            <p>{loaded.message}</p>
-          </Alert>
-        )}
-      </>
-    );
+    return <ReportUnavailable reason={loaded.reason} message={loaded.message} />;
   }
   const { scan, subscription: s, controls, resources, failing, errors, mutedCount, latestLacksIt } = loaded.report;
   // Links stay on the scan shown: the one named in the URL, or the older scan the report fell back to.
   const shownScanId = scanId ?? (latestLacksIt ? scan.id : undefined);
   const name = s.displayName ?? s.subscriptionId;
-  const band = scoreBand(s.score);
-  const judged = s.counts.pass + s.counts.fail;
   const scanParam = shownScanId ? { scan: shownScanId } : {};
   const f = (extra: Record<string, string>) => findingsHref({ subscriptionId: s.key, ...scanParam, ...extra });
   return (
@@ -97,26 +74,7 @@ async function Report({
         }
         actions={<ExportButtons scanId={scan.id} subscriptionId={s.subscriptionId} fileStem={`speech-posture-${name}`} />}
       />
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat
-          label="Score"
-          tone={band.text}
-          value={<span data-testid="subscription-score">{s.score === null ? "n/a" : `${s.score}`}</span>}
-          detail={band.label}
-        />
-        <Stat label="Speech resources" value={count(s.resources)} />
-        <Stat
-          label="Failing checks"
-          tone={s.counts.fail ? "text-red-800" : undefined}
-          value={count(s.counts.fail)}
-          detail={mutedCount ? `${count(mutedCount)} findings muted by exceptions` : "none muted"}
-        />
-        <Stat
-          label="Coverage"
-          value={percent(judged, judged + s.counts.unknown)}
-          detail={`${count(s.counts.unknown)} unknown · ${count(s.counts.not_applicable)} not applicable`}
-        />
-      </div>
+      <SubscriptionStats subscription={s} mutedCount={mutedCount} />
       {latestLacksIt ? (
         <div className="mt-6" data-testid="older-scan-note">
           <Alert tone="info" title="The latest scan did not read this subscription">
