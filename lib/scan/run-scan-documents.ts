@@ -9,15 +9,9 @@ import { buildIndexes } from "@/lib/posture/indexes";
 import { vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { text } from "@/lib/posture/read";
 import type { AzureDocument, Snapshot } from "@/lib/posture/snapshot";
+import type { AccountDocuments } from "@/lib/store/scans/documents";
 
-export interface AccountDocuments {
-  account: AzureDocument;
-  storage: AzureDocument[];
-  keyVaults: AzureDocument[];
-  roleAssignments: AzureDocument[];
-  diagnosticSettings: unknown[] | null;
-  speechEndpoints: unknown[] | null;
-}
+export type { AccountDocuments };
 
 /** Keyed by lower-cased account ID. */
 export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocuments> {

@@ -6,7 +6,7 @@ import { queryFindings, type FindingsPage } from "@/lib/store/findings/query";
 import { getScan, latestSucceededScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import type { FindingsView } from "./findings-view";
-import { scanSubscriptions } from "./store-reads";
+import { scanSubscriptions } from "@/lib/store/reads";
 import { idKey } from "@/lib/posture/ids";
 
 export interface FindingsData {

@@ -7,7 +7,7 @@ import { resourceDetail, resourceInAnyScan, type ResourceDetail } from "@/lib/st
 import { getScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { layoutEncryptionChain, type EncryptionChain } from "./encryption-chain";
-import { scanSubscription } from "./store-reads";
+import { scanSubscription } from "@/lib/store/reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import { idKey } from "@/lib/posture/ids";

@@ -1,6 +1,6 @@
 /** Which findings of an indexed scan the active exceptions mute, recomputed only when they change. */
 import { compileRule, coversControl, coversResource, type ExceptionRule } from "@/lib/posture/exceptions";
-import type { FindingsIndex } from "./scan-index";
+import type { FindingsIndex } from "./model";
 
 export function fingerprint(rules: readonly ExceptionRule[]): string {
   return rules

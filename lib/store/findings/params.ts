@@ -6,9 +6,9 @@ import { controlById } from "@/lib/posture/controls";
 import { InvalidInputError } from "@/lib/store/errors";
 import { SPEECH_KINDS } from "@/lib/posture/snapshot";
 import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { SORT_KEYS, type SortKey } from "./model";
 
-export const SORT_KEYS = ["severity", "status", "controlId", "resource", "subscription", "kind"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export { SORT_KEYS, type SortKey } from "./model";
 
 export interface FindingsQuery {
   status?: string[];

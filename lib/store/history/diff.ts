@@ -7,7 +7,8 @@
  * subscription's failures are new, and a deleted one's are resolved.
  */
 import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
-import { findingsIndex, type FindingsIndex } from "@/lib/store/findings/scan-index";
+import type { FindingsIndex } from "@/lib/store/findings/model";
+import { findingsIndex } from "@/lib/store/findings/scan-index";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";

@@ -3,10 +3,19 @@
  * can draw each resource's Speech → storage → key vault chain from what the scan judged.
  */
 import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
-import type { AccountDocuments } from "@/lib/scan/run-scan-documents";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
+
+/** The evidence kept with one account of a scan (the `resources.documents` column, as JSON). */
+export interface AccountDocuments {
+  account: AzureDocument;
+  storage: AzureDocument[];
+  keyVaults: AzureDocument[];
+  roleAssignments: AzureDocument[];
+  diagnosticSettings: unknown[] | null;
+  speechEndpoints: unknown[] | null;
+}
 
 export async function readScanDocuments(store: Store, scanId: string, filter: { subscriptionId?: string; resourceId?: string } = {}): Promise<Snapshot> {
   const scan = await requireSucceededScan(store, scanId);
