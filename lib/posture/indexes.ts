@@ -17,6 +17,7 @@ import {
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
+  ERROR_SOURCES,
   SPEECH_KINDS,
 } from "./snapshot";
 
@@ -127,9 +128,7 @@ function isSpeechKind(kind: unknown): boolean {
   return false;
 }
 
-const ERROR_SOURCES = new Map<string, ErrorSource>(
-  (["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"] as const).map((s) => [s.toLowerCase(), s]),
-);
+const ERROR_SOURCE_BY_KEY = new Map<string, ErrorSource>(ERROR_SOURCES.map((s) => [s.toLowerCase(), s]));
 const ERROR_REASONS: ReadonlySet<string> = new Set<ErrorReason>(["access_denied", "network_blocked", "collection_error"]);
 const ROLE_ASSIGNMENT_SEGMENT = "/providers/microsoft.authorization/roleassignments/";
 
@@ -278,7 +277,7 @@ function indexErrors(errors: readonly SnapshotError[]): Map<ErrorSource, Map<str
   const out = new Map<ErrorSource, Map<string, SnapshotError>>();
   for (const error of errors) {
     if (!obj(error) || typeof error.scope !== "string" || typeof error.source !== "string") continue;
-    const source = ERROR_SOURCES.get(error.source.trim().toLowerCase());
+    const source = ERROR_SOURCE_BY_KEY.get(error.source.trim().toLowerCase());
     if (!source) continue;
     const scope = trimTrailingSlash(idKey(error.scope));
     let bySource = out.get(source);

@@ -15,13 +15,14 @@ import {
   isSpeechAccount,
   KEY_VAULT_TYPE,
   ROLE_ASSIGNMENT_TYPE,
+  COVERAGE_ITEMS,
+  ERROR_SOURCES,
   SNAPSHOT_KIND,
   SNAPSHOT_VERSION,
   STORAGE_ACCOUNT_TYPE,
   type AzureDocument,
   type CoverageItem,
   type ErrorReason,
-  type ErrorSource,
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
@@ -29,8 +30,6 @@ import {
 
 export { SnapshotInputError } from "./input-error";
 
-const COVERAGE_ITEMS: readonly CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
-const ERROR_SOURCES: readonly ErrorSource[] = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"];
 const ERROR_REASONS: readonly ErrorReason[] = ["access_denied", "network_blocked", "collection_error"];
 
 /** Parses the text of a snapshot file (or export). Throws SnapshotInputError. */

@@ -7,10 +7,13 @@ export const SNAPSHOT_KIND = "speech-posture.snapshot";
 export const SNAPSHOT_VERSION = 1;
 
 /** Where a piece of evidence comes from; also the `source` of an error entry. */
-export type ErrorSource = "resourceGraph" | "diagnosticSettings" | "speechEndpoints" | "roleAssignments";
+export const ERROR_SOURCES = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments", "azurePolicy", "defender"] as const;
+export type ErrorSource = (typeof ERROR_SOURCES)[number];
 export type ErrorReason = "access_denied" | "network_blocked" | "collection_error";
 export type UnknownReason = "not_collected" | "not_visible" | ErrorReason;
-export type CoverageItem = "resources" | "roleAssignments" | "diagnosticSettings" | "speechEndpoints";
+/** What a collection read; `azurePolicy` and `defender` are Azure's own verdicts (policy states, assessments). */
+export const COVERAGE_ITEMS = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints", "azurePolicy", "defender"] as const;
+export type CoverageItem = (typeof COVERAGE_ITEMS)[number];
 
 export interface SnapshotError {
   /** A subscription (`/subscriptions/{id}`) or a resource ID. */

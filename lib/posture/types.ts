@@ -5,6 +5,7 @@
 import type { AzureDocument, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
+import type { Agreement, AzureVerdict } from "./azure-verdicts";
 
 export type Severity = "high" | "medium" | "low";
 export type Status = "pass" | "fail" | "unknown" | "not_applicable";
@@ -56,6 +57,10 @@ export interface Finding {
   readonly muted: boolean;
   readonly message: string;
   readonly evidence: readonly Evidence[];
+  /** What Azure Policy and Defender for Cloud say about the same thing (null: neither was collected). */
+  readonly azure: AzureVerdict | null;
+  /** Whether we agree with Azure (CONTROLS.md "Azure's own verdicts"). */
+  readonly agreement: Agreement;
 }
 
 export interface Remediation {

@@ -164,6 +164,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("export_sha256", "text").execute();
       },
     },
+    "0006_finding_azure_verdicts": {
+      // Azure Policy's and Defender's verdict beside ours; older scans did not collect them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("findings")
+          .addColumn("agreement", "text", (c) => c.notNull().defaultTo("not_collected"))
+          .execute();
+        await db.schema.alterTable("findings").addColumn("azure", "text").execute();
+      },
+    },
   };
 }
 
