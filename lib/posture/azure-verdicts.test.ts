@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { agreementOf, combine, type AzureSource, type AzureVerdict } from "./azure-verdicts";
+import { agreementOf, AZURE_MAPPINGS, combine, type AzureSource, type AzureVerdict } from "./azure-verdicts";
+import { CATALOG } from "./controls";
 import { ACCOUNT_ID, account, FULL_COVERAGE, hardened, judge, RG, storageId, SUB, vault } from "./testing/fixtures";
 import type { AzureDocument } from "./snapshot";
 import type { Status } from "./types";
@@ -177,5 +178,34 @@ describe("Azure's verdicts on findings", () => {
       expect(finding.azure?.state).toBe("compliant");
       expect(finding.agreement).toBe("not_collected");
     }
+  });
+});
+
+describe("the mapping table", () => {
+  it("names, for every control with an Azure Policy reference, that definition among its built-ins, and explains every difference", () => {
+    for (const control of CATALOG) {
+      const mapping = AZURE_MAPPINGS[control.id];
+      const reference = control.references.azurePolicy?.id;
+      if (reference) expect(mapping?.policies.map((p) => p.definitionId)).toContain(reference);
+      if (mapping) {
+        expect(mapping.differences.length).toBeGreaterThan(0);
+        expect(mapping.policies.every((p) => /^[0-9a-f-]{36}$/.test(p.definitionId) && p.name.length > 10)).toBe(true);
+        expect(mapping.defender.every((d) => /^[0-9a-f-]{36}$/.test(d.key) && d.name.length > 10)).toBe(true);
+      }
+    }
+    expect(Object.keys(AZURE_MAPPINGS).sort()).toEqual([
+      "BYOS-1",
+      "CMK-1",
+      "CMK-2",
+      "CMK-3",
+      "CMK-5",
+      "IAM-1",
+      "IAM-2",
+      "IAM-3",
+      "LOG-2",
+      "NET-1",
+      "NET-2",
+      "NET-3",
+    ]);
   });
 });
