@@ -5,6 +5,7 @@
 import type { AzureDocument, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
+import type { Agreement, AzureVerdict } from "./azure-verdicts";
 
 import type { Severity, Status } from "./vocabulary";
 
@@ -57,6 +58,10 @@ export interface Finding {
   readonly muted: boolean;
   readonly message: string;
   readonly evidence: readonly Evidence[];
+  /** What Azure Policy and Defender for Cloud say about the same thing (null: neither was collected). */
+  readonly azure: AzureVerdict | null;
+  /** Whether we agree with Azure (CONTROLS.md "Azure's own verdicts"). */
+  readonly agreement: Agreement;
 }
 
 export interface Remediation {

@@ -12,7 +12,7 @@ export const SEVERITIES = ["high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Where a piece of evidence comes from; also the `source` of a snapshot error entry. */
-export const ERROR_SOURCES = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"] as const;
+export const ERROR_SOURCES = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments", "azurePolicy", "defender"] as const;
 export type ErrorSource = (typeof ERROR_SOURCES)[number];
 
 /** Why collection failed at a scope (a snapshot error entry's `reason`). */
@@ -23,8 +23,8 @@ export type ErrorReason = (typeof ERROR_REASONS)[number];
 export const UNKNOWN_REASONS = ["not_collected", "not_visible", ...ERROR_REASONS] as const;
 export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
 
-/** What a snapshot says it collected. */
-export const COVERAGE_ITEMS = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"] as const;
+/** What a snapshot says it collected; `azurePolicy` and `defender` are Azure's own verdicts (policy states, assessments). */
+export const COVERAGE_ITEMS = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints", "azurePolicy", "defender"] as const;
 export type CoverageItem = (typeof COVERAGE_ITEMS)[number];
 
 /** Azure's own verdict on a resource for a control, combined from its policy states and assessments. */

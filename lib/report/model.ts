@@ -33,6 +33,9 @@ export interface ReportFinding {
   readonly muted?: boolean;
   readonly message: string;
   readonly evidence?: readonly ReportEvidence[];
+  /** Azure Policy's and Defender's verdict (absent or null: not collected). */
+  readonly azure?: { readonly state: string; readonly sources: readonly unknown[] } | null;
+  readonly agreement?: string;
 }
 
 export interface ReportResource {

@@ -154,6 +154,9 @@ export function ocsfEvent(
       reason: f.reason ?? null,
       muted,
       evidence: f.evidence ?? [],
+      // Azure Policy's and Defender's verdict beside ours: OCSF has no field for a second opinion.
+      azure: f.azure ?? null,
+      agreement: f.agreement ?? "not_collected",
     },
   };
   if (control) {

@@ -172,6 +172,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0007_finding_azure_verdicts": {
+      // Azure Policy's and Defender's verdict beside ours; older scans did not collect them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("findings")
+          .addColumn("agreement", "text", (c) => c.notNull().defaultTo("not_collected"))
+          .execute();
+        await db.schema.alterTable("findings").addColumn("azure", "text").execute();
+      },
+    },
   };
 }
 

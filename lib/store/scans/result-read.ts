@@ -9,6 +9,7 @@ import { RESULT_KIND, RESULT_VERSION, type ScanResult, type SubscriptionResult }
 import { summarizeScores, type Counts, type Coverage } from "@/lib/posture/score";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import type { ControlId, Finding, Severity, Status } from "@/lib/posture/types";
+import type { Agreement } from "@/lib/posture/azure-verdicts";
 import type { UnknownReason } from "@/lib/posture/snapshot";
 import { decodeEvidence } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
@@ -54,7 +55,7 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     .where("scan_id", "=", scanId);
   let findingQuery = store.db
     .selectFrom("findings")
-    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence"])
+    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence", "azure", "agreement"])
     .where("scan_id", "=", scanId);
   if (subscriptionKey !== undefined) {
     resourceQuery = resourceQuery.where("subscription_key", "=", subscriptionKey);
@@ -85,6 +86,8 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     muted: false,
     message: f.message,
     evidence: decodeEvidence(f.evidence, f.resource_id) as Finding["evidence"],
+    azure: f.azure === null ? null : (JSON.parse(f.azure) as Finding["azure"]),
+    agreement: f.agreement as Agreement,
   }));
   const resources = resourceRows.map((r) => ({
     id: r.resource_id,

@@ -44,6 +44,8 @@ export interface FindingResult {
   message: string;
   evidence: readonly unknown[];
   kind: string;
+  azure: unknown;
+  agreement: string;
 }
 
 export interface ScanResultData {
@@ -149,6 +151,8 @@ const FINDING_COLUMNS = [
   "message",
   "evidence",
   "kind",
+  "azure",
+  "agreement",
 ] as const;
 
 /**
@@ -185,6 +189,8 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (i
       f.message,
       evidence,
       f.kind,
+      f.azure === null || f.azure === undefined ? null : JSON.stringify(f.azure),
+      f.agreement,
     ];
   };
 }
