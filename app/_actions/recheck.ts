@@ -1,13 +1,11 @@
 "use server";
 /**
- * "Re-check now": reads one resource fresh from Azure (ARM for the account, Resource Graph for its
- * storage, vaults and role assignments, plus its details) and evaluates it. The verdicts are
- * returned to the page only; nothing is stored (a scan stores results) but an audit entry, since it
- * reads Azure on the user's behalf.
+ * "Re-check now": lib/scan collects the one resource fresh from Azure and evaluates it. The
+ * verdicts are returned to the page only; nothing is stored (a scan stores results) but an audit
+ * entry, since it reads Azure on the user's behalf.
  */
 import { requireActionRole } from "@/lib/auth/server";
-import { collectResource } from "@/lib/azure/collect-resource";
-import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { recheckResource } from "@/lib/scan/recheck";
 import { defaultSource, openTarget } from "@/lib/scan/sources";
 import { recordAudit } from "@/lib/store/audit";
 import { uiStore } from "@/lib/views/server-store";
@@ -39,28 +37,17 @@ export async function recheckResourceAction(resourceId: string): Promise<Recheck
       error: `The re-check was not started: it could not be recorded in the audit trail (${error instanceof Error ? error.message : String(error)}).`,
     };
   }
-  let opened;
   try {
-    opened = await openTarget(source);
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  try {
-    const snapshot = await collectResource(opened.target, id, { signal: AbortSignal.timeout(60_000) });
-    const { findings } = evaluateSnapshot(snapshot);
-    const key = id.trim().toLowerCase();
-    const mine = findings.filter((f) => f.resourceId.trim().toLowerCase() === key);
+    const outcome = await recheckResource(id, { source, openTarget: (s) => openTarget(s), signal: AbortSignal.timeout(60_000) });
     return {
       ok: true,
-      checkedAt: snapshot.collectedAt,
+      checkedAt: outcome.checkedAt,
       source,
-      findings: mine.map((f) => ({ controlId: f.controlId, status: f.status, reason: f.reason, message: f.message })),
-      errors: snapshot.errors.map((e) => ({ scope: e.scope, source: e.source, reason: e.reason ?? null, message: e.message ?? "" })),
+      findings: outcome.findings.map((f) => ({ controlId: f.controlId, status: f.status, reason: f.reason, message: f.message })),
+      errors: outcome.errors.map((e) => ({ scope: e.scope, source: e.source, reason: e.reason ?? null, message: e.message ?? "" })),
     };
   } catch (error) {
     const code = (error as { code?: unknown })?.code;
     return { ok: false, error: `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}` };
-  } finally {
-    await opened.close().catch(() => undefined);
   }
 }
