@@ -144,6 +144,11 @@ export class ResourceGraphReader {
     }
   }
 
+  /** The quota Resource Graph last reported (`x-ms-user-quota-*`); undefined fields when it sent none. */
+  get quota(): { remaining?: number; resetsInMs?: number } {
+    return { remaining: this.quotaRemaining, resetsInMs: this.quotaRemaining === undefined ? undefined : Math.max(0, this.quotaResetAt - Date.now()) };
+  }
+
   private noteQuota(headers: HeaderBag): void {
     const remaining = headers.get("x-ms-user-quota-remaining");
     const resetMs = parseResetsAfter(headers.get("x-ms-user-quota-resets-after"));
