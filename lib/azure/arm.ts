@@ -24,6 +24,8 @@ export interface ArmResourceKind {
   /** The name segment's rule from the spec. */
   name: string;
   apiVersion: string;
+  /** The spec's name pattern is lower-case only (ARM itself ignores case). */
+  lowerCaseName?: boolean;
 }
 
 /** specification/cognitiveservices/…/stable/2025-12-01/cognitiveservices.json, Accounts_Get. */
@@ -40,6 +42,7 @@ export const STORAGE_ACCOUNT: ArmResourceKind = {
   provider: "Microsoft.Storage/storageAccounts",
   name: "[a-z0-9]{3,24}",
   apiVersion: "2025-08-01",
+  lowerCaseName: true,
 };
 
 const SUB = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -62,7 +65,7 @@ export class InvalidResourceIdError extends Error {
 export function parseResourceId(id: string, kind: ArmResourceKind): { subscriptionId: string; resourceGroup: string; name: string } {
   const m = idPattern(kind).exec(id.trim().replace(/\/+$/, ""));
   if (!m) throw new InvalidResourceIdError(id, kind);
-  return { subscriptionId: m[1], resourceGroup: m[2], name: m[3] };
+  return { subscriptionId: m[1], resourceGroup: m[2], name: kind.lowerCaseName ? m[3].toLowerCase() : m[3] };
 }
 
 export class ArmReader {
