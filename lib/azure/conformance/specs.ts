@@ -133,6 +133,9 @@ function toJsonSchema(node: unknown): unknown {
   for (const [k, v] of Object.entries(node as Json)) out[k] = toJsonSchema(v);
   if (out.type === "object" && !out.properties && !out.additionalProperties && !out.allOf) delete out.type;
   if (out["x-nullable"] === true && typeof out.type === "string") out.type = [out.type, "null"];
+  // `x-ms-enum.modelAsString: true` is an extensible enum: the service may send values the list does not name
+  // (Cognitive Services' `SecuredByPerimeter`, Storage's "case-insensitive" `Microsoft.KeyVault`).
+  if (Array.isArray(out.enum) && (out["x-ms-enum"] as Json | undefined)?.modelAsString === true) delete out.enum;
   return out;
 }
 
