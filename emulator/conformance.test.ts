@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asServiceRequest } from "@/lib/azure/conformance/recorder";
-import { matchRequest, responseProblems } from "@/lib/azure/conformance/specs";
+import { matchRequest, operation, responseProblems } from "@/lib/azure/conformance/specs";
 import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
+import { API_VERSIONS } from "./routes/api-versions";
+import { SPEECH_API_VERSIONS } from "./routes/speech";
 import { startEmulator, type RunningEmulator } from "./server";
 import { raw } from "./testing/clients";
 
@@ -131,5 +133,14 @@ describe("the emulator's responses against Microsoft's response schemas", () => 
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(60);
+  });
+
+  it("accepts, as its newest version of each type, the version of the vendored spec (and nothing newer)", () => {
+    const newest = (type: string) => [...API_VERSIONS[type]].sort().at(-1);
+    expect(newest("microsoft.cognitiveservices/accounts")).toBe(operation("Accounts_Get").apiVersion);
+    expect(newest("microsoft.storage/storageaccounts")).toBe(operation("StorageAccounts_GetProperties").apiVersion);
+    expect(newest("microsoft.keyvault/vaults")).toBe(operation("Vaults_Get").apiVersion);
+    expect(newest("microsoft.insights/diagnosticsettings")).toBe(operation("DiagnosticSettings_List").apiVersion);
+    expect([...SPEECH_API_VERSIONS].sort().at(-1)).toBe(operation("Endpoints_List").apiVersion);
   });
 });

@@ -6,6 +6,8 @@
 import { armError } from "@/emulator/http/errors";
 import type { Reply } from "@/emulator/http/respond";
 
+// Newest stable per type is the vendored spec's (accounts 2025-12-01, storage 2025-08-01, vaults 2025-05-01,
+// diagnostic settings 2021-05-01-preview); nothing newer is listed, since no published spec shows it.
 export const API_VERSIONS: Record<string, readonly string[]> = {
   subscriptions: ["2016-06-01", "2019-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01"],
   resourcegroups: ["2019-10-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-11-01", "2025-04-01"],
@@ -25,10 +27,8 @@ export const API_VERSIONS: Record<string, readonly string[]> = {
     "2025-04-01-preview",
     "2025-06-01",
     "2025-09-01",
+    "2025-10-01-preview",
     "2025-12-01",
-    "2026-03-01",
-    "2026-07-01",
-    "2026-09-01",
   ],
   "microsoft.storage/storageaccounts": [
     "2019-06-01",
@@ -40,7 +40,6 @@ export const API_VERSIONS: Record<string, readonly string[]> = {
     "2025-01-01",
     "2025-06-01",
     "2025-08-01",
-    "2026-04-01",
   ],
   "microsoft.keyvault/vaults": ["2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01", "2025-05-01"],
   "microsoft.operationalinsights/workspaces": ["2020-08-01", "2021-06-01", "2022-10-01", "2023-09-01", "2025-02-01"],
