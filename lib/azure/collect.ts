@@ -34,9 +34,6 @@ import { throwIfAborted } from "./sleep";
 import type { AzureTarget } from "./target";
 import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
 
-export { SUBSCRIPTION_BATCH } from "./scoped-query";
-export { InvalidResourceIdError } from "./arm";
-
 export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "details" | "done";
 
 export interface CollectProgress {
