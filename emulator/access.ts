@@ -90,6 +90,15 @@ export class AccessModel {
     const scopes = this.principals.get(caller);
     if (!scopes || this.canRead(caller, assignmentScope)) return true;
     const scope = assignmentScope.toLowerCase().replace(/\/+$/, "");
-    return scopes.some((s) => s.startsWith(`${scope}/`));
+    const group = GROUP_SCOPE.exec(scope)?.[1];
+    return scopes.some((s) => (group ? this.below(s, group) : s.startsWith(`${scope}/`)));
+  }
+
+  /** Whether a readable scope sits below a management group (through its subscription or its own group). */
+  private below(scope: string, group: string): boolean {
+    const sub = /^\/subscriptions\/([^/]+)/.exec(scope)?.[1];
+    const own = GROUP_SCOPE.exec(scope)?.[1];
+    const chain = sub ? this.index.subscriptionChain(sub) : own ? (this.index.groupChain(own) ?? []) : [];
+    return chain.some((g) => g.name.toLowerCase() === group);
   }
 }

@@ -50,6 +50,31 @@ describe("readable scopes", () => {
     expect((all.data as { Count: number }[])[0].Count).toBeGreaterThan(expected.length);
   });
 
+  it("shows a principal the role assignments at and below its scope and those it inherits from above", async () => {
+    const r = await argRaw(
+      emu,
+      { query: "authorizationresources | project id", options: { $top: 1000, authorizationScopeFilter: "AtScopeAboveAndBelow" } },
+      "rg-reader",
+    );
+    expect(r.status).toBe(200);
+    const seen = (r.json.data as { id: string }[]).map((x) => x.id).sort();
+    // The subscription's groups, walked up the tenant's tree.
+    const parents = new Map(emu.tenant.managementGroups!.map((g) => [g.name, g.parent]));
+    const chain: string[] = [];
+    for (let g = emu.tenant.subscriptions.find((s) => s.subscriptionId === sub)!.managementGroup; g; g = parents.get(g)) chain.push(g);
+    const expected = emu.tenant.roleAssignments
+      .filter((a) => {
+        const scope = lower(props(a).scope);
+        const g = /managementgroups\/([^/]+)$/.exec(scope)?.[1];
+        if (g) return chain.includes(g);
+        return scope === lower(`/subscriptions/${sub}`) || scope === lower(group) || scope.startsWith(`${lower(group)}/`);
+      })
+      .map((a) => a.id)
+      .sort();
+    expect(seen).toEqual(expected);
+    expect(seen.some((id) => id.startsWith("/providers/Microsoft.Management/managementGroups/mg-contoso/"))).toBe(true);
+  });
+
   it("Resource Graph answers 403 only when none of the listed subscriptions is readable", async () => {
     const r = await argRaw(emu, { query: "resources | project id", subscriptions: [other] }, "rg-reader");
     expect(r.status).toBe(403);
