@@ -214,13 +214,16 @@ describe("network security perimeters", () => {
 });
 
 describe("tenant subscription limit", () => {
-  it("covers only the first N subscriptions at tenant scope and says so in x-ms-tenant-subscription-limit-hit", async () => {
+  it("covers only the first N subscriptions at tenant or management-group scope and says so in x-ms-tenant-subscription-limit-hit", async () => {
     const emu = await startEmulator({ quota: false, tenant: generateTenant({ subscriptions: 5, accounts: 10 }), tenantSubscriptionLimit: 3 });
     try {
       const query = "resourcecontainers | where type == 'microsoft.resources/subscriptions' | project subscriptionId";
       const tenantScope = await argRaw(emu, { query });
       expect(tenantScope.headers["x-ms-tenant-subscription-limit-hit"]).toBe("true");
       expect(tenantScope.json.data).toHaveLength(3);
+      const group = await argRaw(emu, { query, managementGroups: ["mg-contoso"] });
+      expect(group.headers["x-ms-tenant-subscription-limit-hit"]).toBe("true");
+      expect(group.json.data).toHaveLength(3);
       const listed = await argRaw(emu, { query, subscriptions: emu.tenant.subscriptions.filter((s) => s.visible).map((s) => s.subscriptionId) });
       expect(listed.headers["x-ms-tenant-subscription-limit-hit"]).toBeUndefined();
       expect(listed.json.data).toHaveLength(5);

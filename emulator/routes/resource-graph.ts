@@ -106,11 +106,12 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   } else {
     scope = index.visible.map((s) => s.subscriptionId.toLowerCase()).filter(readable);
     listOnly = faults.deniedSubscriptions;
-    if (scope.length > state.tenantSubscriptionLimit) {
-      // Tenant scope covers only the first N subscriptions, and says so in a header.
-      scope = scope.slice(0, state.tenantSubscriptionLimit);
-      headers[TENANT_SUBSCRIPTION_LIMIT_HEADER] = "true";
-    }
+  }
+  if (!request.subscriptions?.length && scope.length > state.tenantSubscriptionLimit) {
+    // A tenant or management-group scope covers only the first N subscriptions the principal can access,
+    // and says so in a header (azure-docs governance/resource-graph/concepts/guidance-for-throttled-requests.md).
+    scope = scope.slice(0, state.tenantSubscriptionLimit);
+    headers[TENANT_SUBSCRIPTION_LIMIT_HEADER] = "true";
   }
   const filter = request.options.authorizationScopeFilter;
 
