@@ -101,6 +101,28 @@ describe("readable scopes", () => {
     const subs = [];
     for await (const s of clients(emu, "rg-reader").subscriptions.subscriptions.list()) subs.push(s.subscriptionId);
     expect(subs).toEqual([sub]);
+    const one = await raw(`${emu.url}/subscriptions/${sub}?api-version=2022-12-01`, { ca: emu.ca, headers: { authorization: "Bearer rg-reader" } });
+    expect(one.status).toBe(200);
+    const elsewhere = await raw(`${emu.url}/subscriptions/${other}?api-version=2022-12-01`, { ca: emu.ca, headers: { authorization: "Bearer rg-reader" } });
+    expect(elsewhere.status).toBe(403);
+  });
+
+  it("lists only the readable accounts of a subscription, and refuses a subscription with nothing readable", async () => {
+    const listed = [];
+    for await (const a of clients(emu, "rg-reader").cognitive(sub).accounts.list()) listed.push(a.id);
+    const expected = emu.tenant.resources.filter((r) => r.type === "microsoft.cognitiveservices/accounts" && lower(r.id).startsWith(`${lower(group)}/`));
+    expect(listed.sort()).toEqual(expected.map((r) => r.id).sort());
+    // A resource-scoped grant: the list holds that one account though the subscription holds more.
+    emu.setPrincipals({ "rg-reader": [group], "one-account": [inGroup.id] });
+    const single = [];
+    for await (const a of clients(emu, "one-account").cognitive(sub).accounts.list()) single.push(a.id);
+    expect(single).toEqual([inGroup.id]);
+    expect(expected.length).toBeGreaterThan(1);
+    const refused = await raw(`${emu.url}/subscriptions/${other}/providers/Microsoft.CognitiveServices/accounts?api-version=2025-12-01`, {
+      ca: emu.ca,
+      headers: { authorization: "Bearer rg-reader" },
+    });
+    expect(refused.status).toBe(403);
   });
 
   it("a management-group scope covers the subscriptions below it", async () => {
