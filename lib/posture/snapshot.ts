@@ -24,6 +24,8 @@ export interface SubscriptionInfo {
   subscriptionId: string;
   displayName?: string;
   state?: string;
+  /** Management-group names, nearest first (Resource Graph `managementGroupAncestorsChain[*].name`); absent = not known. */
+  managementGroupAncestors?: string[] | null;
 }
 
 /** An ARM / Resource Graph document as Azure returns it; only `id` is guaranteed. */
