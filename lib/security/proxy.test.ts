@@ -159,10 +159,10 @@ describe("signed in with Entra ID", () => {
   it("refuses an upload declaring more than the limit with 413, before the route runs", async () => {
     const cookie = await cookieFor("Posture.Operator");
     const big = await handleRequest(
-      req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(100 * 1024 * 1024 + 1) } }),
+      req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(50 * 1024 * 1024 + 1) } }),
     );
     expect(big.status).toBe(413);
-    expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 100 * 1024 * 1024 } });
+    expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 50 * 1024 * 1024 } });
     const ok = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": "1000" } }));
     expect(ok.headers.get("x-middleware-next")).toBe("1");
     // Without a session the size is not even looked at.

@@ -5,15 +5,11 @@
 import { AuthError, actorOfRequest } from "@/lib/auth/principal";
 import { InputError } from "@/lib/posture/input-error";
 import { findForbiddenKey, forbiddenKeyProblem } from "@/lib/security/hostile-keys";
-import { uploadLimitBytes } from "@/lib/security/upload-limit";
+import { UploadRefusedError } from "@/lib/security/upload-parser";
+import { PayloadTooLargeError, uploadLimitBytes } from "@/lib/security/upload-limit";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
-export class PayloadTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`The request body is larger than the limit of ${limit} bytes`);
-    this.name = "PayloadTooLargeError";
-  }
-}
+export { PayloadTooLargeError };
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), {
@@ -44,6 +40,7 @@ export function errorResponse(error: unknown): Response {
     return errorBody(400, "invalid_input", error.message, path === undefined ? {} : { path });
   }
   if (is(error, PayloadTooLargeError, "PayloadTooLargeError")) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
+  if (is(error, UploadRefusedError, "UploadRefusedError")) return errorBody(error.status, error.code, error.message);
   if (is(error, NotFoundError, "NotFoundError")) return errorBody(404, "not_found", error.message);
   if (is(error, ScanConflictError, "ScanConflictError")) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
   if (is(error, StateConflictError, "StateConflictError")) return errorBody(409, "conflict", error.message);
@@ -102,7 +99,7 @@ export function actorOf(request: Request): string {
   return actorOfRequest(request);
 }
 
-/** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 100 MB. */
+/** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 50 MB. */
 export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
   return uploadLimitBytes(env);
 }
