@@ -14,7 +14,8 @@ import { requiredAccess } from "@/lib/auth/access";
 import { AuthConfigError, authConfig, isLoopbackHost, type AuthConfig } from "@/lib/auth/config";
 import { principalFromCookie } from "@/lib/auth/principal";
 import { hasRole } from "@/lib/auth/roles";
-import { isHttps, sessionCookieValue } from "@/lib/auth/session";
+import { requestIsHttps } from "@/lib/auth/forwarded";
+import { sessionCookieValue } from "@/lib/auth/session";
 import { NON_PAGE_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "./headers";
 import { crossOriginRefusal } from "./origin";
 import { UPLOAD_PATH, declaredTooLarge, uploadLimitBytes } from "./upload-limit";
@@ -68,7 +69,7 @@ function decodablePath(path: string): boolean {
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
   const method = request.method.toUpperCase();
-  const https = isHttps(request.url, request.headers.get("x-forwarded-proto"));
+  const https = requestIsHttps(request.url, request.headers);
   const common = commonSecurityHeaders(https);
 
   let config: AuthConfig;
@@ -106,12 +107,12 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
   // Next.js answers a path it cannot percent-decode with a 500 (App Router apps have no error page for its 400).
   if (!decodablePath(path)) return fail(400, "invalid_input", "The URL is not validly percent-encoded.");
 
-  const refusal = crossOriginRefusal(method, request.headers, config.mode === "entra");
+  const refusal = crossOriginRefusal(method, request.headers, config.mode === "entra", https);
   if (refusal) return fail(403, "cross_origin", `Refused: ${refusal}.`);
 
   const access = requiredAccess(method, path, isAction);
   if (access !== "public") {
-    const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie")));
+    const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie"), https));
     if (!principal) {
       if (isApi || isAction || !isPage) return jsonError(401, "unauthenticated", "Sign in to use Speech Posture.", common);
       // Next.js turns a same-origin Location into a relative one, so the browser stays on the host it asked for.

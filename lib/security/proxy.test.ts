@@ -15,7 +15,16 @@ const ORIGIN = "http://127.0.0.1:3999";
 const saved = { ...process.env };
 
 function setEnv(vars: Record<string, string | undefined>) {
-  for (const k of ["AUTH_MODE", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "SPEECH_POSTURE_LISTEN_HOST", "SESSION_SECRET", "AUTH_TEST_OIDC"])
+  for (const k of [
+    "AUTH_MODE",
+    "ENTRA_TENANT_ID",
+    "ENTRA_CLIENT_ID",
+    "ENTRA_AUTHORITY",
+    "SPEECH_POSTURE_LISTEN_HOST",
+    "SESSION_SECRET",
+    "AUTH_TEST_OIDC",
+    "SPEECH_POSTURE_TRUST_PROXY",
+  ])
     delete process.env[k];
   Object.assign(process.env, vars);
   resetAuthConfigForTests();
@@ -80,12 +89,49 @@ describe("signed in with Entra ID", () => {
     expect(a.headers.get("strict-transport-security")).toBeNull();
   });
 
-  it("adds HSTS (and upgrade-insecure-requests) over https, directly or behind a TLS proxy", async () => {
+  it("adds HSTS (and upgrade-insecure-requests) over https, directly or behind a trusted TLS proxy", async () => {
     const direct = await handleRequest(req("/signin", { base: "https://posture.contoso.com" }));
     expect(direct.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(csp(direct)).toContain("upgrade-insecure-requests");
+    // X-Forwarded-Proto from anyone is not believed …
+    const untrusted = await handleRequest(req("/signin", { headers: { "x-forwarded-proto": "https" } }));
+    expect(untrusted.headers.get("strict-transport-security")).toBeNull();
+    // … only from the proxy SPEECH_POSTURE_TRUST_PROXY says is there.
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
     const proxied = await handleRequest(req("/signin", { headers: { "x-forwarded-proto": "https" } }));
     expect(proxied.headers.get("strict-transport-security")).not.toBeNull();
+  });
+
+  it("over https accepts only the __Host- session cookie, never a plain one a sibling subdomain could plant", async () => {
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
+    const https = { "x-forwarded-proto": "https" };
+    const planted = await handleRequest(req("/api/scans", { headers: { ...https, cookie: await cookieFor("Posture.Admin", SESSION_COOKIE) } }));
+    expect(planted.status).toBe(401);
+    const own = await handleRequest(req("/api/scans", { headers: { ...https, cookie: await cookieFor("Posture.Reader", SECURE_SESSION_COOKIE) } }));
+    expect(own.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("believes X-Forwarded-Host only behind a trusted proxy, and compares the Origin's scheme too", async () => {
+    const cookie = await cookieFor("Posture.Operator");
+    const evil = { cookie, origin: "http://evil.example", "x-forwarded-host": "evil.example" };
+    const spoofed = await handleRequest(req("/api/scans", { method: "POST", headers: evil }));
+    expect(spoofed.status).toBe(403);
+    expect(((await spoofed.json()) as { error: { code: string } }).error.code).toBe("cross_origin");
+    // Same host, other scheme: another origin.
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, origin: ORIGIN.replace("http:", "https:") } }))).status).toBe(403);
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe("1");
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
+    const viaProxy = {
+      cookie: await cookieFor("Posture.Operator", SECURE_SESSION_COOKIE),
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "posture.contoso.com",
+    };
+    expect(
+      (await handleRequest(req("/api/scans", { method: "POST", headers: { ...viaProxy, origin: "https://posture.contoso.com" } }))).headers.get(
+        "x-middleware-next",
+      ),
+    ).toBe("1");
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { ...viaProxy, origin: "http://posture.contoso.com" } }))).status).toBe(403);
   });
 
   it("never caches API answers and gives them a policy that allows nothing", async () => {
@@ -131,7 +177,7 @@ describe("signed in with Entra ID", () => {
     }
     const action = await handleRequest(req("/findings", { method: "POST", headers: { cookie: reader, origin: ORIGIN, "next-action": "abc" } }));
     expect(action.status).toBe(403);
-    const operator = await cookieFor("Posture.Operator", SECURE_SESSION_COOKIE);
+    const operator = await cookieFor("Posture.Operator");
     expect((await handleRequest(req("/api/audit", { headers: { cookie: operator } }))).status).toBe(403);
     expect((await handleRequest(req("/audit", { headers: { cookie: operator } }))).status).toBe(403);
     expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie: operator, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe(
