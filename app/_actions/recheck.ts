@@ -6,7 +6,7 @@
  * reads Azure on the user's behalf.
  */
 import { requireActionRole } from "@/lib/auth/server";
-import { collectResource } from "@/lib/azure/collect-resource";
+import { collectResource, parseAccountId } from "@/lib/azure/collect-resource";
 import { evaluateSnapshot } from "@/lib/posture/evaluate";
 import { defaultSource, openTarget } from "@/lib/scan/sources";
 import { recordAudit } from "@/lib/store/audit";
@@ -30,6 +30,12 @@ export async function recheckResourceAction(resourceId: string): Promise<Recheck
   }
   const id = String(resourceId ?? "");
   if (id.length > 2048) return { ok: false, error: "That is not a resource ID (over 2,048 characters)." };
+  // Validated before anything is recorded: a crafted ID must not reach the audit trail.
+  try {
+    parseAccountId(id);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
   const source = defaultSource();
   try {
     await recordAudit(await uiStore(), { actor, action: "resource.rechecked", target: id, details: { source } });

@@ -19,8 +19,9 @@ import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError 
 import type { AzureTarget } from "./target";
 import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
 
+// A resource group name may hold periods, but not end with one (so never "." or "..").
 const ACCOUNT_ID =
-  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.CognitiveServices\/accounts\/([a-zA-Z0-9][a-zA-Z0-9_.-]{1,63})$/i;
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([-\w.()]{0,89}[-\w()])\/providers\/Microsoft\.CognitiveServices\/accounts\/([a-zA-Z0-9][a-zA-Z0-9_.-]{1,63})$/i;
 
 export class InvalidResourceIdError extends Error {
   constructor(id: string) {

@@ -6,7 +6,8 @@
  *   3. a state-changing request comes from this origin (CSRF);
  *   4. the route's role (lib/auth/access): no session → 401 JSON for the API and server actions,
  *      a redirect to /signin for pages; the wrong role → 403;
- *   5. a snapshot upload that declares a length over the limit → 413;
+ *   5. a server action whose body is not what Next.js decodes → 400 (Next.js would answer 500);
+ *      a snapshot upload that declares a length over the limit → 413;
  *   6. security headers on the response, with a fresh CSP nonce handed to Next.js for pages.
  */
 import { NextResponse, type NextRequest } from "next/server";
@@ -17,6 +18,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requestIsHttps } from "@/lib/auth/forwarded";
 import { sessionCookieValue } from "@/lib/auth/session";
 import { NON_PAGE_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "./headers";
+import { malformedActionBody } from "./action-body";
 import { crossOriginRefusal } from "./origin";
 import { UPLOAD_PATH, declaredTooLarge, uploadLimitBytes } from "./upload-limit";
 
@@ -124,6 +126,11 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
       return res;
     }
     if (!hasRole(principal.roles, access)) return fail(403, "forbidden", `This needs the ${access} role, which your account does not have.`);
+  }
+
+  if (isAction) {
+    const malformed = await malformedActionBody(request);
+    if (malformed) return jsonError(400, "invalid_input", `Refused: ${malformed}.`, common);
   }
 
   // An upload that says it is too large is refused without running the route.

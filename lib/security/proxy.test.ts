@@ -215,6 +215,30 @@ describe("signed in with Entra ID", () => {
     expect((await handleRequest(req("/api/snapshots", { method: "POST", headers: { origin: ORIGIN, "content-length": "999999999999" } }))).status).toBe(401);
   });
 
+  it("answers 400 for a server action whose body Next.js could not decode (it would answer 500)", async () => {
+    const cookie = await cookieFor("Posture.Operator");
+    const action = (body: string, type = "text/plain;charset=UTF-8") =>
+      handleRequest(
+        new NextRequest(ORIGIN + "/exceptions", {
+          method: "POST",
+          headers: { host: new URL(ORIGIN).host, cookie, origin: ORIGIN, "next-action": "7f00aa", "content-type": type },
+          body,
+        }),
+      );
+    for (const [body, type] of [
+      ["garbage", undefined],
+      ['["unterminated', undefined],
+      ["", undefined],
+      ["--x\r\n", "multipart/form-data"],
+    ] as const) {
+      const r = await action(body, type);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe("invalid_input");
+    }
+    expect((await action('["/subscriptions/x",{"a":1}]')).headers.get("x-middleware-next")).toBe("1");
+    expect((await action("--x--\r\n", "multipart/form-data; boundary=x")).headers.get("x-middleware-next")).toBe("1");
+  });
+
   it("answers 400 for a path that cannot be percent-decoded (Next.js would answer 500)", async () => {
     const cookie = await cookieFor("Posture.Reader");
     for (const p of ["/api/scans/%zz", "/api/resources/a/%E0%A4%A", "/resources/%C0"]) {

@@ -58,12 +58,14 @@ export async function oneUploadAtATime<T>(fn: () => Promise<T>): Promise<T> {
 
 function startWorker(data: ParseRequest, resourceLimits: ResourceLimits): Worker {
   const options = { workerData: data, transferList: [data.bytes], resourceLimits };
-  if (import.meta.url.endsWith(".ts")) {
-    // Run from source (tests, the CLI through tsx): load the TypeScript entry through tsx.
-    const entry = new URL("./upload-parse-worker.ts", import.meta.url).href;
-    return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { ...options, eval: true });
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    // In the Next.js server: Turbopack bundles the entry as its own worker chunk.
+    return new Worker(new URL("./upload-parse-worker.ts", import.meta.url), options);
   }
-  return new Worker(new URL("./upload-parse-worker.ts", import.meta.url), options);
+  // Run from source (tests, tsx): load the TypeScript entry through tsx. (A string, not a URL
+  // expression, so the bundler does not copy the source file as an asset.)
+  const entry = import.meta.url.replace(/upload-parser\.ts$/, "upload-parse-worker.ts");
+  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { ...options, eval: true });
 }
 
 /** An ArrayBuffer holding exactly `bytes`, to hand to the worker without another copy when possible. */

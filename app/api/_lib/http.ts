@@ -6,6 +6,8 @@ import { AuthError, actorOfRequest } from "@/lib/auth/principal";
 import { InputError } from "@/lib/posture/input-error";
 import { findForbiddenKey, forbiddenKeyProblem } from "@/lib/security/hostile-keys";
 import { UploadRefusedError } from "@/lib/security/upload-parser";
+import { TooManyStreamsError } from "@/lib/scan/jobs-events";
+import { ScanCapacityError } from "@/lib/scan/jobs";
 import { PayloadTooLargeError, uploadLimitBytes } from "@/lib/security/upload-limit";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
@@ -41,6 +43,8 @@ export function errorResponse(error: unknown): Response {
   }
   if (is(error, PayloadTooLargeError, "PayloadTooLargeError")) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
   if (is(error, UploadRefusedError, "UploadRefusedError")) return errorBody(error.status, error.code, error.message);
+  if (is(error, TooManyStreamsError, "TooManyStreamsError")) return errorBody(429, "too_many_streams", error.message);
+  if (is(error, ScanCapacityError, "ScanCapacityError")) return errorBody(503, "too_many_scans", error.message);
   if (is(error, NotFoundError, "NotFoundError")) return errorBody(404, "not_found", error.message);
   if (is(error, ScanConflictError, "ScanConflictError")) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
   if (is(error, StateConflictError, "StateConflictError")) return errorBody(409, "conflict", error.message);
