@@ -108,7 +108,10 @@ function stalledPost(port: number, path: string, declared: number, send: number,
   socket.on("error", () => undefined);
   const sent = new Promise<void>((resolve) => {
     socket.on("connect", async () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+      // Same-origin headers, as an attacker sends them: the refusal must be the missing sign-in.
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
+      );
       const chunk = Buffer.alloc(256 * 1024, 0x20);
       for (let n = 0; n < send && !socket.destroyed; n += chunk.length) {
         if (!socket.write(chunk)) await new Promise((r) => socket.once("drain", r));
@@ -162,6 +165,47 @@ test.describe("the demo server", () => {
     const audit = ((await (await request.get("/api/audit?action=resource.rechecked&limit=1000")).json()) as { items: { target: string }[] }).items;
     expect(audit.length).toBe(before);
     expect(audit.some((e) => e.target.includes(".."))).toBe(false);
+  });
+});
+
+test.describe("hidden characters", () => {
+  test("NUL, bidi and zero-width characters in names are shown as code points in the pages and the CSV", async ({ page, request }) => {
+    const sub = "00000000-0000-4000-8000-00000000b1d1";
+    const name = "invoice\u202Etxt.exe\u0000ad\u200Bmin";
+    const shown = "invoice[U+202E]txt.exe[U+0000]ad[U+200B]min";
+    const snapshot = {
+      kind: "speech-posture.snapshot",
+      version: 1,
+      collectedAt: new Date().toISOString(),
+      subscriptions: [{ subscriptionId: sub, displayName: "bidi\u202Esub", state: "Enabled" }],
+      coverage: ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"],
+      resources: [
+        {
+          id: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/hidden1`,
+          name,
+          type: "Microsoft.CognitiveServices/accounts",
+          kind: "SpeechServices",
+          location: "westeurope",
+          subscriptionId: sub,
+          resourceGroup: "rg",
+          properties: { publicNetworkAccess: "Enabled" },
+        },
+      ],
+      diagnosticSettings: {},
+      speechEndpoints: {},
+      errors: [],
+    };
+    const r = await request.post("/api/snapshots", { data: JSON.stringify(snapshot), headers: { "content-type": "application/json" } });
+    expect(r.status(), await r.text()).toBe(202);
+    const id = ((await r.json()) as { id: string }).id;
+    await expect.poll(async () => ((await (await request.get(`/api/scans/${id}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe("succeeded");
+    await gotoReady(page, `/findings?scan=${id}&controlId=NET-1`);
+    await expect(page.getByTestId("finding-row").first()).toContainText(shown);
+    await gotoReady(page, `/subscriptions/${sub}?scan=${id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("bidi[U+202E]sub");
+    const csv = await (await request.get(`/api/scans/${id}/export?format=csv`)).text();
+    expect(csv).toContain(shown);
+    expect(csv).not.toMatch(/[\u0000\u200B\u202E]/);
   });
 });
 

@@ -18,6 +18,7 @@ import { loadResource } from "@/lib/views/resource-data";
 import { first, findingsHref, resourceHref, resourceIdFromSegments, subscriptionHref, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
+import { showHidden } from "@/lib/report/visible-text";
 
 export const dynamic = "force-dynamic";
 
@@ -92,7 +93,7 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
   return (
     <>
       <PageHeader
-        title={r.name}
+        title={showHidden(r.name)}
         breadcrumbs={[
           { href: "/", label: "Overview" },
           { href: subscriptionHref(r.subscriptionId, scanId), label: subName },

@@ -18,6 +18,7 @@ import { loadSubscription } from "@/lib/views/subscription-data";
 import { findingsHref, first, hrefWith, pageParam, resourceHref, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
+import { showHidden } from "@/lib/report/visible-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Subscription report" };
@@ -96,7 +97,7 @@ async function Report({
   return (
     <>
       <PageHeader
-        title={name}
+        title={showHidden(name)}
         breadcrumbs={[{ href: "/", label: "Overview" }]}
         description={
           <>
@@ -240,7 +241,7 @@ async function Report({
                 <tr key={r.id} className="hover:bg-slate-50">
                   <Td>
                     <Link href={resourceHref(r.id, shownScanId)} className="font-medium text-blue-700 hover:underline">
-                      {r.name}
+                      {showHidden(r.name)}
                     </Link>
                   </Td>
                   <Td>{r.kind}</Td>
@@ -290,7 +291,7 @@ async function Report({
                   {items.map((i) => (
                     <li key={i.id} className="min-w-0">
                       <Link href={resourceHref(i.resourceId, shownScanId)} className="font-medium text-blue-700 hover:underline">
-                        {i.resourceName}
+                        {showHidden(i.resourceName)}
                       </Link>
                       {i.muted ? <span className="ml-1 text-xs text-violet-800">(muted)</span> : null}
                       <p className="line-clamp-2 text-xs text-slate-600">{i.message}</p>
