@@ -304,13 +304,14 @@ test.describe("demo mode on a non-loopback address", () => {
   async function nextStart(args: string[], env: Record<string, string>): Promise<{ outcome: string; output: string }> {
     const port = await freePort();
     const db = join(tmpdir(), `speech-posture-e2e-listen-${process.pid}-${port}.db`);
+    // No sign-in settings but the case's own: demo mode is the default on loopback.
+    const inherited = { ...process.env };
+    for (const k of ["AUTH_MODE", "SPEECH_POSTURE_LISTEN_HOST", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID"]) delete inherited[k];
     const child = spawn(process.execPath, [join(APP_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(port), ...args], {
       cwd: APP_DIR,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        ...process.env,
-        AUTH_MODE: "",
-        SPEECH_POSTURE_LISTEN_HOST: "",
+        ...inherited,
         SESSION_SECRET: "e2e-listen-secret-0123456789abcdefghij",
         DATABASE_URL: `sqlite:${db}`,
         ...env,

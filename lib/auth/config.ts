@@ -84,7 +84,7 @@ export function hostFromArgv(argv: readonly string[]): string | undefined {
 function optionHost(env: Record<string, string | undefined>, argv: readonly string[]): string {
   const named = hostsFromArgv(argv).map((h) => h.trim());
   const setting = env.SPEECH_POSTURE_LISTEN_HOST?.trim();
-  if (setting !== undefined) named.push(setting);
+  if (setting) named.push(setting);
   const distinct = [...new Set(named.map((h) => h.toLowerCase()))];
   if (distinct.length > 1) {
     throw new AuthConfigError(
