@@ -139,6 +139,7 @@ test.describe("the demo server", () => {
       expect(result.status, result.body.slice(0, 300)).toBe(400);
       expect(result.body).toMatch(/more than 2000000 values/);
       expect(result.body).toContain("SPEECH_POSTURE_MAX_UPLOAD_VALUES");
+      console.log(`${count} empty objects: server RSS ${idle.toFixed(0)} MB idle, ${peak.toFixed(0)} MB at the peak`);
       // The body, its text in the worker and the worker itself; never the parsed millions of objects.
       expect(peak - idle, `RSS went from ${idle.toFixed(0)} MB to ${peak.toFixed(0)} MB for ${count} objects`).toBeLessThan(400);
       expect((await request.get("/api/trend?limit=1")).status()).toBe(200);
@@ -256,6 +257,7 @@ test.describe("a signed-in server, attacked anonymously", () => {
     await Promise.race([Promise.all(bodies.map((b) => b.sent)), new Promise((r) => setTimeout(r, 20_000))]);
     await new Promise((r) => setTimeout(r, 1000));
     const held = rssMb(pid) - idle;
+    console.log(`20 stalled anonymous bodies of 8 MB: server RSS grew by ${held.toFixed(0)} MB`);
     // 20 × 8 MB arrived; the server may keep about 1 MB of each.
     expect(held, `RSS grew by ${held.toFixed(0)} MB while 20 anonymous clients had sent 8 MB each`).toBeLessThan(80);
     // The request time-out (3 s here) cuts them at Node's next 30 s check, not after 300 s.
