@@ -183,6 +183,21 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("findings").addColumn("azure", "text").execute();
       },
     },
+    "0008_sign_in_revocations": {
+      // Sign-out and one-time token exchange must hold across restarts and instances; rows go once expired.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("revoked_sessions")
+          .addColumn("session_id", "text", (c) => c.primaryKey())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("exchanged_tokens")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 
