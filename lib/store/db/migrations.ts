@@ -164,6 +164,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("export_sha256", "text").execute();
       },
     },
+    "0006_scan_catalog_version": {
+      // The catalogue version a scan was judged with: its verdicts keep their meaning after an upgrade.
+      // Scans stored before this column were judged with version 1 (read back as 1 when null).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("catalog_version", "integer").execute();
+      },
+    },
   };
 }
 
