@@ -6,6 +6,7 @@ import { StatusBar } from "@/components/charts/status-bar";
 import { TrendChart } from "@/components/charts/trend-chart";
 import { SubscriptionsTable } from "@/components/overview/subscriptions-table";
 import { DiffList } from "@/components/scans/diff-list";
+import { DiffCatalogNote } from "@/components/scans/diff-catalog-note";
 import { DiffScopeNote } from "@/components/scans/diff-scope-note";
 import { ScanErrors } from "@/components/scans/scan-errors";
 import { ScanButton } from "@/components/scan/scan-button";
@@ -226,6 +227,11 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
               {sameScope ? null : (
                 <div className="px-4 pt-3">
                   <DiffScopeNote diff={data.diff} />
+                </div>
+              )}
+              {data.diff.catalogVersions.from === data.diff.catalogVersions.to ? null : (
+                <div className="px-4 pt-3">
+                  <DiffCatalogNote diff={data.diff} />
                 </div>
               )}
               <h3 className="px-4 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">New failures</h3>

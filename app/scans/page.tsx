@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { DiffList } from "@/components/scans/diff-list";
+import { DiffCatalogNote } from "@/components/scans/diff-catalog-note";
 import { DiffScopeNote } from "@/components/scans/diff-scope-note";
 import { ScanErrors } from "@/components/scans/scan-errors";
 import { ScanButton } from "@/components/scan/scan-button";
@@ -280,6 +281,7 @@ function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
         ))}
       </dl>
       <DiffScopeNote diff={d.diff} />
+      <DiffCatalogNote diff={d.diff} />
       {d.diff.truncated ? <Alert tone="info" title={`Lists show the first ${DIFF_LIMIT} items of each kind; the counts are exact.`} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         {sections.map(([id, title, items, empty, n]) => (
