@@ -77,8 +77,9 @@ export interface SnapshotIndex {
   /**
    * The `source` error entry that applies to the resource `key` (lower-cased): the most specific
    * of its own ID, its resource group and its subscription, by whole path segments.
+   * `subscriptionScope` (the `/subscriptions/{id}` key) spares cutting it from the ID.
    */
-  errorFor(source: ErrorSource, key: string): SnapshotError | undefined;
+  errorFor(source: ErrorSource, key: string, subscriptionScope?: string): SnapshotError | undefined;
   /**
    * The resourceGraph entry that makes a missing resource "hidden": one scoped to its own ID or
    * its resource group (its subscription's means "not scanned" instead).
@@ -209,6 +210,7 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
   }
 
   const errors = indexErrors(snapshot.errors);
+  const errorLevels = scopeLevels(errors);
   const scopes = new Map<string, string>();
   const subscriptions = new Map<string, SubscriptionInfo>();
   const scannedSubscriptions = new Set<string>();
@@ -237,13 +239,16 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     speechEndpoints,
     perimeters,
     errors,
-    errorFor(source, key) {
+    errorFor(source, key, subscriptionScope) {
       const bySource = errors.get(source);
       if (bySource === undefined) return undefined;
       const direct = bySource.get(key);
       if (direct !== undefined) return direct;
-      const [group, subscription] = enclosingScopes(key);
-      return (group === undefined ? undefined : bySource.get(group)) ?? (subscription === undefined ? undefined : bySource.get(subscription));
+      // Cutting the enclosing scopes out of the ID costs two strings: only when an entry could match them.
+      const levels = errorLevels.get(source)!;
+      if (!levels.group && !levels.subscription) return undefined;
+      const [group, subscription] = levels.group || subscriptionScope === undefined ? enclosingScopes(key) : [undefined, subscriptionScope];
+      return (group === undefined ? undefined : bySource.get(group)) ?? bySource.get(subscriptionScope ?? subscription ?? "");
     },
     hiddenBy(key) {
       if (graphErrors === undefined) return undefined;
@@ -385,6 +390,22 @@ function lowerCased(map: Readonly<Record<string, unknown[]>>): Map<string, reado
     const value = map[rawKey];
     const key = idKey(rawKey);
     if (Array.isArray(value) && !out.has(key)) out.set(key, value);
+  }
+  return out;
+}
+
+/** Per source, whether some entry is scoped to a resource group, and some to a subscription. */
+function scopeLevels(errors: Map<ErrorSource, Map<string, SnapshotError>>): Map<ErrorSource, { group: boolean; subscription: boolean }> {
+  const out = new Map<ErrorSource, { group: boolean; subscription: boolean }>();
+  for (const [source, bySource] of errors) {
+    const levels = { group: false, subscription: false };
+    for (const scope of bySource.keys()) {
+      if (!scope.startsWith("/subscriptions/")) continue;
+      const parts = scope.split("/").length;
+      if (parts === 3) levels.subscription = true;
+      else if (parts === 5 && scope.indexOf("/resourcegroups/") === scope.indexOf("/", 15)) levels.group = true;
+    }
+    out.set(source, levels);
   }
   return out;
 }

@@ -347,7 +347,8 @@ function roleAssignmentError(account: AccountView, ctx: SnapshotIndex): Snapshot
   const direct = applyingError(account, "roleAssignments", ctx);
   if (direct) return direct;
   for (let i = 0; i < account.linked.length; i++) {
-    const found = ctx.errorFor("roleAssignments", account.linked[i].key);
+    const s = account.linked[i];
+    const found = ctx.errorFor("roleAssignments", s.key, s.subscriptionKey === "" ? undefined : ctx.scopeOfSubscription(s.subscriptionKey));
     if (found) return found;
   }
   return undefined;

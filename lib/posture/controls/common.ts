@@ -64,9 +64,7 @@ export function exact(evidence: Evidence[]): readonly Evidence[] {
  * `subscriptionId` names when the ID does not).
  */
 export function applyingError(account: AccountView, source: ErrorSource, ctx: SnapshotIndex): SnapshotError | undefined {
-  const bySource = ctx.errors.get(source);
-  if (bySource === undefined) return undefined;
-  return ctx.errorFor(source, account.key) ?? bySource.get(account.subscriptionScope);
+  return ctx.errorFor(source, account.key, account.subscriptionScope);
 }
 
 const REASON_WORDS: Record<UnknownReason, string> = {
