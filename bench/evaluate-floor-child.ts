@@ -28,6 +28,8 @@ for (const doc of accounts) {
       reason: null,
       muted: false,
       message: name + " meets " + control.title,
+      azure: null,
+      agreement: "not_collected",
       evidence: [{ path: "account:" + id + " properties.x", actual: null, expected: control.id }],
     };
   }

@@ -129,6 +129,19 @@ describe("report formats", () => {
       expect(l.cloud.account.uid.toLowerCase()).toBe(sub.toLowerCase());
     }
   });
+  it("writes OSCAL assessment results and a POA&M", () => {
+    const out = (name: string) => join(dir, name);
+    expect(cli(["scan", "--snapshot", snapshotPath, "--format", "oscal-ar", "--out", out("ar.json")]).code).toBe(0);
+    const doc = JSON.parse(readFileSync(out("ar.json"), "utf8"));
+    expect(doc["assessment-results"].metadata["oscal-version"]).toBe("1.1.3");
+    expect(doc["assessment-results"].results[0].observations).toHaveLength(snapshot.resources.filter(isSpeechAccount).length * CATALOG.length);
+    expect(cli(["scan", "--snapshot", snapshotPath, "--format", "oscal-poam", "--out", out("poam.json")]).code).toBe(0);
+    const poam = JSON.parse(readFileSync(out("poam.json"), "utf8"))["plan-of-action-and-milestones"];
+    expect(poam["poam-items"]).toHaveLength(doc["assessment-results"].results[0].findings.filter((f: any) => f.target.status.state === "not-satisfied").length);
+    const bad = cli(["scan", "--snapshot", snapshotPath, "--format", "oscal"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format must be one of csv, json, ocsf, oscal-ar, oscal-poam, oscal-ap, pdf, got "oscal"/);
+  });
   it("refuses an unknown subscription and a PDF to the terminal", () => {
     const unknown = cli(["scan", "--snapshot", snapshotPath, "--format", "csv", "--subscription", "00000000-0000-0000-0000-000000000000"]);
     expect(unknown.code).toBe(2);
@@ -209,7 +222,7 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
     expect(missing.stderr).toMatch(/no such file/);
     const fmt = cli(["scan", "--snapshot", snapshotPath, "--format", "xml"]);
     expect(fmt.code).toBe(2);
-    expect(fmt.stderr).toMatch(/--format must be json, csv, ocsf or pdf, got "xml"/);
+    expect(fmt.stderr).toMatch(/--format must be one of csv, json, ocsf, oscal-ar, oscal-poam, oscal-ap, pdf, got "xml"/);
     const both = cli(["scan"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/exactly one of --snapshot/);

@@ -13,9 +13,9 @@ export async function startScanAction(): Promise<StartScanResult> {
     const scan = await jobs.start({ actor });
     return { ok: true, scanId: scan.id, alreadyRunning: false };
   } catch (error) {
-    // By name too: the server's jobs may come from another bundle's copy of the error class.
-    if (error instanceof ScanConflictError || (error as { name?: string })?.name === "ScanConflictError") {
-      return { ok: true, scanId: (error as ScanConflictError).runningScanId, alreadyRunning: true };
+    // Holds for another bundle's copy of the class too (see lib/store/errors.ts).
+    if (error instanceof ScanConflictError) {
+      return { ok: true, scanId: error.runningScanId, alreadyRunning: true };
     }
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -2,21 +2,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { CopyLinkButton } from "@/components/findings/copy-link-button";
 import { FindingsFilters } from "@/components/findings/filters";
 import { FindingsTable } from "@/components/findings/findings-table";
 import { linkClass } from "@/components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { Alert, EmptyState, Panel } from "@/components/ui/layout";
 import { Pagination } from "@/components/ui/pagination";
 import { PanelSkeleton } from "@/components/ui/skeleton";
-import { count, dateTime } from "@/lib/views/format";
 import { loadFindings } from "@/lib/views/findings-data";
 import { hasFilters, parseFindingsView, type FindingsView } from "@/lib/views/findings-view";
-import { SOURCE_LABEL } from "@/lib/views/labels";
 import type { SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
 import { LinkNotices } from "@/components/ui/link-notices";
+import { FindingsHeader } from "@/components/findings/findings-header";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
@@ -45,31 +43,7 @@ function FindingsSkeleton() {
 
 async function Findings({ view }: { view: FindingsView }) {
   const data = await loadFindings(await uiStore(), view);
-  const header = (
-    <PageHeader
-      title="Findings"
-      description={
-        data.scan && data.page ? (
-          <>
-            <span data-testid="findings-total">{count(data.page.total)}</span> of {count(scanTotal(data.scan))} findings match · scan of{" "}
-            {dateTime(data.scan.finishedAt)} ({SOURCE_LABEL[data.scan.source] ?? data.scan.source})
-            {view.scanId ? (
-              <>
-                {" "}
-                ·{" "}
-                <Link href="/findings" className={linkClass}>
-                  show the latest scan
-                </Link>
-              </>
-            ) : null}
-          </>
-        ) : (
-          "Every resource × control verdict of a scan"
-        )
-      }
-      actions={data.page ? <CopyLinkButton /> : undefined}
-    />
-  );
+  const header = <FindingsHeader data={data} scanId={view.scanId} />;
   if (data.problem) {
     return (
       <>
@@ -145,9 +119,4 @@ async function Findings({ view }: { view: FindingsView }) {
       </Panel>
     </>
   );
-}
-
-function scanTotal(scan: { summary: { counts: { pass: number; fail: number; unknown: number; not_applicable: number } } | null }): number {
-  const c = scan.summary?.counts;
-  return c ? c.pass + c.fail + c.unknown + c.not_applicable : 0;
 }

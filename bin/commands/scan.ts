@@ -10,6 +10,7 @@ import type { Snapshot } from "@/lib/posture/snapshot";
 import type { Severity } from "@/lib/posture/types";
 import { UsageError, parseList, progressBar, writeChunksAtomic, writeChunksToStdout } from "@/lib/cli-util";
 import { parseSource, startTemporaryEmulator } from "./snapshot";
+import { EXPORT_FORMATS, type ExportFormat } from "@/lib/report/export-formats";
 
 /** Snapshot files larger than this are refused before reading (a 100,000-account tenant is ~1 GB). */
 const MAX_SNAPSHOT_BYTES = 1536 * 1024 * 1024;
@@ -34,6 +35,9 @@ function checkInputFile(path: string, what: string, maxBytes: number): void {
   if (size > maxBytes)
     throw new UsageError(`${what} ${path} is ${Math.round(size / 1048576)} MB, more than the ${Math.round(maxBytes / 1048576)} MB this command reads`);
 }
+
+/** What `scan --format` writes: the machine-readable exports and the PDF report. */
+const OUTPUT_FORMATS: readonly string[] = [...EXPORT_FORMATS, "pdf"];
 
 /**
  * The result in the asked format, as pieces: a whole tenant's JSON or CSV can exceed the longest
@@ -62,7 +66,13 @@ async function renderOutput(
       return findingsToCsvLines(result);
     }
     const { renderExport } = await import("@/lib/report/export");
-    return renderExport(format as "json" | "csv" | "ocsf", result, { subscriptionId: opts.subscriptionId }).chunks;
+    const { EmptyPoamError } = await import("@/lib/report/oscal/poam");
+    try {
+      return renderExport(format as ExportFormat, result, { subscriptionId: opts.subscriptionId }).chunks;
+    } catch (error) {
+      if (error instanceof EmptyPoamError) throw new UsageError(error.message);
+      throw error;
+    }
   } catch (error) {
     if (error instanceof ReportScopeError) throw new UsageError(error.message);
     throw error;
@@ -99,7 +109,7 @@ export function registerScanCommand(program: Command): void {
     .option("--snapshot <file>", "a snapshot file, an `az graph query -o json` export, a bare array or an ARM list")
     .option("--source <source>", "collect first from emulator or live (instead of --snapshot)")
     .option("--subscriptions <ids>", "with --source: comma-separated subscription IDs")
-    .option("--format <format>", "json, csv, ocsf (JSON lines) or pdf", "json")
+    .option("--format <format>", `${OUTPUT_FORMATS.join(", ")} (ocsf: JSON lines; oscal-ar, oscal-poam, oscal-ap: OSCAL 1.1.3 JSON)`, "json")
     .option("--subscription <id>", "limit the output (and the PDF report) to one subscription")
     .option("--out <file>", "where to write (default: stdout)")
     .option("--exceptions <file>", "a JSON file of exception rules that mute findings")
@@ -119,7 +129,7 @@ export function registerScanCommand(program: Command): void {
         pretty?: boolean;
         subscription?: string;
       }) => {
-        if (!["json", "csv", "ocsf", "pdf"].includes(opts.format)) throw new UsageError(`--format must be json, csv, ocsf or pdf, got "${opts.format}"`);
+        if (!OUTPUT_FORMATS.includes(opts.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${opts.format}"`);
         if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
         if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
         const threshold = parseSeverity(opts.failOn);

@@ -2,11 +2,9 @@
 import Link from "next/link";
 import { STATUS_LABEL } from "@/lib/views/labels";
 import { dateTime } from "@/lib/views/format";
-import { ci } from "@/lib/views/encryption-chain";
+import { list, readPath, text } from "@/lib/posture/read";
 import { StatusIcon } from "@/components/ui/badges";
 import { Table, Td, Th } from "@/components/ui/table";
-
-const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 
 export function EndpointsTable({ endpoints, notCollected, byos }: { endpoints: unknown[] | null; notCollected: string; byos: boolean }) {
   if (endpoints === null) return <p className="px-4 py-3 text-sm text-slate-600">{notCollected}</p>;
@@ -24,15 +22,15 @@ export function EndpointsTable({ endpoints, notCollected, byos }: { endpoints: u
       </thead>
       <tbody>
         {endpoints.map((e, i) => {
-          const logging = ci(e, "properties.loggingEnabled") ?? ci(e, "properties.contentLoggingEnabled");
-          const self = str(ci(e, "self")) ?? "";
+          const logging = readPath(e, "properties.loggingEnabled") ?? readPath(e, "properties.contentLoggingEnabled");
+          const self = text(readPath(e, "self")) ?? "";
           return (
             <tr key={self || i}>
               <Td>
-                <div className="font-medium text-slate-900">{str(ci(e, "displayName")) ?? "(unnamed)"}</div>
+                <div className="font-medium text-slate-900">{text(readPath(e, "displayName")) ?? "(unnamed)"}</div>
                 <div className="font-mono text-[11px] text-slate-500">{self.split("/").pop()}</div>
               </Td>
-              <Td>{str(ci(e, "locale")) ?? "—"}</Td>
+              <Td>{text(readPath(e, "locale")) ?? "—"}</Td>
               <Td>
                 {logging === true ? (
                   <span className={`inline-flex items-center gap-1 font-medium ${byos ? "text-emerald-800" : "text-red-800"}`}>
@@ -45,8 +43,8 @@ export function EndpointsTable({ endpoints, notCollected, byos }: { endpoints: u
                   </span>
                 )}
               </Td>
-              <Td>{str(ci(e, "status")) ?? "—"}</Td>
-              <Td className="whitespace-nowrap text-xs">{dateTime(str(ci(e, "createdDateTime")))}</Td>
+              <Td>{text(readPath(e, "status")) ?? "—"}</Td>
+              <Td className="whitespace-nowrap text-xs">{dateTime(text(readPath(e, "createdDateTime")))}</Td>
             </tr>
           );
         })}
@@ -69,17 +67,17 @@ export function DiagnosticSettingsTable({ settings, notCollected }: { settings: 
       </thead>
       <tbody>
         {settings.map((s, i) => {
-          const p = ci(s, "properties");
+          const p = readPath(s, "properties");
           const dest = [
-            ["Log Analytics", str(ci(p, "workspaceId"))],
-            ["Storage", str(ci(p, "storageAccountId"))],
-            ["Event Hub", str(ci(p, "eventHubAuthorizationRuleId"))],
-            ["Partner", str(ci(p, "marketplacePartnerId"))],
+            ["Log Analytics", text(readPath(p, "workspaceId"))],
+            ["Storage", text(readPath(p, "storageAccountId"))],
+            ["Event Hub", text(readPath(p, "eventHubAuthorizationRuleId"))],
+            ["Partner", text(readPath(p, "marketplacePartnerId"))],
           ].filter(([, v]) => v) as [string, string][];
-          const logs = (Array.isArray(ci(p, "logs")) ? (ci(p, "logs") as unknown[]) : []).filter((l) => ci(l, "enabled") === true);
+          const logs = list(readPath(p, "logs")).filter((l) => readPath(l, "enabled") === true);
           return (
             <tr key={i}>
-              <Td className="font-medium">{str(ci(s, "name")) ?? "(unnamed)"}</Td>
+              <Td className="font-medium">{text(readPath(s, "name")) ?? "(unnamed)"}</Td>
               <Td className="text-xs">
                 {dest.length ? (
                   <ul>
@@ -94,7 +92,11 @@ export function DiagnosticSettingsTable({ settings, notCollected }: { settings: 
                 )}
               </Td>
               <Td className="text-xs">
-                {logs.length ? logs.map((l) => str(ci(l, "category")) ?? str(ci(l, "categoryGroup"))).join(", ") : <span className="text-red-800">None</span>}
+                {logs.length ? (
+                  logs.map((l) => text(readPath(l, "category")) ?? text(readPath(l, "categoryGroup"))).join(", ")
+                ) : (
+                  <span className="text-red-800">None</span>
+                )}
               </Td>
             </tr>
           );

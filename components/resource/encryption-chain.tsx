@@ -69,7 +69,7 @@ function ControlChips({ findings }: { findings: ChainFinding[] }) {
   );
 }
 
-function FactList({ facts }: { facts: Fact[] }) {
+function FactList({ facts }: { facts: readonly Fact[] }) {
   return (
     <dl className="grid gap-x-4 gap-y-1.5 text-xs sm:grid-cols-2 lg:grid-cols-1">
       {facts.map((f) => (

@@ -4,7 +4,8 @@
  * the stored ones, clearly labelled as not stored.
  */
 import { useState, useTransition } from "react";
-import { recheckResourceAction, type RecheckResult } from "@/app/_actions/recheck";
+import { recheckResourceAction } from "@/app/_actions/recheck";
+import type { RecheckResult } from "@/lib/scan/recheck";
 import { StatusBadge } from "@/components/ui/badges";
 import { buttonSecondary } from "@/components/ui/buttons";
 import { Refresh, Spinner } from "@/components/ui/icons";

@@ -1,24 +1,38 @@
 "use client";
 /**
  * Report downloads for a subscription or a resource of a scan: PDF (fetched with a spinner, since
- * it is rendered on demand) and CSV, JSON and OCSF (plain links).
+ * it is rendered on demand), CSV, JSON and OCSF, and OSCAL assessment results and POA&M (plain links).
  */
 import { useState } from "react";
 import { buttonSecondary, buttonSmall } from "@/components/ui/buttons";
 import { Download, Spinner } from "@/components/ui/icons";
+import type { ExportFormat } from "@/lib/report/export-formats";
+
+const LABEL: Record<ExportFormat, string> = {
+  csv: "CSV",
+  json: "JSON",
+  ocsf: "OCSF",
+  "oscal-ar": "OSCAL results",
+  "oscal-poam": "OSCAL POA&M",
+  "oscal-ap": "OSCAL plan",
+};
+const TITLE: Partial<Record<ExportFormat, string>> = {
+  "oscal-ar": "OSCAL 1.1.3 assessment results (JSON)",
+  "oscal-poam": "OSCAL 1.1.3 plan of action and milestones (JSON); needs at least one failing finding",
+};
 
 export function ExportButtons({
   scanId,
   subscriptionId,
   resourceId,
   fileStem,
-  formats = ["csv", "json", "ocsf"],
+  formats = ["csv", "json", "ocsf", "oscal-ar", "oscal-poam"],
 }: {
   scanId: string;
   subscriptionId?: string;
   resourceId?: string;
   fileStem: string;
-  formats?: ("csv" | "json" | "ocsf")[];
+  formats?: ExportFormat[];
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -67,9 +81,9 @@ export function ExportButtons({
           {busy ? "Preparing PDF…" : "PDF report"}
         </button>
         {formats.map((f) => (
-          <a key={f} href={exportUrl(f)} download className={`${buttonSecondary} ${buttonSmall}`}>
+          <a key={f} href={exportUrl(f)} download className={`${buttonSecondary} ${buttonSmall}`} title={TITLE[f]}>
             <Download className="h-3.5 w-3.5" />
-            {f.toUpperCase()}
+            {LABEL[f]}
           </a>
         ))}
       </div>

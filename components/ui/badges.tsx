@@ -1,5 +1,5 @@
 /** Status, severity, muted and score indicators: colour is never the only signal (icon + text). */
-import { isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL } from "@/lib/views/labels";
+import { isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
 import { BellOff, CheckCircle, HelpCircle, MinusCircle, XCircle } from "./icons";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -107,17 +107,14 @@ export function ScoreCell({ score }: { score: number | null | undefined }) {
 
 /** Counts as small labelled chips, e.g. "3 fail · 1 unknown". */
 export function CountChips({ counts }: { counts: Partial<Record<string, number>> }) {
-  const order = ["fail", "unknown", "pass", "not_applicable"] as const;
   return (
     <span className="inline-flex flex-wrap gap-1">
-      {order
-        .filter((s) => (counts[s] ?? 0) > 0)
-        .map((s) => (
-          <span key={s} className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[s]}`}>
-            <StatusIcon status={s} className="h-3 w-3" />
-            {counts[s]} {STATUS_LABEL[s].toLowerCase()}
-          </span>
-        ))}
+      {STATUS_ORDER.filter((s) => (counts[s] ?? 0) > 0).map((s) => (
+        <span key={s} className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[s]}`}>
+          <StatusIcon status={s} className="h-3 w-3" />
+          {counts[s]} {STATUS_LABEL[s].toLowerCase()}
+        </span>
+      ))}
     </span>
   );
 }

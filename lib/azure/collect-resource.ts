@@ -17,7 +17,8 @@ import { ResourceGraphReader } from "./resource-graph";
 import { DetailReader } from "./details";
 import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError } from "./errors";
 import type { AzureTarget } from "./target";
-import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
+import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
+import { linkedStorageIds, subscriptionOfId } from "./links";
 
 const ACCOUNT_ID =
   /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([-\w._()]{1,90})\/providers\/Microsoft\.CognitiveServices\/accounts\/([a-zA-Z0-9][a-zA-Z0-9_.-]{1,63})$/i;

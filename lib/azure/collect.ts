@@ -27,7 +27,8 @@ import { WorkPool } from "./pool";
 import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError } from "./errors";
 import { throwIfAborted } from "./sleep";
 import type { AzureTarget } from "./target";
-import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
+import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
+import { linkedStorageIds, subscriptionOfId } from "./links";
 
 export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "details" | "done";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseResetsAfter } from "./resource-graph";
 import { CLOUDS, emulatorCloud, isValidCustomSubDomain } from "./clouds";
-import { linkedStorageIds, subscriptionOfId, vaultNameFromUri, vaultUrisInUse } from "./links";
+import { linkedStorageIds, subscriptionOfId } from "./links";
 import { classifyError } from "./errors";
 import { ConfigurationError, liveTargetFromEnv } from "./target";
 import { kqlString } from "./queries";
@@ -47,23 +47,9 @@ describe("following links", () => {
     const b = account({ userOwnedStorage: [{ resourceId: "/subscriptions/s1/x/storage1" }, { resourceId: "/subscriptions/s2/x/storage2" }] });
     expect(linkedStorageIds([a, b, account({})])).toEqual(["/subscriptions/S1/x/Storage1", "/subscriptions/s2/x/storage2"]);
   });
-  it("reads subscription GUIDs and vault names", () => {
+  it("reads subscription GUIDs", () => {
     expect(subscriptionOfId("/SUBSCRIPTIONS/abc/resourceGroups/x")).toBe("abc");
     expect(subscriptionOfId("/providers/x")).toBeUndefined();
-    expect(vaultNameFromUri("https://kv-speech-01.vault.azure.net/")).toBe("kv-speech-01");
-    expect(vaultNameFromUri("https://kv-speech-01.vault.azure.net")).toBe("kv-speech-01");
-    expect(vaultNameFromUri("not a url")).toBeUndefined();
-  });
-  it("finds vaults in use from account (KeyVault) and storage (Keyvault) key sources, any casing", () => {
-    const acc = account({ encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyVaultUri: "https://kv-a.vault.azure.net/" } } });
-    const mmk = account({
-      encryption: { keySource: "Microsoft.CognitiveServices", keyVaultProperties: { keyVaultUri: "https://kv-ignored.vault.azure.net/" } },
-    });
-    const st = {
-      id: "st",
-      properties: { encryption: { keySource: "microsoft.keyvault", keyvaultproperties: { keyvaulturi: "https://kv-b.vault.azure.net" } } },
-    };
-    expect(vaultUrisInUse([acc, mmk], [st])).toEqual(["https://kv-a.vault.azure.net/", "https://kv-b.vault.azure.net"]);
   });
 });
 

@@ -4,12 +4,13 @@
  */
 import { prepareAccount } from "./account";
 import { CATALOG } from "./controls";
-import { outcomeOf, slotOf } from "./controls/common";
+import { applyingError, outcomeOf, slotOf } from "./controls/common";
+import { agreementOf, azureVerdict, buildAzureVerdictIndex, type AzureSubjects } from "./azure-verdicts";
 import { resourceGroupOf } from "./ids";
 import { buildIndexes } from "./indexes";
 import { text } from "./read";
 import type { Snapshot } from "./snapshot";
-import type { Finding } from "./types";
+import type { AccountView, Finding, Outcome } from "./types";
 
 export interface ResourceSummary {
   readonly id: string;
@@ -32,6 +33,8 @@ const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
   const ctx = buildIndexes(snapshot);
   const slots = CATALOG.map(slotOf);
+  const cmk3 = CATALOG.findIndex((c) => c.id === "CMK-3");
+  const azureIndex = buildAzureVerdictIndex(snapshot.resources, ctx.coverage);
   const resources: ResourceSummary[] = [];
   // Sized up front: growing a 1.8M-element array by doubling copies it again and again.
   const findings: Finding[] = new Array(ctx.accounts.length * CATALOG.length);
@@ -48,9 +51,13 @@ export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
       resourceGroup: text(doc.resourceGroup) ?? resourceGroupOf(doc.id) ?? null,
       tags: doc.tags && typeof doc.tags === "object" ? doc.tags : NO_TAGS,
     });
+    // Azure's side: only when policy states or assessments were collected (else null, not_collected).
+    const subjects = azureIndex && azureSubjects(account, outcomeOf(CATALOG[cmk3], account, ctx, slots[cmk3]));
+    const azureIncomplete = azureIndex !== null && (applyingError(account, "azurePolicy", ctx) ?? applyingError(account, "defender", ctx)) !== undefined;
     for (let c = 0; c < CATALOG.length; c++) {
       const control = CATALOG[c];
       const outcome = outcomeOf(control, account, ctx, slots[c]);
+      const azure = subjects ? azureVerdict(control.id, subjects, azureIndex) : null;
       findings[n++] = {
         controlId: control.id,
         resourceId: account.id,
@@ -61,8 +68,26 @@ export function evaluateSnapshot(snapshot: Snapshot): Evaluation {
         muted: false,
         message: outcome.message,
         evidence: outcome.evidence,
+        azure,
+        agreement: agreementOf(outcome.status, azure, azureIncomplete),
       };
     }
   }
   return { resources, findings };
+}
+
+/**
+ * Whose verdicts speak to an account's controls: the account, its visible linked storage accounts,
+ * and the visible key vaults in use as CMK-3 judged them (its evidence names each as `vault:<id> …`).
+ */
+function azureSubjects(account: AccountView, cmk3: Outcome): AzureSubjects {
+  const storage: string[] = [];
+  for (const linked of account.linked) if (linked.doc !== undefined) storage.push(linked.doc.id);
+  const vault: string[] = [];
+  for (const { path } of cmk3.evidence) {
+    if (!path.startsWith("vault:")) continue;
+    const id = path.slice("vault:".length, path.indexOf(" "));
+    if (!vault.includes(id)) vault.push(id);
+  }
+  return { account: account.id, storage, vault };
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { evaluateSnapshot } from "./evaluate";
-import { applyExceptions, expiryInstant, ExceptionsInputError, isExpired, parseExceptions, parseExceptionsText, type ExceptionRule } from "./exceptions";
+import {
+  applyExceptions,
+  expiryInstant,
+  ExceptionsInputError,
+  isExpired,
+  matches,
+  parseExceptions,
+  parseExceptionsText,
+  parseNewExceptionRule,
+  tagsByName,
+  type ExceptionRule,
+} from "./exceptions";
 import { ACCOUNT_ID, account, OTHER_SUB, snapshot, SUB } from "./testing/fixtures";
 
 const base = { owner: "alice@contoso.com", reason: "Custom neural voice needs the firewall open", expiresAt: "2026-12-31" };
@@ -126,5 +137,53 @@ describe("applyExceptions", () => {
     const r = rule({ controlId: "IAM-1" }, "2026-11-28T12:00:00Z");
     expect(muted([r], new Date("2026-11-28T11:59:59.999Z"))).toHaveLength(3);
     expect(muted([r], now)).toEqual([]);
+  });
+});
+
+describe("parseNewExceptionRule", () => {
+  it("reads what a person states about a new rule, without an ID or creator", () => {
+    expect(parseNewExceptionRule({ controlId: "iam-1", resourceId: " /x/Y ", tag: { name: " Env ", value: "prod " }, ...base })).toEqual({
+      controlId: "IAM-1",
+      resourceId: "/x/Y",
+      tag: { name: "Env", value: "prod " },
+      ...base,
+    });
+  });
+  it("names the field at fault", () => {
+    const at = (value: unknown) => {
+      try {
+        parseNewExceptionRule(value);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ExceptionsInputError);
+        return [(error as ExceptionsInputError).path, (error as ExceptionsInputError).problem];
+      }
+      return "accepted";
+    };
+    expect(at({ ...base })).toEqual(["", expect.stringContaining("an exception needs a scope")]);
+    expect(at({ ...base, controlId: "NOPE-1" })[0]).toBe("controlId");
+    expect(at({ ...base, controlId: "IAM-1", expiresAt: "2099-02-30" })[0]).toBe("expiresAt");
+    expect(at({ ...base, tag: { value: "x" } })[0]).toBe("tag.name");
+    expect(at({ controlId: "IAM-1", reason: "r", expiresAt: "2099-01-01" })).toEqual(["owner", "missing"]);
+  });
+});
+
+describe("matches", () => {
+  const subject = {
+    controlId: "IAM-1",
+    subscriptionKey: SUB,
+    resourceKey: ACCOUNT_ID.toLowerCase(),
+    tags: tagsByName({ Env: "prod", constructor: 3 as unknown as string }),
+  };
+  const rule = (scope: Partial<ExceptionRule>): ExceptionRule => ({ id: "r", ...base, ...scope });
+  it("needs every scope field it sets: IDs and control ignoring case and a trailing slash, tag names ignoring case, values exactly", () => {
+    expect(matches(rule({ controlId: "iam-1" as ExceptionRule["controlId"] }), subject)).toBe(true);
+    expect(matches(rule({ controlId: "IAM-2" }), subject)).toBe(false);
+    expect(matches(rule({ resourceId: `${ACCOUNT_ID.toUpperCase()}/` }), subject)).toBe(true);
+    expect(matches(rule({ resourceId: ACCOUNT_ID, subscriptionId: OTHER_SUB }), subject)).toBe(false);
+    expect(matches(rule({ subscriptionId: ` ${SUB.toUpperCase()} ` }), subject)).toBe(true);
+    expect(matches(rule({ tag: { name: "ENV", value: "prod" } }), subject)).toBe(true);
+    expect(matches(rule({ tag: { name: "env", value: "Prod" } }), subject)).toBe(false);
+    expect(matches(rule({ tag: { name: "constructor", value: "3" } }), subject)).toBe(false);
+    expect(matches(rule({ controlId: "IAM-1", tag: { name: "env", value: "prod" } }), { ...subject, tags: undefined })).toBe(false);
   });
 });

@@ -27,6 +27,9 @@ export interface ExceptionRule {
   readonly createdAt?: string;
 }
 
+/** A rule as a person states it, before it is given an ID and a creator. */
+export type NewExceptionRule = Omit<ExceptionRule, "id" | "createdBy" | "createdAt">;
+
 /** The resource facts a rule can be scoped by. */
 export interface ExceptionTarget {
   readonly id: string;
@@ -75,17 +78,33 @@ export function parseExceptions(json: unknown): ExceptionRule[] {
   return rules;
 }
 
-/** Validates one rule (also for rules created in the UI). Throws ExceptionsInputError. */
+/** Validates one rule of a file. Throws ExceptionsInputError. */
 export function parseExceptionRule(value: unknown, path: PathSegment[] = []): ExceptionRule {
   if (!isPlainObject(value)) fail(path, `expected an exception rule (an object), got ${describe(value)}`);
   const id = requiredText(value, "id", path);
+  const rule: ExceptionRule = { id, ...parseRuleFields(value, path) };
+  const createdBy = optionalText(value, "createdBy", path);
+  const createdAt = optionalText(value, "createdAt", path);
+  return { ...rule, ...(createdBy !== undefined ? { createdBy } : {}), ...(createdAt !== undefined ? { createdAt } : {}) };
+}
+
+/**
+ * Validates what a person states about a new rule (scope, owner, reason, expiry); the ID and
+ * who created it when are set by whoever keeps it. Throws ExceptionsInputError naming the field.
+ */
+export function parseNewExceptionRule(value: unknown): NewExceptionRule {
+  if (!isPlainObject(value)) fail([], `expected an exception rule (an object), got ${describe(value)}`);
+  return parseRuleFields(value, []);
+}
+
+function parseRuleFields(value: Record<string, unknown>, path: PathSegment[]): NewExceptionRule {
   const owner = requiredText(value, "owner", path);
   const reason = requiredText(value, "reason", path);
   const expiresAt = requiredText(value, "expiresAt", path);
   if (expiryInstant(expiresAt) === undefined) {
     fail([...path, "expiresAt"], `expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z), got ${JSON.stringify(expiresAt)}`);
   }
-  const rule: { -readonly [K in keyof ExceptionRule]: ExceptionRule[K] } = { id, owner, reason, expiresAt };
+  const rule: { -readonly [K in keyof NewExceptionRule]: NewExceptionRule[K] } = { owner, reason, expiresAt };
   const controlId = optionalText(value, "controlId", path);
   if (controlId !== undefined) {
     const control = controlById(controlId);
@@ -97,10 +116,6 @@ export function parseExceptionRule(value: unknown, path: PathSegment[] = []): Ex
   const resourceId = optionalText(value, "resourceId", path);
   if (resourceId !== undefined) rule.resourceId = resourceId.trim();
   if (value.tag !== undefined && value.tag !== null) rule.tag = readTag(value.tag, [...path, "tag"]);
-  const createdBy = optionalText(value, "createdBy", path);
-  if (createdBy !== undefined) rule.createdBy = createdBy;
-  const createdAt = optionalText(value, "createdAt", path);
-  if (createdAt !== undefined) rule.createdAt = createdAt;
   if (!SCOPE_FIELDS.some((field) => rule[field] !== undefined)) {
     fail(path, "an exception needs a scope: at least one of controlId, subscriptionId, resourceId or tag (an unscoped rule would mute everything)");
   }
@@ -147,12 +162,69 @@ export function isExpired(rule: ExceptionRule, now: Date): boolean {
 }
 
 /** A rule with its comparison keys computed once. */
-interface CompiledRule {
+export interface CompiledRule {
   readonly rule: ExceptionRule;
-  readonly control?: ControlId;
+  /** The control ID upper-cased (IDs are compared ignoring case). */
+  readonly control?: string;
   readonly subscription?: string;
   readonly resource?: string;
   readonly tagName?: string;
+}
+
+export function compileRule(rule: ExceptionRule): CompiledRule {
+  return {
+    rule,
+    control: rule.controlId?.trim().toUpperCase(),
+    subscription: rule.subscriptionId === undefined ? undefined : idKey(rule.subscriptionId),
+    resource: rule.resourceId === undefined ? undefined : idKey(rule.resourceId),
+    tagName: rule.tag?.name.trim().toLowerCase(),
+  };
+}
+
+/** A resource's tags, by lower-cased name (Azure tag names ignore case). */
+export type TagsByName = ReadonlyMap<string, string>;
+
+/** What a rule's scope is compared with: lookup keys (`idKey`) and lower-cased tag names. */
+export interface ExceptionSubject {
+  readonly controlId: string;
+  readonly subscriptionKey: string;
+  readonly resourceKey: string;
+  readonly tags: TagsByName | undefined;
+}
+
+/** Whether the rule's resource, subscription and tag scope covers a resource (any control). */
+export function coversResource(c: CompiledRule, resourceKey: string, subscriptionKey: string, tags: TagsByName | undefined): boolean {
+  return (
+    (c.resource === undefined || c.resource === idKey(resourceKey)) &&
+    (c.subscription === undefined || c.subscription === idKey(subscriptionKey)) &&
+    (c.tagName === undefined || tags?.get(c.tagName) === c.rule.tag!.value)
+  );
+}
+
+/** Whether the rule's control scope covers a control. */
+export function coversControl(c: CompiledRule, controlId: string): boolean {
+  return c.control === undefined || c.control === controlId || c.control === controlId.trim().toUpperCase();
+}
+
+/**
+ * Whether a rule mutes a finding: every scope field it sets matches, IDs, the control and tag
+ * names ignoring case (and a trailing slash), tag values exactly.
+ */
+export function matches(rule: ExceptionRule | CompiledRule, subject: ExceptionSubject): boolean {
+  const c = "rule" in rule ? rule : compileRule(rule);
+  return coversControl(c, subject.controlId) && coversResource(c, subject.resourceKey, subject.subscriptionKey, subject.tags);
+}
+
+/** Tags by lower-cased name; own properties only (a tag named `constructor` is not Object.prototype's). */
+export function tagsByName(tags: Readonly<Record<string, unknown>> | null | undefined): TagsByName {
+  const out = new Map<string, string>();
+  if (!tags || typeof tags !== "object") return out;
+  for (const name of Object.keys(tags)) {
+    const value = tags[name];
+    const key = name.toLowerCase();
+    if (typeof value === "string" && !out.has(key)) out.set(key, value);
+  }
+  return out;
 }
 
 /**
@@ -170,15 +242,9 @@ export function applyExceptions(
   for (const rule of rules) (isExpired(rule, now) ? expired : active).push(rule);
   if (active.length === 0) return { findings: findings.slice(), active, expired };
 
-  const compiled: CompiledRule[] = active.map((rule) => ({
-    rule,
-    control: rule.controlId,
-    subscription: rule.subscriptionId === undefined ? undefined : idKey(rule.subscriptionId),
-    resource: rule.resourceId === undefined ? undefined : idKey(rule.resourceId),
-    tagName: rule.tag?.name.toLowerCase(),
-  }));
-  const tagsByResource = new Map<string, Readonly<Record<string, string>> | undefined>();
-  if (compiled.some((c) => c.tagName !== undefined)) for (const r of resources) tagsByResource.set(idKey(r.id), r.tags);
+  const compiled = active.map(compileRule);
+  const tagsByResource = new Map<string, TagsByName>();
+  if (compiled.some((c) => c.tagName !== undefined)) for (const r of resources) tagsByResource.set(idKey(r.id), tagsByName(r.tags));
 
   const out: Finding[] = new Array(findings.length);
   // Findings arrive grouped by resource: the rules that fit a resource are worked out once per group.
@@ -190,42 +256,13 @@ export function applyExceptions(
     if (f.resourceId !== lastResource || f.subscriptionId !== lastSubscription) {
       lastResource = f.resourceId;
       lastSubscription = f.subscriptionId;
-      candidates = rulesForResource(compiled, idKey(f.resourceId), idKey(f.subscriptionId), tagsByResource);
+      const resourceKey = idKey(f.resourceId);
+      const tags = tagsByResource.get(resourceKey);
+      candidates = compiled.filter((c) => coversResource(c, resourceKey, f.subscriptionId, tags));
     }
-    out[i] = !f.muted && covers(candidates, f.controlId) ? { ...f, muted: true } : f;
+    out[i] = !f.muted && candidates.some((c) => coversControl(c, f.controlId)) ? { ...f, muted: true } : f;
   }
   return { findings: out, active, expired };
-}
-
-function covers(candidates: readonly CompiledRule[], controlId: ControlId): boolean {
-  for (let i = 0; i < candidates.length; i++) {
-    const control = candidates[i].control;
-    if (control === undefined || control === controlId) return true;
-  }
-  return false;
-}
-
-function rulesForResource(
-  rules: readonly CompiledRule[],
-  resourceKey: string,
-  subscriptionKey: string,
-  tagsByResource: ReadonlyMap<string, Readonly<Record<string, string>> | undefined>,
-): CompiledRule[] {
-  return rules.filter(
-    (r) =>
-      (r.resource === undefined || r.resource === resourceKey) &&
-      (r.subscription === undefined || r.subscription === subscriptionKey) &&
-      (r.tagName === undefined || hasTag(tagsByResource.get(resourceKey), r.tagName, r.rule.tag!.value)),
-  );
-}
-
-/** Own properties only: a tag named `constructor` must not find Object.prototype's. */
-function hasTag(tags: Readonly<Record<string, string>> | undefined, nameLower: string, value: string): boolean {
-  if (!tags || typeof tags !== "object") return false;
-  for (const name of Object.keys(tags)) {
-    if (name.toLowerCase() === nameLower && tags[name] === value) return true;
-  }
-  return false;
 }
 
 function requiredText(value: Record<string, unknown>, field: string, path: PathSegment[]): string {

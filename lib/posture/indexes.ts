@@ -4,6 +4,7 @@
  */
 import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
 import { child, eqCi, obj, sameCi, text } from "./read";
+import { ERROR_REASONS, ERROR_SOURCES, isOneOf } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   KEY_VAULT_TYPE,
@@ -158,10 +159,7 @@ function isSpeechKind(kind: unknown): boolean {
   return false;
 }
 
-const ERROR_SOURCES = new Map<string, ErrorSource>(
-  (["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"] as const).map((s) => [s.toLowerCase(), s]),
-);
-const ERROR_REASONS: ReadonlySet<string> = new Set<ErrorReason>(["access_denied", "network_blocked", "collection_error"]);
+const ERROR_SOURCE_BY_KEY = new Map<string, ErrorSource>(ERROR_SOURCES.map((s) => [s.toLowerCase(), s]));
 const ROLE_ASSIGNMENT_SEGMENT = "/providers/microsoft.authorization/roleassignments/";
 
 export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
@@ -308,7 +306,7 @@ export function enclosingScopes(key: string): [group: string | undefined, subscr
 /** The reason an error entry stands for: a missing or unlisted reason counts as collection_error. */
 export function errorReason(error: SnapshotError): ErrorReason {
   const reason = typeof error.reason === "string" ? error.reason.trim().toLowerCase() : "";
-  return ERROR_REASONS.has(reason) ? (reason as ErrorReason) : "collection_error";
+  return isOneOf(ERROR_REASONS, reason) ? reason : "collection_error";
 }
 
 function addVault(vaults: Map<string, VaultEntry>, doc: AzureDocument): void {
@@ -414,7 +412,7 @@ function indexErrors(errors: readonly SnapshotError[]): Map<ErrorSource, Map<str
   const out = new Map<ErrorSource, Map<string, SnapshotError>>();
   for (const error of errors) {
     if (!obj(error) || typeof error.scope !== "string" || typeof error.source !== "string") continue;
-    const source = ERROR_SOURCES.get(error.source.trim().toLowerCase());
+    const source = ERROR_SOURCE_BY_KEY.get(error.source.trim().toLowerCase());
     if (!source) continue;
     const scope = trimTrailingSlash(idKey(error.scope));
     let bySource = out.get(source);

@@ -8,11 +8,14 @@ export type PathSegment = string | number;
 export class InputError extends Error {
   /** JSON path of the problem, e.g. `resources[3].properties.userOwnedStorage`; "" for the whole file. */
   readonly path: string;
+  /** What is wrong there, without the path. */
+  readonly problem: string;
 
   constructor(what: string, path: string, problem: string) {
     super(path === "" ? `${what}: ${problem}` : `${path}: ${problem}`);
     this.name = new.target.name;
     this.path = path;
+    this.problem = problem;
   }
 }
 

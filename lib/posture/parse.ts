@@ -10,6 +10,7 @@ import { idKey, subscriptionOf } from "./ids";
 import { readJsonFile } from "./json-file";
 import { parseJsonText, type TextProblem } from "./json-text";
 import { check, isPlainObject, type Shape } from "./shape";
+import { COVERAGE_ITEMS, ERROR_REASONS, ERROR_SOURCES } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   isSpeechAccount,
@@ -21,18 +22,12 @@ import {
   STORAGE_ACCOUNT_TYPE,
   type AzureDocument,
   type CoverageItem,
-  type ErrorReason,
-  type ErrorSource,
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
 } from "./snapshot";
 
 export { SnapshotInputError } from "./input-error";
-
-const COVERAGE_ITEMS: readonly CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
-const ERROR_SOURCES: readonly ErrorSource[] = ["resourceGraph", "diagnosticSettings", "speechEndpoints", "roleAssignments"];
-const ERROR_REASONS: readonly ErrorReason[] = ["access_denied", "network_blocked", "collection_error"];
 
 /** Parses the text of a snapshot file (or export). Throws SnapshotInputError. */
 export function parseSnapshotText(text: string): Snapshot {

@@ -87,3 +87,23 @@ export function shown(value: unknown): string | number | boolean | null {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   return Array.isArray(value) ? "(an array)" : `(${typeof value === "object" ? "an object" : typeof value})`;
 }
+
+/**
+ * The value at a dotted path, matching each property name case-insensitively (an exact spelling
+ * wins). For display code reading documents whose casing varies between API versions.
+ */
+export function readPath(value: unknown, path: string): unknown {
+  let cur: unknown = value;
+  for (const part of path.split(".")) {
+    const o = obj(cur);
+    if (o === undefined) return undefined;
+    if (part in o) {
+      cur = o[part];
+      continue;
+    }
+    const lower = part.toLowerCase();
+    const hit = Object.keys(o).find((k) => k.toLowerCase() === lower);
+    cur = hit === undefined ? undefined : o[hit];
+  }
+  return cur;
+}

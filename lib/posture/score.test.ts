@@ -13,6 +13,8 @@ function finding(status: Status, severity: Severity, extra: Partial<Finding> = {
     reason: status === "unknown" ? "not_collected" : null,
     muted: false,
     message: "",
+    azure: null,
+    agreement: "not_collected",
     evidence: [],
     ...extra,
   };

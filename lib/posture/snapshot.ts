@@ -6,11 +6,9 @@
 export const SNAPSHOT_KIND = "speech-posture.snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-/** Where a piece of evidence comes from; also the `source` of an error entry. */
-export type ErrorSource = "resourceGraph" | "diagnosticSettings" | "speechEndpoints" | "roleAssignments";
-export type ErrorReason = "access_denied" | "network_blocked" | "collection_error";
-export type UnknownReason = "not_collected" | "not_visible" | ErrorReason;
-export type CoverageItem = "resources" | "roleAssignments" | "diagnosticSettings" | "speechEndpoints";
+import type { CoverageItem, ErrorReason, ErrorSource } from "./vocabulary";
+
+export type { CoverageItem, ErrorReason, ErrorSource, UnknownReason } from "./vocabulary";
 
 export interface SnapshotError {
   /** A subscription (`/subscriptions/{id}`) or a resource ID. */

@@ -5,9 +5,11 @@
 import type { AzureDocument, SnapshotError, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
+import type { Agreement, AzureVerdict } from "./azure-verdicts";
 
-export type Severity = "high" | "medium" | "low";
-export type Status = "pass" | "fail" | "unknown" | "not_applicable";
+import type { Severity, Status } from "./vocabulary";
+
+export type { Severity, Status } from "./vocabulary";
 export type ControlFamily = "byos" | "cmk" | "net" | "iam" | "log" | "lbx";
 export type ControlId =
   | "BYOS-1"
@@ -56,6 +58,10 @@ export interface Finding {
   readonly muted: boolean;
   readonly message: string;
   readonly evidence: readonly Evidence[];
+  /** What Azure Policy and Defender for Cloud say about the same thing (null: neither was collected). */
+  readonly azure: AzureVerdict | null;
+  /** Whether we agree with Azure (CONTROLS.md "Azure's own verdicts"). */
+  readonly agreement: Agreement;
 }
 
 export interface Remediation {

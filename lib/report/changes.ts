@@ -6,7 +6,7 @@
  */
 import { rulesChangedBetween } from "@/lib/posture/controls";
 import type { ReportFinding, ReportResult } from "./model";
-import { idKey } from "./scope";
+import { idKey } from "@/lib/posture/ids";
 
 export interface FindingChange {
   readonly controlId: string;

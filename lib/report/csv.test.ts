@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateSnapshot } from "@/lib/posture/evaluate";
 import { buildResult } from "@/lib/posture/result";
-import { account, snapshot, SUB } from "@/lib/posture/testing/fixtures";
+import { account, ACCOUNT_ID, FULL_COVERAGE, snapshot, SUB } from "@/lib/posture/testing/fixtures";
 import { csvCell, findingsToCsv, findingsToCsvLines } from "./csv";
 import { parseCsv } from "./testing/csv-reader";
 
@@ -20,12 +20,14 @@ describe("findingsToCsv", () => {
   it("starts with a UTF-8 BOM and the header, ends rows with CRLF", () => {
     const csv = csvFor("speech-prod-01");
     expect(
-      csv.startsWith("\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence\r\n"),
+      csv.startsWith(
+        "\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence,azureState,agreement\r\n",
+      ),
     ).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
     const rows = parseCsv(csv.slice(1));
     expect(rows).toHaveLength(1 + 18);
-    expect(rows.every((r) => r.length === 13)).toBe(true);
+    expect(rows.every((r) => r.length === 15)).toBe(true);
     const iam1 = rows.find((r) => r[5] === "IAM-1")!;
     expect(iam1).toEqual([
       SUB,
@@ -41,7 +43,27 @@ describe("findingsToCsv", () => {
       "false",
       "speech-prod-01 still accepts API keys (disableLocalAuth is not true).",
       expect.stringMatching(/^account:\/subscriptions\/.* properties\.disableLocalAuth=null$/),
+      "",
+      "not_collected",
     ]);
+  });
+
+  it("carries Azure's state and the agreement when Azure's verdicts were collected", () => {
+    const policyState = {
+      id: `${ACCOUNT_ID}/providers/Microsoft.PolicyInsights/policyStates/x`,
+      type: "microsoft.policyinsights/policystates",
+      properties: {
+        resourceId: ACCOUNT_ID,
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/71ef260a-8f18-47b7-abcb-62d0673d94dc",
+        complianceState: "Compliant",
+      },
+    };
+    const snap = snapshot({ resources: [account(), policyState], coverage: [...FULL_COVERAGE, "azurePolicy"] });
+    const result = buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now: new Date("2026-11-28T10:00:01Z") });
+    const rows = parseCsv(findingsToCsv(result).slice(1));
+    const iam1 = rows.find((r) => r[5] === "IAM-1")!;
+    expect(iam1.slice(8, 9).concat(iam1.slice(13))).toEqual(["fail", "compliant", "azure_lenient"]);
+    expect(rows.find((r) => r[5] === "BYOS-2")!.slice(13)).toEqual(["none", "not_compared"]);
   });
 
   it("streams the same text line by line, each line ending in CRLF", () => {

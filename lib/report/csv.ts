@@ -22,6 +22,8 @@ export const CSV_COLUMNS = [
   "muted",
   "message",
   "evidence",
+  "azureState",
+  "agreement",
 ] as const;
 
 type CsvInput = Pick<ScanResult, "findings" | "resources" | "subscriptions">;
@@ -67,6 +69,8 @@ export function* findingsToCsvLines(result: CsvInput): Generator<string> {
         f.muted ? "true" : "false",
         f.message,
         evidenceText(f.evidence),
+        f.azure?.state ?? "",
+        f.agreement ?? "",
       ]
         .map(csvCell)
         .join(",") + "\r\n"

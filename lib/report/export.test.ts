@@ -3,7 +3,8 @@ import { scoreFindings } from "@/lib/posture/score";
 import { resultSha256 } from "./canonical";
 import { compareResults } from "./changes";
 import { exportFilename, exportText, renderExport, type ExportFormat } from "./export";
-import { idKey, ReportScopeError, subscriptionResult } from "./scope";
+import { idKey } from "@/lib/posture/ids";
+import { ReportScopeError, subscriptionResult } from "./scope";
 import { tenantFixture, type Fixture } from "./testing/fixture";
 import { createHash } from "node:crypto";
 

@@ -9,10 +9,12 @@ import { findingsToCsvLines } from "./csv";
 import type { ReportResult } from "./model";
 import { findingsToOcsfLines } from "./ocsf";
 import { subscriptionResult } from "./scope";
+import { exportFilename } from "./export-names";
+import { oscalText } from "./oscal/render";
 
-export type ExportFormat = "csv" | "json" | "ocsf";
+import { EXPORT_FORMATS, type ExportFormat } from "./export-formats";
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "json", "ocsf"];
+export { EXPORT_FORMATS, type ExportFormat };
 
 export interface ExportFile {
   /**
@@ -35,9 +37,19 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
   json: "application/json; charset=utf-8",
   ocsf: "application/x-ndjson; charset=utf-8",
+  "oscal-ar": "application/oscal.ar+json; charset=utf-8",
+  "oscal-poam": "application/oscal.poam+json; charset=utf-8",
+  "oscal-ap": "application/oscal.ap+json; charset=utf-8",
 };
 
-const EXTENSION: Record<ExportFormat, string> = { csv: "csv", json: "json", ocsf: "ocsf.jsonl" };
+const EXTENSION: Record<ExportFormat, string> = {
+  csv: "csv",
+  json: "json",
+  ocsf: "ocsf.jsonl",
+  "oscal-ar": "oscal-ar.json",
+  "oscal-poam": "oscal-poam.json",
+  "oscal-ap": "oscal-ap.json",
+};
 
 export function isExportFormat(value: unknown): value is ExportFormat {
   return typeof value === "string" && (EXPORT_FORMATS as readonly string[]).includes(value);
@@ -61,15 +73,13 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
       return { chunks: canonicalChunks(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
     case "ocsf":
       return { chunks: findingsToOcsfLines(scoped), contentType: CONTENT_TYPE.ocsf, filename: `${base}.${EXTENSION.ocsf}` };
+    case "oscal-ar":
+    case "oscal-poam":
+    case "oscal-ap":
+      return { chunks: [oscalText(format, scoped, options.subscriptionId)], contentType: CONTENT_TYPE[format], filename: `${base}.${EXTENSION[format]}` };
     default:
-      throw new TypeError(`Unknown export format "${String(format)}": use csv, json or ocsf`);
+      throw new TypeError(`Unknown export format "${String(format)}": use ${EXPORT_FORMATS.join(", ")}`);
   }
 }
 
-/** `speech-posture-<scan>[-<subscription>]`, with anything but [A-Za-z0-9._-] replaced. */
-/** A piece of a download's file name: characters safe everywhere, at most 80. */
-export const fileNamePart = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
-
-export function exportFilename(scanId: string, subscriptionId?: string): string {
-  return `speech-posture-${fileNamePart(scanId)}${subscriptionId ? `-${fileNamePart(subscriptionId)}` : ""}`;
-}
+export { exportFilename, fileNamePart } from "./export-names";

@@ -4,9 +4,10 @@
  * read back from the store or from a JSON file fits as well as one built in memory.
  */
 import type { Snapshot } from "@/lib/posture/snapshot";
+import type { Severity, Status } from "@/lib/posture/vocabulary";
 
-export type ReportStatus = "pass" | "fail" | "unknown" | "not_applicable";
-export type ReportSeverity = "high" | "medium" | "low";
+export type ReportStatus = Status;
+export type ReportSeverity = Severity;
 
 export interface ReportCounts {
   readonly pass: number;
@@ -32,6 +33,9 @@ export interface ReportFinding {
   readonly muted?: boolean;
   readonly message: string;
   readonly evidence?: readonly ReportEvidence[];
+  /** Azure Policy's and Defender's verdict (absent or null: not collected). */
+  readonly azure?: { readonly state: string; readonly sources: readonly unknown[] } | null;
+  readonly agreement?: string;
 }
 
 export interface ReportResource {

@@ -9,7 +9,8 @@
  */
 import { CATALOG, CATALOG_VERSION } from "@/lib/posture/controls";
 import type { ReportFinding, ReportResource, ReportResult } from "./model";
-import { idKey } from "./scope";
+import { idKey } from "@/lib/posture/ids";
+import type { Severity, Status } from "@/lib/posture/vocabulary";
 
 export const OCSF_VERSION = "1.3.0";
 export const PRODUCT = { name: "Speech Posture", vendor_name: "Speech Posture project" } as const;
@@ -48,13 +49,13 @@ const SEVERITY: Record<string, { id: number; name: string }> = {
   high: { id: 4, name: "High" },
   medium: { id: 3, name: "Medium" },
   low: { id: 2, name: "Low" },
-};
+} satisfies Record<Severity, { id: number; name: string }>;
 const COMPLIANCE_STATUS: Record<string, { id: number; name: string }> = {
   pass: { id: 1, name: "Pass" },
   unknown: { id: 2, name: "Warning" },
   fail: { id: 3, name: "Fail" },
   not_applicable: { id: 99, name: "Not Applicable" },
-};
+} satisfies Record<Status, { id: number; name: string }>;
 
 const CONTROLS = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c]));
 
@@ -153,6 +154,9 @@ export function ocsfEvent(
       reason: f.reason ?? null,
       muted,
       evidence: f.evidence ?? [],
+      // Azure Policy's and Defender's verdict beside ours: OCSF has no field for a second opinion.
+      azure: f.azure ?? null,
+      agreement: f.agreement ?? "not_collected",
     },
   };
   if (control) {

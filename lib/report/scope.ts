@@ -3,6 +3,7 @@
  * subscriptions, errors and exceptions are filtered, and the summary (score and counts) is
  * recomputed from the findings that remain, by CONTROLS.md §Statuses.
  */
+import { idKey } from "@/lib/posture/ids";
 import { scoreFindings, type Tally as ScoreTotals } from "@/lib/posture/score";
 import type { ReportException, ReportFinding, ReportResult } from "./model";
 
@@ -13,21 +14,19 @@ export class ReportScopeError extends Error {
   }
 }
 
-/** Case-insensitive, trimmed key for IDs (Azure IDs compare case-insensitively). */
-export function idKey(id: string | null | undefined): string {
-  return (id ?? "").trim().toLowerCase();
-}
+/** `idKey` of an ID that may be absent (absent keys as ""). */
+const keyOf = (id: string | null | undefined): string => idKey(id ?? "");
 
 /** A test for "same ID as `id`", fast for the common case of identical spelling. */
 function sameId(id: string): (other: string | null | undefined) => boolean {
-  const key = idKey(id);
-  return (other) => other === id || (other != null && idKey(other) === key);
+  const key = keyOf(id);
+  return (other) => other === id || (other != null && keyOf(other) === key);
 }
 
 /** Whether `scope` is the subscription itself or something inside it. */
 export function inSubscription(scope: string | null | undefined, subscriptionId: string): boolean {
-  const s = idKey(scope);
-  const prefix = `/subscriptions/${idKey(subscriptionId)}`;
+  const s = keyOf(scope);
+  const prefix = `/subscriptions/${keyOf(subscriptionId)}`;
   return s === prefix || s.startsWith(`${prefix}/`);
 }
 
@@ -39,17 +38,17 @@ export function tally(findings: readonly ReportFinding[]): Tally {
 }
 
 export function findSubscription(result: ReportResult, subscriptionId: string) {
-  const key = idKey(subscriptionId);
-  return result.subscriptions.find((s) => idKey(s.subscriptionId) === key);
+  const key = keyOf(subscriptionId);
+  return result.subscriptions.find((s) => keyOf(s.subscriptionId) === key);
 }
 
 /** The part of `result` about one subscription. Throws ReportScopeError if the scan does not know it. */
 export function subscriptionResult(result: ReportResult, subscriptionId: string): ReportResult {
-  const key = idKey(subscriptionId);
+  const key = keyOf(subscriptionId);
   const known =
     findSubscription(result, subscriptionId) ??
-    result.resources.find((r) => idKey(r.subscriptionId) === key) ??
-    result.findings.find((f) => idKey(f.subscriptionId) === key);
+    result.resources.find((r) => keyOf(r.subscriptionId) === key) ??
+    result.findings.find((f) => keyOf(f.subscriptionId) === key);
   if (!key || !known) throw new ReportScopeError(`Subscription ${subscriptionId} is not part of scan ${result.scan.id}.`);
   const same = sameId(subscriptionId);
   const findings = result.findings.filter((f) => same(f.subscriptionId));
@@ -58,7 +57,7 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
   const out: ReportResult = {
     ...result,
     summary: { score, resources: resources.length, counts, coverage },
-    subscriptions: result.subscriptions.filter((s) => idKey(s.subscriptionId) === key),
+    subscriptions: result.subscriptions.filter((s) => keyOf(s.subscriptionId) === key),
     resources,
     findings,
     errors: result.errors.filter((e) => inSubscription(e.scope, subscriptionId)),
@@ -72,8 +71,8 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
 
 /** The part of `result` about one resource. Throws ReportScopeError if the scan does not know it. */
 export function resourceResult(result: ReportResult, resourceId: string): ReportResult {
-  const key = idKey(resourceId);
-  const resource = result.resources.find((r) => idKey(r.id) === key);
+  const key = keyOf(resourceId);
+  const resource = result.resources.find((r) => keyOf(r.id) === key);
   const same = sameId(resourceId);
   const findings = result.findings.filter((f) => same(f.resourceId));
   if (!key || (!resource && findings.length === 0)) {
@@ -84,10 +83,10 @@ export function resourceResult(result: ReportResult, resourceId: string): Report
   const out: ReportResult = {
     ...result,
     summary: { score, resources: resource ? 1 : 0, counts, coverage },
-    subscriptions: result.subscriptions.filter((s) => idKey(s.subscriptionId) === idKey(subscriptionId)),
+    subscriptions: result.subscriptions.filter((s) => keyOf(s.subscriptionId) === keyOf(subscriptionId)),
     resources: resource ? [resource] : [],
     findings,
-    errors: result.errors.filter((e) => idKey(e.scope) === key || idKey(e.scope) === `/subscriptions/${idKey(subscriptionId)}`),
+    errors: result.errors.filter((e) => keyOf(e.scope) === key || keyOf(e.scope) === `/subscriptions/${keyOf(subscriptionId)}`),
   };
   if (result.exceptions) {
     const keep = (x: ReportException) => exceptionTouchesResource(x, resourceId, subscriptionId);
@@ -98,12 +97,12 @@ export function resourceResult(result: ReportResult, resourceId: string): Report
 
 /** Rules not scoped to a subscription or resource (control- or tag-wide) touch every subscription. */
 function exceptionTouchesSubscription(x: ReportException, subscriptionId: string): boolean {
-  if (x.subscriptionId && idKey(x.subscriptionId) !== idKey(subscriptionId)) return false;
+  if (x.subscriptionId && keyOf(x.subscriptionId) !== keyOf(subscriptionId)) return false;
   if (x.resourceId && !inSubscription(x.resourceId, subscriptionId)) return false;
   return true;
 }
 
 function exceptionTouchesResource(x: ReportException, resourceId: string, subscriptionId: string): boolean {
-  if (x.resourceId && idKey(x.resourceId) !== idKey(resourceId)) return false;
+  if (x.resourceId && keyOf(x.resourceId) !== keyOf(resourceId)) return false;
   return exceptionTouchesSubscription(x, subscriptionId);
 }

@@ -110,6 +110,37 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     expect(new Set(lines.map((l) => l.class_uid))).toEqual(new Set([2003]));
   });
 
+  it("exports a stored scan as OSCAL: the same bytes twice, with an active exception as an approved deviation in the POA&M", async () => {
+    const ar1 = await exportRoute.GET(req(`/api/scans/${scanId}/export?format=oscal-ar`), ctx(scanId));
+    expect(ar1.status).toBe(200);
+    expect(ar1.headers.get("content-disposition")).toBe(`attachment; filename="speech-posture-${scanId}.oscal-ar.json"`);
+    const text = await ar1.text();
+    expect(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=oscal-ar`), ctx(scanId))).text()).toBe(text);
+    expect(JSON.parse(text)["assessment-results"].results[0].observations).toHaveLength(snapshot.resources.filter(isSpeechAccount).length * 18);
+    const result = await readScanResult(jobs.store, scanId);
+    const failing = result.findings.find((f) => f.status === "fail")!;
+    const exception = await createException(
+      jobs.store,
+      {
+        controlId: failing.controlId,
+        resourceId: failing.resourceId,
+        owner: "risk-owner@contoso.example",
+        reason: "Accepted until the migration",
+        expiresAt: "2099-06-30",
+      },
+      "test",
+    );
+    try {
+      const poam = JSON.parse(await (await exportRoute.GET(req(`/api/scans/${scanId}/export?format=oscal-poam`), ctx(scanId))).text());
+      const deviations = poam["plan-of-action-and-milestones"].risks.filter((r: { status: string }) => r.status === "deviation-approved");
+      expect(deviations).toHaveLength(1);
+      expect(deviations[0]).toMatchObject({ deadline: "2099-06-30T23:59:59Z" });
+      expect(deviations[0].title.startsWith(failing.controlId)).toBe(true);
+    } finally {
+      await removeException(jobs.store, exception.id, "test");
+    }
+  });
+
   it("refuses bad parameters with 400 and unknown scopes with 404, never 500", async () => {
     const cases: [string, number][] = [
       [`/api/scans/${scanId}/export?format=xml`, 400],
@@ -245,6 +276,6 @@ describe.each(DATABASES)("report downloads on %s", (kind) => {
     const audit = await (await auditRoute.GET(req(`/api/audit?action=report.exported`))).json();
     const items = audit.items ?? audit;
     const formats = new Set(items.filter((e: { target: string }) => e.target === scanId).map((e: { details: { format: string } }) => e.details.format));
-    expect(formats).toEqual(new Set(["pdf", "json", "csv", "ocsf"]));
+    expect(formats).toEqual(new Set(["pdf", "json", "csv", "ocsf", "oscal-ar", "oscal-poam"]));
   });
 });

@@ -31,7 +31,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
   const result = buildResult({ snapshot, evaluation, scan: { ...scan, tenantId: snapshot.tenantId ?? null }, now: new Date(scan.finishedAt) });
   const docs = documentsByAccount(snapshot);
   const [resultSha256, exportSha256] = resultSha256Pair(result as unknown as Record<string, unknown>, { exceptions: NO_EXCEPTIONS });
-  const names = new Map(result.resources.map((r) => [r.id.trim().toLowerCase(), r]));
+  const names = new Map(result.resources.map((r) => [idKey(r.id), r]));
   const resources: ResourceResult[] = result.resources.map((r) => ({
     id: r.id,
     name: r.name,
@@ -56,7 +56,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     subscriptions: result.subscriptions,
     resources,
     findings: result.findings.map((f) => {
-      const r = names.get(f.resourceId.trim().toLowerCase());
+      const r = names.get(idKey(f.resourceId));
       return { ...f, resourceName: r?.name ?? f.resourceId, kind: r?.kind ?? "" };
     }),
   };

@@ -6,19 +6,12 @@
 import { prepareAccount } from "@/lib/posture/account";
 import { idKey, vaultUriKey } from "@/lib/posture/ids";
 import { buildIndexes } from "@/lib/posture/indexes";
+import { vaultUrisInUse } from "@/lib/posture/key-vaults";
+import { text } from "@/lib/posture/read";
 import type { AzureDocument, Snapshot } from "@/lib/posture/snapshot";
+import type { AccountDocuments } from "@/lib/store/scans/documents";
 
-export interface AccountDocuments {
-  account: AzureDocument;
-  storage: AzureDocument[];
-  keyVaults: AzureDocument[];
-  roleAssignments: AzureDocument[];
-  diagnosticSettings: unknown[] | null;
-  speechEndpoints: unknown[] | null;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
-const rec = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+export type { AccountDocuments };
 
 /** Keyed by lower-cased account ID. */
 export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocuments> {
@@ -29,16 +22,10 @@ export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocum
   for (const entry of ix.accounts) {
     const account = prepareAccount(entry, ix);
     const storage = account.linked.map((s) => s.doc).filter((d): d is AzureDocument => !!d);
-    const vaultUris = new Set<string>();
-    const cmk = rec(rec(account.props.encryption).keyVaultProperties);
-    if (str(cmk.keyVaultUri)) vaultUris.add(vaultUriKey(cmk.keyVaultUri as string));
-    for (const s of storage) {
-      const kv = rec(rec(rec(s.properties).encryption).keyvaultproperties);
-      if (str(kv.keyvaulturi)) vaultUris.add(vaultUriKey(kv.keyvaulturi as string));
-    }
+    const vaultUris = new Set(vaultUrisInUse([entry.doc], storage).map(vaultUriKey));
     const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
-    const principal = str(rec(account.identity).principalId);
-    const grants = principal ? (ix.roleAssignments.get(principal.toLowerCase()) ?? []) : [];
+    const principal = text(account.identity.principalId);
+    const grants = principal ? (ix.roleAssignments.get(idKey(principal)) ?? []) : [];
     const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
     out.set(entry.key, {
       account: entry.doc,

@@ -37,6 +37,24 @@ export class StateConflictError extends Error {
   }
 }
 
+/**
+ * `instanceof` these classes also holds for another copy of this module: Next bundles the
+ * start-up hook and the routes apart, and the process's one ScanJobs (created by whichever opens
+ * it first) throws its own copy's classes. Each class marks its instances with a symbol from the
+ * global registry and tests for that mark, so callers match errors by type, never by `name`.
+ */
+function sharedAcrossBundles(cls: abstract new (...args: never[]) => Error, brand: string): void {
+  const mark = Symbol.for(`speech-posture.error.${brand}`);
+  Object.defineProperty(cls.prototype, mark, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value: (value: unknown) => typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[mark] === true,
+  });
+}
+sharedAcrossBundles(ScanConflictError, "ScanConflictError");
+sharedAcrossBundles(NotFoundError, "NotFoundError");
+sharedAcrossBundles(InvalidInputError, "InvalidInputError");
+sharedAcrossBundles(StateConflictError, "StateConflictError");
+
 /** Unique-key violation, on either database. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | undefined;

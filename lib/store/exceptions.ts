@@ -4,27 +4,21 @@
  * findings, so a new exception mutes without a rescan and an expired one stops muting by itself.
  */
 import { randomBytes } from "node:crypto";
-import { controlById } from "@/lib/posture/controls";
-import { expiryInstant, isExpired } from "@/lib/posture/exceptions";
-import { idKey } from "@/lib/posture/ids";
+import {
+  compileRule,
+  ExceptionsInputError,
+  expiryInstant,
+  isExpired,
+  parseNewExceptionRule,
+  type ExceptionRule,
+  type NewExceptionRule,
+} from "@/lib/posture/exceptions";
+import type { ControlId } from "@/lib/posture/types";
 import { recordAudit } from "./audit";
 import { InvalidInputError, NotFoundError } from "./errors";
 import type { ExceptionsTable } from "./db/schema";
 import { nowIso, type Store } from "./store";
 import { sql, type Selectable } from "kysely";
-
-export interface ExceptionRule {
-  id: string;
-  controlId?: string;
-  subscriptionId?: string;
-  resourceId?: string;
-  tag?: { name: string; value: string };
-  owner: string;
-  reason: string;
-  expiresAt: string;
-  createdBy?: string;
-  createdAt?: string;
-}
 
 export interface StoredException extends ExceptionRule {
   createdBy: string;
@@ -38,7 +32,8 @@ export interface StoredException extends ExceptionRule {
 function toException(row: Selectable<ExceptionsTable>, now: string): StoredException {
   return {
     id: row.id,
-    ...(row.control_id ? { controlId: row.control_id } : {}),
+    // Rows are written from parsed rules only, so the control ID is one of the catalogue's.
+    ...(row.control_id ? { controlId: row.control_id as ControlId } : {}),
     ...(row.subscription_id ? { subscriptionId: row.subscription_id } : {}),
     ...(row.resource_id ? { resourceId: row.resource_id } : {}),
     ...(row.tag_name ? { tag: { name: row.tag_name, value: row.tag_value ?? "" } } : {}),
@@ -58,72 +53,34 @@ function toException(row: Selectable<ExceptionsTable>, now: string): StoredExcep
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
+const INPUT_FIELDS = ["controlId", "subscriptionId", "resourceId", "tag", "owner", "reason", "expiresAt"] as const;
 
-function optionalText(body: Record<string, unknown>, field: string): string | undefined {
-  const v = body[field];
-  if (blank(v)) return undefined;
-  if (typeof v !== "string") throw new InvalidInputError(field, "expected a string");
-  return v.trim();
-}
-
-function requiredText(body: Record<string, unknown>, field: string): string {
-  const v = optionalText(body, field);
-  if (v === undefined) throw new InvalidInputError(field, "is required");
-  return v;
-}
-
-/** Validates a request body into an exception (ID and audit fields are set by the store). */
-export function parseExceptionInput(body: unknown, now: Date): Omit<ExceptionRule, "id"> {
+/**
+ * Validates a request body into an exception (ID and audit fields are set by the store) with the
+ * rule parser of lib/posture, naming the field at fault; a new rule must also expire in the future.
+ */
+export function parseExceptionInput(body: unknown, now: Date): NewExceptionRule {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new InvalidInputError("body", "expected a JSON object");
   const b = body as Record<string, unknown>;
-  const controlText = optionalText(b, "controlId");
-  const control = controlText === undefined ? undefined : controlById(controlText);
-  if (controlText !== undefined && !control) throw new InvalidInputError("controlId", `unknown control ${JSON.stringify(controlText)}`);
-  const subscriptionId = optionalText(b, "subscriptionId");
-  const resourceId = optionalText(b, "resourceId");
-  let tag: { name: string; value: string } | undefined;
-  if (!blank(b.tag)) {
-    if (typeof b.tag !== "object" || Array.isArray(b.tag)) throw new InvalidInputError("tag", "expected { name, value }");
-    const t = b.tag as Record<string, unknown>;
-    const name = optionalText(t, "name");
-    if (name === undefined) throw new InvalidInputError("tag.name", "is required when tag is given");
-    if (typeof t.value !== "string") throw new InvalidInputError("tag.value", "expected a string");
-    tag = { name, value: t.value };
+  // Only what a person states; blank values (a form's empty tag) count as absent.
+  const input: Record<string, unknown> = {};
+  for (const field of INPUT_FIELDS) if (!blank(b[field])) input[field] = typeof b[field] === "string" ? (b[field] as string).trim() : b[field];
+  let rule: NewExceptionRule;
+  try {
+    rule = parseNewExceptionRule(input);
+  } catch (error) {
+    if (!(error instanceof ExceptionsInputError)) throw error;
+    throw new InvalidInputError(error.path === "" ? "scope" : error.path, error.problem);
   }
-  if (!control && !subscriptionId && !resourceId && !tag) {
-    throw new InvalidInputError("scope", "an exception needs at least one of controlId, subscriptionId, resourceId or tag");
-  }
-  const owner = requiredText(b, "owner");
-  const reason = requiredText(b, "reason");
-  const expiresText = requiredText(b, "expiresAt");
-  // Same meaning as lib/posture: a date is valid through that day (UTC), a date-time until then.
-  const instant = expiryInstant(expiresText);
-  if (instant === undefined)
-    throw new InvalidInputError("expiresAt", "expected an ISO date (2026-12-31) or a date-time with a time zone (2026-12-31T18:00:00Z)");
-  if (instant <= now.getTime()) throw new InvalidInputError("expiresAt", "must be in the future");
-  return {
-    ...(control ? { controlId: control.id } : {}),
-    ...(subscriptionId ? { subscriptionId } : {}),
-    ...(resourceId ? { resourceId } : {}),
-    ...(tag ? { tag } : {}),
-    owner,
-    reason,
-    expiresAt: expiresText,
-  };
+  if (expiryInstant(rule.expiresAt)! <= now.getTime()) throw new InvalidInputError("expiresAt", "must be in the future");
+  return rule;
 }
 
-const ci = (v: string | undefined) => v?.trim().toLowerCase();
-const id = (v: string | undefined) => (v === undefined ? undefined : idKey(v));
-
 /** Same scope as applying them compares it: IDs, control and tag name ignoring case, the tag value exactly. */
-function sameScope(a: Omit<ExceptionRule, "id">, b: Omit<ExceptionRule, "id">): boolean {
-  return (
-    ci(a.controlId) === ci(b.controlId) &&
-    id(a.subscriptionId) === id(b.subscriptionId) &&
-    id(a.resourceId) === id(b.resourceId) &&
-    ci(a.tag?.name) === ci(b.tag?.name) &&
-    a.tag?.value === b.tag?.value
-  );
+function sameScope(a: ExceptionRule, b: NewExceptionRule): boolean {
+  const x = compileRule(a);
+  const y = compileRule({ ...b, id: "" });
+  return x.control === y.control && x.subscription === y.subscription && x.resource === y.resource && x.tagName === y.tagName && a.tag?.value === b.tag?.value;
 }
 
 export async function createException(store: Store, body: unknown, actor?: string): Promise<StoredException> {
@@ -208,23 +165,4 @@ export async function removeException(store: Store, id: string, actor?: string):
   });
   if (!removed) throw new NotFoundError("Exception", id);
   return (await getException(store, id))!;
-}
-
-/** The facts of a finding an exception can be scoped by. */
-export interface MatchSubject {
-  controlId: string;
-  subscriptionKey: string;
-  resourceKey: string;
-  /** Lower-cased tag name → value. */
-  tags: ReadonlyMap<string, string>;
-}
-
-/** Every given scope field must match: IDs and tag names case-insensitively, tag values exactly. */
-export function exceptionMatches(rule: ExceptionRule, f: MatchSubject): boolean {
-  if (rule.controlId && rule.controlId.toLowerCase() !== f.controlId.toLowerCase()) return false;
-  if (rule.subscriptionId && rule.subscriptionId.trim().toLowerCase() !== f.subscriptionKey) return false;
-  // As lib/posture compares them: a trailing slash on either side does not matter.
-  if (rule.resourceId && idKey(rule.resourceId) !== idKey(f.resourceKey)) return false;
-  if (rule.tag && f.tags.get(rule.tag.name.trim().toLowerCase()) !== rule.tag.value) return false;
-  return true;
 }

@@ -3,12 +3,14 @@
  * unless named), and its history across every retained succeeded scan.
  */
 import { decodeEvidence } from "./scans/evidence-codec";
-import { activeExceptions, exceptionMatches } from "./exceptions";
+import { activeExceptions } from "./exceptions";
+import { matches } from "@/lib/posture/exceptions";
 import { NotFoundError } from "./errors";
 import type { FindingItem } from "./findings/query";
 import { firstSeen } from "./history/first-seen";
 import { requireSucceededScan } from "./scans/state";
 import type { Store } from "./store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface ResourceDetail {
   scanId: string;
@@ -33,7 +35,7 @@ export async function resourceInAnyScan(store: Store, resourceId: string): Promi
     .selectFrom("resources as r")
     .innerJoin("scans as s", "s.id", "r.scan_id")
     .select("r.scan_id")
-    .where("r.resource_key", "=", resourceId.trim().toLowerCase())
+    .where("r.resource_key", "=", idKey(resourceId))
     .where("s.status", "=", "succeeded")
     .limit(1)
     .executeTakeFirst();
@@ -41,7 +43,7 @@ export async function resourceInAnyScan(store: Store, resourceId: string): Promi
 }
 
 export async function resourceDetail(store: Store, resourceId: string, options: { scanId?: string } = {}): Promise<ResourceDetail> {
-  const key = resourceId.trim().toLowerCase();
+  const key = idKey(resourceId);
   const appearances = await store.db
     .selectFrom("resources as r")
     .innerJoin("scans as s", "s.id", "r.scan_id")
@@ -101,7 +103,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
     documents: JSON.parse(row.documents),
     findings: findingRows.map((f) => {
       const mutedBy = rules
-        .filter((rule) => exceptionMatches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
+        .filter((rule) => matches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
         .map((r) => r.id);
       return {
         controlId: f.control_id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildEncryptionChain, ci, worst, type ChainInputFinding } from "./encryption-chain";
+import { layoutEncryptionChain, worst, type ChainInputFinding } from "./encryption-chain";
 
 const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111";
 const ACCOUNT = `${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/spch`;
@@ -37,7 +37,14 @@ function docs(overrides: { accountKey?: boolean; storageKey?: boolean; byos?: bo
     ],
     keyVaults: [{ id: VAULT, name: "kv1", properties: { vaultUri: "https://kv1.vault.azure.net/", enableSoftDelete: true, enablePurgeProtection: false } }],
     roleAssignments: [
-      { id: `${STORAGE}/providers/Microsoft.Authorization/roleAssignments/r1`, properties: { principalId: "P1", scope: `${SUB}/resourceGroups/rg-data` } },
+      {
+        id: `${STORAGE}/providers/Microsoft.Authorization/roleAssignments/r1`,
+        properties: {
+          principalId: "P1",
+          scope: `${SUB}/resourceGroups/rg-data`,
+          roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
+        },
+      },
     ],
   };
 }
@@ -52,9 +59,9 @@ const f = (controlId: string, status: string, evidencePaths: string[] = []): Cha
 
 const resource = { id: ACCOUNT, name: "spch", kind: "SpeechServices", location: "westeurope" };
 
-describe("buildEncryptionChain", () => {
+describe("layoutEncryptionChain", () => {
   it("draws resource → storage → vault and the resource's own key, with facts read case-insensitively", () => {
-    const chain = buildEncryptionChain(resource, docs(), [
+    const chain = layoutEncryptionChain(resource, docs(), [
       f("BYOS-1", "pass"),
       f("BYOS-3", "pass"),
       f("CMK-1", "pass"),
@@ -86,7 +93,7 @@ describe("buildEncryptionChain", () => {
   });
 
   it("shows Microsoft-managed storage when no customer storage is linked", () => {
-    const chain = buildEncryptionChain(resource, docs({ byos: false, accountKey: false }), [f("BYOS-1", "fail"), f("CMK-1", "fail")]);
+    const chain = layoutEncryptionChain(resource, docs({ byos: false, accountKey: false }), [f("BYOS-1", "fail"), f("CMK-1", "fail")]);
     expect(chain.rows).toHaveLength(1);
     expect(chain.rows[0].middle.type).toBe("placeholder");
     expect(chain.rows[0].middle.title).toBe("Microsoft-managed storage");
@@ -99,7 +106,7 @@ describe("buildEncryptionChain", () => {
   it("marks a linked storage account the scan could not see", () => {
     const d = docs();
     d.storage = [];
-    const chain = buildEncryptionChain(resource, d, [f("BYOS-2", "unknown", [`storage:${STORAGE} id`]), f("CMK-2", "unknown", [`storage:${STORAGE} id`])]);
+    const chain = layoutEncryptionChain(resource, d, [f("BYOS-2", "unknown", [`storage:${STORAGE} id`]), f("CMK-2", "unknown", [`storage:${STORAGE} id`])]);
     const row = chain.rows[0];
     expect(row.middle.visible).toBe(false);
     expect(row.middle.status).toBe("unknown");
@@ -108,7 +115,7 @@ describe("buildEncryptionChain", () => {
   });
 
   it("works without stored documents", () => {
-    const chain = buildEncryptionChain(resource, null, [f("NET-1", "fail")]);
+    const chain = layoutEncryptionChain(resource, null, [f("NET-1", "fail")]);
     expect(chain.speech.visible).toBe(false);
     expect(chain.speech.status).toBe("fail");
     expect(chain.rows).toEqual([]);
@@ -116,10 +123,6 @@ describe("buildEncryptionChain", () => {
 });
 
 describe("helpers", () => {
-  it("ci reads paths whatever the casing", () => {
-    expect(ci({ Properties: { KeyVaultProperties: { keyname: "x" } } }, "properties.keyVaultProperties.keyName")).toBe("x");
-    expect(ci({ a: 1 }, "a.b")).toBeUndefined();
-  });
   it("worst orders fail > unknown > pass > not applicable", () => {
     expect(worst([f("A", "pass"), f("B", "unknown")])).toBe("unknown");
     expect(worst([f("A", "pass"), f("B", "fail"), f("C", "unknown")])).toBe("fail");

@@ -3,7 +3,7 @@ import { CATALOG } from "@/lib/posture/controls";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { latestSucceededScan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
-import { scanSubscriptions } from "./store-reads";
+import { scanSubscriptions } from "@/lib/store/reads";
 
 export interface ExceptionView extends StoredException {
   scopeWords: { label: string; value: string; href?: string }[];

@@ -6,7 +6,8 @@ import { queryFindings, type FindingsPage } from "@/lib/store/findings/query";
 import { getScan, latestSucceededScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import type { FindingsView } from "./findings-view";
-import { scanSubscriptions } from "./store-reads";
+import { scanSubscriptions } from "@/lib/store/reads";
+import { idKey } from "@/lib/posture/ids";
 
 export interface FindingsData {
   scan: Scan | null;
@@ -40,7 +41,7 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
     // A subscription the scan does not have matches nothing here: say why the list is short. (The
     // filter stays: dropping it would show other subscriptions' findings under this one's link.)
     const known = new Set(subs.map((s) => s.key));
-    const unknownSubs = query.subscriptionId?.filter((id) => !known.has(id.trim().toLowerCase())) ?? [];
+    const unknownSubs = query.subscriptionId?.filter((id) => !known.has(idKey(id))) ?? [];
     if (unknownSubs.length > 0) {
       notices.push(
         `${unknownSubs.join(", ")} ${unknownSubs.length === 1 ? "is not a subscription" : "are not subscriptions"} of this scan, so no finding matches ${unknownSubs.length === 1 ? "it" : "them"}; pick another scan on the Scans page`,

@@ -1,10 +1,14 @@
 /** Words for the values the store keeps: statuses, severities, unknown reasons, scan sources and phases. */
 
-export type StatusName = "pass" | "fail" | "unknown" | "not_applicable";
-export type SeverityName = "high" | "medium" | "low";
+import { isSeverity, isStatus, SEVERITIES, type Severity, type Status, type UnknownReason } from "@/lib/posture/vocabulary";
 
+export { isSeverity, isStatus };
+export type StatusName = Status;
+export type SeverityName = Severity;
+
+/** Statuses in the order a page lists them: what needs attention first. */
 export const STATUS_ORDER: readonly StatusName[] = ["fail", "unknown", "pass", "not_applicable"];
-export const SEVERITY_ORDER: readonly SeverityName[] = ["high", "medium", "low"];
+export const SEVERITY_ORDER: readonly SeverityName[] = SEVERITIES;
 
 export const STATUS_LABEL: Record<StatusName, string> = {
   pass: "Pass",
@@ -21,7 +25,7 @@ export const REASON_LABEL: Record<string, string> = {
   access_denied: "access denied",
   network_blocked: "network blocked",
   collection_error: "collection error",
-};
+} satisfies Record<UnknownReason, string>;
 
 export const SOURCE_LABEL: Record<string, string> = {
   live: "Live Azure",
@@ -56,14 +60,6 @@ export const SCAN_STATUS_LABEL: Record<string, string> = {
   failed: "Failed",
   cancelled: "Cancelled",
 };
-
-export function isStatus(v: string): v is StatusName {
-  return v === "pass" || v === "fail" || v === "unknown" || v === "not_applicable";
-}
-
-export function isSeverity(v: string): v is SeverityName {
-  return v === "high" || v === "medium" || v === "low";
-}
 
 export function statusLabel(status: string, reason?: string | null): string {
   const base = isStatus(status) ? STATUS_LABEL[status] : status;

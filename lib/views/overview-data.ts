@@ -5,14 +5,14 @@
  * previous scan, and the latest scan's collection errors.
  */
 import { CATALOG } from "@/lib/posture/controls";
-import { diffScans, type ScanDiff } from "@/lib/store/history/diff";
+import type { ScanDiff } from "@/lib/store/history/diff";
 import { scoreTrend, type TrendPoint } from "@/lib/store/history/trend";
 import { scanView } from "@/lib/store/scans/view";
 import { latestSucceededScan, listScans, scanErrors, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
-import { scanAggregate, type StatusCounts } from "./aggregate";
+import { scanAggregate, type StatusCounts } from "@/lib/store/findings/aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { activeScan, previousSucceededScan, scanSubscriptions, type SubscriptionRow } from "./store-reads";
+import { activeScan, previousSucceededScan, recentChanges, scanSubscriptions, type SubscriptionRow } from "@/lib/store/reads";
 
 export interface OverviewSubscription extends SubscriptionRow {
   failBySeverity: [number, number, number];
@@ -38,18 +38,6 @@ export interface OverviewData {
 }
 
 export const OVERVIEW_PAGE_SIZE = 25;
-const diffCache = new Map<string, ScanDiff>();
-
-async function cachedDiff(store: Store, to: string, from: string): Promise<ScanDiff> {
-  const key = `${to}|${from}`;
-  const hit = diffCache.get(key);
-  if (hit) return hit;
-  const diff = await diffScans(store, to, from, { limit: 50 });
-  diffCache.set(key, diff);
-  while (diffCache.size > 8) diffCache.delete(diffCache.keys().next().value!);
-  return diff;
-}
-
 export async function loadOverview(store: Store, options: { page: number }): Promise<OverviewData> {
   const [latestRaw, active, recent] = await Promise.all([latestSucceededScan(store), activeScan(store), listScans(store, { limit: 1 })]);
   const lastFailed = recent[0] && recent[0].status !== "succeeded" && recent[0].status !== "queued" && recent[0].status !== "running" ? recent[0] : null;
@@ -77,7 +65,7 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
     scanErrors(store, latestRaw.id),
     scanAggregate(store, latestRaw.id),
   ]);
-  const diff = previous ? await cachedDiff(store, latestRaw.id, previous.id) : null;
+  const diff = previous ? await recentChanges(store, latestRaw.id, previous.id) : null;
   const names = new Map(subs.map((s) => [s.key, s.displayName]));
   const errorSummary = summarizeErrors(errors, names);
   const unread = new Set(errorSummary.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase()));

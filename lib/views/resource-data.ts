@@ -6,10 +6,11 @@ import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { resourceDetail, resourceInAnyScan, type ResourceDetail } from "@/lib/store/resource-detail";
 import { getScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
-import { buildEncryptionChain, type EncryptionChain } from "./encryption-chain";
-import { scanSubscription } from "./store-reads";
+import { layoutEncryptionChain, type EncryptionChain } from "./encryption-chain";
+import { scanSubscription } from "@/lib/store/reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
+import { idKey } from "@/lib/posture/ids";
 
 export interface ResourcePageData {
   detail: ResourceDetail;
@@ -62,20 +63,20 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
     .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
     .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
-  const key = detail.resource.id.toLowerCase();
-  const subScope = `/subscriptions/${detail.resource.subscriptionId.toLowerCase()}`;
-  const docs = (detail.documents ?? null) as Parameters<typeof buildEncryptionChain>[1];
+  const key = idKey(detail.resource.id);
+  const subScope = `/subscriptions/${idKey(detail.resource.subscriptionId)}`;
+  const docs = (detail.documents ?? null) as Parameters<typeof layoutEncryptionChain>[1];
   return {
     ok: true,
     data: {
       detail,
       scan: scan ?? null,
       subscriptionName: sub?.displayName ?? null,
-      chain: buildEncryptionChain(detail.resource, docs, detail.findings),
+      chain: layoutEncryptionChain(detail.resource, docs, detail.findings),
       findings,
       exceptions,
       errors: errors.filter((e) => {
-        const s = (e.scope ?? "").toLowerCase();
+        const s = idKey(e.scope ?? "");
         return s === key || s === subScope;
       }),
     },

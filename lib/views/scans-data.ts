@@ -4,7 +4,7 @@ import { NotFoundError, StateConflictError } from "@/lib/store/errors";
 import { getScan, listScans, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { activeScan, scanSubscriptions } from "./store-reads";
+import { activeScan, scanSubscriptions } from "@/lib/store/reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 
 export const SCANS_PAGE_SIZE = 25;

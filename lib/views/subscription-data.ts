@@ -4,12 +4,19 @@ import type { Control } from "@/lib/posture/types";
 import { queryFindings, type FindingItem } from "@/lib/store/findings/query";
 import { parseFindingsQuery } from "@/lib/store/findings/params";
 import { scanView } from "@/lib/store/scans/view";
-import { getScan, latestSucceededScan, scanErrors, toScan, type Scan } from "@/lib/store/scans/scans";
+import { getScan, latestSucceededScan, scanErrors, type Scan } from "@/lib/store/scans/scans";
 import { dateTime } from "./format";
 import type { Store } from "@/lib/store/store";
-import { scanAggregate, type StatusCounts } from "./aggregate";
+import { scanAggregate, type StatusCounts } from "@/lib/store/findings/aggregate";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
-import { scanSubscription, subscriptionResources, type ResourceRow, type ResourceSort, type SubscriptionRow } from "./store-reads";
+import {
+  latestScanWithSubscription,
+  scanSubscription,
+  subscriptionResources,
+  type ResourceRow,
+  type ResourceSort,
+  type SubscriptionRow,
+} from "@/lib/store/reads";
 
 export const RESOURCES_PAGE_SIZE = 25;
 export const FAILURES_PER_CONTROL = 10;
@@ -95,18 +102,4 @@ export async function loadSubscription(
       latestLacksIt,
     },
   };
-}
-
-async function latestScanWithSubscription(store: Store, subscriptionId: string): Promise<Scan | undefined> {
-  const row = await store.db
-    .selectFrom("scans as s")
-    .innerJoin("scan_subscriptions as ss", "ss.scan_id", "s.id")
-    .selectAll("s")
-    .where("ss.subscription_key", "=", subscriptionId.trim().toLowerCase())
-    .where("s.status", "=", "succeeded")
-    .orderBy("s.finished_at", "desc")
-    .orderBy("s.id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row ? toScan(row) : undefined;
 }

@@ -26,27 +26,17 @@ export function errorBody(status: number, code: string, message: string, extra: 
   return json({ error: { code, message, ...extra } }, status);
 }
 
-/**
- * `instanceof`, or the same error class from another copy of its module: the process's one
- * ScanJobs is created by whichever server bundle opens it first, so its errors may come from
- * another bundle's copy of lib/store/errors. The classes set `name` to a literal.
- */
-function is<T extends Error>(error: unknown, cls: abstract new (...args: never[]) => T, name: string): error is T {
-  return error instanceof cls || (error instanceof Error && error.name === name);
-}
-
 /** Maps what the store and parsers throw to HTTP; anything unexpected is a 500 without internals. */
 export function errorResponse(error: unknown): Response {
-  if (is(error, AuthError, "AuthError")) return errorBody(error.status, error.code, error.message);
-  if (is(error, InvalidInputError, "InvalidInputError")) return errorBody(400, "invalid_input", error.message, { field: error.field });
-  if (error instanceof InputError || (error instanceof Error && /^(Snapshot|Exceptions)InputError$/.test(error.name))) {
-    const path = (error as { path?: unknown }).path;
-    return errorBody(400, "invalid_input", error.message, path === undefined ? {} : { path });
-  }
-  if (is(error, PayloadTooLargeError, "PayloadTooLargeError")) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
-  if (is(error, NotFoundError, "NotFoundError")) return errorBody(404, "not_found", error.message);
-  if (is(error, ScanConflictError, "ScanConflictError")) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
-  if (is(error, StateConflictError, "StateConflictError")) return errorBody(409, "conflict", error.message);
+  // The store's errors may come from another bundle's copy of their module; their classes answer
+  // `instanceof` for every copy (lib/store/errors.ts). The others are thrown in the route's own bundle.
+  if (error instanceof AuthError) return errorBody(error.status, error.code, error.message);
+  if (error instanceof InvalidInputError) return errorBody(400, "invalid_input", error.message, { field: error.field });
+  if (error instanceof InputError) return errorBody(400, "invalid_input", error.message, { path: error.path });
+  if (error instanceof PayloadTooLargeError) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
+  if (error instanceof NotFoundError) return errorBody(404, "not_found", error.message);
+  if (error instanceof ScanConflictError) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
+  if (error instanceof StateConflictError) return errorBody(409, "conflict", error.message);
   console.error("speech-posture API error:", error);
   return errorBody(500, "internal", "The server could not complete the request; see the server log.");
 }

@@ -1,23 +1,20 @@
 /** One Speech resource: the encryption picture, every control's verdict with evidence and remediation, details, history, re-check. */
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Suspense } from "react";
 import { EncryptionChainView } from "@/components/resource/encryption-chain";
-import { ExportButtons } from "@/components/scans/export-buttons";
 import { DiagnosticSettingsTable, EndpointsTable, HistoryTable } from "@/components/resource/details-tables";
 import { FindingCard } from "@/components/resource/finding-card";
 import { RecheckPanel } from "@/components/resource/recheck-panel";
-import { CountChips, ScoreCell } from "@/components/ui/badges";
-import { linkClass } from "@/components/ui/buttons";
-import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { Panel } from "@/components/ui/layout";
 import { PageSkeleton } from "@/components/ui/skeleton";
 import { CATALOG } from "@/lib/posture/controls";
-import { dateTime } from "@/lib/views/format";
-import { REASON_LABEL, SOURCE_LABEL } from "@/lib/views/labels";
+import { REASON_LABEL } from "@/lib/views/labels";
 import { loadResource } from "@/lib/views/resource-data";
-import { first, findingsHref, resourceHref, resourceIdFromSegments, subscriptionHref, type SearchParamsRecord } from "@/lib/views/search-params";
+import { first, resourceHref, resourceIdFromSegments, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
+import { ResourceHeader } from "@/components/resource/resource-header";
+import { ResourceUnavailable } from "@/components/resource/resource-unavailable";
 
 export const dynamic = "force-dynamic";
 
@@ -44,42 +41,9 @@ export default async function ResourcePage({ params, searchParams }: Props) {
 
 async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: string }) {
   const loaded = await loadResource(await uiStore(), resourceId, scanId);
-  if (!loaded.ok) {
-    return (
-      <>
-        <PageHeader title={resourceId.split("/").pop() || "Resource"} breadcrumbs={[{ href: "/", label: "Overview" }]} />
-        {loaded.notFound ? (
-          <EmptyState
-            title="This resource is not in any stored scan"
-            actions={
-              <Link href="/findings" className={linkClass}>
-                Search the findings
-              </Link>
-            }
-          >
-            <p className="break-all">{resourceId}</p>
-            <p className="mt-2">It may be out of scope (not a Speech resource), in a subscription the scans could not read, or removed by retention.</p>
-          </EmptyState>
-        ) : (
-          <Alert tone="error" title="This scan cannot be shown">
-            <p>{loaded.message}</p>
-            {loaded.elsewhere ? (
-              <p>
-                <Link href={resourceHref(resourceId)} className="font-medium underline">
-                  Show the resource in the latest scan that has it
-                </Link>
-              </p>
-            ) : null}
-          </Alert>
-        )}
-      </>
-    );
-  }
-  const { detail, scan, chain, findings, exceptions, errors, subscriptionName } = loaded.data;
+  if (!loaded.ok) return <ResourceUnavailable resourceId={resourceId} notFound={loaded.notFound} message={loaded.message} elsewhere={!!loaded.elsewhere} />;
+  const { detail, chain, findings, exceptions, subscriptionName } = loaded.data;
   const r = detail.resource;
-  const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 } as Record<string, number>;
-  for (const f of findings) counts[f.status] = (counts[f.status] ?? 0) + 1;
-  const latestScanId = detail.history[detail.history.length - 1]?.scanId;
   const docs = (detail.documents ?? {}) as { speechEndpoints?: unknown[] | null; diagnosticSettings?: unknown[] | null };
   const why = (controlId: string, what: string) => {
     const f = findings.find((x) => x.controlId === controlId);
@@ -91,62 +55,7 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
   const subName = subscriptionName ?? r.subscriptionId;
   return (
     <>
-      <PageHeader
-        title={r.name}
-        breadcrumbs={[
-          { href: "/", label: "Overview" },
-          { href: subscriptionHref(r.subscriptionId, scanId), label: subName },
-        ]}
-        description={
-          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span>
-              {r.kind} · {r.location ?? "no location"} · resource group {r.resourceGroup ?? "—"}
-            </span>
-            <span className="inline-flex items-center gap-1">
-              Score <ScoreCell score={r.score} />
-            </span>
-            <CountChips counts={counts} />
-          </span>
-        }
-        actions={
-          <div className="flex flex-col items-end gap-2">
-            <ExportButtons scanId={detail.scanId} resourceId={r.id} fileStem={`speech-posture-${r.name}`} formats={[]} />
-            <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
-              Open in the findings explorer
-            </Link>
-          </div>
-        }
-      />
-      <p className="-mt-4 mb-6 break-all font-mono text-[11px] text-slate-500">{r.id}</p>
-      {scan ? (
-        <p className="mb-4 text-xs text-slate-600">
-          From the scan of {dateTime(scan.finishedAt)} ({SOURCE_LABEL[scan.source] ?? scan.source}).
-          {latestScanId && latestScanId !== detail.scanId ? (
-            <>
-              {" "}
-              This is not the newest scan of this resource:{" "}
-              <Link href={resourceHref(r.id)} className={linkClass}>
-                show the newest
-              </Link>
-              .
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      {errors.length ? (
-        <div className="mb-6">
-          <Alert tone="warning" title="Part of this resource could not be read in this scan">
-            <ul className="ml-4 list-disc">
-              {errors.map((e, i) => (
-                <li key={i}>
-                  {e.source}: {REASON_LABEL[e.reason ?? ""] ?? "collection error"}
-                  {e.code ? ` (${e.code})` : ""} — {e.message}
-                </li>
-              ))}
-            </ul>
-          </Alert>
-        </div>
-      ) : null}
+      <ResourceHeader data={loaded.data} scanId={scanId} />
 
       <Panel
         title="Where the customer data is and who holds the keys"

@@ -2,7 +2,7 @@
  * BYOS family: is customer data kept in a storage account the customer owns, does that account
  * exist, and can Speech reach it only through its managed identity.
  */
-import { isGrantScopeFor, subscriptionOf } from "@/lib/posture/ids";
+import { idKey, isGrantScopeFor, subscriptionOf } from "@/lib/posture/ids";
 import { errorReason, type RoleGrant, type SnapshotIndex } from "@/lib/posture/indexes";
 import { EMPTY_ARRAY, shown, text } from "@/lib/posture/read";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "@/lib/posture/snapshot";
@@ -277,7 +277,7 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
     return fail(account.name + NO_SYSTEM_IDENTITY_TAIL, [typeEvidence]);
   }
   const evidence: Evidence[] = [typeEvidence, ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role")];
-  const grants = principal === undefined ? undefined : ctx.roleAssignments.get(principal.trim().toLowerCase());
+  const grants = principal === undefined ? undefined : ctx.roleAssignments.get(idKey(principal));
   const missing: LinkedStorage[] = [];
   const unresolved: LinkedStorage[] = [];
   for (let i = 0; i < account.linked.length; i++) {

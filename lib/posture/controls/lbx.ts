@@ -4,6 +4,7 @@
  */
 import type { Control, Evidence, Outcome, Status } from "@/lib/posture/types";
 import type { UnknownReason } from "@/lib/posture/snapshot";
+import { STATUSES } from "@/lib/posture/vocabulary";
 import { byos1, byos2 } from "./byos";
 import { cmk2, cmk3 } from "./cmk";
 import { ev, joinNames, outcomeOf } from "./common";
@@ -24,8 +25,6 @@ const PARTS: readonly Part[] = [
   { control: iam2, what: "storage refuses shared keys" },
   { control: net3, what: "storage closed to public networks" },
 ];
-
-const STATUSES: readonly Status[] = ["pass", "fail", "unknown", "not_applicable"];
 
 /** What LBX-1 concludes from one combination of its parts' statuses (without the account name). */
 interface Verdict {

@@ -17,8 +17,11 @@ const VALUE_SIZE = 7.2;
 const FACT_H = LABEL_SIZE * 1.25 + VALUE_SIZE * 1.3 + 1.5;
 const ROW_GAP = 8;
 
+/** A note (why a box is not visible, what a placeholder stands for) gets up to this many lines. */
+const NOTE_LINES = 3;
+
 export function nodeHeight(node: ChainNode): number {
-  return TITLE_H + node.facts.length * FACT_H + PAD;
+  return TITLE_H + (node.facts.length + (node.note ? 1 : 0)) * FACT_H + (node.note ? (NOTE_LINES - 1) * VALUE_SIZE * 1.3 : 0) + PAD;
 }
 
 interface Placed {
@@ -38,7 +41,7 @@ interface Layout {
 function layout(chain: Chain, x0: number, y0: number): Layout {
   const xs = [x0, x0 + COL_W + GAP, x0 + 2 * (COL_W + GAP)];
   const account: Placed = { node: chain.account, x: xs[0], y: y0, h: nodeHeight(chain.account) };
-  const storageNodes = chain.storages.length > 0 ? chain.storages.map((s) => s.storage) : [missingStorage(chain)];
+  const storageNodes = chain.storages.length > 0 ? chain.storages.map((s) => s.storage) : chain.noStorage ? [chain.noStorage.node] : [];
   const storages: Placed[] = [];
   let sy = y0;
   for (const node of storageNodes) {
@@ -67,22 +70,12 @@ function layout(chain: Chain, x0: number, y0: number): Layout {
   return { account, storages, vaults, height };
 }
 
-function missingStorage(chain: Chain): ChainNode {
-  const byos = chain.account.facts.find((f) => f.control === "BYOS-1");
-  return {
-    role: "No customer-owned storage",
-    name: "Microsoft-managed storage",
-    visible: false,
-    facts: [{ label: "Customer data", value: "Kept by Microsoft, not in your storage", control: "BYOS-1", status: byos?.status ?? "fail", muted: byos?.muted }],
-  };
-}
-
 export function chainHeight(chain: Chain): number {
   return layout(chain, 0, 0).height;
 }
 
 /** Draws the chain with its top-left at (x, y); returns the height used. */
-export function drawChain(canvas: Canvas, chain: Chain, byos1: { status?: string; muted?: boolean }, x = PAGE.marginX, y = canvas.y): number {
+export function drawChain(canvas: Canvas, chain: Chain, x = PAGE.marginX, y = canvas.y): number {
   const l = layout(chain, x, y);
   box(canvas, l.account);
   l.storages.forEach((s) => box(canvas, s));
@@ -92,11 +85,13 @@ export function drawChain(canvas: Canvas, chain: Chain, byos1: { status?: string
   const edges: { to: Placed; edge: ChainEdge }[] =
     chain.storages.length > 0
       ? chain.storages.map((s, i) => ({ to: l.storages[i], edge: s.access }))
-      : [{ to: l.storages[0], edge: { label: "Customer data", control: "BYOS-1", status: byos1.status ?? "fail", muted: byos1.muted } }];
+      : chain.noStorage
+        ? [{ to: l.storages[0], edge: chain.noStorage.edge }]
+        : [];
   const startX = l.account.x + COL_W;
   const spineX = startX + 7;
-  const firstY = edges[0].to.y + TITLE_H / 2 + 2;
-  const lastY = edges[edges.length - 1].to.y + TITLE_H / 2 + 2;
+  const firstY = (edges[0]?.to.y ?? 0) + TITLE_H / 2 + 2;
+  const lastY = (edges[edges.length - 1]?.to.y ?? 0) + TITLE_H / 2 + 2;
   if (edges.length > 1) {
     canvas.line(startX, firstY, spineX, firstY, COLOR.muted, 0.9);
     canvas.line(spineX, firstY, spineX, lastY, COLOR.muted, 0.9);
@@ -123,10 +118,9 @@ export function drawChain(canvas: Canvas, chain: Chain, byos1: { status?: string
     }
   });
   // Speech → the vault of its own key.
-  if (chain.accountVault !== undefined) {
+  if (chain.accountVault !== undefined && chain.accountKeyEdge) {
     const v = l.vaults[chain.accountVault];
-    const cmk1 = chain.account.facts.find((f) => f.control === "CMK-1");
-    const edge: ChainEdge = { label: "Resource key", control: "CMK-1", status: cmk1?.status, muted: cmk1?.muted };
+    const edge = chain.accountKeyEdge;
     const ax = l.account.x + COL_W / 2;
     const ay = l.account.y + l.account.h;
     if (v) {
@@ -162,22 +156,36 @@ function box(canvas: Canvas, p: Placed): void {
   canvas.text(node.role.toUpperCase(), x + PAD, y + 3.5, { face: "bold", size: SIZE.micro, color: COLOR.accent, width: COL_W - 2 * PAD });
   canvas.text(node.name, x + PAD, y + 11, { face: "bold", size: 7.8, color: COLOR.ink, width: COL_W - 2 * PAD });
   let fy = y + TITLE_H + 1.5;
-  for (const fact of node.facts) {
+  const tagged = new Set<string>();
+  const line = (label: string, verdict: { control?: string; status?: string; muted?: boolean }): void => {
     let tagW = 0;
-    if (fact.control) {
-      const st = statusStyle(fact.status ?? null);
-      const tag = fact.status ? `${st.symbol} ${st.label}${fact.muted ? "*" : ""} · ${fact.control}` : `· ${fact.control}`;
+    // A control judging several facts of a box is tagged once, on the first.
+    if (verdict.control && !tagged.has(verdict.control)) {
+      tagged.add(verdict.control);
+      const st = statusStyle(verdict.status ?? null);
+      const tag = verdict.status ? `${st.symbol} ${st.label}${verdict.muted ? "*" : ""} · ${verdict.control}` : `· ${verdict.control}`;
       tagW = canvas.text(tag, x + PAD, fy, {
         face: "bold",
         size: LABEL_SIZE,
-        color: fact.status ? st.color : COLOR.muted,
+        color: verdict.status ? st.color : COLOR.muted,
         width: COL_W - 2 * PAD,
         align: "right",
       });
     }
-    canvas.text(fact.label, x + PAD, fy, { size: LABEL_SIZE, color: COLOR.muted, width: COL_W - 2 * PAD - tagW - 4 });
+    canvas.text(label, x + PAD, fy, { size: LABEL_SIZE, color: COLOR.muted, width: COL_W - 2 * PAD - tagW - 4 });
+  };
+  for (const fact of node.facts) {
+    line(fact.label, fact);
     canvas.text(fact.value, x + PAD, fy + LABEL_SIZE * 1.25, { size: VALUE_SIZE, color: COLOR.ink, width: COL_W - 2 * PAD });
     fy += FACT_H;
+  }
+  if (node.note) {
+    line("Note", node.verdict ?? {});
+    let ny = fy + LABEL_SIZE * 1.25;
+    for (const text of canvas.wrap(node.note, COL_W - 2 * PAD, { size: VALUE_SIZE }, NOTE_LINES)) {
+      canvas.text(text, x + PAD, ny, { size: VALUE_SIZE, color: COLOR.ink });
+      ny += VALUE_SIZE * 1.3;
+    }
   }
 }
 

@@ -8,7 +8,9 @@ import type { Control } from "@/lib/posture/types";
 import { resultSha256 } from "@/lib/report/canonical";
 import { compareResults, type Changes } from "@/lib/report/changes";
 import type { ReportException, ReportFinding, ReportInput, ReportResource, ReportResult, ReportSubscription } from "@/lib/report/model";
-import { idKey, resourceResult, subscriptionResult } from "@/lib/report/scope";
+import { idKey } from "@/lib/posture/ids";
+import { resourceResult, subscriptionResult } from "@/lib/report/scope";
+import { mutingException } from "@/lib/report/muting";
 
 export type ReportKind = "tenant" | "subscription" | "resource";
 
@@ -147,33 +149,7 @@ export function lastSegment(id: string): string {
   return parts[parts.length - 1] ?? id;
 }
 
-/**
- * The active exception rule that covers a muted finding: every scope field the rule sets must
- * match (control, subscription, resource, tag). The most specific such rule is returned.
- */
+/** The active exception rule that covers a muted finding (the most specific one). */
 export function exceptionFor(ctx: ReportContext, f: ReportFinding): ReportException | undefined {
-  let best: ReportException | undefined;
-  let bestRank = -1;
-  const tags = ctx.resources.get(idKey(f.resourceId))?.tags ?? undefined;
-  for (const x of ctx.full.exceptions?.active ?? []) {
-    if (!covers(x, f, tags)) continue;
-    const rank = (x.resourceId ? 8 : 0) + (x.tag ? 4 : 0) + (x.subscriptionId ? 2 : 0) + (x.controlId ? 1 : 0);
-    if (rank > bestRank) {
-      best = x;
-      bestRank = rank;
-    }
-  }
-  return best;
-}
-
-export function covers(x: ReportException, f: ReportFinding, tags: Readonly<Record<string, string>> | undefined): boolean {
-  if (x.controlId && idKey(x.controlId) !== idKey(f.controlId)) return false;
-  if (x.subscriptionId && idKey(x.subscriptionId) !== idKey(f.subscriptionId)) return false;
-  if (x.resourceId && idKey(x.resourceId) !== idKey(f.resourceId)) return false;
-  if (x.tag) {
-    const name = x.tag.name.toLowerCase();
-    const entry = Object.entries(tags ?? {}).find(([k]) => k.toLowerCase() === name);
-    if (!entry || entry[1] !== x.tag.value) return false;
-  }
-  return true;
+  return mutingException(ctx.full.exceptions?.active ?? [], f, ctx.resources.get(idKey(f.resourceId))?.tags ?? undefined);
 }

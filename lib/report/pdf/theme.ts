@@ -2,6 +2,7 @@
  * The look of the reports: page geometry, type sizes, a restrained palette, and how each status
  * is printed. A status is always a word and a symbol; colour only repeats what the text says.
  */
+import type { Severity, Status, UnknownReason } from "@/lib/posture/vocabulary";
 export const PAGE = {
   /** A4 in points. */
   width: 595.28,
@@ -73,7 +74,7 @@ export const STATUS_STYLE: Readonly<Record<string, StatusStyle>> = {
   fail: { label: "FAIL", short: "FAIL", symbol: "✗", color: COLOR.fail },
   unknown: { label: "UNKNOWN", short: "UNK", symbol: "?", color: COLOR.unknown },
   not_applicable: { label: "N/A", short: "N/A", symbol: "–", color: COLOR.na },
-};
+} satisfies Record<Status, StatusStyle>;
 
 export function statusStyle(status: string | null | undefined): StatusStyle {
   return (status && STATUS_STYLE[status]) || { label: String(status ?? "NONE").toUpperCase(), short: "—", symbol: "·", color: COLOR.na };
@@ -83,7 +84,7 @@ export const SEVERITY_STYLE: Readonly<Record<string, { label: string; color: Rgb
   high: { label: "High", color: COLOR.high },
   medium: { label: "Medium", color: COLOR.medium },
   low: { label: "Low", color: COLOR.low },
-};
+} satisfies Record<Severity, { label: string; color: Rgb }>;
 
 export const REASON_LABEL: Readonly<Record<string, string>> = {
   not_collected: "not collected",
@@ -91,4 +92,4 @@ export const REASON_LABEL: Readonly<Record<string, string>> = {
   access_denied: "access denied",
   network_blocked: "network blocked",
   collection_error: "collection error",
-};
+} satisfies Record<UnknownReason, string>;

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { idKey } from "@/lib/report/scope";
+import { idKey } from "@/lib/posture/ids";
 import { renderSubscriptionPdf } from "@/lib/report/pdf";
 import { PdfFile } from "./poppler";
 import { tenantFixture } from "./fixture";

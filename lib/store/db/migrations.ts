@@ -2,7 +2,7 @@
  * Schema migrations, kept in code (no files to ship next to a bundled server) and run by Kysely's
  * Migrator on every start; the Migrator's lock keeps two instances from migrating at once.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Dialect } from "./connect";
 import type { Database } from "./schema";
 
@@ -164,7 +164,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("export_sha256", "text").execute();
       },
     },
-    "0006_scan_catalog_version": {
+    "0006_resource_key_idkey": {
+      // Resource keys are `idKey`s, as every lookup computes them: no trailing slash ("…/x/" is "…/x").
+      async up(db: Kysely<unknown>) {
+        for (const table of ["resources", "findings"]) {
+          await sql`update ${sql.table(table)} set resource_key = rtrim(resource_key, '/') where resource_key like '%/' and resource_key <> '/'`.execute(db);
+        }
+      },
+    },
+    "0007_finding_azure_verdicts": {
+      // Azure Policy's and Defender's verdict beside ours; older scans did not collect them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("findings")
+          .addColumn("agreement", "text", (c) => c.notNull().defaultTo("not_collected"))
+          .execute();
+        await db.schema.alterTable("findings").addColumn("azure", "text").execute();
+      },
+    },
+    "0008_scan_catalog_version": {
       // The catalogue version a scan was judged with: its verdicts keep their meaning after an upgrade.
       // Scans stored before this column were judged with version 1 (read back as 1 when null).
       async up(db: Kysely<unknown>) {

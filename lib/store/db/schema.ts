@@ -102,6 +102,10 @@ export interface FindingsTable {
   /** JSON array of { path, actual, expected }. */
   evidence: string;
   kind: string;
+  /** JSON `{ state, sources }` of Azure's own verdicts; null when neither was collected. */
+  azure: string | null;
+  /** CONTROLS.md agreement value; `not_collected` for scans from before Azure's verdicts were read. */
+  agreement: Generated<string>;
 }
 
 export interface ExceptionsTable {

@@ -1,6 +1,6 @@
 /** Which findings of an indexed scan the active exceptions mute, recomputed only when they change. */
-import { exceptionMatches, type ExceptionRule } from "@/lib/store/exceptions";
-import type { FindingsIndex } from "./scan-index";
+import { compileRule, coversControl, coversResource, type ExceptionRule } from "@/lib/posture/exceptions";
+import type { FindingsIndex } from "./model";
 
 export function fingerprint(rules: readonly ExceptionRule[]): string {
   return rules
@@ -16,18 +16,13 @@ export function mutedMask(ix: FindingsIndex, rules: readonly ExceptionRule[]): U
   const mask = new Uint8Array(ix.size);
   if (rules.length > 0) {
     // Per resource: the rules whose resource/subscription/tag scope covers it (the control is checked per finding).
-    const perResource = ix.resources.map((r) =>
-      rules
-        .map((rule, i) => ({ rule, i }))
-        .filter(({ rule }) =>
-          exceptionMatches({ ...rule, controlId: undefined }, { controlId: "", subscriptionKey: r.subscriptionKey, resourceKey: r.key, tags: r.tags }),
-        ),
-    );
+    const compiled = rules.map((rule, i) => ({ rule: compileRule(rule), i }));
+    const perResource = ix.resources.map((r) => compiled.filter(({ rule }) => coversResource(rule, r.key, r.subscriptionKey, r.tags)));
     for (let f = 0; f < ix.size; f++) {
       const applicable = perResource[ix.resource[f]];
       if (!applicable || applicable.length === 0) continue;
-      const control = ix.controls[ix.control[f]].toLowerCase();
-      const hit = applicable.find(({ rule }) => !rule.controlId || rule.controlId.toLowerCase() === control);
+      const control = ix.controls[ix.control[f]];
+      const hit = applicable.find(({ rule }) => coversControl(rule, control));
       if (hit) mask[f] = Math.min(hit.i + 1, 255);
     }
   }

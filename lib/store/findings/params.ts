@@ -4,10 +4,11 @@
  */
 import { controlById } from "@/lib/posture/controls";
 import { InvalidInputError } from "@/lib/store/errors";
-import { KINDS, SEVERITIES, STATUSES } from "./scan-index";
+import { SPEECH_KINDS } from "@/lib/posture/snapshot";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { SORT_KEYS, type SortKey } from "./model";
 
-export const SORT_KEYS = ["severity", "status", "controlId", "resource", "subscription", "kind"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+export { SORT_KEYS, type SortKey } from "./model";
 
 export interface FindingsQuery {
   status?: string[];
@@ -89,7 +90,7 @@ export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
     severity: oneOf("severity", values(params, "severity"), SEVERITIES),
     controlId: controls ? [...new Set(controls)] : undefined,
     subscriptionId: subs ? [...new Set(subs)] : undefined,
-    kind: oneOf("kind", values(params, "kind"), KINDS),
+    kind: oneOf("kind", values(params, "kind"), SPEECH_KINDS),
     muted,
     q: q ? q.toLowerCase() : undefined,
     sort: { key, descending },

@@ -1,53 +1,14 @@
 /**
  * A read-only, columnar index of one succeeded scan's findings (small typed arrays, no messages or
- * evidence), loaded from the database once per process and kept for a few scans. A succeeded
+ * evidence), loaded from the database once and kept in the store's cache. A succeeded
  * scan never changes, so the index never goes stale; filters, facets and sorting over 180,000
  * findings then take a millisecond or two, on either database. Pages are read back from the
  * database by ID.
  */
-import { CATALOG } from "@/lib/posture/controls";
-import { SORT_KEYS } from "./params";
+import { CONTROL_IDS, KINDS, SEVERITIES, SORT_KEYS, STATUSES, type FindingsIndex } from "./model";
+import { sortedOrder } from "./sort";
 import type { Store } from "@/lib/store/store";
-
-export const STATUSES = ["pass", "fail", "unknown", "not_applicable"] as const;
-export const SEVERITIES = ["high", "medium", "low"] as const;
-export const KINDS = ["SpeechServices", "AIServices", "CognitiveServices"] as const;
-export const CONTROL_IDS: readonly string[] = CATALOG.map((c) => c.id);
-
-export interface IndexedResource {
-  id: string;
-  key: string;
-  name: string;
-  subscriptionKey: string;
-  /** Lower-cased tag name → value. */
-  tags: Map<string, string>;
-}
-
-export interface FindingsIndex {
-  scanId: string;
-  size: number;
-  ids: Float64Array;
-  status: Uint8Array;
-  severity: Uint8Array;
-  control: Uint16Array;
-  kind: Uint8Array;
-  sub: Uint32Array;
-  resource: Uint32Array;
-  /** Value lists the arrays index into. */
-  controls: string[];
-  kinds: string[];
-  /** Subscription IDs as first spelled, by index; `subKeys` lower-cased. */
-  subs: string[];
-  subKeys: string[];
-  /** By `resources.ord`. */
-  resources: IndexedResource[];
-  /** Sorted permutations, built on first use per sort order. */
-  sorted: Map<string, Uint32Array>;
-  muted?: { fingerprint: string; mask: Uint8Array };
-}
-
-const CACHE_SIZE = 4;
-const caches = new WeakMap<Store, Map<string, Promise<FindingsIndex>>>();
+import { idKey } from "@/lib/posture/ids";
 
 function indexer(list: string[], lookup: Map<string, number>, value: string, key = value): number {
   let i = lookup.get(key);
@@ -104,7 +65,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.severity[i] = severityOf.get(r.severity) ?? 2;
     ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
     ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
-    const subKey = r.subscription_id.trim().toLowerCase();
+    const subKey = idKey(r.subscription_id);
     const s = indexer(ix.subs, subOf, r.subscription_id, subKey);
     if (s === ix.subKeys.length) ix.subKeys.push(subKey);
     ix.sub[i] = s;
@@ -115,29 +76,14 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
 
 /** The index of a succeeded scan (the caller checks the status: only finished scans are immutable). */
 export function findingsIndex(store: Store, scanId: string): Promise<FindingsIndex> {
-  let cache = caches.get(store);
-  if (!cache) caches.set(store, (cache = new Map()));
-  let entry = cache.get(scanId);
-  if (entry) {
-    // Refresh its place in the LRU order.
-    cache.delete(scanId);
-    cache.set(scanId, entry);
-    return entry;
-  }
-  // Every sort order is built with the index, so no page pays for a first sort.
-  entry = load(store, scanId).then(async (ix) => {
-    const { sortedOrder } = await import("./query");
-    for (const key of SORT_KEYS) sortedOrder(ix, key);
-    return ix;
-  });
-  cache.set(scanId, entry);
-  entry.catch(() => cache!.delete(scanId));
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return entry;
-}
-
-/** Drops cached indexes of deleted scans. */
-export function forgetFindingsIndex(store: Store, scanIds: readonly string[]): void {
-  const cache = caches.get(store);
-  for (const id of scanIds) cache?.delete(id);
+  return store.cache.get(
+    ["findings-index", scanId],
+    // Every sort order is built with the index, so no page pays for a first sort.
+    async () => {
+      const ix = await load(store, scanId);
+      for (const key of SORT_KEYS) sortedOrder(ix, key);
+      return ix;
+    },
+    (ix) => ix.size + ix.resources.length,
+  );
 }

@@ -10,10 +10,13 @@
  * because the rule did, not because Azure did.
  */
 import { rulesChangedBetween } from "@/lib/posture/controls";
-import { findingsIndex, STATUSES, type FindingsIndex } from "@/lib/store/findings/scan-index";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import type { FindingsIndex } from "@/lib/store/findings/model";
+import { findingsIndex } from "@/lib/store/findings/scan-index";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 import { scanErrors, storedCatalogVersion } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface DiffItem {
   resourceId: string;
@@ -62,8 +65,6 @@ export interface ScanDiff {
   truncated: boolean;
 }
 
-const SEVERITY = ["high", "medium", "low"];
-
 function keyed(ix: FindingsIndex): Map<string, number> {
   const m = new Map<string, number>();
   for (let i = 0; i < ix.size; i++) m.set(`${ix.resources[ix.resource[i]]?.key}|${ix.controls[ix.control[i]]}`, i);
@@ -77,7 +78,7 @@ function item(ix: FindingsIndex, i: number, from: string | null, to: string | nu
     resourceName: r?.name ?? "",
     subscriptionId: ix.subs[ix.sub[i]],
     controlId: ix.controls[ix.control[i]],
-    severity: SEVERITY[ix.severity[i]],
+    severity: SEVERITIES[ix.severity[i]],
     from,
     to,
     ruleChange,
@@ -111,7 +112,7 @@ async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
     const { source, scope } = (e ?? {}) as { source?: unknown; scope?: unknown };
     if (typeof source !== "string" || typeof scope !== "string" || source.trim().toLowerCase() !== "resourcegraph") continue;
     const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());
-    if (m) read.delete(m[1].toLowerCase());
+    if (m) read.delete(idKey(m[1]));
   }
   return {
     listed,
@@ -137,7 +138,7 @@ export async function diffScans(store: Store, scanId: string, against: string, o
     coverageOf(store, against),
   ]);
   const comparable = (key: string) => knows(newer, key) && knows(older, key);
-  const inBoth = (subscriptionId: string) => comparable(subscriptionId.trim().toLowerCase());
+  const inBoth = (subscriptionId: string) => comparable(idKey(subscriptionId));
   const compared = new Set([...newer.read, ...older.read].filter(comparable)).size;
   const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => !comparable(k)).length;
   const limit = options.limit ?? 1000;

@@ -2,6 +2,7 @@
 import type { ScanSource } from "@/lib/store/db/schema";
 import type { ScanSummary } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface TrendPoint {
   scanId: string;
@@ -34,7 +35,7 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
   }
   const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
   const add = (scanIndex: number, subscriptionId: string, score: number | null, resources: number, displayName: string | null) => {
-    const key = subscriptionId.toLowerCase();
+    const key = idKey(subscriptionId);
     let entry = bySub.get(key);
     if (!entry) bySub.set(key, (entry = { subscriptionId, displayName, points: [] }));
     if (displayName) entry.displayName = displayName;

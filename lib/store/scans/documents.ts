@@ -3,21 +3,31 @@
  * can draw each resource's Speech → storage → key vault chain from what the scan judged.
  */
 import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
-import type { AccountDocuments } from "@/lib/scan/run-scan-documents";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
+
+/** The evidence kept with one account of a scan (the `resources.documents` column, as JSON). */
+export interface AccountDocuments {
+  account: AzureDocument;
+  storage: AzureDocument[];
+  keyVaults: AzureDocument[];
+  roleAssignments: AzureDocument[];
+  diagnosticSettings: unknown[] | null;
+  speechEndpoints: unknown[] | null;
+}
 
 export async function readScanDocuments(store: Store, scanId: string, filter: { subscriptionId?: string; resourceId?: string } = {}): Promise<Snapshot> {
   const scan = await requireSucceededScan(store, scanId);
   let query = store.db.selectFrom("resources").select(["documents"]).where("scan_id", "=", scanId);
-  if (filter.subscriptionId) query = query.where("subscription_key", "=", filter.subscriptionId.trim().toLowerCase());
-  if (filter.resourceId) query = query.where("resource_key", "=", filter.resourceId.trim().toLowerCase());
+  if (filter.subscriptionId) query = query.where("subscription_key", "=", idKey(filter.subscriptionId));
+  if (filter.resourceId) query = query.where("resource_key", "=", idKey(filter.resourceId));
   const rows = await query.execute();
   const resources = new Map<string, AzureDocument>();
   const diagnosticSettings: Record<string, unknown[]> = {};
   const speechEndpoints: Record<string, unknown[]> = {};
   const add = (doc: AzureDocument | undefined) => {
-    if (doc && typeof doc.id === "string" && !resources.has(doc.id.toLowerCase())) resources.set(doc.id.toLowerCase(), doc);
+    if (doc && typeof doc.id === "string" && !resources.has(idKey(doc.id))) resources.set(idKey(doc.id), doc);
   };
   for (const row of rows) {
     const docs = JSON.parse(row.documents) as AccountDocuments | null;

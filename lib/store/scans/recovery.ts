@@ -3,7 +3,7 @@
  * reader ever sees half a scan and the scope is free again. Run at store open and periodically.
  */
 import { hostname } from "node:os";
-import { LIVE_INSTANCES, type Store } from "@/lib/store/store";
+import { LIVE_INSTANCES, type Store } from "@/lib/store/handle";
 import { deleteScanChildren } from "./rows";
 
 export const INTERRUPTED_MESSAGE = "interrupted: the server stopped during the scan";

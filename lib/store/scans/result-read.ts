@@ -9,11 +9,13 @@ import { RESULT_KIND, RESULT_VERSION, type ScanResult, type SubscriptionResult }
 import { summarizeScores, type Counts, type Coverage } from "@/lib/posture/score";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import type { ControlId, Finding, Severity, Status } from "@/lib/posture/types";
+import type { Agreement } from "@/lib/posture/azure-verdicts";
 import type { UnknownReason } from "@/lib/posture/snapshot";
 import { decodeEvidence } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 const EMPTY_COVERAGE: Coverage = { not_collected: 0, not_visible: 0, access_denied: 0, network_blocked: 0, collection_error: 0 };
 
@@ -45,15 +47,15 @@ export interface ReadResultOptions {
 
 export async function readScanResult(store: Store, scanId: string, options: ReadResultOptions = {}): Promise<ScanResult> {
   const scan = await requireSucceededScan(store, scanId);
-  const subscriptionKey = options.only?.subscriptionId?.trim().toLowerCase();
-  const resourceKey = options.only?.resourceId?.trim().toLowerCase();
+  const subscriptionKey = options.only?.subscriptionId === undefined ? undefined : idKey(options.only.subscriptionId);
+  const resourceKey = options.only?.resourceId === undefined ? undefined : idKey(options.only.resourceId);
   let resourceQuery = store.db
     .selectFrom("resources")
     .select(["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"])
     .where("scan_id", "=", scanId);
   let findingQuery = store.db
     .selectFrom("findings")
-    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence"])
+    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence", "azure", "agreement"])
     .where("scan_id", "=", scanId);
   if (subscriptionKey !== undefined) {
     resourceQuery = resourceQuery.where("subscription_key", "=", subscriptionKey);
@@ -84,6 +86,8 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     muted: false,
     message: f.message,
     evidence: decodeEvidence(f.evidence, f.resource_id) as Finding["evidence"],
+    azure: f.azure === null ? null : (JSON.parse(f.azure) as Finding["azure"]),
+    agreement: f.agreement as Agreement,
   }));
   const resources = resourceRows.map((r) => ({
     id: r.resource_id,
@@ -105,7 +109,7 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   // Scores never change with muting; the muted counts do, so tallies are recomputed.
   const scores = summarizeScores(findings);
   // The order the result listed them in (kept in the scan row).
-  const listed = (JSON.parse(row.subscription_scores ?? "[]") as [string][]).map(([id]) => id.trim().toLowerCase());
+  const listed = (JSON.parse(row.subscription_scores ?? "[]") as [string][]).map(([id]) => idKey(id));
   const position = new Map(listed.map((k, i) => [k, i]));
   const subscriptions: SubscriptionResult[] = subRows
     .sort(

@@ -9,6 +9,7 @@ import { encodeEvidence } from "./evidence-codec";
 import type { Database } from "@/lib/store/db/schema";
 import { storedExportHash, type ScanSummary } from "./scans";
 import { nowIso, type Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface SubscriptionResult {
   subscriptionId: string;
@@ -43,6 +44,8 @@ export interface FindingResult {
   message: string;
   evidence: readonly unknown[];
   kind: string;
+  azure: unknown;
+  agreement: string;
 }
 
 export interface ScanResultData {
@@ -132,7 +135,8 @@ async function insert(db: Kysely<Database> | Transaction<Database>, dialect: str
   await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
-const key = (id: string) => id.trim().toLowerCase();
+/** Resource and subscription keys are `idKey`s, as every lookup computes them. */
+const key = idKey;
 
 const FINDING_COLUMNS = [
   "scan_id",
@@ -149,6 +153,8 @@ const FINDING_COLUMNS = [
   "message",
   "evidence",
   "kind",
+  "azure",
+  "agreement",
 ] as const;
 
 /**
@@ -185,6 +191,8 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (i
       f.message,
       evidence,
       f.kind,
+      f.azure === null || f.azure === undefined ? null : JSON.stringify(f.azure),
+      f.agreement,
     ];
   };
 }

@@ -4,7 +4,6 @@
  * pushes good history out. Each removal is recorded in the audit trail.
  */
 import { recordAudit } from "@/lib/store/audit";
-import { forgetFindingsIndex } from "@/lib/store/findings/scan-index";
 import { deleteScanChildren } from "./rows";
 import { TERMINAL_STATUSES } from "./scans";
 import type { Store } from "@/lib/store/store";
@@ -30,7 +29,7 @@ export async function applyRetention(store: Store, keep: number): Promise<string
       await trx.deleteFrom("scans").where("id", "in", part).where("status", "in", TERMINAL_STATUSES).execute();
     });
   }
-  forgetFindingsIndex(store, ids);
+  store.cache.forgetScans(ids);
   if (ids.length > 0) {
     await recordAudit(store, {
       actor: "retention",

@@ -12,6 +12,7 @@ import { recoverInterrupted } from "./recovery";
 import { deleteScanChildren } from "./rows";
 import type { ScanSource, ScanStatus, ScansTable } from "@/lib/store/db/schema";
 import { nowIso, type Store } from "@/lib/store/store";
+import { idKey } from "@/lib/posture/ids";
 
 export interface ScanCounts {
   pass: number;
@@ -91,7 +92,7 @@ export function storedCatalogVersion(value: number | string | null | undefined):
 export function scopeKeyOf(source: ScanSource, subscriptions: readonly string[] | null | undefined, scanId: string): string {
   // Each uploaded snapshot is its own scope: two uploads never block each other.
   if (source === "snapshot") return `snapshot:${scanId}`;
-  const subs = subscriptions?.length ? [...new Set(subscriptions.map((s) => s.trim().toLowerCase()))].sort().join(",") : "*";
+  const subs = subscriptions?.length ? [...new Set(subscriptions.map((s) => idKey(s)))].sort().join(",") : "*";
   return `${source}:${subs}`;
 }
 

@@ -1,29 +1,14 @@
 /** GET /api/scans/{id}: one scan (muted count as of now). DELETE: cancel it. */
-import { requireRole } from "@/lib/auth/principal";
-import { serverJobs } from "@/lib/scan/jobs-server";
 import { scanView } from "@/lib/store/scans/view";
 import { requireScan } from "@/lib/store/scans/scans";
-import { actorOf, handle, json } from "@/app/api/_lib/http";
+import { json } from "@/app/api/_lib/http";
+import { route } from "@/app/api/_lib/route";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ id: string }> };
+export const GET = route<{ id: string }>({ role: "Posture.Reader" }, async ({ params: { id }, store }) =>
+  json(await scanView(store, await requireScan(store, id))),
+);
 
-export function GET(request: Request, { params }: Ctx): Promise<Response> {
-  return handle(async () => {
-    await requireRole(request, "Posture.Reader");
-    const { id } = await params;
-    const jobs = await serverJobs();
-    return json(await scanView(jobs.store, await requireScan(jobs.store, id)));
-  });
-}
-
-export function DELETE(request: Request, { params }: Ctx): Promise<Response> {
-  return handle(async () => {
-    await requireRole(request, "Posture.Operator");
-    const { id } = await params;
-    const jobs = await serverJobs();
-    return json(await jobs.cancel(id, actorOf(request)), 202);
-  });
-}
+export const DELETE = route<{ id: string }>({ role: "Posture.Operator" }, async ({ params: { id }, jobs, actor }) => json(await jobs.cancel(id, actor), 202));

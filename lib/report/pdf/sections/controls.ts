@@ -9,7 +9,7 @@ import { stackedBar } from "@/lib/report/pdf/charts";
 import { exceptionFor, resourceName, subscriptionName, type ControlStats, type ReportContext } from "@/lib/report/pdf/context";
 import { formatCount, formatExpiry, formatValue, plural } from "@/lib/report/pdf/format";
 import type { ReportFinding } from "@/lib/report/model";
-import { idKey } from "@/lib/report/scope";
+import { idKey } from "@/lib/posture/ids";
 import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
 import { FAMILY_TITLES } from "@/lib/posture/controls";
 

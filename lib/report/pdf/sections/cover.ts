@@ -4,6 +4,7 @@ import { scoreRing } from "@/lib/report/pdf/charts";
 import type { ReportContext } from "@/lib/report/pdf/context";
 import { formatCount, formatTime } from "@/lib/report/pdf/format";
 import { COLOR, CONTENT_WIDTH, PAGE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
+import { STATUSES } from "@/lib/posture/vocabulary";
 
 export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   const x = PAGE.marginX;
@@ -91,7 +92,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   canvas.text("HOW STATUSES ARE SHOWN", x, canvas.y, { face: "bold", size: SIZE.micro, color: COLOR.muted });
   canvas.y += 11;
   let lx = x;
-  for (const key of ["pass", "fail", "unknown", "not_applicable"]) {
+  for (const key of STATUSES) {
     lx += canvas.badge(key, lx, canvas.y, { size: SIZE.tiny }) + 8;
   }
   canvas.text("MUTED: an active exception covers the finding (status and score unchanged)", lx + 4, canvas.y + 2.5, {

@@ -9,7 +9,7 @@ import { chainHeight, drawChain } from "@/lib/report/pdf/chain";
 import { lastSegment, subscriptionName, type ReportContext } from "@/lib/report/pdf/context";
 import { compareNames, formatCount, formatScore } from "@/lib/report/pdf/format";
 import type { ReportFinding, ReportResource } from "@/lib/report/model";
-import { idKey } from "@/lib/report/scope";
+import { idKey } from "@/lib/posture/ids";
 import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, PAGE, SIZE, statusStyle } from "@/lib/report/pdf/theme";
 
 /** The controls along the chain, in the order the compact table shows them. */
@@ -58,8 +58,7 @@ function drawChains(canvas: Canvas, ctx: ReportContext): void {
     canvas.ensure(height + 44);
     resourceHeader(canvas, ctx, resource);
     if (chain) {
-      const byos1 = findings?.get("BYOS-1");
-      canvas.y += drawChain(canvas, chain, { status: byos1?.status, muted: byos1?.muted }) + 16;
+      canvas.y += drawChain(canvas, chain) + 16;
     } else {
       statusLine(canvas, findings);
       canvas.y += 12;

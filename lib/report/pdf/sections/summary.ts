@@ -8,6 +8,8 @@ import { barChart, scoreRing, stackedBar, type Bar } from "@/lib/report/pdf/char
 import { resourceName, subscriptionName, type ReportContext } from "@/lib/report/pdf/context";
 import { formatCount, formatTime, plural } from "@/lib/report/pdf/format";
 import { COLOR, CONTENT_WIDTH, PAGE, REASON_LABEL, SEVERITY_STYLE, SIZE, STATUS_STYLE } from "@/lib/report/pdf/theme";
+import { SEVERITY_WEIGHT } from "@/lib/posture/score";
+import { SEVERITIES } from "@/lib/posture/vocabulary";
 
 const REASON_TEXT: Record<string, string> = {
   not_collected: "the scan did not collect the data the control reads (e.g. a bare Resource Graph export without diagnostic settings or role assignments)",
@@ -57,11 +59,11 @@ export function drawSummary(canvas: Canvas, ctx: ReportContext): void {
   canvas.y = Math.max(canvas.y + 10, top + 128);
 
   // Failures by severity.
-  const bySeverity = { high: 0, medium: 0, low: 0 } as Record<string, number>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
   for (const c of ctx.controls) bySeverity[c.control.severity] += c.counts.fail;
   canvas.h2("Failures by severity", { keepWith: 50 });
-  const sevBars: Bar[] = (["high", "medium", "low"] as const).map((s) => ({
-    label: `${SEVERITY_STYLE[s].label} (weight ${s === "high" ? 3 : s === "medium" ? 2 : 1})`,
+  const sevBars: Bar[] = SEVERITIES.map((s) => ({
+    label: `${SEVERITY_STYLE[s].label} (weight ${SEVERITY_WEIGHT[s]})`,
     value: bySeverity[s],
     color: SEVERITY_STYLE[s].color,
   }));

@@ -22,8 +22,8 @@ import { resultSha256 } from "@/lib/report/canonical";
 import { readScanResult } from "@/lib/store/scans/result-read";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
 import { importAndWait, jobsFor, smallTenant, snapshotOf } from "@/lib/store/testing/fixtures";
-import type { ScanJobs } from "./jobs";
-import { setServerJobs } from "./jobs-server";
+import type { ScanJobs } from "@/lib/scan/jobs";
+import { setServerJobs } from "@/lib/scan/jobs-server";
 
 const BASE = "http://speech-posture.test";
 const req = (path: string, init?: RequestInit) => new Request(BASE + path, init);

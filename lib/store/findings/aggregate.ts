@@ -1,11 +1,13 @@
 /**
- * Per-scan aggregates for the overview and subscription pages, computed from the store's
- * columnar findings index: failures by severity per subscription and the subscription × control
- * heat map. A succeeded scan never changes, so results are cached per scan (muting is applied
+ * Per-scan aggregates for the overview and subscription pages, computed from the columnar
+ * findings index: failures by severity per subscription and the subscription × control heat
+ * map. A succeeded scan never changes, so they are kept in the store's cache (muting is applied
  * by the caller from the current exceptions).
  */
-import { findingsIndex, SEVERITIES, STATUSES, type FindingsIndex } from "@/lib/store/findings/scan-index";
-import type { Store } from "@/lib/store/store";
+import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import type { Store } from "@/lib/store/handle";
+import type { FindingsIndex } from "./model";
+import { findingsIndex } from "./scan-index";
 
 /** statuses per control: [pass, fail, unknown, not_applicable]. */
 export type StatusCounts = [number, number, number, number];
@@ -27,9 +29,6 @@ export interface ScanAggregate {
   /** Tenant-wide per control. */
   byControl: StatusCounts[];
 }
-
-const cache = new Map<string, ScanAggregate>();
-const CACHE_SIZE = 8;
 
 function compute(ix: FindingsIndex): ScanAggregate {
   const controls = [...ix.controls];
@@ -55,11 +54,10 @@ function compute(ix: FindingsIndex): ScanAggregate {
 }
 
 /** The aggregate of a succeeded scan (the caller has checked its status). */
-export async function scanAggregate(store: Store, scanId: string): Promise<ScanAggregate> {
-  const hit = cache.get(scanId);
-  if (hit) return hit;
-  const agg = compute(await findingsIndex(store, scanId));
-  cache.set(scanId, agg);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return agg;
+export function scanAggregate(store: Store, scanId: string): Promise<ScanAggregate> {
+  return store.cache.get(
+    ["aggregate", scanId],
+    async () => compute(await findingsIndex(store, scanId)),
+    (agg) => (agg.subscriptions.size + 1) * agg.controls.length,
+  );
 }

@@ -1,10 +1,12 @@
 /**
- * Reads the dashboard needs that `lib/store` does not offer (yet): a scan's collection errors,
- * its per-subscription rows, one subscription's resources page by page, and neighbouring scans.
- * Plain read-only queries over the store's tables; candidates to move into `lib/store`.
+ * The dashboard's reads over the stored scans, typed for the pages: a scan's per-subscription
+ * rows, one subscription's resources page by page, neighbouring and active scans, and the
+ * cached diff against the previous scan. Read-only; the pages' view models compose them.
  */
-import { toScan, type Scan } from "@/lib/store/scans/scans";
-import type { Store } from "@/lib/store/store";
+import type { Store } from "./handle";
+import { diffScans, type ScanDiff } from "./history/diff";
+import { toScan, type Scan } from "./scans/scans";
+import { idKey } from "@/lib/posture/ids";
 
 export interface SubscriptionRow {
   subscriptionId: string;
@@ -55,7 +57,7 @@ export async function scanSubscription(store: Store, scanId: string, subscriptio
     .selectFrom("scan_subscriptions")
     .selectAll()
     .where("scan_id", "=", scanId)
-    .where("subscription_key", "=", subscriptionId.trim().toLowerCase())
+    .where("subscription_key", "=", idKey(subscriptionId))
     .executeTakeFirst();
   return row ? toSubscription(row) : undefined;
 }
@@ -78,7 +80,7 @@ export async function subscriptionResources(
   subscriptionId: string,
   options: { page: number; pageSize: number; sort?: ResourceSort },
 ): Promise<{ items: ResourceRow[]; total: number }> {
-  const key = subscriptionId.trim().toLowerCase();
+  const key = idKey(subscriptionId);
   const base = store.db.selectFrom("resources").where("scan_id", "=", scanId).where("subscription_key", "=", key);
   const totalRow = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
   let q = base.select(["resource_id", "name", "kind", "location", "resource_group", "score"]);
@@ -151,4 +153,28 @@ export async function scanCount(store: Store): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The newest succeeded scan that listed this subscription (when the latest one did not). */
+export async function latestScanWithSubscription(store: Store, subscriptionId: string): Promise<Scan | undefined> {
+  const row = await store.db
+    .selectFrom("scans as s")
+    .innerJoin("scan_subscriptions as ss", "ss.scan_id", "s.id")
+    .selectAll("s")
+    .where("ss.subscription_key", "=", idKey(subscriptionId))
+    .where("s.status", "=", "succeeded")
+    .orderBy("s.finished_at", "desc")
+    .orderBy("s.id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toScan(row) : undefined;
+}
+
+/** What changed from succeeded scan `from` to succeeded scan `to` (the first 50 changes), cached. */
+export function recentChanges(store: Store, to: string, from: string): Promise<ScanDiff> {
+  return store.cache.get(
+    ["diff", to, from],
+    () => diffScans(store, to, from, { limit: 50 }),
+    (d) => 1 + d.newFailures.length + d.resolved.length + d.changed.length + d.added.length + d.removed.length,
+  );
 }

@@ -1,0 +1,45 @@
+/** The overview before any scan is stored: why the last one failed, if one did, and how to start. */
+import { ScanButton } from "@/components/scan/scan-button";
+import { SnapshotUpload } from "@/components/scan/snapshot-upload";
+import { Shield } from "@/components/ui/icons";
+import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
+import { dateTime } from "@/lib/views/format";
+import { Can } from "@/components/auth/roles-context";
+
+import type { OverviewData } from "@/lib/views/overview-data";
+
+export function NoScanYet({ data }: { data: OverviewData }) {
+  return (
+    <>
+      <PageHeader
+        title="Tenant overview"
+        description="No scan has been stored yet."
+        actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />}
+      />
+      {data.lastFailed ? (
+        <div className="mb-6">
+          <Alert tone="error" title={`The last scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)})`}>
+            <p>{data.lastFailed.error ?? "It stopped before its results were stored."}</p>
+          </Alert>
+        </div>
+      ) : null}
+      <EmptyState title="Start by scanning your Speech resources" icon={<Shield className="h-10 w-10" />}>
+        <p>
+          A scan reads every Azure AI Speech resource the server&apos;s identity can see (Resource Graph, diagnostic settings and custom endpoints), follows
+          each one to its storage account and key vaults, and judges it against 18 controls. Nothing is changed in Azure.
+        </p>
+        <p className="mt-2">
+          Use <strong>Run the first scan</strong> above, or import a snapshot collected elsewhere with{" "}
+          <code className="font-mono text-xs">speech-posture snapshot</code>.
+        </p>
+      </EmptyState>
+      <Can role="Posture.Operator">
+        <div className="mt-6">
+          <Panel title="Import a snapshot" id="import">
+            <SnapshotUpload />
+          </Panel>
+        </div>
+      </Can>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+/** The overview's headline figures: tenant score and its change, coverage, failing checks by severity, resources. */
+import Link from "next/link";
+import { scoreBand } from "@/components/ui/badges";
+import { Stat } from "@/components/ui/layout";
+import { count, percent, plural } from "@/lib/views/format";
+import { findingsHref } from "@/lib/views/search-params";
+
+import type { OverviewData } from "@/lib/views/overview-data";
+
+export function OverviewStats({ data, sameScope }: { data: OverviewData; sameScope: boolean }) {
+  const summary = data.latest!.summary!;
+  const band = scoreBand(summary.score);
+  const delta =
+    sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
+  const cov = data.coverage!;
+  const totalFail = summary.counts.fail;
+  return (
+    <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <Stat
+        label="Tenant score"
+        tone={band.text}
+        value={
+          <span data-testid="tenant-score">
+            {summary.score === null ? "n/a" : summary.score}
+            {summary.score !== null ? <span className="text-base font-normal text-slate-500"> / 100</span> : null}
+          </span>
+        }
+        detail={
+          <>
+            {band.label}
+            {delta !== null
+              ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan`
+              : data.diff && !sameScope
+                ? " · previous scan read other subscriptions"
+                : ""}
+          </>
+        }
+      />
+      <Stat
+        label="Coverage"
+        value={percent(cov.judged, cov.judged + cov.unknown)}
+        detail={
+          <>
+            {count(cov.unknown)} unknown · {count(cov.notApplicable)} not applicable · {data.subscriptions.scanned} of {data.subscriptions.total} subscriptions
+            read
+          </>
+        }
+      />
+      <Stat
+        label="Failing checks"
+        tone={totalFail > 0 ? "text-red-800" : "text-slate-900"}
+        value={count(totalFail)}
+        detail={
+          <span className="flex flex-wrap gap-x-2">
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "high" })}>
+              {count(data.failBySeverity[0])} high
+            </Link>
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "medium" })}>
+              {count(data.failBySeverity[1])} medium
+            </Link>
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "low" })}>
+              {count(data.failBySeverity[2])} low
+            </Link>
+            {summary.counts.muted ? <span>· {count(summary.counts.muted)} muted</span> : null}
+          </span>
+        }
+      />
+      <Stat label="Speech resources" value={count(summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
+    </div>
+  );
+}
