@@ -4,7 +4,7 @@
  */
 import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
 import { child, eqCi, obj, sameCi, text } from "./read";
-import { ERROR_REASONS, ERROR_SOURCES, isOneOf } from "./vocabulary";
+import { COVERAGE_ITEMS, ERROR_REASONS, ERROR_SOURCES, isOneOf } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   KEY_VAULT_TYPE,
@@ -271,8 +271,6 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     },
   };
 }
-
-const COVERAGE_ITEMS: readonly CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
 
 /** Coverage items compared case-insensitively (and trimmed), kept in their canonical spelling. */
 function coverageOf(items: readonly unknown[]): Set<CoverageItem> {
