@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerSnapshotCommand } from "./commands/snapshot";
 import { registerScanCommand } from "./commands/scan";
 import { registerControlsCommand } from "./commands/controls";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerEmulatorCommand } from "@/emulator/command";
 
 export async function main(argv: string[]): Promise<void> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
   registerSnapshotCommand(program);
   registerScanCommand(program);
   registerControlsCommand(program);
+  registerDoctorCommand(program);
   registerEmulatorCommand(program);
   try {
     await program.parseAsync(argv);

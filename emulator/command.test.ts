@@ -3,7 +3,7 @@
  * stdout, the state file while it runs, a clean stop on SIGTERM, one-line errors.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,6 +42,22 @@ describe("parseEmulatorOptions", () => {
     expect(parseEmulatorOptions({ ...base, quota: false }).quota).toBe(false);
     expect(parseEmulatorOptions({ ...base, quota: true }).quota).toBeUndefined();
     expect(parseEmulatorOptions(base).faults).toEqual({});
+    expect(parseEmulatorOptions({ ...base, tenantSubscriptionLimit: "25" }).tenantSubscriptionLimit).toBe(25);
+  });
+
+  it("reads --principals from a JSON file and names a file that is not one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "principals-"));
+    try {
+      const good = join(dir, "good.json");
+      writeFileSync(good, JSON.stringify({ "rg-reader": ["/subscriptions/s1/resourceGroups/rg"] }));
+      expect(parseEmulatorOptions({ ...base, principals: good }).principals).toEqual({ "rg-reader": ["/subscriptions/s1/resourceGroups/rg"] });
+      const shape = join(dir, "shape.json");
+      writeFileSync(shape, JSON.stringify({ "rg-reader": "/subscriptions/s1" }));
+      expect(() => parseEmulatorOptions({ ...base, principals: shape })).toThrow(/must hold an object of caller → list of scopes/);
+      expect(() => parseEmulatorOptions({ ...base, principals: join(dir, "missing.json") })).toThrow(/--principals: cannot read ".*missing\.json" as JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -51,6 +67,7 @@ describe("parseEmulatorOptions", () => {
     [{ subscriptions: "0" }, /--subscriptions must be a whole number of at least 1/],
     [{ quota: "15" }, /--quota must look like 15\/5000/],
     [{ latency: "1.5" }, /--latency/],
+    [{ tenantSubscriptionLimit: "0" }, /--tenant-subscription-limit must be a whole number of at least 1/],
   ])("rejects %o", (bad, pattern) => {
     expect(() => parseEmulatorOptions({ ...base, ...bad })).toThrow(pattern);
   });

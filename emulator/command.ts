@@ -2,7 +2,9 @@
  * `speech-posture emulator`: serve a synthetic tenant until SIGINT/SIGTERM, announcing itself in
  * one line and in `<state-dir>/emulator.json` (removed again on a clean stop).
  */
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import type { ReadableScopes } from "./access";
 import type { Faults } from "./http/faults";
 import type { QuotaOptions } from "./http/quota";
 import { DEFAULT_STATE_DIR } from "./state";
@@ -23,6 +25,8 @@ interface EmulatorCommandOptions {
   denyResources?: string;
   serverErrorsEvery?: string;
   throttleStorm?: string;
+  principals?: string;
+  tenantSubscriptionLimit?: string;
 }
 
 /** A mistake in the command line, reported as one line. */
@@ -53,6 +57,24 @@ function quota(value: string | boolean | undefined): QuotaOptions | false | unde
   return { requests: Number(m[1]), windowMs: Number(m[2]) };
 }
 
+/** `--principals file.json`: `{ "<caller>": ["<scope>", …] }` (scopes are checked when the emulator starts). */
+function principals(file: string | undefined): ReadableScopes | undefined {
+  if (file === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new OptionError(`--principals: cannot read "${file}" as JSON (${(error as Error).message})`);
+  }
+  const ok =
+    !!parsed &&
+    typeof parsed === "object" &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => Array.isArray(v) && v.every((s) => typeof s === "string"));
+  if (!ok) throw new OptionError(`--principals: "${file}" must hold an object of caller → list of scopes`);
+  return parsed as ReadableScopes;
+}
+
 export function parseEmulatorOptions(opts: EmulatorCommandOptions) {
   const faults: Faults = {};
   const denySubscriptions = list(opts.denySubscriptions);
@@ -75,6 +97,8 @@ export function parseEmulatorOptions(opts: EmulatorCommandOptions) {
     latencyMs: wholeNumber("--latency", opts.latency, 0),
     quota: quota(opts.quota),
     privateNetwork: opts.privateNetwork ?? false,
+    principals: principals(opts.principals),
+    tenantSubscriptionLimit: wholeNumber("--tenant-subscription-limit", opts.tenantSubscriptionLimit, 1),
     faults,
     writeState: true,
   };
@@ -99,6 +123,8 @@ export function registerEmulatorCommand(program: Command): void {
     .option("--deny-resources <ids>", "comma-separated resource IDs whose ARM and data-plane calls answer 403")
     .option("--server-errors-every <n>", "answer every nth request with 500 InternalServerError")
     .option("--throttle-storm <count>", "answer the next <count> requests with 429")
+    .option("--principals <file>", 'JSON { "<token or oid>": ["<scope>", …] }: what each caller may read (others read every visible subscription)')
+    .option("--tenant-subscription-limit <n>", "subscriptions a tenant-scope Resource Graph query covers (Azure: 10000)")
     .action(async (opts: EmulatorCommandOptions) => {
       let emulator;
       try {

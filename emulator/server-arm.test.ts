@@ -9,6 +9,8 @@ import { generateTenant } from "./tenant";
 import { clients, raw } from "./testing/clients";
 
 const lower = (s: unknown) => String(s).toLowerCase();
+/** arm-monitor expands `/{+resourceUri}/providers/…`: Microsoft's samples pass the ID without its leading `/`. */
+const uri = (id: string) => id.replace(/^\//, "");
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -51,7 +53,7 @@ describe("ARM", () => {
     for (const a of speech) {
       const values: unknown[] = [];
       const settings = await collect(
-        monitor.diagnosticSettings.list(a.id, { onResponse: (r) => values.push(...(r.parsedBody as unknown as { value: unknown[] }).value) }),
+        monitor.diagnosticSettings.list(uri(a.id), { onResponse: (r) => values.push(...(r.parsedBody as unknown as { value: unknown[] }).value) }),
       );
       const expected = emu.tenant.diagnosticSettings.get(lower(a.id)) ?? [];
       expect(values).toEqual(expected);
@@ -63,19 +65,19 @@ describe("ARM", () => {
 
   it("matches resource IDs case-insensitively", async () => {
     const a = speech.find((x) => (emu.tenant.diagnosticSettings.get(lower(x.id)) ?? []).length > 0)!;
-    const settings = await collect(clients(emu).monitor.diagnosticSettings.list(a.id.toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")));
+    const settings = await collect(clients(emu).monitor.diagnosticSettings.list(uri(a.id.toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/"))));
     expect(settings.length).toBe(emu.tenant.diagnosticSettings.get(lower(a.id))!.length);
   });
 
   it("answers 404 ResourceNotFound for an unknown resource and 403 for a hidden subscription's resource", async () => {
     const a = speech[0];
     const missing = a.id.replace(/accounts\/[^/]+$/, "accounts/does-not-exist");
-    const e404 = await collect(clients(emu).monitor.diagnosticSettings.list(missing)).catch((e) => e);
+    const e404 = await collect(clients(emu).monitor.diagnosticSettings.list(uri(missing))).catch((e) => e);
     expect(e404.statusCode).toBe(404);
     expect(e404.code).toBe("ResourceNotFound");
     const hidden = emu.tenant.subscriptions.find((s) => !s.visible)!;
     const hiddenDoc = emu.tenant.resources.find((r) => lower(r.subscriptionId) === lower(hidden.subscriptionId))!;
-    const e403 = await collect(clients(emu).monitor.diagnosticSettings.list(hiddenDoc.id)).catch((e) => e);
+    const e403 = await collect(clients(emu).monitor.diagnosticSettings.list(uri(hiddenDoc.id))).catch((e) => e);
     expect(e403.statusCode).toBe(403);
     expect(e403.code).toBe("AuthorizationFailed");
   });
@@ -115,7 +117,7 @@ describe("ARM", () => {
     emu.setFaults({ deny: { resources: [a.id.toUpperCase()], subscriptions: [String(b.subscriptionId)] } });
     try {
       for (const id of [a.id, b.id]) {
-        const e = await collect(clients(emu).monitor.diagnosticSettings.list(id)).catch((err) => err);
+        const e = await collect(clients(emu).monitor.diagnosticSettings.list(uri(id))).catch((err) => err);
         expect(e.statusCode).toBe(403);
         expect(e.code).toBe("AuthorizationFailed");
         const wire = await raw(`${emu.url}${id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, {
@@ -126,9 +128,52 @@ describe("ARM", () => {
         expect(wire.json.error.message).toContain(`over scope '${id}'`);
       }
       const other = speech.find((x) => x.subscriptionId !== a.subscriptionId && x.subscriptionId !== b.subscriptionId)!;
-      expect(Array.isArray(await collect(clients(emu).monitor.diagnosticSettings.list(other.id)))).toBe(true);
+      expect(Array.isArray(await collect(clients(emu).monitor.diagnosticSettings.list(uri(other.id))))).toBe(true);
     } finally {
       emu.setFaults({});
     }
+  });
+
+  it("refuses a path with an empty segment instead of repairing it (the `//` arm-monitor sends for a leading-slash ID)", async () => {
+    const a = speech[0];
+    const r = await raw(`${emu.url}/${a.id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, {
+      ca: emu.ca,
+      headers: { authorization: "Bearer t" },
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe("InvalidRequestUri");
+    const sdk = await collect(clients(emu).monitor.diagnosticSettings.list(a.id)).catch((e) => e);
+    expect(sdk.statusCode).toBe(400);
+  });
+
+  it("gets storage accounts and vaults by ID: 200 in the ARM shape, 404 ResourceNotFound when missing", async () => {
+    const storage = emu.tenant.resources.find(
+      (r) => r.type === "microsoft.storage/storageaccounts" && emu.tenant.subscriptions.some((s) => s.visible && s.subscriptionId === r.subscriptionId),
+    )!;
+    const vault = emu.tenant.resources.find(
+      (r) => r.type === "microsoft.keyvault/vaults" && emu.tenant.subscriptions.some((s) => s.visible && s.subscriptionId === r.subscriptionId),
+    )!;
+    const get = (id: string, version: string) => raw(`${emu.url}${id}?api-version=${version}`, { ca: emu.ca, headers: { authorization: "Bearer t" } });
+    const s = await get(storage.id, "2025-08-01");
+    expect(s.status).toBe(200);
+    expect(s.json.type).toBe("Microsoft.Storage/storageAccounts");
+    const v = await get(vault.id, "2025-05-01");
+    expect(v.status).toBe(200);
+    expect(v.json.type).toBe("Microsoft.KeyVault/vaults");
+    const gone = await get(storage.id.replace(/[^/]+$/, "stdoesnotexist"), "2025-08-01");
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.code).toBe("ResourceNotFound");
+  });
+
+  it("refuses an api-version the resource type does not publish with NoRegisteredProviderFound", async () => {
+    const storage = emu.tenant.resources.find(
+      (r) => r.type === "microsoft.storage/storageaccounts" && emu.tenant.subscriptions.some((s) => s.visible && s.subscriptionId === r.subscriptionId),
+    )!;
+    // 2025-05-01 is a Key Vault version, not a Storage one: accepted per namespace before, refused per type now.
+    const r = await raw(`${emu.url}${storage.id}?api-version=2025-05-01`, { ca: emu.ca, headers: { authorization: "Bearer t" } });
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe("NoRegisteredProviderFound");
+    expect(r.json.error.message).toContain("for type 'storageAccounts'");
+    expect(r.json.error.message).toContain("2025-08-01");
   });
 });

@@ -132,7 +132,7 @@ describe("faults, latency and stats", () => {
       ),
     );
     await argRaw(emu, { query: "resources | take 1" }, "caller-y");
-    await raw(`${emu.url}/speech/nothing/speechtotext/v3.2/endpoints`, { ca: emu.ca, headers: { authorization: "Bearer caller-x" } });
+    await raw(`${emu.url}/speech/nothing/speechtotext/endpoints?api-version=2025-10-15`, { ca: emu.ca, headers: { authorization: "Bearer caller-x" } });
     const s = emu.stats();
     expect([s.armRequests, s.argRequests, s.speechRequests, s.requests]).toEqual([8, 1, 1, 10]);
     expect(s.status).toEqual({ 200: 9, 404: 1 });
@@ -222,7 +222,7 @@ describe("throughput", () => {
       const urls = accounts.slice(0, 2500).flatMap((a) => {
         const out = [`${emu.url}${a.id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`];
         const sub = (a.properties as { customSubDomainName?: string }).customSubDomainName;
-        if (sub) out.push(`${emu.url}/speech/${sub}/speechtotext/v3.2/endpoints?top=100`);
+        if (sub) out.push(`${emu.url}/speech/${sub}/speechtotext/endpoints?api-version=2025-10-15&top=100`);
         return out;
       });
       let next = 0;

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isSpeechAccount } from "@/lib/posture/snapshot";
+import { AccessModel, type ReadableScopes } from "./access";
 import { generateCertificate, writeCertificate } from "./certificate";
 import type { RequestContext, ServerState } from "./http/context";
 import { armError, internalServerError } from "./http/errors";
@@ -24,6 +25,7 @@ import { DEFAULT_STATE_DIR, removeEmulatorState, writeEmulatorState } from "./st
 import { TenantIndex } from "./tenant-index";
 import { generateTenant, type Tenant } from "./tenant";
 
+export type { ReadableScopes } from "./access";
 export type { Faults } from "./http/faults";
 export type { EmulatorStats } from "./http/stats";
 export type { EmulatorState } from "./state";
@@ -52,6 +54,10 @@ export interface EmulatorOptions {
   /** The scanner runs inside the private network: Speech endpoints behind closed networks answer. */
   privateNetwork?: boolean;
   faults?: Faults;
+  /** What each principal may read (caller → scopes); callers not listed read every visible subscription. */
+  principals?: ReadableScopes;
+  /** A tenant-scope Resource Graph query covers at most this many subscriptions (default 10,000, as Azure). */
+  tenantSubscriptionLimit?: number;
 }
 
 export interface RunningEmulator {
@@ -66,6 +72,8 @@ export interface RunningEmulator {
   resetStats(): void;
   /** Replaces the fault set (counters start again). */
   setFaults(faults: Faults): void;
+  /** Replaces what each principal may read; throws naming a scope that is not an Azure scope. */
+  setPrincipals(principals: ReadableScopes): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ export class EmulatorStartError extends Error {
 }
 
 export const DEFAULT_QUOTA: QuotaOptions = { requests: 15, windowMs: 5000 };
+export const TENANT_SUBSCRIPTION_LIMIT = 10_000;
 const MAX_BODY = 8 * 1024 * 1024;
 const ARG_PATH = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
 
@@ -92,13 +101,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       accounts: options.accounts,
       hiddenSubscriptions: options.hiddenSubscriptions,
     });
+  const index = new TenantIndex(tenant);
   const state: ServerState = {
-    index: new TenantIndex(tenant),
+    index,
     faults: new FaultState(options.faults),
     quota: options.quota === false ? undefined : new QuotaTracker(options.quota ?? DEFAULT_QUOTA),
     stats: emptyStats(),
     cache: new ResultCache(),
     privateNetwork: options.privateNetwork ?? false,
+    access: new AccessModel(index, options.principals),
+    tenantSubscriptionLimit: Math.max(1, Math.floor(options.tenantSubscriptionLimit ?? TENANT_SUBSCRIPTION_LIMIT)),
   };
   const stateDir = options.stateDir ?? (options.writeState ? DEFAULT_STATE_DIR : undefined);
   const certificate = await generateCertificate();
@@ -143,6 +155,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     setFaults: (faults) => {
       state.faults = new FaultState(faults);
+      state.cache.clear();
+    },
+    setPrincipals: (principals) => {
+      state.access.set(principals);
       state.cache.clear();
     },
     close: () =>
@@ -204,9 +220,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
   state.stats.inFlight++;
   state.stats.maxInFlight = Math.max(state.stats.maxInFlight, state.stats.inFlight);
   try {
-    // Concatenate rather than resolve: `//subscriptions/…` (as the Monitor SDK sends it) would parse as a host.
+    // Concatenate rather than resolve: `//subscriptions/…` would parse as a host. It is kept, not repaired: ARM refuses it.
     const url = new URL(`https://emulator.invalid${(req.url ?? "/").startsWith("/") ? "" : "/"}${req.url ?? ""}`);
-    let path = url.pathname.replace(/\/{2,}/g, "/");
+    let path = url.pathname;
     try {
       path = decodeURIComponent(path);
     } catch {
@@ -276,6 +292,19 @@ function faultReply(injected: NonNullable<ReturnType<FaultState["next"]>>, surfa
 function control(method: string, path: string, body: string | undefined, state: ServerState): Reply {
   if (method === "GET" && path === "/.emulator/health") return { status: 200, body: { status: "ok", tenantId: state.index.tenant.tenantId } };
   if (method === "GET" && path === "/.emulator/stats") return { status: 200, body: state.stats };
+  if (method === "GET" && path === "/.emulator/principals") return { status: 200, body: state.access.config() };
+  if (method === "POST" && path === "/.emulator/principals") {
+    try {
+      state.access.set(JSON.parse(body || "{}") as ReadableScopes);
+      state.cache.clear();
+      return { status: 200, body: state.access.config() };
+    } catch (error) {
+      return {
+        status: 400,
+        body: armError("InvalidRequestContent", error instanceof SyntaxError ? "The principals body is not JSON." : (error as Error).message),
+      };
+    }
+  }
   if (method === "POST" && path === "/.emulator/faults") {
     try {
       state.faults = new FaultState(JSON.parse(body || "{}") as Faults);

@@ -1,12 +1,12 @@
 /**
  * Lookups the server needs on every request, built once when it starts: documents by lower-cased
- * ID, accounts by custom subdomain, and Resource Graph rows partitioned by subscription so a
- * request's scope is a concatenation of partitions, not a scan of the tenant.
+ * ID, accounts by custom subdomain, the management-group tree, and Resource Graph rows partitioned
+ * by subscription so a request's scope is a concatenation of partitions, not a scan of the tenant.
  */
 import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { Row } from "./kql";
-import { subscriptionRow } from "./generate/documents";
-import type { Tenant, TenantSubscription } from "./tenant";
+import { subscriptionRow, type GroupRef } from "./generate/documents";
+import { ROOT_GROUP_DISPLAY_NAME, type Tenant, type TenantSubscription } from "./tenant-model";
 
 interface Partition {
   resources: Row[];
@@ -17,19 +17,30 @@ interface Partition {
 
 export type ArgTable = "resources" | "resourcecontainers" | "authorizationresources";
 
+const GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)/i;
+
 export class TenantIndex {
   readonly subscriptions = new Map<string, TenantSubscription>();
   readonly visible: TenantSubscription[];
+  /** Role assignments at a management group, by lower-cased group name. */
+  readonly groupAssignments = new Map<string, Row[]>();
   private readonly partitions = new Map<string, Partition>();
   private readonly documents = new Map<string, AzureDocument>();
   private readonly groups = new Map<string, AzureDocument>();
   private readonly subdomains = new Map<string, AzureDocument>();
+  /** Lower-cased group name → the group and its ancestors, nearest first, the root group last. */
+  private readonly groupChains = new Map<string, GroupRef[]>();
+  /** Lower-cased subscription ID → its management-group ancestors, nearest first. */
+  private readonly subscriptionChains = new Map<string, GroupRef[]>();
 
   constructor(readonly tenant: Tenant) {
+    this.indexGroups(tenant);
     for (const s of tenant.subscriptions) {
       const key = s.subscriptionId.toLowerCase();
       this.subscriptions.set(key, s);
-      this.partitions.set(key, { resources: [], resourceGroups: [], authorization: [], subscription: subscriptionRow(tenant.tenantId, s) });
+      const chain = this.groupChains.get((s.managementGroup ?? tenant.tenantId).toLowerCase()) ?? this.groupChains.get(tenant.tenantId.toLowerCase())!;
+      this.subscriptionChains.set(key, chain);
+      this.partitions.set(key, { resources: [], resourceGroups: [], authorization: [], subscription: subscriptionRow(tenant.tenantId, s, chain) });
     }
     this.visible = tenant.subscriptions.filter((s) => s.visible);
     for (const doc of tenant.resources) {
@@ -42,7 +53,31 @@ export class TenantIndex {
       this.groups.set(doc.id.toLowerCase(), doc);
       this.partitionOf(doc)?.resourceGroups.push(doc as Row);
     }
-    for (const doc of tenant.roleAssignments) this.partitionOf(doc)?.authorization.push(doc as Row);
+    for (const doc of tenant.roleAssignments) {
+      const group = GROUP_SCOPE.exec(doc.id)?.[1]?.toLowerCase();
+      if (group) {
+        if (!this.groupAssignments.has(group)) this.groupAssignments.set(group, []);
+        this.groupAssignments.get(group)!.push(doc as Row);
+      } else this.partitionOf(doc)?.authorization.push(doc as Row);
+    }
+  }
+
+  private indexGroups(tenant: Tenant): void {
+    const root: GroupRef = { name: tenant.tenantId, displayName: ROOT_GROUP_DISPLAY_NAME };
+    this.groupChains.set(root.name.toLowerCase(), [root]);
+    const byName = new Map((tenant.managementGroups ?? []).map((g) => [g.name.toLowerCase(), g]));
+    const chainOf = (name: string, seen: Set<string>): GroupRef[] => {
+      const key = name.toLowerCase();
+      const known = this.groupChains.get(key);
+      if (known) return known;
+      const g = byName.get(key);
+      if (!g || seen.has(key)) throw new Error(`Management group '${name}' is unknown or its parents form a cycle.`);
+      seen.add(key);
+      const chain = [{ name: g.name, displayName: g.displayName }, ...chainOf(g.parent ?? root.name, seen)];
+      this.groupChains.set(key, chain);
+      return chain;
+    };
+    for (const g of tenant.managementGroups ?? []) chainOf(g.name, new Set());
   }
 
   /** The subscription ID of a document: its column, else the `/subscriptions/{id}` prefix of its ID. */
@@ -65,6 +100,22 @@ export class TenantIndex {
 
   accountBySubdomain(subdomain: string): AzureDocument | undefined {
     return this.subdomains.get(subdomain.toLowerCase());
+  }
+
+  /** A management group (the root group's name is the tenant ID) and its ancestors; undefined when unknown. */
+  groupChain(name: string): readonly GroupRef[] | undefined {
+    return this.groupChains.get(name.toLowerCase());
+  }
+
+  /** A subscription's management-group ancestors, nearest first (lower-cased ID). */
+  subscriptionChain(subscription: string): readonly GroupRef[] {
+    return this.subscriptionChains.get(subscription) ?? [];
+  }
+
+  /** Subscriptions (lower-cased) below a management group, directly or through other groups. */
+  subscriptionsUnder(group: string): string[] {
+    const key = group.toLowerCase();
+    return [...this.subscriptionChains].filter(([, chain]) => chain.some((g) => g.name.toLowerCase() === key)).map(([s]) => s);
   }
 
   /**

@@ -10,7 +10,8 @@ import { generateTenant, type Tenant } from "./tenant";
 type Props = Record<string, any>;
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
 const props = (d: AzureDocument): Props => (d.properties ?? {}) as Props;
-const subOf = (id: string) => lower(id.split("/")[2]);
+/** The subscription an ID is in; none for a management group's role assignment. */
+const subOf = (id: string) => (/^\/subscriptions\//i.test(id) ? lower(id.split("/")[2]) : "");
 const CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
 function view(t: Tenant) {
@@ -30,6 +31,27 @@ function view(t: Tenant) {
   const vaultByHost = new Map(vaults.map((v) => [new URL(props(v).vaultUri).host.toLowerCase(), v]));
   const isAncestorScope = (scope: string, id: string) => lower(id) === lower(scope) || lower(id).startsWith(`${lower(scope)}/`);
   return { byId, visible, hidden, speech, storage, vaults, links, contributor, storageKv, accountKv, vaultUris, vaultByHost, isAncestorScope };
+}
+
+const ASSOCIATION = "microsoft.network/networksecurityperimeters/resourceassociations";
+
+/** A `SecuredByPerimeter` account or storage account with a visible association in this access mode. */
+function perimeter(t: Tenant, what: "account" | "storage", mode: string): boolean {
+  const visible = new Set(t.subscriptions.filter((s) => s.visible).map((s) => lower(s.subscriptionId)));
+  const type = what === "account" ? "microsoft.cognitiveservices/accounts" : "microsoft.storage/storageaccounts";
+  return t.resources.some(
+    (r) =>
+      r.type === type &&
+      props(r).publicNetworkAccess === "SecuredByPerimeter" &&
+      t.resources.some(
+        (x) =>
+          x.type === ASSOCIATION &&
+          visible.has(subOf(x.id)) &&
+          lower(props(x).privateLinkResource.id) === lower(r.id) &&
+          props(x).accessMode === mode &&
+          lower(props(x).profile.id).startsWith(lower(x.id.replace(/\/resourceAssociations\/[^/]+$/, "/profiles/"))),
+      ),
+  );
 }
 
 /** Every pitfall, each a check over the documents (not over how they were generated). */
@@ -148,6 +170,19 @@ function pitfalls(t: Tenant): Record<string, boolean> {
     "non-Speech kinds TextAnalytics, OpenAI, ComputerVision": ["TextAnalytics", "OpenAI", "ComputerVision"].every((k) =>
       has(t.resources, (r) => r.type === "microsoft.cognitiveservices/accounts" && r.kind === k),
     ),
+    "Storage Blob Data Contributor granted only at a management group": has(speech, (a) =>
+      has(assignmentsOf(a), (r) => /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+$/i.test(props(r).scope)),
+    ),
+    "account SecuredByPerimeter with an Enforced association": perimeter(t, "account", "Enforced"),
+    "account SecuredByPerimeter with a Learning association": perimeter(t, "account", "Learning"),
+    "account SecuredByPerimeter with an Audit association": perimeter(t, "account", "Audit"),
+    "storage SecuredByPerimeter with an association": perimeter(t, "storage", "Enforced") && perimeter(t, "storage", "Learning"),
+    "account SecuredByPerimeter without a visible association": has(
+      speech,
+      (a) =>
+        props(a).publicNetworkAccess === "SecuredByPerimeter" &&
+        !t.resources.some((r) => r.type === ASSOCIATION && lower(props(r).privateLinkResource.id) === lower(a.id) && v.visible.has(subOf(r.id))),
+    ),
     "near-perfect account": has(speech, (a) => {
       const p = props(a);
       const linked = ((p.userOwnedStorage ?? []) as Props[]).map((u) => byId.get(lower(u.resourceId)));
@@ -198,12 +233,22 @@ describe("generateTenant", () => {
     for (const s of visible) expect(subsWithAccounts.has(lower(s.subscriptionId))).toBe(true);
   });
 
+  it("puts every subscription in a management-group tree below the tenant root group", () => {
+    const t = generateTenant();
+    const groups = new Map((t.managementGroups ?? []).map((g) => [g.name, g]));
+    expect(groups.size).toBeGreaterThan(3);
+    for (const g of groups.values()) if (g.parent) expect(groups.has(g.parent)).toBe(true);
+    for (const s of t.subscriptions) expect(groups.has(s.managementGroup!)).toBe(true);
+    // Production and non-production subscriptions sit in different groups of the demo tenant.
+    expect(new Set(t.subscriptions.map((s) => s.managementGroup)).size).toBeGreaterThan(2);
+  });
+
   it("shapes every row like Resource Graph: the standard columns in order, IDs unique", () => {
     const t = generateTenant();
     const columns = ARG_COLUMNS.map((c) => c.name);
     for (const r of [...t.resources, ...t.roleAssignments, ...t.resourceGroups]) {
       expect(Object.keys(r), r.id).toEqual(columns);
-      expect(r.subscriptionId).toBe(subOf(r.id));
+      expect(lower(r.subscriptionId)).toBe(subOf(r.id));
       expect(r.tenantId).toBe(t.tenantId);
     }
     const ids = t.resources.map((r) => lower(r.id));
@@ -211,7 +256,8 @@ describe("generateTenant", () => {
     for (const r of t.roleAssignments) {
       expect(r.id).toBe(`${props(r).scope}/providers/Microsoft.Authorization/roleAssignments/${r.name}`);
       expect(props(r).principalType === "ServicePrincipal" || ["User", "Group"].includes(props(r).principalType)).toBe(true);
-      expect(props(r).roleDefinitionId).toMatch(/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/);
+      // A management group's assignment names its role definition at tenant level (no subscription).
+      expect(props(r).roleDefinitionId).toMatch(/^(\/subscriptions\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/);
     }
     for (const v of t.resources.filter((r) => r.type === "microsoft.keyvault/vaults")) {
       expect(props(v).vaultUri).toBe(`https://${v.name}.vault.azure.net/`);
@@ -220,9 +266,13 @@ describe("generateTenant", () => {
       const account = t.resources.find((r) => lower(r.id) === id)!;
       expect(props(account).customSubDomainName).toMatch(/^[a-z0-9][a-z0-9-]*$/i);
       for (const e of endpoints as Props[]) {
+        // Speech to text 2025-10-15 (v3.x retired): `self` on the custom subdomain, api-version in the query.
         expect(e.self).toMatch(
-          new RegExp(`^https://${props(account).customSubDomainName}\\.cognitiveservices\\.azure\\.com/speechtotext/v3\\.2/endpoints/[0-9a-f-]{36}$`),
+          new RegExp(
+            `^https://${props(account).customSubDomainName}\\.cognitiveservices\\.azure\\.com/speechtotext/endpoints/[0-9a-f-]{36}\\?api-version=2025-10-15$`,
+          ),
         );
+        expect(Object.keys(e.links)).toEqual(["webSocket"]);
         expect(e.model.self).toMatch(/\/models\//);
         expect(typeof e.createdDateTime).toBe("string");
       }

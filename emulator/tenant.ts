@@ -2,33 +2,10 @@
  * The synthetic tenant: plain data the emulator serves. Build one with `generateTenant`, mutate it
  * freely in tests, then hand it to `startEmulator({ tenant })` (the server indexes it at start).
  */
-import type { AzureDocument } from "@/lib/posture/snapshot";
 import { TenantBuilder } from "./generate/builder";
+import type { Tenant } from "./tenant-model";
 
-export interface TenantSubscription {
-  subscriptionId: string;
-  displayName: string;
-  /** `Enabled`, `Warned`, `PastDue` or `Disabled`, as ARM spells them. */
-  state: string;
-  /** false: exists (resources may link into it) but the caller has no access and never sees it. */
-  visible: boolean;
-}
-
-export interface Tenant {
-  tenantId: string;
-  seed: number;
-  subscriptions: TenantSubscription[];
-  /** `resourcecontainers` rows of type `microsoft.resources/subscriptions/resourcegroups`. */
-  resourceGroups: AzureDocument[];
-  /** `resources` rows: accounts (Speech and other kinds), storage accounts, key vaults, workspaces. */
-  resources: AzureDocument[];
-  /** `authorizationresources` rows (role assignments). */
-  roleAssignments: AzureDocument[];
-  /** Lower-cased resource ID → ARM `diagnosticSettings` list values. */
-  diagnosticSettings: Map<string, object[]>;
-  /** Lower-cased account ID → Speech-to-text custom endpoints (accounts with a custom subdomain). */
-  speechEndpoints: Map<string, object[]>;
-}
+export type { Tenant, TenantManagementGroup, TenantSubscription } from "./tenant-model";
 
 export interface TenantOptions {
   seed?: number;

@@ -210,7 +210,7 @@ export function EncryptionChainView({ chain }: { chain: EncryptionChain }) {
         <p className={`mt-4 flex flex-wrap items-center gap-1.5 rounded-md px-3 py-2 text-xs ${BAND[(chain.lockbox.status as Tone) ?? "not_applicable"]}`}>
           <StatusIcon status={chain.lockbox.status} className="h-3.5 w-3.5" />
           <span className="font-semibold">Lockbox-equivalent control (LBX-1): {STATUS_LABEL[chain.lockbox.status as Tone] ?? chain.lockbox.status}</span>
-          <span>— the whole storage chain (BYOS-1, BYOS-2, CMK-2, CMK-3, IAM-2, NET-3) must pass.</span>
+          <span>— the whole storage chain ({chain.lockboxParts.join(", ")}) must pass.</span>
           <a href="#control-LBX-1" className="font-medium underline">
             Details
           </a>

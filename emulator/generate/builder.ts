@@ -5,13 +5,15 @@
  */
 import type { AzureDocument } from "@/lib/posture/snapshot";
 import { createRandom, type Random } from "@/emulator/random";
-import type { Tenant, TenantSubscription } from "@/emulator/tenant";
+import type { Tenant, TenantManagementGroup, TenantSubscription } from "@/emulator/tenant-model";
 import { accountRow } from "./account";
 import { diagnosticSettings, speechEndpoints, type Destinations } from "./dataplane";
 import {
   BLOB_DATA_CONTRIBUTOR,
   BLOB_DATA_READER,
   OWNER,
+  perimeterAssociationRow,
+  perimeterRow,
   READER,
   resourceGroupRow,
   resourceId,
@@ -21,15 +23,47 @@ import {
   type Place,
 } from "./documents";
 import { accountName, hiddenSubscriptionProfile, REGIONS, storageName, subscriptionProfile, vaultName, type SubscriptionProfile } from "./naming";
-import { randomPlan, showcasePlan, SHOWCASE, type AccountPlan, type RoleMode, type StoragePlan, type UriStyle, type VaultChoice } from "./plan";
+import {
+  randomPlan,
+  showcasePlan,
+  SHOWCASE,
+  type AccountPlan,
+  type PerimeterMode,
+  type RoleMode,
+  type StoragePlan,
+  type UriStyle,
+  type VaultChoice,
+} from "./plan";
 import { storageRow } from "./storage";
 
 interface SubscriptionContext {
   sub: TenantSubscription;
   profile: SubscriptionProfile;
   vaults: Map<VaultChoice, string>;
+  /** The subscription's network security perimeter, created on first use. */
+  perimeter?: AzureDocument;
   destinations: Destinations;
 }
+
+/** Contoso's management-group tree below the tenant root group (an enterprise-scale layout). */
+const MANAGEMENT_GROUPS: readonly TenantManagementGroup[] = [
+  { name: "mg-contoso", displayName: "Contoso" },
+  { name: "mg-platform", displayName: "Platform", parent: "mg-contoso" },
+  { name: "mg-landingzones", displayName: "Landing zones", parent: "mg-contoso" },
+  { name: "mg-corp", displayName: "Corp", parent: "mg-landingzones" },
+  { name: "mg-nonprod", displayName: "Non-production", parent: "mg-landingzones" },
+  { name: "mg-sandbox", displayName: "Sandbox", parent: "mg-contoso" },
+];
+const GROUP_BY_ENV: Record<string, string> = {
+  prod: "mg-corp",
+  shared: "mg-platform",
+  dev: "mg-nonprod",
+  test: "mg-nonprod",
+  staging: "mg-nonprod",
+  sandbox: "mg-sandbox",
+  restricted: "mg-platform",
+};
+const MANAGEMENT_GROUP_SCOPE = "/providers/Microsoft.Management/managementGroups/";
 
 const SPEECH_PREFIX: Record<string, string> = { SpeechServices: "spch", AIServices: "ais", CognitiveServices: "cog" };
 const OTHER_KINDS = [
@@ -57,6 +91,8 @@ export class TenantBuilder {
   private readonly roleAssignments: AzureDocument[] = [];
   private readonly diagnostics = new Map<string, object[]>();
   private readonly endpoints = new Map<string, object[]>();
+  /** Storage accounts created `SecuredByPerimeter`, waiting for the account that links them to associate them. */
+  private unassociated: AzureDocument[] = [];
   private counter = 0;
 
   constructor(
@@ -76,6 +112,8 @@ export class TenantBuilder {
     for (let i = 0; i < hiddenCount; i++) {
       this.hidden.push(this.addSubscription(hiddenSubscriptionProfile(i, this.rng), false, "Enabled"));
     }
+    // Platform teams grant read high up: inherited by every subscription, seen only with an "above" scope filter.
+    this.role(`${MANAGEMENT_GROUP_SCOPE}mg-contoso`, "", this.rng.guid(), "Group", READER);
   }
 
   finish(): Tenant {
@@ -83,6 +121,7 @@ export class TenantBuilder {
       tenantId: this.tenantId,
       seed: this.seed,
       subscriptions: [...this.visible, ...this.hidden].map((c) => c.sub),
+      managementGroups: MANAGEMENT_GROUPS.map((g) => ({ ...g })),
       resourceGroups: this.resourceGroups,
       resources: this.resources,
       roleAssignments: this.roleAssignments,
@@ -104,7 +143,13 @@ export class TenantBuilder {
   }
 
   private addSubscription(profile: SubscriptionProfile, visible: boolean, state: string): SubscriptionContext {
-    const sub: TenantSubscription = { subscriptionId: this.rng.guid(), displayName: profile.displayName, state, visible };
+    const sub: TenantSubscription = {
+      subscriptionId: this.rng.guid(),
+      displayName: profile.displayName,
+      state,
+      visible,
+      managementGroup: GROUP_BY_ENV[profile.env] ?? "mg-corp",
+    };
     const place = (rg: string): Place => ({ tenantId: this.tenantId, subscriptionId: sub.subscriptionId, resourceGroup: rg, location: profile.region });
     const tags = { env: profile.env, team: profile.team };
     for (const rg of Object.values(profile.groups)) this.resourceGroups.push(resourceGroupRow(place(rg), tags));
@@ -204,6 +249,7 @@ export class TenantBuilder {
       tags: { env: profile.env, team: profile.team, costCenter: `cc-${1000 + (this.counter % 90) * 10}` },
     });
     this.resources.push(doc);
+    this.associate(ctx, plan.perimeter, id, userOwnedStorage);
     this.diagnostics.set(id.toLowerCase(), diagnosticSettings(id, plan.diagnostics, ctx.destinations));
     if (plan.subdomain && kind in SPEECH_PREFIX) {
       this.endpoints.set(
@@ -270,12 +316,14 @@ export class TenantBuilder {
             ? `/subscriptions/${sub}/resourcegroups/${place.resourceGroup.toLowerCase()}`
             : role === "subscription"
               ? `/subscriptions/${sub}`
-              : role === "sibling"
-                ? sibling!.id
-                : undefined;
+              : role === "management-group"
+                ? `${MANAGEMENT_GROUP_SCOPE}${ctx.sub.managementGroup}`
+                : role === "sibling"
+                  ? sibling!.id
+                  : undefined;
       if (scope) {
         const who = role === "other-principal" ? this.rng.guid() : principal;
-        this.role(scope, sub, who, "ServicePrincipal", role === "wrong-role" ? BLOB_DATA_READER : BLOB_DATA_CONTRIBUTOR);
+        this.role(scope, role === "management-group" ? "" : sub, who, "ServicePrincipal", role === "wrong-role" ? BLOB_DATA_READER : BLOB_DATA_CONTRIBUTOR);
       }
     }
     return doc.id;
@@ -301,6 +349,7 @@ export class TenantBuilder {
       tags: { purpose: speechAccountId ? "speech-byos" : "diagnostics" },
     });
     this.resources.push(doc);
+    if (plan.network === "perimeter") this.unassociated.push(doc);
     return doc;
   }
 
@@ -333,6 +382,30 @@ export class TenantBuilder {
         createdOn: this.date(),
       }),
     );
+  }
+
+  /**
+   * Associates a `SecuredByPerimeter` account and the perimeter storage it links with a perimeter:
+   * the subscription's own, or (mode `hidden`) one in a subscription the caller cannot see.
+   */
+  private associate(ctx: SubscriptionContext, mode: PerimeterMode | undefined, accountId: string, linked: { resourceId: string }[] | undefined): void {
+    const storage = this.unassociated.filter((d) => linked?.some((l) => l.resourceId.toLowerCase() === d.id.toLowerCase()));
+    this.unassociated = [];
+    if (!mode && !storage.length) return;
+    const home = mode === "hidden" ? this.hiddenOr(ctx) : ctx;
+    const access = mode === undefined || mode === "hidden" ? "Enforced" : mode;
+    const perimeter = this.perimeter(home);
+    const place = this.place(home, home.profile.groups.network);
+    if (mode) this.resources.push(perimeterAssociationRow(place, perimeter.id, accountId, access));
+    for (const doc of storage) this.resources.push(perimeterAssociationRow(place, perimeter.id, doc.id, access));
+  }
+
+  private perimeter(ctx: SubscriptionContext): AzureDocument {
+    if (!ctx.perimeter) {
+      ctx.perimeter = perimeterRow(this.place(ctx, ctx.profile.groups.network), `nsp-${ctx.profile.team}-${ctx.profile.env}`, this.rng.guid());
+      this.resources.push(ctx.perimeter);
+    }
+    return ctx.perimeter;
   }
 
   private hiddenOr(ctx: SubscriptionContext): SubscriptionContext {

@@ -1,6 +1,6 @@
 /**
  * What Resource Graph cannot see: diagnostic settings (ARM list values, azure-facts §5) and
- * Speech-to-text custom endpoints (v3.2 objects, azure-facts §5), per account.
+ * Speech-to-text custom endpoints (2025-10-15 objects, azure-facts §11), per account.
  */
 import type { Random } from "@/emulator/random";
 import type { DiagKind } from "./plan";
@@ -79,7 +79,11 @@ export function diagnosticSettings(resourceId: string, kinds: readonly DiagKind[
 const LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "ja-JP", "nl-NL"];
 const PURPOSES = ["Claims hotline", "IVR menu", "Dictation", "Call summary", "Field notes", "Medical terms", "Branch voicemail"];
 
-/** Custom endpoints of one account, shaped like `GET /speechtotext/v3.2/endpoints` values. */
+/**
+ * Custom endpoints of one account, shaped like `GET /speechtotext/endpoints?api-version=2025-10-15`
+ * values (specs `data-plane/Speech/SpeechToText/stable/2025-10-15`, `Endpoint`). Links use the
+ * account's public custom-subdomain host; the server re-hosts them onto the origin a request used.
+ */
 export function speechEndpoints(
   subdomain: string,
   location: string,
@@ -87,26 +91,19 @@ export function speechEndpoints(
   rng: Random,
   dates: () => [string, string],
 ): object[] {
-  const base = `https://${subdomain}.cognitiveservices.azure.com/speechtotext/v3.2`;
-  const stt = `${location}.stt.speech.microsoft.com/speech/recognition`;
+  const base = `https://${subdomain}.cognitiveservices.azure.com/speechtotext`;
+  const version = `?api-version=${SPEECH_API_VERSION}`;
   return logging.map((flag) => {
     const id = rng.guid();
     const [created, lastAction] = dates();
-    const properties: Record<string, unknown> = { timeToLive: "PT30M" };
+    // 2024-11-15 removed `timeToLive`; the read side keeps only `loggingEnabled` (and `error`).
+    const properties: Record<string, unknown> = {};
     if (flag !== "absent") properties.loggingEnabled = flag;
     return {
-      self: `${base}/endpoints/${id}`,
-      model: { self: `${base}/models/${rng.guid()}` },
-      project: { self: `${base}/projects/${rng.guid()}` },
-      links: {
-        logs: `${base}/endpoints/${id}/files/logs`,
-        restInteractive: `https://${stt}/interactive/cognitiveservices/v1?cid=${id}`,
-        restConversation: `https://${stt}/conversation/cognitiveservices/v1?cid=${id}`,
-        restDictation: `https://${stt}/dictation/cognitiveservices/v1?cid=${id}`,
-        webSocketInteractive: `wss://${stt}/interactive/cognitiveservices/v1?cid=${id}`,
-        webSocketConversation: `wss://${stt}/conversation/cognitiveservices/v1?cid=${id}`,
-        webSocketDictation: `wss://${stt}/dictation/cognitiveservices/v1?cid=${id}`,
-      },
+      self: `${base}/endpoints/${id}${version}`,
+      model: { self: `${base}/models/${rng.guid()}${version}` },
+      project: { self: `${base}/projects/${rng.guid()}${version}` },
+      links: { webSocket: `wss://${location}.stt.speech.microsoft.com/stt/speech/universal/v2?cid=${id}` },
       properties,
       lastActionDateTime: lastAction,
       status: rng.weighted([
@@ -121,3 +118,6 @@ export function speechEndpoints(
     };
   });
 }
+
+/** The Speech to text REST version the generated links name (the newest GA). */
+export const SPEECH_API_VERSION = "2025-10-15";

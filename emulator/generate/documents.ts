@@ -51,7 +51,17 @@ export function row(
   };
 }
 
-export function subscriptionRow(tenantId: string, sub: { subscriptionId: string; displayName: string; state: string }): AzureDocument {
+/** A `managementGroupAncestorsChain` entry (nearest group first, the tenant root group last). */
+export interface GroupRef {
+  name: string;
+  displayName: string;
+}
+
+export function subscriptionRow(
+  tenantId: string,
+  sub: { subscriptionId: string; displayName: string; state: string },
+  ancestors: readonly GroupRef[] = [{ name: tenantId, displayName: "Tenant Root Group" }],
+): AzureDocument {
   return {
     id: `/subscriptions/${sub.subscriptionId}`,
     name: sub.displayName,
@@ -71,7 +81,7 @@ export function subscriptionRow(tenantId: string, sub: { subscriptionId: string;
         spendingLimit: "Off",
       },
       state: sub.state,
-      managementGroupAncestorsChain: [{ displayName: "Tenant Root Group", name: tenantId }],
+      managementGroupAncestorsChain: ancestors.map((g) => ({ displayName: g.displayName, name: g.name })),
     },
     tags: {},
     identity: null,
@@ -95,9 +105,10 @@ export interface RoleAssignmentInput {
   createdOn: string;
 }
 
-/** An `authorizationresources` row for a role assignment at any scope. */
+/** An `authorizationresources` row for a role assignment at any scope (a management group's has no subscription). */
 export function roleAssignmentRow(tenantId: string, input: RoleAssignmentInput): AzureDocument {
   const rg = /\/resourcegroups\/([^/]+)/i.exec(input.scope)?.[1] ?? "";
+  const definitions = input.subscriptionId ? `/subscriptions/${input.subscriptionId}/providers` : "/providers";
   return {
     id: `${input.scope}/providers/Microsoft.Authorization/roleAssignments/${input.guid}`,
     name: input.guid,
@@ -111,7 +122,7 @@ export function roleAssignmentRow(tenantId: string, input: RoleAssignmentInput):
     sku: null,
     plan: null,
     properties: {
-      roleDefinitionId: `/subscriptions/${input.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${input.roleGuid}`,
+      roleDefinitionId: `${definitions}/Microsoft.Authorization/roleDefinitions/${input.roleGuid}`,
       principalType: input.principalType,
       principalId: input.principalId,
       scope: input.scope,
@@ -170,5 +181,25 @@ export function workspaceRow(place: Place, name: string, customerId: string): Az
     retentionInDays: 30,
     publicNetworkAccessForIngestion: "Enabled",
     publicNetworkAccessForQuery: "Enabled",
+  });
+}
+
+export function perimeterRow(place: Place, name: string, perimeterGuid: string): AzureDocument {
+  const id = resourceId(place, "Microsoft.Network", "networkSecurityPerimeters", name);
+  return row(place, id, name, "Microsoft.Network/networkSecurityPerimeters", { provisioningState: "Succeeded", perimeterGuid });
+}
+
+/**
+ * A `microsoft.network/networksecurityperimeters/resourceassociations` row (NSP spec 2025-07-01
+ * `NspAssociation`): the associated resource, the perimeter profile and the access mode.
+ */
+export function perimeterAssociationRow(place: Place, perimeterId: string, resource: string, accessMode: "Enforced" | "Learning" | "Audit"): AzureDocument {
+  const name = `assoc-${resource.split("/").pop()}`;
+  return row(place, `${perimeterId}/resourceAssociations/${name}`, name, "Microsoft.Network/networkSecurityPerimeters/resourceAssociations", {
+    accessMode,
+    hasProvisioningIssues: "no",
+    privateLinkResource: { id: resource },
+    profile: { id: `${perimeterId}/profiles/defaultProfile` },
+    provisioningState: "Succeeded",
   });
 }

@@ -10,7 +10,9 @@ export type VaultChoice = "protected" | "no-purge" | "soft-delete-off" | "hidden
 export type UriStyle = "slash" | "no-slash" | "upper";
 export type LinkMode =
   "none" | "empty-array" | "empty-resourceid" | "same-rg" | "cased-id" | "other-subscription" | "hidden-subscription" | "dangling" | "two-linked";
-export type RoleMode = "storage" | "resource-group" | "subscription" | "missing" | "sibling" | "other-principal" | "wrong-role";
+export type RoleMode = "storage" | "resource-group" | "subscription" | "management-group" | "missing" | "sibling" | "other-principal" | "wrong-role";
+/** A network security perimeter association's access mode, or `hidden`: associated with a perimeter the caller cannot see. */
+export type PerimeterMode = "Enforced" | "Learning" | "Audit" | "hidden";
 export type DiagKind =
   "audit-workspace" | "alllogs-storage" | "audit-group-eventhub" | "audit-partner" | "no-destination" | "disabled" | "requestresponse-only" | "metrics-only";
 export type IdentityMode = "absent" | "None" | "SystemAssigned" | "SystemAssigned, UserAssigned" | "UserAssigned";
@@ -23,7 +25,8 @@ export interface StoragePlan {
   uriStyle: UriStyle;
   sharedKey: boolean | null;
   infrastructureEncryption: boolean | null;
-  network: "disabled" | "deny" | "allow" | "absent";
+  /** `perimeter`: `publicNetworkAccess: SecuredByPerimeter`, associated with the account's perimeter. */
+  network: "disabled" | "deny" | "allow" | "absent" | "perimeter";
 }
 
 export interface AccountPlan {
@@ -37,7 +40,9 @@ export interface AccountPlan {
   cmkKeyVersion: "absent" | "empty" | "pinned";
   cmkVault: VaultChoice;
   cmkUriStyle: UriStyle;
-  publicNetworkAccess: "Enabled" | "Disabled" | "absent";
+  publicNetworkAccess: "Enabled" | "Disabled" | "SecuredByPerimeter" | "absent";
+  /** Set with `SecuredByPerimeter`: how the account (and a `perimeter` storage account) is associated. */
+  perimeter?: PerimeterMode;
   defaultAction: "Allow" | "Deny" | "absent";
   ipRules: number;
   privateEndpoints: ("Approved" | "Pending" | "Rejected")[];
@@ -110,6 +115,8 @@ export function legacyPlan(kind: SpeechKind = "SpeechServices"): AccountPlan {
 
 type Showcase = { base: "hardened" | "legacy"; kind?: SpeechKind } & Partial<AccountPlan>;
 
+const PERIMETER: Showcase = { base: "hardened", publicNetworkAccess: "SecuredByPerimeter", defaultAction: "Deny", privateEndpoints: [] };
+
 /** Every pitfall once, in the first accounts of any tenant (order is part of determinism). */
 export const SHOWCASE: readonly Showcase[] = [
   { base: "hardened" },
@@ -180,6 +187,13 @@ export const SHOWCASE: readonly Showcase[] = [
   { base: "hardened", role: "other-principal", cmkKeyVersion: "absent", publicNetworkAccess: "absent", defaultAction: "Deny", ipRules: 1 },
   { base: "hardened", storage: { ...HARDENED_STORAGE, vault: "missing-uri" }, privateEndpoints: [], diagnostics: ["audit-workspace", "disabled"] },
   { base: "hardened", kind: "CognitiveServices", storage: { ...HARDENED_STORAGE, vault: "hidden" }, cmk: "none", endpoints: [] },
+  // Appended (earlier entries keep their places): Storage Blob Data Contributor granted only at a management group.
+  { base: "hardened", role: "management-group", diagnostics: ["audit-workspace"] },
+  // Network security perimeters: the perimeter's access mode decides what `SecuredByPerimeter` means.
+  { ...PERIMETER, perimeter: "Enforced", storage: { ...HARDENED_STORAGE, network: "perimeter" } },
+  { ...PERIMETER, kind: "AIServices", perimeter: "Learning", storage: { ...HARDENED_STORAGE, network: "perimeter" } },
+  { ...PERIMETER, perimeter: "Audit", storage: { ...HARDENED_STORAGE, network: "perimeter" } },
+  { ...PERIMETER, perimeter: "hidden", link: "none", role: "missing" },
 ];
 
 export function showcasePlan(index: number): AccountPlan | undefined {

@@ -43,7 +43,7 @@ export function storageRow(place: Place, input: StorageInput): AzureDocument {
     }
     encryption.keyvaultproperties = kv;
   }
-  const deny = plan.network === "deny" || plan.network === "disabled";
+  const deny = plan.network === "deny" || plan.network === "disabled" || plan.network === "perimeter";
   const networkAcls: Record<string, unknown> = {
     bypass: "AzureServices",
     virtualNetworkRules: [],
@@ -56,7 +56,7 @@ export function storageRow(place: Place, input: StorageInput): AzureDocument {
   const properties: Record<string, unknown> = {
     dnsEndpointType: "Standard",
     defaultToOAuthAuthentication: plan.sharedKey === false,
-    publicNetworkAccess: plan.network === "disabled" ? "Disabled" : "Enabled",
+    publicNetworkAccess: plan.network === "disabled" ? "Disabled" : plan.network === "perimeter" ? "SecuredByPerimeter" : "Enabled",
     keyCreationTime: { key1: input.createdOn, key2: input.createdOn },
     allowCrossTenantReplication: false,
     privateEndpointConnections: [],

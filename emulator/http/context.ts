@@ -1,4 +1,5 @@
 /** What every route handler receives: the server's state and the parsed request. */
+import type { AccessModel } from "@/emulator/access";
 import type { TenantIndex } from "@/emulator/tenant-index";
 import type { FaultState } from "./faults";
 import type { QuotaTracker } from "./quota";
@@ -13,12 +14,16 @@ export interface ServerState {
   cache: ResultCache;
   /** The scanner runs inside the private network: closed Speech endpoints answer. */
   privateNetwork: boolean;
+  /** What each principal may read. */
+  access: AccessModel;
+  /** A tenant-scope Resource Graph query covers at most this many subscriptions (Azure: 10,000). */
+  tenantSubscriptionLimit: number;
 }
 
 export interface RequestContext {
   method: string;
   url: URL;
-  /** Path with repeated slashes collapsed (the Monitor SDK sends `//subscriptions/…`). */
+  /** The decoded path, as sent (a `//` is not repaired: ARM refuses it). */
   path: string;
   caller: string;
   /** `https://host:port` as the client addressed this server, for absolute next links. */

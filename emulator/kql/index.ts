@@ -39,6 +39,8 @@ export type RowSource = (table: string) => readonly Row[] | undefined;
 
 const MAX_JOINS = 3;
 const MAX_MV_EXPANDS = 3;
+/** "mv-expand: RowLimit max of 400. Default is 128." (azure-docs governance/resource-graph/concepts/query-language.md) */
+const MAX_MV_EXPAND_LIMIT = 400;
 const SAME_FAMILY = new Set(["resources", "resourcecontainers"]);
 
 export interface QueryResult extends Table {
@@ -66,14 +68,19 @@ export function runQuery(text: string, rowsOf: RowSource): QueryResult {
   }
 }
 
-/** Resource Graph's limits (azure-facts §6): ≤ 3 joins, one crossing tables unless all are resources/resourcecontainers; ≤ 3 mv-expand. */
+/** Resource Graph's limits (azure-facts §6, §11): ≤ 3 joins, one crossing tables unless all are resources/resourcecontainers; ≤ 3 mv-expand, each limit ≤ 400. */
 function checkLimits(p: Pipeline): void {
   let joins = 0;
   let mvExpands = 0;
   const crossings: [string, string][] = [];
   const visit = (q: Pipeline) => {
     for (const op of q.operators) {
-      if (op.op === "mv-expand") mvExpands++;
+      if (op.op === "mv-expand") {
+        mvExpands++;
+        if (op.limit !== undefined && op.limit > MAX_MV_EXPAND_LIMIT) {
+          throw new KqlError(`mv-expand limit ${op.limit} is over Resource Graph's maximum RowLimit of ${MAX_MV_EXPAND_LIMIT}`, op.pos);
+        }
+      }
       if (op.op === "join") {
         joins++;
         const a = q.table.toLowerCase();

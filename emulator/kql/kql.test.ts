@@ -215,6 +215,7 @@ describe("tabular operators", () => {
       { id: "b", v: null },
       { id: "c", v: null },
     ]);
+    expect(q("resources | mv-expand item = properties.list limit 400 | project id", rows)).toHaveLength(4);
     const bag = q("resources | where id == 'a' | mv-expand p = properties | project p", rows);
     expect(bag).toEqual([{ p: { list: [{ v: 1 }, { v: 2 }] } }, { p: { key: "K1" } }]);
   });
@@ -318,6 +319,8 @@ describe("anything outside the subset is a KqlError naming the part", () => {
     ["resources | where name has_any ('a')", /has_any/],
     ["resources | project tostring(name)", /name/],
     ["resources | mv-expand a = properties.x, b = properties.y", /several/],
+    // Resource Graph: "mv-expand: RowLimit max of 400" (governance/resource-graph/concepts/query-language.md).
+    ["resources | mv-expand item = properties.list limit 401", /maximum RowLimit of 400/],
     ["resources | join (resources) on id | join (resources) on id | join (resources) on id | join (resources) on id", /at most 3 join/],
     ["resources | where name == 'x' |", /Expected a query operator/],
     ["resources | where name == 'x'; resources", /Multiple statements/],

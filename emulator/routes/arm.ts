@@ -1,7 +1,8 @@
 /**
  * ARM GETs the collector makes: the subscription list, diagnostic settings per resource, and
  * single resources (accounts, storage accounts, vaults) in the ARM GET shape. IDs match
- * case-insensitively; hidden subscriptions answer 403 as for a caller without any role there.
+ * case-insensitively. What the caller may not read answers 403 `AuthorizationFailed` (checked
+ * before existence, as ARM authorizes first); what is readable but missing answers 404.
  */
 import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { RequestContext, ServerState } from "@/emulator/http/context";
@@ -24,6 +25,10 @@ export function handleArm(ctx: RequestContext, state: ServerState): Reply {
   if (ctx.method !== "GET") {
     return { status: 405, body: armError("MethodNotAllowed", `The emulator serves only GET on '${ctx.path}'.`) };
   }
+  if (ctx.path.includes("//")) {
+    // ARM routes by path segments; an empty one (`//subscriptions/…`) matches no route and is not repaired.
+    return { status: 400, body: armError("InvalidRequestUri", `The request URI '${ctx.url.pathname}' is not valid: it contains an empty path segment.`) };
+  }
   const path = ctx.path.replace(/\/$/, "");
   let m: RegExpExecArray | null;
   if (/^\/subscriptions$/i.test(path)) return listSubscriptions(ctx, state);
@@ -39,7 +44,7 @@ export function handleArm(ctx: RequestContext, state: ServerState): Reply {
 function denySubscription(ctx: RequestContext, state: ServerState, subscriptionId: string, action: string, scope: string): Reply | undefined {
   const sub = state.index.subscriptions.get(subscriptionId.toLowerCase());
   if (!sub) return { status: 404, body: armError("SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`) };
-  if (!sub.visible || state.faults.isDeniedResource(scope, subscriptionId)) {
+  if (!sub.visible || state.faults.isDeniedResource(scope, subscriptionId) || !state.access.canRead(ctx.caller, scope)) {
     return { status: 403, body: authorizationFailed(ctx.caller, action, scope) };
   }
   return undefined;
@@ -62,15 +67,22 @@ function listSubscriptions(ctx: RequestContext, state: ServerState): Reply {
   const bad = checkApiVersion(ctx.url, "subscriptions");
   if (bad) return bad;
   // Denied subscriptions are still listed: the caller sees them but cannot read inside them.
+  // A principal sees the subscriptions it holds any role in (at them, below them or above them).
+  const { access } = state;
+  const listed = state.index.visible.filter((s) => !access.restricted(ctx.caller) || access.subscriptionAccess(ctx.caller, s.subscriptionId) !== "none");
   return paged(
     ctx,
-    state.index.visible.map((s) => subscriptionBody(state, s)),
+    listed.map((s) => subscriptionBody(state, s)),
     SUBSCRIPTION_PAGE,
   );
 }
 
 function getSubscription(ctx: RequestContext, state: ServerState, id: string): Reply {
-  const bad = checkApiVersion(ctx.url, "subscriptions") ?? denySubscription(ctx, state, id, "Microsoft.Resources/subscriptions/read", `/subscriptions/${id}`);
+  const { access } = state;
+  const partly = access.restricted(ctx.caller) && state.index.subscriptions.has(id.toLowerCase()) && access.subscriptionAccess(ctx.caller, id) === "some";
+  const bad =
+    checkApiVersion(ctx.url, "subscriptions") ??
+    (partly ? undefined : denySubscription(ctx, state, id, "Microsoft.Resources/subscriptions/read", `/subscriptions/${id}`));
   if (bad) return bad;
   return { status: 200, body: subscriptionBody(state, state.index.subscriptions.get(id.toLowerCase())!) };
 }
@@ -78,7 +90,7 @@ function getSubscription(ctx: RequestContext, state: ServerState, id: string): R
 function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId: string): Reply {
   const subscriptionId = resourceId.split("/")[2];
   const bad =
-    checkApiVersion(ctx.url, "microsoft.insights/diagnosticsettings") ??
+    checkApiVersion(ctx.url, "microsoft.insights/diagnosticsettings", state.index.document(resourceId)?.location) ??
     denySubscription(ctx, state, subscriptionId, "microsoft.insights/diagnosticSettings/read", resourceId);
   if (bad) return bad;
   if (!state.index.document(resourceId)) return { status: 404, body: resourceNotFound(resourceId) };
@@ -87,12 +99,16 @@ function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId:
 
 function listAccounts(ctx: RequestContext, state: ServerState, subscriptionId: string): Reply {
   const scope = `/subscriptions/${subscriptionId}`;
+  const { access } = state;
+  // A list at subscription scope is filtered to what the caller reads; refused only when it reads nothing there.
+  const partly = access.restricted(ctx.caller) && access.subscriptionAccess(ctx.caller, subscriptionId) === "some";
   const bad =
-    checkApiVersion(ctx.url, "microsoft.cognitiveservices") ?? denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope);
+    checkApiVersion(ctx.url, "microsoft.cognitiveservices/accounts") ??
+    (partly ? undefined : denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope));
   if (bad) return bad;
   const accounts = state.index
     .rows("resources", [subscriptionId.toLowerCase()])
-    .filter((r) => String(r.type).toLowerCase() === "microsoft.cognitiveservices/accounts")
+    .filter((r) => String(r.type).toLowerCase() === "microsoft.cognitiveservices/accounts" && access.canRead(ctx.caller, String(r.id)))
     .map((r) => armShape(r as AzureDocument));
   return paged(ctx, accounts, ACCOUNT_PAGE);
 }
@@ -111,10 +127,10 @@ function getResourceGroup(ctx: RequestContext, state: ServerState, subscriptionI
 
 function getResource(ctx: RequestContext, state: ServerState, subscriptionId: string, id: string, namespace: string): Reply {
   const doc = state.index.document(id);
-  const type = doc ? String(doc.type) : `${namespace}/${id.split("/")[7]}`;
-  const bad =
-    checkApiVersion(ctx.url, namespace.toLowerCase()) ??
-    denySubscription(ctx, state, subscriptionId, `${CANONICAL_TYPES[type.toLowerCase()] ?? type}/read`, id);
+  const type = `${namespace}/${id.split("/")[7]}`.toLowerCase();
+  if (!CANONICAL_TYPES[type])
+    return { status: 404, body: armError("NotFound", `The emulator does not serve resources of type '${namespace}/${id.split("/")[7]}'.`) };
+  const bad = checkApiVersion(ctx.url, type, doc?.location) ?? denySubscription(ctx, state, subscriptionId, `${CANONICAL_TYPES[type]}/read`, id);
   if (bad) return bad;
   if (!doc) return { status: 404, body: resourceNotFound(id) };
   return { status: 200, body: armShape(doc) };

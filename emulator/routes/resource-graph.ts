@@ -1,7 +1,9 @@
 /**
  * `POST /providers/Microsoft.ResourceGraph/resources`: scope, quota, KQL, paging with `$skipToken`.
- * Denied subscriptions in an explicit scope fail the whole request with 403 (as a batch would);
- * at tenant scope they are listed but contribute no rows.
+ * Rows come back only for what the caller may read, "without any indication that the result might
+ * be partial" (azure-docs `governance/resource-graph/overview.md`); 403 only when none of the listed
+ * subscriptions is readable. Denied subscriptions at tenant scope are listed but contribute no rows.
+ * Role assignments at management groups come back only with an "above" `authorizationScopeFilter`.
  */
 import { createHash } from "node:crypto";
 import { KqlError, runQuery, type QueryResult, type Row } from "@/emulator/kql";
@@ -15,12 +17,16 @@ import { countCaller } from "@/emulator/http/stats";
 
 export const ARG_API_VERSIONS = ["2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"];
 const MAX_PAGE = 1000;
+/** `QueryRequestOptions.authorizationScopeFilter` (resourcegraph 2024-04-01). */
+const SCOPE_FILTERS = ["AtScopeAndBelow", "AtScopeAndAbove", "AtScopeExact", "AtScopeAboveAndBelow"] as const;
+type ScopeFilter = (typeof SCOPE_FILTERS)[number];
+export const TENANT_SUBSCRIPTION_LIMIT_HEADER = "x-ms-tenant-subscription-limit-hit";
 
 interface QueryRequest {
   subscriptions?: string[];
   managementGroups?: string[];
   query: string;
-  options: { skipToken?: string; top?: number; skip?: number; resultFormat: "objectArray" | "table" };
+  options: { skipToken?: string; top?: number; skip?: number; resultFormat: "objectArray" | "table"; authorizationScopeFilter: ScopeFilter };
 }
 
 const TYPE_NAMES: Record<string, string> = { string: "string", bool: "boolean", long: "integer", real: "number", dynamic: "object" };
@@ -55,38 +61,71 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   if ("error" in parsed) return { status: 400, headers, body: parsed };
   const request = parsed;
 
-  // Scope: explicit subscriptions (hidden or unknown ones silently dropped), or all visible ones.
-  const { index, faults } = state;
+  const { index, faults, access } = state;
+  const caller = ctx.caller;
+  const restricted = access.restricted(caller);
+  const readable = (sub: string) => !restricted || access.subscriptionAccess(caller, sub) !== "none";
   let scope: string[];
   let listOnly: ReadonlySet<string> = new Set();
   if (request.managementGroups?.length) {
-    const foreign = request.managementGroups.find((mg) => mg.toLowerCase() !== index.tenant.tenantId.toLowerCase());
-    if (foreign)
+    const unknown = request.managementGroups.find((mg) => !index.groupChain(mg));
+    if (unknown)
       return {
         status: 403,
         headers,
-        body: authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${foreign}`),
+        body: authorizationFailed(caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${unknown}`),
       };
-  }
-  if (request.subscriptions?.length) {
+    const under = new Set(request.managementGroups.flatMap((mg) => index.subscriptionsUnder(mg)));
+    scope = index.visible.map((s) => s.subscriptionId.toLowerCase()).filter((s) => under.has(s) && readable(s));
+    listOnly = faults.deniedSubscriptions;
+    if (restricted && !scope.length) {
+      return {
+        status: 403,
+        headers,
+        body: authorizationFailed(
+          caller,
+          "Microsoft.ResourceGraph/resources/read",
+          `/providers/Microsoft.Management/managementGroups/${request.managementGroups[0]}`,
+        ),
+      };
+    }
+  } else if (request.subscriptions?.length) {
     state.stats.argMaxSubscriptionsPerRequest = Math.max(state.stats.argMaxSubscriptionsPerRequest, request.subscriptions.length);
-    const denied = request.subscriptions.filter((s) => faults.deniedSubscriptions.has(s.toLowerCase()) && index.subscriptions.get(s.toLowerCase())?.visible);
-    if (denied.length) {
-      const body = authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${denied[0]}`);
-      body.error.details = denied.map((s) => ({
-        ...authorizationFailed(ctx.caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${s}`).error,
+    const listed = [...new Map(request.subscriptions.map((s) => [s.toLowerCase(), s])).entries()];
+    const ok = ([key]: [string, string]) => index.subscriptions.get(key)?.visible === true && !faults.deniedSubscriptions.has(key) && readable(key);
+    scope = listed.filter(ok).map(([key]) => key);
+    if (!scope.length) {
+      // Nothing listed is readable: the one case Resource Graph answers 403 (unknown IDs included).
+      const body = authorizationFailed(caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${listed[0][1]}`);
+      body.error.details = listed.map(([, s]) => ({
+        ...authorizationFailed(caller, "Microsoft.ResourceGraph/resources/read", `/subscriptions/${s}`).error,
         target: `/subscriptions/${s}`,
       }));
       return { status: 403, headers, body };
     }
-    scope = [...new Set(request.subscriptions.map((s) => s.toLowerCase()))].filter((s) => index.subscriptions.get(s)?.visible);
   } else {
-    scope = index.visible.map((s) => s.subscriptionId.toLowerCase());
+    scope = index.visible.map((s) => s.subscriptionId.toLowerCase()).filter(readable);
     listOnly = faults.deniedSubscriptions;
   }
+  if (!request.subscriptions?.length && scope.length > state.tenantSubscriptionLimit) {
+    // A tenant or management-group scope covers only the first N subscriptions the principal can access,
+    // and says so in a header (azure-docs governance/resource-graph/concepts/guidance-for-throttled-requests.md).
+    scope = scope.slice(0, state.tenantSubscriptionLimit);
+    headers[TENANT_SUBSCRIPTION_LIMIT_HEADER] = "true";
+  }
+  const filter = request.options.authorizationScopeFilter;
 
   const key = createHash("sha1")
-    .update(JSON.stringify([request.subscriptions?.length ? scope : ["*", ...[...listOnly].sort()], request.options.resultFormat, request.query]))
+    .update(
+      JSON.stringify([
+        request.subscriptions?.length ? scope : [request.managementGroups ?? "*", ...[...listOnly].sort()],
+        request.options.resultFormat,
+        request.query,
+        access.viewKey(caller),
+        filter,
+        scope.length,
+      ]),
+    )
     .digest("hex");
   const token = request.options.skipToken ? decodeSkipToken(request.options.skipToken) : undefined;
   if (request.options.skipToken && (!token || token.key !== key)) {
@@ -104,7 +143,7 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   if (result) state.stats.argCacheHits++;
   else {
     try {
-      result = runQuery(request.query, (table) => (isArgTable(table) ? index.rows(table, scope, listOnly) : undefined));
+      result = runQuery(request.query, (table) => (isArgTable(table) ? rowsInScope(state, caller, table, scope, listOnly, filter) : undefined));
     } catch (error) {
       if (error instanceof KqlError) {
         return {
@@ -144,6 +183,35 @@ function page(result: QueryResult, request: QueryRequest, tokenOffset: number | 
   };
   if (more && !result.unpageable) body.$skipToken = encodeSkipToken({ key, offset: offset + pageSize, pageSize });
   return body;
+}
+
+/** A table's rows over the scope, as this caller may read them. */
+function rowsInScope(state: ServerState, caller: string, table: ArgTable, scope: string[], listOnly: ReadonlySet<string>, filter: ScopeFilter): Row[] {
+  const { index, access } = state;
+  let rows = index.rows(table, scope, listOnly);
+  if (table === "authorizationresources") rows = [...filterAssignments(rows, filter), ...groupAssignments(index, scope, listOnly, filter)];
+  if (!access.restricted(caller)) return rows;
+  if (table === "authorizationresources") return rows.filter((r) => access.canReadAssignment(caller, assignmentScope(r)));
+  return rows.filter((r) => r.type === "microsoft.resources/subscriptions" || access.canRead(caller, String(r.id)));
+}
+
+function assignmentScope(row: Row): string {
+  const scope = (row.properties as { scope?: unknown } | null)?.scope;
+  return typeof scope === "string" ? scope : String(row.id).replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, "");
+}
+
+/** `AtScopeExact` and `AtScopeAndAbove` leave out what is assigned below the subscriptions in scope. */
+function filterAssignments(rows: Row[], filter: ScopeFilter): Row[] {
+  if (filter === "AtScopeAndBelow" || filter === "AtScopeAboveAndBelow") return rows;
+  return rows.filter((r) => /^\/subscriptions\/[^/]+$/i.test(assignmentScope(r)));
+}
+
+/** Assignments at the management groups above the subscriptions in scope, once each, for the "above" filters. */
+function groupAssignments(index: ServerState["index"], scope: string[], listOnly: ReadonlySet<string>, filter: ScopeFilter): Row[] {
+  if (filter !== "AtScopeAndAbove" && filter !== "AtScopeAboveAndBelow") return [];
+  const groups = new Set<string>();
+  for (const s of scope) if (!listOnly.has(s)) for (const g of index.subscriptionChain(s)) groups.add(g.name.toLowerCase());
+  return [...groups].flatMap((g) => index.groupAssignments.get(g) ?? []);
 }
 
 function isArgTable(name: string): name is ArgTable {
@@ -191,6 +259,8 @@ function parseRequest(text: string): QueryRequest | ReturnType<typeof armError> 
     return invalid("'options.$skip' must be a non-negative integer.");
   const format = o.resultFormat ?? "objectArray";
   if (format !== "objectArray" && format !== "table") return invalid("'options.resultFormat' must be 'objectArray' or 'table'.");
+  const scopeFilter = o.authorizationScopeFilter ?? "AtScopeAndBelow";
+  if (!SCOPE_FILTERS.includes(scopeFilter as ScopeFilter)) return invalid(`'options.authorizationScopeFilter' must be one of ${SCOPE_FILTERS.join(", ")}.`);
   const skipToken = o.$skipToken;
   if (skipToken !== undefined && skipToken !== null && typeof skipToken !== "string") return invalid("'options.$skipToken' must be a string.");
   return {
@@ -202,6 +272,7 @@ function parseRequest(text: string): QueryRequest | ReturnType<typeof armError> 
       top: (top as number | undefined) ?? undefined,
       skip: (skip as number | undefined) ?? undefined,
       resultFormat: format,
+      authorizationScopeFilter: scopeFilter as ScopeFilter,
     },
   };
 }

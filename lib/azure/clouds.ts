@@ -11,8 +11,6 @@ export interface CloudConfig {
   speechScope: string;
   /** The Speech data-plane base URL for an account's custom subdomain. */
   speechBaseUrl(customSubDomain: string): string;
-  /** True when a URL (e.g. an `@nextLink`) points at this cloud's Speech data plane. */
-  isSpeechUrl(url: URL): boolean;
 }
 
 /** Azure's rule for custom subdomain names: DNS labels only, so nothing can smuggle a host or path. */
@@ -29,7 +27,6 @@ function publicStyleCloud(name: string, armHost: string, speechSuffix: string, s
     armScope: `https://${armHost}/.default`,
     speechScope: `https://${speechScopeHost}/.default`,
     speechBaseUrl: (sub) => `https://${sub.toLowerCase()}${speechSuffix}`,
-    isSpeechUrl: (url) => url.protocol === "https:" && url.hostname.toLowerCase().endsWith(speechSuffix) && url.port === "",
   };
 }
 
@@ -49,6 +46,5 @@ export function emulatorCloud(baseUrl: string): CloudConfig {
     armScope: "https://management.azure.com/.default",
     speechScope: "https://cognitiveservices.azure.com/.default",
     speechBaseUrl: (sub) => `${origin}/speech/${sub.toLowerCase()}`,
-    isSpeechUrl: (url) => url.origin === origin && url.pathname.startsWith("/speech/"),
   };
 }

@@ -182,21 +182,27 @@ describe("collect at scale and under faults", () => {
     });
   });
 
-  it("isolates a denied subscription and denied resources, keeping everything else", async () => {
+  it("keeps everything else when a subscription or a resource is denied, and records a scope Resource Graph refuses", async () => {
     const tenant = generateTenant({ seed: 13, subscriptions: 10, accounts: 50 });
     const visible = tenant.subscriptions.filter((s) => s.visible);
     const denied = visible[3].subscriptionId;
     const accountsElsewhere = tenant.resources.filter((r) => isSpeechAccount(r) && visibleSubs(tenant).has(subOf(r)) && subOf(r) !== lower(denied));
     const deniedResource = accountsElsewhere[0].id;
     await withEmulator({ tenant, quota: false, faults: { deny: { subscriptions: [denied], resources: [deniedResource] } } }, async (emu) => {
-      const { snapshot } = await collect(emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry }));
-      expect(snapshot.errors).toContainEqual(
-        expect.objectContaining({ scope: `/subscriptions/${denied}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed" }),
-      );
+      const target = emulatorTarget({ url: emu.url, ca: emu.ca, retryOptions: fastRetry });
+      const { snapshot } = await collect(target);
+      // In a batch, Resource Graph leaves the unreadable subscription out without saying so.
       expect(ids(accountsOf(snapshot))).toEqual(ids(accountsElsewhere));
       expect(snapshot.errors).toContainEqual(expect.objectContaining({ scope: deniedResource, source: "diagnosticSettings", reason: "access_denied" }));
-      // The denied subscription is still listed, so reports show it could not be read.
+      // The denied subscription is still listed, so reports show it.
       expect(snapshot.subscriptions.map((s) => lower(s.subscriptionId))).toContain(lower(denied));
+
+      // Alone in its scope it is refused with 403, and that is recorded against it.
+      const alone = (await collect(target, { subscriptions: [denied] })).snapshot;
+      expect(alone.errors).toContainEqual(
+        expect.objectContaining({ scope: `/subscriptions/${denied}`, source: "resourceGraph", reason: "access_denied", code: "AuthorizationFailed" }),
+      );
+      expect(accountsOf(alone)).toEqual([]);
     });
   });
 

@@ -1,12 +1,14 @@
 /**
  * Collection: Resource Graph first, then per-resource details with bounded concurrency, into one
- * Snapshot (CONTROLS.md §Snapshot). A failure is recorded in `errors` with its reason and never
- * drops what could be read; only cancellation aborts.
+ * Snapshot (CONTROLS.md §Snapshot). One step per method, in the order the controls need them. A
+ * failure is recorded in `errors` with its reason and never drops what could be read; only
+ * cancellation aborts. A re-check is the same collection restricted to one account.
  */
 import { setMaxListeners } from "node:events";
 import {
   SNAPSHOT_KIND,
   SNAPSHOT_VERSION,
+  isSpeechAccount,
   type AzureDocument,
   type CoverageItem,
   type Snapshot,
@@ -17,13 +19,16 @@ import {
   blobContributorAssignmentsQuery,
   keyVaultsByNameQuery,
   linkedStorageQuery,
+  perimeterAssociationsQuery,
   speechAccountsQuery,
   storageByIdQuery,
   subscriptionsQuery,
 } from "./queries";
 import { ResourceGraphReader } from "./resource-graph";
 import { DetailReader, NotCallableError } from "./details";
+import { ArmReader, COGNITIVE_ACCOUNT, STORAGE_ACCOUNT, parseResourceId } from "./arm";
 import { WorkPool } from "./pool";
+import { ScopedQueries, chunk } from "./scoped-query";
 import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError } from "./errors";
 import { throwIfAborted } from "./sleep";
 import type { AzureTarget } from "./target";
@@ -42,6 +47,11 @@ export interface CollectProgress {
 export interface CollectOptions {
   /** Subscription IDs to scan; all visible subscriptions when omitted. */
   subscriptions?: string[];
+  /**
+   * Re-check: only this Speech account, read from ARM (fresher than Resource Graph's index), with
+   * everything it links to, looked up over every visible subscription as a full scan would.
+   */
+  accountId?: string;
   /** Per-resource calls in flight at once (default 16). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -63,26 +73,12 @@ export interface CollectResult {
 }
 
 export const DEFAULT_CONCURRENCY = 16;
-/** Resource Graph accepts many subscriptions per query; the guidance is to stay under 300. */
-export const SUBSCRIPTION_BATCH = 200;
 const ID_CHUNK = 100;
 const NAME_CHUNK = 300;
+const PERIMETER_ASSOCIATION_TYPE = "microsoft.network/networksecurityperimeters/resourceassociations";
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function rowToSubscription(row: Record<string, unknown>): SubscriptionInfo | undefined {
-  const id = row.subscriptionId;
-  if (typeof id !== "string" || id === "") return undefined;
-  const props = (row.properties ?? {}) as { state?: unknown };
-  return {
-    subscriptionId: id,
-    displayName: typeof row.name === "string" ? row.name : undefined,
-    state: typeof props.state === "string" ? props.state : undefined,
-  };
+export async function collect(target: AzureTarget, options: CollectOptions = {}): Promise<CollectResult> {
+  return new Collector(target, options).run();
 }
 
 /** An internal signal that follows the caller's: many concurrent calls listen to it at once. */
@@ -94,213 +90,346 @@ function linkedSignal(outer?: AbortSignal): AbortSignal {
   return controller.signal;
 }
 
-export async function collect(target: AzureTarget, options: CollectOptions = {}): Promise<CollectResult> {
-  const signal = linkedSignal(options.signal);
-  const now = options.now ?? (() => new Date());
-  const collectedAt = now().toISOString();
-  const arg = new ResourceGraphReader(target);
-  const details = new DetailReader(target);
-  const errors: SnapshotError[] = [];
-  const resources: AzureDocument[] = [];
-  const diagnosticSettings: Record<string, unknown[]> = {};
-  const speechEndpoints: Record<string, unknown[]> = {};
-  let failedCalls = 0;
-  let phase: CollectPhase = "subscriptions";
-  const report = () => options.onProgress?.({ phase, done: pool.done, total: pool.total });
-  const pool = new WorkPool(options.concurrency ?? DEFAULT_CONCURRENCY, () => report());
-  const setPhase = (p: CollectPhase) => {
-    phase = p;
-    report();
-  };
+const lower = (s: string) => s.toLowerCase();
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 
-  try {
-    // 1. Subscriptions: names and which ones the caller can see.
-    setPhase("subscriptions");
+/** A `resourcecontainers` subscription row, with its management-group ancestors when Azure sent them. */
+export function rowToSubscription(row: Record<string, unknown>): SubscriptionInfo | undefined {
+  const id = str(row.subscriptionId);
+  if (!id) return undefined;
+  const props = (row.properties ?? {}) as { state?: unknown; managementGroupAncestorsChain?: unknown };
+  const sub: SubscriptionInfo = { subscriptionId: id, displayName: str(row.name), state: str(props.state) };
+  const chain = props.managementGroupAncestorsChain;
+  if (Array.isArray(chain)) {
+    sub.managementGroupAncestors = chain.map((mg) => str((mg as { name?: unknown } | null)?.name)).filter((n): n is string => !!n);
+  }
+  return sub;
+}
+
+/** Documents kept by lower-cased ID: a batch split after a late failure may deliver rows twice. */
+class DocumentSet {
+  private readonly byId = new Map<string, AzureDocument>();
+  add(row: Record<string, unknown>): boolean {
+    if (typeof row.id !== "string" || this.byId.has(lower(row.id))) return false;
+    this.byId.set(lower(row.id), row as AzureDocument);
+    return true;
+  }
+  has(id: string): boolean {
+    return this.byId.has(lower(id));
+  }
+  values(): AzureDocument[] {
+    return [...this.byId.values()];
+  }
+}
+
+class Collector {
+  private readonly signal: AbortSignal;
+  private readonly arg: ResourceGraphReader;
+  private readonly details: DetailReader;
+  private readonly arm: ArmReader;
+  private readonly queries: ScopedQueries;
+  private readonly pool: WorkPool;
+  private readonly errors: SnapshotError[] = [];
+  private readonly diagnosticSettings: Record<string, unknown[]> = {};
+  private readonly speechEndpoints: Record<string, unknown[]> = {};
+  /** Lower-cased IDs of the subscriptions being scanned (listed, and no Resource Graph error). */
+  private readonly scanned = new Set<string>();
+  private phase: CollectPhase = "subscriptions";
+  private failedCalls = 0;
+
+  constructor(
+    private readonly target: AzureTarget,
+    private readonly options: CollectOptions,
+  ) {
+    this.signal = linkedSignal(options.signal);
+    this.arg = new ResourceGraphReader(target);
+    this.details = new DetailReader(target);
+    this.arm = new ArmReader(target);
+    this.queries = new ScopedQueries(this.arg, this.errors, this.signal);
+    this.pool = new WorkPool(options.concurrency ?? DEFAULT_CONCURRENCY, () => this.report());
+  }
+
+  async run(): Promise<CollectResult> {
+    const collectedAt = (this.options.now ?? (() => new Date()))().toISOString();
+    try {
+      // A re-check reads its account first: a wrong ID or a missing account fails before any query.
+      const single = this.options.accountId ? await this.readAccount(this.options.accountId) : undefined;
+      const { subscriptions, tenantFromRows } = await this.listSubscriptions();
+      const accounts = single ? [single] : await this.collectAccounts();
+      if (single) this.queueDetails(single);
+      const storage = await this.collectLinkedStorage(accounts, !single);
+      await this.confirmHiddenStorage(accounts, storage);
+      const perimeters = await this.collectPerimeterAssociations(accounts, storage.values());
+      const vaults = await this.collectKeyVaults(accounts, storage.values());
+      const roles = await this.collectRoleAssignments(accounts, storage.values());
+      this.setPhase("details");
+      await this.pool.whenIdle();
+      throwIfAborted(this.signal);
+      this.setPhase("done");
+
+      // Role assignments that could not be read are `errors` entries (BYOS-3 reads them), so the item is covered.
+      const coverage: CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
+      const tenantId = this.target.tenantId ?? tenantFromRows ?? accounts.map((a) => str(a.tenantId)).find(Boolean);
+      const snapshot: Snapshot = {
+        kind: SNAPSHOT_KIND,
+        version: SNAPSHOT_VERSION,
+        collectedAt,
+        ...(tenantId ? { tenantId } : {}),
+        subscriptions,
+        coverage,
+        resources: [...accounts, ...storage.values(), ...vaults, ...roles, ...perimeters],
+        diagnosticSettings: this.diagnosticSettings,
+        speechEndpoints: this.speechEndpoints,
+        errors: this.errors,
+      };
+      const stats: CollectStats = {
+        argRequests: this.arg.stats.requests,
+        argThrottled: this.arg.stats.throttled,
+        perResourceCalls: this.details.calls + this.arm.calls,
+        failedCalls: this.failedCalls,
+      };
+      return { snapshot, stats };
+    } catch (error) {
+      this.pool.clear();
+      if (isAbortError(error) || this.signal.aborted) throw new CollectionCancelledError();
+      throw error;
+    }
+  }
+
+  private report(): void {
+    this.options.onProgress?.({ phase: this.phase, done: this.pool.done, total: this.pool.total });
+  }
+
+  private setPhase(phase: CollectPhase): void {
+    this.phase = phase;
+    this.report();
+  }
+
+  /** Run a query over the scanned subscriptions; a subscription Resource Graph refuses is no longer scanned. */
+  private async queryScanned(query: string, onPage?: (rows: Record<string, unknown>[]) => void, subs = [...this.scanned]) {
+    const result = await this.queries.run(query, "resourceGraph", subs, { onPage });
+    for (const s of result.failed) this.scanned.delete(lower(s));
+    return result.rows;
+  }
+
+  /** The re-checked account, straight from ARM; it must be a Speech account. */
+  private async readAccount(id: string): Promise<AzureDocument> {
+    const { subscriptionId, resourceGroup } = parseResourceId(id, COGNITIVE_ACCOUNT);
+    this.setPhase("accounts");
+    const raw = await this.arm.get(id, COGNITIVE_ACCOUNT, this.signal);
+    // ARM's GET omits Resource Graph's subscriptionId and resourceGroup columns; the snapshot keeps both shapes.
+    const account = { ...raw, subscriptionId, resourceGroup } as AzureDocument;
+    if (!isSpeechAccount(account)) {
+      throw Object.assign(
+        new Error(`${account.name ?? id} is a ${String(account.kind)} account, not a Speech resource (SpeechServices, AIServices or CognitiveServices).`),
+        { code: "NotSpeech" },
+      );
+    }
+    return account;
+  }
+
+  /** Step 1: the subscriptions to scan, their names and their management-group ancestors. */
+  private async listSubscriptions(): Promise<{ subscriptions: SubscriptionInfo[]; tenantFromRows?: string }> {
+    this.setPhase("subscriptions");
     const visible = new Map<string, SubscriptionInfo>();
     let tenantFromRows: string | undefined;
-    for (const row of await arg.queryAll(subscriptionsQuery, undefined, signal)) {
-      const sub = rowToSubscription(row);
-      if (sub) visible.set(sub.subscriptionId.toLowerCase(), sub);
-      if (!tenantFromRows && typeof row.tenantId === "string" && row.tenantId) tenantFromRows = row.tenantId;
+    const addRows = (rows: Record<string, unknown>[]) => {
+      for (const row of rows) {
+        const sub = rowToSubscription(row);
+        if (sub && !visible.has(lower(sub.subscriptionId))) visible.set(lower(sub.subscriptionId), sub);
+        tenantFromRows ??= str(row.tenantId);
+      }
+    };
+    const outcome = await this.arg.query(subscriptionsQuery, undefined, this.signal);
+    addRows(outcome.rows);
+    const requested = this.options.accountId ? undefined : this.options.subscriptions?.filter((s) => s.trim() !== "");
+    const incomplete = outcome.subscriptionLimitHit || outcome.truncated;
+    if (incomplete && requested?.length) {
+      // Tenant scope stopped short: ask for the requested subscriptions by name (explicit scopes have no such cap).
+      addRows(
+        await this.queries
+          .run(
+            subscriptionsQuery,
+            "resourceGraph",
+            requested.filter((s) => !visible.has(lower(s))),
+          )
+          .then((r) => r.rows),
+      );
+    } else if (incomplete) {
+      this.errors.push({
+        scope: "/",
+        source: "resourceGraph",
+        reason: "collection_error",
+        code: outcome.subscriptionLimitHit ? "TenantSubscriptionLimitHit" : "ResultTruncated",
+        message: `Resource Graph listed only the first ${visible.size} subscriptions of the tenant; the others were not scanned. Scan them by naming them (--subscriptions).`,
+      });
     }
+
     const subscriptions: SubscriptionInfo[] = [];
-    if (options.subscriptions?.length) {
-      for (const requested of options.subscriptions) {
-        const found = visible.get(requested.toLowerCase());
+    if (requested?.length) {
+      for (const id of requested) {
+        const found = visible.get(lower(id));
         if (found) subscriptions.push(found);
         else {
-          subscriptions.push({ subscriptionId: requested });
-          errors.push({
-            scope: `/subscriptions/${requested}`,
+          subscriptions.push({ subscriptionId: id });
+          this.errors.push({
+            scope: `/subscriptions/${id}`,
             source: "resourceGraph",
             reason: "access_denied",
             code: "SubscriptionNotFound",
-            message: `Subscription ${requested} is not visible to the scanning identity (it does not exist or the identity has no role on it).`,
+            message: `Subscription ${id} is not visible to the scanning identity (it does not exist or the identity has no role on it).`,
           });
         }
       }
-    } else {
-      subscriptions.push(...visible.values());
-    }
-    const scanned = new Set(subscriptions.filter((s) => visible.has(s.subscriptionId.toLowerCase())).map((s) => s.subscriptionId.toLowerCase()));
+    } else subscriptions.push(...visible.values());
+    for (const s of subscriptions) if (visible.has(lower(s.subscriptionId))) this.scanned.add(lower(s.subscriptionId));
+    return { subscriptions, tenantFromRows };
+  }
 
-    /** Run a query over batches of the scanned subscriptions; a denied subscription is isolated and recorded. */
-    const queryScanned = async (
-      query: string,
-      source: "resourceGraph" | "roleAssignments",
-      subs: string[],
-      onPage?: (rows: Record<string, unknown>[]) => void,
-    ) => {
-      const rows: Record<string, unknown>[] = [];
-      let failed = false;
-      const run = async (batch: string[]): Promise<void> => {
-        if (batch.length === 0) return;
-        try {
-          rows.push(...(await arg.queryAll(query, batch, signal, onPage)));
-        } catch (error) {
-          if (isAbortError(error) || signal?.aborted) throw error;
-          const c = classifyError(error);
-          if (c.reason === "access_denied" && batch.length > 1) {
-            // One subscription without access fails the whole batch: bisect to find it, keep the rest.
-            const mid = Math.ceil(batch.length / 2);
-            await run(batch.slice(0, mid));
-            await run(batch.slice(mid));
-            return;
-          }
-          failed = true;
-          for (const s of batch) {
-            errors.push({ scope: `/subscriptions/${s}`, source, reason: c.reason, code: c.code, message: c.message });
-            if (source === "resourceGraph") scanned.delete(s.toLowerCase());
-          }
-        }
-      };
-      for (const batch of chunk(subs, SUBSCRIPTION_BATCH)) await run(batch);
-      return { rows, failed };
-    };
+  /** Step 2: Speech accounts; their per-resource calls start as each page arrives. */
+  private async collectAccounts(): Promise<AzureDocument[]> {
+    this.setPhase("accounts");
+    const accounts = new DocumentSet();
+    await this.queryScanned(speechAccountsQuery, (rows) => {
+      for (const row of rows) if (accounts.add(row)) this.queueDetails(row as AzureDocument);
+    });
+    return accounts.values();
+  }
 
-    // 2. Speech accounts; their per-resource calls start as each page arrives.
-    setPhase("accounts");
-    const accounts: AzureDocument[] = [];
-    const queueDetails = (account: AzureDocument) => {
-      pool.add(async () => {
-        try {
-          diagnosticSettings[account.id] = await details.diagnosticSettings(account.id, signal);
-        } catch (error) {
-          if (signal?.aborted) return;
-          failedCalls++;
-          errors.push(toSnapshotError(account.id, "diagnosticSettings", error));
-        }
-      });
-      pool.add(async () => {
-        try {
-          speechEndpoints[account.id] = await details.speechEndpoints(account, signal);
-        } catch (error) {
-          if (signal?.aborted) return;
-          if (!(error instanceof NotCallableError)) failedCalls++;
-          errors.push(toSnapshotError(account.id, "speechEndpoints", error));
-        }
-      });
-    };
-    await queryScanned(speechAccountsQuery, "resourceGraph", [...scanned], (rows) => {
-      for (const row of rows) {
-        if (typeof row.id !== "string") continue;
-        const account = row as AzureDocument;
-        accounts.push(account);
-        queueDetails(account);
+  /** Step 3: diagnostic settings (ARM) and custom endpoints (Speech data plane) of one account. */
+  private queueDetails(account: AzureDocument): void {
+    this.pool.add(async () => {
+      try {
+        this.diagnosticSettings[account.id] = await this.details.diagnosticSettings(account.id, this.signal);
+      } catch (error) {
+        if (this.signal.aborted) return;
+        this.failedCalls++;
+        this.errors.push(toSnapshotError(account.id, "diagnosticSettings", error));
       }
     });
-    resources.push(...accounts);
-    const accountSubs = [...scanned];
+    this.pool.add(async () => {
+      try {
+        this.speechEndpoints[account.id] = await this.details.speechEndpoints(account, this.signal);
+      } catch (error) {
+        if (this.signal.aborted) return;
+        if (!(error instanceof NotCallableError)) this.failedCalls++;
+        this.errors.push(toSnapshotError(account.id, "speechEndpoints", error));
+      }
+    });
+  }
 
-    // 3. Linked storage: one join per batch, then by ID for links into other batches.
-    setPhase("storage");
-    const storage = new Map<string, AzureDocument>();
-    const addStorage = (rows: Record<string, unknown>[]) => {
-      for (const row of rows) if (typeof row.id === "string") storage.set(row.id.toLowerCase(), row as AzureDocument);
-    };
-    addStorage((await queryScanned(linkedStorageQuery, "resourceGraph", accountSubs)).rows);
-    const missing = new Map<string, string[]>();
-    for (const id of linkedStorageIds(accounts)) {
-      if (storage.has(id.toLowerCase())) continue;
+  /**
+   * Step 4: linked storage. A full scan joins accounts to storage per batch, then reads by ID the
+   * links into other batches; a re-check reads its links by ID.
+   */
+  private async collectLinkedStorage(accounts: AzureDocument[], join: boolean): Promise<DocumentSet> {
+    this.setPhase("storage");
+    const storage = new DocumentSet();
+    if (join) for (const row of await this.queryScanned(linkedStorageQuery)) storage.add(row);
+    const missing = this.linkedInScannedSubscriptions(accounts).filter((id) => !storage.has(id));
+    if (missing.length > 0) {
+      const subs = [...new Set(missing.map((id) => lower(subscriptionOfId(id)!)))];
+      for (const part of chunk(missing, ID_CHUNK)) for (const row of await this.queryScanned(storageByIdQuery(part), undefined, subs)) storage.add(row);
+    }
+    return storage;
+  }
+
+  /** Linked storage IDs whose subscription is scanned: the others are "not visible" by definition. */
+  private linkedInScannedSubscriptions(accounts: AzureDocument[]): string[] {
+    return linkedStorageIds(accounts).filter((id) => {
       const sub = subscriptionOfId(id);
-      if (!sub || !scanned.has(sub.toLowerCase())) continue; // outside the scan: not visible by definition
-      const list = missing.get(sub.toLowerCase()) ?? [];
-      list.push(id);
-      missing.set(sub.toLowerCase(), list);
-    }
-    if (missing.size > 0) {
-      const ids = [...missing.values()].flat();
-      const subs = [...missing.keys()];
-      for (const part of chunk(ids, ID_CHUNK)) addStorage((await queryScanned(storageByIdQuery(part), "resourceGraph", subs)).rows);
-    }
-    resources.push(...storage.values());
+      return !!sub && this.scanned.has(lower(sub));
+    });
+  }
 
-    // 4. Key vaults named by the keys in use.
-    setPhase("keyVaults");
+  /**
+   * Step 5: Resource Graph leaves out, silently, what the caller may not read. Each linked storage
+   * account it did not return is confirmed with an ARM GET: 404 = gone (a dangling link, no
+   * entry); 403 = hidden (`access_denied` on the storage ID); anything else = `collection_error`.
+   */
+  private async confirmHiddenStorage(accounts: AzureDocument[], storage: DocumentSet): Promise<void> {
+    const unseen = this.linkedInScannedSubscriptions(accounts).filter((id) => !storage.has(id));
+    // Its own pool: the shared one is busy with every account's details, which need not finish first.
+    const confirmations = new WorkPool(this.options.concurrency ?? DEFAULT_CONCURRENCY);
+    await Promise.all(
+      unseen.map((id) =>
+        confirmations.run(async () => {
+          try {
+            // Read by ARM but not yet in Resource Graph's index: the document is real, keep it.
+            storage.add(await this.arm.get(id, STORAGE_ACCOUNT, this.signal));
+          } catch (error) {
+            if (isAbortError(error) || this.signal.aborted) throw error;
+            const c = classifyError(error);
+            if (c.status === 404) return;
+            if (c.status !== 403) this.failedCalls++;
+            this.errors.push({
+              scope: id,
+              source: "resourceGraph",
+              reason: c.status === 403 ? "access_denied" : "collection_error",
+              code: c.code,
+              message: c.message,
+            });
+          }
+        }),
+      ),
+    );
+    throwIfAborted(this.signal);
+  }
+
+  /** Step 6: network security perimeter associations of the accounts and their linked storage. */
+  private async collectPerimeterAssociations(accounts: AzureDocument[], storage: AzureDocument[]): Promise<AzureDocument[]> {
+    const governed = new Set([...accounts, ...storage].map((d) => lower(d.id)));
+    for (const id of linkedStorageIds(accounts)) governed.add(lower(id));
+    const associations = new DocumentSet();
+    for (const row of await this.queryScanned(perimeterAssociationsQuery)) {
+      if (lower(String(row.type)) !== PERIMETER_ASSOCIATION_TYPE) continue;
+      const target = (row.properties as { privateLinkResource?: { id?: unknown } } | null | undefined)?.privateLinkResource?.id;
+      if (typeof target === "string" && governed.has(lower(target.trim().replace(/\/+$/, "")))) associations.add(row);
+    }
+    return associations.values();
+  }
+
+  /** Step 7: key vaults named by the keys in use. */
+  private async collectKeyVaults(accounts: AzureDocument[], storage: AzureDocument[]): Promise<AzureDocument[]> {
+    this.setPhase("keyVaults");
     const vaultNames = [
       ...new Set(
-        vaultUrisInUse(accounts, storage.values())
+        vaultUrisInUse(accounts, storage)
           .map(vaultNameFromUri)
           .filter((n): n is string => !!n),
       ),
     ].sort();
-    const vaults = new Map<string, AzureDocument>();
-    for (const part of chunk(vaultNames, NAME_CHUNK)) {
-      for (const row of (await queryScanned(keyVaultsByNameQuery(part), "resourceGraph", [...scanned])).rows) {
-        if (typeof row.id === "string") vaults.set(row.id.toLowerCase(), row as AzureDocument);
-      }
-    }
-    resources.push(...vaults.values());
+    const vaults = new DocumentSet();
+    for (const part of chunk(vaultNames, NAME_CHUNK)) for (const row of await this.queryScanned(keyVaultsByNameQuery(part))) vaults.add(row);
+    return vaults.values();
+  }
 
-    // 5. Storage Blob Data Contributor assignments of the accounts' identities.
-    setPhase("roleAssignments");
+  /**
+   * Step 8: Storage Blob Data Contributor assignments of the accounts' identities, over the linked
+   * storage accounts' subscriptions, including grants above them (management groups, `/`).
+   */
+  private async collectRoleAssignments(accounts: AzureDocument[], storage: AzureDocument[]): Promise<AzureDocument[]> {
+    this.setPhase("roleAssignments");
     const principals = new Set<string>();
     for (const a of accounts) {
-      const pid = (a.identity as { principalId?: unknown } | null | undefined)?.principalId;
-      if (typeof pid === "string" && pid) principals.add(pid.toLowerCase());
+      const pid = str((a.identity as { principalId?: unknown } | null | undefined)?.principalId);
+      if (pid) principals.add(lower(pid));
     }
-    const roles = await queryScanned(blobContributorAssignmentsQuery, "roleAssignments", [...scanned]);
-    for (const row of roles.rows) {
-      const pid = (row.properties as { principalId?: unknown } | undefined)?.principalId;
-      if (typeof row.id === "string" && typeof pid === "string" && principals.has(pid.toLowerCase())) resources.push(row as AzureDocument);
+    const subs = new Set<string>();
+    for (const id of [...linkedStorageIds(accounts), ...storage.map((s) => s.id)]) {
+      const sub = subscriptionOfId(id);
+      if (sub && this.scanned.has(lower(sub))) subs.add(lower(sub));
     }
-
-    // 6. Wait for the per-resource calls.
-    setPhase("details");
-    await pool.whenIdle();
-    throwIfAborted(signal);
-    setPhase("done");
-
-    const coverage: CoverageItem[] = ["resources"];
-    // Assignments that could not be read must not turn into "no assignment": leave the control unknown.
-    if (!roles.failed) coverage.push("roleAssignments");
-    coverage.push("diagnosticSettings", "speechEndpoints");
-
-    const tenantId = target.tenantId ?? tenantFromRows ?? firstString(accounts.map((a) => a.tenantId));
-    const snapshot: Snapshot = {
-      kind: SNAPSHOT_KIND,
-      version: SNAPSHOT_VERSION,
-      collectedAt,
-      ...(tenantId ? { tenantId } : {}),
-      subscriptions,
-      coverage,
-      resources,
-      diagnosticSettings,
-      speechEndpoints,
-      errors,
-    };
-    return {
-      snapshot,
-      stats: { argRequests: arg.stats.requests, argThrottled: arg.stats.throttled, perResourceCalls: details.calls, failedCalls },
-    };
-  } catch (error) {
-    pool.clear();
-    if (isAbortError(error) || signal?.aborted) throw new CollectionCancelledError();
-    throw error;
+    if (principals.size === 0 || subs.size === 0) return [];
+    const { rows } = await this.queries.run(blobContributorAssignmentsQuery, "roleAssignments", [...subs].sort(), {
+      options: { authorizationScopeFilter: "AtScopeAboveAndBelow" },
+    });
+    // A grant above the subscriptions comes back once per batch.
+    const roles = new DocumentSet();
+    for (const row of rows) {
+      const pid = str((row.properties as { principalId?: unknown } | undefined)?.principalId);
+      if (pid && principals.has(lower(pid))) roles.add(row);
+    }
+    return roles.values();
   }
-}
-
-function firstString(values: unknown[]): string | undefined {
-  for (const v of values) if (typeof v === "string" && v) return v;
-  return undefined;
 }

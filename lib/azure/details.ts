@@ -1,7 +1,7 @@
 /**
  * What Resource Graph cannot see, read per resource: diagnostic settings (ARM, through the Monitor
- * SDK) and custom-endpoint logging (Speech data plane, Entra token on the custom subdomain; keys
- * are never listed). The documents are kept exactly as Azure returned them.
+ * SDK) and custom-endpoint logging (Speech to text 2025-10-15 on the custom subdomain with an Entra
+ * token; keys are never listed). The documents are kept exactly as Azure returned them.
  */
 import { MonitorClient } from "@azure/arm-monitor";
 import {
@@ -13,8 +13,33 @@ import {
   type HttpClient,
   type Pipeline,
 } from "@azure/core-rest-pipeline";
-import type { AzureTarget } from "./target";
+import { clientOptions, type AzureTarget } from "./target";
 import { isValidCustomSubDomain } from "./clouds";
+
+/** Speech to text REST, current GA (v3.0–v3.2 were retired on 2026-03-31). */
+export const SPEECH_TO_TEXT_API_VERSION = "2025-10-15";
+
+/**
+ * An `@nextLink` is followed only on the origin (and under the path) of the account's own data
+ * plane: a service answer must never send the bearer token to another host.
+ */
+export function checkedNextLink(next: string, base: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(next);
+  } catch {
+    throw new DetailError("InvalidNextLink", "The Speech data plane returned an @nextLink that is not a URL.");
+  }
+  const home = new URL(base);
+  const prefix = home.pathname.replace(/\/+$/, "");
+  if (parsed.origin !== home.origin || !(parsed.pathname === prefix || parsed.pathname.startsWith(`${prefix}/`))) {
+    throw new DetailError(
+      "ForeignNextLink",
+      `The Speech data plane returned an @nextLink to ${parsed.host}${parsed.pathname}, not the account's own data plane (${home.host}); it was not followed.`,
+    );
+  }
+  return parsed.toString();
+}
 
 /** Raised for a per-resource call that cannot be made or returned something unusable. */
 export class DetailError extends Error {
@@ -39,22 +64,19 @@ export class DetailReader {
   calls = 0;
 
   constructor(private readonly target: AzureTarget) {
-    const tlsOptions = target.tlsCa ? { ca: target.tlsCa } : undefined;
-    this.monitor = new MonitorClient(target.credential, {
-      endpoint: target.cloud.armEndpoint,
-      credentials: { scopes: [target.cloud.armScope] },
-      tlsOptions,
-      retryOptions: target.retryOptions,
-    });
-    this.speechPipeline = createPipelineFromOptions({ tlsOptions, retryOptions: target.retryOptions });
+    const options = clientOptions(target);
+    this.monitor = new MonitorClient(target.credential, { endpoint: target.cloud.armEndpoint, credentials: { scopes: [target.cloud.armScope] }, ...options });
+    this.speechPipeline = createPipelineFromOptions({ tlsOptions: options.tlsOptions, retryOptions: options.retryOptions });
     this.speechPipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: target.credential, scopes: target.cloud.speechScope }));
+    for (const { policy } of options.additionalPolicies) this.speechPipeline.addPolicy(policy);
     this.httpClient = createDefaultHttpClient();
   }
 
   /** ARM diagnostic settings of one resource, as the `value` entries Azure returned. */
   async diagnosticSettings(resourceId: string, signal?: AbortSignal): Promise<unknown[]> {
     const values: unknown[] = [];
-    const iterator = this.monitor.diagnosticSettings.list(resourceId, {
+    // arm-monitor expands `/{+resourceUri}`: an ID with its leading `/` would go out as `//subscriptions/…`.
+    const iterator = this.monitor.diagnosticSettings.list(resourceId.replace(/^\/+/, ""), {
       abortSignal: signal,
       onResponse: (raw) => {
         this.calls++;
@@ -68,7 +90,7 @@ export class DetailReader {
     return values;
   }
 
-  /** Speech-to-text custom endpoints of one account, following `@nextLink` only within the data plane. */
+  /** Speech-to-text custom endpoints of one account, following `@nextLink` only on the host that was called. */
   async speechEndpoints(account: { id: string; properties?: Record<string, unknown> | null }, signal?: AbortSignal): Promise<unknown[]> {
     const sub = account.properties?.customSubDomainName;
     if (typeof sub !== "string" || sub.trim() === "") {
@@ -84,7 +106,8 @@ export class DetailReader {
       );
     }
     const endpoints: unknown[] = [];
-    let url: string | undefined = `${this.target.cloud.speechBaseUrl(sub)}/speechtotext/v3.2/endpoints?top=100`;
+    const base = this.target.cloud.speechBaseUrl(sub);
+    let url: string | undefined = `${base}/speechtotext/endpoints?api-version=${SPEECH_TO_TEXT_API_VERSION}`;
     for (let page = 0; url; page++) {
       if (page >= 1000) throw new DetailError("TooManyPages", "The Speech data plane kept returning @nextLink after 1,000 pages.");
       const body = await this.getJson(url, signal);
@@ -92,25 +115,9 @@ export class DetailReader {
       if (!Array.isArray(values)) throw new DetailError("InvalidResponse", "The Speech data plane answered without a `values` array.");
       endpoints.push(...values);
       const next = (body as { "@nextLink"?: unknown })["@nextLink"];
-      url = typeof next === "string" && next !== "" ? this.checkedNextLink(next) : undefined;
+      url = typeof next === "string" && next !== "" ? checkedNextLink(next, base) : undefined;
     }
     return endpoints;
-  }
-
-  private checkedNextLink(next: string): string {
-    let parsed: URL;
-    try {
-      parsed = new URL(next);
-    } catch {
-      throw new DetailError("InvalidNextLink", "The Speech data plane returned an @nextLink that is not a URL.");
-    }
-    if (!this.target.cloud.isSpeechUrl(parsed)) {
-      throw new DetailError(
-        "ForeignNextLink",
-        `The Speech data plane returned an @nextLink to ${parsed.host}, outside the configured cloud; it was not followed.`,
-      );
-    }
-    return parsed.toString();
   }
 
   private async getJson(url: string, signal?: AbortSignal): Promise<unknown> {

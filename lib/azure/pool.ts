@@ -30,6 +30,11 @@ export class WorkPool {
     this.settleIfIdle();
   }
 
+  /** Queue a task and wait for its own result (failures reach the caller, not the pool). */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.add(() => task().then(resolve, reject)));
+  }
+
   whenIdle(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));

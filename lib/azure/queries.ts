@@ -14,7 +14,11 @@ export function kqlString(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-/** Subscriptions visible to the caller (tenant scope: no `subscriptions` in the request). */
+/**
+ * Subscriptions visible to the caller (tenant scope: no `subscriptions` in the request). Their
+ * `properties.managementGroupAncestorsChain` (`[{name, displayName}]`, nearest first) says which
+ * management-group role assignments cover them.
+ */
 export const subscriptionsQuery = `resourcecontainers
 | where type =~ 'microsoft.resources/subscriptions'
 | project subscriptionId, name, tenantId, properties
@@ -63,14 +67,28 @@ export function keyVaultsByNameQuery(names: string[]): string {
 | order by id asc`;
 }
 
-/** Storage Blob Data Contributor assignments: the only role BYOS-3 reads. */
+/**
+ * Storage Blob Data Contributor assignments: the only role BYOS-3 reads. Sent with
+ * `authorizationScopeFilter: AtScopeAboveAndBelow`, so grants at management groups and `/` that
+ * cover the subscriptions come back too (the default leaves them out).
+ */
 export const blobContributorAssignmentsQuery = `authorizationresources
 | where type =~ 'microsoft.authorization/roleassignments'
 | where tostring(properties.roleDefinitionId) endswith '${STORAGE_BLOB_DATA_CONTRIBUTOR}'
 | project id, name, type, subscriptionId, properties
 | order by id asc`;
 
-/** One account by ID, for the one-resource refresh of storage and vault lookups. */
+/**
+ * Network security perimeter associations. An association lives under its perimeter, often in
+ * another subscription than the resource it governs, so all of them in scope are read and the
+ * collector keeps those whose `properties.privateLinkResource.id` is an account or its storage.
+ */
+export const perimeterAssociationsQuery = `resources
+| where type =~ 'microsoft.network/networksecurityperimeters/resourceassociations'
+| project id, name, type, location, resourceGroup, subscriptionId, tenantId, properties
+| order by id asc`;
+
+/** One document by ID (the emulator's KQL tests use it; the collector reads single resources from ARM). */
 export function resourceByIdQuery(id: string): string {
   return `resources
 | where id =~ ${kqlString(id)}

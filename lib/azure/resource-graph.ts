@@ -3,8 +3,8 @@
  * by the quota headers, because the SDK does not retry a 429 that carries only
  * `x-ms-user-quota-*` headers (azure-facts §10).
  */
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import type { AzureTarget } from "./target";
+import { ResourceGraphClient, type AuthorizationScopeFilter } from "@azure/arm-resourcegraph";
+import { clientOptions, type AzureTarget } from "./target";
 import { classifyError, isAbortError } from "./errors";
 import { sleep, throwIfAborted } from "./sleep";
 
@@ -29,6 +29,31 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
 const MAX_THROTTLE_RETRIES = 8;
 const PAGE_SIZE = 1000;
 
+/** Options of one query: which role assignments count as in scope (authorizationresources only). */
+export interface QueryOptions {
+  authorizationScopeFilter?: AuthorizationScopeFilter;
+}
+
+export interface QueryOutcome {
+  rows: Record<string, unknown>[];
+  /** `x-ms-tenant-subscription-limit-hit: true`: a tenant or management-group scope covered only its first subscriptions. */
+  subscriptionLimitHit: boolean;
+  /** `resultTruncated: "true"` with no `$skipToken`: rows are missing. */
+  truncated: boolean;
+}
+
+/**
+ * Resource Graph answered `resultTruncated: "true"` without a `$skipToken`: rows are missing and
+ * cannot be paged to. The caller narrows the scope or records the gap; it is never silent.
+ */
+export class TruncatedResultError extends Error {
+  readonly code = "ResultTruncated";
+  constructor(count: number) {
+    super(`Resource Graph truncated the result after ${count} rows and offered no $skipToken to page on.`);
+    this.name = "TruncatedResultError";
+  }
+}
+
 export class ResourceGraphReader {
   private readonly client: ResourceGraphClient;
   private quotaRemaining: number | undefined;
@@ -39,8 +64,7 @@ export class ResourceGraphReader {
     this.client = new ResourceGraphClient(target.credential, {
       endpoint: target.cloud.armEndpoint,
       credentials: { scopes: [target.cloud.armScope] },
-      tlsOptions: target.tlsCa ? { ca: target.tlsCa } : undefined,
-      retryOptions: target.retryOptions,
+      ...clientOptions(target),
       userAgentOptions: { userAgentPrefix: "speech-posture" },
     });
   }
@@ -51,11 +75,28 @@ export class ResourceGraphReader {
     subscriptions: string[] | undefined,
     signal?: AbortSignal,
     onPage?: (rows: Record<string, unknown>[]) => void,
+    options: QueryOptions = {},
   ): Promise<Record<string, unknown>[]> {
+    const outcome = await this.query(query, subscriptions, signal, onPage, options);
+    if (outcome.truncated) throw new TruncatedResultError(outcome.rows.length);
+    return outcome.rows;
+  }
+
+  /** As `queryAll`, but returning what came back with the flags that say it is not everything. */
+  async query(
+    query: string,
+    subscriptions: string[] | undefined,
+    signal?: AbortSignal,
+    onPage?: (rows: Record<string, unknown>[]) => void,
+    options: QueryOptions = {},
+  ): Promise<QueryOutcome> {
     const rows: Record<string, unknown>[] = [];
     let skipToken: string | undefined;
+    let subscriptionLimitHit = false;
+    let truncated = false;
     do {
-      const page = await this.queryPage(query, subscriptions, skipToken, signal);
+      const { page, limitHit } = await this.queryPage(query, subscriptions, skipToken, signal, options);
+      subscriptionLimitHit ||= limitHit;
       if (!Array.isArray(page.data)) {
         throw Object.assign(new Error("Resource Graph returned a page whose data is not an array"), { code: "InvalidResponse" });
       }
@@ -63,19 +104,34 @@ export class ResourceGraphReader {
       for (const row of data) rows.push(row);
       onPage?.(data);
       skipToken = page.skipToken || undefined;
+      truncated = !skipToken && String(page.resultTruncated).toLowerCase() === "true";
     } while (skipToken);
-    return rows;
+    return { rows, subscriptionLimitHit, truncated };
   }
 
-  private async queryPage(query: string, subscriptions: string[] | undefined, skipToken: string | undefined, signal?: AbortSignal) {
+  private async queryPage(
+    query: string,
+    subscriptions: string[] | undefined,
+    skipToken: string | undefined,
+    signal: AbortSignal | undefined,
+    options: QueryOptions,
+  ) {
     for (let attempt = 0; ; attempt++) {
       await this.waitForQuota(signal);
       this.stats.requests++;
+      let limitHit = false;
       try {
-        return await this.client.resources(
-          { query, subscriptions, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
-          { abortSignal: signal, onResponse: (raw) => this.noteQuota(raw.headers) },
+        const page = await this.client.resources(
+          { query, subscriptions, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray", ...options } },
+          {
+            abortSignal: signal,
+            onResponse: (raw) => {
+              this.noteQuota(raw.headers);
+              limitHit = raw.headers.get("x-ms-tenant-subscription-limit-hit")?.trim().toLowerCase() === "true";
+            },
+          },
         );
+        return { page, limitHit };
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) throw error;
         const status = classifyError(error).status;
@@ -86,6 +142,11 @@ export class ResourceGraphReader {
         await sleep(this.backoffAfter429(headers, attempt), signal);
       }
     }
+  }
+
+  /** The quota Resource Graph last reported (`x-ms-user-quota-*`); undefined fields when it sent none. */
+  get quota(): { remaining?: number; resetsInMs?: number } {
+    return { remaining: this.quotaRemaining, resetsInMs: this.quotaRemaining === undefined ? undefined : Math.max(0, this.quotaResetAt - Date.now()) };
   }
 
   private noteQuota(headers: HeaderBag): void {

@@ -3,7 +3,7 @@
  * certificate to trust. Missing live configuration is detected up front, never by a slow probe.
  */
 import type { TokenCredential } from "@azure/core-auth";
-import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy, PipelineRetryOptions } from "@azure/core-rest-pipeline";
 import {
   AzureCliCredential,
   ClientSecretCredential,
@@ -25,6 +25,8 @@ export interface AzureTarget {
   tlsCa?: string;
   retryOptions?: PipelineRetryOptions;
   tenantId?: string;
+  /** Policies added to every client's pipeline (tests record the requests the collector sends). */
+  policies?: PipelinePolicy[];
 }
 
 export class ConfigurationError extends Error {
@@ -39,13 +41,29 @@ export function emulatorCredential(caller = "speech-posture"): TokenCredential {
   return { getToken: async () => ({ token: `emulator-${caller}`, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 }
 
-export function emulatorTarget(opts: { url: string; ca: string; caller?: string; retryOptions?: PipelineRetryOptions }): AzureTarget {
+export function emulatorTarget(opts: {
+  url: string;
+  ca: string;
+  caller?: string;
+  retryOptions?: PipelineRetryOptions;
+  policies?: PipelinePolicy[];
+}): AzureTarget {
   return {
     source: "emulator",
     cloud: emulatorCloud(opts.url),
     credential: emulatorCredential(opts.caller),
     tlsCa: opts.ca,
     retryOptions: opts.retryOptions,
+    policies: opts.policies,
+  };
+}
+
+/** The options every Azure client of a target shares: trust, retries and extra policies. */
+export function clientOptions(target: AzureTarget) {
+  return {
+    tlsOptions: target.tlsCa ? { ca: target.tlsCa } : undefined,
+    retryOptions: target.retryOptions,
+    additionalPolicies: (target.policies ?? []).map((policy) => ({ policy, position: "perCall" as const })),
   };
 }
 

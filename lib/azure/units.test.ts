@@ -3,6 +3,7 @@ import { parseResetsAfter } from "./resource-graph";
 import { CLOUDS, emulatorCloud, isValidCustomSubDomain } from "./clouds";
 import { linkedStorageIds, subscriptionOfId } from "./links";
 import { classifyError } from "./errors";
+import { checkedNextLink } from "./details";
 import { ConfigurationError, liveTargetFromEnv } from "./target";
 import { kqlString } from "./queries";
 
@@ -24,16 +25,23 @@ describe("cloud configuration", () => {
     expect(CLOUDS.AzureUSGovernment.speechBaseUrl("x")).toBe("https://x.cognitiveservices.azure.us");
     expect(CLOUDS.AzureChinaCloud.armEndpoint).toBe("https://management.chinacloudapi.cn");
   });
-  it("accepts next links only on the configured data plane", () => {
-    const pub = CLOUDS.AzurePublicCloud;
-    expect(pub.isSpeechUrl(new URL("https://a.cognitiveservices.azure.com/speechtotext/v3.2/endpoints?skip=100"))).toBe(true);
-    expect(pub.isSpeechUrl(new URL("https://a.cognitiveservices.azure.com.evil.net/x"))).toBe(false);
-    expect(pub.isSpeechUrl(new URL("http://a.cognitiveservices.azure.com/x"))).toBe(false);
-    expect(pub.isSpeechUrl(new URL("https://a.cognitiveservices.azure.com:8443/x"))).toBe(false);
-    const emu = emulatorCloud("https://127.0.0.1:4443");
-    expect(emu.isSpeechUrl(new URL("https://127.0.0.1:4443/speech/a/speechtotext/v3.2/endpoints"))).toBe(true);
-    expect(emu.isSpeechUrl(new URL("https://127.0.0.1:4444/speech/a"))).toBe(false);
-    expect(emu.isSpeechUrl(new URL("https://127.0.0.1:4443/subscriptions"))).toBe(false);
+  it("follows an @nextLink only on the host (and data plane) that was called", () => {
+    const base = CLOUDS.AzurePublicCloud.speechBaseUrl("a");
+    const next = "https://a.cognitiveservices.azure.com/speechtotext/endpoints?skip=100&api-version=2025-10-15";
+    expect(checkedNextLink(next, base)).toBe(next);
+    for (const foreign of [
+      "https://b.cognitiveservices.azure.com/speechtotext/endpoints?skip=100",
+      "https://westus.api.cognitive.microsoft.com/speechtotext/endpoints?skip=2",
+      "https://a.cognitiveservices.azure.com.evil.net/x",
+      "http://a.cognitiveservices.azure.com/x",
+      "https://a.cognitiveservices.azure.com:8443/x",
+    ])
+      expect(() => checkedNextLink(foreign, base), foreign).toThrow(/not the account's own data plane/);
+    expect(() => checkedNextLink("not a url", base)).toThrow(/not a URL/);
+    const emu = emulatorCloud("https://127.0.0.1:4443").speechBaseUrl("a");
+    expect(checkedNextLink("https://127.0.0.1:4443/speech/a/speechtotext/endpoints?skip=1", emu)).toContain("/speech/a/");
+    expect(() => checkedNextLink("https://127.0.0.1:4443/speech/b/speechtotext/endpoints", emu)).toThrow(/not the account's own data plane/);
+    expect(() => checkedNextLink("https://127.0.0.1:4444/speech/a/speechtotext/endpoints", emu)).toThrow(/not the account's own data plane/);
   });
 });
 

@@ -80,8 +80,6 @@ export interface EncryptionChainModel {
 export const SPEECH_NODE_CONTROLS: readonly ControlId[] = ["BYOS-1", "NET-1", "NET-2", "NET-4", "IAM-1", "IAM-3", "LOG-1", "LOG-2"];
 export const STORAGE_NODE_CONTROLS: readonly ControlId[] = ["BYOS-2", "CMK-5", "NET-3", "IAM-2"];
 export const STORAGE_KEY_CONTROLS: readonly ControlId[] = ["CMK-2", "CMK-4"];
-/** The controls of the whole storage chain that LBX-1 combines. */
-export const LOCKBOX_CHAIN: readonly ControlId[] = ["BYOS-1", "BYOS-2", "CMK-2", "CMK-3", "IAM-2", "NET-3"];
 
 const NOT_SET_ENABLED = "Enabled (not set)";
 const CMK_WORDS = "Customer-managed key (Key Vault)";

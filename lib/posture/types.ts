@@ -5,7 +5,7 @@
 import type { AzureDocument, SnapshotError, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
-import type { Agreement, AzureVerdict } from "./azure-verdicts";
+import type { Agreement, AzureState } from "./vocabulary";
 
 import type { Severity, Status } from "./vocabulary";
 
@@ -62,6 +62,30 @@ export interface Finding {
   readonly azure: AzureVerdict | null;
   /** Whether we agree with Azure (CONTROLS.md "Azure's own verdicts"). */
   readonly agreement: Agreement;
+}
+
+/** Azure Policy states and Defender assessments that speak to a finding (CONTROLS.md "Azure's own verdicts"). */
+export interface PolicySource {
+  readonly kind: "policy";
+  readonly definitionId: string;
+  readonly assignmentId: string | null;
+  readonly resourceId: string;
+  readonly complianceState: string | null;
+  readonly timestamp: string | null;
+}
+
+export interface DefenderSource {
+  readonly kind: "defender";
+  readonly assessmentKey: string;
+  readonly resourceId: string;
+  readonly status: string | null;
+}
+
+export type AzureSource = PolicySource | DefenderSource;
+
+export interface AzureVerdict {
+  readonly state: AzureState;
+  readonly sources: readonly AzureSource[];
 }
 
 export interface Remediation {

@@ -90,6 +90,7 @@ describe("layoutEncryptionChain", () => {
     expect(accountRow.middle.note).toMatch(/same key vault/);
     expect(chain.speech.findings.map((x) => x.controlId)).not.toContain("CMK-1");
     expect(chain.lockbox?.status).toBe("fail");
+    expect(chain.lockboxParts).toEqual(["BYOS-1", "BYOS-2", "CMK-2", "CMK-3", "IAM-2", "NET-3"]);
   });
 
   it("shows Microsoft-managed storage when no customer storage is linked", () => {

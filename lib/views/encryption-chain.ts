@@ -4,8 +4,18 @@
  * and edge carrying the findings of the controls the model names for it, so it can be coloured
  * and labelled by its verdicts. Pure: documents and findings in, view model out.
  */
-import { encryptionChainOfDocuments, DANGLING_STORAGE, UNSEEN_STORAGE, type ChainDocuments, type ChainFact } from "@/lib/posture/encryption-chain";
-import type { ChainEdge as ModelEdge, ChainNode as ModelNode, EncryptionChainModel } from "@/lib/posture/encryption-chain";
+import {
+  encryptionChainOfDocuments,
+  DANGLING_STORAGE,
+  SPEECH_NODE_CONTROLS,
+  UNSEEN_STORAGE,
+  type ChainDocuments,
+  type ChainEdge as ModelEdge,
+  type ChainFact,
+  type ChainNode as ModelNode,
+  type EncryptionChainModel,
+} from "@/lib/posture/encryption-chain";
+import { LOCKBOX_PARTS } from "@/lib/posture/controls/lbx";
 import { idKey } from "@/lib/posture/ids";
 import type { AzureDocument } from "@/lib/posture/snapshot";
 import type { Status } from "@/lib/posture/vocabulary";
@@ -59,6 +69,8 @@ export interface EncryptionChain {
   rows: ChainRow[];
   /** LBX-1: the combined verdict over the storage chain. */
   lockbox: ChainFinding | null;
+  /** The controls LBX-1 combines. */
+  lockboxParts: readonly string[];
 }
 
 /** The documents stored with an account; the account may be missing when they were not kept. */
@@ -111,7 +123,7 @@ export function layoutEncryptionChain(
   const lockbox = lbx ? { controlId: lbx.controlId, status: lbx.status, reason: lbx.reason, muted: lbx.muted } : null;
   const subtitle = `Speech resource · ${resource.kind}${resource.location ? ` · ${resource.location}` : ""}`;
   if (!account) {
-    const speechFindings = pick(findings, ["BYOS-1", "NET-1", "NET-2", "NET-4", "IAM-1", "IAM-3", "LOG-1", "LOG-2", "CMK-1"]);
+    const speechFindings = pick(findings, [...SPEECH_NODE_CONTROLS, "CMK-1"]);
     const speech: ChainNode = {
       key: "speech",
       type: "speech",
@@ -124,13 +136,14 @@ export function layoutEncryptionChain(
       findings: speechFindings,
       status: worst(speechFindings),
     };
-    return { speech, rows: [], lockbox };
+    return { speech, rows: [], lockbox, lockboxParts: LOCKBOX_PARTS };
   }
   const model = encryptionChainOfDocuments({ ...documents, account });
   return {
     speech: { ...node(model.account, pick(findings, model.account.controls), undefined, subtitle), title: resource.name },
     rows: rows(model, findings),
     lockbox,
+    lockboxParts: LOCKBOX_PARTS,
   };
 }
 

@@ -2,7 +2,7 @@
  * LBX-1: Speech does not support Customer Lockbox; Microsoft's stated equivalent is BYOS. The
  * control summarises the six controls that together keep stored data under the customer's control.
  */
-import type { Control, Evidence, Outcome, Status } from "@/lib/posture/types";
+import type { Control, ControlId, Evidence, Outcome, Status } from "@/lib/posture/types";
 import type { UnknownReason } from "@/lib/posture/snapshot";
 import { STATUSES } from "@/lib/posture/vocabulary";
 import { byos1, byos2 } from "./byos";
@@ -25,6 +25,9 @@ const PARTS: readonly Part[] = [
   { control: iam2, what: "storage refuses shared keys" },
   { control: net3, what: "storage closed to public networks" },
 ];
+
+/** The controls LBX-1 combines, in its order. */
+export const LOCKBOX_PARTS: readonly ControlId[] = PARTS.map((p) => p.control.id);
 
 /** What LBX-1 concludes from one combination of its parts' statuses (without the account name). */
 interface Verdict {

@@ -18,7 +18,7 @@ const FACT_H = LABEL_SIZE * 1.25 + VALUE_SIZE * 1.3 + 1.5;
 const ROW_GAP = 8;
 
 /** A note (why a box is not visible, what a placeholder stands for) gets up to this many lines. */
-const NOTE_LINES = 3;
+const NOTE_LINES = 4;
 
 export function nodeHeight(node: ChainNode): number {
   return TITLE_H + (node.facts.length + (node.note ? 1 : 0)) * FACT_H + (node.note ? (NOTE_LINES - 1) * VALUE_SIZE * 1.3 : 0) + PAD;
