@@ -2,7 +2,7 @@
  * The shapes evaluation produces: controls with their metadata, outcomes and findings.
  * Finding fields and statuses are a contract (CONTROLS.md §Result format).
  */
-import type { AzureDocument, UnknownReason } from "./snapshot";
+import type { AzureDocument, SnapshotError, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
 import type { Agreement, AzureState } from "./vocabulary";
@@ -131,6 +131,13 @@ export interface LinkedStorage {
   readonly props: Json;
   /** Whether the storage account's subscription was scanned. */
   readonly scanned: boolean;
+  /** Lower-cased subscription ID from the storage ID ("" when the ID names none). */
+  readonly subscriptionKey: string;
+  /**
+   * When not visible: the resourceGraph error that hides it (scoped to its ID or resource group),
+   * else undefined. Such an account may exist; the scan was not allowed to see it.
+   */
+  readonly hiddenBy: SnapshotError | undefined;
   /** `storage:<id> `: the evidence path prefix. */
   readonly ref: string;
   /** "Linked storage account <name>": messages start with it. */

@@ -198,6 +198,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0009_scan_catalog_version": {
+      // The catalogue version a scan was judged with: its verdicts keep their meaning after an upgrade.
+      // Scans stored before this column were judged with version 1 (read back as 1 when null).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("catalog_version", "integer").execute();
+      },
+    },
   };
 }
 

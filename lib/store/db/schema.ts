@@ -47,6 +47,8 @@ export interface ScansTable {
   stats: string | null;
   /** JSON array of [subscriptionId, score, resources, displayName]: what the trend reads. */
   subscription_scores: string | null;
+  /** Succeeded scans: the control catalogue version the findings were judged with (null: stored before it was kept, i.e. 1). */
+  catalog_version: number | null;
 }
 
 export interface ScanSubscriptionsTable {
