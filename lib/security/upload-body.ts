@@ -1,4 +1,4 @@
-/** An upload's body as bytes, refused (PayloadTooLargeError) as soon as more than the limit has arrived. */
+/** A request body as bytes (uploads, and every JSON body through readBodyText), refused (PayloadTooLargeError) as soon as more than the limit has arrived. */
 import { PayloadTooLargeError } from "./upload-limit";
 
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {

@@ -9,6 +9,7 @@ import { UploadRefusedError } from "@/lib/security/upload-parser";
 import { TooManyStreamsError } from "@/lib/scan/jobs-events";
 import { ScanCapacityError } from "@/lib/scan/jobs";
 import { PayloadTooLargeError, uploadLimitBytes } from "@/lib/security/upload-limit";
+import { readBodyBytes } from "@/lib/security/upload-body";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
 export { PayloadTooLargeError };
@@ -56,25 +57,7 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
 
 /** The body as text, refusing (413) as soon as more than `limit` bytes have arrived. */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: false });
-  const parts: string[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(limit);
-    }
-    parts.push(decoder.decode(value, { stream: true }));
-  }
-  parts.push(decoder.decode());
-  return parts.join("");
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readBodyBytes(request, limit));
 }
 
 /** A small JSON body (settings, exceptions, scan requests); empty means `{}`. */
