@@ -10,6 +10,7 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { generateTenant, type Tenant } from "@/emulator/tenant";
 import { CMK_EXCLUDED_KINDS } from "@/emulator/generate/policy-rules";
+import { tenantSnapshot } from "@/emulator/snapshot";
 import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
 import { evaluateSnapshot } from "@/lib/posture/evaluate";
 import { isSpeechAccount, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
@@ -124,6 +125,23 @@ describe("Azure's verdicts from the demo tenant", () => {
     const assessed = new Set(expectedAssessments.map((a) => lower(props(a).resourceDetails.Id)));
     expect([...scope.accounts].some((id) => !assessed.has(id))).toBe(true);
     expect([...scope.accounts].every((id) => visible.has(subOf(id)))).toBe(true);
+  });
+
+  it("reads the same verdict rows as the emulator's perfect snapshot of the tenant (the one tests and the browser seed use)", () => {
+    const perfect = tenantSnapshot(tenant);
+    for (const type of [STATE, EXEMPTION, ASSIGNMENT, ASSESSMENT]) {
+      const want = typed(perfect.resources, type)
+        .map((d) => lower(d.id))
+        .sort();
+      expect(want.length, type).toBeGreaterThan(0);
+      expect(
+        typed(snapshot.resources, type)
+          .map((d) => lower(d.id))
+          .sort(),
+        type,
+      ).toEqual(want);
+    }
+    expect(perfect.coverage).toEqual(snapshot.coverage);
   });
 
   it("names every assignment the states cite, the management-group one included, and keeps the exemptions", () => {
