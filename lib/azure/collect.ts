@@ -11,6 +11,7 @@ import {
   isSpeechAccount,
   type AzureDocument,
   type CoverageItem,
+  type ErrorSource,
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
@@ -28,7 +29,7 @@ import {
   storageByIdQuery,
   subscriptionsQuery,
 } from "./queries";
-import { ResourceGraphReader } from "./resource-graph";
+import { ResourceGraphReader, type QueryOptions } from "./resource-graph";
 import { DetailReader, NotCallableError } from "./details";
 import { ArmReader, COGNITIVE_ACCOUNT, STORAGE_ACCOUNT, parseResourceId } from "./arm";
 import { WorkPool } from "./pool";
@@ -40,8 +41,6 @@ import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { linkedStorageIds, subscriptionOfId } from "./links";
 import { idChunks, type IdChunk } from "./id-chunks";
 import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
-import type { ErrorSource } from "@/lib/posture/snapshot";
-import type { QueryOptions } from "./resource-graph";
 
 export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "azureVerdicts" | "details" | "done";
 
