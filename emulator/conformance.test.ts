@@ -79,6 +79,20 @@ describe("the emulator's responses against Microsoft's response schemas", () => 
       options: { authorizationScopeFilter: "AtScopeAboveAndBelow" },
     });
     await send(ARG, "conformance", "POST", { query: "resources | take 5" });
+    // Azure's own verdicts: policy states (bag_pack projection), assignments above the subscriptions, assessments.
+    await send(ARG, "conformance", "POST", {
+      query: "policyresources | where type =~ 'microsoft.policyinsights/policystates' | project id, properties = bag_pack('state', properties.complianceState)",
+      subscriptions: visible.map((s) => s.subscriptionId),
+    });
+    await send(ARG, "conformance", "POST", {
+      query: "policyresources | where type =~ 'microsoft.authorization/policyassignments' | project id, name, properties",
+      subscriptions: visible.map((s) => s.subscriptionId),
+      options: { authorizationScopeFilter: "AtScopeAboveAndBelow" },
+    });
+    await send(ARG, "conformance", "POST", {
+      query: "securityresources | where type =~ 'microsoft.security/assessments' | project id, name, properties",
+      options: { resultFormat: "table" },
+    });
     await send(ARG, "rg-reader", "POST", { query: "resources | project id", subscriptions: visible.map((s) => s.subscriptionId) });
     await send(ARG, "rg-reader", "POST", { query: "resources | project id", subscriptions: [visible.at(-1)!.subscriptionId] });
     await send(ARG, "conformance", "POST", { query: "resources | mv-expand x = properties.list limit 500" });

@@ -19,7 +19,9 @@ describe("tenantSnapshot", () => {
   });
 
   it("holds the role assignments at management groups above the visible subscriptions, and nothing of hidden ones", () => {
-    const atGroups = snap.resources.filter((d) => d.id.startsWith("/providers/Microsoft.Management/managementGroups/"));
+    const atGroups = snap.resources.filter(
+      (d) => d.id.startsWith("/providers/Microsoft.Management/managementGroups/") && d.type === "microsoft.authorization/roleassignments",
+    );
     expect(atGroups.map((d) => d.id).sort()).toEqual(
       tenant.roleAssignments
         .filter((r) => r.id.startsWith("/providers/"))

@@ -2,7 +2,8 @@
  * A complete Snapshot of an emulator tenant, without HTTP: what a perfect collection would
  * return. Lets tests and the benchmark store realistic scans quickly.
  */
-import { SNAPSHOT_KIND, SNAPSHOT_VERSION, type Snapshot } from "@/lib/posture/snapshot";
+import { SNAPSHOT_KIND, SNAPSHOT_VERSION, isSpeechAccount, type AzureDocument, type Snapshot } from "@/lib/posture/snapshot";
+import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
 import type { Tenant } from "./tenant";
 import { TenantIndex } from "./tenant-index";
 
@@ -17,6 +18,12 @@ export function tenantSnapshot(tenant: Tenant, collectedAt = new Date().toISOStr
   const groupsAbove = new Set([...visibleKeys].flatMap((s) => index.subscriptionChain(s).map((g) => g.name.toLowerCase())));
   const aboveVisible = (id: string) => groupsAbove.has(GROUP_ASSIGNMENT.exec(id)?.[1]?.toLowerCase() ?? "");
   const resources = [...tenant.resources, ...tenant.roleAssignments].filter((d) => inVisible(d.id) || aboveVisible(d.id));
+  resources.push(
+    ...verdictsInScope(
+      tenant,
+      resources.filter((d) => inVisible(d.id)),
+    ),
+  );
   const diagnosticSettings: Record<string, unknown[]> = {};
   const speechEndpoints: Record<string, unknown[]> = {};
   for (const doc of tenant.resources) {
@@ -35,10 +42,43 @@ export function tenantSnapshot(tenant: Tenant, collectedAt = new Date().toISOStr
       state: s.state,
       managementGroupAncestors: index.subscriptionChain(s.subscriptionId.toLowerCase()).map((g) => g.name),
     })),
-    coverage: ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"],
+    coverage: ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints", "azurePolicy", "defender"],
     resources,
     diagnosticSettings,
     speechEndpoints,
     errors: [],
   };
+}
+
+const prop = (d: AzureDocument, key: string) => (d.properties as Record<string, unknown> | null | undefined)?.[key];
+
+/**
+ * The verdict rows the collector reads: policy states and assessments of the Speech accounts, their
+ * linked storage and their vaults in use; the exemptions on those resources; the assignments the
+ * states name.
+ */
+function verdictsInScope(tenant: Tenant, visible: AzureDocument[]): AzureDocument[] {
+  const accounts = visible.filter(isSpeechAccount);
+  const linked = new Set(
+    accounts.flatMap((a) => ((prop(a, "userOwnedStorage") as { resourceId?: string }[] | undefined) ?? []).map((u) => String(u.resourceId).toLowerCase())),
+  );
+  const storage = visible.filter((d) => linked.has(d.id.toLowerCase()));
+  const vaultNames = new Set(vaultUrisInUse(accounts, storage).map((u) => vaultNameFromUri(u)?.toLowerCase()));
+  const vaults = visible.filter((d) => d.type?.toLowerCase() === "microsoft.keyvault/vaults" && vaultNames.has(String(d.name).toLowerCase()));
+  const subjects = new Set([...accounts, ...storage, ...vaults].map((d) => d.id.toLowerCase()));
+  const accountIds = new Set(accounts.map((a) => a.id.toLowerCase()));
+  const states = (tenant.policyResources ?? []).filter(
+    (r) => r.type === "microsoft.policyinsights/policystates" && subjects.has(String(prop(r, "resourceId")).toLowerCase()),
+  );
+  const cited = new Set(states.map((s) => String(prop(s, "policyAssignmentId")).toLowerCase()));
+  const others = (tenant.policyResources ?? []).filter(
+    (r) =>
+      (r.type === "microsoft.authorization/policyassignments" && cited.has(r.id.toLowerCase())) ||
+      (r.type === "microsoft.authorization/policyexemptions" &&
+        subjects.has(r.id.toLowerCase().replace(/\/providers\/microsoft\.authorization\/policyexemptions\/[^/]+$/, ""))),
+  );
+  const assessments = (tenant.securityResources ?? []).filter((r) =>
+    accountIds.has(String((prop(r, "resourceDetails") as { Id?: string } | undefined)?.Id).toLowerCase()),
+  );
+  return [...states, ...others, ...assessments];
 }

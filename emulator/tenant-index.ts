@@ -12,10 +12,20 @@ interface Partition {
   resources: Row[];
   resourceGroups: Row[];
   authorization: Row[];
+  policy: Row[];
+  security: Row[];
   subscription: Row;
 }
 
-export type ArgTable = "resources" | "resourcecontainers" | "authorizationresources";
+export type ArgTable = "resources" | "resourcecontainers" | "authorizationresources" | "policyresources" | "securityresources";
+
+const PART: Record<ArgTable, (p: Partition) => Row[]> = {
+  resources: (p) => p.resources,
+  resourcecontainers: (p) => p.resourceGroups,
+  authorizationresources: (p) => p.authorization,
+  policyresources: (p) => p.policy,
+  securityresources: (p) => p.security,
+};
 
 const GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)/i;
 
@@ -24,6 +34,8 @@ export class TenantIndex {
   readonly visible: TenantSubscription[];
   /** Role assignments at a management group, by lower-cased group name. */
   readonly groupAssignments = new Map<string, Row[]>();
+  /** Policy assignments at a management group, by lower-cased group name. */
+  readonly groupPolicyAssignments = new Map<string, Row[]>();
   private readonly partitions = new Map<string, Partition>();
   private readonly documents = new Map<string, AzureDocument>();
   private readonly groups = new Map<string, AzureDocument>();
@@ -40,7 +52,14 @@ export class TenantIndex {
       this.subscriptions.set(key, s);
       const chain = this.groupChains.get((s.managementGroup ?? tenant.tenantId).toLowerCase()) ?? this.groupChains.get(tenant.tenantId.toLowerCase())!;
       this.subscriptionChains.set(key, chain);
-      this.partitions.set(key, { resources: [], resourceGroups: [], authorization: [], subscription: subscriptionRow(tenant.tenantId, s, chain) });
+      this.partitions.set(key, {
+        resources: [],
+        resourceGroups: [],
+        authorization: [],
+        policy: [],
+        security: [],
+        subscription: subscriptionRow(tenant.tenantId, s, chain),
+      });
     }
     this.visible = tenant.subscriptions.filter((s) => s.visible);
     for (const doc of tenant.resources) {
@@ -60,6 +79,14 @@ export class TenantIndex {
         this.groupAssignments.get(group)!.push(doc as Row);
       } else this.partitionOf(doc)?.authorization.push(doc as Row);
     }
+    for (const doc of tenant.policyResources ?? []) {
+      const group = GROUP_SCOPE.exec(doc.id)?.[1]?.toLowerCase();
+      if (group) {
+        if (!this.groupPolicyAssignments.has(group)) this.groupPolicyAssignments.set(group, []);
+        this.groupPolicyAssignments.get(group)!.push(doc as Row);
+      } else this.partitionOf(doc)?.policy.push(doc as Row);
+    }
+    for (const doc of tenant.securityResources ?? []) this.partitionOf(doc)?.security.push(doc as Row);
   }
 
   private indexGroups(tenant: Tenant): void {
@@ -129,7 +156,7 @@ export class TenantIndex {
       if (!p) continue;
       if (table === "resourcecontainers") out.push(p.subscription);
       if (listOnly.has(s)) continue;
-      const part = table === "resources" ? p.resources : table === "resourcecontainers" ? p.resourceGroups : p.authorization;
+      const part = PART[table](p);
       for (const r of part) out.push(r);
     }
     return out;

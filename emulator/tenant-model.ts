@@ -36,6 +36,11 @@ export interface Tenant {
   resources: AzureDocument[];
   /** `authorizationresources` rows (role assignments), at subscription scope and below or at a management group. */
   roleAssignments: AzureDocument[];
+  /** `policyresources` rows: policy assignments (at a management group or a subscription), policy
+   *  states and policy exemptions (emulator/generate/verdicts). Absent: the table is empty. */
+  policyResources?: AzureDocument[];
+  /** `securityresources` rows: Defender for Cloud assessments of the accounts. */
+  securityResources?: AzureDocument[];
   /** Lower-cased resource ID → ARM `diagnosticSettings` list values. */
   diagnosticSettings: Map<string, object[]>;
   /** Lower-cased account ID → Speech-to-text custom endpoints (accounts with a custom subdomain). */

@@ -35,6 +35,7 @@ import {
   type VaultChoice,
 } from "./plan";
 import { storageRow } from "./storage";
+import { azureVerdictTables } from "./verdicts";
 
 interface SubscriptionContext {
   sub: TenantSubscription;
@@ -117,14 +118,26 @@ export class TenantBuilder {
   }
 
   finish(): Tenant {
+    const subscriptions = [...this.visible, ...this.hidden].map((c) => c.sub);
+    const managementGroups = MANAGEMENT_GROUPS.map((g) => ({ ...g }));
+    // Azure's own verdicts are derived from the finished documents, after every seeded choice.
+    const verdicts = azureVerdictTables({
+      tenantId: this.tenantId,
+      subscriptions,
+      managementGroups,
+      resources: this.resources,
+      diagnosticSettings: this.diagnostics,
+    });
     return {
       tenantId: this.tenantId,
       seed: this.seed,
-      subscriptions: [...this.visible, ...this.hidden].map((c) => c.sub),
-      managementGroups: MANAGEMENT_GROUPS.map((g) => ({ ...g })),
+      subscriptions,
+      managementGroups,
       resourceGroups: this.resourceGroups,
       resources: this.resources,
       roleAssignments: this.roleAssignments,
+      policyResources: verdicts.policyResources,
+      securityResources: verdicts.securityResources,
       diagnosticSettings: this.diagnostics,
       speechEndpoints: this.endpoints,
     };

@@ -1,4 +1,5 @@
 /** Scalar functions the emulator understands, with Kusto's null behaviour. Others are a 400. */
+import { KqlError } from "./errors";
 import { isNull, toBool, toLong, toReal, toStr, type Value } from "./values";
 
 export type KqlType = "string" | "bool" | "long" | "real" | "dynamic";
@@ -36,8 +37,17 @@ export const FUNCTIONS: Record<string, ScalarFunction> = {
   split: { min: 2, max: 2, type: "dynamic", impl: (s, d) => toStr(s).split(toStr(d)) },
   iff: { min: 3, max: 3, type: (t) => t[1], impl: (c, a, b) => (c === true ? a : b) },
   iif: { min: 3, max: 3, type: (t) => t[1], impl: (c, a, b) => (c === true ? a : b) },
+  // bag_pack(key1, value1, key2, value2, …): a property bag; keys must be strings (Kusto refuses others).
+  bag_pack: { min: 2, max: 64, type: "dynamic", impl: bagPack },
   coalesce: { min: 2, max: 64, type: (t) => t[0], impl: (...vs) => vs.find((v) => !isEmpty(v)) ?? null },
 };
+
+function bagPack(...vs: Value[]): Value {
+  if (vs.length % 2 !== 0) throw new KqlError("Function 'bag_pack' takes an even number of arguments (key, value pairs)");
+  const bag: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < vs.length; i += 2) bag[toStr(vs[i])] = vs[i + 1] ?? null;
+  return bag as Value;
+}
 
 function parseJson(v: Value): Value {
   if (typeof v !== "string") return v ?? null;

@@ -32,7 +32,7 @@ export const ARG_COLUMNS: readonly Column[] = [
   { name: "extendedLocation", type: "dynamic" },
 ];
 
-export const ARG_TABLES = ["resources", "resourcecontainers", "authorizationresources"] as const;
+export const ARG_TABLES = ["resources", "resourcecontainers", "authorizationresources", "policyresources", "securityresources"] as const;
 
 /** Rows of a table (already limited to the request's scope), by lower-case table name. */
 export type RowSource = (table: string) => readonly Row[] | undefined;

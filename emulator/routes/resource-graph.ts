@@ -3,10 +3,11 @@
  * Rows come back only for what the caller may read, "without any indication that the result might
  * be partial" (azure-docs `governance/resource-graph/overview.md`); 403 only when none of the listed
  * subscriptions is readable. Denied subscriptions at tenant scope are listed but contribute no rows.
- * Role assignments at management groups come back only with an "above" `authorizationScopeFilter`.
+ * Role and policy assignments at management groups come back only with an "above" `authorizationScopeFilter`.
+ * `policyresources` and `securityresources` hold Azure's own verdicts (emulator/generate/verdicts).
  */
 import { createHash } from "node:crypto";
-import { KqlError, runQuery, type QueryResult, type Row } from "@/emulator/kql";
+import { ARG_TABLES, KqlError, runQuery, type QueryResult, type Row } from "@/emulator/kql";
 import type { ArgTable } from "@/emulator/tenant-index";
 import type { RequestContext, ServerState } from "@/emulator/http/context";
 import { armError, authorizationFailed } from "@/emulator/http/errors";
@@ -189,10 +190,31 @@ function page(result: QueryResult, request: QueryRequest, tokenOffset: number | 
 function rowsInScope(state: ServerState, caller: string, table: ArgTable, scope: string[], listOnly: ReadonlySet<string>, filter: ScopeFilter): Row[] {
   const { index, access } = state;
   let rows = index.rows(table, scope, listOnly);
-  if (table === "authorizationresources") rows = [...filterAssignments(rows, filter), ...groupAssignments(index, scope, listOnly, filter)];
+  if (table === "authorizationresources")
+    rows = [...filterAssignments(rows, filter), ...groupAssignments(index.groupAssignments, index, scope, listOnly, filter)];
+  if (table === "policyresources") rows = [...rows, ...groupAssignments(index.groupPolicyAssignments, index, scope, listOnly, filter)];
   if (!access.restricted(caller)) return rows;
   if (table === "authorizationresources") return rows.filter((r) => access.canReadAssignment(caller, assignmentScope(r)));
+  if (table === "policyresources") return rows.filter((r) => canReadPolicyRow(access, caller, r));
+  if (table === "securityresources") return rows.filter((r) => access.canRead(caller, String(child(child(r, "properties"), "resourceDetails").Id ?? r.id)));
   return rows.filter((r) => r.type === "microsoft.resources/subscriptions" || access.canRead(caller, String(r.id)));
+}
+
+const child = (o: unknown, key: string): Record<string, unknown> => {
+  const v = o && typeof o === "object" ? (o as Record<string, unknown>)[key] : undefined;
+  return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+};
+
+/**
+ * A policy state is readable with the resource it judges; an exemption with the scope it sits at;
+ * an assignment where it applies, as role assignments are (it is inherited below its scope).
+ */
+function canReadPolicyRow(access: ServerState["access"], caller: string, row: Row): boolean {
+  const props = child(row, "properties");
+  const type = String(row.type).toLowerCase();
+  if (type === "microsoft.policyinsights/policystates") return access.canRead(caller, String(props.resourceId ?? ""));
+  if (type === "microsoft.authorization/policyassignments") return access.canReadAssignment(caller, String(props.scope ?? ""));
+  return access.canRead(caller, String(row.id).replace(/\/providers\/Microsoft\.Authorization\/policyExemptions\/[^/]+$/i, ""));
 }
 
 function assignmentScope(row: Row): string {
@@ -206,16 +228,22 @@ function filterAssignments(rows: Row[], filter: ScopeFilter): Row[] {
   return rows.filter((r) => /^\/subscriptions\/[^/]+$/i.test(assignmentScope(r)));
 }
 
-/** Assignments at the management groups above the subscriptions in scope, once each, for the "above" filters. */
-function groupAssignments(index: ServerState["index"], scope: string[], listOnly: ReadonlySet<string>, filter: ScopeFilter): Row[] {
+/** Role or policy assignments at the management groups above the subscriptions in scope, once each, for the "above" filters. */
+function groupAssignments(
+  byGroup: ReadonlyMap<string, Row[]>,
+  index: ServerState["index"],
+  scope: string[],
+  listOnly: ReadonlySet<string>,
+  filter: ScopeFilter,
+): Row[] {
   if (filter !== "AtScopeAndAbove" && filter !== "AtScopeAboveAndBelow") return [];
   const groups = new Set<string>();
   for (const s of scope) if (!listOnly.has(s)) for (const g of index.subscriptionChain(s)) groups.add(g.name.toLowerCase());
-  return [...groups].flatMap((g) => index.groupAssignments.get(g) ?? []);
+  return [...groups].flatMap((g) => byGroup.get(g) ?? []);
 }
 
 function isArgTable(name: string): name is ArgTable {
-  return name === "resources" || name === "resourcecontainers" || name === "authorizationresources";
+  return (ARG_TABLES as readonly string[]).includes(name);
 }
 
 function badApiVersion(version: string | undefined): Reply {

@@ -110,7 +110,7 @@ describe("collect from the demo tenant", () => {
       expect(principals.has(lower(String((r.properties as any).principalId)))).toBe(true);
       expect(lower(String((r.properties as any).roleDefinitionId))).toMatch(/ba92f5b4-2d11-453d-a403-e96b0029c9fe$/);
     }
-    expect(snapshot.coverage).toEqual(["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"]);
+    expect(snapshot.coverage).toEqual(["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints", "azurePolicy", "defender"]);
   });
 
   it("reads diagnostic settings of every account, as Azure returned them", () => {

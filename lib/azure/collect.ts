@@ -11,20 +11,25 @@ import {
   isSpeechAccount,
   type AzureDocument,
   type CoverageItem,
+  type ErrorSource,
   type Snapshot,
   type SnapshotError,
   type SubscriptionInfo,
 } from "@/lib/posture/snapshot";
 import {
   blobContributorAssignmentsQuery,
+  defenderAssessmentsQuery,
   keyVaultsByNameQuery,
   linkedStorageQuery,
   perimeterAssociationsQuery,
+  policyAssignmentsQuery,
+  policyExemptionsQuery,
+  policyStatesQuery,
   speechAccountsQuery,
   storageByIdQuery,
   subscriptionsQuery,
 } from "./queries";
-import { ResourceGraphReader } from "./resource-graph";
+import { ResourceGraphReader, type QueryOptions } from "./resource-graph";
 import { DetailReader, NotCallableError } from "./details";
 import { ArmReader, COGNITIVE_ACCOUNT, STORAGE_ACCOUNT, parseResourceId } from "./arm";
 import { WorkPool } from "./pool";
@@ -34,8 +39,10 @@ import { throwIfAborted } from "./sleep";
 import type { AzureTarget } from "./target";
 import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { linkedStorageIds, subscriptionOfId } from "./links";
+import { idChunks, type IdChunk } from "./id-chunks";
+import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
 
-export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "details" | "done";
+export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "azureVerdicts" | "details" | "done";
 
 export interface CollectProgress {
   phase: CollectPhase;
@@ -76,6 +83,11 @@ export const DEFAULT_CONCURRENCY = 16;
 const ID_CHUNK = 100;
 const NAME_CHUNK = 300;
 const PERIMETER_ASSOCIATION_TYPE = "microsoft.network/networksecurityperimeters/resourceassociations";
+/** The definitions and assessment keys the reconciliation maps (CONTROLS.md "Azure's own verdicts"). */
+const MAPPINGS = Object.values(AZURE_MAPPINGS);
+const POLICY_GUIDS = [...new Set(MAPPINGS.flatMap((m) => m!.policies.map((p) => p.definitionId)))].sort();
+const DEFENDER_KEYS = [...new Set(MAPPINGS.flatMap((m) => m!.defender.map((d) => d.key)))].sort();
+const EXEMPTION_SUFFIX = /\/providers\/microsoft\.authorization\/policyexemptions\/[^/]+$/i;
 
 export async function collect(target: AzureTarget, options: CollectOptions = {}): Promise<CollectResult> {
   return new Collector(target, options).run();
@@ -162,6 +174,8 @@ class Collector {
       const perimeters = await this.collectPerimeterAssociations(accounts, storage.values());
       const vaults = await this.collectKeyVaults(accounts, storage.values());
       const roles = await this.collectRoleAssignments(accounts, storage.values());
+      const policy = await this.collectPolicyVerdicts([...accounts, ...storage.values(), ...vaults]);
+      const defender = await this.collectDefenderAssessments(accounts);
       this.setPhase("details");
       await this.pool.whenIdle();
       throwIfAborted(this.signal);
@@ -169,6 +183,8 @@ class Collector {
 
       // Role assignments that could not be read are `errors` entries (BYOS-3 reads them), so the item is covered.
       const coverage: CoverageItem[] = ["resources", "roleAssignments", "diagnosticSettings", "speechEndpoints"];
+      if (policy.covered) coverage.push("azurePolicy");
+      if (defender.covered) coverage.push("defender");
       const tenantId = this.target.tenantId ?? tenantFromRows ?? accounts.map((a) => str(a.tenantId)).find(Boolean);
       const snapshot: Snapshot = {
         kind: SNAPSHOT_KIND,
@@ -177,7 +193,7 @@ class Collector {
         ...(tenantId ? { tenantId } : {}),
         subscriptions,
         coverage,
-        resources: [...accounts, ...storage.values(), ...vaults, ...roles, ...perimeters],
+        resources: [...accounts, ...storage.values(), ...vaults, ...roles, ...perimeters, ...policy.rows, ...defender.rows],
         diagnosticSettings: this.diagnosticSettings,
         speechEndpoints: this.speechEndpoints,
         errors: this.errors,
@@ -437,5 +453,64 @@ class Collector {
       if (pid && principals.has(lower(pid))) roles.add(row);
     }
     return roles.values();
+  }
+
+  /**
+   * Step 9: Azure Policy's own verdicts on the accounts, their linked storage and their vaults in
+   * use: the states of the mapped definitions, restricted in KQL to those definitions and to these
+   * resource IDs, then the exemptions and display names of the assignments the states name.
+   * Coverage `azurePolicy` is claimed when some batch answered (or nothing was in scope): a failed
+   * batch leaves `errors` entries on its subscriptions, which make only their accounts'
+   * agreement `not_collected`, instead of dropping every subscription's verdicts.
+   */
+  private async collectPolicyVerdicts(subjects: AzureDocument[]): Promise<{ rows: AzureDocument[]; covered: boolean }> {
+    this.setPhase("azureVerdicts");
+    const inScope = subjects.map((d) => d.id).filter((id) => this.scanned.has(lower(subscriptionOfId(id) ?? "")));
+    const chunks = idChunks(inScope);
+    const states = new DocumentSet();
+    const covered = await this.runChunks(chunks, (ids) => policyStatesQuery(POLICY_GUIDS, ids), "azurePolicy", states);
+    const assignmentIds = new Set<string>();
+    for (const s of states.values()) {
+      const id = str((s.properties as { policyAssignmentId?: unknown } | null)?.policyAssignmentId);
+      if (id) assignmentIds.add(lower(id));
+    }
+    const subs = [...new Set(chunks.flatMap((c) => c.subscriptions))].sort();
+    const named = idChunks(assignmentIds).map((c) => ({ ids: c.ids, subscriptions: subs }));
+    const exemptions = new DocumentSet();
+    await this.runChunks(named, policyExemptionsQuery, "azurePolicy", exemptions);
+    const assignments = new DocumentSet();
+    await this.runChunks(named, policyAssignmentsQuery, "azurePolicy", assignments, { authorizationScopeFilter: "AtScopeAboveAndBelow" });
+    // An exemption at a resource group or subscription also comes back for resources out of scope.
+    const subjectKeys = inScope.map(lower);
+    const exempting = exemptions.values().filter((e) => {
+      const scope = lower(e.id.replace(EXEMPTION_SUFFIX, ""));
+      return subjectKeys.some((id) => id === scope || id.startsWith(`${scope}/`));
+    });
+    return { rows: [...states.values(), ...exempting, ...assignments.values()], covered };
+  }
+
+  /** Step 10: Defender for Cloud's assessments of the mapped keys, restricted in KQL to the accounts. Coverage as for Azure Policy. */
+  private async collectDefenderAssessments(accounts: AzureDocument[]): Promise<{ rows: AzureDocument[]; covered: boolean }> {
+    const ids = accounts.map((a) => a.id).filter((id) => this.scanned.has(lower(subscriptionOfId(id) ?? "")));
+    const assessments = new DocumentSet();
+    const covered = await this.runChunks(idChunks(ids), (part) => defenderAssessmentsQuery(DEFENDER_KEYS, part), "defender", assessments);
+    return { rows: assessments.values(), covered };
+  }
+
+  /** One query per chunk over its subscriptions; true when nothing was asked or some subscription answered. */
+  private async runChunks(
+    chunks: IdChunk[],
+    query: (ids: string[]) => string,
+    source: ErrorSource,
+    into: DocumentSet,
+    options?: QueryOptions,
+  ): Promise<boolean> {
+    let answered = chunks.length === 0;
+    for (const c of chunks) {
+      const result = await this.queries.run(query(c.ids), source, c.subscriptions, { options });
+      for (const row of result.rows) into.add(row);
+      if (result.failed.length < c.subscriptions.length) answered = true;
+    }
+    return answered;
   }
 }

@@ -94,3 +94,55 @@ export function resourceByIdQuery(id: string): string {
 | where id =~ ${kqlString(id)}
 | project ${DOCUMENT_COLUMNS}`;
 }
+
+/** `properties.policyDefinitionId` ends in one of the GUIDs (built-ins: `/providers/Microsoft.Authorization/policyDefinitions/{guid}`). */
+function definitionFilter(guids: readonly string[]): string {
+  return guids.map((g) => `tostring(properties.policyDefinitionId) endswith ${kqlString(`/${g}`)}`).join(" or ");
+}
+
+const lowerList = (ids: readonly string[]) => ids.map((id) => kqlString(id.toLowerCase())).join(", ");
+
+/**
+ * Policy states of the mapped definitions for resources in scope (IDs lower-cased: policy states
+ * spell `resourceId` in lower case). Projects what lib/posture/azure-verdicts reads, and the
+ * assignment's name and scope for people.
+ */
+export function policyStatesQuery(definitionGuids: readonly string[], resourceIds: readonly string[]): string {
+  return `policyresources
+| where type =~ 'microsoft.policyinsights/policystates'
+| where ${definitionFilter(definitionGuids)}
+| where tolower(tostring(properties.resourceId)) in (${lowerList(resourceIds)})
+| project id, name, type, subscriptionId, properties = bag_pack('resourceId', properties.resourceId, 'policyAssignmentId', properties.policyAssignmentId, 'policyAssignmentName', properties.policyAssignmentName, 'policyAssignmentScope', properties.policyAssignmentScope, 'policyDefinitionId', properties.policyDefinitionId, 'policyDefinitionAction', properties.policyDefinitionAction, 'complianceState', properties.complianceState, 'timestamp', properties.timestamp)
+| order by id asc`;
+}
+
+/** Policy exemptions of the assignments the states name (the collector keeps those whose scope holds a resource in scope). */
+export function policyExemptionsQuery(assignmentIds: readonly string[]): string {
+  return `policyresources
+| where type =~ 'microsoft.authorization/policyexemptions'
+| where tolower(tostring(properties.policyAssignmentId)) in (${lowerList(assignmentIds)})
+| project id, name, type, subscriptionId, properties
+| order by id asc`;
+}
+
+/**
+ * Display names of the assignments the states name. Sent with `authorizationScopeFilter:
+ * AtScopeAboveAndBelow`: an assignment at a management group sits above the subscriptions.
+ */
+export function policyAssignmentsQuery(assignmentIds: readonly string[]): string {
+  return `policyresources
+| where type =~ 'microsoft.authorization/policyassignments'
+| where tolower(id) in (${lowerList(assignmentIds)})
+| project id, name, type, subscriptionId, properties = bag_pack('displayName', properties.displayName, 'scope', properties.scope, 'policyDefinitionId', properties.policyDefinitionId)
+| order by id asc`;
+}
+
+/** Defender for Cloud assessments of the mapped keys for the accounts in scope. */
+export function defenderAssessmentsQuery(assessmentKeys: readonly string[], accountIds: readonly string[]): string {
+  return `securityresources
+| where type =~ 'microsoft.security/assessments'
+| where name in~ (${assessmentKeys.map(kqlString).join(", ")})
+| where tolower(tostring(properties.resourceDetails.Id)) in (${lowerList(accountIds)})
+| project id, name, type, subscriptionId, properties
+| order by id asc`;
+}

@@ -5,7 +5,8 @@ import { linkedStorageIds, subscriptionOfId } from "./links";
 import { classifyError } from "./errors";
 import { checkedNextLink } from "./details";
 import { ConfigurationError, liveTargetFromEnv } from "./target";
-import { kqlString } from "./queries";
+import { defenderAssessmentsQuery, kqlString, policyStatesQuery } from "./queries";
+import { idChunks } from "./id-chunks";
 
 describe("quota header parsing", () => {
   it.each([
@@ -93,5 +94,41 @@ describe("KQL literals", () => {
   it("quotes IDs so a document cannot change the query", () => {
     expect(kqlString("a'b")).toBe("'a\\'b'");
     expect(kqlString("a\\'; drop")).toBe("'a\\\\\\'; drop'");
+  });
+});
+
+describe("resource-ID chunks for KQL lists", () => {
+  const id = (sub: string, n: number) => `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a${n}`;
+
+  it("keeps each chunk's IDs within the budget, drops case duplicates and names each chunk's subscriptions", () => {
+    const ids = [
+      ...Array.from({ length: 30 }, (_, i) => id("SUB-B", i)),
+      ...Array.from({ length: 30 }, (_, i) => id("sub-a", i)),
+      id("sub-a", 0).toUpperCase(),
+    ];
+    const budget = 10 * (id("sub-a", 10).length + 4);
+    const chunks = idChunks(ids, budget);
+    expect(chunks.flatMap((c) => c.ids)).toHaveLength(60);
+    for (const c of chunks) expect(c.ids.reduce((n, x) => n + x.length + 4, 0)).toBeLessThanOrEqual(budget);
+    expect(chunks.length).toBeGreaterThanOrEqual(6);
+    // Sorted, so a chunk spans one subscription here.
+    for (const c of chunks) expect(c.subscriptions).toHaveLength(1);
+    expect(new Set(chunks.flatMap((c) => c.subscriptions))).toEqual(new Set(["sub-a", "sub-b"]));
+  });
+
+  it("makes no chunk of nothing, and one chunk of an ID longer than the budget", () => {
+    expect(idChunks([])).toEqual([]);
+    expect(idChunks([id("s", 1)], 5)).toEqual([{ ids: [id("s", 1).toLowerCase()], subscriptions: ["s"] }]);
+  });
+});
+
+describe("verdict queries", () => {
+  it("restrict policy states to the definitions and lower-cased IDs, and quote what they splice", () => {
+    const q = policyStatesQuery(["67121cc7-ff39-4ab8-b7e3-95b84dab487d"], ["/subscriptions/S/resourceGroups/R/providers/X/y/O'Brien"]);
+    expect(q).toContain("endswith '/67121cc7-ff39-4ab8-b7e3-95b84dab487d'");
+    expect(q).toContain("in ('/subscriptions/s/resourcegroups/r/providers/x/y/o\\'brien')");
+    const d = defenderAssessmentsQuery(["k1"], ["/subscriptions/S/a"]);
+    expect(d).toContain("name in~ ('k1')");
+    expect(d).toContain("in ('/subscriptions/s/a')");
   });
 });
