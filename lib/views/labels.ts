@@ -1,6 +1,6 @@
 /** Words for the values the store keeps: statuses, severities, unknown reasons, scan sources and phases. */
 
-import { isSeverity, isStatus, SEVERITIES, type Severity, type Status, type UnknownReason } from "@/lib/posture/vocabulary";
+import { isSeverity, isStatus, SEVERITIES, type Severity, type Status, type UnknownReason, type ErrorSource } from "@/lib/posture/vocabulary";
 
 export { isSeverity, isStatus };
 export type StatusName = Status;
@@ -33,12 +33,14 @@ export const SOURCE_LABEL: Record<string, string> = {
   snapshot: "Uploaded snapshot",
 };
 
-export const ERROR_SOURCE_LABEL: Record<string, string> = {
+export const ERROR_SOURCE_LABEL = {
   resourceGraph: "Resource Graph",
   diagnosticSettings: "Diagnostic settings",
   speechEndpoints: "Speech custom endpoints",
   roleAssignments: "Role assignments",
-};
+  azurePolicy: "Azure Policy",
+  defender: "Defender for Cloud",
+} satisfies Record<ErrorSource, string> as Record<string, string>;
 
 export const PHASE_LABEL: Record<string, string> = {
   connecting: "Connecting",
@@ -48,6 +50,7 @@ export const PHASE_LABEL: Record<string, string> = {
   keyVaults: "Reading key vaults",
   roleAssignments: "Reading role assignments",
   details: "Reading diagnostic settings and endpoints",
+  azureVerdicts: "Reading Azure Policy and Defender verdicts",
   evaluating: "Evaluating controls",
   storing: "Storing results",
   done: "Done",
