@@ -5,9 +5,9 @@
  */
 import { CATALOG } from "@/lib/posture/controls";
 import { SPEECH_KINDS } from "@/lib/posture/snapshot";
-import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { AGREEMENTS, SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 
-export { SEVERITIES, STATUSES };
+export { AGREEMENTS, SEVERITIES, STATUSES };
 export const KINDS = SPEECH_KINDS;
 export const CONTROL_IDS: readonly string[] = CATALOG.map((c) => c.id);
 
@@ -26,6 +26,8 @@ export interface FindingsIndex {
   ids: Float64Array;
   status: Uint8Array;
   severity: Uint8Array;
+  /** By AGREEMENTS index. */
+  agreement: Uint8Array;
   control: Uint16Array;
   kind: Uint8Array;
   sub: Uint32Array;
