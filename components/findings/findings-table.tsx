@@ -4,7 +4,7 @@ import type { FindingItem } from "@/lib/store/findings/query";
 import { date } from "@/lib/views/format";
 import type { GroupBy } from "@/lib/views/findings-view";
 import { resourceHref, subscriptionHref } from "@/lib/views/search-params";
-import { MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
+import { AzureStateBadge, MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
 import { Table, Td, Th } from "@/components/ui/table";
 import { ExceptionButton } from "./exception-dialog";
 
@@ -22,7 +22,7 @@ export function FindingsTable({
   scanId: string;
 }) {
   const groupKey = (f: FindingItem) => (group === "control" ? f.controlId : group === "resource" ? f.resourceId.toLowerCase() : "");
-  const columns = group === "control" ? 6 : 7;
+  const columns = group === "control" ? 7 : 8;
   const rows: React.ReactNode[] = [];
   let last: string | null = null;
   for (const f of items) {
@@ -57,7 +57,15 @@ export function FindingsTable({
       );
     }
     rows.push(
-      <tr key={f.id} className="hover:bg-slate-50" data-testid="finding-row" data-control={f.controlId} data-severity={f.severity} data-status={f.status}>
+      <tr
+        key={f.id}
+        className="hover:bg-slate-50"
+        data-testid="finding-row"
+        data-control={f.controlId}
+        data-severity={f.severity}
+        data-status={f.status}
+        data-agreement={f.agreement}
+      >
         <Td>
           <div className="flex flex-col items-start gap-1">
             <StatusBadge status={f.status} reason={f.reason} compact />
@@ -66,6 +74,9 @@ export function FindingsTable({
         </Td>
         <Td>
           <SeverityBadge severity={f.severity} />
+        </Td>
+        <Td>
+          <AzureStateBadge state={f.azure?.state ?? null} agreement={f.agreement} />
         </Td>
         {group !== "control" ? (
           <Td className="whitespace-nowrap">
@@ -124,6 +135,7 @@ export function FindingsTable({
         <tr>
           <Th>Status</Th>
           <Th>Severity</Th>
+          <Th>Azure</Th>
           {group !== "control" ? <Th>Control</Th> : null}
           <Th>{group === "resource" ? "Control title" : "Resource"}</Th>
           <Th>Message</Th>
