@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
 import { queryFindings } from "./findings/query";
+import { azureSummary } from "./findings/azure-summary";
+import { createException } from "./exceptions";
 import { parseFindingsQuery } from "./findings/params";
 import { InvalidInputError } from "./errors";
 import { readScanResult } from "./scans/result-read";
@@ -118,5 +120,31 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
     expect(passing.total).toBe(result.findings.filter((f) => f.status === "pass" && f.agreement === "agree").length);
     expect(() => q("agreement=lenient")).toThrow(InvalidInputError);
     expect(() => q("agreement=lenient")).toThrow(/agreement.*azure_lenient/);
+  });
+
+  it("summarises Azure's side: unmuted lenient findings and Azure's own compliance", async () => {
+    const plain = await importAndWait(jobs, snapshotOf(smallTenant(), "2026-11-28T09:06:00Z"));
+    expect(await azureSummary(store, plain.id)).toEqual({ collected: false, lenientUnmuted: 0, compliant: 0, nonCompliant: 0, score: null });
+
+    const snapshot = snapshotOf(smallTenant(), "2026-11-28T09:07:00Z");
+    snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
+    snapshot.coverage.push("azurePolicy");
+    const scan = await importAndWait(jobs, snapshot);
+    const result = await readScanResult(store, scan.id);
+    const lenient = result.findings.filter((f) => f.agreement === "azure_lenient");
+    const compliant = result.findings.filter((f) => f.azure?.state === "compliant").length;
+    expect(compliant).toBe(result.findings.filter((f) => f.controlId === "CMK-1").length);
+    const before = await azureSummary(store, scan.id);
+    expect(before).toEqual({ collected: true, lenientUnmuted: lenient.length, compliant, nonCompliant: 0, score: 100 });
+
+    // A muted lenient finding no longer counts as data at risk.
+    await createException(store, {
+      controlId: "CMK-1",
+      resourceId: lenient[0].resourceId,
+      owner: "sec@contoso.com",
+      reason: "accepted",
+      expiresAt: "2099-01-01",
+    });
+    expect((await azureSummary(store, scan.id)).lenientUnmuted).toBe(lenient.length - 1);
   });
 });
