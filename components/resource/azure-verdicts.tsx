@@ -1,8 +1,20 @@
 /** Azure Policy's and Defender for Cloud's verdicts on one control, beside ours, with why we differ. */
 import { dateTime } from "@/lib/views/format";
 import type { AzureVerdictView } from "@/lib/views/azure-verdicts";
+import { ExceptionButton, type ExceptionTarget } from "@/components/findings/exception-dialog";
 
-export function AzureVerdicts({ view, controlId }: { view: AzureVerdictView; controlId: string }) {
+/** `adoptable`: the finding fails or is unknown and no exception mutes it, so an Operator may adopt an Azure exemption as one. */
+export function AzureVerdicts({
+  view,
+  controlId,
+  target,
+  adoptable,
+}: {
+  view: AzureVerdictView;
+  controlId: string;
+  target: ExceptionTarget;
+  adoptable: boolean;
+}) {
   if (view.agreement === "not_collected") return <p className="text-xs text-slate-600">{view.explanation}</p>;
   const lenient = view.agreement === "azure_lenient";
   return (
@@ -55,13 +67,26 @@ export function AzureVerdicts({ view, controlId }: { view: AzureVerdictView; con
         </div>
       ) : null}
       {view.exemptions.map((e) => (
-        <p key={e.name} className="mt-2 rounded-md bg-violet-50 px-3 py-2 text-xs text-violet-900" data-testid="azure-exemption">
+        <div key={e.name} className="mt-2 rounded-md bg-violet-50 px-3 py-2 text-xs text-violet-900" data-testid="azure-exemption">
           Azure exempts this resource from assignment “{e.assignment}”
           {e.documented
             ? ` by exemption “${e.name}”${e.category ? ` (${e.category})` : ""}${e.expiresOn ? `, expiring ${dateTime(e.expiresOn)}` : ", with no expiry"}`
             : ""}
           . It is shown here, not applied: this dashboard&apos;s verdict stands unless an exception mutes it.
-        </p>
+          {adoptable ? (
+            <div className="mt-1.5">
+              <ExceptionButton
+                target={target}
+                label="Adopt as exception"
+                prefill={{
+                  owner: e.owner ?? undefined,
+                  reason: `Adopted from Azure exemption ${e.name}`,
+                  expires: e.expiresOn ?? undefined,
+                }}
+              />
+            </div>
+          ) : null}
+        </div>
       ))}
       {view.differences.length ? (
         <div className="mt-2" data-testid="azure-differences">

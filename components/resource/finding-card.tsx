@@ -124,7 +124,12 @@ export function FindingCard({
           ) : (
             <p className="text-xs text-slate-600">No evidence recorded.</p>
           )}
-          <AzureVerdicts view={azureVerdictView(f.controlId, f.azure, f.agreement, policyDocuments)} controlId={f.controlId} />
+          <AzureVerdicts
+            view={azureVerdictView(f.controlId, f.azure, f.agreement, policyDocuments)}
+            controlId={f.controlId}
+            target={target}
+            adoptable={open && !f.muted}
+          />
           {f.control ? (
             <>
               {f.status !== "pass" && f.status !== "not_applicable" ? <Remediation remediation={f.control.remediation} /> : null}

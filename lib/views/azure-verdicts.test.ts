@@ -39,13 +39,19 @@ describe("azureVerdictView", () => {
     const exemption = {
       id: `${ACCOUNT}/providers/Microsoft.Authorization/policyExemptions/waive-cmk`,
       type: "microsoft.authorization/policyexemptions",
-      properties: { policyAssignmentId: ASSIGNMENT, exemptionCategory: "Waiver", expiresOn: "2027-03-01T00:00:00Z", displayName: "Waive CMK" },
+      properties: {
+        policyAssignmentId: ASSIGNMENT,
+        exemptionCategory: "Waiver",
+        expiresOn: "2027-03-01T00:00:00Z",
+        displayName: "Waive CMK",
+        metadata: { requestedBy: "kim@contoso.com" },
+      },
     };
     const documented = azureVerdictView("CMK-1", verdict("Exempt"), "azure_exempt", { assignments: [], exemptions: [exemption] });
     expect(documented.exemptions).toEqual([
-      { name: "Waive CMK", assignment: "cmk-audit", category: "Waiver", expiresOn: "2027-03-01T00:00:00Z", documented: true },
+      { name: "Waive CMK", assignment: "cmk-audit", category: "Waiver", expiresOn: "2027-03-01T00:00:00Z", owner: "kim@contoso.com", documented: true },
     ]);
     const bare = azureVerdictView("CMK-1", verdict("Exempt"), "azure_exempt", undefined);
-    expect(bare.exemptions).toEqual([{ name: "cmk-audit", assignment: "cmk-audit", category: null, expiresOn: null, documented: false }]);
+    expect(bare.exemptions).toEqual([{ name: "cmk-audit", assignment: "cmk-audit", category: null, expiresOn: null, owner: null, documented: false }]);
   });
 });

@@ -29,6 +29,8 @@ export interface AzureExemption {
   assignment: string;
   category: string | null;
   expiresOn: string | null;
+  /** Who asked for it, when the exemption's metadata or system data says (for adopting it as an exception). */
+  owner: string | null;
   /** False when the exemption document was not among the stored documents (only the Exempt state is known). */
   documented: boolean;
 }
@@ -51,6 +53,12 @@ export interface PolicyDocuments {
 const lastSegment = (id: string) => id.split("/").filter(Boolean).pop() ?? id;
 const props = (doc: AzureDocument | undefined) => (doc?.properties ?? {}) as Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : null);
+
+function ownerOf(e: AzureDocument): string | null {
+  const metadata = (props(e).metadata ?? {}) as Record<string, unknown>;
+  const system = (e.systemData ?? {}) as Record<string, unknown>;
+  return str(metadata.owner) ?? str(metadata.requestedBy) ?? str(system.createdBy);
+}
 
 export function azureVerdictView(controlId: string, azure: AzureVerdict | null, agreement: Agreement, docs: PolicyDocuments | undefined): AzureVerdictView {
   const mapping = AZURE_MAPPINGS[controlId as keyof typeof AZURE_MAPPINGS];
@@ -91,6 +99,7 @@ export function azureVerdictView(controlId: string, azure: AzureVerdict | null, 
         assignment: row.assignment ?? row.assignmentId,
         category: str(props(e).exemptionCategory),
         expiresOn: str(props(e).expiresOn),
+        owner: ownerOf(e),
         documented: true,
       });
     }
@@ -100,6 +109,7 @@ export function azureVerdictView(controlId: string, azure: AzureVerdict | null, 
         assignment: row.assignment ?? row.assignmentId,
         category: null,
         expiresOn: null,
+        owner: null,
         documented: false,
       });
   }
