@@ -75,9 +75,6 @@ export function FindingsTable({
         <Td>
           <SeverityBadge severity={f.severity} />
         </Td>
-        <Td>
-          <AzureStateBadge state={f.azure?.state ?? null} agreement={f.agreement} />
-        </Td>
         {group !== "control" ? (
           <Td className="whitespace-nowrap">
             <Link
@@ -111,6 +108,9 @@ export function FindingsTable({
             {f.message}
           </p>
         </Td>
+        <Td>
+          <AzureStateBadge state={f.azure?.state ?? null} agreement={f.agreement} />
+        </Td>
         <Td className="whitespace-nowrap text-xs text-slate-600">{f.status === "fail" && f.firstSeenAt ? date(f.firstSeenAt) : "—"}</Td>
         <Td className="text-right">
           {f.status === "fail" || f.status === "unknown" ? (
@@ -135,10 +135,10 @@ export function FindingsTable({
         <tr>
           <Th>Status</Th>
           <Th>Severity</Th>
-          <Th>Azure</Th>
           {group !== "control" ? <Th>Control</Th> : null}
           <Th>{group === "resource" ? "Control title" : "Resource"}</Th>
           <Th>Message</Th>
+          <Th>Azure</Th>
           <Th>Failing since</Th>
           <Th>
             <span className="sr-only">Actions</span>
