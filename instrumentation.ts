@@ -6,6 +6,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Refuse to serve with settings that would expose the data: e.g. AUTH_MODE=none off loopback.
   (await import("./lib/auth/startup-check")).refuseUnsafeStart();
+  // Short header and request time-outs on the server Next.js started (it has no option for them).
+  const { applyServerTimeouts } = await import("./lib/security/server-limits");
+  applyServerTimeouts((await import("./lib/auth/listening")).listeningServers());
   try {
     const { startServer } = await import("./lib/scan/jobs-server");
     await startServer();

@@ -1,12 +1,13 @@
 // The proxy (proxy.ts) makes Next.js buffer request bodies, cutting them (at a chunk boundary) past
-// this size. Allow a snapshot upload its limit plus 1 MB (far more than one chunk), so the upload
-// route sees an oversized body as oversized (413), never as truncated JSON. Same setting and default
-// as uploadLimit() in app/api/_lib/http.ts.
-const uploadLimit = Number(process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES) > 0 ? Number(process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES) : 100 * 1024 * 1024;
+// this size, and hold them until they have all arrived, whoever sends them. The proxy runs on every
+// route but the snapshot upload (which streams its own body), and no other route takes more than
+// 1 MB (JSON bodies, server actions), so keep just that: anonymous clients cannot make the server
+// hold more than this per connection.
+const proxyBodyLimit = 1024 * 1024 + 64 * 1024;
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  experimental: { proxyClientMaxBodySize: uploadLimit + 1024 * 1024 },
+  experimental: { proxyClientMaxBodySize: proxyBodyLimit },
   // Server-only packages that read files from their own folder at run time, or are Node-only.
   serverExternalPackages: [
     "@azure/identity",

@@ -41,6 +41,7 @@ describe("speech-posture scan", () => {
     const result = JSON.parse(readFileSync(out, "utf8"));
     expect(result.kind).toBe("speech-posture.result");
     expect(result.scan.source).toBe("snapshot");
+    expect(result.scan.catalogVersion).toBe(2);
     const accounts = snapshot.resources.filter(isSpeechAccount);
     expect(result.resources.map((x: { id: string }) => x.id).sort()).toEqual(accounts.map((a) => a.id).sort());
     expect(result.findings).toHaveLength(accounts.length * CATALOG.length);
@@ -183,6 +184,21 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
     ],
     ["unsupported version", JSON.stringify({ kind: "speech-posture.snapshot", version: 99 }), /version/],
     ["huge junk array", JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)), /\[0\]/],
+    [
+      "a Resource Graph export with more pages",
+      JSON.stringify({ count: 0, data: [], skip_token: "ew0KI", total_records: 5 }),
+      /: skip_token: the export is incomplete/,
+    ],
+    [
+      "a truncated Resource Graph export",
+      JSON.stringify({ count: 0, data: [], skip_token: null, total_records: 5 }),
+      /: total_records: the export holds 0 of 5/,
+    ],
+    [
+      "an ARM list with more pages",
+      JSON.stringify({ value: [], nextLink: "https://management.azure.com/x?$skiptoken=1" }),
+      /: nextLink: the list is incomplete/,
+    ],
   ];
   it.each(cases)("%s", (_name, text, message) => {
     const file = join(dir, `bad-${_name.replace(/\W+/g, "-")}.json`);

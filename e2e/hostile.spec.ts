@@ -14,7 +14,7 @@ import { discoverRoutes } from "@/lib/security/testing/routes";
 import { resourcePath, waitForScan } from "./support";
 
 const SUB = "00000000-0000-4000-8000-0000000bad00";
-const LIMIT = 100 * 1024 * 1024; // SPEECH_POSTURE_MAX_UPLOAD_BYTES default
+const LIMIT = 50 * 1024 * 1024; // SPEECH_POSTURE_MAX_UPLOAD_BYTES default
 
 function snapshot(resources: unknown[], extra: Record<string, unknown> = {}) {
   return {

@@ -19,9 +19,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   azure: ["posture"],
   store: ["posture"],
   report: ["posture", "store"],
-  scan: ["posture", "azure", "store", "report"],
+  // The server's composition (jobs-server) hands the store to sign-in, for sign-outs that outlive a restart.
+  scan: ["posture", "azure", "store", "report", "auth"],
   views: ["posture", "store", "scan", "report", "auth"],
-  auth: [],
+  // Sign-outs and exchanged tokens are kept in the store.
+  auth: ["store"],
   security: ["auth", "posture"],
 };
 

@@ -11,13 +11,20 @@ import { buildIfNeeded } from "./build-if-needed.mjs";
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env.PORT || "3000" },
-    host: { type: "string", default: process.env.HOST || "127.0.0.1" },
+    host: { type: "string", multiple: true, default: [process.env.HOST || "127.0.0.1"] },
     "state-dir": { type: "string", default: "data/emulator" },
     "no-build": { type: "boolean", default: false },
     "no-first-scan": { type: "boolean", default: false },
   },
 });
 const stateDir = resolve(values["state-dir"]);
+// One listening address: with several, the server would bind to one and the checks below read another.
+const hosts = [...new Set(values.host.map((h) => h.trim().toLowerCase()))];
+if (hosts.length !== 1) {
+  console.error(`speech-posture: --host was given ${hosts.length} different values (${hosts.join(", ")}); give one.`);
+  process.exit(2);
+}
+values.host = hosts[0];
 
 // Sign-in (docs/security.md): AUTH_MODE=none (no sign-in, the demo) only on loopback; elsewhere the
 // default is Entra ID. The server checks this again itself (lib/auth/config.ts).

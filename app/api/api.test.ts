@@ -25,7 +25,7 @@ import { importAndWait, jobsFor, smallTenant, snapshotOf } from "@/lib/store/tes
 import type { ScanJobs } from "@/lib/scan/jobs";
 import { setServerJobs } from "@/lib/scan/jobs-server";
 
-const BASE = "http://speech-posture.test";
+const BASE = "http://127.0.0.1:3000"; // loopback: the upload route makes the proxy's demo-mode Host check itself
 const req = (path: string, init?: RequestInit) => new Request(BASE + path, init);
 const post = (path: string, body: unknown) =>
   req(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });

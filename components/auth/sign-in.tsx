@@ -70,7 +70,8 @@ function Flow({ config, next, signedOut, denied }: Props) {
       const account = instance.getActiveAccount() ?? instance.getAllAccounts()[0] ?? null;
       if (!token && account && !signedOut) {
         try {
-          token = (await instance.acquireTokenSilent({ scopes: [config.apiScope], account })).accessToken;
+          // A fresh token: the server exchanges each access token once, and a cached one may have been.
+          token = (await instance.acquireTokenSilent({ scopes: [config.apiScope], account, forceRefresh: true })).accessToken;
         } catch {
           token = null;
         }

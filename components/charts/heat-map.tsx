@@ -4,6 +4,7 @@
  */
 import Link from "next/link";
 import { subscriptionHref, findingsHref } from "@/lib/views/search-params";
+import { showHidden } from "@/lib/report/visible-text";
 
 export interface HeatRow {
   subscriptionId: string;
@@ -75,7 +76,7 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
               <tr key={r.subscriptionId}>
                 <th scope="row" className="sticky left-0 z-10 max-w-[13rem] truncate bg-white px-2 py-1 text-left font-medium text-slate-800">
                   <Link href={subscriptionHref(r.subscriptionId, scanId)} className="hover:text-blue-800 hover:underline" title={r.name}>
-                    {r.name}
+                    {showHidden(r.name)}
                   </Link>
                 </th>
                 {r.cells.map(([pass, fail, unknown], i) => {

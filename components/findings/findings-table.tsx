@@ -7,6 +7,7 @@ import { resourceHref, subscriptionHref } from "@/lib/views/search-params";
 import { AzureStateBadge, MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
 import { Table, Td, Th } from "@/components/ui/table";
 import { ExceptionButton } from "./exception-dialog";
+import { showHidden } from "@/lib/report/visible-text";
 
 export function FindingsTable({
   items,
@@ -44,7 +45,7 @@ export function FindingsTable({
             ) : (
               <>
                 <Link href={resourceHref(f.resourceId, scanId)} className="hover:underline">
-                  {f.resourceName}
+                  {showHidden(f.resourceName)}
                 </Link>{" "}
                 <span className="font-normal text-slate-600">
                   · {f.kind} · {subName}
@@ -92,7 +93,7 @@ export function FindingsTable({
           ) : (
             <>
               <Link href={resourceHref(f.resourceId, scanId)} className="font-medium text-blue-700 hover:underline" title={f.resourceId}>
-                {f.resourceName}
+                {showHidden(f.resourceName)}
               </Link>
               <div className="text-xs text-slate-500">
                 <Link href={subscriptionHref(f.subscriptionId, scanId)} className="hover:underline">

@@ -1,6 +1,7 @@
 /** The overview's "since the previous scan" panel: new failures and resolved findings, with a link to the full diff. */
 import Link from "next/link";
 import { DiffList } from "@/components/scans/diff-list";
+import { DiffCatalogNote } from "@/components/scans/diff-catalog-note";
 import { DiffScopeNote } from "@/components/scans/diff-scope-note";
 import { linkClass } from "@/components/ui/buttons";
 import { Panel } from "@/components/ui/layout";
@@ -41,6 +42,11 @@ export function ChangesPanel({ data, sameScope }: { data: OverviewData; sameScop
           {sameScope ? null : (
             <div className="px-4 pt-3">
               <DiffScopeNote diff={data.diff} />
+            </div>
+          )}
+          {data.diff.catalogVersions.from === data.diff.catalogVersions.to ? null : (
+            <div className="px-4 pt-3">
+              <DiffCatalogNote diff={data.diff} />
             </div>
           )}
           <h3 className="px-4 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-500">New failures</h3>

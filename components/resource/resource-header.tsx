@@ -9,6 +9,7 @@ import { REASON_LABEL, SOURCE_LABEL } from "@/lib/views/labels";
 import { findingsHref, resourceHref, subscriptionHref } from "@/lib/views/search-params";
 
 import type { ResourcePageData } from "@/lib/views/resource-data";
+import { showHidden } from "@/lib/report/visible-text";
 
 export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanId?: string }) {
   const { detail, scan, findings, errors, subscriptionName } = data;
@@ -20,7 +21,7 @@ export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanI
   return (
     <>
       <PageHeader
-        title={r.name}
+        title={showHidden(r.name)}
         breadcrumbs={[
           { href: "/", label: "Overview" },
           { href: subscriptionHref(r.subscriptionId, scanId), label: subName },

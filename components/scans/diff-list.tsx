@@ -28,6 +28,15 @@ export function DiffList({ items, empty, scanId, olderScanId }: { items: DiffIte
                 <span className="sr-only">to</span>
                 {d.to ? <StatusBadge status={d.to} compact /> : <span>absent</span>}
               </span>
+              {d.ruleChange ? (
+                <span
+                  className="rounded border border-amber-300 bg-amber-50 px-1.5 py-0.5 font-medium text-amber-900"
+                  title="The two scans judged this control with different catalogue versions: the verdict may have changed because the rule did, not because Azure did."
+                  data-testid="rule-change"
+                >
+                  rule change
+                </span>
+              ) : null}
             </div>
           </div>
         </li>

@@ -1,5 +1,6 @@
 /** A diff of two scans: the counts, a note when they read different subscriptions, and each kind of change. */
 import { DiffList } from "@/components/scans/diff-list";
+import { DiffCatalogNote } from "@/components/scans/diff-catalog-note";
 import { DiffScopeNote } from "@/components/scans/diff-scope-note";
 import { Alert, Panel } from "@/components/ui/layout";
 import { count, dateTime } from "@/lib/views/format";
@@ -39,6 +40,7 @@ export function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
         ))}
       </dl>
       <DiffScopeNote diff={d.diff} />
+      <DiffCatalogNote diff={d.diff} />
       {d.diff.truncated ? <Alert tone="info" title={`Lists show the first ${DIFF_LIMIT} items of each kind; the counts are exact.`} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         {sections.map(([id, title, items, empty, n]) => (

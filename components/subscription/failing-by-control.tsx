@@ -7,6 +7,7 @@ import type { Control } from "@/lib/posture/types";
 import type { FindingItem } from "@/lib/store/findings/query";
 import { count } from "@/lib/views/format";
 import { resourceHref } from "@/lib/views/search-params";
+import { showHidden } from "@/lib/report/visible-text";
 
 export function FailingByControl({
   failing,
@@ -39,7 +40,7 @@ export function FailingByControl({
               {items.map((i) => (
                 <li key={i.id} className="min-w-0">
                   <Link href={resourceHref(i.resourceId, shownScanId)} className="font-medium text-blue-700 hover:underline">
-                    {i.resourceName}
+                    {showHidden(i.resourceName)}
                   </Link>
                   {i.muted ? <span className="ml-1 text-xs text-violet-800">(muted)</span> : null}
                   <p className="line-clamp-2 text-xs text-slate-600">{i.message}</p>

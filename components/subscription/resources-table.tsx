@@ -5,6 +5,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ResourceRow, ResourceSort } from "@/lib/store/reads";
 import { hrefWith, resourceHref } from "@/lib/views/search-params";
+import { showHidden } from "@/lib/report/visible-text";
 
 export function ResourcesTable({
   subscriptionId,
@@ -52,7 +53,7 @@ export function ResourcesTable({
             <tr key={r.id} className="hover:bg-slate-50">
               <Td>
                 <Link href={resourceHref(r.id, shownScanId)} className="font-medium text-blue-700 hover:underline">
-                  {r.name}
+                  {showHidden(r.name)}
                 </Link>
               </Td>
               <Td>{r.kind}</Td>

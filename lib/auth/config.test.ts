@@ -1,6 +1,6 @@
 /** Sign-in settings: the demo's no-sign-in mode only on loopback, and Entra settings checked up front. */
 import { describe, expect, it } from "vitest";
-import { AuthConfigError, hostFromArgv, isLoopbackHost, resolveAuthConfig } from "./config";
+import { AuthConfigError, hostFromArgv, hostsFromArgv, isLoopbackHost, resolveAuthConfig } from "./config";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT = "6e3c3d1f-2b7a-4c55-9d8e-0a1b2c3d4e5f";
@@ -22,6 +22,33 @@ describe("auth mode", () => {
     expect(() => resolveAuthConfig(env({ AUTH_MODE: "none" }), ["next", "start", "--hostname=0.0.0.0"])).toThrow(
       /only allowed when the server listens on loopback.*0\.0\.0\.0/,
     );
+  });
+
+  it("refuses listen options that disagree (Next binds to the last -H, the check once read the first)", () => {
+    for (const [e, argv] of [
+      [{}, ["next", "start", "-H", "127.0.0.1", "-H", "0.0.0.0"]],
+      [{}, ["next", "start", "--hostname", "127.0.0.1", "--hostname=0.0.0.0"]],
+      [{}, ["next", "start", "-H127.0.0.1", "-H0.0.0.0"]],
+      [{ SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" }, ["next", "start", "-H", "0.0.0.0"]],
+      [{ AUTH_MODE: "none", SPEECH_POSTURE_LISTEN_HOST: "localhost" }, ["next", "start", "--hostname", "::"]],
+    ] as const) {
+      expect(() => resolveAuthConfig(env(e), argv, []), argv.join(" ")).toThrow(/given more than once, differently/);
+    }
+    // The same address twice is no conflict.
+    expect(resolveAuthConfig(env({ SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" }), ["next", "start", "-H", "127.0.0.1"], []).mode).toBe("none");
+    expect(hostsFromArgv(["next", "start", "-H", "a", "-Hb", "--hostname", "c", "--hostname=d"])).toEqual(["a", "b", "c", "d"]);
+    expect(hostFromArgv(["next", "start", "-H", "127.0.0.1", "-H", "0.0.0.0"])).toBe("0.0.0.0");
+  });
+
+  it("goes by the address the server actually bound, whatever the options say", () => {
+    const loopbackOptions = env({ SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" });
+    expect(() => resolveAuthConfig(env({ AUTH_MODE: "none", SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" }), [], ["0.0.0.0"])).toThrow(
+      /only allowed when the server listens on loopback.*0\.0\.0\.0/,
+    );
+    expect(() => resolveAuthConfig(loopbackOptions, [], ["::"])).toThrow(/AUTH_MODE=entra needs/);
+    expect(resolveAuthConfig({ ...loopbackOptions, ...entra }, [], ["127.0.0.1", "::"]).mode).toBe("entra");
+    expect(resolveAuthConfig(loopbackOptions, [], ["127.0.0.1"]).mode).toBe("none");
+    expect(resolveAuthConfig(loopbackOptions, [], ["::1"]).mode).toBe("none");
   });
 
   it("refuses an unknown AUTH_MODE", () => {

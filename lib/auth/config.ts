@@ -1,8 +1,11 @@
 /**
  * Sign-in settings, read once from the environment and checked: which mode (`entra` or `none`),
  * the Entra tenant, app registration and API scope, and where tokens are verified. `none` (no
- * sign-in, the local demo) is refused unless the server listens on loopback only.
+ * sign-in, the local demo) is refused unless the server listens on loopback only: by its options
+ * (every `-H`/`--hostname` given, which must agree with each other and with
+ * SPEECH_POSTURE_LISTEN_HOST) and by the addresses it actually bound (lib/auth/listening.ts).
  */
+import { boundAddresses } from "./listening";
 export type AuthMode = "entra" | "none";
 
 export interface EntraSettings {
@@ -56,14 +59,39 @@ export function isLoopbackHost(host: string | undefined | null): boolean {
   return /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(h);
 }
 
-/** The `-H`/`--hostname` that `next start` was given (Next listens on every interface without one). */
-export function hostFromArgv(argv: readonly string[]): string | undefined {
+/**
+ * Every `-H`/`--hostname` that `next start` was given, in order, in each form its option parser
+ * takes (`-H h`, `-Hh`, `--hostname h`, `--hostname=h`). Next binds to the last one.
+ */
+export function hostsFromArgv(argv: readonly string[]): string[] {
+  const hosts: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "-H" || a === "--hostname") return argv[i + 1];
-    if (a.startsWith("--hostname=")) return a.slice("--hostname=".length);
+    if (a === "--") break;
+    if (a === "-H" || a === "--hostname") hosts.push(argv[++i] ?? "");
+    else if (a.startsWith("--hostname=")) hosts.push(a.slice("--hostname=".length));
+    else if (a.startsWith("-H")) hosts.push(a.slice(2));
   }
-  return undefined;
+  return hosts;
+}
+
+/** The host `next start` listens on (the last option), or undefined (every interface). */
+export function hostFromArgv(argv: readonly string[]): string | undefined {
+  return hostsFromArgv(argv).at(-1);
+}
+
+/** The one host the options name; AuthConfigError when they name different ones. */
+function optionHost(env: Record<string, string | undefined>, argv: readonly string[]): string {
+  const named = hostsFromArgv(argv).map((h) => h.trim());
+  const setting = env.SPEECH_POSTURE_LISTEN_HOST?.trim();
+  if (setting) named.push(setting);
+  const distinct = [...new Set(named.map((h) => h.toLowerCase()))];
+  if (distinct.length > 1) {
+    throw new AuthConfigError(
+      `the listening address is given more than once, differently (${distinct.map((h) => JSON.stringify(h)).join(", ")} from -H/--hostname and SPEECH_POSTURE_LISTEN_HOST); give it once`,
+    );
+  }
+  return named[0] ?? "";
 }
 
 function httpsUrl(name: string, value: string): string {
@@ -77,9 +105,18 @@ function httpsUrl(name: string, value: string): string {
   return value.replace(/\/+$/, "");
 }
 
-/** Reads and checks the settings. Throws AuthConfigError with what to change. */
-export function resolveAuthConfig(env: Record<string, string | undefined> = process.env, argv: readonly string[] = process.argv): AuthConfig {
-  const listenHost = (env.SPEECH_POSTURE_LISTEN_HOST ?? hostFromArgv(argv) ?? "").trim();
+/**
+ * Reads and checks the settings. Throws AuthConfigError with what to change. `bound` is where the
+ * server's sockets actually listen (empty when not known: then the options alone decide).
+ */
+export function resolveAuthConfig(
+  env: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv,
+  bound: readonly string[] = boundAddresses(),
+): AuthConfig {
+  const optionsHost = optionHost(env, argv);
+  const exposed = bound.find((a) => !isLoopbackHost(a) && !a.startsWith("/"));
+  const listenHost = exposed ?? optionsHost;
   const loopback = isLoopbackHost(listenHost);
   const raw = (env.AUTH_MODE ?? "").trim().toLowerCase();
   if (raw !== "" && raw !== "entra" && raw !== "none") throw new AuthConfigError(`AUTH_MODE must be "entra" or "none" (got ${JSON.stringify(env.AUTH_MODE)})`);

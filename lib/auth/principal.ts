@@ -4,6 +4,7 @@
  * make themselves (behind the proxy's), and `actorOf` names the user for the audit trail.
  */
 import { authConfig } from "./config";
+import { requestIsHttps } from "./forwarded";
 import { ROLES, hasRole, type Role } from "./roles";
 import { openSession, sessionCookieValue, sessionSecret, type Session } from "./session";
 
@@ -53,7 +54,7 @@ export async function principalFromCookie(cookieValue: string | undefined): Prom
 }
 
 export function principalFromRequest(request: Request): Promise<Principal | null> {
-  return principalFromCookie(sessionCookieValue(request.headers.get("cookie")));
+  return principalFromCookie(sessionCookieValue(request.headers.get("cookie"), requestIsHttps(request.url, request.headers)));
 }
 
 /** Throws AuthError (401 without a session, 403 without the role) unless the principal may act as `role`. */

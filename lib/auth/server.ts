@@ -3,15 +3,17 @@
  * `requirePageRole` (a redirect to sign-in without a session), actions call `requireActionRole`
  * (an error the action's caller sees). Both sit behind the proxy's check of the same rule.
  */
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertRole, principalFromCookie, type Principal } from "./principal";
 import { hasRole, type Role } from "./roles";
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./session";
+import { requestIsHttps } from "./forwarded";
+import { cookieNameFor } from "./session";
 
 export async function currentPrincipal(): Promise<Principal | null> {
-  const jar = await cookies();
-  return principalFromCookie(jar.get(SECURE_SESSION_COOKIE)?.value ?? jar.get(SESSION_COOKIE)?.value);
+  // Pages and actions see no URL; the server itself never terminates TLS, so https is what a trusted proxy says.
+  const secure = requestIsHttps("http:", await headers());
+  return principalFromCookie((await cookies()).get(cookieNameFor(secure))?.value);
 }
 
 /** For pages: the principal, after redirecting to sign-in (no session) or to the overview's 403 notice (no role). */

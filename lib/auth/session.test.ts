@@ -56,7 +56,7 @@ describe("session cookie", () => {
     expect(await openSession(value, SECRET, new Date((s.exp + 1) * 1000))).toBeNull();
     expect(await openSession("", SECRET)).toBeNull();
     expect(await openSession("x".repeat(9000), SECRET)).toBeNull();
-    revokeSession(s);
+    await revokeSession(s);
     expect(await openSession(value, SECRET)).toBeNull();
   });
 
@@ -77,11 +77,15 @@ describe("session cookie", () => {
     for (const c of clearedSessionCookies(true)) expect(c).toMatch(/Max-Age=0/);
   });
 
-  it("reads the cookie from a Cookie header, preferring the __Host- one", () => {
-    expect(sessionCookieValue(`a=1; ${SESSION_COOKIE}=plain; ${SECURE_SESSION_COOKIE}=host`)).toBe("host");
-    expect(sessionCookieValue(`${SESSION_COOKIE}=plain`)).toBe("plain");
-    expect(sessionCookieValue("other=1")).toBeUndefined();
-    expect(sessionCookieValue(null)).toBeUndefined();
+  it("reads only the __Host- cookie over https and only the plain one over http (no cookie tossing)", () => {
+    const both = `a=1; ${SESSION_COOKIE}=plain; ${SECURE_SESSION_COOKIE}=host`;
+    expect(sessionCookieValue(both, true)).toBe("host");
+    expect(sessionCookieValue(both, false)).toBe("plain");
+    // A sibling subdomain can plant a plain cookie (Domain=.contoso.com), never a __Host- one.
+    expect(sessionCookieValue(`${SESSION_COOKIE}=planted`, true)).toBeUndefined();
+    expect(sessionCookieValue(`${SESSION_COOKIE}=plain`, false)).toBe("plain");
+    expect(sessionCookieValue("other=1", false)).toBeUndefined();
+    expect(sessionCookieValue(null, true)).toBeUndefined();
   });
 
   it("knows https from the URL or the first X-Forwarded-Proto", () => {

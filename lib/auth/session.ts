@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname, resolve } from "node:path";
 import { EncryptJWT, jwtDecrypt } from "jose";
 import type { Identity } from "./verify";
+import { isSessionRevoked, revokeSessionById } from "./revocation";
 import { rolesFromClaim, type Role } from "./roles";
 
 export interface Session {
@@ -99,7 +100,7 @@ export async function openSession(value: string | undefined | null, secret: stri
       currentDate: now,
     });
     if (typeof payload.oid !== "string" || typeof payload.tid !== "string" || typeof payload.jti !== "string") return null;
-    if (isRevoked(payload.jti)) return null;
+    if (await isSessionRevoked(payload.jti)) return null;
     return {
       sid: payload.jti,
       oid: payload.oid,
@@ -115,23 +116,11 @@ export async function openSession(value: string | undefined | null, secret: stri
 }
 
 /**
- * Sessions signed out before they expired, so a copied cookie stops working at once on this
- * server process. (The shared key is process-wide: the proxy and the route handlers are separate
- * bundles.) With several instances, the cookie stays valid on the others until it expires.
+ * Signs a session out before it expires: it stops working at once here, and (through the store)
+ * on every instance and after a restart.
  */
-const REVOKED: Map<string, number> = ((globalThis as Record<symbol, unknown>)[Symbol.for("speech-posture.revoked-sessions")] ??= new Map<
-  string,
-  number
->()) as Map<string, number>;
-
-export function revokeSession(session: Pick<Session, "sid" | "exp">): void {
-  const nowS = Date.now() / 1000;
-  for (const [sid, exp] of REVOKED) if (exp < nowS) REVOKED.delete(sid);
-  REVOKED.set(session.sid, session.exp);
-}
-
-function isRevoked(sid: string): boolean {
-  return REVOKED.has(sid);
+export function revokeSession(session: Pick<Session, "sid" | "exp">): Promise<void> {
+  return revokeSessionById(session.sid, session.exp);
 }
 
 /** Whether the request came over https (directly, or through a proxy that says so). */
@@ -158,17 +147,18 @@ export function clearedSessionCookies(secure: boolean): string[] {
   ];
 }
 
-/** The session cookie's value from a `Cookie` header (the `__Host-` one first). */
-export function sessionCookieValue(cookieHeader: string | null): string | undefined {
+/**
+ * The session cookie's value from a `Cookie` header: over https only the `__Host-` one, which no
+ * other host (a sibling subdomain) can set; a plain `sp_session` there may have been planted
+ * ("cookie tossing"). Over http only the plain one (browsers keep `__Host-` cookies for https).
+ */
+export function sessionCookieValue(cookieHeader: string | null, secure: boolean): string | undefined {
   if (!cookieHeader) return undefined;
-  let plain: string | undefined;
+  const wanted = cookieNameFor(secure);
   for (const part of cookieHeader.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name === SECURE_SESSION_COOKIE) return value;
-    if (name === SESSION_COOKIE && plain === undefined) plain = value;
+    if (part.slice(0, eq).trim() === wanted) return part.slice(eq + 1).trim();
   }
-  return plain;
+  return undefined;
 }

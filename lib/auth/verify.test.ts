@@ -127,6 +127,14 @@ describe("verifyAccessToken", () => {
     expect(await refusal(await sign(claims({ nbf: t + CLOCK_TOLERANCE_S + 120 })))).toMatch(/not yet valid/);
   });
 
+  it("refuses a token issued in the future (iat), beyond the clock tolerance, and names a missing iat as missing", async () => {
+    const t = now();
+    expect(await refusal(await sign(claims({ iat: t + CLOCK_TOLERANCE_S + 120 })))).toMatch(/issued in the future \(iat\)/);
+    expect(await refusal(await sign(claims({ iat: undefined })))).toMatch(/missing claim \(iat\)/);
+    // Within the tolerance, a little clock difference is fine.
+    await expect(verifyAccessToken(await sign(claims({ iat: t + 30 })), settings, jwks)).resolves.toMatchObject({ tid: TENANT });
+  });
+
   it("refuses a token without an expiry", async () => {
     expect(await refusal(await sign(claims({ exp: undefined })))).toMatch(/exp/);
   });

@@ -47,6 +47,9 @@ export async function verifyAccessToken(token: string, settings: EntraSettings, 
   } catch (error) {
     throw new TokenRejectedError(describe(error));
   }
+  // jose checks `iat` only against a maximum age; a token dated in the future is no more valid than one not yet valid.
+  const nowS = Math.floor((now ?? new Date()).getTime() / 1000);
+  if (typeof payload.iat !== "number" || payload.iat > nowS + CLOCK_TOLERANCE_S) throw new TokenRejectedError("issued in the future (iat)");
   if (payload.tid !== settings.tenantId) throw new TokenRejectedError("issued for another tenant (tid)");
   if (typeof payload.oid !== "string" || payload.oid === "") throw new TokenRejectedError("no user object ID (oid)");
   if (payload.idtyp === "app") throw new TokenRejectedError("an app-only token; sign in as a user");
@@ -66,6 +69,7 @@ export async function verifyAccessToken(token: string, settings: EntraSettings, 
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "expired (exp)";
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === "missing") return `missing claim (${error.claim})`;
     if (error.claim === "nbf") return "not yet valid (nbf)";
     if (error.claim === "iss") return "wrong issuer (iss)";
     if (error.claim === "aud") return "wrong audience (aud)";

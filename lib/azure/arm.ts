@@ -46,7 +46,8 @@ export const STORAGE_ACCOUNT: ArmResourceKind = {
 };
 
 const SUB = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const RG = "[-\\w._()]{1,90}";
+// A resource group name may hold periods, but not end with one (so never "." or "..").
+const RG = "[-\\w.()]{0,89}[-\\w()]";
 
 function idPattern(kind: ArmResourceKind): RegExp {
   const provider = kind.provider.replace(/\./g, "\\.");

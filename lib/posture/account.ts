@@ -43,6 +43,7 @@ function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorag
     if (out.some((s) => s.key === key)) continue;
     const doc = ix.storage.get(key);
     const subscription = subscriptionOf(id);
+    const subscriptionKey = subscription === undefined ? "" : idKey(subscription);
     const name = lastSegment(id);
     out.push({
       id,
@@ -50,7 +51,9 @@ function linkedStorage(value: unknown, ix: SnapshotIndex): readonly LinkedStorag
       name,
       doc,
       props: child(doc, "properties"),
-      scanned: subscription !== undefined && ix.scannedSubscriptions.has(idKey(subscription)),
+      scanned: subscription !== undefined && ix.scannedSubscriptions.has(subscriptionKey),
+      subscriptionKey,
+      hiddenBy: doc === undefined ? ix.hiddenBy(key) : undefined,
       ref: `storage:${doc ? doc.id : id} `,
       subject: `Linked storage account ${name}`,
     });

@@ -6,34 +6,11 @@
 import { idKey } from "./ids";
 import { child, text } from "./read";
 import type { AzureDocument, CoverageItem } from "./snapshot";
-import type { ControlId, Status } from "./types";
+import type { AzureSource, AzureVerdict, ControlId, DefenderSource, PolicySource, Status } from "./types";
 
 import type { Agreement, AzureState } from "./vocabulary";
 
-export type { Agreement, AzureState };
-
-export interface PolicySource {
-  readonly kind: "policy";
-  readonly definitionId: string;
-  readonly assignmentId: string | null;
-  readonly resourceId: string;
-  readonly complianceState: string | null;
-  readonly timestamp: string | null;
-}
-
-export interface DefenderSource {
-  readonly kind: "defender";
-  readonly assessmentKey: string;
-  readonly resourceId: string;
-  readonly status: string | null;
-}
-
-export type AzureSource = PolicySource | DefenderSource;
-
-export interface AzureVerdict {
-  readonly state: AzureState;
-  readonly sources: readonly AzureSource[];
-}
+export type { Agreement, AzureSource, AzureState, AzureVerdict, DefenderSource, PolicySource };
 
 /** Whose setting a policy definition judges: the account, its linked storage or its key vaults. */
 export type AzureSubject = "account" | "storage" | "vault";

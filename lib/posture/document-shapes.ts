@@ -74,6 +74,11 @@ export const roleAssignment: Shape = object({
   properties: object({ principalId: str, roleDefinitionId: str, scope: str }),
 });
 
+/** A network security perimeter association: which resource, in which profile, in which mode. */
+export const perimeterAssociation: Shape = object({
+  properties: object({ privateLinkResource: object({ id: str }), profile: object({ id: str }), accessMode: str }),
+});
+
 /** One value of an ARM diagnosticSettings list. */
 export const diagnosticSetting: Shape = object({
   name: str,

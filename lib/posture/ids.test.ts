@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { idKey, isGrantScopeFor, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
-import { buildIndexes, ListsById } from "./indexes";
+import { buildIndexes, enclosingScopes, ListsById } from "./indexes";
 import { eqCi, text } from "./read";
 import { snapshot, storage, vault } from "./testing/fixtures";
 
@@ -41,9 +41,32 @@ describe("resource IDs", () => {
     expect(idKey("//")).toBe("/");
   });
 
-  it("normalises vault URIs: case-insensitive, trailing slash ignored", () => {
-    expect(vaultUriKey("https://KV-1.vault.azure.net/")).toBe("https://kv-1.vault.azure.net");
-    expect(vaultUriKey("https://kv-1.vault.azure.net")).toBe("https://kv-1.vault.azure.net");
+  it.each([
+    ["https://KV-1.vault.azure.net/", "kv-1.vault.azure.net"],
+    ["https://kv-1.vault.azure.net", "kv-1.vault.azure.net"],
+    ["https://kv-1.vault.azure.net:443/", "kv-1.vault.azure.net"],
+    ["https://kv-1.vault.azure.net:8443/", "kv-1.vault.azure.net:8443"],
+    ["http://kv-1.vault.azure.net/keys/k/1?api-version=7.4#x", "kv-1.vault.azure.net"],
+    ["kv-1.vault.azure.net", "kv-1.vault.azure.net"],
+    ["  https://kv-1.vault.azure.net//  ", "kv-1.vault.azure.net"],
+    ["https://user@kv-1.vault.azure.net/", "kv-1.vault.azure.net"],
+    ["https://kv-1.vault.azure.net:/", "kv-1.vault.azure.net"],
+  ])("keys the vault URI %s by host and port: %s", (uri, key) => {
+    expect(vaultUriKey(uri)).toBe(key);
+  });
+});
+
+describe("enclosing scopes of a resource key", () => {
+  it.each([
+    ["/subscriptions/s/resourcegroups/rg/providers/p/t/n", "/subscriptions/s/resourcegroups/rg", "/subscriptions/s"],
+    ["/subscriptions/s/resourcegroups/rg", undefined, "/subscriptions/s"],
+    ["/subscriptions/s/providers/p/t/n", undefined, "/subscriptions/s"],
+    ["/subscriptions/s", undefined, undefined],
+    ["/subscriptions//resourcegroups/rg/x", undefined, undefined],
+    ["/subscriptions/s/resourcegroups//x", undefined, "/subscriptions/s"],
+    ["/providers/microsoft.management/managementgroups/mg", undefined, undefined],
+  ])("%s → %s, %s", (key, group, subscription) => {
+    expect(enclosingScopes(key)).toEqual([group, subscription]);
   });
 });
 
@@ -66,7 +89,7 @@ describe("indexes", () => {
       }),
     );
     expect(ix.storage.get(ST.toLowerCase())?.id).toBe(ST);
-    expect(ix.vaults.get("https://kv.vault.azure.net")?.protected).toBe(true);
+    expect(ix.vaults.get("kv.vault.azure.net")?.protected).toBe(true);
   });
 
   it("read map keys case-insensitively: an exact key first, else the first key equal ignoring case", () => {

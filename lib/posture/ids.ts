@@ -87,10 +87,27 @@ export function isGrantScopeFor(scopeKey: string, targetKey: string): boolean {
   );
 }
 
-/** Key Vault URIs match case-insensitively with any trailing `/` ignored. */
+/**
+ * The key a Key Vault URI is matched by (CONTROLS.md "Reading the documents"): its host and port,
+ * lower-cased, with port 443 counting as no port; scheme, user info, path, query and trailing `/`
+ * are ignored (`HTTPS://KV.vault.azure.net:443/keys` and `kv.vault.azure.net` match).
+ */
 export function vaultUriKey(uri: string): string {
-  const key = idKey(uri);
-  let end = key.length;
-  while (end > 0 && key.charCodeAt(end - 1) === 47) end--;
-  return end === key.length ? key : key.slice(0, end);
+  const s = uri.trim().toLowerCase();
+  const scheme = s.indexOf("://");
+  let start = scheme < 0 ? 0 : scheme + 3;
+  let end = s.length;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) {
+      end = i;
+      break;
+    }
+  }
+  const at = s.lastIndexOf("@", end - 1);
+  if (at >= start) start = at + 1;
+  let host = s.slice(start, end);
+  if (host.endsWith(":443")) host = host.slice(0, -4);
+  else if (host.endsWith(":")) host = host.slice(0, -1);
+  return host;
 }

@@ -4,10 +4,11 @@
  */
 import { idKey, trimTrailingSlash, vaultUriKey } from "./ids";
 import { child, eqCi, obj, sameCi, text } from "./read";
-import { ERROR_REASONS, ERROR_SOURCES, isOneOf } from "./vocabulary";
+import { COVERAGE_ITEMS, ERROR_REASONS, ERROR_SOURCES, isOneOf } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
   KEY_VAULT_TYPE,
+  PERIMETER_ASSOCIATION_TYPE,
   ROLE_ASSIGNMENT_TYPE,
   STORAGE_ACCOUNT_TYPE,
   STORAGE_BLOB_DATA_CONTRIBUTOR,
@@ -35,6 +36,18 @@ export interface RoleGrant {
   /** `idKey` of the assignment's scope, trailing slash removed ("/" for the root). */
   readonly scopeKey: string;
   readonly blobDataContributor: boolean;
+  /** The lower-cased `{name}` when the scope is exactly a management group, else undefined. */
+  readonly managementGroup: string | undefined;
+}
+
+/** A resource's association with a network security perimeter. */
+export interface PerimeterAssociation {
+  readonly doc: AzureDocument;
+  /** `properties.accessMode` as spelled (Enforced, Learning, Audit), or undefined. */
+  readonly accessMode: string | undefined;
+  readonly enforced: boolean;
+  /** `properties.profile.id`: the perimeter profile whose rules apply. */
+  readonly profileId: string | undefined;
 }
 
 export interface AccountEntry {
@@ -58,8 +71,26 @@ export interface SnapshotIndex {
   readonly roleAssignments: ReadonlyMap<string, readonly RoleGrant[]>;
   readonly diagnosticSettings: ListsById;
   readonly speechEndpoints: ListsById;
+  /** Network security perimeter associations by the associated resource's lower-cased ID. */
+  readonly perimeters: ReadonlyMap<string, readonly PerimeterAssociation[]>;
   /** Per source, the first error entry for each lower-cased scope. */
   readonly errors: ReadonlyMap<ErrorSource, ReadonlyMap<string, SnapshotError>>;
+  /**
+   * The `source` error entry that applies to the resource `key` (lower-cased): the most specific
+   * of its own ID, its resource group and its subscription, by whole path segments.
+   * `subscriptionScope` (the `/subscriptions/{id}` key) spares cutting it from the ID.
+   */
+  errorFor(source: ErrorSource, key: string, subscriptionScope?: string): SnapshotError | undefined;
+  /**
+   * The resourceGraph entry that makes a missing resource "hidden": one scoped to its own ID or
+   * its resource group (its subscription's means "not scanned" instead).
+   */
+  hiddenBy(key: string): SnapshotError | undefined;
+  /**
+   * Lower-cased names of a listed subscription's management groups; undefined when the snapshot
+   * does not say (absent or null `managementGroupAncestors`, or the subscription is not listed).
+   */
+  managementGroupsOf(subscriptionKey: string): ReadonlySet<string> | undefined;
   /** Listed subscriptions by lower-cased ID. */
   readonly subscriptions: ReadonlyMap<string, SubscriptionInfo>;
   /** Lower-cased IDs of listed subscriptions without a resourceGraph error at their scope. */
@@ -139,6 +170,7 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
   const vaults = new Map<string, VaultEntry>();
   const roleDocs: AzureDocument[] = [];
   let roleAssignments: Map<string, RoleGrant[]> | undefined;
+  const perimeters = new Map<string, PerimeterAssociation[]>();
 
   const docs = snapshot.resources;
   for (let i = 0; i < docs.length; i++) {
@@ -160,6 +192,8 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
       addVault(vaults, doc);
     } else if (eqCi(type, ROLE_ASSIGNMENT_TYPE)) {
       roleDocs.push(doc);
+    } else if (eqCi(type, PERIMETER_ASSOCIATION_TYPE)) {
+      addPerimeterAssociation(perimeters, doc);
     }
   }
 
@@ -174,6 +208,7 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
   }
 
   const errors = indexErrors(snapshot.errors);
+  const errorLevels = scopeLevels(errors);
   const scopes = new Map<string, string>();
   const subscriptions = new Map<string, SubscriptionInfo>();
   const scannedSubscriptions = new Set<string>();
@@ -184,9 +219,10 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     subscriptions.set(key, sub);
     if (!graphErrors?.has(`/subscriptions/${key}`)) scannedSubscriptions.add(key);
   }
+  const managementGroups = new Map<string, ReadonlySet<string> | undefined>();
 
   return {
-    coverage: new Set(snapshot.coverage),
+    coverage: coverageOf(snapshot.coverage),
     accounts,
     storage,
     vaults,
@@ -199,7 +235,33 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
     },
     diagnosticSettings,
     speechEndpoints,
+    perimeters,
     errors,
+    errorFor(source, key, subscriptionScope) {
+      const bySource = errors.get(source);
+      if (bySource === undefined) return undefined;
+      const direct = bySource.get(key);
+      if (direct !== undefined) return direct;
+      // Cutting the enclosing scopes out of the ID costs two strings: only when an entry could match them.
+      const levels = errorLevels.get(source)!;
+      if (!levels.group && !levels.subscription) return undefined;
+      const [group, subscription] = levels.group || subscriptionScope === undefined ? enclosingScopes(key) : [undefined, subscriptionScope];
+      return (group === undefined ? undefined : bySource.get(group)) ?? bySource.get(subscriptionScope ?? subscription ?? "");
+    },
+    hiddenBy(key) {
+      if (graphErrors === undefined) return undefined;
+      const group = enclosingScopes(key)[0];
+      return graphErrors.get(key) ?? (group === undefined ? undefined : graphErrors.get(group));
+    },
+    managementGroupsOf(subscriptionKey) {
+      if (managementGroups.has(subscriptionKey)) return managementGroups.get(subscriptionKey);
+      const ancestors = subscriptions.get(subscriptionKey)?.managementGroupAncestors;
+      const names = Array.isArray(ancestors)
+        ? new Set(ancestors.flatMap((a) => (typeof a === "string" && a.trim() !== "" ? [a.trim().toLowerCase()] : [])))
+        : undefined;
+      managementGroups.set(subscriptionKey, names);
+      return names;
+    },
     subscriptions,
     scannedSubscriptions,
     scopeOfSubscription(subscriptionKey) {
@@ -208,6 +270,35 @@ export function buildIndexes(snapshot: Snapshot): SnapshotIndex {
       return scope;
     },
   };
+}
+
+/** Coverage items compared case-insensitively (and trimmed), kept in their canonical spelling. */
+function coverageOf(items: readonly unknown[]): Set<CoverageItem> {
+  const out = new Set<CoverageItem>();
+  for (const item of items) {
+    if (typeof item !== "string") continue;
+    const key = item.trim().toLowerCase();
+    const known = COVERAGE_ITEMS.find((c) => c.toLowerCase() === key);
+    if (known) out.add(known);
+  }
+  return out;
+}
+
+/**
+ * The resource group scope and the subscription scope enclosing a lower-cased resource ID, cut at
+ * whole path segments (`/subscriptions/{s}/resourcegroups/{rg}`, `/subscriptions/{s}`).
+ */
+export function enclosingScopes(key: string): [group: string | undefined, subscription: string | undefined] {
+  if (!key.startsWith("/subscriptions/")) return [undefined, undefined];
+  const subEnd = key.indexOf("/", 15);
+  if (subEnd < 0) return [undefined, undefined]; // the key is itself a subscription scope
+  if (subEnd === 15) return [undefined, undefined];
+  const subscription = key.slice(0, subEnd);
+  if (!key.startsWith("/resourcegroups/", subEnd)) return [undefined, subscription];
+  const groupStart = subEnd + 16;
+  const groupEnd = key.indexOf("/", groupStart);
+  if (groupEnd < 0 || groupEnd === groupStart) return [undefined, subscription]; // the key is the group itself
+  return [key.slice(0, groupEnd), subscription];
 }
 
 /** The reason an error entry stands for: a missing or unlisted reason counts as collection_error. */
@@ -239,11 +330,38 @@ function addRoleAssignment(index: Map<string, RoleGrant[]>, doc: AzureDocument):
     scope: scope ?? scopeKey,
     scopeKey,
     blobDataContributor: role !== undefined && endsWithCi(role.trimEnd(), STORAGE_BLOB_DATA_CONTRIBUTOR),
+    managementGroup: managementGroupOf(scopeKey),
   };
   const key = idKey(principal);
   const grants = index.get(key);
   if (grants) grants.push(grant);
   else index.set(key, [grant]);
+}
+
+const MANAGEMENT_GROUP_PREFIX = "/providers/microsoft.management/managementgroups/";
+
+/** `{name}` of a scope that is exactly `/providers/Microsoft.Management/managementGroups/{name}`. */
+function managementGroupOf(scopeKey: string): string | undefined {
+  if (!scopeKey.startsWith(MANAGEMENT_GROUP_PREFIX)) return undefined;
+  const name = scopeKey.slice(MANAGEMENT_GROUP_PREFIX.length);
+  return name === "" || name.includes("/") ? undefined : name;
+}
+
+function addPerimeterAssociation(index: Map<string, PerimeterAssociation[]>, doc: AzureDocument): void {
+  const props = child(doc, "properties");
+  const resource = text(child(props, "privateLinkResource").id);
+  if (resource === undefined) return;
+  const accessMode = text(props.accessMode)?.trim();
+  const association: PerimeterAssociation = {
+    doc,
+    accessMode,
+    enforced: eqCi(accessMode, "enforced"),
+    profileId: text(child(props, "profile").id)?.trim(),
+  };
+  const key = idKey(resource);
+  const list = index.get(key);
+  if (list) list.push(association);
+  else index.set(key, [association]);
 }
 
 /** Case-insensitive `endsWith` for a lower-case ASCII suffix, without lower-casing the whole ID. */
@@ -268,6 +386,22 @@ function lowerCased(map: Readonly<Record<string, unknown[]>>): Map<string, reado
     const value = map[rawKey];
     const key = idKey(rawKey);
     if (Array.isArray(value) && !out.has(key)) out.set(key, value);
+  }
+  return out;
+}
+
+/** Per source, whether some entry is scoped to a resource group, and some to a subscription. */
+function scopeLevels(errors: Map<ErrorSource, Map<string, SnapshotError>>): Map<ErrorSource, { group: boolean; subscription: boolean }> {
+  const out = new Map<ErrorSource, { group: boolean; subscription: boolean }>();
+  for (const [source, bySource] of errors) {
+    const levels = { group: false, subscription: false };
+    for (const scope of bySource.keys()) {
+      if (!scope.startsWith("/subscriptions/")) continue;
+      const parts = scope.split("/").length;
+      if (parts === 3) levels.subscription = true;
+      else if (parts === 5 && scope.indexOf("/resourcegroups/") === scope.indexOf("/", 15)) levels.group = true;
+    }
+    out.set(source, levels);
   }
   return out;
 }

@@ -46,6 +46,29 @@ describe("parseSnapshot: the four accepted shapes", () => {
     expect(snap.subscriptions.map((s) => s.subscriptionId.toLowerCase())).toEqual([SUB, OTHER_SUB]);
   });
 
+  it("lists only GUIDs as the subscriptions of a bare export", () => {
+    const odd = [
+      { id: "/subscriptions/not-a-guid/resourceGroups/x/providers/Microsoft.Compute/virtualMachines/vm", subscriptionId: "  " },
+      { id: "/tenants/t/providers/x/y/z", subscriptionId: "default" },
+      { id: `/subscriptions/${SUB.toUpperCase()}/resourceGroups/x/providers/Microsoft.Compute/virtualMachines/vm2` },
+    ];
+    expect(parseSnapshot(odd).subscriptions).toEqual([{ subscriptionId: SUB.toUpperCase() }]);
+  });
+
+  it("reads a subscription's tenantId and managementGroupAncestors (trimmed), keeping null and [] apart", () => {
+    const input = valid();
+    input.subscriptions = [
+      { subscriptionId: SUB, tenantId: "tenant-a", managementGroupAncestors: [" mg-speech ", "mg-root"] },
+      { subscriptionId: OTHER_SUB, managementGroupAncestors: null },
+      { subscriptionId: "11111111-2222-3333-4444-555555555555", managementGroupAncestors: [] },
+    ];
+    expect(parseSnapshot(input).subscriptions).toEqual([
+      { subscriptionId: SUB, tenantId: "tenant-a", managementGroupAncestors: ["mg-speech", "mg-root"] },
+      { subscriptionId: OTHER_SUB, managementGroupAncestors: null },
+      { subscriptionId: "11111111-2222-3333-4444-555555555555", managementGroupAncestors: [] },
+    ]);
+  });
+
   it("accepts a UTF-8 byte-order mark", () => {
     expect(parseSnapshotText(`\uFEFF${JSON.stringify([argAccount()])}`).resources).toHaveLength(1);
   });
@@ -107,6 +130,30 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     ["missing speechEndpoints", (s) => delete s.speechEndpoints, "speechEndpoints", "missing"],
     ["resources not an array", (s) => (s.resources = {}), "resources", "expected an array, got an object"],
     ["a subscription without ID", (s) => (s.subscriptions = [{ displayName: "x" }]), "subscriptions[0].subscriptionId", "expected a non-empty string"],
+    [
+      "a numeric subscription tenantId",
+      (s) => (s.subscriptions = [{ subscriptionId: SUB, tenantId: 7 }]),
+      "subscriptions[0].tenantId",
+      "expected a string, got a number",
+    ],
+    [
+      "managementGroupAncestors as text",
+      (s) => (s.subscriptions = [{ subscriptionId: SUB, managementGroupAncestors: "mg-speech" }]),
+      "subscriptions[0].managementGroupAncestors",
+      "expected an array of management group names (or null when not known), got a string",
+    ],
+    [
+      "a blank management group name",
+      (s) => (s.subscriptions = [{ subscriptionId: SUB, managementGroupAncestors: ["mg-speech", " "] }]),
+      "subscriptions[0].managementGroupAncestors[1]",
+      "expected a management group name (a non-empty string), got a string",
+    ],
+    [
+      "a management group given as an object",
+      (s) => (s.subscriptions = [{ subscriptionId: SUB, managementGroupAncestors: [{ name: "mg-speech" }] }]),
+      "subscriptions[0].managementGroupAncestors[0]",
+      "expected a management group name (a non-empty string), got an object",
+    ],
     ["a coverage item that is not text", (s) => (s.coverage = ["resources", 7]), "coverage[1]", "expected a string, got a number"],
     [
       "an error with an unknown source",
@@ -190,6 +237,28 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     ["vault purge protection as text", vault("kv", { enablePurgeProtection: "yes" }), "properties.enablePurgeProtection", "expected true, false or null"],
     ["role assignment principal as a number", { ...roleAssignment("/"), properties: { principalId: 42 } }, "properties.principalId", "expected a string"],
     ["a numeric type", { id: "/x", type: 7 }, "type", "expected a string"],
+    [
+      "a perimeter association's resource ID as a number",
+      {
+        id: "/x/resourceAssociations/a",
+        type: "Microsoft.Network/networkSecurityPerimeters/resourceAssociations",
+        properties: { privateLinkResource: { id: 1 } },
+      },
+      "properties.privateLinkResource.id",
+      "expected a string",
+    ],
+    [
+      "a perimeter association's access mode as a boolean",
+      { id: "/x/resourceAssociations/a", type: "microsoft.network/networksecurityperimeters/resourceassociations", properties: { accessMode: true } },
+      "properties.accessMode",
+      "expected a string",
+    ],
+    [
+      "a perimeter association's profile as text",
+      { id: "/x/resourceAssociations/a", type: "microsoft.network/networksecurityperimeters/resourceassociations", properties: { profile: "p" } },
+      "properties.profile",
+      "expected an object",
+    ],
   ])("%s", (_, doc, subPath, message) => {
     const input = valid();
     input.resources = [storage("ok"), storage("ok2"), storage("ok3"), JSON.parse(JSON.stringify(doc))];

@@ -15,6 +15,7 @@ import {
   COGNITIVE_ACCOUNT_TYPE,
   isSpeechAccount,
   KEY_VAULT_TYPE,
+  PERIMETER_ASSOCIATION_TYPE,
   ROLE_ASSIGNMENT_TYPE,
   SNAPSHOT_KIND,
   SNAPSHOT_VERSION,
@@ -145,11 +146,16 @@ function fromDocuments(list: unknown[], base: PathSegment[]): Snapshot {
   };
 }
 
-/** The subscriptions of a bare export: `subscriptionId` fields and `/subscriptions/{id}` ID prefixes. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The subscriptions of a bare export: the GUIDs in `subscriptionId` fields and `/subscriptions/{id}`
+ * ID prefixes (anything else there names no subscription that could have been scanned).
+ */
 function subscriptionsSeenIn(resources: AzureDocument[]): SubscriptionInfo[] {
   const seen = new Map<string, SubscriptionInfo>();
   const add = (id: string | undefined) => {
-    if (id === undefined || id.trim() === "") return;
+    if (id === undefined || !GUID.test(id.trim())) return;
     const key = idKey(id);
     if (!seen.has(key)) seen.set(key, { subscriptionId: id.trim() });
   };
@@ -187,6 +193,8 @@ function shapeFor(doc: Record<string, unknown>): Shape | undefined {
       return shapes.keyVault;
     case ROLE_ASSIGNMENT_TYPE:
       return shapes.roleAssignment;
+    case PERIMETER_ASSOCIATION_TYPE:
+      return shapes.perimeterAssociation;
     default:
       return undefined;
   }
@@ -200,13 +208,26 @@ function readSubscriptions(list: unknown[]): SubscriptionInfo[] {
       fail(["subscriptions", i, "subscriptionId"], `expected a non-empty string, got ${describe(id)}`);
     }
     const info: SubscriptionInfo = { subscriptionId: id.trim() };
-    for (const field of ["displayName", "state"] as const) {
+    for (const field of ["displayName", "state", "tenantId"] as const) {
       const value = entry[field];
       if (value === undefined || value === null) continue;
       if (typeof value !== "string") fail(["subscriptions", i, field], `expected a string, got ${describe(value)}`);
       info[field] = value;
     }
+    const ancestors = entry.managementGroupAncestors;
+    if (ancestors === null) info.managementGroupAncestors = null;
+    else if (ancestors !== undefined) info.managementGroupAncestors = readAncestors(ancestors, i);
     return info;
+  });
+}
+
+/** Management-group names, nearest first: non-empty strings, kept trimmed. */
+function readAncestors(value: unknown, index: number): string[] {
+  const path: PathSegment[] = ["subscriptions", index, "managementGroupAncestors"];
+  if (!Array.isArray(value)) fail(path, `expected an array of management group names (or null when not known), got ${describe(value)}`);
+  return value.map((name, j) => {
+    if (typeof name !== "string" || name.trim() === "") fail([...path, j], `expected a management group name (a non-empty string), got ${describe(name)}`);
+    return name.trim();
   });
 }
 

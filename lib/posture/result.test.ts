@@ -11,7 +11,7 @@ describe("buildResult", () => {
   it("writes the result format of CONTROLS.md", () => {
     const snap = snapshot({ resources: [account()], subscriptions: [SUB, OTHER_SUB] });
     const result = buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now });
-    expect(result).toMatchObject({ kind: "speech-posture.result", version: 1, scan: { ...scan, catalogVersion: 1 }, errors: [] });
+    expect(result).toMatchObject({ kind: "speech-posture.result", version: 1, scan: { ...scan, catalogVersion: 2 }, errors: [] });
     expect(Object.keys(result)).toEqual(["kind", "version", "scan", "summary", "subscriptions", "resources", "findings", "errors"]);
     expect(result.findings).toHaveLength(CATALOG.length);
     expect(result.summary.resources).toBe(1);

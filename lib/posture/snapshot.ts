@@ -24,7 +24,12 @@ export interface SubscriptionInfo {
   subscriptionId: string;
   displayName?: string;
   state?: string;
-  /** Management-group names, nearest first (Resource Graph `managementGroupAncestorsChain[*].name`); absent = not known. */
+  /** The subscription's own tenant. */
+  tenantId?: string;
+  /**
+   * Names of the subscription's management groups, nearest first (Resource Graph
+   * `managementGroupAncestorsChain[*].name`). Absent or null: not known; `[]`: it has none.
+   */
   managementGroupAncestors?: string[] | null;
 }
 
@@ -66,6 +71,8 @@ export const COGNITIVE_ACCOUNT_TYPE = "microsoft.cognitiveservices/accounts";
 export const STORAGE_ACCOUNT_TYPE = "microsoft.storage/storageaccounts";
 export const KEY_VAULT_TYPE = "microsoft.keyvault/vaults";
 export const ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments";
+/** A resource's association with a network security perimeter (Resource Graph `resources`). */
+export const PERIMETER_ASSOCIATION_TYPE = "microsoft.network/networksecurityperimeters/resourceassociations";
 /** Built-in role "Storage Blob Data Contributor". */
 export const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 

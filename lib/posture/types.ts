@@ -2,10 +2,10 @@
  * The shapes evaluation produces: controls with their metadata, outcomes and findings.
  * Finding fields and statuses are a contract (CONTROLS.md §Result format).
  */
-import type { AzureDocument, UnknownReason } from "./snapshot";
+import type { AzureDocument, SnapshotError, UnknownReason } from "./snapshot";
 import type { Json } from "./read";
 import type { SnapshotIndex } from "./indexes";
-import type { Agreement, AzureVerdict } from "./azure-verdicts";
+import type { Agreement, AzureState } from "./vocabulary";
 
 import type { Severity, Status } from "./vocabulary";
 
@@ -64,6 +64,30 @@ export interface Finding {
   readonly agreement: Agreement;
 }
 
+/** Azure Policy states and Defender assessments that speak to a finding (CONTROLS.md "Azure's own verdicts"). */
+export interface PolicySource {
+  readonly kind: "policy";
+  readonly definitionId: string;
+  readonly assignmentId: string | null;
+  readonly resourceId: string;
+  readonly complianceState: string | null;
+  readonly timestamp: string | null;
+}
+
+export interface DefenderSource {
+  readonly kind: "defender";
+  readonly assessmentKey: string;
+  readonly resourceId: string;
+  readonly status: string | null;
+}
+
+export type AzureSource = PolicySource | DefenderSource;
+
+export interface AzureVerdict {
+  readonly state: AzureState;
+  readonly sources: readonly AzureSource[];
+}
+
 export interface Remediation {
   /** Azure portal steps, in order. */
   readonly portal: readonly string[];
@@ -107,6 +131,13 @@ export interface LinkedStorage {
   readonly props: Json;
   /** Whether the storage account's subscription was scanned. */
   readonly scanned: boolean;
+  /** Lower-cased subscription ID from the storage ID ("" when the ID names none). */
+  readonly subscriptionKey: string;
+  /**
+   * When not visible: the resourceGraph error that hides it (scoped to its ID or resource group),
+   * else undefined. Such an account may exist; the scan was not allowed to see it.
+   */
+  readonly hiddenBy: SnapshotError | undefined;
   /** `storage:<id> `: the evidence path prefix. */
   readonly ref: string;
   /** "Linked storage account <name>": messages start with it. */

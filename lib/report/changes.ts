@@ -1,8 +1,10 @@
 /**
  * What changed since the previous scan: failures that are new and failures that are resolved,
  * matched by control and resource ID (case-insensitively). Both results should cover the same
- * scope (narrow the previous one with the same subscription or resource first).
+ * scope (narrow the previous one with the same subscription or resource first). When the two were
+ * judged with different catalogue versions, a change of a control whose rule changed is marked.
  */
+import { rulesChangedBetween } from "@/lib/posture/controls";
 import type { ReportFinding, ReportResult } from "./model";
 import { idKey } from "@/lib/posture/ids";
 
@@ -15,6 +17,8 @@ export interface FindingChange {
   readonly status: string | null;
   readonly previousStatus: string | null;
   readonly message: string;
+  /** Both scans judged it, with different rules for this control: the change may come from the rule. */
+  readonly ruleChange: boolean;
 }
 
 export interface Changes {
@@ -24,11 +28,20 @@ export interface Changes {
   readonly scoreAfter: number | null;
   readonly newFailures: FindingChange[];
   readonly resolvedFailures: FindingChange[];
+  /** The catalogue versions of the previous and the current scan (a result without one is version 1). */
+  readonly catalogVersions: { readonly from: number; readonly to: number };
+  /** Controls whose rules differ between those versions (empty when they are equal). */
+  readonly ruleChangedControls: readonly string[];
 }
 
 const keyOf = (f: ReportFinding) => `${idKey(f.controlId)}|${idKey(f.resourceId)}`;
 
+const versionOf = (r: ReportResult) => (typeof r.scan.catalogVersion === "number" ? r.scan.catalogVersion : 1);
+
 export function compareResults(current: ReportResult, previous: ReportResult): Changes {
+  const catalogVersions = { from: versionOf(previous), to: versionOf(current) };
+  const ruleChanged: ReadonlySet<string> = rulesChangedBetween(catalogVersions.from, catalogVersions.to);
+  const byRule = (f: ReportFinding, old: ReportFinding | undefined) => old !== undefined && ruleChanged.has(f.controlId.trim().toUpperCase());
   const before = new Map<string, ReportFinding>();
   for (const f of previous.findings) before.set(keyOf(f), f);
   const now = new Map<string, ReportFinding>();
@@ -38,14 +51,14 @@ export function compareResults(current: ReportResult, previous: ReportResult): C
   for (const [key, f] of now) {
     const old = before.get(key);
     if (f.status === "fail" && old?.status !== "fail") {
-      newFailures.push(change(f, f.status, old?.status ?? null));
+      newFailures.push(change(f, f.status, old?.status ?? null, byRule(f, old)));
     }
   }
   for (const [key, old] of before) {
     if (old.status !== "fail") continue;
     const f = now.get(key);
     if (f?.status === "fail") continue;
-    resolvedFailures.push(change(f ?? old, f?.status ?? null, old.status));
+    resolvedFailures.push(change(f ?? old, f?.status ?? null, old.status, f !== undefined && byRule(f, old)));
   }
   return {
     previousScanId: previous.scan.id,
@@ -54,10 +67,12 @@ export function compareResults(current: ReportResult, previous: ReportResult): C
     scoreAfter: current.summary.score,
     newFailures,
     resolvedFailures,
+    catalogVersions,
+    ruleChangedControls: [...ruleChanged],
   };
 }
 
-function change(f: ReportFinding, status: string | null, previousStatus: string | null): FindingChange {
+function change(f: ReportFinding, status: string | null, previousStatus: string | null, ruleChange: boolean): FindingChange {
   return {
     controlId: f.controlId,
     resourceId: f.resourceId,
@@ -66,5 +81,6 @@ function change(f: ReportFinding, status: string | null, previousStatus: string 
     status,
     previousStatus,
     message: f.message,
+    ruleChange,
   };
 }

@@ -1,12 +1,14 @@
 /**
  * Findings as CSV (RFC 4180): CRLF line ends, fields quoted when they hold `"`, `,`, CR or LF,
  * a UTF-8 byte-order mark so spreadsheets read UTF-8. Resource names and messages come from
- * Azure, so any cell that a spreadsheet could read as a formula is neutralised with a leading `'`.
+ * Azure, so any cell that a spreadsheet could read as a formula is neutralised with a leading `'`,
+ * and invisible or reordering characters are shown as code points (visible-text.ts).
  */
 import { controlById } from "@/lib/posture/controls";
 import { idKey } from "@/lib/posture/ids";
 import type { ScanResult } from "@/lib/posture/result";
 import type { Evidence } from "@/lib/posture/types";
+import { showHidden } from "./visible-text";
 
 export const CSV_COLUMNS = [
   "subscriptionId",
@@ -86,8 +88,9 @@ function evidenceText(evidence: readonly Evidence[]): string {
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One RFC 4180 field, neutralised against spreadsheet formula evaluation. */
+/** One RFC 4180 field: hidden characters shown as code points, neutralised against spreadsheet formula evaluation. */
 export function csvCell(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  const shown = showHidden(value);
+  const safe = FORMULA_START.test(shown) ? `'${shown}` : shown;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

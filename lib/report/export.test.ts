@@ -124,6 +124,34 @@ describe("compareResults", () => {
     expect(changes.resolvedFailures.map((c) => [c.controlId, c.resourceId, c.status])).toEqual([[pass.controlId, pass.resourceId, "pass"]]);
   });
 
+  it("marks changes of controls whose rules changed when the scans used different catalogue versions", () => {
+    const current = { ...fx.result, scan: { ...fx.result.scan, catalogVersion: 2 } };
+    const flip = (controlId: string) => current.findings.find((f) => f.controlId === controlId && f.status === "fail")!;
+    const [net, iam] = [flip("NET-1"), flip("IAM-1")];
+    const older = (catalogVersion: number | undefined) => ({
+      ...current,
+      scan: { ...current.scan, id: "scan-0000", catalogVersion },
+      findings: current.findings.map((f) => (f === net || f === iam ? { ...f, status: "pass" as const } : f)),
+    });
+    const marks = (c: ReturnType<typeof compareResults>) => c.newFailures.map((x) => [x.controlId, x.ruleChange]);
+    // A result without a catalogue version was judged with version 1.
+    for (const v1 of [older(1), older(undefined)]) {
+      const changes = compareResults(current, v1);
+      expect(changes.catalogVersions).toEqual({ from: 1, to: 2 });
+      expect(changes.ruleChangedControls).toContain("NET-1");
+      expect(marks(changes)).toEqual([
+        ["NET-1", true],
+        ["IAM-1", false],
+      ]);
+    }
+    const same = compareResults(current, older(2));
+    expect(same.ruleChangedControls).toEqual([]);
+    expect(marks(same)).toEqual([
+      ["NET-1", false],
+      ["IAM-1", false],
+    ]);
+  });
+
   it("reports a failing resource that disappeared as resolved, with no current status", () => {
     const fail = fx.result.findings.find((f) => f.status === "fail")!;
     const current = { ...fx.result, findings: fx.result.findings.filter((f) => f.resourceId !== fail.resourceId) };

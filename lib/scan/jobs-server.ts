@@ -3,6 +3,7 @@
  * ./data/speech-posture.db or DATABASE_URL. Kept on globalThis so Next's module reloads in dev
  * do not open a second store. Tests install their own with `setServerJobs`.
  */
+import { keepSignInStateIn } from "@/lib/auth/revocation";
 import { openStore } from "@/lib/store/store";
 import { ScanJobs } from "./jobs";
 import { startScheduler, type Scheduler } from "./scheduler";
@@ -18,7 +19,10 @@ const state = (g.__speechPostureJobs ??= {});
 
 export function serverJobs(): Promise<ScanJobs> {
   if (!state.jobs) {
-    state.jobs = openStore().then((store) => new ScanJobs({ store }));
+    state.jobs = openStore().then((store) => {
+      keepSignInStateIn(store); // sign-outs and exchanged tokens are remembered in the store
+      return new ScanJobs({ store });
+    });
     state.jobs.catch(() => {
       state.jobs = undefined; // a failed open is retried by the next request
     });
@@ -52,4 +56,5 @@ export function setServerJobs(jobs: ScanJobs | undefined): void {
   state.scheduler?.stop();
   state.scheduler = undefined;
   state.jobs = jobs ? Promise.resolve(jobs) : undefined;
+  keepSignInStateIn(jobs?.store);
 }

@@ -1,15 +1,18 @@
 /**
  * Scans as server-side jobs: start (one per scope, enforced by the database), import an uploaded
  * snapshot, cancel (here or on whichever instance runs it), and a local event stream of progress.
+ * At most SPEECH_POSTURE_MAX_CONCURRENT_SCANS (default 4) run at once in this process; the rest
+ * wait, queued, up to SPEECH_POSTURE_MAX_QUEUED_SCANS (default 20), then new scans are refused;
+ * a scan names at most SPEECH_POSTURE_MAX_SCAN_SUBSCRIPTIONS (default 1,000) subscriptions.
  * The HTTP routes and the scheduler call these; nothing here knows about HTTP.
  */
 import { EventEmitter } from "node:events";
 import type { CollectionSource } from "@/lib/azure/target";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { recordAudit } from "@/lib/store/audit";
-import { InvalidInputError, NotFoundError, StateConflictError } from "@/lib/store/errors";
+import { InvalidInputError, NotFoundError, sharedAcrossBundles, StateConflictError } from "@/lib/store/errors";
 import { recoverInterrupted } from "@/lib/store/scans/recovery";
-import { createScan, getScan, requestCancel, type Scan } from "@/lib/store/scans/scans";
+import { createScan, endScan, getScan, requestCancel, touchScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { runScan, type RunContext, type ScanInput, type ScanOutcome } from "./run-scan";
 import type { Progress } from "./run-scan-progress";
@@ -26,7 +29,34 @@ export interface JobsOptions {
   /** How often to look for scans orphaned by other instances that died (default 15 s; 0: never). */
   sweepMs?: number;
   concurrency?: number;
+  /** Scans running at once here (default: scanLimits()). */
+  maxConcurrentScans?: number;
+  /** Scans waiting for a turn before new ones are refused (default: scanLimits()). */
+  maxQueuedScans?: number;
 }
+
+type Env = Record<string, string | undefined>;
+const positive = (env: Env, name: string, fallback: number) => {
+  const v = Number(env[name]);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+};
+
+export function scanLimits(env: Env = process.env): { concurrent: number; queued: number; subscriptions: number } {
+  return {
+    concurrent: positive(env, "SPEECH_POSTURE_MAX_CONCURRENT_SCANS", 4),
+    queued: positive(env, "SPEECH_POSTURE_MAX_QUEUED_SCANS", 20),
+    subscriptions: positive(env, "SPEECH_POSTURE_MAX_SCAN_SUBSCRIPTIONS", 1000),
+  };
+}
+
+/** Too many scans running and waiting already (503). */
+export class ScanCapacityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ScanCapacityError";
+  }
+}
+sharedAcrossBundles(ScanCapacityError, "ScanCapacityError");
 
 export type JobEvent = { type: "progress"; scanId: string; progress: Progress } | { type: "done"; scanId: string; scan: Scan };
 
@@ -45,11 +75,20 @@ export class ScanJobs {
   private readonly ctx: RunContext;
   private readonly sweep: NodeJS.Timeout | undefined;
   private readonly pickSource: () => CollectionSource;
+  private readonly maxConcurrent: number;
+  private readonly maxQueued: number;
+  private readonly heartbeatMs: number;
+  private runningScans = 0;
+  private readonly waiting: { scanId: string; go: () => void }[] = [];
 
   constructor(options: JobsOptions) {
     this.store = options.store;
     this.emitter.setMaxListeners(0);
     this.pickSource = options.defaultSource ?? (() => defaultSource());
+    const limits = scanLimits();
+    this.maxConcurrent = options.maxConcurrentScans ?? limits.concurrent;
+    this.maxQueued = options.maxQueuedScans ?? limits.queued;
+    this.heartbeatMs = options.heartbeatMs ?? 2000;
     this.ctx = {
       store: options.store,
       openTarget: options.openTarget ?? ((source) => openSourceTarget(source)),
@@ -72,6 +111,14 @@ export class ScanJobs {
     const source = input.source ?? this.pickSource();
     if (source !== "live" && source !== "emulator") throw new InvalidInputError("source", 'expected "live" or "emulator"');
     const subscriptions = input.subscriptions?.map((s) => s.trim()).filter((s) => s !== "");
+    const most = scanLimits().subscriptions;
+    if (subscriptions && subscriptions.length > most) {
+      throw new InvalidInputError(
+        "subscriptions",
+        `at most ${most} subscription IDs in one scan (got ${subscriptions.length}; SPEECH_POSTURE_MAX_SCAN_SUBSCRIPTIONS)`,
+      );
+    }
+    this.assertCapacity();
     subscriptions?.forEach((s, i) => {
       if (!SUBSCRIPTION_ID.test(s)) throw new InvalidInputError(`subscriptions[${i}]`, `not a subscription ID: ${JSON.stringify(s)}`);
     });
@@ -83,6 +130,7 @@ export class ScanJobs {
 
   /** Evaluates and stores an uploaded snapshot as a scan of source "snapshot". */
   async importSnapshot(snapshot: Snapshot, input: { actor?: string; bytes?: number; fileName?: string } = {}): Promise<Scan> {
+    this.assertCapacity();
     const scan = await createScan(this.store, { source: "snapshot", startedBy: input.actor || "local" });
     await recordAudit(this.store, {
       actor: input.actor,
@@ -99,9 +147,74 @@ export class ScanJobs {
     return scan;
   }
 
+  private assertCapacity(): void {
+    if (this.waiting.length >= this.maxQueued) {
+      throw new ScanCapacityError(
+        `${this.runningScans} scans are running and ${this.waiting.length} are waiting (the limits are ${this.maxConcurrent} and ${this.maxQueued}); try again when some have finished.`,
+      );
+    }
+  }
+
+  /**
+   * Resolves true when the scan may run (it then holds one of the running slots), or false when
+   * it was cancelled while waiting. A waiting scan keeps its heartbeat, so other instances do not
+   * take it for abandoned, and learns of cancels made on them.
+   */
+  private waitForTurn(scanId: string, signal: AbortSignal): Promise<boolean> {
+    if (this.runningScans < this.maxConcurrent) {
+      this.runningScans++;
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((resolve) => {
+      const stop = () => {
+        clearInterval(heartbeat);
+        signal.removeEventListener("abort", cancelled);
+      };
+      const entry = {
+        scanId,
+        go: () => {
+          stop();
+          resolve(true);
+        },
+      };
+      const cancelled = () => {
+        const i = this.waiting.indexOf(entry);
+        if (i < 0) return;
+        this.waiting.splice(i, 1);
+        stop();
+        resolve(false);
+      };
+      const heartbeat = setInterval(() => {
+        touchScan(this.store, scanId)
+          .then((r) => r.cancelRequested && cancelled())
+          .catch(() => undefined);
+      }, this.heartbeatMs);
+      signal.addEventListener("abort", cancelled);
+      this.waiting.push(entry);
+    });
+  }
+
+  /** Hands the finished scan's slot to the next waiting one. */
+  private endTurn(): void {
+    const next = this.waiting.shift();
+    if (next) next.go();
+    else this.runningScans--;
+  }
+
   private launch(scanId: string, input: ScanInput): void {
     const controller = new AbortController();
-    const done = runScan(this.ctx, scanId, input, controller)
+    const done = this.waitForTurn(scanId, controller.signal)
+      .then(async (go): Promise<ScanOutcome> => {
+        if (!go) {
+          await endScan(this.store, scanId, "cancelled", null);
+          return { status: "cancelled" };
+        }
+        try {
+          return await runScan(this.ctx, scanId, input, controller);
+        } finally {
+          this.endTurn();
+        }
+      })
       .catch((error): ScanOutcome => {
         console.error(`speech-posture: scan ${scanId} could not be finished:`, error);
         return { status: "failed", error: error instanceof Error ? error.message : String(error) };

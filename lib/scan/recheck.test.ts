@@ -52,13 +52,18 @@ describe("recheckResource", () => {
   });
 
   it("says what went wrong when the source cannot be reached, after recording the attempt", async () => {
-    const result = await recheckResource(store, "bob", "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/a", {
-      source: "emulator",
-      open: async () => {
-        throw new Error("No emulator is running");
+    const result = await recheckResource(
+      store,
+      "bob",
+      "/subscriptions/00000000-0000-4000-8000-00000000beef/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/ab",
+      {
+        source: "emulator",
+        open: async () => {
+          throw new Error("No emulator is running");
+        },
       },
-    });
+    );
     expect(result).toEqual({ ok: false, error: "No emulator is running" });
-    expect((await listAudit(store, { action: "resource.rechecked", actor: "bob" }))[0]?.target).toContain("/accounts/a");
+    expect((await listAudit(store, { action: "resource.rechecked", actor: "bob" }))[0]?.target).toContain("/accounts/ab");
   });
 });

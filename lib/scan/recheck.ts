@@ -3,6 +3,7 @@
  * ARM), evaluated at once. Nothing is stored (a scan stores results) but an audit entry, since it
  * reads Azure on the user's behalf, and without that entry the re-check does not start.
  */
+import { COGNITIVE_ACCOUNT, parseResourceId } from "@/lib/azure/arm";
 import { collect } from "@/lib/azure/collect";
 import { linkedStorageIds, subscriptionOfId } from "@/lib/azure/links";
 import type { CollectionSource } from "@/lib/azure/target";
@@ -36,6 +37,12 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export async function recheckResource(store: Store, actor: string, resourceId: string, options: RecheckOptions = {}): Promise<RecheckResult> {
   const id = String(resourceId ?? "");
   if (id.length > 2048) return { ok: false, error: "That is not a resource ID (over 2,048 characters)." };
+  // Validated before anything is recorded: a crafted ID must not reach the audit trail.
+  try {
+    parseResourceId(id, COGNITIVE_ACCOUNT);
+  } catch (error) {
+    return { ok: false, error: message(error) };
+  }
   const source = options.source ?? defaultSource();
   try {
     await recordAudit(store, { actor, action: "resource.rechecked", target: id, details: { source } });

@@ -44,6 +44,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     documents: docs.get(idKey(r.id)) ?? null,
   }));
   return {
+    catalogVersion: result.scan.catalogVersion,
     tenantId: result.scan.tenantId,
     collectedAt: snapshot.collectedAt || null,
     finishedAt: scan.finishedAt,

@@ -1,7 +1,9 @@
 /** Hostile input at the library level: object-tampering keys, return paths after sign-in. */
 import { describe, expect, it } from "vitest";
 import { safeReturnPath } from "@/lib/auth/public-config";
+import { COGNITIVE_ACCOUNT, InvalidResourceIdError, parseResourceId } from "@/lib/azure/arm";
 import { SnapshotInputError } from "@/lib/posture/parse";
+import { resourceHref } from "@/lib/views/search-params";
 import { findForbiddenKey } from "./hostile-keys";
 import { parseUploadedSnapshot } from "./snapshot-input";
 
@@ -18,6 +20,8 @@ const account = (extra: Record<string, unknown> = {}) => ({
 });
 const snapshotText = (resources: unknown[], top = "") =>
   `{${top}"kind":"speech-posture.snapshot","version":1,"collectedAt":"2026-01-01T00:00:00Z","subscriptions":[],"coverage":["resources"],"resources":${JSON.stringify(resources)},"diagnosticSettings":{},"speechEndpoints":{},"errors":[]}`;
+
+const parseAccountId = (id: string) => parseResourceId(id, COGNITIVE_ACCOUNT);
 
 describe("object-tampering keys", () => {
   it("are found anywhere, with their JSON path, without recursion", () => {
@@ -42,6 +46,36 @@ describe("object-tampering keys", () => {
     expect(() => parseUploadedSnapshot(cases[1])).toThrow(/resources\[0\]\.properties\.__proto__: the key "__proto__" is not allowed/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(parseUploadedSnapshot(snapshotText([account({ tags: { owner: "__proto__" } })])).resources).toHaveLength(1);
+  });
+});
+
+describe("crafted resource IDs (audit-trail injection)", () => {
+  const crafted = [
+    "/subscriptions/../../../api/scans/x/export?format=csv",
+    "/subscriptions/./../api/audit",
+    `/subscriptions/${SUB}/resourceGroups/../providers/Microsoft.CognitiveServices/accounts/../../../../signout`,
+    "/subscriptions/%2e%2e/%2E%2E/api/settings",
+  ];
+
+  it("link to a resource page whatever they hold, never up the path to another route", () => {
+    for (const id of crafted) {
+      const url = new URL(resourceHref(id, "scan1"), "http://posture.test");
+      expect(url.pathname, id).toMatch(/^\/resources\//);
+      expect(url.pathname.split("/"), id).not.toContain("..");
+    }
+    // Ordinary IDs keep their links.
+    const id = `/subscriptions/${SUB}/resourceGroups/rg.a/providers/Microsoft.CognitiveServices/accounts/a.b`;
+    expect(resourceHref(id)).toBe(`/resources${id}`);
+  });
+
+  it("are not account IDs, so re-check refuses them before anything is recorded", () => {
+    for (const id of crafted) expect(() => parseAccountId(id), id).toThrow(InvalidResourceIdError);
+    for (const rg of ["..", ".", "rg."]) {
+      expect(() => parseAccountId(`/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/ab`), rg).toThrow(
+        InvalidResourceIdError,
+      );
+    }
+    expect(parseAccountId(`/subscriptions/${SUB}/resourceGroups/rg.1/providers/Microsoft.CognitiveServices/accounts/ab`).resourceGroup).toBe("rg.1");
   });
 });
 

@@ -6,7 +6,8 @@
  *   3. a state-changing request comes from this origin (CSRF);
  *   4. the route's role (lib/auth/access): no session → 401 JSON for the API and server actions,
  *      a redirect to /signin for pages; the wrong role → 403;
- *   5. a snapshot upload that declares a length over the limit → 413;
+ *   5. a server action whose body is not what Next.js decodes → 400 (Next.js would answer 500);
+ *      a snapshot upload that declares a length over the limit → 413;
  *   6. security headers on the response, with a fresh CSP nonce handed to Next.js for pages.
  */
 import { NextResponse, type NextRequest } from "next/server";
@@ -14,8 +15,10 @@ import { requiredAccess } from "@/lib/auth/access";
 import { AuthConfigError, authConfig, isLoopbackHost, type AuthConfig } from "@/lib/auth/config";
 import { principalFromCookie } from "@/lib/auth/principal";
 import { hasRole } from "@/lib/auth/roles";
-import { isHttps, sessionCookieValue } from "@/lib/auth/session";
+import { requestIsHttps } from "@/lib/auth/forwarded";
+import { sessionCookieValue } from "@/lib/auth/session";
 import { NON_PAGE_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "./headers";
+import { malformedActionBody } from "./action-body";
 import { crossOriginRefusal } from "./origin";
 import { UPLOAD_PATH, declaredTooLarge, uploadLimitBytes } from "./upload-limit";
 
@@ -68,7 +71,7 @@ function decodablePath(path: string): boolean {
 export async function handleRequest(request: NextRequest): Promise<Response> {
   const path = request.nextUrl.pathname;
   const method = request.method.toUpperCase();
-  const https = isHttps(request.url, request.headers.get("x-forwarded-proto"));
+  const https = requestIsHttps(request.url, request.headers);
   const common = commonSecurityHeaders(https);
 
   let config: AuthConfig;
@@ -106,12 +109,12 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
   // Next.js answers a path it cannot percent-decode with a 500 (App Router apps have no error page for its 400).
   if (!decodablePath(path)) return fail(400, "invalid_input", "The URL is not validly percent-encoded.");
 
-  const refusal = crossOriginRefusal(method, request.headers, config.mode === "entra");
+  const refusal = crossOriginRefusal(method, request.headers, config.mode === "entra", https);
   if (refusal) return fail(403, "cross_origin", `Refused: ${refusal}.`);
 
   const access = requiredAccess(method, path, isAction);
   if (access !== "public") {
-    const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie")));
+    const principal = await principalFromCookie(sessionCookieValue(request.headers.get("cookie"), https));
     if (!principal) {
       if (isApi || isAction || !isPage) return jsonError(401, "unauthenticated", "Sign in to use Speech Posture.", common);
       // Next.js turns a same-origin Location into a relative one, so the browser stays on the host it asked for.
@@ -123,6 +126,11 @@ export async function handleRequest(request: NextRequest): Promise<Response> {
       return res;
     }
     if (!hasRole(principal.roles, access)) return fail(403, "forbidden", `This needs the ${access} role, which your account does not have.`);
+  }
+
+  if (isAction) {
+    const malformed = await malformedActionBody(request);
+    if (malformed) return jsonError(400, "invalid_input", `Refused: ${malformed}.`, common);
   }
 
   // An upload that says it is too large is refused without running the route.

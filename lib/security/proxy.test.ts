@@ -15,7 +15,16 @@ const ORIGIN = "http://127.0.0.1:3999";
 const saved = { ...process.env };
 
 function setEnv(vars: Record<string, string | undefined>) {
-  for (const k of ["AUTH_MODE", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "SPEECH_POSTURE_LISTEN_HOST", "SESSION_SECRET", "AUTH_TEST_OIDC"])
+  for (const k of [
+    "AUTH_MODE",
+    "ENTRA_TENANT_ID",
+    "ENTRA_CLIENT_ID",
+    "ENTRA_AUTHORITY",
+    "SPEECH_POSTURE_LISTEN_HOST",
+    "SESSION_SECRET",
+    "AUTH_TEST_OIDC",
+    "SPEECH_POSTURE_TRUST_PROXY",
+  ])
     delete process.env[k];
   Object.assign(process.env, vars);
   resetAuthConfigForTests();
@@ -80,12 +89,49 @@ describe("signed in with Entra ID", () => {
     expect(a.headers.get("strict-transport-security")).toBeNull();
   });
 
-  it("adds HSTS (and upgrade-insecure-requests) over https, directly or behind a TLS proxy", async () => {
+  it("adds HSTS (and upgrade-insecure-requests) over https, directly or behind a trusted TLS proxy", async () => {
     const direct = await handleRequest(req("/signin", { base: "https://posture.contoso.com" }));
     expect(direct.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(csp(direct)).toContain("upgrade-insecure-requests");
+    // X-Forwarded-Proto from anyone is not believed …
+    const untrusted = await handleRequest(req("/signin", { headers: { "x-forwarded-proto": "https" } }));
+    expect(untrusted.headers.get("strict-transport-security")).toBeNull();
+    // … only from the proxy SPEECH_POSTURE_TRUST_PROXY says is there.
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
     const proxied = await handleRequest(req("/signin", { headers: { "x-forwarded-proto": "https" } }));
     expect(proxied.headers.get("strict-transport-security")).not.toBeNull();
+  });
+
+  it("over https accepts only the __Host- session cookie, never a plain one a sibling subdomain could plant", async () => {
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
+    const https = { "x-forwarded-proto": "https" };
+    const planted = await handleRequest(req("/api/scans", { headers: { ...https, cookie: await cookieFor("Posture.Admin", SESSION_COOKIE) } }));
+    expect(planted.status).toBe(401);
+    const own = await handleRequest(req("/api/scans", { headers: { ...https, cookie: await cookieFor("Posture.Reader", SECURE_SESSION_COOKIE) } }));
+    expect(own.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("believes X-Forwarded-Host only behind a trusted proxy, and compares the Origin's scheme too", async () => {
+    const cookie = await cookieFor("Posture.Operator");
+    const evil = { cookie, origin: "http://evil.example", "x-forwarded-host": "evil.example" };
+    const spoofed = await handleRequest(req("/api/scans", { method: "POST", headers: evil }));
+    expect(spoofed.status).toBe(403);
+    expect(((await spoofed.json()) as { error: { code: string } }).error.code).toBe("cross_origin");
+    // Same host, other scheme: another origin.
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, origin: ORIGIN.replace("http:", "https:") } }))).status).toBe(403);
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe("1");
+    process.env.SPEECH_POSTURE_TRUST_PROXY = "1";
+    const viaProxy = {
+      cookie: await cookieFor("Posture.Operator", SECURE_SESSION_COOKIE),
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "posture.contoso.com",
+    };
+    expect(
+      (await handleRequest(req("/api/scans", { method: "POST", headers: { ...viaProxy, origin: "https://posture.contoso.com" } }))).headers.get(
+        "x-middleware-next",
+      ),
+    ).toBe("1");
+    expect((await handleRequest(req("/api/scans", { method: "POST", headers: { ...viaProxy, origin: "http://posture.contoso.com" } }))).status).toBe(403);
   });
 
   it("never caches API answers and gives them a policy that allows nothing", async () => {
@@ -131,7 +177,7 @@ describe("signed in with Entra ID", () => {
     }
     const action = await handleRequest(req("/findings", { method: "POST", headers: { cookie: reader, origin: ORIGIN, "next-action": "abc" } }));
     expect(action.status).toBe(403);
-    const operator = await cookieFor("Posture.Operator", SECURE_SESSION_COOKIE);
+    const operator = await cookieFor("Posture.Operator");
     expect((await handleRequest(req("/api/audit", { headers: { cookie: operator } }))).status).toBe(403);
     expect((await handleRequest(req("/audit", { headers: { cookie: operator } }))).status).toBe(403);
     expect((await handleRequest(req("/api/scans", { method: "POST", headers: { cookie: operator, origin: ORIGIN } }))).headers.get("x-middleware-next")).toBe(
@@ -159,14 +205,38 @@ describe("signed in with Entra ID", () => {
   it("refuses an upload declaring more than the limit with 413, before the route runs", async () => {
     const cookie = await cookieFor("Posture.Operator");
     const big = await handleRequest(
-      req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(100 * 1024 * 1024 + 1) } }),
+      req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": String(50 * 1024 * 1024 + 1) } }),
     );
     expect(big.status).toBe(413);
-    expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 100 * 1024 * 1024 } });
+    expect(await big.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String), limit: 50 * 1024 * 1024 } });
     const ok = await handleRequest(req("/api/snapshots", { method: "POST", headers: { cookie, origin: ORIGIN, "content-length": "1000" } }));
     expect(ok.headers.get("x-middleware-next")).toBe("1");
     // Without a session the size is not even looked at.
     expect((await handleRequest(req("/api/snapshots", { method: "POST", headers: { origin: ORIGIN, "content-length": "999999999999" } }))).status).toBe(401);
+  });
+
+  it("answers 400 for a server action whose body Next.js could not decode (it would answer 500)", async () => {
+    const cookie = await cookieFor("Posture.Operator");
+    const action = (body: string, type = "text/plain;charset=UTF-8") =>
+      handleRequest(
+        new NextRequest(ORIGIN + "/exceptions", {
+          method: "POST",
+          headers: { host: new URL(ORIGIN).host, cookie, origin: ORIGIN, "next-action": "7f00aa", "content-type": type },
+          body,
+        }),
+      );
+    for (const [body, type] of [
+      ["garbage", undefined],
+      ['["unterminated', undefined],
+      ["", undefined],
+      ["--x\r\n", "multipart/form-data"],
+    ] as const) {
+      const r = await action(body, type);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe("invalid_input");
+    }
+    expect((await action('["/subscriptions/x",{"a":1}]')).headers.get("x-middleware-next")).toBe("1");
+    expect((await action("--x--\r\n", "multipart/form-data; boundary=x")).headers.get("x-middleware-next")).toBe("1");
   });
 
   it("answers 400 for a path that cannot be percent-decoded (Next.js would answer 500)", async () => {

@@ -1,16 +1,21 @@
 /**
- * An uploaded snapshot's text → Snapshot, as lib/posture parses it, with one more refusal first:
- * keys that tamper with objects (see hostile-keys.ts) anywhere in the file. Throws
- * SnapshotInputError naming the JSON path.
+ * An uploaded snapshot's text → Snapshot, as lib/posture parses it, with two more refusals
+ * first: more JSON values than the upload limit allows (counted before anything is allocated),
+ * and keys that tamper with objects (see hostile-keys.ts) anywhere in the file. Throws
+ * SnapshotInputError naming the JSON path. The server runs this in a worker (upload-parser.ts).
  */
 import { SnapshotInputError, parseSnapshot } from "@/lib/posture/parse";
 import { parseJsonText } from "@/lib/posture/json-text";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { findForbiddenKey, forbiddenKeyProblem } from "./hostile-keys";
+import { uploadValueLimit } from "./upload-limit";
 
-export function parseUploadedSnapshot(text: string): Snapshot {
-  const parsed = parseJsonText(text);
-  if ("problem" in parsed) throw new SnapshotInputError(parsed.path, parsed.problem);
+export function parseUploadedSnapshot(text: string, maxValues = uploadValueLimit()): Snapshot {
+  const parsed = parseJsonText(text, { maxValues });
+  if ("problem" in parsed) {
+    const hint = parsed.tooManyValues ? " (the limit is SPEECH_POSTURE_MAX_UPLOAD_VALUES)" : "";
+    throw new SnapshotInputError(parsed.path, parsed.problem + hint);
+  }
   const bad = findForbiddenKey(parsed.value);
   if (bad) throw new SnapshotInputError(bad.path, forbiddenKeyProblem(bad.key));
   return parseSnapshot(parsed.value);

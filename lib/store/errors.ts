@@ -43,7 +43,7 @@ export class StateConflictError extends Error {
  * it first) throws its own copy's classes. Each class marks its instances with a symbol from the
  * global registry and tests for that mark, so callers match errors by type, never by `name`.
  */
-function sharedAcrossBundles(cls: abstract new (...args: never[]) => Error, brand: string): void {
+export function sharedAcrossBundles(cls: abstract new (...args: never[]) => Error, brand: string): void {
   const mark = Symbol.for(`speech-posture.error.${brand}`);
   Object.defineProperty(cls.prototype, mark, { value: true });
   Object.defineProperty(cls, Symbol.hasInstance, {

@@ -287,6 +287,65 @@ describe.each(DATABASES)("store on %s", (kind) => {
     for (const s of trend.subscriptions) expect(s.points.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
   });
 
+  it("reads back a scan stored by a catalogue-version-1 build as version 1, and a diff against it marks verdicts whose rule changed", async () => {
+    const snap = snapshotOf(smallTenant(6, 2, 11), "2026-11-28T13:00:00Z");
+    const first = speechAccounts(snap)[0].id;
+    const flip = (status: string) => (status === "fail" ? "pass" : "fail");
+    const store1 = async (mutate: (data: ReturnType<typeof buildScanResult>) => ReturnType<typeof buildScanResult>) => {
+      tick();
+      const scan = await createScan(store, { source: "emulator", startedBy: "test" });
+      const startedAt = await markRunning(store, scan.id);
+      const data = buildScanResult(snap, { id: scan.id, source: "emulator", startedAt, finishedAt: () => store.now().toISOString() });
+      await writeScanResults(store, scan.id, mutate(data));
+      return scan.id;
+    };
+    // What a version-1 build stored: its own verdicts (here NET-1, whose rule changed, and IAM-1, whose rule did not,
+    // came out the other way for one account), an export hash tagged catalog-v1, and no catalog_version column yet.
+    const v1 = await store1((data) => ({
+      ...data,
+      catalogVersion: 1,
+      exportSha256: "a".repeat(64),
+      findings: data.findings.map((f) =>
+        f.resourceId === first && (f.controlId === "NET-1" || f.controlId === "IAM-1") ? { ...f, status: flip(f.status) } : f,
+      ),
+    }));
+    await store.db.updateTable("scans").set({ catalog_version: null }).where("id", "=", v1).execute();
+    const v2 = await store1((data) => data);
+
+    expect((await getScan(store, v1))?.catalogVersion).toBe(1);
+    expect((await getScan(store, v2))?.catalogVersion).toBe(2);
+    const old = await readScanResult(store, v1, { exceptions: false });
+    expect(old.scan.catalogVersion).toBe(1);
+    expect(old.findings).toHaveLength(6 * 18);
+    expect(old.findings.find((f) => f.resourceId === first && f.controlId === "NET-1")?.status).toBe(
+      flip(evaluateSnapshot(snap).findings.find((f) => f.resourceId === first && f.controlId === "NET-1")!.status),
+    );
+    expect((await readScanResult(store, v2, { exceptions: false })).scan.catalogVersion).toBe(2);
+    // The version-1 export hash stays valid for the version-1 scan; a version-2 tag on it would not be trusted.
+    expect(await storedExportSha256(store, v1)).toBe("a".repeat(64));
+    await store.db
+      .updateTable("scans")
+      .set({ export_sha256: `result-v1.catalog-v2:${"a".repeat(64)}` })
+      .where("id", "=", v1)
+      .execute();
+    expect(await storedExportSha256(store, v1)).toBeUndefined();
+
+    const d = await diffScans(store, v2, v1);
+    expect(d.catalogVersions).toEqual({ from: 1, to: 2 });
+    expect(d.ruleChangedControls).toEqual(["BYOS-2", "BYOS-3", "CMK-3", "NET-1", "NET-3", "LOG-1", "LOG-2", "LBX-1"]);
+    const all = [...d.newFailures, ...d.resolved, ...d.changed];
+    expect(all.map((i) => [i.resourceId, i.controlId, i.ruleChange]).sort()).toEqual([
+      [first, "IAM-1", false],
+      [first, "NET-1", true],
+    ]);
+    expect(d.counts.ruleChanges).toBe(1);
+    // Between scans of the same version nothing is put down to a rule.
+    const same = await diffScans(store, v2, await store1((data) => data));
+    expect(same.catalogVersions).toEqual({ from: 2, to: 2 });
+    expect(same.ruleChangedControls).toEqual([]);
+    expect(same.counts.ruleChanges).toBe(0);
+  });
+
   it("compares only the subscriptions both scans read: a partial scan resolves and adds nothing elsewhere", async () => {
     const full = snapshotOf(smallTenant(12, 3, 31), "2026-11-28T11:00:00Z");
     const [keep, skip, unread] = full.subscriptions.map((s) => s.subscriptionId);

@@ -44,9 +44,18 @@ export function resourceHref(resourceId: string, scanId?: string): string {
   const path = resourceId
     .split("/")
     .filter((s) => s !== "")
-    .map((s) => encodeURIComponent(s))
+    .map((s) => encodeDotSegment(encodeURIComponent(s)))
     .join("/");
   return `/resources/${path}${scanId ? `?scan=${encodeURIComponent(scanId)}` : ""}`;
+}
+
+/**
+ * A segment of only dots would move a link up the path ("/resources/subscriptions/../../api/…"
+ * is "/api/…"), and browsers treat "%2E" as a dot too, so its dots are encoded twice ("%252E"):
+ * the link stays under /resources/. Azure names never consist of dots alone.
+ */
+function encodeDotSegment(segment: string): string {
+  return /^\.+$/.test(segment) ? segment.replace(/\./g, "%252E") : segment;
 }
 
 /** The resource ID back from the catch-all route segments. */

@@ -5,15 +5,14 @@
 import { AuthError, actorOfRequest } from "@/lib/auth/principal";
 import { InputError } from "@/lib/posture/input-error";
 import { findForbiddenKey, forbiddenKeyProblem } from "@/lib/security/hostile-keys";
-import { uploadLimitBytes } from "@/lib/security/upload-limit";
+import { UploadRefusedError } from "@/lib/security/upload-parser";
+import { TooManyStreamsError } from "@/lib/scan/jobs-events";
+import { ScanCapacityError } from "@/lib/scan/jobs";
+import { PayloadTooLargeError, uploadLimitBytes } from "@/lib/security/upload-limit";
+import { readBodyBytes } from "@/lib/security/upload-body";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
-export class PayloadTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`The request body is larger than the limit of ${limit} bytes`);
-    this.name = "PayloadTooLargeError";
-  }
-}
+export { PayloadTooLargeError };
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), {
@@ -28,12 +27,19 @@ export function errorBody(status: number, code: string, message: string, extra: 
 
 /** Maps what the store and parsers throw to HTTP; anything unexpected is a 500 without internals. */
 export function errorResponse(error: unknown): Response {
-  // The store's errors may come from another bundle's copy of their module; their classes answer
-  // `instanceof` for every copy (lib/store/errors.ts). The others are thrown in the route's own bundle.
+  // The store's and the scan jobs' errors may come from another bundle's copy of their module; their
+  // classes answer `instanceof` for every copy (lib/store/errors.ts). The others are thrown in the route's own bundle.
   if (error instanceof AuthError) return errorBody(error.status, error.code, error.message);
   if (error instanceof InvalidInputError) return errorBody(400, "invalid_input", error.message, { field: error.field });
-  if (error instanceof InputError) return errorBody(400, "invalid_input", error.message, { path: error.path });
+  // Snapshot and exception-file errors can also arrive from the upload worker's or the jobs' module copy.
+  if (error instanceof InputError || (error instanceof Error && /^(Snapshot|Exceptions)InputError$/.test(error.name))) {
+    const path = (error as { path?: unknown }).path;
+    return errorBody(400, "invalid_input", error.message, path === undefined ? {} : { path });
+  }
   if (error instanceof PayloadTooLargeError) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
+  if (error instanceof UploadRefusedError) return errorBody(error.status, error.code, error.message);
+  if (error instanceof TooManyStreamsError) return errorBody(429, "too_many_streams", error.message);
+  if (error instanceof ScanCapacityError) return errorBody(503, "too_many_scans", error.message);
   if (error instanceof NotFoundError) return errorBody(404, "not_found", error.message);
   if (error instanceof ScanConflictError) return errorBody(409, "scan_running", error.message, { id: error.runningScanId });
   if (error instanceof StateConflictError) return errorBody(409, "conflict", error.message);
@@ -51,25 +57,7 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
 
 /** The body as text, refusing (413) as soon as more than `limit` bytes have arrived. */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: false });
-  const parts: string[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(limit);
-    }
-    parts.push(decoder.decode(value, { stream: true }));
-  }
-  parts.push(decoder.decode());
-  return parts.join("");
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readBodyBytes(request, limit));
 }
 
 /** A small JSON body (settings, exceptions, scan requests); empty means `{}`. */
@@ -92,7 +80,7 @@ export function actorOf(request: Request): string {
   return actorOfRequest(request);
 }
 
-/** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 100 MB. */
+/** Upload limit for snapshots: SPEECH_POSTURE_MAX_UPLOAD_BYTES, default 50 MB. */
 export function uploadLimit(env: NodeJS.ProcessEnv = process.env): number {
   return uploadLimitBytes(env);
 }

@@ -9,7 +9,9 @@
 import { authConfig } from "@/lib/auth/config";
 import { principalFromRequest, serverSessionSecret, type Principal } from "@/lib/auth/principal";
 import { highestRole } from "@/lib/auth/roles";
-import { clearedSessionCookies, isHttps, newSession, openSession, revokeSession, sealSession, sessionCookie, sessionCookieValue } from "@/lib/auth/session";
+import { requestIsHttps } from "@/lib/auth/forwarded";
+import { clearedSessionCookies, newSession, openSession, revokeSession, sealSession, sessionCookie, sessionCookieValue } from "@/lib/auth/session";
+import { claimTokenExchange } from "@/lib/auth/revocation";
 import { TokenRejectedError, remoteKeys, verifyAccessToken } from "@/lib/auth/verify";
 import type { JWTVerifyGetKey } from "jose";
 import { errorBody, handle, json, readBodyText } from "@/app/api/_lib/http";
@@ -70,8 +72,12 @@ export function POST(request: Request): Promise<Response> {
         "Your account has no Speech Posture role. Ask an administrator to assign you Posture.Reader, Posture.Operator or Posture.Admin.",
       );
     }
+    // One session per access token: a token seen before (a replay, or after sign-out) is refused.
+    if (!(await claimTokenExchange(token, identity.exp))) {
+      return errorBody(401, "invalid_token", "The access token was refused: it was already exchanged for a session. Sign in again.");
+    }
     const session = newSession(identity);
-    const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
+    const secure = requestIsHttps(request.url, request.headers);
     const cookie = sessionCookie(await sealSession(session, serverSessionSecret()), session, secure);
     const p: Principal = { mode: "entra", session, roles: session.roles, actor: "" };
     return json(view(p), 200, { "set-cookie": cookie });
@@ -80,10 +86,10 @@ export function POST(request: Request): Promise<Response> {
 
 export function DELETE(request: Request): Promise<Response> {
   return handle(async () => {
-    const secure = isHttps(request.url, request.headers.get("x-forwarded-proto"));
+    const secure = requestIsHttps(request.url, request.headers);
     if (authConfig().mode === "entra") {
-      const session = await openSession(sessionCookieValue(request.headers.get("cookie")), serverSessionSecret());
-      if (session) revokeSession(session);
+      const session = await openSession(sessionCookieValue(request.headers.get("cookie"), secure), serverSessionSecret());
+      if (session) await revokeSession(session);
     }
     const headers = new Headers({ "cache-control": "no-store" });
     for (const c of clearedSessionCookies(secure)) headers.append("set-cookie", c);

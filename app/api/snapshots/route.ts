@@ -1,19 +1,35 @@
 /**
  * POST /api/snapshots: the snapshot file as the raw body (any of the four accepted shapes).
- * Too large → 413 while it streams; invalid → 400 naming the JSON path; either way nothing is
- * stored. Valid → 202 with the ID of the scan that evaluates it.
+ * The proxy does not run here (so Next.js does not buffer the body before the sign-in check):
+ * the route makes the proxy's checks itself on the headers, then waits its turn (one upload at a
+ * time), then reads the body, refusing (413) as soon as it passes the limit, and parses it in a
+ * worker thread with its own memory limit. Invalid → 400 naming the JSON path; too costly → 413;
+ * either way nothing is stored. Valid → 202 with the ID of the scan that evaluates it.
  */
-import { parseUploadedSnapshot } from "@/lib/security/snapshot-input";
-import { json, readBodyText, uploadLimit } from "@/app/api/_lib/http";
-import { route } from "@/app/api/_lib/route";
+import { requireRole } from "@/lib/auth/principal";
+import { serverJobs } from "@/lib/scan/jobs-server";
+import { proxyChecks, withHeaders } from "@/lib/security/route-guard";
+import { readBodyBytes } from "@/lib/security/upload-body";
+import { oneUploadAtATime, parseSnapshotInWorker } from "@/lib/security/upload-parser";
+import { actorOf, handle, json, uploadLimit } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route({ role: "Posture.Operator" }, async ({ request, jobs, actor }) => {
-  const text = await readBodyText(request, uploadLimit());
-  const snapshot = parseUploadedSnapshot(text);
-  const fileName = request.headers.get("x-file-name") ?? undefined;
-  const scan = await jobs.importSnapshot(snapshot, { actor, bytes: Buffer.byteLength(text), fileName });
-  return json({ id: scan.id }, 202, { location: `/api/scans/${scan.id}` });
-});
+export async function POST(request: Request): Promise<Response> {
+  const checked = await proxyChecks(request);
+  if ("refusal" in checked) return checked.refusal;
+  const answer = await handle(async () => {
+    await requireRole(request, "Posture.Operator");
+    const { snapshot, bytes } = await oneUploadAtATime(async () => {
+      const body = await readBodyBytes(request, uploadLimit());
+      const size = body.byteLength;
+      return { snapshot: await parseSnapshotInWorker(body), bytes: size };
+    });
+    const jobs = await serverJobs();
+    const fileName = request.headers.get("x-file-name") ?? undefined;
+    const scan = await jobs.importSnapshot(snapshot, { actor: actorOf(request), bytes, fileName });
+    return json({ id: scan.id }, 202, { location: `/api/scans/${scan.id}` });
+  });
+  return withHeaders(answer, checked.headers);
+}

@@ -17,6 +17,7 @@ import { loadSubscription } from "@/lib/views/subscription-data";
 import { findingsHref, first, pageParam, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
+import { showHidden } from "@/lib/report/visible-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Subscription report" };
@@ -64,7 +65,7 @@ async function Report({
   return (
     <>
       <PageHeader
-        title={name}
+        title={showHidden(name)}
         breadcrumbs={[{ href: "/", label: "Overview" }]}
         description={
           <>

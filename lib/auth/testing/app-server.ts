@@ -30,7 +30,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startAuthAppServer(opts: { dir?: string; port?: number } = {}): Promise<AuthAppServer> {
+export interface AuthAppServerOptions {
+  dir?: string;
+  port?: number;
+  /** More environment for the server (limits, time-outs). */
+  env?: Record<string, string>;
+  /** The checkout whose build to start (default: this one). */
+  cwd?: string;
+}
+
+export async function startAuthAppServer(opts: AuthAppServerOptions = {}): Promise<AuthAppServer> {
   const dir = resolve(opts.dir ?? "data/e2e-auth");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -45,8 +54,10 @@ export async function startAuthAppServer(opts: { dir?: string; port?: number } =
     ["scripts/start.mjs", "--no-build", "--no-first-scan", "--port", String(port), "--state-dir", join(dir, "emulator")],
     {
       stdio: ["ignore", "pipe", "pipe"],
+      cwd: opts.cwd,
       env: {
         ...process.env,
+        ...opts.env,
         ...SECRET_CANARIES.env(join(dir, "speech-posture.db")),
         AUTH_MODE: "entra",
         AUTH_TEST_OIDC: "1",

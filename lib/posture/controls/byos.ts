@@ -9,6 +9,7 @@ import { STORAGE_BLOB_DATA_CONTRIBUTOR, type SnapshotError } from "@/lib/posture
 import type { AccountView, Control, Evidence, LinkedStorage, Outcome } from "@/lib/posture/types";
 import {
   aboutStorage,
+  applyingError,
   describeError,
   errorEvidence,
   ev,
@@ -108,17 +109,20 @@ export const byos2: Control = {
   severity: "high",
   family: "byos",
   rule:
-    "Not applicable when BYOS-1 fails. Pass when every linked storage account is in the snapshot; fail when one " +
-    "is missing although its subscription was scanned (a dangling link); unknown (not_visible) when its " +
-    "subscription was not scanned.",
+    "Not applicable when BYOS-1 fails. Pass when every linked storage account is in the snapshot. Otherwise, of the " +
+    "missing ones: fail when one is not hidden (no resourceGraph error at its ID or resource group) although its " +
+    "subscription was scanned (a dangling link); else unknown (not_visible) when one's subscription was not scanned; " +
+    "else unknown with the error's reason of the first hidden one.",
   rationale:
     "A BYOS link cannot be changed. If the linked storage account is deleted or moved, Speech stops working " +
-    "and the resource has to be recreated; until then, data written before may be orphaned.",
+    "and the resource has to be recreated; until then, data written before may be orphaned. Resource Graph silently " +
+    "leaves out what the scan may not read, so a storage account the scan was refused is not taken for a deleted one.",
   remediation: {
     portal: [
       "Open the Speech resource > Overview > JSON View and note the userOwnedStorage resourceId.",
       "Search for that storage account; if it was moved, move it back to the same subscription, resource group and name.",
       "If it was deleted and cannot be recovered, create a new Speech resource with a new storage account (see BYOS-1).",
+      "If the finding is unknown because access was denied, give the scanning identity Reader on the storage account or its resource group and scan again.",
     ],
     cli:
       "az storage account show --ids <linked-storage-id>\n" +
@@ -135,18 +139,21 @@ export const byos2: Control = {
     const evidence: Evidence[] = [];
     const dangling: LinkedStorage[] = [];
     const unscanned: LinkedStorage[] = [];
+    const hidden: LinkedStorage[] = [];
     for (let i = 0; i < account.linked.length; i++) {
       const s = account.linked[i];
       if (s.doc) {
         evidence.push(ev(`${s.ref}id`, s.doc.id, "a Microsoft.Storage/storageAccounts document with this ID"));
-      } else {
-        evidence.push(notVisibleEvidence(s));
-        if (s.scanned) dangling.push(s);
-        else {
-          unscanned.push(s);
-          evidence.push(ev(`subscription:${subscriptionOf(s.id) ?? "(none in the ID)"} scanned`, false, true));
-        }
+        continue;
       }
+      evidence.push(notVisibleEvidence(s));
+      if (!s.scanned) {
+        unscanned.push(s);
+        evidence.push(ev(`subscription:${subscriptionOf(s.id) ?? "(none in the ID)"} scanned`, false, true));
+      } else if (s.hiddenBy) {
+        hidden.push(s);
+        evidence.push(...errorEvidence(s.hiddenBy));
+      } else dangling.push(s);
     }
     const kept = exact(evidence);
     if (dangling.length > 0) {
@@ -164,12 +171,23 @@ export const byos2: Control = {
         kept,
       );
     }
+    if (hidden.length > 0) {
+      const first = hidden[0].hiddenBy!;
+      return unknown(
+        errorReason(first),
+        `${storageSubject(hidden)} could not be checked: Resource Graph did not return ${verb(hidden, "it", "them")} ` +
+          `(${describeError(first)}), so ${verb(hidden, "it", "they")} may exist without the scan being allowed to see ${verb(hidden, "it", "them")}.`,
+        kept,
+      );
+    }
     return pass(aboutStorage(account.linked, EXISTS), kept);
   },
 };
 
 const NO_ROLE_COVERAGE: readonly Evidence[] = [ev("snapshot coverage", "roleAssignments not collected", "roleAssignments")];
-const ROLE_EXPECTED = `Storage Blob Data Contributor (${STORAGE_BLOB_DATA_CONTRIBUTOR}) for the account's principal at the storage account, its resource group, its subscription or /`;
+const ROLE_EXPECTED =
+  `Storage Blob Data Contributor (${STORAGE_BLOB_DATA_CONTRIBUTOR}) for the account's principal at the storage account, ` +
+  "its resource group, its subscription, / or one of its subscription's management groups";
 
 export const byos3: Control = {
   id: "BYOS-3",
@@ -178,10 +196,13 @@ export const byos3: Control = {
   family: "byos",
   rule:
     "In order: not applicable when BYOS-1 fails; unknown (not_collected) when role assignments were not collected; " +
-    "unknown when a roleAssignments error applies; unknown (not_visible) when a linked storage account's subscription " +
-    "was not scanned. Pass when `identity.type` contains SystemAssigned and, for every linked storage account, the " +
-    "identity's principal holds Storage Blob Data Contributor at the account, its resource group, its subscription " +
-    "or /; otherwise fail.",
+    "unknown with the error's reason when a roleAssignments error applies to the account or a linked storage account; " +
+    "unknown (not_visible) when a linked storage account's subscription was not scanned. Pass when `identity.type` " +
+    "contains SystemAssigned and, for every linked storage account, the identity's principal holds Storage Blob Data " +
+    "Contributor at the account, its resource group, its subscription, / or a management group among the " +
+    "subscription's `managementGroupAncestors`. Unknown (not_visible) for a storage account whose subscription's " +
+    "ancestors are not known while such a grant exists at some management group; otherwise fail. Several linked " +
+    "accounts combine: fail, then unknown, then pass.",
   rationale:
     "Speech reaches BYOS storage through the trusted-services path with its system-assigned managed identity and " +
     "the Storage Blob Data Contributor role. Without that role Speech cannot write its data; a user-assigned " +
@@ -258,43 +279,76 @@ function judgeIdentityAccess(account: AccountView, ctx: SnapshotIndex): Outcome 
   const evidence: Evidence[] = [typeEvidence, ev(`${account.ref}identity.principalId`, shown(account.identity.principalId), "the principal holding the role")];
   const grants = principal === undefined ? undefined : ctx.roleAssignments.get(idKey(principal));
   const missing: LinkedStorage[] = [];
+  const unresolved: LinkedStorage[] = [];
   for (let i = 0; i < account.linked.length; i++) {
     const s = account.linked[i];
-    const grant = grants && grantOn(grants, s.key);
-    if (grant) evidence.push(ev(`roleAssignment:${grant.id} properties.scope`, grant.scope, ROLE_EXPECTED));
-    else {
+    const ancestors = ctx.managementGroupsOf(s.subscriptionKey);
+    const grant = grants && grantOn(grants, s.key, ancestors);
+    if (grant) {
+      evidence.push(ev(`roleAssignment:${grant.id} properties.scope`, grant.scope, ROLE_EXPECTED));
+      continue;
+    }
+    const atSomeGroup = ancestors === undefined && grants ? managementGroupGrant(grants) : undefined;
+    if (atSomeGroup) {
+      unresolved.push(s);
+      evidence.push(
+        ev(`roleAssignment:${atSomeGroup.id} properties.scope`, atSomeGroup.scope, ROLE_EXPECTED),
+        ev(`subscription:${subscriptionOf(s.id) ?? "(none in the ID)"} managementGroupAncestors`, null, "the subscription's management groups"),
+      );
+    } else {
       missing.push(s);
       evidence.push(ev(`${s.ref}roleAssignments`, null, ROLE_EXPECTED));
     }
   }
-  if (missing.length === 0) {
-    return pass(account.name + IDENTITY_ACCESS_TAIL, exact(evidence));
+  if (missing.length > 0) {
+    return fail(
+      `${account.name}'s managed identity has no Storage Blob Data Contributor role assignment on ${linkedStorage(missing)} ` +
+        "(checked the storage account, its resource group, its subscription, the root scope and the management groups above the subscription).",
+      exact(evidence),
+    );
   }
-  return fail(
-    `${account.name}'s managed identity has no Storage Blob Data Contributor role assignment on ${linkedStorage(missing)} ` +
-      "(checked the storage account, its resource group, its subscription and the root scope). Assignments made at a " +
-      "management group cannot be resolved from a snapshot; if the role is granted there, record an exception.",
-    exact(evidence),
-  );
+  if (unresolved.length > 0) {
+    return unknown(
+      "not_visible",
+      `${account.name}'s managed identity holds Storage Blob Data Contributor at a management group, but the management groups ` +
+        `above the subscription of ${linkedStorage(unresolved)} are not known, so it cannot be told whether that grant covers it.`,
+      exact(evidence),
+    );
+  }
+  return pass(account.name + IDENTITY_ACCESS_TAIL, exact(evidence));
 }
 
-/** A Storage Blob Data Contributor grant at the storage account, its resource group, its subscription or `/`. */
-function grantOn(grants: readonly RoleGrant[], storageKey: string): RoleGrant | undefined {
+/**
+ * A Storage Blob Data Contributor grant covering the storage account: at its ID, its resource group,
+ * its subscription, `/`, or a management group among the subscription's ancestors.
+ */
+function grantOn(grants: readonly RoleGrant[], storageKey: string, ancestors: ReadonlySet<string> | undefined): RoleGrant | undefined {
   for (let i = 0; i < grants.length; i++) {
-    if (grants[i].blobDataContributor && isGrantScopeFor(grants[i].scopeKey, storageKey)) return grants[i];
+    const grant = grants[i];
+    if (!grant.blobDataContributor) continue;
+    if (grant.managementGroup !== undefined ? ancestors?.has(grant.managementGroup) : isGrantScopeFor(grant.scopeKey, storageKey)) return grant;
   }
   return undefined;
 }
 
-/** A roleAssignments error scoped to the account, a linked storage account, or either one's subscription. */
+/** A Storage Blob Data Contributor grant at some management group (it may cover a storage account). */
+function managementGroupGrant(grants: readonly RoleGrant[]): RoleGrant | undefined {
+  for (let i = 0; i < grants.length; i++) if (grants[i].blobDataContributor && grants[i].managementGroup !== undefined) return grants[i];
+  return undefined;
+}
+
+/**
+ * The roleAssignments error that applies: the account's most specific entry (its ID, resource
+ * group, subscription), else each linked storage account's, in `userOwnedStorage` order.
+ */
 function roleAssignmentError(account: AccountView, ctx: SnapshotIndex): SnapshotError | undefined {
   const bySource = ctx.errors.get("roleAssignments");
   if (bySource === undefined) return undefined;
-  const direct = bySource.get(account.key) ?? bySource.get(account.subscriptionScope);
+  const direct = applyingError(account, "roleAssignments", ctx);
   if (direct) return direct;
-  for (const s of account.linked) {
-    const sub = subscriptionOf(s.key);
-    const found = bySource.get(s.key) ?? (sub === undefined ? undefined : bySource.get(`/subscriptions/${idKey(sub)}`));
+  for (let i = 0; i < account.linked.length; i++) {
+    const s = account.linked[i];
+    const found = ctx.errorFor("roleAssignments", s.key, s.subscriptionKey === "" ? undefined : ctx.scopeOfSubscription(s.subscriptionKey));
     if (found) return found;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATALOG, CATALOG_VERSION, controlById } from "./index";
+import { CATALOG, CATALOG_VERSION, controlById, RULE_CHANGES, rulesChangedBetween } from "./index";
 
 const POLICIES: Record<string, string> = {
   "BYOS-1": "46aa9b05-0e60-4eae-a88b-1e9d374fa515",
@@ -11,9 +11,27 @@ const POLICIES: Record<string, string> = {
   "LOG-2": "1b4d1c4e-934c-4703-944c-27c82c06bebb",
 };
 
+describe("rule changes between catalogue versions", () => {
+  it.each([
+    [1, 2, ["BYOS-2", "BYOS-3", "CMK-3", "NET-1", "NET-3", "LOG-1", "LOG-2", "LBX-1"]],
+    [2, 1, ["BYOS-2", "BYOS-3", "CMK-3", "NET-1", "NET-3", "LOG-1", "LOG-2", "LBX-1"]],
+    [2, 2, []],
+    [1, 1, []],
+    [2, 3, []],
+  ])("from version %s to %s: %j", (a, b, ids) => {
+    expect([...rulesChangedBetween(a, b)]).toEqual(ids);
+  });
+
+  it("lists only controls of the catalogue, and every version up to this one", () => {
+    const ids = new Set(CATALOG.map((c) => c.id));
+    for (const list of Object.values(RULE_CHANGES)) for (const id of list) expect(ids.has(id)).toBe(true);
+    for (let v = 2; v <= CATALOG_VERSION; v++) expect(RULE_CHANGES[v]?.length).toBeGreaterThan(0);
+  });
+});
+
 describe("the catalogue", () => {
-  it("is version 1 with the 18 controls of CONTROLS.md in order, with their severities", () => {
-    expect(CATALOG_VERSION).toBe(1);
+  it("is version 2 with the 18 controls of CONTROLS.md in order, with their severities", () => {
+    expect(CATALOG_VERSION).toBe(2);
     expect(CATALOG.map((c) => `${c.id}/${c.severity}`)).toEqual([
       "BYOS-1/high",
       "BYOS-2/high",

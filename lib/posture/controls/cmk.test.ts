@@ -78,6 +78,20 @@ describe("CMK-3 key vaults cannot lose keys", () => {
     expect(f.message).toContain(`kv-acct (${words})`);
   });
 
+  it.each([
+    ["the same URI", "https://kv-acct.vault.azure.net/", "https://kv-acct.vault.azure.net/", "pass"],
+    ["port 443 on one side", "https://kv-acct.vault.azure.net:443/", "https://kv-acct.vault.azure.net", "pass"],
+    ["a key path on the account's URI", "https://kv-acct.vault.azure.net/keys/acct-key/abc", "https://KV-ACCT.vault.azure.net/", "pass"],
+    ["no scheme on one side", "kv-acct.vault.azure.net", "https://kv-acct.vault.azure.net/", "pass"],
+    ["another scheme, padded", " HTTP://kv-acct.vault.azure.net// ", "https://kv-acct.vault.azure.net/", "pass"],
+    ["another port", "https://kv-acct.vault.azure.net:8443/", "https://kv-acct.vault.azure.net/", "unknown"],
+    ["another host", "https://kv-acct2.vault.azure.net/", "https://kv-acct.vault.azure.net/", "unknown"],
+    ["a host that is a suffix", "https://acct.vault.azure.net/", "https://kv-acct.vault.azure.net/", "unknown"],
+  ])("matches the vault by host and port: %s → %s", (_, used, vaultUriValue, status) => {
+    const f = judge("CMK-3", { resources: [account(accountCmk(used)), vault("kv-acct", { vaultUri: vaultUriValue })] });
+    expect(f.status).toBe(status);
+  });
+
   it("treats an absent enableSoftDelete as on", () => {
     expect(judge("CMK-3", { resources: [account(accountCmk()), vault("kv-acct", { enableSoftDelete: null })] }).status).toBe("pass");
   });

@@ -168,7 +168,8 @@ export const cmk3: Control = {
   rule:
     "Vaults in use: the resource's key vault when CMK-1 passes, and the key vault of each visible linked storage " +
     "account encrypted with Microsoft.Keyvault (one without a key vault URI counts as a vault that is not visible). " +
-    "A vault is matched by `properties.vaultUri` (case-insensitive, trailing / ignored) and is protected when " +
+    "A vault is matched by the host and port of `properties.vaultUri` (case-insensitive; port 443 counts as none; " +
+    "scheme, path and trailing / ignored) and is protected when " +
     "`enableSoftDelete` is not false and `enablePurgeProtection` is true. In order: fail if a visible vault in use " +
     "is not protected; unknown (not_visible) if a vault in use or a linked storage account is not visible; not " +
     "applicable if no vault is in use; else pass.",

@@ -59,13 +59,12 @@ export function exact(evidence: Evidence[]): readonly Evidence[] {
 }
 
 /**
- * The error entry of `source` that applies to the account: one scoped to the account's ID,
- * else one scoped to its subscription (CONTROLS.md "Reading the documents").
+ * The error entry of `source` that applies to the account (CONTROLS.md "Reading the documents"):
+ * the most specific of one scoped to its ID, its resource group and its subscription (the one its
+ * `subscriptionId` names when the ID does not).
  */
 export function applyingError(account: AccountView, source: ErrorSource, ctx: SnapshotIndex): SnapshotError | undefined {
-  const bySource = ctx.errors.get(source);
-  if (bySource === undefined) return undefined;
-  return bySource.get(account.key) ?? bySource.get(account.subscriptionScope);
+  return ctx.errorFor(source, account.key, account.subscriptionScope);
 }
 
 const REASON_WORDS: Record<UnknownReason, string> = {

@@ -78,6 +78,42 @@ describe("LOG-1 endpoint content logging", () => {
   });
 });
 
+describe.each([
+  ["LOG-1", "speechEndpoints"],
+  ["LOG-2", "diagnosticSettings"],
+] as const)("%s: which %s error applies (most specific scope, then first listed)", (controlId, source) => {
+  const RG = ACCOUNT_ID.slice(0, ACCOUNT_ID.indexOf("/providers/"));
+  const e = (scope: string, reason?: string): SnapshotError => ({ scope, source, ...(reason === undefined ? {} : { reason }) }) as SnapshotError;
+  const parts = (errors: SnapshotError[]) => ({
+    resources: [account()],
+    speechEndpoints: { [ACCOUNT_ID]: [] },
+    diagnosticSettings: { [ACCOUNT_ID]: [] },
+    errors,
+  });
+
+  it.each<[string, SnapshotError[], string | null]>([
+    ["its resource group", [e(RG, "network_blocked")], "network_blocked"],
+    ["its resource group, in other casing with a trailing slash", [e(`${RG.toUpperCase()}/`, "access_denied")], "access_denied"],
+    ["the resource over its subscription", [e(`/subscriptions/${SUB}`, "network_blocked"), e(ACCOUNT_ID, "access_denied")], "access_denied"],
+    ["the resource over its resource group", [e(RG, "network_blocked"), e(ACCOUNT_ID, "access_denied")], "access_denied"],
+    ["the resource group over the subscription", [e(`/subscriptions/${SUB}`, "access_denied"), e(RG, "network_blocked")], "network_blocked"],
+    ["the first listed at the same scope", [e(ACCOUNT_ID, "network_blocked"), e(`${ACCOUNT_ID}/`, "access_denied")], "network_blocked"],
+    ["an unknown reason counts as collection_error", [e(RG, "quota_exceeded")], "collection_error"],
+    ["a most specific entry with an unknown reason still wins", [e(`/subscriptions/${SUB}`, "access_denied"), e(ACCOUNT_ID, "?")], "collection_error"],
+  ])("%s", (_, errors, reason) => {
+    expect(judge(controlId, parts(errors))).toMatchObject({ status: "unknown", reason });
+  });
+
+  it.each([
+    ["a resource group whose name extends the account's", `${RG}-2`],
+    ["a resource group that is a name prefix", RG.slice(0, -2)],
+    ["a resource whose name extends the account's", `${ACCOUNT_ID}-2`],
+    ["a resource below the account", `${ACCOUNT_ID}/privateEndpointConnections/pe`],
+  ])("ignores an entry at %s (whole path segments)", (_, scope) => {
+    expect(judge(controlId, parts([e(scope, "access_denied")])).status).not.toBe("unknown");
+  });
+});
+
 describe("LOG-2 audit logs exported", () => {
   const run = (settings: unknown[], errors: SnapshotError[] = []) =>
     judge("LOG-2", { resources: [account()], diagnosticSettings: { [ACCOUNT_ID]: settings }, errors });

@@ -104,10 +104,35 @@ export function roleAssignment(scope: string, principalId = PRINCIPAL, role = BL
   };
 }
 
+/** A network security perimeter association (Resource Graph `resources` row) of `resourceId`. */
+export function perimeterAssociation(resourceId: string, accessMode: string, name = "assoc-1", profile = "profile-speech"): AzureDocument {
+  const perimeter = `${RG}/providers/Microsoft.Network/networkSecurityPerimeters/nsp-speech`;
+  return {
+    id: `${perimeter}/resourceAssociations/${name}`,
+    name,
+    type: "microsoft.network/networksecurityperimeters/resourceassociations",
+    location: "westeurope",
+    properties: {
+      privateLinkResource: { id: resourceId },
+      profile: { id: `${perimeter}/profiles/${profile}` },
+      accessMode,
+      provisioningState: "Succeeded",
+      hasProvisioningIssues: "no",
+    },
+  };
+}
+
+/** A role assignment at a management group, as `authorizationresources` returns it. */
+export function managementGroupScope(name: string): string {
+  return `/providers/Microsoft.Management/managementGroups/${name}`;
+}
+
 export interface SnapshotParts {
   resources: AzureDocument[];
   coverage?: CoverageItem[];
   subscriptions?: string[];
+  /** `managementGroupAncestors` per listed subscription (left out when not given). */
+  managementGroups?: Record<string, string[] | null>;
   diagnosticSettings?: Record<string, unknown[]>;
   speechEndpoints?: Record<string, unknown[]>;
   errors?: SnapshotError[];
@@ -118,7 +143,13 @@ export function snapshot(parts: SnapshotParts): Snapshot {
     kind: "speech-posture.snapshot",
     version: 1,
     collectedAt: "2026-11-28T10:00:00Z",
-    subscriptions: (parts.subscriptions ?? [SUB]).map((subscriptionId) => ({ subscriptionId, displayName: `Subscription ${subscriptionId.slice(0, 4)}` })),
+    subscriptions: (parts.subscriptions ?? [SUB]).map((subscriptionId) => ({
+      subscriptionId,
+      displayName: `Subscription ${subscriptionId.slice(0, 4)}`,
+      ...(parts.managementGroups && Object.hasOwn(parts.managementGroups, subscriptionId)
+        ? { managementGroupAncestors: parts.managementGroups[subscriptionId] }
+        : {}),
+    })),
     coverage: parts.coverage ?? FULL_COVERAGE,
     resources: parts.resources,
     diagnosticSettings: parts.diagnosticSettings ?? {},

@@ -252,6 +252,24 @@ describe("subscription PDF", () => {
   });
 });
 
+describe("a previous scan judged with catalogue version 1", () => {
+  it("is compared, and the changes of controls whose rules changed are marked as rule changes", async () => {
+    const failing = fx.result.findings.find((f) => f.controlId === "NET-1" && f.status === "fail")!;
+    const resource = fx.result.resources.find((r) => r.id === failing.resourceId)!;
+    const current = { ...fx.result, scan: { ...fx.result.scan, catalogVersion: 2 } };
+    const previous = {
+      ...fx.result,
+      scan: { ...fx.result.scan, id: "scan-v1", finishedAt: "2026-11-21T10:00:00.000Z", catalogVersion: 1 },
+      findings: fx.result.findings.map((f) => (f === failing ? { ...f, status: "pass" as const } : f)),
+    };
+    const pdf = open(await renderResourcePdf({ ...input, result: current, previous }, resource.id));
+    const summary = squash(sectionText(pdf, pdf.pages(), "1. Executive summary"));
+    expect(summary).toContain(squash("Compared with scan scan-v1"));
+    expect(summary).toContain(squash("The previous scan was judged with control catalogue version 1, this one with version 2"));
+    expect(summary).toContain(squash("was pass (rule change)"));
+  });
+});
+
 describe("resource PDF", () => {
   it("covers one resource: its chain and every control's finding", async () => {
     const resource = fx.result.resources.find((r) => idKey(r.subscriptionId) === idKey(sub.subscriptionId))!;

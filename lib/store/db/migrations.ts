@@ -6,7 +6,8 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Dialect } from "./connect";
 import type { Database } from "./schema";
 
-function migrations(dialect: Dialect): Record<string, Migration> {
+/** The code migrations by name (tests re-run one on rows an older version wrote). */
+export function migrations(dialect: Dialect): Record<string, Migration> {
   const autoId = dialect === "postgres" ? "bigserial" : "integer";
   return {
     "0001_initial": {
@@ -180,6 +181,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("agreement", "text", (c) => c.notNull().defaultTo("not_collected"))
           .execute();
         await db.schema.alterTable("findings").addColumn("azure", "text").execute();
+      },
+    },
+    "0008_sign_in_revocations": {
+      // Sign-out and one-time token exchange must hold across restarts and instances; rows go once expired.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("revoked_sessions")
+          .addColumn("session_id", "text", (c) => c.primaryKey())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("exchanged_tokens")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute();
+      },
+    },
+    "0009_scan_catalog_version": {
+      // The catalogue version a scan was judged with: its verdicts keep their meaning after an upgrade.
+      // Scans stored before this column were judged with version 1 (read back as 1 when null).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("scans").addColumn("catalog_version", "integer").execute();
       },
     },
   };

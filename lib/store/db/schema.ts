@@ -47,6 +47,8 @@ export interface ScansTable {
   stats: string | null;
   /** JSON array of [subscriptionId, score, resources, displayName]: what the trend reads. */
   subscription_scores: string | null;
+  /** Succeeded scans: the control catalogue version the findings were judged with (null: stored before it was kept, i.e. 1). */
+  catalog_version: number | null;
 }
 
 export interface ScanSubscriptionsTable {
@@ -139,6 +141,19 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** Sessions signed out before they expired (kept until then). */
+export interface RevokedSessionsTable {
+  session_id: string;
+  /** Seconds since the epoch (PostgreSQL returns bigint as a string). */
+  expires_at: number | string;
+}
+
+/** SHA-256 of each access token exchanged for a session, kept until the token expires: one exchange per token. */
+export interface ExchangedTokensTable {
+  token_hash: string;
+  expires_at: number | string;
+}
+
 export interface ScheduleClaimsTable {
   /** The scheduled time (ISO) an instance claimed; the primary key makes each occurrence run once. */
   occurrence: string;
@@ -156,4 +171,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   schedule_claims: ScheduleClaimsTable;
+  revoked_sessions: RevokedSessionsTable;
+  exchanged_tokens: ExchangedTokensTable;
 }

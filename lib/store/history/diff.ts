@@ -5,12 +5,16 @@
  * snapshot, or one that could not read a subscription neither resolves nor adds the findings of
  * the others. A whole-tenant collection that does not list a subscription saw it empty, so a new
  * subscription's failures are new, and a deleted one's are resolved.
+ * Scans judged with different catalogue versions are compared too, but a changed verdict of a
+ * control whose rule changed between the versions is marked `ruleChange`: it may have changed
+ * because the rule did, not because Azure did.
  */
+import { rulesChangedBetween } from "@/lib/posture/controls";
 import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 import type { FindingsIndex } from "@/lib/store/findings/model";
 import { findingsIndex } from "@/lib/store/findings/scan-index";
 import { requireSucceededScan } from "@/lib/store/scans/state";
-import { scanErrors } from "@/lib/store/scans/scans";
+import { scanErrors, storedCatalogVersion } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
 
@@ -23,12 +27,31 @@ export interface DiffItem {
   /** null: not evaluated in that scan (resource absent or out of its scope). */
   from: string | null;
   to: string | null;
+  /**
+   * The verdict changed and the two scans judged this control with different rules (catalogue
+   * versions): the change may come from the rule, not from Azure.
+   */
+  ruleChange: boolean;
 }
 
 export interface ScanDiff {
   scanId: string;
   against: string;
-  counts: { newFailures: number; resolved: number; changed: number; unchanged: number; added: number; removed: number; notCompared: number };
+  counts: {
+    newFailures: number;
+    resolved: number;
+    changed: number;
+    unchanged: number;
+    added: number;
+    removed: number;
+    notCompared: number;
+    /** Of newFailures, resolved and changed: the verdicts marked `ruleChange`. */
+    ruleChanges: number;
+  };
+  /** The catalogue version each scan was judged with (older `from`, newer `to`). */
+  catalogVersions: { from: number; to: number };
+  /** Controls whose rules differ between the two versions (empty when the versions are equal), in catalogue order. */
+  ruleChangedControls: string[];
   /** Subscriptions read by both scans (compared), and by only one of them (their findings are `notCompared`). */
   subscriptions: { compared: number; onlyNewer: number; onlyOlder: number };
   /** Unchanged pairs by their status. */
@@ -48,7 +71,7 @@ function keyed(ix: FindingsIndex): Map<string, number> {
   return m;
 }
 
-function item(ix: FindingsIndex, i: number, from: string | null, to: string | null): DiffItem {
+function item(ix: FindingsIndex, i: number, from: string | null, to: string | null, ruleChange = false): DiffItem {
   const r = ix.resources[ix.resource[i]];
   return {
     resourceId: r?.id ?? "",
@@ -58,6 +81,7 @@ function item(ix: FindingsIndex, i: number, from: string | null, to: string | nu
     severity: SEVERITIES[ix.severity[i]],
     from,
     to,
+    ruleChange,
   };
 }
 
@@ -72,12 +96,14 @@ interface ScanCoverage {
    * chosen few): a subscription it does not list did not exist for it, so its resources were absent.
    */
   wholeTenant: boolean;
+  /** The catalogue version its findings were judged with. */
+  catalogVersion: number;
 }
 
 async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
   const [rows, scan, errors] = await Promise.all([
     store.db.selectFrom("scan_subscriptions").select("subscription_key").where("scan_id", "=", scanId).execute(),
-    store.db.selectFrom("scans").select(["source", "requested_subscriptions"]).where("id", "=", scanId).executeTakeFirst(),
+    store.db.selectFrom("scans").select(["source", "requested_subscriptions", "catalog_version"]).where("id", "=", scanId).executeTakeFirst(),
     scanErrors(store, scanId),
   ]);
   const listed = new Set(rows.map((r) => r.subscription_key));
@@ -88,7 +114,12 @@ async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
     const m = /^\/subscriptions\/([^/]+)\/*$/i.exec(scope.trim());
     if (m) read.delete(idKey(m[1]));
   }
-  return { listed, read, wholeTenant: scan !== undefined && scan.source !== "snapshot" && !scan.requested_subscriptions };
+  return {
+    listed,
+    read,
+    wholeTenant: scan !== undefined && scan.source !== "snapshot" && !scan.requested_subscriptions,
+    catalogVersion: storedCatalogVersion(scan?.catalog_version),
+  };
 }
 
 /**
@@ -111,10 +142,13 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   const compared = new Set([...newer.read, ...older.read].filter(comparable)).size;
   const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => !comparable(k)).length;
   const limit = options.limit ?? 1000;
+  const ruleChanged: ReadonlySet<string> = rulesChangedBetween(older.catalogVersion, newer.catalogVersion);
   const diff: ScanDiff = {
     scanId,
     against,
-    counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0 },
+    counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0, ruleChanges: 0 },
+    catalogVersions: { from: older.catalogVersion, to: newer.catalogVersion },
+    ruleChangedControls: [...ruleChanged],
     subscriptions: { compared, onlyNewer: onlyIn(newer), onlyOlder: onlyIn(older) },
     unchangedByStatus: Object.fromEntries(STATUSES.map((s) => [s, 0])),
     newFailures: [],
@@ -140,18 +174,21 @@ export async function diffScans(store: Store, scanId: string, against: string, o
     const now = STATUSES[to.status[i]];
     const j = before.get(key);
     const was = j === undefined ? null : STATUSES[from.status[j]];
+    // A verdict both scans gave, of a control judged by different rules in them.
+    const byRule = was !== null && was !== now && ruleChanged.size > 0 && ruleChanged.has(to.controls[to.control[i]]);
+    if (byRule) diff.counts.ruleChanges++;
     if (now === "fail" && was !== "fail") {
       diff.counts.newFailures++;
-      push(diff.newFailures, () => item(to, i, was, now));
+      push(diff.newFailures, () => item(to, i, was, now, byRule));
     } else if (was === "fail" && now !== "fail") {
       diff.counts.resolved++;
-      push(diff.resolved, () => item(to, i, was, now));
+      push(diff.resolved, () => item(to, i, was, now, byRule));
     } else if (was === null) {
       diff.counts.added++;
       push(diff.added, () => item(to, i, was, now));
     } else if (was !== now) {
       diff.counts.changed++;
-      push(diff.changed, () => item(to, i, was, now));
+      push(diff.changed, () => item(to, i, was, now, byRule));
     } else {
       diff.counts.unchanged++;
       diff.unchangedByStatus[now]++;

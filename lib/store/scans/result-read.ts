@@ -3,7 +3,7 @@
  * (muted flags, muted counts, the active and expired rules), for reports and exports. Without
  * exceptions it is the exact result the scan stored the SHA-256 of.
  */
-import { CATALOG, CATALOG_VERSION } from "@/lib/posture/controls";
+import { CATALOG } from "@/lib/posture/controls";
 import { applyExceptions, type ExceptionRule } from "@/lib/posture/exceptions";
 import { RESULT_KIND, RESULT_VERSION, type ScanResult, type SubscriptionResult } from "@/lib/posture/result";
 import { summarizeScores, type Counts, type Coverage } from "@/lib/posture/score";
@@ -136,7 +136,8 @@ export async function readScanResult(store: Store, scanId: string, options: Read
       finishedAt: scan.finishedAt!,
       source: scan.source,
       tenantId: scan.tenantId,
-      catalogVersion: CATALOG_VERSION,
+      // The version it was judged with, not this build's: a version-1 scan reads back as version 1.
+      catalogVersion: scan.catalogVersion ?? 1,
     },
     summary: { score: scan.summary?.score ?? null, resources: resources.length, counts: scores.tenant.counts, coverage: scores.tenant.coverage },
     subscriptions,

@@ -49,6 +49,8 @@ export interface FindingResult {
 }
 
 export interface ScanResultData {
+  /** The control catalogue version the findings were judged with (`result.scan.catalogVersion`). */
+  catalogVersion: number;
   tenantId: string | null;
   collectedAt: string | null;
   /** The finish time the result (and its hash) was built with; stored as the scan's finishedAt. */
@@ -335,7 +337,8 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         collected_at: data.collectedAt,
         summary: JSON.stringify(data.summary),
         result_sha256: data.resultSha256,
-        export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256) : null,
+        export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256, data.catalogVersion) : null,
+        catalog_version: data.catalogVersion,
         errors: JSON.stringify(data.errors),
         stats: data.stats === undefined ? null : JSON.stringify(data.stats),
         subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),

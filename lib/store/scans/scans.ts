@@ -52,6 +52,8 @@ export interface Scan {
   collectedAt: string | null;
   summary: ScanSummary | null;
   resultSha256: string | null;
+  /** Succeeded scans: the catalogue version its findings were judged with; null otherwise. */
+  catalogVersion: number | null;
 }
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ["queued", "running"];
@@ -77,7 +79,13 @@ export function toScan(row: Selectable<ScansTable>): Scan {
     collectedAt: row.collected_at,
     summary: row.summary ? (JSON.parse(row.summary) as ScanSummary) : null,
     resultSha256: row.result_sha256,
+    catalogVersion: row.status === "succeeded" ? storedCatalogVersion(row.catalog_version) : null,
   };
+}
+
+/** The catalogue version of a succeeded scan's row: scans stored before the column existed were judged with version 1. */
+export function storedCatalogVersion(value: number | string | null | undefined): number {
+  return value === null || value === undefined ? 1 : Number(value);
 }
 
 /** Scope of a collection: the source plus the sorted, lower-cased subscription list ("*" = all). */
@@ -152,23 +160,31 @@ export async function scanErrors(store: Store, scanId: string): Promise<Snapshot
 }
 
 /**
- * The export's format when a hash was stored: the result and catalogue versions the read-back
- * export is built with. A stored hash of another format no longer describes what the export
- * serves, so it is not used.
+ * The export's format when a hash was stored: the result version the read-back export is built
+ * with and the scan's catalogue version (which a read-back keeps). A stored hash of another format
+ * no longer describes what the export serves, so it is not used.
  */
-export const EXPORT_FORMAT_TAG = `result-v${RESULT_VERSION}.catalog-v${CATALOG_VERSION}`;
+export const exportFormatTag = (catalogVersion: number) => `result-v${RESULT_VERSION}.catalog-v${catalogVersion}`;
+
+/** The tag of scans judged with this build's catalogue. */
+export const EXPORT_FORMAT_TAG = exportFormatTag(CATALOG_VERSION);
 
 /** How `export_sha256` is stored: the format tag, then the hex hash. */
-export const storedExportHash = (hex: string) => `${EXPORT_FORMAT_TAG}:${hex}`;
+export const storedExportHash = (hex: string, catalogVersion = CATALOG_VERSION) => `${exportFormatTag(catalogVersion)}:${hex}`;
 
 /**
  * The SHA-256 of a succeeded scan's JSON export while no exception is in force, stored with its
  * results; undefined for scans stored before it was kept or in another export format.
  */
 export async function storedExportSha256(store: Store, id: string): Promise<string | undefined> {
-  const row = await store.db.selectFrom("scans").select("export_sha256").where("id", "=", id).where("status", "=", "succeeded").executeTakeFirst();
+  const row = await store.db
+    .selectFrom("scans")
+    .select(["export_sha256", "catalog_version"])
+    .where("id", "=", id)
+    .where("status", "=", "succeeded")
+    .executeTakeFirst();
   const value = row?.export_sha256;
-  const prefix = `${EXPORT_FORMAT_TAG}:`;
+  const prefix = `${exportFormatTag(storedCatalogVersion(row?.catalog_version))}:`;
   return value?.startsWith(prefix) ? value.slice(prefix.length) : undefined;
 }
 

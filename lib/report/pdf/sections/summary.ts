@@ -115,10 +115,20 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
       `${plural(changes.newFailures.length, "new failure")}, ${plural(changes.resolvedFailures.length, "resolved failure")}.`,
     { after: 6 },
   );
+  const { from, to } = changes.catalogVersions;
+  if (from !== to) {
+    canvas.para(
+      `The previous scan was judged with control catalogue version ${from}, this one with version ${to}; the rules of ` +
+        `${changes.ruleChangedControls.join(", ") || "no control"} changed between them. Changes of those controls are marked ` +
+        "“rule change”: they may come from the rule, not from Azure.",
+      { after: 6 },
+    );
+  }
   const LIMIT = ctx.kind === "tenant" ? 25 : 200;
+  const rule = (c: FindingChange, note: string) => (c.ruleChange ? `${note} (rule change)` : note);
   const sections: [string, readonly FindingChange[], (c: FindingChange) => string][] = [
-    ["New failures", changes.newFailures, (c) => (c.previousStatus ? `was ${c.previousStatus.replace("_", " ")}` : "new resource")],
-    ["Resolved failures", changes.resolvedFailures, (c) => (c.status ? `now ${c.status.replace("_", " ")}` : "resource no longer in the scan")],
+    ["New failures", changes.newFailures, (c) => rule(c, c.previousStatus ? `was ${c.previousStatus.replace("_", " ")}` : "new resource")],
+    ["Resolved failures", changes.resolvedFailures, (c) => rule(c, c.status ? `now ${c.status.replace("_", " ")}` : "resource no longer in the scan")],
   ];
   for (const [title, list, note] of sections) {
     if (list.length === 0) continue;
@@ -136,7 +146,7 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
       [
         { title: "Control", width: 48 },
         { title: "Resource", width: 125 },
-        { title: "Change", width: 72 },
+        { title: "Change", width: 72, maxLines: 2 },
         { title: tenant ? "Subscription" : "Finding", width: 250, maxLines: tenant ? 1 : 2 },
       ],
       rows,

@@ -5,8 +5,9 @@ import { route } from "@/app/api/_lib/route";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>({ role: "Posture.Reader" }, async ({ request, params: { id }, jobs }) => {
-  const events = await scanEvents(jobs, id, { signal: request.signal });
+export const GET = route<{ id: string }>({ role: "Posture.Reader" }, async ({ request, params: { id }, jobs, actor }) => {
+  // Capped per user and in all (429 past either); the user is who is signed in, or "local" in the demo.
+  const events = await scanEvents(jobs, id, { signal: request.signal, user: actor });
   const encoder = new TextEncoder();
   let ping: NodeJS.Timeout | undefined;
   const body = new ReadableStream<Uint8Array>({

@@ -1,0 +1,129 @@
+/**
+ * Hostile uploads at the library level: the dense file of empty objects that ran the server out
+ * of memory is refused by its value count before anything is parsed; a snapshot that needs more
+ * memory than the parse worker may use ends that worker, not this process; uploads are parsed
+ * one at a time.
+ */
+import { describe, expect, it } from "vitest";
+import { SnapshotInputError } from "@/lib/posture/input-error";
+import { parseJsonText } from "@/lib/posture/json-text";
+import { findForbiddenKey } from "./hostile-keys";
+import { parseUploadedSnapshot } from "./snapshot-input";
+import { MAX_WAITING_UPLOADS, UploadRefusedError, oneUploadAtATime, parseSnapshotInWorker } from "./upload-parser";
+import { uploadLimitBytes, uploadValueLimit } from "./upload-limit";
+
+/** The penetration test's file: one resource whose property holds `n` empty objects. */
+function emptyObjects(n: number): string {
+  return `{"value":[{"id":"/subscriptions/x/a","p":[${"{},".repeat(n - 1)}{}]}]}`;
+}
+
+const SUB = "00000000-0000-4000-8000-00000000beef";
+const validSnapshot = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    kind: "speech-posture.snapshot",
+    version: 1,
+    collectedAt: "2026-01-01T00:00:00Z",
+    subscriptions: [],
+    coverage: ["resources"],
+    resources: [
+      {
+        id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a`,
+        name: "a",
+        type: "Microsoft.CognitiveServices/accounts",
+        kind: "SpeechServices",
+        location: "westeurope",
+        subscriptionId: SUB,
+        properties: {},
+        ...extra,
+      },
+    ],
+    diagnosticSettings: {},
+    speechEndpoints: {},
+    errors: [],
+  });
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe("counting values before parsing", () => {
+  it("counts every value once, keys not included", () => {
+    for (const [text, values] of [
+      ["1", 1],
+      ["[]", 1],
+      ["{}", 1],
+      ["[{},{}]", 3],
+      [' { "a" : [ 1 , "x,]" , { } ] , "b" : null } ', 6],
+      ['{"a":{"b":{"c":[]}}}', 4],
+    ] as const) {
+      expect("value" in parseJsonText(text, { maxValues: values }), text).toBe(true);
+      const over = parseJsonText(text, { maxValues: values - 1 });
+      if (values > 1) expect(over, text).toMatchObject({ path: "", tooManyValues: true });
+    }
+  });
+
+  it("refuses the file of empty objects past the cap, naming the setting", () => {
+    expect(() => parseUploadedSnapshot(emptyObjects(300_000), 100_000)).toThrow(SnapshotInputError);
+    expect(() => parseUploadedSnapshot(emptyObjects(300_000), 100_000)).toThrow(/more than 100000 values .*SPEECH_POSTURE_MAX_UPLOAD_VALUES/);
+  });
+
+  it("has defaults that fit each other and lower than before", () => {
+    expect(uploadLimitBytes({})).toBe(50 * 1024 * 1024);
+    expect(uploadValueLimit({})).toBe(2_000_000);
+    expect(uploadValueLimit({ SPEECH_POSTURE_MAX_UPLOAD_VALUES: "10" })).toBe(10);
+    // The attack at the default size limit is refused at the default value cap.
+    const attackValues = Math.floor(uploadLimitBytes({}) / 3);
+    expect(attackValues).toBeGreaterThan(uploadValueLimit({}));
+  });
+});
+
+describe("object-tampering keys in wide input", () => {
+  it("are found with their path after a million siblings", () => {
+    const wide: unknown[] = Array.from({ length: 1_000_000 }, () => ({}));
+    wide.push({ ok: [1, { tags: { prototype: 1 } }] });
+    expect(findForbiddenKey({ p: wide })).toEqual({ path: "p[1000000].ok[1].tags.prototype", key: "prototype" });
+  });
+});
+
+describe("the parse worker", () => {
+  it("parses a valid snapshot and reports an invalid one with its path", async () => {
+    const snapshot = await parseSnapshotInWorker(bytes(validSnapshot()));
+    expect(snapshot.resources).toHaveLength(1);
+    await expect(parseSnapshotInWorker(bytes(validSnapshot({ tags: { constructor: 1 } })))).rejects.toThrow(
+      /resources\[0\]\.tags\.constructor: the key "constructor" is not allowed/,
+    );
+    await expect(parseSnapshotInWorker(bytes(emptyObjects(5000)), { maxValues: 1000 })).rejects.toBeInstanceOf(SnapshotInputError);
+  });
+
+  it("dies alone when a snapshot needs more memory than it may use", async () => {
+    // 200,000 small strings fit the value cap but not a 16 MB heap once parsed.
+    const heavy = validSnapshot({ tags: Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, `value number ${i}`])) });
+    const error = await parseSnapshotInWorker(bytes(heavy), { memoryMb: 16 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadRefusedError);
+    expect(error).toMatchObject({ status: 413, code: "too_complex" });
+    // This process goes on, and the next parse works.
+    expect((await parseSnapshotInWorker(bytes(validSnapshot()))).resources).toHaveLength(1);
+  });
+});
+
+describe("one upload at a time", () => {
+  it("runs uploads in turn and refuses past the queue", async () => {
+    let running = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const task = () =>
+      oneUploadAtATime(async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+        return "done";
+      });
+    const accepted = Array.from({ length: MAX_WAITING_UPLOADS + 1 }, task);
+    await expect(task()).rejects.toMatchObject({ status: 503, code: "busy" });
+    for (let i = 0; i < accepted.length; i++) {
+      while (gates.length === 0) await new Promise((r) => setTimeout(r, 1));
+      gates.shift()!();
+    }
+    expect(await Promise.all(accepted)).toEqual(Array(MAX_WAITING_UPLOADS + 1).fill("done"));
+    expect(most).toBe(1);
+  });
+});
