@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Remediation } from "@/components/controls/remediation";
 import { References } from "@/components/controls/references";
+import { AzureMapping } from "@/components/controls/azure-mapping";
 import { SeverityBadge } from "@/components/ui/badges";
 import { linkClass } from "@/components/ui/buttons";
 import { InlineCode } from "@/components/ui/inline-code";
@@ -84,6 +85,7 @@ export default function ControlsPage() {
                       <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Framework mappings</h4>
                       <References references={c.references} />
                     </div>
+                    <AzureMapping controlId={c.id} />
                   </div>
                 </article>
               ))}

@@ -21,6 +21,14 @@ export interface ExceptionTarget {
   subscriptionName: string;
 }
 
+/** Values the dialog starts with (adopting an Azure exemption); the user can still change them. */
+export interface ExceptionPrefill {
+  owner?: string;
+  reason: string;
+  /** yyyy-mm-dd; ignored unless after tomorrow's minimum. */
+  expires?: string;
+}
+
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
@@ -34,7 +42,17 @@ export function ExceptionButton(props: Parameters<typeof ExceptionButtonInner>[0
   );
 }
 
-function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTarget; compact?: boolean }) {
+function ExceptionButtonInner({
+  target,
+  compact = true,
+  prefill,
+  label = "Add exception",
+}: {
+  target: ExceptionTarget;
+  compact?: boolean;
+  prefill?: ExceptionPrefill;
+  label?: string;
+}) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
   return (
@@ -47,7 +65,7 @@ function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTar
         aria-haspopup="dialog"
       >
         <BellOff className="h-3.5 w-3.5" />
-        Add exception
+        {label}
         <span className="sr-only">
           {" "}
           for {target.controlId} on {target.resourceName}
@@ -56,6 +74,7 @@ function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTar
       {open ? (
         <ExceptionDialog
           target={target}
+          prefill={prefill}
           onClose={() => {
             setOpen(false);
             trigger.current?.focus();
@@ -66,7 +85,7 @@ function ExceptionButtonInner({ target, compact = true }: { target: ExceptionTar
   );
 }
 
-function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose: () => void }) {
+function ExceptionDialog({ target, prefill, onClose }: { target: ExceptionTarget; prefill?: ExceptionPrefill; onClose: () => void }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   const ownerRef = useRef<HTMLInputElement>(null);
@@ -78,7 +97,8 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
     const now = new Date();
     const min = new Date(now.getTime() + 86_400_000);
     const def = new Date(now.getTime() + 90 * 86_400_000);
-    return { min: isoDate(min), value: isoDate(def) };
+    const wanted = prefill?.expires?.slice(0, 10);
+    return { min: isoDate(min), value: wanted && wanted >= isoDate(min) ? wanted : isoDate(def) };
   });
 
   useEffect(() => {
@@ -153,6 +173,7 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
               name="owner"
               required
               autoComplete="email"
+              defaultValue={prefill?.owner}
               placeholder="name@contoso.com"
               className={inputClass}
               aria-invalid={invalid("owner")}
@@ -168,6 +189,7 @@ function ExceptionDialog({ target, onClose }: { target: ExceptionTarget; onClose
               name="reason"
               required
               rows={3}
+              defaultValue={prefill?.reason}
               placeholder="Why this risk is accepted, and what compensates for it"
               className={inputClass}
               aria-invalid={invalid("reason")}

@@ -4,7 +4,8 @@ import type { Facets } from "@/lib/store/findings/query";
 import type { FindingsQuery } from "@/lib/store/findings/params";
 import { count } from "@/lib/views/format";
 import { GROUPS, PAGE_SIZES, type GroupBy } from "@/lib/views/findings-view";
-import { SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
+import { AGREEMENT_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
+import { AGREEMENTS } from "@/lib/posture/vocabulary";
 import { buttonPrimary, buttonSecondary, inputClass } from "@/components/ui/buttons";
 import { AutoSubmitForm } from "./auto-submit-form";
 
@@ -49,12 +50,13 @@ export function FindingsFilters({
   const sortValue = `${query.sort.descending ? "-" : ""}${query.sort.key}`;
   const subValue = query.subscriptionId?.join(",") ?? "";
   const controlValue = query.controlId?.join(",") ?? "";
+  const agreementValue = query.agreement?.join(",") ?? "";
   const kinds = Object.keys(facets?.kind ?? {});
   const facetText = (n: number | undefined) => (facets ? ` (${count(n ?? 0)})` : "");
   return (
     <AutoSubmitForm action="/findings" label="Filter findings">
       {scanId ? <input type="hidden" name="scan" value={scanId} /> : null}
-      <div className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1.5fr_1.5fr_1fr_1fr]">
+      <div className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1.5fr_1.5fr_1fr_1fr_1.2fr]">
         <div className="sm:col-span-2 lg:col-span-1">
           <Field label="Search resource name, ID or control" htmlFor="f-q">
             <input
@@ -108,6 +110,18 @@ export function FindingsFilters({
             <option value="">Any</option>
             <option value="false">Not muted{facetText(facets?.muted.false)}</option>
             <option value="true">Muted only{facetText(facets?.muted.true)}</option>
+          </select>
+        </Field>
+        <Field label="Azure agreement" htmlFor="f-agreement">
+          <select id="f-agreement" name="agreement" defaultValue={agreementValue} className={selectClass}>
+            <option value="">Any</option>
+            {query.agreement && query.agreement.length > 1 ? <option value={agreementValue}>{query.agreement.length} selected</option> : null}
+            {AGREEMENTS.map((a) => (
+              <option key={a} value={a}>
+                {AGREEMENT_LABEL[a]}
+                {facetText(facets?.agreement[a])}
+              </option>
+            ))}
           </select>
         </Field>
       </div>

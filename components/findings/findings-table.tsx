@@ -4,7 +4,7 @@ import type { FindingItem } from "@/lib/store/findings/query";
 import { date } from "@/lib/views/format";
 import type { GroupBy } from "@/lib/views/findings-view";
 import { resourceHref, subscriptionHref } from "@/lib/views/search-params";
-import { MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
+import { AzureStateBadge, MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
 import { Table, Td, Th } from "@/components/ui/table";
 import { ExceptionButton } from "./exception-dialog";
 import { showHidden } from "@/lib/report/visible-text";
@@ -23,7 +23,7 @@ export function FindingsTable({
   scanId: string;
 }) {
   const groupKey = (f: FindingItem) => (group === "control" ? f.controlId : group === "resource" ? f.resourceId.toLowerCase() : "");
-  const columns = group === "control" ? 6 : 7;
+  const columns = group === "control" ? 7 : 8;
   const rows: React.ReactNode[] = [];
   let last: string | null = null;
   for (const f of items) {
@@ -58,7 +58,15 @@ export function FindingsTable({
       );
     }
     rows.push(
-      <tr key={f.id} className="hover:bg-slate-50" data-testid="finding-row" data-control={f.controlId} data-severity={f.severity} data-status={f.status}>
+      <tr
+        key={f.id}
+        className="hover:bg-slate-50"
+        data-testid="finding-row"
+        data-control={f.controlId}
+        data-severity={f.severity}
+        data-status={f.status}
+        data-agreement={f.agreement}
+      >
         <Td>
           <div className="flex flex-col items-start gap-1">
             <StatusBadge status={f.status} reason={f.reason} compact />
@@ -101,6 +109,9 @@ export function FindingsTable({
             {f.message}
           </p>
         </Td>
+        <Td>
+          <AzureStateBadge state={f.azure?.state ?? null} agreement={f.agreement} />
+        </Td>
         <Td className="whitespace-nowrap text-xs text-slate-600">{f.status === "fail" && f.firstSeenAt ? date(f.firstSeenAt) : "—"}</Td>
         <Td className="text-right">
           {f.status === "fail" || f.status === "unknown" ? (
@@ -128,6 +139,7 @@ export function FindingsTable({
           {group !== "control" ? <Th>Control</Th> : null}
           <Th>{group === "resource" ? "Control title" : "Resource"}</Th>
           <Th>Message</Th>
+          <Th>Azure</Th>
           <Th>Failing since</Th>
           <Th>
             <span className="sr-only">Actions</span>

@@ -14,6 +14,7 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
     sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
   const cov = data.coverage!;
   const totalFail = summary.counts.fail;
+  const azure = data.azure;
   return (
     <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
       <Stat
@@ -27,6 +28,13 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
         }
         detail={
           <>
+            <span className="block" data-testid="azure-compliance">
+              {azure?.collected
+                ? azure.score === null
+                  ? "Azure's own compliance: no compliant or non-compliant verdict"
+                  : `Azure's own compliance: ${azure.score}% (${count(azure.compliant)} of ${count(azure.compliant + azure.nonCompliant)} verdicts compliant)`
+                : "Azure's verdicts were not collected"}
+            </span>
             {band.label}
             {delta !== null
               ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan`
@@ -66,6 +74,20 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
         }
       />
       <Stat label="Speech resources" value={count(summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
+      {azure?.collected ? (
+        <Link
+          href={findingsHref({ agreement: "azure_lenient", muted: "false" })}
+          className="col-span-2 block rounded-lg focus-visible:outline focus-visible:outline-2 focus-visible:outline-blue-700 lg:col-span-4"
+          data-testid="azure-lenient-tile"
+        >
+          <Stat
+            label="Azure says compliant — data at risk"
+            tone={azure.lenientUnmuted > 0 ? "text-red-800" : "text-slate-900"}
+            value={<span data-testid="azure-lenient-count">{count(azure.lenientUnmuted)}</span>}
+            detail="Unmuted findings Azure Policy or Defender for Cloud call compliant while this dashboard fails them. Select to see them and why we differ."
+          />
+        </Link>
+      ) : null}
     </div>
   );
 }

@@ -8,6 +8,8 @@ import { MutedBadge, SeverityBadge, StatusBadge } from "@/components/ui/badges";
 import { Remediation } from "@/components/controls/remediation";
 import { References } from "@/components/controls/references";
 import { ExceptionButton, type ExceptionTarget } from "@/components/findings/exception-dialog";
+import { azureVerdictView, type PolicyDocuments } from "@/lib/views/azure-verdicts";
+import { AzureVerdicts } from "./azure-verdicts";
 
 /** A stored finding of the resource, with its control's metadata. */
 export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined };
@@ -29,7 +31,17 @@ const DOC_LABEL: Record<string, string> = {
   speechEndpoints: "Endpoints",
 };
 
-export function FindingCard({ f, target, exceptions }: { f: FindingCardData; target: ExceptionTarget; exceptions: Map<string, StoredException> }) {
+export function FindingCard({
+  f,
+  target,
+  exceptions,
+  policyDocuments,
+}: {
+  f: FindingCardData;
+  target: ExceptionTarget;
+  exceptions: Map<string, StoredException>;
+  policyDocuments?: PolicyDocuments;
+}) {
   const open = f.status === "fail" || f.status === "unknown";
   const muting = f.mutedBy.map((id) => exceptions.get(id)).filter((e): e is StoredException => !!e);
   return (
@@ -67,8 +79,8 @@ export function FindingCard({ f, target, exceptions }: { f: FindingCardData; tar
         </div>
         {open && !f.muted ? <ExceptionButton target={target} /> : null}
       </div>
-      <details className="group px-4 pb-3" open={f.status === "fail"}>
-        <summary className="cursor-pointer text-xs font-medium text-blue-700 hover:underline">Evidence and remediation</summary>
+      <details className="group px-4 pb-3" open={f.status === "fail" || f.agreement === "azure_stricter"}>
+        <summary className="cursor-pointer text-xs font-medium text-blue-700 hover:underline">Evidence, Azure&apos;s verdict and remediation</summary>
         <div className="mt-2 space-y-4">
           {f.evidence.length ? (
             <div className="relative overflow-x-auto rounded-md border border-slate-200">
@@ -112,6 +124,12 @@ export function FindingCard({ f, target, exceptions }: { f: FindingCardData; tar
           ) : (
             <p className="text-xs text-slate-600">No evidence recorded.</p>
           )}
+          <AzureVerdicts
+            view={azureVerdictView(f.controlId, f.azure, f.agreement, policyDocuments)}
+            controlId={f.controlId}
+            target={target}
+            adoptable={open && !f.muted}
+          />
           {f.control ? (
             <>
               {f.status !== "pass" && f.status !== "not_applicable" ? <Remediation remediation={f.control.remediation} /> : null}

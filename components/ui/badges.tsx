@@ -1,5 +1,9 @@
 /** Status, severity, muted and score indicators: colour is never the only signal (icon + text). */
-import { isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
+import { AGREEMENT_LABEL, AZURE_STATE_LABEL, isSeverity, isStatus, REASON_LABEL, SEVERITY_LABEL, STATUS_LABEL, STATUS_ORDER } from "@/lib/views/labels";
+import { AGREEMENTS, AZURE_STATES, isOneOf, type Agreement, type AzureState } from "@/lib/posture/vocabulary";
+
+const isAzureState = (v: string): v is AzureState => isOneOf(AZURE_STATES, v);
+const isAgreement = (v: string): v is Agreement => isOneOf(AGREEMENTS, v);
 import { BellOff, CheckCircle, HelpCircle, MinusCircle, XCircle } from "./icons";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -115,6 +119,30 @@ export function CountChips({ counts }: { counts: Partial<Record<string, number>>
           {counts[s]} {STATUS_LABEL[s].toLowerCase()}
         </span>
       ))}
+    </span>
+  );
+}
+
+const AZURE_STYLE: Record<string, string> = {
+  compliant: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
+  non_compliant: "bg-red-50 text-red-800 ring-red-600/20",
+  exempt: "bg-violet-50 text-violet-800 ring-violet-600/20",
+  not_evaluated: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  none: "bg-slate-100 text-slate-700 ring-slate-500/20",
+};
+
+/** Azure's own verdict on a finding; "Not collected" when neither Azure Policy nor Defender was read. */
+export function AzureStateBadge({ state, agreement }: { state: string | null; agreement?: string }) {
+  const label = state === null ? "Not collected" : isAzureState(state) ? AZURE_STATE_LABEL[state] : state;
+  const lenient = agreement === "azure_lenient";
+  return (
+    <span
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${AZURE_STYLE[state ?? "none"] ?? AZURE_STYLE.none}`}
+      data-azure-state={state ?? "not_collected"}
+      title={agreement && isAgreement(agreement) ? AGREEMENT_LABEL[agreement] : undefined}
+    >
+      {label}
+      {lenient ? <span className="font-semibold text-red-800">· data at risk</span> : null}
     </span>
   );
 }

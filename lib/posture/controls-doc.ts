@@ -2,6 +2,7 @@
  * Renders docs/controls.md from the control objects, so the documentation cannot drift from the
  * rules: `npx tsx scripts/gen-controls-doc.ts` writes it, and a test checks it is current.
  */
+import { AZURE_MAPPINGS } from "./azure-verdicts";
 import { CATALOG, CATALOG_VERSION, FAMILY_TITLES } from "./controls";
 import type { Control } from "./types";
 
@@ -60,7 +61,26 @@ function renderControl(c: Control): string[] {
   ];
   const refs = references(c);
   if (refs.length > 0) lines.push("", "**References.**", "", ...refs.map((r) => `- ${r}`));
+  lines.push("", ...azureMapping(c));
   return lines;
+}
+
+const SUBJECT = { account: "the Speech resource", storage: "each linked storage account", vault: "each key vault in use" } as const;
+
+/** Which Azure built-ins and Defender assessments judge the same thing, and why their verdict can differ (CONTROLS.md). */
+function azureMapping(c: Control): string[] {
+  const m = AZURE_MAPPINGS[c.id];
+  if (!m) return ["**Azure's own verdict.** No built-in policy or Defender recommendation judges this: Azure is silent on it."];
+  return [
+    "**Azure's own verdict.**",
+    "",
+    ...m.policies.map((p) => `- Azure Policy built-in: ${p.name} (\`${p.definitionId}\`), judging ${SUBJECT[p.subject]}`),
+    ...m.defender.map((d) => `- Defender for Cloud assessment: ${d.name} (\`${d.key}\`)`),
+    "",
+    "**Why Azure's verdict can differ.**",
+    "",
+    ...m.differences.map((d) => `- ${d}`),
+  ];
 }
 
 function references(c: Control): string[] {

@@ -4,6 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSpeechAccount, type AzureDocument } from "@/lib/posture/snapshot";
+import { queryFindings } from "./findings/query";
+import { azureSummary } from "./findings/azure-summary";
+import { createException } from "./exceptions";
+import { parseFindingsQuery } from "./findings/params";
+import { InvalidInputError } from "./errors";
 import { readScanResult } from "./scans/result-read";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
@@ -13,6 +18,22 @@ import type { ScanJobs } from "@/lib/scan/jobs";
 afterAll(() => releaseDatabases());
 
 const CMK_POLICY = "67121cc7-ff39-4ab8-b7e3-95b84dab487d";
+const q = (text = "") => parseFindingsQuery(new URLSearchParams(text));
+
+/** A Compliant state of the CMK built-in for `resourceId`, as Resource Graph returns it. */
+function cmkCompliant(resourceId: string, n: number): AzureDocument {
+  return {
+    id: `${resourceId}/providers/Microsoft.PolicyInsights/policyStates/s${n}`,
+    type: "microsoft.policyinsights/policystates",
+    properties: {
+      resourceId,
+      policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${CMK_POLICY}`,
+      policyAssignmentId: "/subscriptions/x/providers/Microsoft.Authorization/policyAssignments/cmk",
+      complianceState: "Compliant",
+      timestamp: "2026-11-27T08:00:00Z",
+    },
+  };
+}
 
 describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
   let tdb: TestDatabase;
@@ -68,5 +89,65 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
     expect(others.length).toBeGreaterThan(0);
     for (const f of others)
       expect([f.azure?.state, f.agreement]).toEqual(["none", f.status === "fail" || f.status === "pass" ? "azure_silent" : "not_compared"]);
+  });
+
+  it("filters and facets findings by agreement", async () => {
+    const snapshot = snapshotOf(smallTenant(), "2026-11-28T09:05:00Z");
+    snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
+    snapshot.coverage.push("azurePolicy");
+    const scan = await importAndWait(jobs, snapshot);
+    const result = await readScanResult(store, scan.id);
+    const expected = (a: string) => result.findings.filter((f) => f.agreement === a).length;
+    const cmkFails = result.findings.filter((f) => f.controlId === "CMK-1" && f.status === "fail");
+    expect(cmkFails.length).toBeGreaterThan(0);
+
+    const lenient = await queryFindings(store, scan.id, q("agreement=azure_lenient&pageSize=500"));
+    expect(lenient.total).toBe(cmkFails.length);
+    expect(lenient.items.map((f) => [f.controlId, f.status, f.agreement, f.azure?.state])).toEqual(
+      cmkFails.map(() => ["CMK-1", "fail", "azure_lenient", "compliant"]),
+    );
+    // The agreement facet counts every value under the other filters, not under its own.
+    expect(lenient.facets.agreement).toEqual({
+      not_collected: 0,
+      not_compared: expected("not_compared"),
+      azure_silent: expected("azure_silent"),
+      azure_exempt: 0,
+      agree: expected("agree"),
+      azure_lenient: cmkFails.length,
+      azure_stricter: 0,
+    });
+    expect(expected("agree")).toBeGreaterThan(0);
+    // Under a status filter the facet follows it: no passing finding is lenient.
+    const passing = await queryFindings(store, scan.id, q("status=pass&agreement=agree,AZURE_LENIENT"));
+    expect(passing.facets.agreement.azure_lenient).toBe(0);
+    expect(passing.total).toBe(result.findings.filter((f) => f.status === "pass" && f.agreement === "agree").length);
+    expect(() => q("agreement=lenient")).toThrow(InvalidInputError);
+    expect(() => q("agreement=lenient")).toThrow(/agreement.*azure_lenient/);
+  });
+
+  it("summarises Azure's side: unmuted lenient findings and Azure's own compliance", async () => {
+    const plain = await importAndWait(jobs, snapshotOf(smallTenant(), "2026-11-28T09:06:00Z"));
+    expect(await azureSummary(store, plain.id)).toEqual({ collected: false, lenientUnmuted: 0, compliant: 0, nonCompliant: 0, score: null });
+
+    const snapshot = snapshotOf(smallTenant(), "2026-11-28T09:07:00Z");
+    snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
+    snapshot.coverage.push("azurePolicy");
+    const scan = await importAndWait(jobs, snapshot);
+    const result = await readScanResult(store, scan.id);
+    const lenient = result.findings.filter((f) => f.agreement === "azure_lenient");
+    const compliant = result.findings.filter((f) => f.azure?.state === "compliant").length;
+    expect(compliant).toBe(result.findings.filter((f) => f.controlId === "CMK-1").length);
+    const before = await azureSummary(store, scan.id);
+    expect(before).toEqual({ collected: true, lenientUnmuted: lenient.length, compliant, nonCompliant: 0, score: 100 });
+
+    // A muted lenient finding no longer counts as data at risk.
+    await createException(store, {
+      controlId: "CMK-1",
+      resourceId: lenient[0].resourceId,
+      owner: "sec@contoso.com",
+      reason: "accepted",
+      expiresAt: "2099-01-01",
+    });
+    expect((await azureSummary(store, scan.id)).lenientUnmuted).toBe(lenient.length - 1);
   });
 });

@@ -25,7 +25,10 @@ export interface ResourceDetail {
     tags: Record<string, string>;
   };
   documents: unknown;
-  findings: Pick<FindingItem, "controlId" | "severity" | "status" | "reason" | "muted" | "mutedBy" | "message" | "evidence" | "firstSeenAt">[];
+  findings: Pick<
+    FindingItem,
+    "controlId" | "severity" | "status" | "reason" | "azure" | "agreement" | "muted" | "mutedBy" | "message" | "evidence" | "firstSeenAt"
+  >[];
   history: { scanId: string; at: string; score: number | null; statuses: Record<string, string> }[];
 }
 
@@ -110,6 +113,8 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
         severity: f.severity,
         status: f.status,
         reason: f.reason,
+        azure: f.azure === null ? null : (JSON.parse(f.azure) as FindingItem["azure"]),
+        agreement: f.agreement as FindingItem["agreement"],
         muted: mutedBy.length > 0,
         mutedBy,
         message: f.message,

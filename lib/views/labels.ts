@@ -1,6 +1,16 @@
 /** Words for the values the store keeps: statuses, severities, unknown reasons, scan sources and phases. */
 
-import { isSeverity, isStatus, SEVERITIES, type Severity, type Status, type UnknownReason, type ErrorSource } from "@/lib/posture/vocabulary";
+import {
+  isSeverity,
+  isStatus,
+  SEVERITIES,
+  type Agreement,
+  type AzureState,
+  type ErrorSource,
+  type Severity,
+  type Status,
+  type UnknownReason,
+} from "@/lib/posture/vocabulary";
 
 export { isSeverity, isStatus };
 export type StatusName = Status;
@@ -73,3 +83,33 @@ export function phaseLabel(phase: string | null | undefined): string {
   if (!phase) return "Starting";
   return PHASE_LABEL[phase] ?? phase;
 }
+
+/** Azure's own verdict (a finding's `azure.state`); null: neither Azure Policy nor Defender was collected. */
+export const AZURE_STATE_LABEL: Record<AzureState, string> = {
+  non_compliant: "Non-compliant",
+  exempt: "Exempt",
+  compliant: "Compliant",
+  not_evaluated: "Not evaluated",
+  none: "No verdict",
+};
+
+export const AGREEMENT_LABEL: Record<Agreement, string> = {
+  not_collected: "Azure not collected",
+  not_compared: "Not compared",
+  azure_silent: "Azure silent",
+  azure_exempt: "Azure exempt",
+  agree: "Agree",
+  azure_lenient: "Azure more lenient",
+  azure_stricter: "Azure stricter",
+};
+
+/** One sentence per agreement, for the resource page and the PDF. */
+export const AGREEMENT_EXPLANATION: Record<Agreement, string> = {
+  not_collected: "Azure Policy and Defender for Cloud verdicts were not collected for this resource (or their collection failed), so nothing is compared.",
+  not_compared: "Our own status is unknown or not applicable, so there is nothing to compare with Azure.",
+  azure_silent: "Azure has no verdict on this: no matching policy state or assessment, or none evaluated it.",
+  azure_exempt: "Azure exempts this resource from the matching policy; the exemption changes no verdict here.",
+  agree: "Azure reaches the same verdict as we do.",
+  azure_lenient: "Azure says compliant, but we find the data at risk.",
+  azure_stricter: "Azure says non-compliant where we find the control met.",
+};

@@ -11,6 +11,7 @@ import { scanView } from "@/lib/store/scans/view";
 import { latestSucceededScan, listScans, scanErrors, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { scanAggregate, type StatusCounts } from "@/lib/store/findings/aggregate";
+import { azureSummary, type AzureSummary } from "@/lib/store/findings/azure-summary";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
 import { activeScan, previousSucceededScan, recentChanges, scanSubscriptions, type SubscriptionRow } from "@/lib/store/reads";
 
@@ -35,6 +36,8 @@ export interface OverviewData {
   failBySeverity: [number, number, number];
   /** Share of applicable checks that could be judged (pass or fail) rather than unknown. */
   coverage: { judged: number; unknown: number; notApplicable: number } | null;
+  /** Azure Policy and Defender for Cloud beside us, for the latest scan. */
+  azure: AzureSummary | null;
 }
 
 export const OVERVIEW_PAGE_SIZE = 25;
@@ -55,15 +58,17 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
       errors: null,
       failBySeverity: [0, 0, 0],
       coverage: null,
+      azure: null,
     };
   }
-  const [latest, previous, trend, subs, errors, agg] = await Promise.all([
+  const [latest, previous, trend, subs, errors, agg, azure] = await Promise.all([
     scanView(store, latestRaw),
     previousSucceededScan(store, latestRaw),
     scoreTrend(store, { limit: 30 }),
     scanSubscriptions(store, latestRaw.id),
     scanErrors(store, latestRaw.id),
     scanAggregate(store, latestRaw.id),
+    azureSummary(store, latestRaw.id),
   ]);
   const diff = previous ? await recentChanges(store, latestRaw.id, previous.id) : null;
   const names = new Map(subs.map((s) => [s.key, s.displayName]));
@@ -110,5 +115,6 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
     errors: errorSummary,
     failBySeverity,
     coverage: c ? { judged: c.pass + c.fail, unknown: c.unknown, notApplicable: c.not_applicable } : null,
+    azure,
   };
 }

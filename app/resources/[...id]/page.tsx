@@ -13,6 +13,7 @@ import { loadResource } from "@/lib/views/resource-data";
 import { first, resourceHref, resourceIdFromSegments, type SearchParamsRecord } from "@/lib/views/search-params";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
+import type { AccountDocuments } from "@/lib/store/scans/documents";
 import { ResourceHeader } from "@/components/resource/resource-header";
 import { ResourceUnavailable } from "@/components/resource/resource-unavailable";
 
@@ -78,6 +79,7 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
               key={f.controlId}
               f={f}
               exceptions={exceptions}
+              policyDocuments={(detail.documents as AccountDocuments | null)?.azurePolicy}
               target={{
                 controlId: f.controlId,
                 controlTitle: f.control?.title ?? f.controlId,

@@ -95,6 +95,12 @@ describe("tenant PDF", () => {
     expect(squash(cover)).toContain(squash(`${fx.result.summary.counts.fail} fail`));
   });
 
+  it("says Azure's verdicts were not collected when no finding has them", () => {
+    const section = squash(sectionText(pdf, pages, "6. Reconciliation with Azure Policy and Defender for Cloud"));
+    expect(section).toContain(squash("Azure's own verdicts (Azure Policy compliance states and Defender for Cloud assessments) were not collected"));
+    expect(section).not.toContain(squash("Findings by control and agreement"));
+  });
+
   it("prints the SHA-256 of the JSON export", () => {
     const json = exportText(renderExport("json", fx.result));
     const sha = createHash("sha256").update(json, "utf8").digest("hex");
@@ -130,7 +136,8 @@ describe("tenant PDF", () => {
       "3. Encryption state per resource",
       "4. Subscriptions",
       "5. Muted findings and exceptions",
-      "6. Appendix: method",
+      "6. Reconciliation with Azure Policy and Defender for Cloud",
+      "7. Appendix: method",
     ]) {
       expect(titles).toContain(t);
     }
@@ -230,7 +237,7 @@ describe("subscription PDF", () => {
     expect(section).toContain("dana.owner@example.com");
     expect(section).toContain(squash("2027-03-31"));
     expect(section).toContain(muted.controlId);
-    const appendix = squash(sectionText(pdf, pages, "5. Appendix: method"));
+    const appendix = squash(sectionText(pdf, pages, "6. Appendix: method"));
     expect(appendix).toContain("AuthorizationFailed");
     expect(appendix).toContain(squash("access denied"));
   });

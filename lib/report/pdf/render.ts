@@ -1,6 +1,7 @@
 /**
  * The three PDF reports, assembled from the sections: cover, contents, executive summary,
- * controls, encryption state, (tenant: subscriptions,) muted findings and exceptions, appendix.
+ * controls, encryption state, (tenant: subscriptions,) muted findings and exceptions,
+ * reconciliation with Azure Policy and Defender for Cloud, appendix.
  * Each is a pure function of its input (`generatedAt` stands in for the clock).
  */
 import PDFDocument from "pdfkit";
@@ -15,6 +16,7 @@ import { drawCover } from "./sections/cover";
 import { drawEncryption } from "./sections/encryption";
 import { drawExceptions } from "./sections/exceptions";
 import { drawMethod } from "./sections/method";
+import { drawReconciliation } from "./sections/reconciliation";
 import { drawSubscriptions } from "./sections/subscriptions";
 import { drawSummary } from "./sections/summary";
 import { PAGE } from "./theme";
@@ -96,6 +98,7 @@ function layout(canvas: Canvas, ctx: ReportContext): void {
   }
   if (ctx.kind === "tenant") drawSubscriptions(canvas, ctx, ++n);
   drawExceptions(canvas, ctx, ++n);
+  drawReconciliation(canvas, ctx, ++n);
   drawMethod(canvas, ctx, ++n);
   canvas.flush();
   canvas.doc.switchToPage(contentsPage);

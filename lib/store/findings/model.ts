@@ -5,9 +5,11 @@
  */
 import { CATALOG } from "@/lib/posture/controls";
 import { SPEECH_KINDS } from "@/lib/posture/snapshot";
-import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { AGREEMENTS, AZURE_STATES, SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 
-export { SEVERITIES, STATUSES };
+export { AGREEMENTS, AZURE_STATES, SEVERITIES, STATUSES };
+/** `azureState` of a finding whose `azure` is null (neither Azure Policy nor Defender collected). */
+export const AZURE_NOT_COLLECTED = 255;
 export const KINDS = SPEECH_KINDS;
 export const CONTROL_IDS: readonly string[] = CATALOG.map((c) => c.id);
 
@@ -26,6 +28,10 @@ export interface FindingsIndex {
   ids: Float64Array;
   status: Uint8Array;
   severity: Uint8Array;
+  /** By AGREEMENTS index. */
+  agreement: Uint8Array;
+  /** By AZURE_STATES index; AZURE_NOT_COLLECTED when `azure` is null. */
+  azureState: Uint8Array;
   control: Uint16Array;
   kind: Uint8Array;
   sub: Uint32Array;

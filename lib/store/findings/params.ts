@@ -5,7 +5,7 @@
 import { controlById } from "@/lib/posture/controls";
 import { InvalidInputError } from "@/lib/store/errors";
 import { SPEECH_KINDS } from "@/lib/posture/snapshot";
-import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { AGREEMENTS, SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 import { SORT_KEYS, type SortKey } from "./model";
 
 export { SORT_KEYS, type SortKey } from "./model";
@@ -13,6 +13,8 @@ export { SORT_KEYS, type SortKey } from "./model";
 export interface FindingsQuery {
   status?: string[];
   severity?: string[];
+  /** How our status compares with Azure's verdict (AGREEMENTS). */
+  agreement?: string[];
   controlId?: string[];
   /** Lower-cased. */
   subscriptionId?: string[];
@@ -26,7 +28,7 @@ export interface FindingsQuery {
 }
 
 export const MAX_PAGE_SIZE = 500;
-const KNOWN = new Set(["status", "severity", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "page", "pageSize"]);
+const KNOWN = new Set(["status", "severity", "agreement", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "page", "pageSize"]);
 
 /** Values may repeat the parameter (`?status=fail&status=unknown`) or be comma-separated. */
 function values(params: URLSearchParams, name: string): string[] | undefined {
@@ -88,6 +90,7 @@ export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
   return {
     status: oneOf("status", values(params, "status"), STATUSES),
     severity: oneOf("severity", values(params, "severity"), SEVERITIES),
+    agreement: oneOf("agreement", values(params, "agreement"), AGREEMENTS),
     controlId: controls ? [...new Set(controls)] : undefined,
     subscriptionId: subs ? [...new Set(subs)] : undefined,
     kind: oneOf("kind", values(params, "kind"), SPEECH_KINDS),

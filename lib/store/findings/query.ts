@@ -6,7 +6,8 @@
 import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
 import { activeExceptions, type StoredException } from "@/lib/store/exceptions";
 import { matches } from "@/lib/posture/exceptions";
-import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
+import { AGREEMENTS, SEVERITIES, STATUSES, type Agreement } from "@/lib/posture/vocabulary";
+import type { AzureVerdict } from "@/lib/posture/azure-verdicts";
 import type { FindingsIndex } from "./model";
 import { findingsIndex } from "./scan-index";
 import { sortedOrder } from "./sort";
@@ -27,6 +28,9 @@ export interface FindingItem {
   severity: string;
   status: string;
   reason: string | null;
+  /** Azure's own verdict; null when neither Azure Policy nor Defender was collected. */
+  azure: AzureVerdict | null;
+  agreement: Agreement;
   muted: boolean;
   /** IDs of the active exceptions that mute it. */
   mutedBy: string[];
@@ -46,6 +50,7 @@ export interface Facets {
   subscriptionId: FacetCounts;
   kind: FacetCounts;
   muted: FacetCounts;
+  agreement: FacetCounts;
 }
 
 export interface FindingsPage {
@@ -73,6 +78,7 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const fControl = allowed(ix.controls, query.controlId);
   const fSub = allowed(ix.subKeys, query.subscriptionId);
   const fKind = allowed(ix.kinds, query.kind, true);
+  const fAgreement = allowed(AGREEMENTS, query.agreement);
   // Free text narrows by resource (name or ID) or control ID; not a facet dimension.
   let fResource: Uint8Array | undefined;
   let fTextControl: Uint8Array | undefined;
@@ -89,7 +95,8 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const cSub = new Float64Array(ix.subs.length);
   const cKind = new Float64Array(ix.kinds.length);
   const cMuted = new Float64Array(2);
-  const counts = [cStatus, cSeverity, cControl, cSub, cKind, cMuted];
+  const cAgreement = new Float64Array(AGREEMENTS.length);
+  const counts = [cStatus, cSeverity, cControl, cSub, cKind, cMuted, cAgreement];
   const match = new Uint8Array(ix.size);
   const wantMuted = query.muted === undefined ? -1 : query.muted ? 1 : 0;
   let total = 0;
@@ -99,7 +106,8 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
       sv = ix.severity[i],
       co = ix.control[i],
       su = ix.sub[i],
-      ki = ix.kind[i];
+      ki = ix.kind[i],
+      ag = ix.agreement[i];
     const m = mask[i] ? 1 : 0;
     let failures = 0;
     let failing = -1;
@@ -127,6 +135,10 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
       failures++;
       failing = 5;
     }
+    if (fAgreement && fAgreement[ag] !== 1) {
+      failures++;
+      failing = 6;
+    }
     if (failures === 0) {
       match[i] = 1;
       total++;
@@ -136,8 +148,9 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
       cSub[su]++;
       cKind[ki]++;
       cMuted[m]++;
+      cAgreement[ag]++;
     } else if (failures === 1) {
-      const value = failing === 0 ? st : failing === 1 ? sv : failing === 2 ? co : failing === 3 ? su : failing === 4 ? ki : m;
+      const value = failing === 0 ? st : failing === 1 ? sv : failing === 2 ? co : failing === 3 ? su : failing === 4 ? ki : failing === 5 ? m : ag;
       counts[failing][value]++;
     }
   }
@@ -156,6 +169,7 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
     subscriptionId: toRecord(ix.subs, counts[3], true),
     kind: toRecord(ix.kinds, counts[4], false),
     muted: { false: counts[5][0], true: counts[5][1] },
+    agreement: toRecord(AGREEMENTS, counts[6], true),
   };
 
   // The page: walk the sorted order, skipping non-matches.
@@ -202,6 +216,8 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
       severity: r.severity,
       status: r.status,
       reason: r.reason,
+      azure: r.azure === null ? null : (JSON.parse(r.azure) as AzureVerdict),
+      agreement: r.agreement as Agreement,
       muted: mutedBy.length > 0,
       mutedBy,
       message: r.message,

@@ -5,7 +5,7 @@
  * findings then take a millisecond or two, on either database. Pages are read back from the
  * database by ID.
  */
-import { CONTROL_IDS, KINDS, SEVERITIES, SORT_KEYS, STATUSES, type FindingsIndex } from "./model";
+import { AGREEMENTS, AZURE_NOT_COLLECTED, AZURE_STATES, CONTROL_IDS, KINDS, SEVERITIES, SORT_KEYS, STATUSES, type FindingsIndex } from "./model";
 import { sortedOrder } from "./sort";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
@@ -24,7 +24,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   const [rows, resourceRows] = await Promise.all([
     store.db
       .selectFrom("findings")
-      .select(["id", "status", "severity", "control_id", "kind", "subscription_id", "resource_ord"])
+      .select(["id", "status", "severity", "agreement", "azure", "control_id", "kind", "subscription_id", "resource_ord"])
       .where("scan_id", "=", scanId)
       .orderBy("id")
       .execute(),
@@ -37,6 +37,8 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ids: new Float64Array(n),
     status: new Uint8Array(n),
     severity: new Uint8Array(n),
+    agreement: new Uint8Array(n),
+    azureState: new Uint8Array(n),
     control: new Uint16Array(n),
     kind: new Uint8Array(n),
     sub: new Uint32Array(n),
@@ -50,6 +52,8 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   };
   const statusOf = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
   const severityOf = new Map<string, number>(SEVERITIES.map((s, i) => [s, i]));
+  const agreementOf = new Map<string, number>(AGREEMENTS.map((a, i) => [a, i]));
+  const azureStateOf = new Map<string, number>(AZURE_STATES.map((a, i) => [a, i]));
   const controlOf = new Map(ix.controls.map((c, i) => [c, i]));
   const kindOf = new Map(ix.kinds.map((k, i) => [k.toLowerCase(), i]));
   const subOf = new Map<string, number>();
@@ -63,6 +67,10 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.ids[i] = Number(r.id);
     ix.status[i] = statusOf.get(r.status) ?? 0;
     ix.severity[i] = severityOf.get(r.severity) ?? 2;
+    // Scans stored before Azure's verdicts were read carry the column default, not_collected.
+    ix.agreement[i] = agreementOf.get(r.agreement) ?? 0;
+    ix.azureState[i] =
+      r.azure === null ? AZURE_NOT_COLLECTED : (azureStateOf.get((JSON.parse(r.azure) as { state?: string }).state ?? "") ?? AZURE_NOT_COLLECTED);
     ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
     ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
     const subKey = idKey(r.subscription_id);

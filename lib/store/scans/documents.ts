@@ -15,6 +15,12 @@ export interface AccountDocuments {
   roleAssignments: AzureDocument[];
   diagnosticSettings: unknown[] | null;
   speechEndpoints: unknown[] | null;
+  /**
+   * Policy assignments named by the account's policy states, and policy exemptions of those
+   * assignments scoped to the account or a resource above or beside it (its storage, its vaults),
+   * so the resource page can show names, categories and expiries. Absent in older scans.
+   */
+  azurePolicy?: { assignments: AzureDocument[]; exemptions: AzureDocument[] };
 }
 
 export async function readScanDocuments(store: Store, scanId: string, filter: { subscriptionId?: string; resourceId?: string } = {}): Promise<Snapshot> {
