@@ -202,6 +202,11 @@ test.describe("hidden characters", () => {
     await expect.poll(async () => ((await (await request.get(`/api/scans/${id}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe("succeeded");
     await gotoReady(page, `/findings?scan=${id}&controlId=NET-1`);
     await expect(page.getByTestId("finding-row").first()).toContainText(shown);
+    // The message (which names the resource) and every other cell show them too: nothing raw is left.
+    expect(await page.getByTestId("finding-row").first().innerText()).not.toMatch(/[\u0000\u200B\u202E]/);
+    await gotoReady(page, `/resources/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/hidden1?scan=${id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(shown);
+    expect(await page.locator("main").innerText()).not.toMatch(/[\u0000\u200B\u202E]/);
     await gotoReady(page, `/subscriptions/${sub}?scan=${id}`);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("bidi[U+202E]sub");
     const csv = await (await request.get(`/api/scans/${id}/export?format=csv`)).text();

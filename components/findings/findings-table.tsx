@@ -105,8 +105,8 @@ export function FindingsTable({
           )}
         </Td>
         <Td className="max-w-[28rem] text-xs text-slate-700">
-          <p className="line-clamp-3" title={f.message}>
-            {f.message}
+          <p className="line-clamp-3" title={showHidden(f.message)}>
+            {showHidden(f.message)}
           </p>
         </Td>
         <Td>

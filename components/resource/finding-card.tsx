@@ -10,6 +10,7 @@ import { References } from "@/components/controls/references";
 import { ExceptionButton, type ExceptionTarget } from "@/components/findings/exception-dialog";
 import { azureVerdictView, type PolicyDocuments } from "@/lib/views/azure-verdicts";
 import { AzureVerdicts } from "./azure-verdicts";
+import { showHidden } from "@/lib/report/visible-text";
 
 /** A stored finding of the resource, with its control's metadata. */
 export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined };
@@ -67,7 +68,7 @@ export function FindingCard({
             </Link>
             {f.control?.title ?? ""}
           </h3>
-          <p className="mt-1 text-sm text-slate-700">{f.message}</p>
+          <p className="mt-1 text-sm text-slate-700">{showHidden(f.message)}</p>
           {muting.length ? (
             <p className="mt-1 text-xs text-violet-900">
               Muted by {muting.map((e) => `${e.owner} until ${date(e.expiresAt)} (“${e.reason}”)`).join("; ")}.{" "}
@@ -108,10 +109,10 @@ export function FindingCard({
                         <td className="px-3 py-1.5">
                           {p.doc ? (
                             <span className="text-slate-600" title={p.id}>
-                              {DOC_LABEL[p.doc] ?? p.doc} <span className="font-medium text-slate-800">{p.name}</span>
+                              {DOC_LABEL[p.doc] ?? p.doc} <span className="font-medium text-slate-800">{showHidden(p.name)}</span>
                             </span>
                           ) : null}
-                          <div className="break-all font-mono text-[11px] text-slate-800">{p.json}</div>
+                          <div className="break-all font-mono text-[11px] text-slate-800">{showHidden(p.json)}</div>
                         </td>
                         <td className="max-w-[18rem] break-all px-3 py-1.5 font-mono text-[11px] text-slate-900">{evidenceValue(ev.actual)}</td>
                         <td className="max-w-[18rem] break-words px-3 py-1.5 font-mono text-[11px] text-slate-600">{evidenceValue(ev.expected)}</td>

@@ -10,6 +10,7 @@ import { StatusBadge } from "@/components/ui/badges";
 import { buttonSecondary } from "@/components/ui/buttons";
 import { Refresh, Spinner } from "@/components/ui/icons";
 import { Can } from "@/components/auth/roles-context";
+import { showHidden } from "@/lib/report/visible-text";
 
 /** Shown only to Operators and Admins (the server refuses it to anyone else). */
 export function RecheckPanel(props: Parameters<typeof RecheckPanelInner>[0]) {
@@ -94,7 +95,7 @@ function RecheckPanelInner({ resourceId, stored }: { resourceId: string; stored:
                         <td className="px-4 py-1.5">
                           <StatusBadge status={f.status} reason={f.reason} compact />
                         </td>
-                        <td className="px-4 py-1.5 text-xs text-slate-700">{f.message}</td>
+                        <td className="px-4 py-1.5 text-xs text-slate-700">{showHidden(f.message)}</td>
                       </tr>
                     );
                   })}

@@ -43,7 +43,7 @@ export function FailingByControl({
                     {showHidden(i.resourceName)}
                   </Link>
                   {i.muted ? <span className="ml-1 text-xs text-violet-800">(muted)</span> : null}
-                  <p className="line-clamp-2 text-xs text-slate-600">{i.message}</p>
+                  <p className="line-clamp-2 text-xs text-slate-600">{showHidden(i.message)}</p>
                 </li>
               ))}
             </ul>

@@ -4,6 +4,11 @@ import { hrefWith, resourceHref, resourceIdFromSegments } from "./search-params"
 import { summarizeErrors } from "./scan-errors";
 
 describe("format", () => {
+  it("shows hidden characters in evidence values as code points", () => {
+    expect(evidenceValue("st\u202Eexe")).toBe("st[U+202E]exe");
+    expect(evidenceValue({ name: "a\u200Bb" })).toBe('{"name":"a[U+200B]b"}');
+  });
+
   it("formats times in UTC and durations readably", () => {
     expect(dateTime("2026-11-14T09:05:00Z")).toBe("14 Nov 2026, 09:05 UTC");
     expect(dateTime(null)).toBe("—");

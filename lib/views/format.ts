@@ -2,6 +2,7 @@
  * Formatting for the dashboard: times, durations, counts and percentages, always in UTC and in
  * one locale, so a server-rendered page reads the same for every viewer and in every test.
  */
+import { showHidden } from "@/lib/report/visible-text";
 
 const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
@@ -122,9 +123,9 @@ export function segmentOfId(id: string | null | undefined, segment: string): str
 export function evidenceValue(v: unknown): string {
   if (v === undefined) return "(absent)";
   if (v === null) return "null";
-  if (typeof v === "string") return v === "" ? '""' : v;
+  if (typeof v === "string") return v === "" ? '""' : showHidden(v);
   try {
-    return JSON.stringify(v);
+    return showHidden(JSON.stringify(v));
   } catch {
     return String(v);
   }
