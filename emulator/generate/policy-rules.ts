@@ -5,7 +5,13 @@
  * and a missing field is "not equal" (Azure Policy's documented semantics).
  */
 import type { AzureDocument } from "@/lib/posture/snapshot";
-import cmkDefinition from "@/emulator/fixtures/azure-policy/67121cc7-ff39-4ab8-b7e3-95b84dab487d.json";
+import { readFileSync } from "node:fs";
+
+// Read as a file, not imported: the emulator also runs as a plain Node process (tsx), whose ESM
+// loader refuses a JSON import without an import attribute.
+const cmkDefinition = JSON.parse(readFileSync(new URL("../fixtures/azure-policy/67121cc7-ff39-4ab8-b7e3-95b84dab487d.json", import.meta.url), "utf8")) as {
+  properties: { parameters: { excludedKinds: { defaultValue: string[] } } };
+};
 
 export type RuleOutcome = "Compliant" | "NonCompliant";
 

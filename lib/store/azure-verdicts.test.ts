@@ -13,6 +13,7 @@ import { readScanResult } from "./scans/result-read";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
 import { importAndWait, jobsFor, smallTenant, snapshotOf } from "./testing/fixtures";
+import { withoutAzureVerdicts } from "@/lib/posture/testing/fixtures";
 import type { ScanJobs } from "@/lib/scan/jobs";
 
 afterAll(() => releaseDatabases());
@@ -65,8 +66,7 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
       },
     };
     // The emulator's snapshot carries Azure's verdicts already: this test places its own only.
-    snapshot.resources = snapshot.resources.filter((r) => !/^microsoft\.(policyinsights|security|authorization\/policy)/.test(String(r.type)));
-    snapshot.coverage = snapshot.coverage.filter((c) => c !== "azurePolicy" && c !== "defender");
+    withoutAzureVerdicts(snapshot);
     snapshot.resources.push(state);
     snapshot.coverage.push("azurePolicy");
     const scan = await importAndWait(jobs, snapshot);
@@ -92,7 +92,7 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
   });
 
   it("filters and facets findings by agreement", async () => {
-    const snapshot = snapshotOf(smallTenant(), "2026-11-28T09:05:00Z");
+    const snapshot = withoutAzureVerdicts(snapshotOf(smallTenant(), "2026-11-28T09:05:00Z"));
     snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
     snapshot.coverage.push("azurePolicy");
     const scan = await importAndWait(jobs, snapshot);
@@ -126,10 +126,10 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
   });
 
   it("summarises Azure's side: unmuted lenient findings and Azure's own compliance", async () => {
-    const plain = await importAndWait(jobs, snapshotOf(smallTenant(), "2026-11-28T09:06:00Z"));
+    const plain = await importAndWait(jobs, withoutAzureVerdicts(snapshotOf(smallTenant(), "2026-11-28T09:06:00Z")));
     expect(await azureSummary(store, plain.id)).toEqual({ collected: false, lenientUnmuted: 0, compliant: 0, nonCompliant: 0, score: null });
 
-    const snapshot = snapshotOf(smallTenant(), "2026-11-28T09:07:00Z");
+    const snapshot = withoutAzureVerdicts(snapshotOf(smallTenant(), "2026-11-28T09:07:00Z"));
     snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
     snapshot.coverage.push("azurePolicy");
     const scan = await importAndWait(jobs, snapshot);

@@ -212,3 +212,13 @@ export function hardened(): SnapshotParts {
     speechEndpoints: { [ACCOUNT_ID]: [] },
   };
 }
+
+/**
+ * The snapshot without Azure's own verdicts (policy states, exemptions, assignments, assessments)
+ * and their coverage: the emulator's tenant carries them, and a test that places its own starts here.
+ */
+export function withoutAzureVerdicts(snap: Snapshot): Snapshot {
+  snap.resources = snap.resources.filter((r) => !/^microsoft\.(policyinsights\/|security\/|authorization\/policy)/i.test(String(r.type ?? "")));
+  snap.coverage = snap.coverage.filter((c) => c !== "azurePolicy" && c !== "defender");
+  return snap;
+}

@@ -8,6 +8,7 @@ import { evaluateSnapshot } from "@/lib/posture/evaluate";
 import type { ExceptionRule } from "@/lib/posture/exceptions";
 import { buildResult, type ScanResult } from "@/lib/posture/result";
 import type { Snapshot } from "@/lib/posture/snapshot";
+import { withoutAzureVerdicts } from "@/lib/posture/testing/fixtures";
 import { tenantSnapshot } from "@/emulator/snapshot";
 
 export interface Fixture {
@@ -33,7 +34,8 @@ export const FIXTURE_TIME = { startedAt: "2026-11-28T10:00:00.000Z", finishedAt:
 export function tenantFixture(options: FixtureOptions = {}): Fixture {
   const tenant = generateTenant({ seed: options.seed ?? 7, subscriptions: options.subscriptions ?? 3, accounts: options.accounts ?? 24 });
   options.mutate?.(tenant);
-  const snapshot = tenantSnapshot(tenant, FIXTURE_TIME.startedAt);
+  // Azure's verdicts only where a test adds them (options.mutateSnapshot).
+  const snapshot = withoutAzureVerdicts(tenantSnapshot(tenant, FIXTURE_TIME.startedAt));
   options.mutateSnapshot?.(snapshot);
   const result = buildResult({
     snapshot,
