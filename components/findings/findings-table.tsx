@@ -27,7 +27,7 @@ export function FindingsTable({
   const rows: React.ReactNode[] = [];
   let last: string | null = null;
   for (const f of items) {
-    const subName = subscriptionNames.get(f.subscriptionId.toLowerCase()) ?? f.subscriptionId;
+    const subName = showHidden(subscriptionNames.get(f.subscriptionId.toLowerCase()) ?? f.subscriptionId);
     const key = groupKey(f);
     if (group !== "none" && key !== last) {
       last = key;
@@ -120,7 +120,7 @@ export function FindingsTable({
                 controlId: f.controlId,
                 controlTitle: controlTitles.get(f.controlId) ?? f.controlId,
                 resourceId: f.resourceId,
-                resourceName: f.resourceName,
+                resourceName: showHidden(f.resourceName),
                 subscriptionId: f.subscriptionId,
                 subscriptionName: subName,
               }}
