@@ -11,6 +11,7 @@ import { scanSubscription } from "@/lib/store/reads";
 import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import { idKey } from "@/lib/posture/ids";
+import { showHidden } from "@/lib/report/visible-text";
 
 export interface ResourcePageData {
   detail: ResourceDetail;
@@ -56,12 +57,14 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
     listExceptions(store),
     scanErrors(store, detail.scanId),
   ]);
+  // Names and messages come from Azure or a snapshot: hidden characters are shown as code points.
+  const shown = { ...detail, resource: { ...detail.resource, name: showHidden(detail.resource.name) } };
   const order = new Map(CATALOG.map((c, i) => [c.id as string, i]));
   // What needs attention first (fail, unknown), then the rest; catalogue order within each.
   const rank: Record<string, number> = { fail: 0, unknown: 1, pass: 2, not_applicable: 3 };
   const findings = [...detail.findings]
     .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
-    .map((f) => ({ ...f, control: CATALOG.find((c) => c.id === f.controlId) }));
+    .map((f) => ({ ...f, message: showHidden(f.message), control: CATALOG.find((c) => c.id === f.controlId) }));
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
   const key = idKey(detail.resource.id);
   const subScope = `/subscriptions/${idKey(detail.resource.subscriptionId)}`;
@@ -69,10 +72,10 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
   return {
     ok: true,
     data: {
-      detail,
+      detail: shown,
       scan: scan ?? null,
-      subscriptionName: sub?.displayName ?? null,
-      chain: layoutEncryptionChain(detail.resource, docs, detail.findings),
+      subscriptionName: sub?.displayName ? showHidden(sub.displayName) : null,
+      chain: layoutEncryptionChain(shown.resource, docs, detail.findings),
       findings,
       exceptions,
       errors: errors.filter((e) => {
