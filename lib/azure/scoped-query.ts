@@ -50,7 +50,8 @@ export class ScopedQueries {
     try {
       // Pages go to onPage as they arrive (per-resource calls start early); a batch split after a
       // late failure delivers its first pages again, so consumers keep rows by ID.
-      result.rows.push(...(await this.arg.queryAll(query, batch, this.signal, opts.onPage, opts.options)));
+      // A loop, not push(...rows): one batch can hold more rows than a call takes arguments.
+      for (const row of await this.arg.queryAll(query, batch, this.signal, opts.onPage, opts.options)) result.rows.push(row);
     } catch (error) {
       if (isAbortError(error) || this.signal.aborted) throw error;
       const truncated = error instanceof TruncatedResultError;
