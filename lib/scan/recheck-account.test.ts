@@ -47,7 +47,9 @@ describe("re-check of one resource", () => {
     const late = new Set(sorted.slice(200));
     const vault = tenant.resources.find((r) => String(r.type).toLowerCase() === "microsoft.keyvault/vaults" && late.has(r.id.split("/")[2].toLowerCase()))!;
     const account = tenant.resources.find((r) => isSpeechAccount(r) && !late.has(r.id.split("/")[2].toLowerCase()))!;
-    expect(vault && account).toBeTruthy();
+    // A vault beyond the first 200 subscriptions, and an account within them.
+    expect(vault?.id).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\//i);
+    expect(account?.id).toMatch(/\/providers\/Microsoft\.CognitiveServices\/accounts\//i);
     account.properties = {
       ...account.properties,
       encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: { keyName: "k", keyVaultUri: vault.properties!.vaultUri } },
