@@ -47,23 +47,49 @@ const typeOf = (doc: AzureDocument) => (typeof doc.type === "string" ? doc.type.
 
 /** The policy documents of a snapshot, and which of them speak to a set of subjects; null when it has none. */
 function policyDocuments(resources: readonly AzureDocument[]) {
-  const states = resources.filter((d) => typeOf(d) === POLICY_STATE_TYPE);
-  if (states.length === 0) return null;
-  const assignments = new Map(resources.filter((d) => typeOf(d) === POLICY_ASSIGNMENT_TYPE && typeof d.id === "string").map((d) => [idKey(d.id), d]));
-  const exemptions = resources.filter((d) => typeOf(d) === POLICY_EXEMPTION_TYPE && typeof d.id === "string");
+  // Indexed once, by the subject's ID and by the exemption's scope, so each account's lookup costs
+  // what it returns (a scan over every state per account was quadratic in the tenant's size).
+  const statesBySubject = new Map<string, AzureDocument[]>();
+  const assignments = new Map<string, AzureDocument>();
+  const exemptionsByScope = new Map<string, AzureDocument[]>();
+  const position = new Map<AzureDocument, number>();
+  for (const d of resources) {
+    const type = typeOf(d);
+    if (type === POLICY_STATE_TYPE) push(statesBySubject, idKey(text(child(d, "properties").resourceId) ?? ""), d);
+    else if (type === POLICY_ASSIGNMENT_TYPE && typeof d.id === "string") assignments.set(idKey(d.id), d);
+    // An exemption at a scope covers every resource below it: its ID is `{scope}/providers/Microsoft.Authorization/policyExemptions/{name}`.
+    else if (type === POLICY_EXEMPTION_TYPE && typeof d.id === "string") {
+      position.set(d, position.size);
+      push(exemptionsByScope, idKey(d.id).replace(/\/providers\/microsoft\.authorization\/policyexemptions\/[^/]+$/, ""), d);
+    }
+  }
+  if (statesBySubject.size === 0) return null;
   return {
     forSubjects(subjects: readonly AzureDocument[]) {
       const keys = subjects.map((s) => idKey(s.id));
-      const mine = states.filter((st) => keys.includes(idKey(text(child(st, "properties").resourceId) ?? "")));
+      const mine = keys.flatMap((k) => statesBySubject.get(k) ?? []);
       const assignmentKeys = new Set(mine.map((st) => idKey(text(child(st, "properties").policyAssignmentId) ?? "")));
+      const exemptions = new Set<AzureDocument>();
+      for (const scope of new Set(keys.flatMap(scopesAbove)))
+        for (const e of exemptionsByScope.get(scope) ?? [])
+          if (assignmentKeys.has(idKey(text(child(e, "properties").policyAssignmentId) ?? ""))) exemptions.add(e);
       return {
         assignments: [...assignmentKeys].map((k) => assignments.get(k)).filter((d): d is AzureDocument => !!d),
-        // An exemption at a scope covers every resource below it: its ID is `{scope}/providers/Microsoft.Authorization/policyExemptions/{name}`.
-        exemptions: exemptions.filter((e) => {
-          const scope = idKey(e.id).replace(/\/providers\/microsoft\.authorization\/policyexemptions\/[^/]+$/, "");
-          return assignmentKeys.has(idKey(text(child(e, "properties").policyAssignmentId) ?? "")) && keys.some((k) => k === scope || k.startsWith(`${scope}/`));
-        }),
+        exemptions: [...exemptions].sort((a, b) => position.get(a)! - position.get(b)!), // in the snapshot's order
       };
     },
   };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A resource ID key and every scope above it, cut at each `/` (the scopes an exemption may sit at). */
+function scopesAbove(key: string): string[] {
+  const out = [key];
+  for (let i = key.lastIndexOf("/"); i > 0; i = key.lastIndexOf("/", i - 1)) out.push(key.slice(0, i));
+  return out;
 }
