@@ -38,6 +38,7 @@ import { classifyError, isAbortError, toSnapshotError, CollectionCancelledError 
 import { throwIfAborted } from "./sleep";
 import type { AzureTarget } from "./target";
 import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
+import { scopesAbove } from "@/lib/posture/ids";
 import { linkedStorageIds, subscriptionOfId } from "./links";
 import { idChunks, type IdChunk } from "./id-chunks";
 import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
@@ -481,11 +482,8 @@ class Collector {
     const assignments = new DocumentSet();
     await this.runChunks(named, policyAssignmentsQuery, "azurePolicy", assignments, { authorizationScopeFilter: "AtScopeAboveAndBelow" });
     // An exemption at a resource group or subscription also comes back for resources out of scope.
-    const subjectKeys = inScope.map(lower);
-    const exempting = exemptions.values().filter((e) => {
-      const scope = lower(e.id.replace(EXEMPTION_SUFFIX, ""));
-      return subjectKeys.some((id) => id === scope || id.startsWith(`${scope}/`));
-    });
+    const scopes = new Set(inScope.flatMap((id) => scopesAbove(lower(id))));
+    const exempting = exemptions.values().filter((e) => scopes.has(lower(e.id.replace(EXEMPTION_SUFFIX, ""))));
     return { rows: [...states.values(), ...exempting, ...assignments.values()], covered };
   }
 

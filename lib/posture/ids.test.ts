@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idKey, isGrantScopeFor, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
+import { idKey, isGrantScopeFor, scopesAbove, lastSegment, resourceGroupOf, subscriptionOf, vaultUriKey } from "./ids";
 import { buildIndexes, enclosingScopes, ListsById } from "./indexes";
 import { eqCi, text } from "./read";
 import { snapshot, storage, vault } from "./testing/fixtures";
@@ -115,5 +115,20 @@ describe("indexes", () => {
       errors: [{ scope: "/subscriptions/s1/", source: "resourceGraph", reason: "access_denied" }],
     });
     expect([...buildIndexes(snap).scannedSubscriptions]).toEqual(["s2"]);
+  });
+});
+
+describe("scopesAbove", () => {
+  it("lists the key and every scope above it, nearest first", () => {
+    expect(scopesAbove("/subscriptions/s/resourcegroups/rg/providers/p/accounts/a")).toEqual([
+      "/subscriptions/s/resourcegroups/rg/providers/p/accounts/a",
+      "/subscriptions/s/resourcegroups/rg/providers/p/accounts",
+      "/subscriptions/s/resourcegroups/rg/providers/p",
+      "/subscriptions/s/resourcegroups/rg/providers",
+      "/subscriptions/s/resourcegroups/rg",
+      "/subscriptions/s/resourcegroups",
+      "/subscriptions/s",
+      "/subscriptions",
+    ]);
   });
 });

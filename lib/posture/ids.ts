@@ -111,3 +111,10 @@ export function vaultUriKey(uri: string): string {
   else if (host.endsWith(":")) host = host.slice(0, -1);
   return host;
 }
+
+/** An ID key and every scope above it, cut at each `/` (the scopes a policy exemption or role grant may sit at). */
+export function scopesAbove(key: string): string[] {
+  const out = [key];
+  for (let i = key.lastIndexOf("/"); i > 0; i = key.lastIndexOf("/", i - 1)) out.push(key.slice(0, i));
+  return out;
+}

@@ -30,7 +30,11 @@ describe("documentsByAccount: Azure Policy documents", () => {
     const snap = snapshot(hardened());
     snap.resources.push(
       state(ACCOUNT_ID, ASSIGNMENT),
-      { id: ASSIGNMENT.toUpperCase(), type: "Microsoft.Authorization/policyAssignments", properties: { displayName: "Audit CMK" } },
+      {
+        id: ASSIGNMENT.toUpperCase(),
+        type: "Microsoft.Authorization/policyAssignments",
+        properties: { displayName: "Audit CMK", scope: SUB, parameters: { effect: { value: "Audit" } }, description: "A long description nobody reads here" },
+      },
       { id: OTHER_ASSIGNMENT, type: "microsoft.authorization/policyassignments", properties: { displayName: "Unrelated" } },
       exemption(ACCOUNT_ID, "on-account", ASSIGNMENT),
       exemption(SUB, "on-subscription", ASSIGNMENT),
@@ -39,6 +43,8 @@ describe("documentsByAccount: Azure Policy documents", () => {
     );
     const docs = documentsByAccount(snap).get(idKey(ACCOUNT_ID))!;
     expect(docs.azurePolicy?.assignments.map((a) => a.properties?.displayName)).toEqual(["Audit CMK"]);
+    // Each account keeps an assignment's ID and display name (what the resource page shows), not the rest.
+    expect(docs.azurePolicy?.assignments[0].properties).toEqual({ displayName: "Audit CMK" });
     expect(docs.azurePolicy?.exemptions.map((e) => e.id.split("/").pop())).toEqual(["on-account", "on-subscription"]);
   });
 

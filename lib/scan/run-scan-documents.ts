@@ -4,7 +4,7 @@
  * settings and custom endpoints — so the resource page can show what a finding was judged on.
  */
 import { prepareAccount } from "@/lib/posture/account";
-import { idKey, vaultUriKey } from "@/lib/posture/ids";
+import { idKey, scopesAbove, vaultUriKey } from "@/lib/posture/ids";
 import { buildIndexes } from "@/lib/posture/indexes";
 import { vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { child, text } from "@/lib/posture/read";
@@ -56,7 +56,7 @@ function policyDocuments(resources: readonly AzureDocument[]) {
   for (const d of resources) {
     const type = typeOf(d);
     if (type === POLICY_STATE_TYPE) push(statesBySubject, idKey(text(child(d, "properties").resourceId) ?? ""), d);
-    else if (type === POLICY_ASSIGNMENT_TYPE && typeof d.id === "string") assignments.set(idKey(d.id), d);
+    else if (type === POLICY_ASSIGNMENT_TYPE && typeof d.id === "string") assignments.set(idKey(d.id), assignmentForPeople(d));
     // An exemption at a scope covers every resource below it: its ID is `{scope}/providers/Microsoft.Authorization/policyExemptions/{name}`.
     else if (type === POLICY_EXEMPTION_TYPE && typeof d.id === "string") {
       position.set(d, position.size);
@@ -81,15 +81,17 @@ function policyDocuments(resources: readonly AzureDocument[]) {
   };
 }
 
+/**
+ * An assignment as kept with each account: its ID and the display name the resource page shows.
+ * Assignments sit at management groups and repeat in every account's documents, so the rest of
+ * their properties (parameters, descriptions) would multiply the stored scan for nothing shown.
+ */
+function assignmentForPeople(d: AzureDocument): AzureDocument {
+  return { id: d.id, properties: { displayName: child(d, "properties").displayName } };
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** A resource ID key and every scope above it, cut at each `/` (the scopes an exemption may sit at). */
-function scopesAbove(key: string): string[] {
-  const out = [key];
-  for (let i = key.lastIndexOf("/"); i > 0; i = key.lastIndexOf("/", i - 1)) out.push(key.slice(0, i));
-  return out;
 }

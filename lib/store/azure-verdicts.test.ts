@@ -85,6 +85,16 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
       },
     ]);
     expect(cmk1.agreement).toBe(cmk1.status === "fail" ? "azure_lenient" : "agree");
+    // Stored without the finding's own resource ID (it is put back on read, above).
+    const stored = await store.db
+      .selectFrom("findings")
+      .select("azure")
+      .where("scan_id", "=", scan.id)
+      .where("control_id", "=", "CMK-1")
+      .where("resource_id", "=", target.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.azure).toContain("policyDefinitions");
+    expect(stored.azure).not.toContain(target.id);
     const others = result.findings.filter((f) => f.resourceId !== target.id && f.controlId === "CMK-1");
     expect(others.length).toBeGreaterThan(0);
     for (const f of others)

@@ -2,7 +2,7 @@
  * One resource: its documents and findings in one scan (the newest succeeded scan that has it,
  * unless named), and its history across every retained succeeded scan.
  */
-import { decodeEvidence } from "./scans/evidence-codec";
+import { decodeEvidence, decodeForResource } from "./scans/evidence-codec";
 import { activeExceptions } from "./exceptions";
 import { matches } from "@/lib/posture/exceptions";
 import { NotFoundError } from "./errors";
@@ -113,7 +113,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
         severity: f.severity,
         status: f.status,
         reason: f.reason,
-        azure: f.azure === null ? null : (JSON.parse(f.azure) as FindingItem["azure"]),
+        azure: f.azure === null ? null : (decodeForResource(f.azure, f.resource_id) as FindingItem["azure"]),
         agreement: f.agreement as FindingItem["agreement"],
         muted: mutedBy.length > 0,
         mutedBy,

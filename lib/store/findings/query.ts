@@ -3,7 +3,7 @@
  * findings index, then read the page's rows (message, evidence) from the database. Exceptions
  * are applied here, at read time: `muted` never changes `status`.
  */
-import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
+import { decodeEvidence, decodeForResource } from "@/lib/store/scans/evidence-codec";
 import { activeExceptions, type StoredException } from "@/lib/store/exceptions";
 import { matches } from "@/lib/posture/exceptions";
 import { AGREEMENTS, SEVERITIES, STATUSES, type Agreement } from "@/lib/posture/vocabulary";
@@ -216,7 +216,7 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
       severity: r.severity,
       status: r.status,
       reason: r.reason,
-      azure: r.azure === null ? null : (JSON.parse(r.azure) as AzureVerdict),
+      azure: r.azure === null ? null : (decodeForResource(r.azure, r.resource_id) as AzureVerdict),
       agreement: r.agreement as Agreement,
       muted: mutedBy.length > 0,
       mutedBy,

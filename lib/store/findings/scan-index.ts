@@ -9,6 +9,7 @@ import { AGREEMENTS, AZURE_NOT_COLLECTED, AZURE_STATES, CONTROL_IDS, KINDS, SEVE
 import { sortedOrder } from "./sort";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
+import { decodeForResource } from "@/lib/store/scans/evidence-codec";
 
 function indexer(list: string[], lookup: Map<string, number>, value: string, key = value): number {
   let i = lookup.get(key);
@@ -69,8 +70,9 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.severity[i] = severityOf.get(r.severity) ?? 2;
     // Scans stored before Azure's verdicts were read carry the column default, not_collected.
     ix.agreement[i] = agreementOf.get(r.agreement) ?? 0;
+    // Only the state is read here, so the resource ID the column leaves out need not be put back.
     ix.azureState[i] =
-      r.azure === null ? AZURE_NOT_COLLECTED : (azureStateOf.get((JSON.parse(r.azure) as { state?: string }).state ?? "") ?? AZURE_NOT_COLLECTED);
+      r.azure === null ? AZURE_NOT_COLLECTED : (azureStateOf.get((decodeForResource(r.azure, "") as { state?: string }).state ?? "") ?? AZURE_NOT_COLLECTED);
     ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
     ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
     const subKey = idKey(r.subscription_id);

@@ -11,7 +11,7 @@ import type { SnapshotError } from "@/lib/posture/snapshot";
 import type { ControlId, Finding, Severity, Status } from "@/lib/posture/types";
 import type { Agreement } from "@/lib/posture/azure-verdicts";
 import type { UnknownReason } from "@/lib/posture/snapshot";
-import { decodeEvidence } from "./evidence-codec";
+import { decodeEvidence, decodeForResource } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
@@ -86,7 +86,7 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     muted: false,
     message: f.message,
     evidence: decodeEvidence(f.evidence, f.resource_id) as Finding["evidence"],
-    azure: f.azure === null ? null : (JSON.parse(f.azure) as Finding["azure"]),
+    azure: f.azure === null ? null : (decodeForResource(f.azure, f.resource_id) as Finding["azure"]),
     agreement: f.agreement as Agreement,
   }));
   const resources = resourceRows.map((r) => ({

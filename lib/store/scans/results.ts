@@ -5,7 +5,7 @@
  */
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SnapshotError } from "@/lib/posture/snapshot";
-import { encodeEvidence } from "./evidence-codec";
+import { encodeEvidence, encodeForResource } from "./evidence-codec";
 import type { Database } from "@/lib/store/db/schema";
 import { storedExportHash, type ScanSummary } from "./scans";
 import { nowIso, type Store } from "@/lib/store/store";
@@ -191,7 +191,7 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (i
       f.message,
       evidence,
       f.kind,
-      f.azure === null || f.azure === undefined ? null : JSON.stringify(f.azure),
+      f.azure === null || f.azure === undefined ? null : encodeForResource(f.azure, resourceId),
       f.agreement,
     ];
   };
