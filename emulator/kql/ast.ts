@@ -35,7 +35,16 @@ export type Operator =
   | { op: "sort"; keys: SortKey[]; pos: number }
   | { op: "take"; count: number; pos: number }
   | { op: "top"; count: number; key: SortKey; pos: number }
-  | { op: "count"; pos: number };
+  | { op: "count"; pos: number }
+  | { op: "summarize"; aggregates: Aggregate[]; by: Assignment[]; pos: number };
+
+/** `name = fn(arg, …)` in a summarize: count(), make_list(expr [, max]) or make_set(expr [, max]). */
+export interface Aggregate {
+  name?: string;
+  fn: string;
+  args: Expr[];
+  pos: number;
+}
 
 export interface Pipeline {
   table: string;

@@ -207,6 +207,35 @@ describe("tabular operators", () => {
     expect(Object.keys(out[0])).toEqual(["k2", "id", "upper"]);
   });
 
+  it("summarize groups by the `by` values (group columns first) with count(), make_list() and make_set()", () => {
+    const out = q("resources | extend k = tolower(tostring(properties.key)) | summarize n = count(), ids = make_list(id), names = make_set(name) by k", rows);
+    expect(out).toEqual([
+      { k: "k1", n: 2, ids: ["a", "b"], names: ["one", "two"] },
+      { k: "", n: 1, ids: ["c"], names: ["three"] },
+    ]);
+    expect(Object.keys(out[0])).toEqual(["k", "n", "ids", "names"]);
+    // Kusto's default names; make_list's maximum size; make_set keeps one of each value.
+    expect(q("resources | extend k = 'x' | summarize count(), make_list(id, 2), make_set(k) by key = 'same' | project count_, list_id, set_k", rows)).toEqual([
+      { count_: 3, list_id: ["a", "b"], set_k: ["x"] },
+    ]);
+    // Without `by`, an empty input still gives one row; with `by`, none.
+    expect(q("resources | where id == 'none' | summarize n = count(), l = make_list(id)", rows)).toEqual([{ n: 0, l: [] }]);
+    expect(q("resources | where id == 'none' | summarize n = count() by id", rows)).toEqual([]);
+    // Bags pack whole documents into one row per group, as the collector's verdict queries do.
+    expect(
+      q("resources | where id != 'c' | summarize docs = make_list(bag_pack('id', id, 'key', properties.key)) by k = tolower(tostring(properties.key))", rows),
+    ).toEqual([
+      {
+        k: "k1",
+        docs: [
+          { id: "a", key: "K1" },
+          { id: "b", key: "k1" },
+        ],
+      },
+    ]);
+    kqlFails("resources | summarize n = count() by tolower(id)", rows, /need a name/);
+  });
+
   it("mv-expand yields one row per element, keeps rows with empty or missing arrays (null), expands bags", () => {
     const out = q("resources | mv-expand item = properties.list | project id, v = toint(item.v)", rows);
     expect(out).toEqual([
@@ -305,7 +334,12 @@ describe("tabular operators", () => {
 describe("anything outside the subset is a KqlError naming the part", () => {
   const rows: Row[] = [{ id: "1" }];
   it.each([
-    ["resources | summarize count() by type", /summarize/],
+    ["resources | summarize dcount(id) by type", /dcount/],
+    ["resources | summarize id", /aggregation function/],
+    ["resources | summarize make_list(tolower(id))", /needs a name/],
+    ["resources | summarize make_list(id, 0)", /maximum size/],
+    ["resources | summarize n = count(), n = make_list(id)", /'n' is produced twice/],
+    ["resources | render table", /render/],
     ["resources | where foo == 1", /'foo'/],
     ["resources | extend x = bag_keys(properties)", /bag_keys/],
     ["resources | join kind=fullouter (resources) on id", /fullouter/],
@@ -329,7 +363,7 @@ describe("anything outside the subset is a KqlError naming the part", () => {
   ])("%s", (query, pattern) => kqlFails(query, rows, pattern));
 
   it("reports the line and column", () => {
-    kqlFails("resources\n| where id == 1\n| summarize count()", rows, /line 3, column 3/);
+    kqlFails("resources\n| where id == 1\n| render table", rows, /line 3, column 3/);
   });
 });
 

@@ -2,7 +2,7 @@
  * Tabular operators over arrays of row objects. Source rows are the tenant's documents and are
  * never mutated: operators that change a row copy it first.
  */
-import type { Operator, Pipeline, SortKey } from "./ast";
+import type { Aggregate, Operator, Pipeline, SortKey } from "./ast";
 import { compileExpr, type Column, type Row } from "./compile";
 import { KqlError } from "./errors";
 import { hashKey, isNull, sortCompare, type Value } from "./values";
@@ -111,6 +111,8 @@ function apply(op: Operator, input: Table, resolve: TableResolver): Table {
       return { columns, rows: sortRows(rows, columns, [op.key]).slice(0, op.count) };
     case "count":
       return { columns: [{ name: "Count", type: "long" }], rows: [{ Count: rows.length }] };
+    case "summarize":
+      return summarize(op, input);
   }
 }
 
@@ -152,6 +154,105 @@ function mvExpand(op: Extract<Operator, { op: "mv-expand" }>, { columns, rows }:
     for (let i = 0; i < n; i++) out.push({ ...r, [name]: items[i] ?? null });
   }
   return { columns: withColumn(columns, name, "dynamic"), rows: out };
+}
+
+/** Kusto's default cap on the items make_list and make_set gather per group. */
+const MAKE_LIST_DEFAULT_MAX = 1_048_576;
+
+interface Accumulator {
+  add(row: Row): void;
+  result(): Value;
+}
+
+/** One aggregation of a summarize, compiled: its output column and a factory of per-group accumulators. */
+function compileAggregate(a: Aggregate, columns: readonly Column[]): { name: string; type: Column["type"]; start: () => Accumulator } {
+  const arity = (min: number, max: number) => {
+    if (a.args.length < min || a.args.length > max) throw new KqlError(`${a.fn}() takes ${min === max ? min : `${min} to ${max}`} arguments`, a.pos);
+  };
+  switch (a.fn) {
+    case "count": {
+      arity(0, 0);
+      return {
+        name: a.name ?? "count_",
+        type: "long",
+        start: () => {
+          let n = 0;
+          return { add: () => void n++, result: () => n };
+        },
+      };
+    }
+    case "make_list":
+    case "make_set": {
+      arity(1, 2);
+      const value = compileExpr(a.args[0], columns).fn;
+      let max = MAKE_LIST_DEFAULT_MAX;
+      if (a.args.length === 2) {
+        const limit = a.args[1];
+        if (limit.type !== "literal" || typeof limit.value !== "number" || !Number.isInteger(limit.value) || limit.value < 1)
+          throw new KqlError(`${a.fn}() takes a positive whole number as its maximum size`, a.pos);
+        max = limit.value;
+      }
+      // Kusto names `make_list(x)` list_x and `make_set(x)` set_x; a computed argument needs a name here.
+      const arg = a.args[0];
+      if (!a.name && arg.type !== "column") throw new KqlError(`${a.fn}() of an expression needs a name ('name = ${a.fn}(…)')`, a.pos);
+      const name = a.name ?? `${a.fn === "make_list" ? "list" : "set"}_${(arg as { name: string }).name}`;
+      const distinct = a.fn === "make_set";
+      return {
+        name,
+        type: "dynamic",
+        start: () => {
+          const items: Value[] = [];
+          const seen = new Set<string>();
+          return {
+            add: (r) => {
+              if (items.length >= max) return;
+              const v = value(r);
+              if (distinct) {
+                const key = hashKey(v);
+                if (key === undefined || seen.has(key)) return;
+                seen.add(key);
+              }
+              items.push(v ?? null);
+            },
+            result: () => items,
+          };
+        },
+      };
+    }
+    default:
+      throw new KqlError(`The aggregation function '${a.fn}' is not supported by the emulator`, a.pos);
+  }
+}
+
+/** summarize: one row per distinct combination of the `by` values (first-seen order), group columns first. */
+function summarize(op: Extract<Operator, { op: "summarize" }>, { columns, rows }: Table): Table {
+  const keys = op.by.map((item) => {
+    const compiled = compileExpr(item.expr, columns);
+    return { name: item.name ?? (item.expr as { name: string }).name, type: compiled.type, fn: compiled.fn };
+  });
+  const aggregates = op.aggregates.map((a) => compileAggregate(a, columns));
+  const names = [...keys.map((k) => k.name), ...aggregates.map((a) => a.name)];
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new KqlError(`Column '${dup}' is produced twice by summarize`, op.pos);
+  const groups = new Map<string, { values: Value[]; accumulators: Accumulator[] }>();
+  for (const r of rows) {
+    const values = keys.map((k) => k.fn(r) ?? null);
+    const groupKey = values.map((v) => hashKey(v) ?? "null").join("\u0000");
+    let group = groups.get(groupKey);
+    if (!group) groups.set(groupKey, (group = { values, accumulators: aggregates.map((a) => a.start()) }));
+    for (const acc of group.accumulators) acc.add(r);
+  }
+  // Without `by`, an empty input still gives one row (count 0, empty lists), as in Kusto.
+  if (keys.length === 0 && groups.size === 0) groups.set("", { values: [], accumulators: aggregates.map((a) => a.start()) });
+  return {
+    columns: [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.type }))],
+    rows: [...groups.values()].map((g) => {
+      const o: Row = {};
+      keys.forEach((k, i) => (o[k.name] = g.values[i]));
+      aggregates.forEach((a, i) => (o[a.name] = g.accumulators[i].result()));
+      return o;
+    }),
+  };
 }
 
 function join(op: Extract<Operator, { op: "join" }>, left: Table, right: Table): Table {

@@ -2,7 +2,7 @@
  * Recursive-descent parser for the KQL subset. Anything outside it is rejected here with a
  * message naming the construct, so the server can answer 400 instead of guessing.
  */
-import type { Assignment, Expr, Operator, Pipeline, SortKey } from "./ast";
+import type { Aggregate, Assignment, Expr, Operator, Pipeline, SortKey } from "./ast";
 import { KqlError } from "./errors";
 import { tokenize, type Token } from "./lexer";
 
@@ -163,6 +163,8 @@ class Parser {
       }
       case "count":
         return { op: "count", pos };
+      case "summarize":
+        return this.summarize(pos);
       default:
         throw new KqlError(`The operator '${t.value}' is not supported by the emulator`, pos);
     }
@@ -201,6 +203,27 @@ class Parser {
       }
     } while (this.isOp(",") && this.next());
     return items;
+  }
+
+  private summarize(pos: number): Operator {
+    const aggregates: Aggregate[] = [];
+    do {
+      const at = this.tok.pos;
+      let name: string | undefined;
+      if (this.tok.kind === "ident" && this.peek().kind === "op" && this.peek().value === "=") {
+        name = this.next().value;
+        this.next();
+      }
+      const expr = this.expr();
+      if (expr.type !== "call") throw new KqlError("summarize needs an aggregation function such as count() or make_list()", at);
+      aggregates.push({ name, fn: expr.name, args: expr.args, pos: at });
+    } while (this.isOp(",") && this.next());
+    let by: Assignment[] = [];
+    if (this.isWord("by")) {
+      this.next();
+      by = this.assignments(false);
+    }
+    return { op: "summarize", aggregates, by, pos };
   }
 
   private mvExpand(pos: number): Operator {

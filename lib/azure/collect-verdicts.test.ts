@@ -1,7 +1,8 @@
 /**
  * Azure's own verdicts (issue 14 §1) through the real SDK clients against the emulator: policy
- * states, exemptions, assignment names and Defender assessments arrive restricted (the KQL names the
- * mapped definitions, keys and resource IDs; no row outside them is served), coverage and errors
+ * states and Defender assessments arrive restricted to the mapped definitions, keys and subject types
+ * and summarised (one row per subscription and assignment or key), only the subjects' are kept;
+ * exemptions and assignment names are asked for by the assignments' IDs; coverage and errors
  * follow what was read, and the demo tenant's reconciliation shows what it is meant to show.
  * Expectations come from the generated tenant and the vendored built-in definitions.
  */
@@ -79,24 +80,36 @@ describe("Azure's verdicts from the demo tenant", () => {
   });
   afterAll(() => emu.close());
 
-  it("asks for the mapped definitions and the resource IDs in scope, and is served no row outside them", () => {
+  it("asks for the mapped definitions, keys and subject types, one summarised row per subscription and assignment or key", () => {
     const scope = scopeOf(snapshot);
+    const subjectTypes = ["microsoft.cognitiveservices/accounts", "microsoft.storage/storageaccounts", "microsoft.keyvault/vaults"];
     const states = exchanges.filter((e) => /^policyresources[\s\S]*policystates/.test(e.query));
     expect(states.length).toBeGreaterThan(0);
+    let served = 0;
     for (const e of states) {
       for (const guid of MAPPED_GUIDS) expect(e.query).toContain(`endswith '/${guid}'`);
-      for (const id of scope.accounts) expect(e.query).toContain(`'${id}'`);
+      const groups = new Set<string>();
       for (const row of e.rows) {
-        expect(scope.all.has(lower(row.properties.resourceId)), row.properties.resourceId).toBe(true);
-        expect(MAPPED_GUIDS.has(guidOf(row.properties.policyDefinitionId))).toBe(true);
+        expect(MAPPED_GUIDS.has(guidOf(row.policyDefinitionId))).toBe(true);
+        expect(e.subscriptions.map(lower)).toContain(lower(row.subscriptionId));
+        const group = `${row.subscriptionId}|${row.policyAssignmentId}|${row.policyDefinitionId}`;
+        expect(groups.has(group), group).toBe(false);
+        groups.add(group);
+        for (const state of row.states) {
+          expect(subOf(state.resourceId)).toBe(lower(row.subscriptionId));
+          expect(subjectTypes.some((t) => lower(state.resourceId).includes(`/providers/${t}/`))).toBe(true);
+          served++;
+        }
       }
     }
+    // Fewer rows than states: that is the point of summarising.
+    expect(states.flatMap((e) => e.rows).length).toBeLessThan(served);
     const assessments = exchanges.filter((e) => /^securityresources/.test(e.query));
     expect(assessments.length).toBeGreaterThan(0);
     for (const e of assessments) {
       for (const row of e.rows) {
-        expect(scope.accounts.has(lower(row.properties.resourceDetails.Id))).toBe(true);
         expect(MAPPED_KEYS.has(lower(row.name))).toBe(true);
+        for (const a of row.assessments) expect(lower(a.properties.resourceDetails.Id)).toContain("/providers/microsoft.cognitiveservices/accounts/");
       }
     }
     // The emulator does hold verdicts outside the scope: non-Speech accounts and storage nobody links.

@@ -41,6 +41,7 @@ import { vaultNameFromUri, vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { scopesAbove } from "@/lib/posture/ids";
 import { linkedStorageIds, subscriptionOfId } from "./links";
 import { idChunks, type IdChunk } from "./id-chunks";
+import { assessmentsOfRow, policyStatesOfRow } from "./verdict-rows";
 import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
 
 export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "azureVerdicts" | "details" | "done";
@@ -104,6 +105,16 @@ function linkedSignal(outer?: AbortSignal): AbortSignal {
 }
 
 const lower = (s: string) => s.toLowerCase();
+
+/** The lower-cased subscriptions of some resource IDs, sorted: a verdict query's scope. */
+function subscriptionsOf(ids: readonly string[]): string[] {
+  const subs = new Set<string>();
+  for (const id of ids) {
+    const sub = subscriptionOfId(id);
+    if (sub) subs.add(lower(sub));
+  }
+  return [...subs].sort();
+}
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
 
 /** A `resourcecontainers` subscription row, with its management-group ancestors when Azure sent them. */
@@ -458,8 +469,9 @@ class Collector {
 
   /**
    * Step 9: Azure Policy's own verdicts on the accounts, their linked storage and their vaults in
-   * use: the states of the mapped definitions, restricted in KQL to those definitions and to these
-   * resource IDs, then the exemptions and display names of the assignments the states name.
+   * use: the states of the mapped definitions and subject types in the subjects' subscriptions,
+   * summarised per assignment in KQL (queries.ts says why), of which the subjects' are kept; then
+   * the exemptions and display names of the assignments those states name.
    * Coverage `azurePolicy` is claimed when some batch answered (or nothing was in scope): a failed
    * batch leaves `errors` entries on its subscriptions, which make only their accounts'
    * agreement `not_collected`, instead of dropping every subscription's verdicts.
@@ -467,15 +479,17 @@ class Collector {
   private async collectPolicyVerdicts(subjects: AzureDocument[]): Promise<{ rows: AzureDocument[]; covered: boolean }> {
     this.setPhase("azureVerdicts");
     const inScope = subjects.map((d) => d.id).filter((id) => this.scanned.has(lower(subscriptionOfId(id) ?? "")));
-    const chunks = idChunks(inScope);
+    const wanted = new Set(inScope.map(lower));
+    const subs = subscriptionsOf(inScope);
     const states = new DocumentSet();
-    const covered = await this.runChunks(chunks, (ids) => policyStatesQuery(POLICY_GUIDS, ids), "azurePolicy", states);
+    const covered = await this.runSummarised(policyStatesQuery(POLICY_GUIDS), "azurePolicy", subs, (row) =>
+      policyStatesOfRow(row, (k) => wanted.has(k)).forEach((d) => states.add(d)),
+    );
     const assignmentIds = new Set<string>();
     for (const s of states.values()) {
       const id = str((s.properties as { policyAssignmentId?: unknown } | null)?.policyAssignmentId);
       if (id) assignmentIds.add(lower(id));
     }
-    const subs = [...new Set(chunks.flatMap((c) => c.subscriptions))].sort();
     const named = idChunks(assignmentIds).map((c) => ({ ids: c.ids, subscriptions: subs }));
     const exemptions = new DocumentSet();
     await this.runChunks(named, policyExemptionsQuery, "azurePolicy", exemptions);
@@ -487,12 +501,23 @@ class Collector {
     return { rows: [...states.values(), ...exempting, ...assignments.values()], covered };
   }
 
-  /** Step 10: Defender for Cloud's assessments of the mapped keys, restricted in KQL to the accounts. Coverage as for Azure Policy. */
+  /** Step 10: Defender for Cloud's assessments of the mapped keys in the accounts' subscriptions, summarised per key; the accounts' are kept. Coverage as for Azure Policy. */
   private async collectDefenderAssessments(accounts: AzureDocument[]): Promise<{ rows: AzureDocument[]; covered: boolean }> {
     const ids = accounts.map((a) => a.id).filter((id) => this.scanned.has(lower(subscriptionOfId(id) ?? "")));
+    const wanted = new Set(ids.map(lower));
     const assessments = new DocumentSet();
-    const covered = await this.runChunks(idChunks(ids), (part) => defenderAssessmentsQuery(DEFENDER_KEYS, part), "defender", assessments);
+    const covered = await this.runSummarised(defenderAssessmentsQuery(DEFENDER_KEYS), "defender", subscriptionsOf(ids), (row) =>
+      assessmentsOfRow(row, (k) => wanted.has(k)).forEach((d) => assessments.add(d)),
+    );
     return { rows: assessments.values(), covered };
+  }
+
+  /** One summarised verdict query over `subs`; true when nothing was asked or some subscription answered. */
+  private async runSummarised(query: string, source: ErrorSource, subs: string[], onRow: (row: Record<string, unknown>) => void): Promise<boolean> {
+    if (subs.length === 0) return true;
+    const result = await this.queries.run(query, source, subs);
+    for (const row of result.rows) onRow(row);
+    return result.failed.length < subs.length;
   }
 
   /** One query per chunk over its subscriptions; true when nothing was asked or some subscription answered. */

@@ -102,18 +102,23 @@ function definitionFilter(guids: readonly string[]): string {
 
 const lowerList = (ids: readonly string[]) => ids.map((id) => kqlString(id.toLowerCase())).join(", ");
 
+/** The types Azure's verdicts are read for: the accounts, their linked storage, their key vaults. */
+export const VERDICT_SUBJECT_TYPES = ["microsoft.cognitiveservices/accounts", "microsoft.storage/storageaccounts", "microsoft.keyvault/vaults"] as const;
+
 /**
- * Policy states of the mapped definitions for resources in scope (IDs lower-cased: policy states
- * spell `resourceId` in lower case). Projects what lib/posture/azure-verdicts reads, and the
- * assignment's name and scope for people.
+ * Policy states of the mapped definitions for resources of the subject types in the requested
+ * subscriptions, one row per subscription and assignment: what is the same for every state of an
+ * assignment is sent once, each state as `{id, resourceId, complianceState, timestamp}`. A row per
+ * state cost a request per 1,000 states (about ten per account); listing every subject's ID in the
+ * query cost one per few hundred subjects. The collector keeps the states of its subjects.
  */
-export function policyStatesQuery(definitionGuids: readonly string[], resourceIds: readonly string[]): string {
+export function policyStatesQuery(definitionGuids: readonly string[]): string {
   return `policyresources
 | where type =~ 'microsoft.policyinsights/policystates'
 | where ${definitionFilter(definitionGuids)}
-| where tolower(tostring(properties.resourceId)) in (${lowerList(resourceIds)})
-| project id, name, type, subscriptionId, properties = bag_pack('resourceId', properties.resourceId, 'policyAssignmentId', properties.policyAssignmentId, 'policyAssignmentName', properties.policyAssignmentName, 'policyAssignmentScope', properties.policyAssignmentScope, 'policyDefinitionId', properties.policyDefinitionId, 'policyDefinitionAction', properties.policyDefinitionAction, 'complianceState', properties.complianceState, 'timestamp', properties.timestamp)
-| order by id asc`;
+| where tolower(tostring(properties.resourceType)) in (${VERDICT_SUBJECT_TYPES.map(kqlString).join(", ")})
+| summarize states = make_list(bag_pack('id', id, 'resourceId', properties.resourceId, 'complianceState', properties.complianceState, 'timestamp', properties.timestamp)) by subscriptionId, policyAssignmentId = tostring(properties.policyAssignmentId), policyAssignmentName = tostring(properties.policyAssignmentName), policyAssignmentScope = tostring(properties.policyAssignmentScope), policyDefinitionId = tostring(properties.policyDefinitionId), policyDefinitionAction = tostring(properties.policyDefinitionAction)
+| order by subscriptionId asc, policyAssignmentId asc, policyDefinitionId asc`;
 }
 
 /** Policy exemptions of the assignments the states name (the collector keeps those whose scope holds a resource in scope). */
@@ -137,12 +142,16 @@ export function policyAssignmentsQuery(assignmentIds: readonly string[]): string
 | order by id asc`;
 }
 
-/** Defender for Cloud assessments of the mapped keys for the accounts in scope. */
-export function defenderAssessmentsQuery(assessmentKeys: readonly string[], accountIds: readonly string[]): string {
+/**
+ * Defender for Cloud assessments of the mapped keys for Cognitive Services accounts in the requested
+ * subscriptions, one row per subscription and assessment key (as for policy states: a row per
+ * assessment cost a request per 1,000). The collector keeps those of its accounts.
+ */
+export function defenderAssessmentsQuery(assessmentKeys: readonly string[]): string {
   return `securityresources
 | where type =~ 'microsoft.security/assessments'
 | where name in~ (${assessmentKeys.map(kqlString).join(", ")})
-| where tolower(tostring(properties.resourceDetails.Id)) in (${lowerList(accountIds)})
-| project id, name, type, subscriptionId, properties
-| order by id asc`;
+| where tostring(properties.resourceDetails.Id) contains '/providers/microsoft.cognitiveservices/accounts/'
+| summarize assessments = make_list(bag_pack('id', id, 'properties', bag_pack('resourceDetails', properties.resourceDetails, 'displayName', properties.displayName, 'status', properties.status))) by subscriptionId, name
+| order by subscriptionId asc, name asc`;
 }

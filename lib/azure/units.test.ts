@@ -123,12 +123,13 @@ describe("resource-ID chunks for KQL lists", () => {
 });
 
 describe("verdict queries", () => {
-  it("restrict policy states to the definitions and lower-cased IDs, and quote what they splice", () => {
-    const q = policyStatesQuery(["67121cc7-ff39-4ab8-b7e3-95b84dab487d"], ["/subscriptions/S/resourceGroups/R/providers/X/y/O'Brien"]);
-    expect(q).toContain("endswith '/67121cc7-ff39-4ab8-b7e3-95b84dab487d'");
-    expect(q).toContain("in ('/subscriptions/s/resourcegroups/r/providers/x/y/o\\'brien')");
-    const d = defenderAssessmentsQuery(["k1"], ["/subscriptions/S/a"]);
-    expect(d).toContain("name in~ ('k1')");
-    expect(d).toContain("in ('/subscriptions/s/a')");
+  it("restrict policy states to the definitions and the subject types, assessments to the keys and accounts, and quote what they splice", () => {
+    const q = policyStatesQuery(["67121cc7-ff39-4ab8-b7e3-95b84dab487d", "it's"]);
+    expect(q).toContain("endswith '/67121cc7-ff39-4ab8-b7e3-95b84dab487d' or tostring(properties.policyDefinitionId) endswith '/it\\'s'");
+    expect(q).toContain("in ('microsoft.cognitiveservices/accounts', 'microsoft.storage/storageaccounts', 'microsoft.keyvault/vaults')");
+    expect(q).toMatch(/summarize states = make_list\(.*\) by subscriptionId, policyAssignmentId = /);
+    const d = defenderAssessmentsQuery(["k1", "O'Brien"]);
+    expect(d).toContain("name in~ ('k1', 'O\\'Brien')");
+    expect(d).toContain("contains '/providers/microsoft.cognitiveservices/accounts/'");
   });
 });
