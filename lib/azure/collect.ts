@@ -22,8 +22,7 @@ import {
   keyVaultsByNameQuery,
   linkedStorageQuery,
   perimeterAssociationsQuery,
-  policyAssignmentsQuery,
-  policyExemptionsQuery,
+  policyAssignmentsAndExemptionsQuery,
   policyStatesQuery,
   speechAccountsQuery,
   storageByIdQuery,
@@ -42,7 +41,7 @@ import { scopesAbove } from "@/lib/posture/ids";
 import { linkedStorageIds, subscriptionOfId } from "./links";
 import { idChunks, type IdChunk } from "./id-chunks";
 import { assessmentsOfRow, policyStatesOfRow } from "./verdict-rows";
-import { AZURE_MAPPINGS } from "@/lib/posture/azure-verdicts";
+import { AZURE_MAPPINGS, POLICY_EXEMPTION_TYPE } from "@/lib/posture/azure-verdicts";
 
 export type CollectPhase = "subscriptions" | "accounts" | "storage" | "keyVaults" | "roleAssignments" | "azureVerdicts" | "details" | "done";
 
@@ -491,14 +490,15 @@ class Collector {
       if (id) assignmentIds.add(lower(id));
     }
     const named = idChunks(assignmentIds).map((c) => ({ ids: c.ids, subscriptions: subs }));
-    const exemptions = new DocumentSet();
-    await this.runChunks(named, policyExemptionsQuery, "azurePolicy", exemptions);
-    const assignments = new DocumentSet();
-    await this.runChunks(named, policyAssignmentsQuery, "azurePolicy", assignments, { authorizationScopeFilter: "AtScopeAboveAndBelow" });
+    const namedDocs = new DocumentSet();
+    await this.runChunks(named, policyAssignmentsAndExemptionsQuery, "azurePolicy", namedDocs, { authorizationScopeFilter: "AtScopeAboveAndBelow" });
+    const isExemption = (d: AzureDocument) => lower(String(d.type)) === POLICY_EXEMPTION_TYPE;
+    const exemptions = namedDocs.values().filter(isExemption);
+    const assignments = namedDocs.values().filter((d) => !isExemption(d));
     // An exemption at a resource group or subscription also comes back for resources out of scope.
     const scopes = new Set(inScope.flatMap((id) => scopesAbove(lower(id))));
-    const exempting = exemptions.values().filter((e) => scopes.has(lower(e.id.replace(EXEMPTION_SUFFIX, ""))));
-    return { rows: [...states.values(), ...exempting, ...assignments.values()], covered };
+    const exempting = exemptions.filter((e) => scopes.has(lower(e.id.replace(EXEMPTION_SUFFIX, ""))));
+    return { rows: [...states.values(), ...exempting, ...assignments], covered };
   }
 
   /** Step 10: Defender for Cloud's assessments of the mapped keys in the accounts' subscriptions, summarised per key; the accounts' are kept. Coverage as for Azure Policy. */

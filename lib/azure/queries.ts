@@ -121,37 +121,31 @@ export function policyStatesQuery(definitionGuids: readonly string[]): string {
 | order by subscriptionId asc, policyAssignmentId asc, policyDefinitionId asc`;
 }
 
-/** Policy exemptions of the assignments the states name (the collector keeps those whose scope holds a resource in scope). */
-export function policyExemptionsQuery(assignmentIds: readonly string[]): string {
-  return `policyresources
-| where type =~ 'microsoft.authorization/policyexemptions'
-| where tolower(tostring(properties.policyAssignmentId)) in (${lowerList(assignmentIds)})
-| project id, name, type, subscriptionId, properties
-| order by id asc`;
-}
-
 /**
- * Display names of the assignments the states name. Sent with `authorizationScopeFilter:
- * AtScopeAboveAndBelow`: an assignment at a management group sits above the subscriptions.
+ * The assignments the states name (their display names, for people) and the exemptions of those
+ * assignments, in one query: the collector keeps the exemptions whose scope holds a resource in
+ * scope. Sent with `authorizationScopeFilter: AtScopeAboveAndBelow`: an assignment at a management
+ * group sits above the subscriptions.
  */
-export function policyAssignmentsQuery(assignmentIds: readonly string[]): string {
+export function policyAssignmentsAndExemptionsQuery(assignmentIds: readonly string[]): string {
+  const ids = lowerList(assignmentIds);
   return `policyresources
-| where type =~ 'microsoft.authorization/policyassignments'
-| where tolower(id) in (${lowerList(assignmentIds)})
-| project id, name, type, subscriptionId, properties = bag_pack('displayName', properties.displayName, 'scope', properties.scope, 'policyDefinitionId', properties.policyDefinitionId)
+| where (type =~ 'microsoft.authorization/policyassignments' and tolower(id) in (${ids})) or (type =~ 'microsoft.authorization/policyexemptions' and tolower(tostring(properties.policyAssignmentId)) in (${ids}))
+| project id, name, type, subscriptionId, properties = iff(type =~ 'microsoft.authorization/policyassignments', bag_pack('displayName', properties.displayName, 'scope', properties.scope, 'policyDefinitionId', properties.policyDefinitionId), properties)
 | order by id asc`;
 }
 
 /**
  * Defender for Cloud assessments of the mapped keys for Cognitive Services accounts in the requested
- * subscriptions, one row per subscription and assessment key (as for policy states: a row per
- * assessment cost a request per 1,000). The collector keeps those of its accounts.
+ * subscriptions, one row per subscription and assessment key with the key's display name once (as
+ * for policy states: a row per assessment cost a request per 1,000). The collector keeps those of
+ * its accounts.
  */
 export function defenderAssessmentsQuery(assessmentKeys: readonly string[]): string {
   return `securityresources
 | where type =~ 'microsoft.security/assessments'
 | where name in~ (${assessmentKeys.map(kqlString).join(", ")})
 | where tostring(properties.resourceDetails.Id) contains '/providers/microsoft.cognitiveservices/accounts/'
-| summarize assessments = make_list(bag_pack('id', id, 'properties', bag_pack('resourceDetails', properties.resourceDetails, 'displayName', properties.displayName, 'status', properties.status))) by subscriptionId, name
-| order by subscriptionId asc, name asc`;
+| summarize assessments = make_list(bag_pack('id', id, 'properties', bag_pack('resourceDetails', properties.resourceDetails, 'status', properties.status))) by subscriptionId, name, displayName = tostring(properties.displayName)
+| order by subscriptionId asc, name asc, displayName asc`;
 }

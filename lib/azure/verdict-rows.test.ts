@@ -55,6 +55,7 @@ describe("summarised verdict rows, unpacked", () => {
     const row = {
       subscriptionId: "s1",
       name: "key-1",
+      displayName: "Speech accounts should use a CMK",
       assessments: [
         {
           id: `${A}/providers/Microsoft.Security/assessments/key-1`,
@@ -69,7 +70,7 @@ describe("summarised verdict rows, unpacked", () => {
         name: "key-1",
         type: "microsoft.security/assessments",
         subscriptionId: "s1",
-        properties: { resourceDetails: { Source: "Azure", Id: A }, status: { code: "Unhealthy" } },
+        properties: { resourceDetails: { Source: "Azure", Id: A }, status: { code: "Unhealthy" }, displayName: "Speech accounts should use a CMK" },
       },
     ]);
   });

@@ -46,7 +46,14 @@ export function assessmentsOfRow(row: Record<string, unknown>, keep: (resourceKe
     const details = a.properties.resourceDetails;
     const resourceId = isObject(details) ? (str(details.Id) ?? str(details.id)) : undefined;
     if (!id || !resourceId || !keep(resourceId.toLowerCase())) continue;
-    out.push({ id, name: str(row.name), type: ASSESSMENT_TYPE, subscriptionId: str(row.subscriptionId), properties: a.properties });
+    const displayName = str(row.displayName);
+    out.push({
+      id,
+      name: str(row.name),
+      type: ASSESSMENT_TYPE,
+      subscriptionId: str(row.subscriptionId),
+      properties: displayName ? { ...a.properties, displayName } : a.properties,
+    });
   }
   return out;
 }
