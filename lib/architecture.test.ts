@@ -19,6 +19,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Alert rules, their evaluation and the messages: pure, like posture.
   alerts: ["posture"],
   azure: ["posture"],
+  // Sending alerts over HTTPS (SSRF policy, signature, retries): I/O that knows nothing of alerts' meaning.
+  webhooks: [],
   store: ["posture"],
   report: ["posture", "store"],
   // The server's composition (jobs-server) hands the store to sign-in, for sign-outs that outlive a restart.
