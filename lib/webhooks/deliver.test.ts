@@ -3,13 +3,15 @@
  * after a 500, a time-out on a receiver that hangs, the response size limit, and the SSRF refusals.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { addressRefusal, parseNetwork } from "./address-policy";
+import { addressGate, addressRefusal, parseNetwork } from "@/lib/alerts/address-policy";
 import { deliver, backoffMs, type AttemptReport } from "./deliver";
 import { checkDestination, DestinationRefusedError } from "./destination-url";
 import { startReceiver, type Receiver } from "./testing/receiver";
 
-const LOOPBACK_ALLOWED = { allowedPrivateNetworks: ["127.0.0.1/32", "::1/128"] };
-const NOTHING_ALLOWED = { allowedPrivateNetworks: [] };
+const LOOPBACK = { allowedPrivateNetworks: ["127.0.0.1/32", "::1/128"] };
+const NOTHING = { allowedPrivateNetworks: [] };
+const LOOPBACK_ALLOWED = addressGate(LOOPBACK);
+const NOTHING_ALLOWED = addressGate(NOTHING);
 const fast = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 
 const open: Receiver[] = [];
@@ -28,7 +30,7 @@ describe("delivering to a local HTTPS receiver", () => {
     const attempts: AttemptReport[] = [];
     const last = await deliver(
       { url: r.url, body: JSON.stringify({ hello: "world" }), hmacSecret: "s3cret", eventKey: "k1" },
-      { policy: LOOPBACK_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
+      { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
     );
     expect(last).toMatchObject({ outcome: "delivered", httpStatus: 200, attempt: 1, willRetry: false, responseExcerpt: "ok" });
     expect(attempts).toHaveLength(1);
@@ -41,7 +43,7 @@ describe("delivering to a local HTTPS receiver", () => {
 
   it("a receiver with another secret finds the signature invalid", async () => {
     const r = await receiver({ secret: "other" });
-    await deliver({ url: r.url, body: "{}", hmacSecret: "s3cret", eventKey: "k" }, { policy: LOOPBACK_ALLOWED, ca: r.ca, retry: fast });
+    await deliver({ url: r.url, body: "{}", hmacSecret: "s3cret", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast });
     expect(r.received[0].signatureValid).toBe(false);
   });
 
@@ -50,7 +52,7 @@ describe("delivering to a local HTTPS receiver", () => {
     const attempts: AttemptReport[] = [];
     const last = await deliver(
       { url: r.url, body: "{}", hmacSecret: "s", eventKey: "k" },
-      { policy: LOOPBACK_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
+      { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
     );
     expect(attempts.map((a) => [a.attempt, a.outcome, a.httpStatus, a.willRetry])).toEqual([
       [1, "failed", 500, true],
@@ -67,7 +69,7 @@ describe("delivering to a local HTTPS receiver", () => {
     const attempts: AttemptReport[] = [];
     const last = await deliver(
       { url: r.url, body: "{}", eventKey: "k" },
-      { policy: LOOPBACK_ALLOWED, ca: r.ca, timeoutMs: 300, retry: { ...fast, maxAttempts: 2 }, onAttempt: (a) => void attempts.push(a) },
+      { gate: LOOPBACK_ALLOWED, ca: r.ca, timeoutMs: 300, retry: { ...fast, maxAttempts: 2 }, onAttempt: (a) => void attempts.push(a) },
     );
     expect(attempts.map((a) => [a.outcome, a.willRetry])).toEqual([
       ["timeout", true],
@@ -79,14 +81,14 @@ describe("delivering to a local HTTPS receiver", () => {
 
   it("reads at most the size limit of an answer", async () => {
     const r = await receiver({ script: ["big"] });
-    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { policy: LOOPBACK_ALLOWED, ca: r.ca, maxResponseBytes: 1000, retry: fast });
+    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, ca: r.ca, maxResponseBytes: 1000, retry: fast });
     expect(last.outcome).toBe("delivered");
     expect(last.responseExcerpt).toBe(`${"x".repeat(500)} [cut at the size limit]`);
   });
 
   it("does not trust a receiver's certificate it was not given", async () => {
     const r = await receiver();
-    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { policy: LOOPBACK_ALLOWED, retry: { ...fast, maxAttempts: 1 } });
+    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, retry: { ...fast, maxAttempts: 1 } });
     expect(last.outcome).toBe("failed");
     expect(last.error).toMatch(/SELF_SIGNED|self.signed/i);
     expect(r.received).toHaveLength(0);
@@ -94,7 +96,7 @@ describe("delivering to a local HTTPS receiver", () => {
 
   it("reaches [::1] when ::1 is allowed", async () => {
     const r = await receiver({ host: "::1" });
-    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { policy: LOOPBACK_ALLOWED, ca: r.ca, retry: fast });
+    const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast });
     expect(last.outcome).toBe("delivered");
   });
 });
@@ -105,7 +107,7 @@ describe("SSRF refusals", () => {
     const attempts: AttemptReport[] = [];
     const last = await deliver(
       { url: r.url, body: "{}", eventKey: "k" },
-      { policy: NOTHING_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
+      { gate: NOTHING_ALLOWED, ca: r.ca, retry: fast, onAttempt: (a) => void attempts.push(a) },
     );
     expect(attempts).toHaveLength(1);
     expect(last.outcome).toBe("refused");
@@ -116,7 +118,7 @@ describe("SSRF refusals", () => {
   it("refuses a host name that resolves to loopback, at send time as well as at save time", async () => {
     const r = await receiver();
     const byName = r.url.replace("127.0.0.1", "localhost");
-    const last = await deliver({ url: byName, body: "{}", eventKey: "k" }, { policy: NOTHING_ALLOWED, ca: r.ca, retry: fast });
+    const last = await deliver({ url: byName, body: "{}", eventKey: "k" }, { gate: NOTHING_ALLOWED, ca: r.ca, retry: fast });
     expect(last.outcome).toBe("refused");
     expect(last.error).toMatch(/^localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
     await expect(checkDestination(byName, NOTHING_ALLOWED)).rejects.toThrow(/^localhost resolves to/);
@@ -127,7 +129,7 @@ describe("SSRF refusals", () => {
     // The save check sees a public address; the connection resolves again and is refused.
     const publicAnswer = async () => [{ address: "93.184.216.34", family: 4 }];
     await expect(checkDestination("https://localhost:9/x", NOTHING_ALLOWED, publicAnswer as never)).resolves.toBeInstanceOf(URL);
-    const last = await deliver({ url: "https://localhost:9/x", body: "{}", eventKey: "k" }, { policy: NOTHING_ALLOWED, retry: fast });
+    const last = await deliver({ url: "https://localhost:9/x", body: "{}", eventKey: "k" }, { gate: NOTHING_ALLOWED, retry: fast });
     expect(last.outcome).toBe("refused");
   });
 
@@ -151,20 +153,20 @@ describe("SSRF refusals", () => {
     expect(await refused("https://[fd12::1]/")).toMatch(/is a unique-local address/);
     expect(await refused("https://user:pw@example.com/")).toBe("a user name or password in the URL is not allowed");
     // And deliver refuses them too, without a connection.
-    const last = await deliver({ url: http.url, body: "{}", eventKey: "k" }, { policy: LOOPBACK_ALLOWED, retry: fast });
+    const last = await deliver({ url: http.url, body: "{}", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, retry: fast });
     expect(last.outcome).toBe("refused");
     expect(http.received).toHaveLength(0);
   });
 
   it("an allowed range opens only that range, and never a metadata address", () => {
-    expect(addressRefusal("127.0.0.1", LOOPBACK_ALLOWED)).toBeUndefined();
-    expect(addressRefusal("127.0.0.2", LOOPBACK_ALLOWED)).toMatch(/loopback/);
+    expect(addressRefusal("127.0.0.1", LOOPBACK)).toBeUndefined();
+    expect(addressRefusal("127.0.0.2", LOOPBACK)).toMatch(/loopback/);
     expect(addressRefusal("10.0.0.1", { allowedPrivateNetworks: ["10.0.0.0/8"] })).toBeUndefined();
     expect(addressRefusal("169.254.169.254", { allowedPrivateNetworks: ["169.254.0.0/16"] })).toBe("169.254.169.254 is a cloud metadata address");
     expect(() => parseNetwork("169.254.0.0/16")).toThrow(/metadata address 169\.254\.169\.254/);
     expect(() => parseNetwork("10.0.0.0/4")).toThrow(/prefix must be a number from 8 to 32/);
     expect(() => parseNetwork("localhost")).toThrow(/not an IP address or CIDR range/);
-    expect(addressRefusal("93.184.216.34", NOTHING_ALLOWED)).toBeUndefined();
+    expect(addressRefusal("93.184.216.34", NOTHING)).toBeUndefined();
   });
 });
 

@@ -88,7 +88,7 @@ export async function deliver(message: Message, options: DeliverOptions): Promis
     }
     const t0 = performance.now();
     const r = await postOnce(message.url, message.body, headers, {
-      policy: options.policy,
+      gate: options.gate,
       ca: options.ca,
       signal: options.signal,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -5,7 +5,9 @@
  */
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { addressRefusal, type AddressPolicy } from "./address-policy";
+
+/** Why an address may not be reached, or undefined when it may (the caller's SSRF policy). */
+export type AddressGate = (address: string) => string | undefined;
 
 /** A destination refused by policy: never retried, logged as "refused". */
 export class DestinationRefusedError extends Error {
@@ -36,7 +38,7 @@ export function parseDestinationUrl(text: string): URL {
 }
 
 /** Every address the URL's host stands for must be allowed (a name resolving to one private address is refused). */
-export async function checkDestination(text: string, policy: AddressPolicy, resolve: typeof lookup = lookup): Promise<URL> {
+export async function checkDestination(text: string, gate: AddressGate, resolve: typeof lookup = lookup): Promise<URL> {
   const url = parseDestinationUrl(text);
   const literal = ipLiteral(url);
   let addresses: string[];
@@ -49,7 +51,7 @@ export async function checkDestination(text: string, policy: AddressPolicy, reso
     }
   }
   for (const a of addresses) {
-    const why = addressRefusal(a, policy);
+    const why = gate(a);
     if (why) throw new DestinationRefusedError(literal ? why : `${url.hostname} resolves to ${why}`);
   }
   return url;

@@ -8,11 +8,11 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request } from "node:https";
 import type { LookupFunction } from "node:net";
-import { addressRefusal, type AddressPolicy } from "./address-policy";
-import { DestinationRefusedError, ipLiteral, parseDestinationUrl } from "./destination-url";
+import { DestinationRefusedError, ipLiteral, parseDestinationUrl, type AddressGate } from "./destination-url";
 
 export interface PostOptions {
-  policy: AddressPolicy;
+  /** The SSRF policy: asked about the URL's IP literal or every address its host resolves to. */
+  gate: AddressGate;
   timeoutMs: number;
   maxResponseBytes: number;
   /** Certificates to trust instead of the system's (a private receiver's own CA, PEM). */
@@ -32,12 +32,12 @@ export interface PostResult {
 }
 
 /** A lookup that hands the socket only addresses the policy allows, and fails if any address is refused. */
-function guardedLookup(policy: AddressPolicy): LookupFunction {
+function guardedLookup(gate: AddressGate): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
       for (const a of addresses) {
-        const why = addressRefusal(a.address, policy);
+        const why = gate(a.address);
         if (why) return callback(new DestinationRefusedError(`${hostname} resolves to ${why}`), "", 0);
       }
       if (addresses.length === 0) return callback(new Error(`${hostname} has no address`), "", 0);
@@ -61,7 +61,7 @@ export function postOnce(urlText: string, body: string, headers: Record<string, 
     url = parseDestinationUrl(urlText);
     const literal = ipLiteral(url);
     // An IP literal is connected to without a lookup: check it here.
-    const why = literal ? addressRefusal(literal, options.policy) : undefined;
+    const why = literal ? options.gate(literal) : undefined;
     if (why) throw new DestinationRefusedError(why);
   } catch (error) {
     return Promise.resolve(result({ outcome: "refused", error: (error as Error).message }));
@@ -78,7 +78,7 @@ export function postOnce(urlText: string, body: string, headers: Record<string, 
     const req = request(url, {
       method: "POST",
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-      lookup: guardedLookup(options.policy),
+      lookup: guardedLookup(options.gate),
       ca: options.ca,
       agent: false,
     });

@@ -101,3 +101,8 @@ export function addressRefusal(address: string, policy: AddressPolicy): string |
   if (allowed.check(ip, family)) return undefined;
   return `${address} is a ${hit[3]} address; an Admin must list its range under "Allowed private networks" to send alerts there`;
 }
+
+/** The policy as the gate a connection asks about each address. */
+export function addressGate(policy: AddressPolicy): (address: string) => string | undefined {
+  return (address) => addressRefusal(address, policy);
+}
