@@ -157,7 +157,7 @@ describe("the checks themselves", () => {
       ["lib/views/page.ts", ["app/_actions/recheck.ts", "lib/store/documents.ts"]],
     ]);
     expect(layerViolations(graph)).toEqual([
-      "lib/store/documents.ts → lib/scan/run-scan-documents.ts (store may import only: posture)",
+      "lib/store/documents.ts → lib/scan/run-scan-documents.ts (store may import only: posture, alerts)",
       "lib/views/page.ts → app/_actions/recheck.ts (lib/ never imports app/)",
     ]);
   });
