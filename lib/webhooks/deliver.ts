@@ -41,6 +41,7 @@ export interface DeliverOptions extends Omit<PostOptions, "timeoutMs" | "maxResp
   timeoutMs?: number;
   maxResponseBytes?: number;
   retry?: RetryPolicy;
+  /** The clock of the attempts' `startedAt` (the store's, so the log sorts with everything else). */
   now?: () => Date;
   onAttempt?: (report: AttemptReport) => Promise<void> | void;
   /** Waits between attempts (tests may shorten it; it stops early on abort). */
@@ -75,7 +76,8 @@ export async function deliver(message: Message, options: DeliverOptions): Promis
   const deliveryId = randomUUID(); // the same on every attempt: receivers can drop repeats
   for (let attempt = 1; ; attempt++) {
     const startedAt = now();
-    const timestamp = Math.floor(startedAt.getTime() / 1000);
+    // The receiver compares the signed timestamp with its own clock: the real time, whatever clock the log uses.
+    const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       "content-type": "application/json; charset=utf-8",
       "user-agent": "speech-posture-alerts/1",
