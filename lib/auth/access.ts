@@ -33,8 +33,18 @@ export const API_RULES: readonly Rule[] = [
   { methods: READ, path: /^\/api(?:\/.*)?$/, access: "Posture.Reader", what: "read scans, findings, resources, trend, exceptions and exports" },
 ];
 
-/** Paths served to anyone: the sign-in pages, the redirect bridge, build assets and the icon. */
-export const PUBLIC_PATHS: readonly RegExp[] = [/^\/signin$/, /^\/signin\/callback$/, /^\/signout$/, /^\/_next\/static\//, /^\/icon\.svg$/, /^\/favicon\.ico$/];
+/** Paths served to anyone: the sign-in pages, the redirect bridge, build assets, the icons and the web manifest (public/). */
+export const PUBLIC_PATHS: readonly RegExp[] = [
+  /^\/signin$/,
+  /^\/signin\/callback$/,
+  /^\/signout$/,
+  /^\/_next\/static\//,
+  /^\/icon\.svg$/,
+  /^\/favicon\.ico$/,
+  /^\/apple-touch-icon\.png$/,
+  /^\/icon-(?:192|512)\.png$/,
+  /^\/site\.webmanifest$/,
+];
 
 /** Pages only an Admin may open. */
 const ADMIN_PAGES = /^\/(?:settings|audit)(?:\/|$)/;
