@@ -94,6 +94,16 @@ describe("delivering to a local HTTPS receiver", () => {
     expect(r.received).toHaveLength(0);
   });
 
+  it("reaches a receiver by host name when every address the name resolves to is allowed", async () => {
+    const r = await receiver({ secret: "s" });
+    const last = await deliver(
+      { url: r.url.replace("127.0.0.1", "localhost"), body: "{}", hmacSecret: "s", eventKey: "k" },
+      { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast },
+    );
+    expect(last.outcome).toBe("delivered");
+    expect(r.received[0].signatureValid).toBe(true);
+  });
+
   it("reaches [::1] when ::1 is allowed", async () => {
     const r = await receiver({ host: "::1" });
     const last = await deliver({ url: r.url, body: "{}", eventKey: "k" }, { gate: LOOPBACK_ALLOWED, ca: r.ca, retry: fast });
