@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startReceiver, type Receiver } from "@/lib/webhooks/testing/receiver";
-import { gotoReady } from "./support";
+import { expectAccessible, gotoReady } from "./support";
 
 const SECRET = "e2e-signing-secret-0123456789";
 
@@ -73,6 +73,8 @@ test("alerts: an Admin adds a destination (refused on loopback until allowed), s
     const delivery = page.getByTestId("delivery-row").filter({ hasText: name }).first();
     await expect(delivery).toContainText("Test alert from Speech Posture");
     await expect(delivery).toContainText("delivered (HTTP 200)");
+    // With rows in every table and every form shown.
+    await expectAccessible(page, "/settings/alerts");
   } finally {
     const origin = new URL(page.url()).origin;
     const alerts = await (await request.get("/api/alerts")).json();
