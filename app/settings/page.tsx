@@ -1,6 +1,8 @@
 /** Settings (Admins): when scans run by themselves, what they read, and how many are kept. */
 import type { Metadata } from "next";
 import { Cron } from "croner";
+import Link from "next/link";
+import { buttonSecondary } from "@/components/ui/buttons";
 import { PageHeader, Panel } from "@/components/ui/layout";
 import { PageReady } from "@/components/shell/page-ready";
 import { SettingsForm } from "@/components/settings/settings-form";
@@ -27,7 +29,15 @@ export default async function SettingsPage() {
   const runs = nextRuns(settings.scheduleCron, 3);
   return (
     <>
-      <PageHeader title="Settings" description="Shared by every dashboard instance on this database. Each change is recorded in the audit trail." />
+      <PageHeader
+        title="Settings"
+        description="Shared by every dashboard instance on this database. Each change is recorded in the audit trail."
+        actions={
+          <Link href="/settings/alerts" className={buttonSecondary}>
+            Alerts
+          </Link>
+        }
+      />
       <div className="grid items-start gap-6 lg:grid-cols-[1fr_18rem]">
         <Panel title="Scans" id="scan-settings" bodyClassName="">
           <SettingsForm settings={settings} />

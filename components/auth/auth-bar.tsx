@@ -8,7 +8,7 @@ import { ROLE_LABEL, highestRole } from "@/lib/auth/roles";
 export function AuthBar({ principal }: { principal: Principal | null }) {
   if (principal?.mode === "none") {
     return (
-      <div role="status" data-testid="demo-banner" className="bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950">
+      <div role="status" data-testid="demo-banner" className="bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950 print:hidden">
         <strong>Demo mode — no sign-in.</strong> Everyone who can reach this server on this machine has full access. Set up Entra ID sign-in before sharing it
         (docs/security.md).
       </div>
@@ -18,7 +18,7 @@ export function AuthBar({ principal }: { principal: Principal | null }) {
   const role = highestRole(principal.roles);
   const who = principal.session.name ?? principal.session.upn ?? "Signed in";
   return (
-    <div data-testid="auth-bar" className="flex items-center justify-end gap-3 bg-slate-800 px-4 py-1.5 text-xs text-slate-200">
+    <div data-testid="auth-bar" className="flex items-center justify-end gap-3 bg-slate-800 px-4 py-1.5 text-xs text-slate-200 print:hidden">
       <span>
         Signed in as{" "}
         <span className="font-medium text-white" data-testid="signed-in-user" title={principal.session.upn ?? undefined}>

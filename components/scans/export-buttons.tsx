@@ -67,7 +67,7 @@ export function ExportButtons({
   }
 
   return (
-    <div className="flex flex-col items-end gap-1" data-testid="export-buttons">
+    <div className="flex flex-col items-end gap-1 print:hidden" data-testid="export-buttons">
       <div className="flex flex-wrap items-center gap-2">
         <button
           type="button"

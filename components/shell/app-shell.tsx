@@ -24,7 +24,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         Skip to main content
       </a>
       <div className="min-h-screen lg:flex">
-        <header className="bg-slate-900 text-white lg:w-56 lg:shrink-0">
+        <header className="bg-slate-900 text-white lg:w-56 lg:shrink-0 print:hidden">
           <div className="lg:sticky lg:top-0 lg:flex lg:flex-col">
             <div className="flex flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 lg:block lg:px-4 lg:py-5">
               <Link href="/" className="flex items-center gap-2 rounded focus-visible:outline-2 focus-visible:outline-sky-300 lg:mb-6">
@@ -46,7 +46,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
         </header>
         <div className="min-w-0 flex-1">
-          <main id="main" tabIndex={-1} className="mx-auto max-w-[1200px] px-4 py-6 outline-none sm:px-6 lg:px-8">
+          <main id="main" tabIndex={-1} className="mx-auto max-w-[1200px] px-4 py-6 outline-none sm:px-6 lg:px-8 print:max-w-none print:p-0">
             {children}
           </main>
         </div>

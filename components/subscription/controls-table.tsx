@@ -63,7 +63,7 @@ export function ControlsTable({
             <Td>
               {pass + fail ? (
                 <span className="inline-flex items-center gap-2 text-xs text-slate-700">
-                  <span className="relative h-1.5 w-20 overflow-hidden rounded-full bg-red-200" aria-hidden="true">
+                  <span className="relative h-1.5 w-20 overflow-hidden rounded-full bg-red-200" aria-hidden="true" data-testid="control-pass-bar">
                     <span className="absolute inset-y-0 left-0 bg-emerald-600" style={{ width: `${Math.floor((100 * pass) / (pass + fail))}%` }} />
                   </span>
                   {percent(pass, pass + fail)}

@@ -24,11 +24,24 @@ const EXPECTED: Record<string, Access> = {
   "GET /signin/callback": "public",
   "GET /signout": "public",
   "GET /icon.svg": "public",
+  "GET /favicon.ico": "public",
+  "GET /apple-touch-icon.png": "public",
+  "GET /icon-192.png": "public",
+  "GET /icon-512.png": "public",
+  "GET /site.webmanifest": "public",
   "GET /audit": A,
   "GET /settings": A,
   "GET /api/audit": A,
   "GET /api/settings": A,
   "PUT /api/settings": A,
+  "GET /settings/alerts": A,
+  "GET /api/alerts": A,
+  "POST /api/alerts/rules": A,
+  "DELETE /api/alerts/rules/[id]": A,
+  "POST /api/alerts/destinations": A,
+  "DELETE /api/alerts/destinations/[id]": A,
+  "POST /api/alerts/destinations/[id]/test": A,
+  "GET /api/alerts/deliveries": A,
   "GET /api/exceptions": R,
   "POST /api/exceptions": O,
   "DELETE /api/exceptions/[id]": O,
@@ -50,7 +63,7 @@ const EXPECTED: Record<string, Access> = {
   "DELETE /api/session": "public",
 };
 /** Pages that may be added later and must stay Admin-only. */
-const ADMIN_PAGES = ["/settings", "/audit", "/audit/123"];
+const ADMIN_PAGES = ["/settings", "/settings/alerts", "/audit", "/audit/123"];
 
 describe("route → role table", () => {
   const routes = discoverRoutes();

@@ -24,6 +24,7 @@ export const API_RULES: readonly Rule[] = [
   { methods: "*", path: /^\/api\/session$/, access: "public", what: "sign-in exchange and sign-out (checks the token itself)" },
   { methods: READ, path: /^\/api\/audit$/, access: "Posture.Admin", what: "the audit trail" },
   { methods: [...READ, "PUT"], path: /^\/api\/settings$/, access: "Posture.Admin", what: "settings" },
+  { methods: "*", path: /^\/api\/alerts(?:\/.*)?$/, access: "Posture.Admin", what: "alert rules, destinations and the delivery log" },
   { methods: ["POST"], path: /^\/api\/scans$/, access: "Posture.Operator", what: "start a scan" },
   { methods: ["DELETE"], path: new RegExp(`^/api/scans/${SEG}$`), access: "Posture.Operator", what: "cancel a scan" },
   { methods: ["POST"], path: /^\/api\/snapshots$/, access: "Posture.Operator", what: "upload a snapshot" },
@@ -32,8 +33,18 @@ export const API_RULES: readonly Rule[] = [
   { methods: READ, path: /^\/api(?:\/.*)?$/, access: "Posture.Reader", what: "read scans, findings, resources, trend, exceptions and exports" },
 ];
 
-/** Paths served to anyone: the sign-in pages, the redirect bridge, build assets and the icon. */
-export const PUBLIC_PATHS: readonly RegExp[] = [/^\/signin$/, /^\/signin\/callback$/, /^\/signout$/, /^\/_next\/static\//, /^\/icon\.svg$/, /^\/favicon\.ico$/];
+/** Paths served to anyone: the sign-in pages, the redirect bridge, build assets, the icons and the web manifest (public/). */
+export const PUBLIC_PATHS: readonly RegExp[] = [
+  /^\/signin$/,
+  /^\/signin\/callback$/,
+  /^\/signout$/,
+  /^\/_next\/static\//,
+  /^\/icon\.svg$/,
+  /^\/favicon\.ico$/,
+  /^\/apple-touch-icon\.png$/,
+  /^\/icon-(?:192|512)\.png$/,
+  /^\/site\.webmanifest$/,
+];
 
 /** Pages only an Admin may open. */
 const ADMIN_PAGES = /^\/(?:settings|audit)(?:\/|$)/;

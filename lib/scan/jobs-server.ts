@@ -7,11 +7,13 @@ import { keepSignInStateIn } from "@/lib/auth/revocation";
 import { openStore } from "@/lib/store/store";
 import { ScanJobs } from "./jobs";
 import { startScheduler, type Scheduler } from "./scheduler";
+import { startExpiryAlerts } from "./alert-schedule";
 import { listScans } from "@/lib/store/scans/scans";
 
 interface ServerState {
   jobs?: Promise<ScanJobs>;
   scheduler?: Scheduler;
+  expiryAlerts?: { stop(): void };
 }
 
 const g = globalThis as unknown as { __speechPostureJobs?: ServerState };
@@ -34,6 +36,7 @@ export function serverJobs(): Promise<ScanJobs> {
 export async function startServer(): Promise<ScanJobs> {
   const jobs = await serverJobs();
   state.scheduler ??= startScheduler(jobs);
+  state.expiryAlerts ??= startExpiryAlerts(jobs.store);
   if (process.env.SPEECH_POSTURE_DEMO_FIRST_SCAN === "1") await startDemoScanIfEmpty(jobs);
   return jobs;
 }
@@ -55,6 +58,8 @@ export async function startDemoScanIfEmpty(jobs: ScanJobs): Promise<void> {
 export function setServerJobs(jobs: ScanJobs | undefined): void {
   state.scheduler?.stop();
   state.scheduler = undefined;
+  state.expiryAlerts?.stop();
+  state.expiryAlerts = undefined;
   state.jobs = jobs ? Promise.resolve(jobs) : undefined;
   keepSignInStateIn(jobs?.store);
 }

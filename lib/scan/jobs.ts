@@ -14,6 +14,7 @@ import { InvalidInputError, NotFoundError, sharedAcrossBundles, StateConflictErr
 import { recoverInterrupted } from "@/lib/store/scans/recovery";
 import { createScan, endScan, getScan, requestCancel, touchScan, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
+import { alertsAfterScan, type AlertOptions } from "./alerts";
 import { runScan, type RunContext, type ScanInput, type ScanOutcome } from "./run-scan";
 import type { Progress } from "./run-scan-progress";
 import { defaultSource, openTarget as openSourceTarget, type OpenedTarget } from "./sources";
@@ -33,6 +34,8 @@ export interface JobsOptions {
   maxConcurrentScans?: number;
   /** Scans waiting for a turn before new ones are refused (default: scanLimits()). */
   maxQueuedScans?: number;
+  /** Alert delivery settings (tests shorten retries); false: no alerts after scans. */
+  alerts?: AlertOptions | false;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +83,9 @@ export class ScanJobs {
   private readonly heartbeatMs: number;
   private runningScans = 0;
   private readonly waiting: { scanId: string; go: () => void }[] = [];
+  private readonly alertOptions: AlertOptions | false;
+  /** Alert evaluations and deliveries under way (they run after the scan's outcome is stored). */
+  private readonly alerting = new Set<Promise<void>>();
 
   constructor(options: JobsOptions) {
     this.store = options.store;
@@ -89,6 +95,7 @@ export class ScanJobs {
     this.maxConcurrent = options.maxConcurrentScans ?? limits.concurrent;
     this.maxQueued = options.maxQueuedScans ?? limits.queued;
     this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.alertOptions = options.alerts ?? {};
     this.ctx = {
       store: options.store,
       openTarget: options.openTarget ?? ((source) => openSourceTarget(source)),
@@ -219,12 +226,31 @@ export class ScanJobs {
         console.error(`speech-posture: scan ${scanId} could not be finished:`, error);
         return { status: "failed", error: error instanceof Error ? error.message : String(error) };
       })
+      .then((outcome) => {
+        this.alertAfter(scanId);
+        return outcome;
+      })
       .finally(async () => {
         this.running.delete(scanId);
         const scan = await getScan(this.store, scanId).catch(() => undefined);
         if (scan) this.emitter.emit(scanId, { type: "done", scanId, scan } satisfies JobEvent);
       });
     this.running.set(scanId, { controller, done });
+  }
+
+  /** Evaluates the alert rules on the ended scan, in the background: a slow receiver never holds a scan open. */
+  private alertAfter(scanId: string): void {
+    if (this.alertOptions === false) return;
+    const run = alertsAfterScan(this.store, scanId, this.alertOptions)
+      .then(() => undefined)
+      .catch((error) => console.error(`speech-posture: alerts after scan ${scanId}:`, error instanceof Error ? error.message : error))
+      .finally(() => this.alerting.delete(run));
+    this.alerting.add(run);
+  }
+
+  /** Resolves when the alerts of every ended scan have been sent (or given up on). */
+  async alertsSettled(): Promise<void> {
+    while (this.alerting.size > 0) await Promise.all([...this.alerting]);
   }
 
   /** Cancels a queued or running scan, on this instance or (through the database) on another. */
@@ -263,5 +289,6 @@ export class ScanJobs {
     if (this.sweep) clearInterval(this.sweep);
     for (const r of this.running.values()) r.controller.abort();
     await this.idle();
+    await this.alertsSettled();
   }
 }

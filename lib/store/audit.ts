@@ -15,7 +15,12 @@ export type AuditAction =
   | "report.exported"
   | "resource.rechecked"
   | "scans.removed"
-  | "settings.changed";
+  | "settings.changed"
+  | "alert.destination.created"
+  | "alert.destination.removed"
+  | "alert.rule.created"
+  | "alert.rule.removed"
+  | "alert.test.sent";
 
 export interface AuditEvent {
   id: number;

@@ -1,8 +1,10 @@
 /**
  * Settings shared by every instance: the scan schedule (a cron expression; off unless set) and
- * how many scans to keep.
+ * how many scans to keep; and for alerts, the dashboard's public address (messages link to it)
+ * and the private networks an Admin allowed alerts to be sent to.
  */
 import { Cron } from "croner";
+import { parseNetwork } from "@/lib/alerts/address-policy";
 import { recordAudit } from "./audit";
 import { InvalidInputError } from "./errors";
 import { nowIso, type Store } from "./store";
@@ -14,9 +16,16 @@ export interface Settings {
   scheduleSource: "live" | "emulator" | null;
   /** Keep the newest N scans (default 50). */
   retentionKeep: number;
+  /** The dashboard's address as its users reach it ("https://posture.example.com"): alert messages link under it. */
+  publicBaseUrl: string | null;
+  /** Private ranges (CIDR) alerts may be sent to; empty: none (SSRF). */
+  alertPrivateNetworks: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50 };
+export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50, publicBaseUrl: null, alertPrivateNetworks: [] };
+
+/** The most private networks an Admin may list for alerts. */
+export const MAX_ALERT_PRIVATE_NETWORKS = 20;
 
 export async function getSettings(store: Store): Promise<Settings> {
   const rows = await store.db.selectFrom("settings").select(["key", "value"]).execute();
@@ -89,11 +98,41 @@ export async function updateSettings(store: Store, patch: unknown, actor?: strin
       throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
     next.retentionKeep = v;
   }
+  if ("publicBaseUrl" in p) {
+    const v = p.publicBaseUrl;
+    if (v === null || (typeof v === "string" && v.trim() === "")) next.publicBaseUrl = null;
+    else {
+      let url: URL | undefined;
+      try {
+        url = typeof v === "string" ? new URL(v.trim()) : undefined;
+      } catch {
+        /* below */
+      }
+      if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password || url.search || url.hash) {
+        throw new InvalidInputError("publicBaseUrl", "expected the dashboard's address, e.g. https://posture.example.com (http or https, no query)");
+      }
+      next.publicBaseUrl = url.toString().replace(/\/+$/, "");
+    }
+  }
+  if ("alertPrivateNetworks" in p) {
+    const v = p.alertPrivateNetworks;
+    if (!Array.isArray(v) || v.some((n) => typeof n !== "string")) throw new InvalidInputError("alertPrivateNetworks", "expected a list of CIDR ranges");
+    const list = [...new Set((v as string[]).map((n) => n.trim()).filter((n) => n !== ""))];
+    if (list.length > MAX_ALERT_PRIVATE_NETWORKS) throw new InvalidInputError("alertPrivateNetworks", `at most ${MAX_ALERT_PRIVATE_NETWORKS} ranges`);
+    for (const n of list) {
+      try {
+        parseNetwork(n);
+      } catch (error) {
+        throw new InvalidInputError("alertPrivateNetworks", (error as Error).message);
+      }
+    }
+    next.alertPrivateNetworks = list;
+  }
   // Only what changes is written and audited, as "old → new" ("none" for no value).
   const current = await getSettings(store);
   const changed = (Object.keys(next) as (keyof Settings)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]));
   if (changed.length === 0) return current;
-  const shown = (v: unknown) => (v === null || v === undefined ? "none" : String(v));
+  const shown = (v: unknown) => (v === null || v === undefined || (Array.isArray(v) && v.length === 0) ? "none" : Array.isArray(v) ? v.join(", ") : String(v));
   const details = Object.fromEntries(changed.map((k) => [k, `${shown(current[k])} → ${shown(next[k])}`]));
   const now = nowIso(store);
   await store.db.transaction().execute(async (trx) => {

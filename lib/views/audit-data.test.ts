@@ -24,6 +24,11 @@ describe("parseAuditView", () => {
   it("names every action the store records", () => {
     expect(Object.keys(AUDIT_ACTIONS).sort()).toEqual(
       [
+        "alert.destination.created",
+        "alert.destination.removed",
+        "alert.rule.created",
+        "alert.rule.removed",
+        "alert.test.sent",
         "exception.created",
         "exception.removed",
         "report.exported",

@@ -19,6 +19,11 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   "resource.rechecked": "Resource re-checked",
   "scans.removed": "Old scans removed (retention)",
   "settings.changed": "Settings changed",
+  "alert.destination.created": "Alert destination added",
+  "alert.destination.removed": "Alert destination removed",
+  "alert.rule.created": "Alert rule added",
+  "alert.rule.removed": "Alert rule removed",
+  "alert.test.sent": "Test alert sent",
 };
 
 export interface AuditView {

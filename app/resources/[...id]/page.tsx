@@ -67,7 +67,7 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
       </Panel>
 
       <div className="mt-6">
-        <Panel title="Re-check now" id="recheck">
+        <Panel title="Re-check now" id="recheck" className="print:hidden">
           <RecheckPanel resourceId={r.id} stored={findings.map((f) => ({ controlId: f.controlId, status: f.status, reason: f.reason }))} />
         </Panel>
       </div>

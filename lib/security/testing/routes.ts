@@ -1,6 +1,6 @@
 /**
  * Tests only: every route of the app, discovered from the file system (`app/**​/page.tsx`,
- * `app/**​/route.ts` with the HTTP methods it exports, and metadata files such as `icon.svg`),
+ * `app/**​/route.ts` with the HTTP methods it exports, metadata files such as `icon.svg`, and the files of `public/`),
  * with a concrete URL for each (dynamic segments filled with sample values).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -54,5 +54,17 @@ export function discoverRoutes(appDir = "app"): DiscoveredRoute[] {
     }
   };
   walk(appDir);
+  // Static files in public/ are served at the root under their own names.
+  const publicDir = join(appDir, "..", "public");
+  let files: string[] = [];
+  try {
+    files = readdirSync(publicDir).sort();
+  } catch {
+    /* no public/ */
+  }
+  for (const name of files) {
+    if (statSync(join(publicDir, name)).isFile())
+      routes.push({ kind: "file", pattern: `/${name}`, path: `/${name}`, methods: ["GET"], file: join(publicDir, name) });
+  }
   return routes;
 }

@@ -205,6 +205,65 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("scans").addColumn("catalog_version", "integer").execute();
       },
     },
+    "0010_alerts": {
+      // Alert destinations (their URLs and secrets are never read back to a browser), rules, the
+      // claim that makes each event go once to each destination, and every delivery attempt.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("alert_destinations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("url", "text", (c) => c.notNull())
+          .addColumn("hmac_secret", "text")
+          .addColumn("ca_pem", "text")
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("alert_rules")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("condition", "text", (c) => c.notNull())
+          .addColumn("destination_ids", "text", (c) => c.notNull())
+          .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("alert_sends")
+          .addColumn("event_key", "text", (c) => c.notNull())
+          .addColumn("destination_id", "text", (c) => c.notNull())
+          .addColumn("rule_id", "text", (c) => c.notNull())
+          .addColumn("claimed_by", "text", (c) => c.notNull())
+          .addColumn("claimed_at", "text", (c) => c.notNull())
+          .addColumn("outcome", "text")
+          .addColumn("finished_at", "text")
+          .addPrimaryKeyConstraint("alert_sends_pk", ["event_key", "destination_id"])
+          .execute();
+        await db.schema
+          .createTable("alert_deliveries")
+          .addColumn("id", autoId, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("at", "text", (c) => c.notNull())
+          .addColumn("event_key", "text", (c) => c.notNull())
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("rule_id", "text")
+          .addColumn("rule_name", "text")
+          .addColumn("destination_id", "text", (c) => c.notNull())
+          .addColumn("destination_name", "text", (c) => c.notNull())
+          .addColumn("destination_kind", "text", (c) => c.notNull())
+          .addColumn("delivery_id", "text", (c) => c.notNull())
+          .addColumn("attempt", "integer", (c) => c.notNull())
+          .addColumn("outcome", "text", (c) => c.notNull())
+          .addColumn("will_retry", "integer", (c) => c.notNull())
+          .addColumn("http_status", "integer")
+          .addColumn("error", "text")
+          .addColumn("response_excerpt", "text")
+          .addColumn("duration_ms", "integer", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("alert_deliveries_at").on("alert_deliveries").column("at").execute();
+      },
+    },
   };
 }
 

@@ -162,6 +162,69 @@ export interface ScheduleClaimsTable {
   scan_id: string | null;
 }
 
+export interface AlertDestinationsTable {
+  id: string;
+  name: string;
+  /** webhook | teams | slack */
+  kind: string;
+  /** Secret: Teams and Slack URLs carry their token. Never sent to a browser. */
+  url: string;
+  /** Secret: the generic webhook's HMAC key. */
+  hmac_secret: string | null;
+  /** A private receiver's CA certificate (PEM), trusted for this destination only. */
+  ca_pem: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  /** JSON AlertCondition. */
+  condition: string;
+  /** JSON array of destination IDs. */
+  destination_ids: string;
+  enabled: number;
+  created_by: string;
+  created_at: string;
+}
+
+/** One row per event × destination, inserted before sending: the primary key makes each go once. */
+export interface AlertSendsTable {
+  event_key: string;
+  destination_id: string;
+  rule_id: string;
+  claimed_by: string;
+  claimed_at: string;
+  /** The last attempt's outcome; null while sending. */
+  outcome: string | null;
+  finished_at: string | null;
+}
+
+/** Every delivery attempt and how it ended. */
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  at: string;
+  event_key: string;
+  title: string;
+  /** Null for a test message. */
+  rule_id: string | null;
+  rule_name: string | null;
+  destination_id: string;
+  destination_name: string;
+  destination_kind: string;
+  /** The same on every attempt of one delivery (sent as X-Speech-Posture-Delivery). */
+  delivery_id: string;
+  attempt: number;
+  /** delivered | failed | refused | timeout */
+  outcome: string;
+  will_retry: number;
+  http_status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   scans: ScansTable;
   scan_subscriptions: ScanSubscriptionsTable;
@@ -173,4 +236,8 @@ export interface Database {
   schedule_claims: ScheduleClaimsTable;
   revoked_sessions: RevokedSessionsTable;
   exchanged_tokens: ExchangedTokensTable;
+  alert_destinations: AlertDestinationsTable;
+  alert_rules: AlertRulesTable;
+  alert_sends: AlertSendsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }

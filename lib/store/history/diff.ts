@@ -212,3 +212,13 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   }
   return diff;
 }
+
+/**
+ * Subscriptions (lower-cased IDs) that scan `against` read and `scanId` could not: listed with a
+ * Resource Graph error, or left out of a narrower scope. A subscription gone from a whole-tenant
+ * collection no longer exists and is not counted.
+ */
+export async function subscriptionsNoLongerRead(store: Store, scanId: string, against: string): Promise<string[]> {
+  const [newer, older] = await Promise.all([coverageOf(store, scanId), coverageOf(store, against)]);
+  return [...older.read].filter((key) => !knows(newer, key)).sort();
+}
