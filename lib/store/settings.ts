@@ -1,6 +1,6 @@
 /**
- * Settings shared by every instance: the scan schedule (a cron expression; off unless set) and
- * how many scans to keep.
+ * Settings shared by every instance: the scan schedule (a cron expression; off unless set), how
+ * many scans to keep, and how far ahead an exception may expire.
  */
 import { Cron } from "croner";
 import { recordAudit } from "./audit";
@@ -14,9 +14,14 @@ export interface Settings {
   scheduleSource: "live" | "emulator" | null;
   /** Keep the newest N scans (default 50). */
   retentionKeep: number;
+  /** The longest an exception may run, in days from today (UTC); null: no limit. */
+  exceptionMaxDays: number | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50 };
+export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50, exceptionMaxDays: null };
+
+/** The most days ahead an Admin may allow (ten years). */
+export const EXCEPTION_MAX_DAYS_LIMIT = 3650;
 
 export async function getSettings(store: Store): Promise<Settings> {
   const rows = await store.db.selectFrom("settings").select(["key", "value"]).execute();
@@ -88,6 +93,12 @@ export async function updateSettings(store: Store, patch: unknown, actor?: strin
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 10_000)
       throw new InvalidInputError("retentionKeep", "expected a whole number from 1 to 10000");
     next.retentionKeep = v;
+  }
+  if ("exceptionMaxDays" in p) {
+    const v = p.exceptionMaxDays;
+    if (v !== null && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > EXCEPTION_MAX_DAYS_LIMIT))
+      throw new InvalidInputError("exceptionMaxDays", `expected a whole number of days from 1 to ${EXCEPTION_MAX_DAYS_LIMIT}, or null for no limit`);
+    next.exceptionMaxDays = v;
   }
   // Only what changes is written and audited, as "old → new" ("none" for no value).
   const current = await getSettings(store);
