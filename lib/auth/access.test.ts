@@ -32,6 +32,8 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/exceptions": R,
   "POST /api/exceptions": O,
   "DELETE /api/exceptions/[id]": O,
+  "PATCH /api/exceptions/[id]": O,
+  "POST /api/scans/[id]/findings/exceptions": O,
   "GET /api/resources/[...resourceId]": R,
   "GET /api/scans": R,
   "POST /api/scans": O,
