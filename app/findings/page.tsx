@@ -113,7 +113,14 @@ async function Findings({ view }: { view: FindingsView }) {
             </EmptyState>
           </div>
         ) : (
-          <FindingsTable items={page.items} group={view.group} controlTitles={controlTitles} subscriptionNames={data.subscriptionNames} scanId={data.scan.id} />
+          <FindingsTable
+            items={page.items}
+            group={view.group}
+            groups={page.groups}
+            controlTitles={controlTitles}
+            subscriptionNames={data.subscriptionNames}
+            scanId={data.scan.id}
+          />
         )}
         <Pagination path="/findings" params={view.params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
       </Panel>

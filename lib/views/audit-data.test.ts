@@ -26,6 +26,8 @@ describe("parseAuditView", () => {
       [
         "exception.created",
         "exception.removed",
+        "exception.renewed",
+        "exception.updated",
         "report.exported",
         "resource.rechecked",
         "scan.cancelled",
