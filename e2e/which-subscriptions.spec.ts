@@ -21,7 +21,10 @@ test("heat-map headers show every control ID and a cell opens that control's fai
   expect(texts).toContain("IAM-1");
 
   // The first cell with failures: its number is how many findings the link opens.
-  const cell = heat.getByTestId("heat-cell").filter({ hasText: /^[1-9]\d*$/ }).first();
+  const cell = heat
+    .getByTestId("heat-cell")
+    .filter({ hasText: /^[1-9]\d*$/ })
+    .first();
   const failing = Number((await cell.innerText()).trim());
   const href = (await cell.getAttribute("href"))!;
   const url = new URL(href, "http://x");
