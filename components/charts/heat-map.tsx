@@ -100,6 +100,7 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
                         className="flex h-7 w-full items-center justify-center rounded-sm hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-blue-700"
                         title={`${r.name} · ${controls[i].id}: ${what}`}
                         data-testid="heat-cell"
+                        data-fail={fail}
                       >
                         <span aria-hidden="true">{text}</span>
                         <span className="sr-only">

@@ -15,6 +15,7 @@ import { mutedMask } from "./muted";
 import type { FindingsGroup, FindingsQuery } from "./params";
 import { firstSeen } from "@/lib/store/history/first-seen";
 import { requireSucceededScan } from "@/lib/store/scans/state";
+import { dependencyTextMatches } from "@/lib/store/dependencies";
 import type { Store } from "@/lib/store/store";
 
 export interface FindingItem {
@@ -88,12 +89,13 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const fSub = allowed(ix.subKeys, query.subscriptionId);
   const fKind = allowed(ix.kinds, query.kind, true);
   const fAgreement = allowed(AGREEMENTS, query.agreement);
-  // Free text narrows by resource (name or ID) or control ID; not a facet dimension.
+  // Free text narrows by resource (its name or ID, or a linked storage account's or key vault's) or control ID; not a facet dimension.
   let fResource: Uint8Array | undefined;
   let fTextControl: Uint8Array | undefined;
   if (query.q) {
     const q = query.q;
-    fResource = Uint8Array.from(ix.resources, (r) => (r && (r.name.toLowerCase().includes(q) || r.key.includes(q)) ? 1 : 0));
+    const linked = await dependencyTextMatches(store, scanId, q, ix.resources.length);
+    fResource = Uint8Array.from(ix.resources, (r, ord) => ((r && (r.name.toLowerCase().includes(q) || r.key.includes(q))) || linked[ord] ? 1 : 0));
     fTextControl = Uint8Array.from(ix.controls, (c) => (c.toLowerCase().includes(q) ? 1 : 0));
   }
 
