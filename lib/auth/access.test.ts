@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /exceptions": R,
   "GET /findings": R,
   "GET /resources/[...id]": R,
+  "GET /dependencies/[...id]": R,
   "GET /scans": R,
   "GET /subscriptions/[id]": R,
   "GET /signin": "public",

@@ -76,7 +76,10 @@ function dependenciesOf(documentsJson: string): Dependency[] {
   return out;
 }
 
-/** A storage account or key vault ID's kind, by its provider path; undefined for anything else. */
+/**
+ * A storage account or key vault ID's kind, by its provider path; undefined for anything else. A
+ * vault known only by name is written `/providers/Microsoft.KeyVault/vaults/<name>`.
+ */
 export function dependencyKindOf(resourceId: string): DependencyKind | undefined {
   const key = idKey(resourceId);
   if (/\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/.test(key)) return "storage";
@@ -85,13 +88,13 @@ export function dependencyKindOf(resourceId: string): DependencyKind | undefined
 }
 
 /**
- * Whether a dependency is the named resource: the same ID, or — when the scan knows only a name
- * (a vault it could not read) — the same name, since storage account and key vault names are
- * unique across Azure.
+ * Whether a dependency is the named resource: the same ID when both are full resource IDs, else
+ * the same name (a vault the scan could not read is known by its URI's name only; storage account
+ * and key vault names are unique across Azure).
  */
 function isSame(d: Dependency, kind: DependencyKind, key: string, name: string): boolean {
   if (d.kind !== kind) return false;
-  if (d.id !== null) return idKey(d.id) === key;
+  if (d.id !== null && key.startsWith("/subscriptions/")) return idKey(d.id) === key;
   return d.name.toLowerCase() === name;
 }
 
