@@ -15,7 +15,8 @@ import { PageSkeleton } from "@/components/ui/skeleton";
 import { count, dateTime, duration } from "@/lib/views/format";
 import { SOURCE_LABEL } from "@/lib/views/labels";
 import { loadOverview } from "@/lib/views/overview-data";
-import { pageParam, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
+import { first, pageParam, toURLSearchParams, type SearchParamsRecord } from "@/lib/views/search-params";
+import { ShareLinks } from "@/components/ui/share-links";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
 import { Can } from "@/components/auth/roles-context";
@@ -30,17 +31,43 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   return (
     <Suspense fallback={<PageSkeleton label="Loading the overview" />}>
       <>
-        <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} />
+        <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} scanId={scanParam(first(sp, "scan"))} />
         <PageReady />
       </>
     </Suspense>
   );
 }
 
-async function Overview({ page, params }: { page: number; params: URLSearchParams }) {
-  const data = await loadOverview(await uiStore(), { page });
+/** A scan ID from a shared link; anything else is not one (and shows the latest). */
+function scanParam(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value : undefined;
+}
+
+async function Overview({ page, params, scanId }: { page: number; params: URLSearchParams; scanId?: string }) {
+  const data = await loadOverview(await uiStore(), { page, scanId });
   const { latest } = data;
+  if (data.problem) {
+    return (
+      <>
+        <PageHeader title="Tenant overview" description="A scan named in the link" />
+        <Alert tone="error" title="This scan cannot be shown">
+          <p>{data.problem}</p>
+          <p>
+            <Link href="/" className="font-medium underline">
+              Show the latest scan
+            </Link>{" "}
+            or{" "}
+            <Link href="/scans" className="font-medium underline">
+              pick one on the Scans page
+            </Link>
+            .
+          </p>
+        </Alert>
+      </>
+    );
+  }
   if (!latest) return <NoScanYet data={data} />;
+  const older = data.pinned && data.pinned.newestId !== latest.id;
   const summary = latest.summary!;
   // Scores of scans that read different subscriptions are not comparable: no delta then.
   const sameScope = data.diff !== null && data.diff.subscriptions.onlyNewer === 0 && data.diff.subscriptions.onlyOlder === 0;
@@ -51,12 +78,22 @@ async function Overview({ page, params }: { page: number; params: URLSearchParam
         title="Tenant overview"
         description={
           <>
-            Latest scan <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> · {SOURCE_LABEL[latest.source] ?? latest.source} ·
-            took {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
+            {data.pinned ? "Scan" : "Latest scan"} <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> ·{" "}
+            {SOURCE_LABEL[latest.source] ?? latest.source} · took {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
+            {older ? (
+              <>
+                {" "}
+                · <span data-testid="pinned-note">not the latest scan</span> ·{" "}
+                <Link href="/" className="font-medium text-blue-700 underline">
+                  show the latest scan
+                </Link>
+              </>
+            ) : null}
           </>
         }
         actions={
           <>
+            <ShareLinks scanId={latest.id} />
             <Can role="Posture.Operator">
               <Link href="/scans#import" className={buttonSecondary}>
                 <Upload className="h-4 w-4" />

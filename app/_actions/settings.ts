@@ -15,10 +15,15 @@ export interface SettingsFormState {
   /** Set after a save, so the form can say so. */
   savedAt?: string;
   /** What was submitted, so a refused form shows the user's input again instead of the saved values. */
-  values?: { scheduleCron: string; scheduleSource: string; retentionKeep: string };
+  values?: { scheduleCron: string; scheduleSource: string; retentionKeep: string; exceptionMaxDays: string };
 }
 
-const FIELD_WORDS: Record<string, string> = { scheduleCron: "Schedule", scheduleSource: "Source", retentionKeep: "Keep" };
+const FIELD_WORDS: Record<string, string> = {
+  scheduleCron: "Schedule",
+  scheduleSource: "Source",
+  retentionKeep: "Keep",
+  exceptionMaxDays: "Longest exception",
+};
 
 export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData): Promise<SettingsFormState> {
   let actor: string;
@@ -34,8 +39,16 @@ export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData)
   const keep = value("retentionKeep");
   const cron = value("scheduleCron");
   const source = value("scheduleSource");
-  const values = { scheduleCron: cron, scheduleSource: source, retentionKeep: keep };
+  const maxDays = value("exceptionMaxDays");
+  const values = { scheduleCron: cron, scheduleSource: source, retentionKeep: keep, exceptionMaxDays: maxDays };
   if (!/^\d{1,6}$/.test(keep)) return { ok: false, field: "retentionKeep", error: "Keep: enter a whole number from 1 to 10000.", values };
+  if (maxDays !== "" && !/^\d{1,6}$/.test(maxDays))
+    return {
+      ok: false,
+      field: "exceptionMaxDays",
+      error: "Longest exception: enter a whole number of days from 1 to 3650, or leave it empty for no limit.",
+      values,
+    };
   // Scheduled scans of live Azure on a server with no way to reach it would only ever fail.
   if (source === "live" && !hasLiveConfiguration()) {
     return {
@@ -49,7 +62,12 @@ export async function saveSettingsAction(_prev: SettingsFormState, fd: FormData)
   try {
     await updateSettings(
       await uiStore(),
-      { scheduleCron: cron === "" ? null : cron, scheduleSource: source === "" ? null : source, retentionKeep: Number(keep) },
+      {
+        scheduleCron: cron === "" ? null : cron,
+        scheduleSource: source === "" ? null : source,
+        retentionKeep: Number(keep),
+        exceptionMaxDays: maxDays === "" ? null : Number(maxDays),
+      },
       actor,
     );
   } catch (error) {

@@ -13,6 +13,7 @@ import * as snapshotsRoute from "@/app/api/snapshots/route";
 import * as resourceRoute from "@/app/api/resources/[...resourceId]/route";
 import * as exceptionsRoute from "@/app/api/exceptions/route";
 import * as exceptionRoute from "@/app/api/exceptions/[id]/route";
+import * as findingsExceptionsRoute from "@/app/api/scans/[id]/findings/exceptions/route";
 import * as auditRoute from "@/app/api/audit/route";
 import * as trendRoute from "@/app/api/trend/route";
 import * as latestRoute from "@/app/api/scans/latest/route";
@@ -159,6 +160,60 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(actions).toContain("scan.started");
     expect(audit.items.every((a: { actor: string }) => a.actor === "local")).toBe(true);
     expect((await auditRoute.GET(req("/api/audit?limit=abc"))).status).toBe(400);
+  });
+
+  it("edits and renews an exception with PATCH, creates several at once, and creates them from a filtered findings view", async () => {
+    const latest = await (await latestRoute.GET(req("/api/scans/latest"))).json();
+    const patch = (id: string, body: unknown) =>
+      exceptionRoute.PATCH(
+        req(`/api/exceptions/${id}`, { method: "PATCH", body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+        ctx({ id }),
+      );
+    const created = await (
+      await exceptionsRoute.POST(post("/api/exceptions", { controlId: "LOG-2", owner: "alice", reason: "r1", expiresAt: "2099-01-01" }))
+    ).json();
+    const edited = await patch(created.id, { owner: "bob", expiresAt: "2099-02-01" });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ id: created.id, owner: "bob", expiresAt: "2099-02-01", updatedBy: "local" });
+    const scopeChange = await patch(created.id, { controlId: "LOG-1" });
+    expect(scopeChange.status).toBe(400);
+    expect((await scopeChange.json()).error.field).toBe("controlId");
+    expect((await patch("nope", { owner: "x" })).status).toBe(404);
+    await exceptionRoute.DELETE(req(`/api/exceptions/${created.id}`, { method: "DELETE" }), ctx({ id: created.id }));
+    expect((await patch(created.id, { expiresAt: "2099-03-01" })).status).toBe(409);
+
+    const several = await exceptionsRoute.POST(
+      post("/api/exceptions", {
+        exceptions: [
+          { tag: { name: "team", value: "a" }, owner: "o", reason: "r", expiresAt: "2099-01-01" },
+          { tag: { name: "team", value: "b" }, owner: "o", reason: "r", expiresAt: "2099-01-01" },
+        ],
+      }),
+    );
+    expect(several.status).toBe(201);
+    const items = (await several.json()).items as { id: string }[];
+    expect(items).toHaveLength(2);
+    for (const e of items) await exceptionRoute.DELETE(req(`/api/exceptions/${e.id}`, { method: "DELETE" }), ctx({ id: e.id }));
+
+    const view = "controlId=IAM-1&status=fail";
+    const failing = (await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?${view}`), ctx({ id: latest.id }))).json()).total;
+    const bulk = await findingsExceptionsRoute.POST(
+      post(`/api/scans/${latest.id}/findings/exceptions?${view}`, { owner: "ops", reason: "keys until Q2", expiresAt: "2099-01-01" }),
+      ctx({ id: latest.id }),
+    );
+    expect(bulk.status).toBe(201);
+    const bulkItems = (await bulk.json()).items as { id: string; controlId: string }[];
+    expect(bulkItems).toHaveLength(failing);
+    expect(bulkItems.every((e) => e.controlId === "IAM-1")).toBe(true);
+    const unmuted = (await (await findingsRoute.GET(req(`/api/scans/${latest.id}/findings?${view}&muted=false`), ctx({ id: latest.id }))).json()).total;
+    expect(unmuted).toBe(0);
+    const again = await findingsExceptionsRoute.POST(
+      post(`/api/scans/${latest.id}/findings/exceptions?${view}`, { owner: "ops", reason: "r", expiresAt: "2099-01-01" }),
+      ctx({ id: latest.id }),
+    );
+    expect(again.status).toBe(400);
+    expect((await again.json()).error.field).toBe("filters");
+    for (const e of bulkItems) await exceptionRoute.DELETE(req(`/api/exceptions/${e.id}`, { method: "DELETE" }), ctx({ id: e.id }));
   });
 
   it("cancels a running scan with DELETE, leaving no rows", async () => {

@@ -11,6 +11,9 @@ import { loadExceptions } from "@/lib/views/exceptions-data";
 import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
 import { ExceptionsTable } from "@/components/exceptions/exceptions-table";
+import { ExceptionFormDialog } from "@/components/exceptions/exception-form-dialog";
+import { createTagExceptionAction } from "@/app/_actions/exceptions";
+import { Can } from "@/components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Exceptions" };
@@ -42,7 +45,22 @@ async function Exceptions({ removedId }: { removedId?: string }) {
     <>
       <PageHeader
         title="Exceptions"
-        description="Accepted risks: each mutes matching findings until it expires, without changing their status or the score. Create one from a finding."
+        description="Accepted risks: each mutes matching findings until it expires, without changing their status or the score. Create one from a finding, for a filtered findings view, or by tag."
+        actions={
+          <Can role="Posture.Operator">
+            <ExceptionFormDialog
+              label="Add exception by tag"
+              title="Add an exception by tag"
+              description="Mutes matching findings of every resource that carries this tag (name ignoring case, value exactly), now and in later scans, until it expires."
+              submitLabel="Create exception"
+              action={createTagExceptionAction}
+              fields={["tag", "controlId", "owner", "reason", "expires"]}
+              controls={data.controls}
+              maxExpiry={data.maxExpiry}
+              testId="add-tag-exception"
+            />
+          </Can>
+        }
       />
       {removed ? (
         // Confirm removal carries data-focus-key="exception-removed": focus lands on this note.
@@ -70,7 +88,7 @@ async function Exceptions({ removedId }: { removedId?: string }) {
         <div className="space-y-6">
           <Panel title={`Active (${data.active.length})`} id="active" bodyClassName="">
             {data.active.length ? (
-              <ExceptionsTable items={data.active} now={data.now} state="active" />
+              <ExceptionsTable items={data.active} now={data.now} state="active" maxExpiry={data.maxExpiry} />
             ) : (
               <p className="px-4 py-3 text-sm text-slate-600">No active exception.</p>
             )}
@@ -78,11 +96,11 @@ async function Exceptions({ removedId }: { removedId?: string }) {
           <Panel
             title={`Expired (${data.expired.length})`}
             id="expired"
-            description="Expired exceptions mute nothing; create a new one to accept the risk again."
+            description="Expired exceptions mute nothing; renew one to accept the risk again."
             bodyClassName=""
           >
             {data.expired.length ? (
-              <ExceptionsTable items={data.expired} now={data.now} state="expired" />
+              <ExceptionsTable items={data.expired} now={data.now} state="expired" maxExpiry={data.maxExpiry} />
             ) : (
               <p className="px-4 py-3 text-sm text-slate-600">None.</p>
             )}

@@ -15,6 +15,10 @@ import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
 import { LinkNotices } from "@/components/ui/link-notices";
 import { FindingsHeader } from "@/components/findings/findings-header";
+import { ExceptionFormDialog } from "@/components/exceptions/exception-form-dialog";
+import { createViewExceptionsAction } from "@/app/_actions/exceptions";
+import { Can } from "@/components/auth/roles-context";
+import { count } from "@/lib/views/format";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
@@ -99,6 +103,37 @@ async function Findings({ view }: { view: FindingsView }) {
           controls={data.controls}
         />
       </div>
+      <Can role="Posture.Operator">
+        <div className="mb-4 flex flex-wrap items-center gap-3 text-sm text-slate-700" data-testid="bulk-exceptions">
+          {data.exceptable === 0 ? null : data.exceptable <= data.maxBulk ? (
+            <ExceptionFormDialog
+              label={`Add exceptions for these ${count(data.exceptable)} findings`}
+              title={`Add exceptions for ${count(data.exceptable)} findings`}
+              description={
+                <>
+                  One exception for each failing or unknown finding of this view that no exception mutes yet ({count(data.exceptable)}), each scoped to its
+                  control and resource, all with this owner, reason and expiry. All are created, or none.
+                </>
+              }
+              submitLabel={`Create ${count(data.exceptable)} exceptions`}
+              action={createViewExceptionsAction}
+              fields={["owner", "reason", "expires"]}
+              hidden={{ scanId: data.scan.id, filters: view.params.toString() }}
+              maxExpiry={data.maxExpiry}
+              testId="add-view-exceptions"
+            />
+          ) : (
+            <p>
+              {count(data.exceptable)} failing or unknown findings without an exception match: narrow the filters to at most {data.maxBulk} to add exceptions
+              for them, or add one by tag on the{" "}
+              <Link href="/exceptions" className={linkClass}>
+                Exceptions page
+              </Link>
+              .
+            </p>
+          )}
+        </div>
+      </Can>
       <Panel title="Results" id="results" bodyClassName="" description={view.group !== "none" ? `Grouped by ${view.group}` : undefined}>
         {page.items.length === 0 ? (
           <div className="p-4">
@@ -113,7 +148,14 @@ async function Findings({ view }: { view: FindingsView }) {
             </EmptyState>
           </div>
         ) : (
-          <FindingsTable items={page.items} group={view.group} controlTitles={controlTitles} subscriptionNames={data.subscriptionNames} scanId={data.scan.id} />
+          <FindingsTable
+            items={page.items}
+            group={view.group}
+            groups={page.groups}
+            controlTitles={controlTitles}
+            subscriptionNames={data.subscriptionNames}
+            scanId={data.scan.id}
+          />
         )}
         <Pagination path="/findings" params={view.params} page={page.page} pageSize={page.pageSize} total={page.total} label="Findings pages" />
       </Panel>

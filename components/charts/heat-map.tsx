@@ -1,6 +1,8 @@
 /**
  * Subscriptions × controls: each cell shows how many resources fail the control (the number is
  * always printed; colour only reinforces it). Unknown-only cells show "?", nothing applicable "–".
+ * Column headers print the control IDs; each cell links to those findings (that control in that
+ * subscription, failing ones first); on a narrow screen the table scrolls under a fixed first column.
  */
 import Link from "next/link";
 import { subscriptionHref, findingsHref } from "@/lib/views/search-params";
@@ -36,7 +38,7 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
   return (
     <div>
       <div className="relative overflow-x-auto">
-        <table className="w-full border-separate border-spacing-0.5 text-xs">
+        <table className="w-full min-w-max border-separate border-spacing-0.5 text-xs" data-testid="heat-map">
           <caption className="sr-only">Failing resources per subscription and control</caption>
           <thead>
             <tr>
@@ -57,15 +59,13 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
                 Subscription
               </th>
               {controls.map((c) => (
-                <th key={c.id} scope="col" className="px-0 py-1 text-center font-medium text-slate-600" title={`${c.id}: ${c.title}`}>
+                <th key={c.id} scope="col" className="px-0.5 py-1 text-center font-medium text-slate-600" title={`${c.id}: ${c.title}`}>
                   <Link
                     href={findingsHref({ controlId: c.id, status: "fail", ...(scanId ? { scan: scanId } : {}) })}
-                    className="block rounded hover:text-blue-800 hover:underline"
+                    className="block whitespace-nowrap rounded font-mono text-[11px] hover:text-blue-800 hover:underline"
+                    aria-label={`${c.id}: ${c.title}`}
                   >
-                    <span aria-hidden="true">{c.id.split("-")[1]}</span>
-                    <span className="sr-only">
-                      {c.id}: {c.title}
-                    </span>
+                    {c.id}
                   </Link>
                 </th>
               ))}
@@ -74,7 +74,10 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
           <tbody>
             {rows.map((r) => (
               <tr key={r.subscriptionId}>
-                <th scope="row" className="sticky left-0 z-10 max-w-[13rem] truncate bg-white px-2 py-1 text-left font-medium text-slate-800">
+                <th
+                  scope="row"
+                  className="sticky left-0 z-10 max-w-[9rem] truncate bg-white px-2 py-1 text-left font-medium text-slate-800 shadow-[1px_0_0_0_#e2e8f0] sm:max-w-[13rem]"
+                >
                   <Link href={subscriptionHref(r.subscriptionId, scanId)} className="hover:text-blue-800 hover:underline" title={r.name}>
                     {showHidden(r.name)}
                   </Link>
@@ -89,14 +92,21 @@ export function HeatMap({ rows, controls, scanId }: { rows: HeatRow[]; controls:
                         : pass > 0
                           ? `all ${pass} pass`
                           : "not applicable";
+                  const status = fail > 0 ? "fail" : unknown > 0 ? "unknown" : undefined;
                   return (
-                    <td
-                      key={controls[i].id}
-                      className={`h-7 min-w-7 rounded-sm text-center font-semibold tabular-nums ${cellStyle(pass, fail, unknown)}`}
-                      title={`${r.name} · ${controls[i].id}: ${what}`}
-                    >
-                      <span aria-hidden="true">{text}</span>
-                      <span className="sr-only">{what}</span>
+                    <td key={controls[i].id} className={`h-7 min-w-8 rounded-sm p-0 text-center font-semibold tabular-nums ${cellStyle(pass, fail, unknown)}`}>
+                      <Link
+                        href={findingsHref({ controlId: controls[i].id, subscriptionId: r.subscriptionId, status, ...(scanId ? { scan: scanId } : {}) })}
+                        className="flex h-7 w-full items-center justify-center rounded-sm hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-blue-700"
+                        title={`${r.name} · ${controls[i].id}: ${what}`}
+                        data-testid="heat-cell"
+                        data-fail={fail}
+                      >
+                        <span aria-hidden="true">{text}</span>
+                        <span className="sr-only">
+                          {showHidden(r.name)}, {controls[i].id}: {what}
+                        </span>
+                      </Link>
                     </td>
                   );
                 })}

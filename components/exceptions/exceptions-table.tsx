@@ -1,6 +1,7 @@
-/** One table of exceptions (active, expired or removed): scope, owner, reason, expiry, and removal for Operators. */
+/** One table of exceptions (active, expired or removed): scope, owner, reason, expiry, last change; edit, renew and removal for Operators. */
 import Link from "next/link";
-import { removeExceptionAction } from "@/app/_actions/exceptions";
+import { editExceptionAction, removeExceptionAction } from "@/app/_actions/exceptions";
+import { ExceptionFormDialog } from "@/components/exceptions/exception-form-dialog";
 import { RemoveExceptionButton } from "@/components/exceptions/remove-exception-button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { date, dateTime, relative } from "@/lib/views/format";
@@ -8,7 +9,17 @@ import { expiryInstant } from "@/lib/posture/exceptions";
 import type { ExceptionView } from "@/lib/views/exceptions-data";
 import { Can } from "@/components/auth/roles-context";
 
-export function ExceptionsTable({ items, now, state }: { items: ExceptionView[]; now: Date; state: "active" | "expired" | "removed" }) {
+export function ExceptionsTable({
+  items,
+  now,
+  state,
+  maxExpiry,
+}: {
+  items: ExceptionView[];
+  now: Date;
+  state: "active" | "expired" | "removed";
+  maxExpiry?: string;
+}) {
   return (
     <Table caption={`${state} exceptions`}>
       <thead>
@@ -18,7 +29,7 @@ export function ExceptionsTable({ items, now, state }: { items: ExceptionView[];
           <Th>Reason</Th>
           <Th>{state === "removed" ? "Removed" : state === "expired" ? "Expired" : "Expires"}</Th>
           <Th>Created</Th>
-          {state === "active" ? (
+          {state !== "removed" ? (
             <Th>
               <span className="sr-only">Actions</span>
             </Th>
@@ -70,14 +81,55 @@ export function ExceptionsTable({ items, now, state }: { items: ExceptionView[];
               <Td className="whitespace-nowrap text-xs">
                 {date(e.createdAt)}
                 <div className="text-slate-500">by {e.createdBy}</div>
+                {e.updatedAt ? (
+                  <div className="text-slate-500" data-testid="exception-updated">
+                    changed {date(e.updatedAt)} by {e.updatedBy}
+                  </div>
+                ) : null}
               </Td>
-              {state === "active" ? (
+              {state !== "removed" ? (
                 <Td className="text-right">
                   <Can role="Posture.Operator">
-                    <form action={removeExceptionAction}>
-                      <input type="hidden" name="id" value={e.id} />
-                      <RemoveExceptionButton label={`for ${e.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by ${e.owner}`} />
-                    </form>
+                    <div className="flex flex-wrap justify-end gap-2">
+                      <ExceptionFormDialog
+                        label="Renew"
+                        labelDetail={`the exception owned by ${e.owner}`}
+                        title="Renew the exception"
+                        description={
+                          <>
+                            Currently {state === "expired" ? "expired on" : "expires"} {date(e.expiresAt)}. The new expiry is recorded in the audit log (old →
+                            new).
+                          </>
+                        }
+                        submitLabel="Renew"
+                        action={editExceptionAction}
+                        fields={["expires"]}
+                        hidden={{ id: e.id }}
+                        maxExpiry={maxExpiry}
+                        compact
+                        testId="renew-exception"
+                      />
+                      <ExceptionFormDialog
+                        label="Edit"
+                        labelDetail={`the exception owned by ${e.owner}`}
+                        title="Edit the exception"
+                        description="Change its owner, reason or expiry; its scope stays. Each change is recorded in the audit log (old → new)."
+                        submitLabel="Save changes"
+                        action={editExceptionAction}
+                        fields={["owner", "reason", "expires"]}
+                        hidden={{ id: e.id }}
+                        defaults={{ owner: e.owner, reason: e.reason, expires: e.expiresAt.slice(0, 10) }}
+                        maxExpiry={maxExpiry}
+                        compact
+                        testId="edit-exception"
+                      />
+                      {state === "active" ? (
+                        <form action={removeExceptionAction}>
+                          <input type="hidden" name="id" value={e.id} />
+                          <RemoveExceptionButton label={`for ${e.scopeWords.map((w) => `${w.label} ${w.value}`).join(", ")}, owned by ${e.owner}`} />
+                        </form>
+                      ) : null}
+                    </div>
                   </Can>
                 </Td>
               ) : null}

@@ -17,7 +17,7 @@ const SORTS: [string, string][] = [
   ["subscription", "Subscription"],
   ["kind", "Kind"],
 ];
-const GROUP_LABEL: Record<GroupBy, string> = { none: "No grouping", control: "Control", resource: "Resource" };
+const GROUP_LABEL: Record<GroupBy, string> = { none: "No grouping", control: "Control", resource: "Resource", subscription: "Subscription" };
 
 function Field({ label, htmlFor, children }: { label: string; htmlFor: string; children: React.ReactNode }) {
   return (

@@ -1,6 +1,6 @@
 /** The findings explorer's heading: how many findings match, of which scan, and a way back to the latest. */
 import Link from "next/link";
-import { CopyLinkButton } from "@/components/findings/copy-link-button";
+import { ShareLinks } from "@/components/ui/share-links";
 import { linkClass } from "@/components/ui/buttons";
 import { PageHeader } from "@/components/ui/layout";
 import { count, dateTime } from "@/lib/views/format";
@@ -30,7 +30,7 @@ export function FindingsHeader({ data, scanId }: { data: FindingsData; scanId?: 
           "Every resource × control verdict of a scan"
         )
       }
-      actions={data.page ? <CopyLinkButton /> : undefined}
+      actions={data.page && data.scan ? <ShareLinks scanId={data.scan.id} /> : undefined}
     />
   );
 }

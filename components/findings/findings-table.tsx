@@ -1,6 +1,10 @@
-/** One page of findings, optionally grouped by control or resource (groups are contiguous: the page is sorted by the group). */
+/**
+ * One page of findings, optionally grouped by control, resource or subscription (groups are
+ * contiguous: the page is sorted by the group). Each group's count says whether it is the total
+ * over every page or this page's share of it.
+ */
 import Link from "next/link";
-import type { FindingItem } from "@/lib/store/findings/query";
+import type { FindingItem, FindingsGroupCount } from "@/lib/store/findings/query";
 import { date } from "@/lib/views/format";
 import type { GroupBy } from "@/lib/views/findings-view";
 import { resourceHref, subscriptionHref } from "@/lib/views/search-params";
@@ -15,14 +19,19 @@ export function FindingsTable({
   controlTitles,
   subscriptionNames,
   scanId,
+  groups = [],
 }: {
   items: FindingItem[];
   group: GroupBy;
+  /** The store's totals for the groups on this page. */
+  groups?: FindingsGroupCount[];
   controlTitles: Map<string, string>;
   subscriptionNames: Map<string, string>;
   scanId: string;
 }) {
-  const groupKey = (f: FindingItem) => (group === "control" ? f.controlId : group === "resource" ? f.resourceId.toLowerCase() : "");
+  const groupKey = (f: FindingItem) =>
+    group === "control" ? f.controlId : group === "resource" ? f.resourceId.toLowerCase() : group === "subscription" ? f.subscriptionId.toLowerCase() : "";
+  const totals = new Map(groups.map((g) => [group === "control" ? g.key : g.key.toLowerCase(), g.total]));
   const columns = group === "control" ? 7 : 8;
   const rows: React.ReactNode[] = [];
   let last: string | null = null;
@@ -32,8 +41,9 @@ export function FindingsTable({
     if (group !== "none" && key !== last) {
       last = key;
       const n = items.filter((x) => groupKey(x) === key).length;
+      const total = totals.get(key) ?? n;
       rows.push(
-        <tr key={`g-${key}`} className="bg-slate-100">
+        <tr key={`g-${key}`} className="bg-slate-100" data-testid="finding-group">
           <th scope="colgroup" colSpan={columns} className="border-b border-slate-200 px-3 py-2 text-left text-sm font-semibold text-slate-800">
             {group === "control" ? (
               <>
@@ -42,6 +52,10 @@ export function FindingsTable({
                 </Link>{" "}
                 · {controlTitles.get(f.controlId) ?? ""}
               </>
+            ) : group === "subscription" ? (
+              <Link href={subscriptionHref(f.subscriptionId, scanId)} className="hover:underline" title={f.subscriptionId}>
+                {subName}
+              </Link>
             ) : (
               <>
                 <Link href={resourceHref(f.resourceId, scanId)} className="hover:underline">
@@ -52,7 +66,9 @@ export function FindingsTable({
                 </span>
               </>
             )}
-            <span className="ml-2 text-xs font-normal text-slate-600">{n} on this page</span>
+            <span className="ml-2 text-xs font-normal text-slate-600" data-testid="group-count">
+              {groupCountText(total, n)}
+            </span>
           </th>
         </tr>,
       );
@@ -149,4 +165,10 @@ export function FindingsTable({
       <tbody>{rows}</tbody>
     </Table>
   );
+}
+
+/** "12 findings in all · 5 on this page", or "3 findings, all on this page": never a bare number of unclear scope. */
+export function groupCountText(total: number, onPage: number): string {
+  const word = total === 1 ? "finding" : "findings";
+  return total === onPage ? `${total} ${word}, all on this page` : `${total} ${word} in all · ${onPage} on this page`;
 }

@@ -3,6 +3,8 @@
  * CSS arrows. Every node and edge is coloured by the worst verdict of its controls AND says it in
  * words (icon + label + control IDs), so the picture reads without colour.
  */
+import Link from "next/link";
+import { dependenciesHref } from "@/lib/views/search-params";
 import type { CSSProperties } from "react";
 import type { ChainEdge, ChainFinding, ChainNode, EncryptionChain, Fact, Tone } from "@/lib/views/encryption-chain";
 import { STATUS_LABEL, REASON_LABEL } from "@/lib/views/labels";
@@ -82,7 +84,7 @@ function FactList({ facts }: { facts: readonly Fact[] }) {
   );
 }
 
-function NodeBox({ node, style, className = "" }: { node: ChainNode; style?: CSSProperties; className?: string }) {
+function NodeBox({ node, style, className = "", scanId }: { node: ChainNode; style?: CSSProperties; className?: string; scanId?: string }) {
   const Icon = node.type === "speech" ? Mic : node.type === "vault" ? Key : Database;
   const dashed = !node.visible ? "border-dashed" : "";
   return (
@@ -111,6 +113,16 @@ function NodeBox({ node, style, className = "" }: { node: ChainNode; style?: CSS
         {node.note ? <p className="rounded bg-slate-50 px-2 py-1.5 text-xs text-slate-700">{node.note}</p> : null}
         {node.facts.length ? <FactList facts={node.facts} /> : null}
         <ControlChips findings={node.findings} />
+        {node.type === "storage" || node.type === "vault" ? (
+          <Link
+            href={dependenciesHref(node.resourceId, node.type, node.title, scanId)}
+            className="inline-block text-xs font-medium text-blue-700 hover:underline"
+            data-testid="chain-dependents-link"
+          >
+            Speech resources that depend on it
+            <span className="sr-only"> ({node.title})</span>
+          </Link>
+        ) : null}
       </div>
     </div>
   );
@@ -165,7 +177,7 @@ function Edge({ edge, style, className = "" }: { edge: ChainEdge; style?: CSSPro
   );
 }
 
-export function EncryptionChainView({ chain }: { chain: EncryptionChain }) {
+export function EncryptionChainView({ chain, scanId }: { chain: EncryptionChain; scanId?: string }) {
   const rows = Math.max(1, chain.rows.length);
   const at = (row: number, col: number, span = 1): CSSProperties => ({ ["--r" as string]: `${row}`, ["--c" as string]: `${col} / span ${span}` });
   const placed = "lg:[grid-row:var(--r)] lg:[grid-column:var(--c)]";
@@ -192,16 +204,16 @@ export function EncryptionChainView({ chain }: { chain: EncryptionChain }) {
             return (
               <div key={r.toMiddle.key} className="contents">
                 <Edge edge={r.toMiddle} style={at(row, 2, 3)} className={`${placed} lg:self-center`} />
-                <NodeBox node={r.middle} style={at(row, 5)} className={placed} />
+                <NodeBox node={r.middle} style={at(row, 5)} className={placed} scanId={scanId} />
               </div>
             );
           }
           return (
             <div key={r.middle.key} className="contents">
               <Edge edge={r.toMiddle} style={at(row, 2)} className={`${placed} lg:self-center`} />
-              <NodeBox node={r.middle} style={at(row, 3)} className={placed} />
+              <NodeBox node={r.middle} style={at(row, 3)} className={placed} scanId={scanId} />
               {r.toVault ? <Edge edge={r.toVault} style={at(row, 4)} className={`${placed} lg:self-center`} /> : null}
-              {r.vault ? <NodeBox node={r.vault} style={at(row, 5)} className={placed} /> : null}
+              {r.vault ? <NodeBox node={r.vault} style={at(row, 5)} className={placed} scanId={scanId} /> : null}
             </div>
           );
         })}

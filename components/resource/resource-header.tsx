@@ -10,6 +10,7 @@ import { findingsHref, resourceHref, subscriptionHref } from "@/lib/views/search
 
 import type { ResourcePageData } from "@/lib/views/resource-data";
 import { showHidden } from "@/lib/report/visible-text";
+import { ShareLinks } from "@/components/ui/share-links";
 
 export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanId?: string }) {
   const { detail, scan, findings, errors, subscriptionName } = data;
@@ -40,6 +41,7 @@ export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanI
         actions={
           <div className="flex flex-col items-end gap-2">
             <ExportButtons scanId={detail.scanId} resourceId={r.id} fileStem={`speech-posture-${r.name}`} formats={[]} />
+            <ShareLinks scanId={detail.scanId} />
             <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
               Open in the findings explorer
             </Link>

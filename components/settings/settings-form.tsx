@@ -1,7 +1,8 @@
 "use client";
 /**
  * The settings form: scan schedule (cron, UTC; empty for none, with common choices one click
- * away), what scheduled scans read, and how many scans to keep. Saved by a server action; the
+ * away), what scheduled scans read, how many scans to keep, and the longest an exception may run.
+ * Saved by a server action; the
  * store validates and audits the change.
  */
 import { useActionState, useEffect, useId, useRef } from "react";
@@ -17,7 +18,7 @@ const PRESETS: [string, string][] = [
   ["No schedule", ""],
 ];
 
-const FIELD_IDS: Record<string, string> = { scheduleCron: "s-cron", scheduleSource: "s-source", retentionKeep: "s-keep" };
+const FIELD_IDS: Record<string, string> = { scheduleCron: "s-cron", scheduleSource: "s-source", retentionKeep: "s-keep", exceptionMaxDays: "s-exception-days" };
 
 export function SettingsForm({ settings }: { settings: Settings }) {
   const [state, action, pending] = useActionState<SettingsFormState, FormData>(saveSettingsAction, { ok: true });
@@ -33,6 +34,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     scheduleCron: settings.scheduleCron ?? "",
     scheduleSource: settings.scheduleSource ?? "",
     retentionKeep: String(settings.retentionKeep),
+    exceptionMaxDays: settings.exceptionMaxDays === null ? "" : String(settings.exceptionMaxDays),
   };
   const described = (field: string, hint: string) => (invalid(field) ? `${hint} ${errorId}` : hint);
   return (
@@ -109,6 +111,29 @@ export function SettingsForm({ settings }: { settings: Settings }) {
         </div>
         <p id="s-keep-hint" className="mt-1 text-xs text-slate-500">
           Older scans and their findings are removed after each scan. From 1 to 10,000.
+        </p>
+      </div>
+      <div>
+        <label htmlFor="s-exception-days" className="block text-sm font-medium text-slate-800">
+          Longest exception
+        </label>
+        <div className="mt-1 flex items-center gap-2">
+          <input
+            id="s-exception-days"
+            name="exceptionMaxDays"
+            type="number"
+            min={1}
+            max={3650}
+            placeholder="no limit"
+            defaultValue={shown.exceptionMaxDays}
+            className={`${inputClass} !w-28`}
+            aria-invalid={invalid("exceptionMaxDays")}
+            aria-describedby={described("exceptionMaxDays", "s-exception-days-hint")}
+          />
+          <span className="text-sm text-slate-700">days from the day it is set</span>
+        </div>
+        <p id="s-exception-days-hint" className="mt-1 text-xs text-slate-500">
+          New, edited and renewed exceptions may expire at most this many days ahead. From 1 to 3,650; leave empty for no limit.
         </p>
       </div>
       <div className="flex flex-wrap items-center gap-3">

@@ -29,7 +29,13 @@ export const API_RULES: readonly Rule[] = [
   { methods: ["DELETE"], path: new RegExp(`^/api/scans/${SEG}$`), access: "Posture.Operator", what: "cancel a scan" },
   { methods: ["POST"], path: /^\/api\/snapshots$/, access: "Posture.Operator", what: "upload a snapshot" },
   { methods: ["POST"], path: /^\/api\/exceptions$/, access: "Posture.Operator", what: "create an exception" },
-  { methods: ["DELETE"], path: new RegExp(`^/api/exceptions/${SEG}$`), access: "Posture.Operator", what: "remove an exception" },
+  { methods: ["DELETE", "PATCH"], path: new RegExp(`^/api/exceptions/${SEG}$`), access: "Posture.Operator", what: "edit, renew or remove an exception" },
+  {
+    methods: ["POST"],
+    path: new RegExp(`^/api/scans/${SEG}/findings/exceptions$`),
+    access: "Posture.Operator",
+    what: "create exceptions for a filtered view's findings",
+  },
   { methods: READ, path: /^\/api(?:\/.*)?$/, access: "Posture.Reader", what: "read scans, findings, resources, trend, exceptions and exports" },
 ];
 

@@ -260,9 +260,25 @@ export function applyExceptions(
       const tags = tagsByResource.get(resourceKey);
       candidates = compiled.filter((c) => coversResource(c, resourceKey, f.subscriptionId, tags));
     }
-    out[i] = !f.muted && candidates.some((c) => coversControl(c, f.controlId)) ? { ...f, muted: true } : f;
+    const muting = f.muted ? undefined : mostSpecific(candidates.filter((c) => coversControl(c, f.controlId)));
+    out[i] = muting ? { ...f, muted: true, exception: { id: muting.id, owner: muting.owner, reason: muting.reason, expiresAt: muting.expiresAt } } : f;
   }
   return { findings: out, active, expired };
+}
+
+/** Of the rules muting a finding, the one an auditor should be shown: resource over tag over subscription over control. */
+export function mostSpecific(rules: readonly (ExceptionRule | CompiledRule)[]): ExceptionRule | undefined {
+  let best: ExceptionRule | undefined;
+  let bestRank = -1;
+  for (const r of rules) {
+    const rule = "rule" in r ? r.rule : r;
+    const rank = (rule.resourceId ? 8 : 0) + (rule.tag ? 4 : 0) + (rule.subscriptionId ? 2 : 0) + (rule.controlId ? 1 : 0);
+    if (rank > bestRank) {
+      best = rule;
+      bestRank = rank;
+    }
+  }
+  return best;
 }
 
 function requiredText(value: Record<string, unknown>, field: string, path: PathSegment[]): string {

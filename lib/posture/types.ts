@@ -46,6 +46,14 @@ export interface Outcome {
   readonly evidence: readonly Evidence[];
 }
 
+/** Who accepted a muted finding's risk, why, and until when. */
+export interface MutingException {
+  readonly id: string;
+  readonly owner: string;
+  readonly reason: string;
+  readonly expiresAt: string;
+}
+
 export interface Finding {
   readonly controlId: ControlId;
   /** The account's ID exactly as the source document spelled it. */
@@ -56,6 +64,8 @@ export interface Finding {
   readonly reason: UnknownReason | null;
   /** Set by an active exception; never changes `status` or the score. */
   readonly muted: boolean;
+  /** On a muted finding: the exception that mutes it (the most specific when several do). */
+  readonly exception?: MutingException;
   readonly message: string;
   readonly evidence: readonly Evidence[];
   /** What Azure Policy and Defender for Cloud say about the same thing (null: neither was collected). */

@@ -21,13 +21,13 @@ describe("findingsToCsv", () => {
     const csv = csvFor("speech-prod-01");
     expect(
       csv.startsWith(
-        "\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence,azureState,agreement\r\n",
+        "\uFEFFsubscriptionId,subscriptionName,resourceId,resourceName,kind,controlId,title,severity,status,reason,muted,message,evidence,azureState,agreement,exceptionId,exceptionOwner,exceptionReason,exceptionExpiresAt\r\n",
       ),
     ).toBe(true);
     expect(csv.endsWith("\r\n")).toBe(true);
     const rows = parseCsv(csv.slice(1));
     expect(rows).toHaveLength(1 + 18);
-    expect(rows.every((r) => r.length === 15)).toBe(true);
+    expect(rows.every((r) => r.length === 19)).toBe(true);
     const iam1 = rows.find((r) => r[5] === "IAM-1")!;
     expect(iam1).toEqual([
       SUB,
@@ -45,7 +45,39 @@ describe("findingsToCsv", () => {
       expect.stringMatching(/^account:\/subscriptions\/.* properties\.disableLocalAuth=null$/),
       "",
       "not_collected",
+      "",
+      "",
+      "",
+      "",
     ]);
+  });
+
+  it("names the muting exception's ID, owner, reason and expiry on a muted finding, and the most specific one when several mute it", () => {
+    const snap = snapshot({ resources: [account({}, { name: "speech-prod-01" })] });
+    const exceptions = [
+      { id: "by-control", controlId: "IAM-1" as const, owner: "carol", reason: "tenant-wide waiver", expiresAt: "2027-06-30" },
+      {
+        id: "by-resource",
+        controlId: "IAM-1" as const,
+        resourceId: ACCOUNT_ID,
+        owner: "alice@contoso.com",
+        reason: "keys, until the SDK moves",
+        expiresAt: "2027-01-31",
+      },
+    ];
+    const result = buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, exceptions, now: new Date("2026-11-28T10:00:01Z") });
+    const rows = parseCsv(findingsToCsv(result).slice(1));
+    const iam1 = rows.find((r) => r[5] === "IAM-1")!;
+    expect(iam1[10]).toBe("true");
+    expect(iam1.slice(15)).toEqual(["by-resource", "alice@contoso.com", "keys, until the SDK moves", "2027-01-31"]);
+    expect(rows.find((r) => r[5] === "IAM-2")!.slice(15)).toEqual(["", "", "", ""]);
+    // The JSON result (the JSON export's text) carries the same on the finding.
+    expect(result.findings.find((f) => f.controlId === "IAM-1")!.exception).toEqual({
+      id: "by-resource",
+      owner: "alice@contoso.com",
+      reason: "keys, until the SDK moves",
+      expiresAt: "2027-01-31",
+    });
   });
 
   it("carries Azure's state and the agreement when Azure's verdicts were collected", () => {
@@ -62,8 +94,8 @@ describe("findingsToCsv", () => {
     const result = buildResult({ snapshot: snap, evaluation: evaluateSnapshot(snap), scan, now: new Date("2026-11-28T10:00:01Z") });
     const rows = parseCsv(findingsToCsv(result).slice(1));
     const iam1 = rows.find((r) => r[5] === "IAM-1")!;
-    expect(iam1.slice(8, 9).concat(iam1.slice(13))).toEqual(["fail", "compliant", "azure_lenient"]);
-    expect(rows.find((r) => r[5] === "BYOS-2")!.slice(13)).toEqual(["none", "not_compared"]);
+    expect(iam1.slice(8, 9).concat(iam1.slice(13, 15))).toEqual(["fail", "compliant", "azure_lenient"]);
+    expect(rows.find((r) => r[5] === "BYOS-2")!.slice(13, 15)).toEqual(["none", "not_compared"]);
   });
 
   it("streams the same text line by line, each line ending in CRLF", () => {

@@ -26,6 +26,10 @@ export const CSV_COLUMNS = [
   "evidence",
   "azureState",
   "agreement",
+  "exceptionId",
+  "exceptionOwner",
+  "exceptionReason",
+  "exceptionExpiresAt",
 ] as const;
 
 type CsvInput = Pick<ScanResult, "findings" | "resources" | "subscriptions">;
@@ -73,6 +77,10 @@ export function* findingsToCsvLines(result: CsvInput): Generator<string> {
         evidenceText(f.evidence),
         f.azure?.state ?? "",
         f.agreement ?? "",
+        f.exception?.id ?? "",
+        f.exception?.owner ?? "",
+        f.exception?.reason ?? "",
+        f.exception?.expiresAt ?? "",
       ]
         .map(csvCell)
         .join(",") + "\r\n"

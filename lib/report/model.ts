@@ -31,6 +31,8 @@ export interface ReportFinding {
   readonly status: ReportStatus | string;
   readonly reason?: string | null;
   readonly muted?: boolean;
+  /** On a muted finding: the exception muting it. */
+  readonly exception?: { readonly id: string; readonly owner: string; readonly reason: string; readonly expiresAt: string } | null;
   readonly message: string;
   readonly evidence?: readonly ReportEvidence[];
   /** Azure Policy's and Defender's verdict (absent or null: not collected). */

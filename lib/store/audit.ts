@@ -12,6 +12,8 @@ export type AuditAction =
   | "snapshot.imported"
   | "exception.created"
   | "exception.removed"
+  | "exception.updated"
+  | "exception.renewed"
   | "report.exported"
   | "resource.rechecked"
   | "scans.removed"

@@ -1,7 +1,7 @@
 /**
- * Settings shared by every instance: the scan schedule (a cron expression; off unless set) and
- * how many scans to keep; and for alerts, the dashboard's public address (messages link to it)
- * and the private networks an Admin allowed alerts to be sent to.
+ * Settings shared by every instance: the scan schedule (a cron expression; off unless set), how
+ * many scans to keep, how far ahead an exception may expire; and for alerts, the dashboard's public
+ * address (messages link to it) and the private networks an Admin allowed alerts to be sent to.
  */
 import { Cron } from "croner";
 import { parseNetwork } from "@/lib/alerts/address-policy";
@@ -16,16 +16,28 @@ export interface Settings {
   scheduleSource: "live" | "emulator" | null;
   /** Keep the newest N scans (default 50). */
   retentionKeep: number;
+  /** The longest an exception may run, in days from today (UTC); null: no limit. */
+  exceptionMaxDays: number | null;
   /** The dashboard's address as its users reach it ("https://posture.example.com"): alert messages link under it. */
   publicBaseUrl: string | null;
   /** Private ranges (CIDR) alerts may be sent to; empty: none (SSRF). */
   alertPrivateNetworks: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { scheduleCron: null, scheduleSource: null, retentionKeep: 50, publicBaseUrl: null, alertPrivateNetworks: [] };
+export const DEFAULT_SETTINGS: Settings = {
+  scheduleCron: null,
+  scheduleSource: null,
+  retentionKeep: 50,
+  publicBaseUrl: null,
+  alertPrivateNetworks: [],
+  exceptionMaxDays: null,
+};
 
 /** The most private networks an Admin may list for alerts. */
 export const MAX_ALERT_PRIVATE_NETWORKS = 20;
+
+/** The most days ahead an Admin may allow (ten years). */
+export const EXCEPTION_MAX_DAYS_LIMIT = 3650;
 
 export async function getSettings(store: Store): Promise<Settings> {
   const rows = await store.db.selectFrom("settings").select(["key", "value"]).execute();
@@ -127,6 +139,12 @@ export async function updateSettings(store: Store, patch: unknown, actor?: strin
       }
     }
     next.alertPrivateNetworks = list;
+  }
+  if ("exceptionMaxDays" in p) {
+    const v = p.exceptionMaxDays;
+    if (v !== null && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > EXCEPTION_MAX_DAYS_LIMIT))
+      throw new InvalidInputError("exceptionMaxDays", `expected a whole number of days from 1 to ${EXCEPTION_MAX_DAYS_LIMIT}, or null for no limit`);
+    next.exceptionMaxDays = v;
   }
   // Only what changes is written and audited, as "old → new" ("none" for no value).
   const current = await getSettings(store);

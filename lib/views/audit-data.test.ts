@@ -31,6 +31,8 @@ describe("parseAuditView", () => {
         "alert.test.sent",
         "exception.created",
         "exception.removed",
+        "exception.renewed",
+        "exception.updated",
         "report.exported",
         "resource.rechecked",
         "scan.cancelled",

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   "snapshot.imported": "Snapshot imported",
   "exception.created": "Exception created",
   "exception.removed": "Exception removed",
+  "exception.updated": "Exception edited",
+  "exception.renewed": "Exception renewed",
   "report.exported": "Report or export downloaded",
   "resource.rechecked": "Resource re-checked",
   "scans.removed": "Old scans removed (retention)",

@@ -4,6 +4,8 @@ import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { latestSucceededScan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { scanSubscriptions } from "@/lib/store/reads";
+import { latestAllowedExpiryDate } from "@/lib/store/exceptions";
+import { getSettings } from "@/lib/store/settings";
 
 export interface ExceptionView extends StoredException {
   scopeWords: { label: string; value: string; href?: string }[];
@@ -14,10 +16,13 @@ export interface ExceptionsData {
   expired: ExceptionView[];
   removed: ExceptionView[];
   now: Date;
+  /** yyyy-mm-dd: the latest expiry an Admin allows today, if they set a maximum. */
+  maxExpiry?: string;
+  controls: { id: string; title: string }[];
 }
 
 export async function loadExceptions(store: Store): Promise<ExceptionsData> {
-  const [list, latest] = await Promise.all([listExceptions(store), latestSucceededScan(store)]);
+  const [list, latest, settings] = await Promise.all([listExceptions(store), latestSucceededScan(store), getSettings(store)]);
   const subs = latest ? await scanSubscriptions(store, latest.id) : [];
   const subName = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
   const title = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c.title]));
@@ -38,5 +43,13 @@ export async function loadExceptions(store: Store): Promise<ExceptionsData> {
     if (e.tag) scopeWords.push({ label: "Tag", value: `${e.tag.name} = ${e.tag.value}` });
     return { ...e, scopeWords };
   };
-  return { active: list.active.map(view), expired: list.expired.map(view), removed: list.removed.map(view), now: store.now() };
+  const now = store.now();
+  return {
+    active: list.active.map(view),
+    expired: list.expired.map(view),
+    removed: list.removed.map(view),
+    now,
+    ...(settings.exceptionMaxDays !== null ? { maxExpiry: latestAllowedExpiryDate(now, settings.exceptionMaxDays) } : {}),
+    controls: CATALOG.map((c) => ({ id: c.id, title: c.title })),
+  };
 }

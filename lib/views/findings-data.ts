@@ -8,6 +8,9 @@ import type { Store } from "@/lib/store/store";
 import type { FindingsView } from "./findings-view";
 import { scanSubscriptions } from "@/lib/store/reads";
 import { idKey } from "@/lib/posture/ids";
+import { bulkTargetsQuery } from "@/lib/store/findings/bulk-exceptions";
+import { MAX_BULK_EXCEPTIONS, latestAllowedExpiryDate } from "@/lib/store/exceptions";
+import { getSettings } from "@/lib/store/settings";
 
 export interface FindingsData {
   scan: Scan | null;
@@ -22,11 +25,25 @@ export interface FindingsData {
   notices: string[];
   /** The query as answered (after those changes). */
   query: FindingsQuery;
+  /** Failing or unknown findings of this view that no exception mutes: what "Add exceptions for these findings" would cover. */
+  exceptable: number;
+  maxBulk: number;
+  /** yyyy-mm-dd: the latest expiry an Admin allows today, if they set a maximum. */
+  maxExpiry?: string;
 }
 
 export async function loadFindings(store: Store, view: FindingsView): Promise<FindingsData> {
   const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity }));
-  const empty = { page: null, subscriptionNames: new Map<string, string>(), subscriptions: [], controls, notices: [], query: view.query };
+  const empty = {
+    page: null,
+    subscriptionNames: new Map<string, string>(),
+    subscriptions: [],
+    controls,
+    notices: [],
+    query: view.query,
+    exceptable: 0,
+    maxBulk: MAX_BULK_EXCEPTIONS,
+  };
   let scan: Scan | undefined;
   if (view.scanId) {
     scan = await getScan(store, view.scanId);
@@ -56,7 +73,19 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
     }
     const subscriptionNames = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
     const subscriptions = subs.map((s) => ({ id: s.subscriptionId, name: s.displayName ?? s.subscriptionId })).sort((a, b) => a.name.localeCompare(b.name));
-    return { scan, problem: null, page, subscriptionNames, subscriptions, controls, notices, query: { ...query, page: page.page } };
+    const [targets, settings] = await Promise.all([queryFindings(store, scan.id, { ...bulkTargetsQuery(query), pageSize: 1 }), getSettings(store)]);
+    return {
+      ...empty,
+      scan,
+      problem: null,
+      page,
+      subscriptionNames,
+      subscriptions,
+      notices,
+      query: { ...query, page: page.page },
+      exceptable: targets.total,
+      ...(settings.exceptionMaxDays !== null ? { maxExpiry: latestAllowedExpiryDate(store.now(), settings.exceptionMaxDays) } : {}),
+    };
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof StateConflictError) return { ...empty, scan, problem: error.message };
     throw error;

@@ -26,6 +26,14 @@ describe("parseFindingsView", () => {
     expect(v.notices.join("\n")).toMatch(/group/);
   });
 
+  it("groups by subscription, sorting by it whatever sort the link asks for", () => {
+    const v = parseFindingsView({ group: "Subscription", sort: "-severity", status: "fail" });
+    expect(v.group).toBe("subscription");
+    expect(v.query.group).toBe("subscription");
+    expect(v.query.sort).toEqual({ key: "subscription", descending: false });
+    expect(v.notices).toEqual([]);
+  });
+
   it("defaults to severity order, 50 per page, no filters", () => {
     const v = parseFindingsView({});
     expect(v.query.sort).toEqual({ key: "severity", descending: false });

@@ -4,11 +4,11 @@
  * dropped with a notice instead of failing the page.
  */
 import { InvalidInputError } from "@/lib/store/errors";
-import { parseFindingsQuery, type FindingsQuery, type SortKey } from "@/lib/store/findings/params";
+import { FINDINGS_GROUPS, parseFindingsQuery, type FindingsGroup, type FindingsQuery } from "@/lib/store/findings/params";
 import { toURLSearchParams, type SearchParamsRecord } from "./search-params";
 
-export type GroupBy = "none" | "control" | "resource";
-export const GROUPS: readonly GroupBy[] = ["none", "control", "resource"];
+export type GroupBy = "none" | FindingsGroup;
+export const GROUPS: readonly GroupBy[] = ["none", ...FINDINGS_GROUPS];
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
 export interface FindingsView {
@@ -22,7 +22,7 @@ export interface FindingsView {
   notices: string[];
 }
 
-const UI_ONLY = ["group", "scan"];
+const UI_ONLY = ["scan"];
 
 export function parseFindingsView(sp: SearchParamsRecord | undefined): FindingsView {
   const params = toURLSearchParams(sp);
@@ -40,12 +40,8 @@ export function parseFindingsView(sp: SearchParamsRecord | undefined): FindingsV
     }
   }
   query ??= parseFindingsQuery(new URLSearchParams());
-  const groupText = params.get("group")?.trim().toLowerCase() || "none";
-  const group = (GROUPS as readonly string[]).includes(groupText) ? (groupText as GroupBy) : "none";
-  if (group === "none" && groupText !== "none") notices.push(`Ignored “group”: expected one of ${GROUPS.join(", ")}`);
-  // Grouping sorts by the group first; the page then shows contiguous groups.
-  if (group === "control" && query.sort.key !== "controlId") query = { ...query, sort: { key: "controlId" as SortKey, descending: false } };
-  if (group === "resource" && query.sort.key !== "resource") query = { ...query, sort: { key: "resource" as SortKey, descending: false } };
+  // The store sorts a grouped page by the group first, so groups are contiguous.
+  const group: GroupBy = query.group ?? "none";
   const scan = params.get("scan")?.trim();
   return { query, group, scanId: scan && /^[A-Za-z0-9_-]{1,64}$/.test(scan) ? scan : undefined, params, notices };
 }

@@ -8,7 +8,7 @@ import { CATALOG } from "@/lib/posture/controls";
 import type { ScanDiff } from "@/lib/store/history/diff";
 import { scoreTrend, type TrendPoint } from "@/lib/store/history/trend";
 import { scanView } from "@/lib/store/scans/view";
-import { latestSucceededScan, listScans, scanErrors, type Scan } from "@/lib/store/scans/scans";
+import { getScan, latestSucceededScan, listScans, scanErrors, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { scanAggregate, type StatusCounts } from "@/lib/store/findings/aggregate";
 import { azureSummary, type AzureSummary } from "@/lib/store/findings/azure-summary";
@@ -38,11 +38,26 @@ export interface OverviewData {
   coverage: { judged: number; unknown: number; notApplicable: number } | null;
   /** Azure Policy and Defender for Cloud beside us, for the latest scan. */
   azure: AzureSummary | null;
+  /** Set when the URL pinned a scan (`scan=<id>`): `latest` is that scan, `newestId` the newest succeeded one. */
+  pinned?: { newestId: string | null };
+  /** Why the pinned scan cannot be shown. */
+  problem?: string;
 }
 
 export const OVERVIEW_PAGE_SIZE = 25;
-export async function loadOverview(store: Store, options: { page: number }): Promise<OverviewData> {
-  const [latestRaw, active, recent] = await Promise.all([latestSucceededScan(store), activeScan(store), listScans(store, { limit: 1 })]);
+/** `scanId`: a scan pinned by a shared link, shown instead of the latest succeeded one. */
+export async function loadOverview(store: Store, options: { page: number; scanId?: string }): Promise<OverviewData> {
+  const [newest, active, recent, named] = await Promise.all([
+    latestSucceededScan(store),
+    activeScan(store),
+    listScans(store, { limit: 1 }),
+    options.scanId ? getScan(store, options.scanId) : Promise.resolve(undefined),
+  ]);
+  let problem: string | undefined;
+  if (options.scanId && !named) problem = `Scan ${options.scanId} does not exist (it may have been removed by retention).`;
+  else if (named && named.status !== "succeeded") problem = `Scan ${options.scanId} is ${named.status}; only a succeeded scan has an overview.`;
+  const latestRaw = options.scanId ? (problem ? undefined : named) : newest;
+  const pinned = options.scanId ? { pinned: { newestId: newest?.id ?? null }, ...(problem ? { problem } : {}) } : {};
   const lastFailed = recent[0] && recent[0].status !== "succeeded" && recent[0].status !== "queued" && recent[0].status !== "running" ? recent[0] : null;
   const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity, family: c.family }));
   if (!latestRaw) {
@@ -59,6 +74,7 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
       failBySeverity: [0, 0, 0],
       coverage: null,
       azure: null,
+      ...pinned,
     };
   }
   const [latest, previous, trend, subs, errors, agg, azure] = await Promise.all([
@@ -116,5 +132,6 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
     failBySeverity,
     coverage: c ? { judged: c.pass + c.fail, unknown: c.unknown, notApplicable: c.not_applicable } : null,
     azure,
+    ...pinned,
   };
 }

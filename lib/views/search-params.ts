@@ -74,6 +74,15 @@ export function resourceIdFromSegments(segments: readonly string[]): string {
   );
 }
 
+/**
+ * The blast-radius page of a storage account or key vault: every Speech resource depending on it.
+ * A vault the scan knows only by name gets a name-only ID.
+ */
+export function dependenciesHref(resourceId: string | null, kind: "storage" | "vault", name: string, scanId?: string): string {
+  const id = resourceId ?? (kind === "vault" ? `/providers/Microsoft.KeyVault/vaults/${name}` : `/providers/Microsoft.Storage/storageAccounts/${name}`);
+  return resourceHref(id, scanId).replace(/^\/resources\//, "/dependencies/");
+}
+
 export function subscriptionHref(subscriptionId: string, scanId?: string): string {
   return `/subscriptions/${encodeURIComponent(subscriptionId)}${scanId ? `?scan=${encodeURIComponent(scanId)}` : ""}`;
 }

@@ -1,4 +1,4 @@
-/** GET /api/settings; PUT /api/settings { scheduleCron?, scheduleSource?, retentionKeep? }. */
+/** GET /api/settings; PUT /api/settings { scheduleCron?, scheduleSource?, retentionKeep?, exceptionMaxDays? }. */
 import { getSettings, updateSettings } from "@/lib/store/settings";
 import { json, readJsonBody } from "@/app/api/_lib/http";
 import { route } from "@/app/api/_lib/route";

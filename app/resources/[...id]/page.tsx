@@ -63,7 +63,7 @@ async function Resource({ resourceId, scanId }: { resourceId: string; scanId?: s
         id="chain"
         description="Each box and arrow is coloured by its controls' verdicts and labelled with them."
       >
-        <EncryptionChainView chain={chain} />
+        <EncryptionChainView chain={chain} scanId={scanId} />
       </Panel>
 
       <div className="mt-6">

@@ -264,6 +264,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("alert_deliveries_at").on("alert_deliveries").column("at").execute();
       },
     },
+    "0011_exception_edits": {
+      // Exceptions are edited and renewed in place (the audit trail keeps old → new): who changed one last, when.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("exceptions").addColumn("updated_at", "text").execute();
+        await db.schema.alterTable("exceptions").addColumn("updated_by", "text").execute();
+      },
+    },
   };
 }
 

@@ -122,6 +122,9 @@ export interface ExceptionsTable {
   created_at: string;
   removed_at: string | null;
   removed_by: string | null;
+  /** The last edit or renewal (null: never changed since created). */
+  updated_at: string | null;
+  updated_by: string | null;
 }
 
 export interface AuditEventsTable {

@@ -23,12 +23,19 @@ export interface FindingsQuery {
   /** Lower-cased free text: resource name or ID, or control ID. */
   q?: string;
   sort: { key: SortKey; descending: boolean };
+  /** Group the page by control, resource or subscription: sorted by the group first, with each group's total. */
+  group?: FindingsGroup;
   page: number;
   pageSize: number;
 }
 
 export const MAX_PAGE_SIZE = 500;
-const KNOWN = new Set(["status", "severity", "agreement", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "page", "pageSize"]);
+const KNOWN = new Set(["status", "severity", "agreement", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "group", "page", "pageSize"]);
+
+export const FINDINGS_GROUPS = ["control", "resource", "subscription"] as const;
+export type FindingsGroup = (typeof FINDINGS_GROUPS)[number];
+/** The sort a group imposes, so each group's findings are contiguous across pages. */
+export const GROUP_SORT: Record<FindingsGroup, SortKey> = { control: "controlId", resource: "resource", subscription: "subscription" };
 
 /** Values may repeat the parameter (`?status=fail&status=unknown`) or be comma-separated. */
 function values(params: URLSearchParams, name: string): string[] | undefined {
@@ -87,6 +94,12 @@ export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
   const key = SORT_KEYS.find((k) => k.toLowerCase() === sortText.replace(/^[-+]/, "").toLowerCase());
   if (!key)
     throw new InvalidInputError("sort", `unknown sort ${JSON.stringify(sortText)}; expected one of ${SORT_KEYS.join(", ")}, optionally prefixed with -`);
+  const groupText = params.get("group")?.trim().toLowerCase();
+  let group: FindingsGroup | undefined;
+  if (groupText && groupText !== "none") {
+    group = FINDINGS_GROUPS.find((g) => g === groupText);
+    if (!group) throw new InvalidInputError("group", `unknown group ${JSON.stringify(groupText)}; expected one of none, ${FINDINGS_GROUPS.join(", ")}`);
+  }
   return {
     status: oneOf("status", values(params, "status"), STATUSES),
     severity: oneOf("severity", values(params, "severity"), SEVERITIES),
@@ -96,7 +109,9 @@ export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
     kind: oneOf("kind", values(params, "kind"), SPEECH_KINDS),
     muted,
     q: q ? q.toLowerCase() : undefined,
-    sort: { key, descending },
+    // Grouping sorts by the group first (ascending), so a group is never split across a page by the sort.
+    sort: group ? { key: GROUP_SORT[group], descending: false } : { key, descending },
+    ...(group ? { group } : {}),
     page: integer(params, "page", 1, 1_000_000, 1),
     pageSize: integer(params, "pageSize", 1, MAX_PAGE_SIZE, 50),
   };

@@ -12,9 +12,10 @@ import type { FindingsIndex } from "./model";
 import { findingsIndex } from "./scan-index";
 import { sortedOrder } from "./sort";
 import { mutedMask } from "./muted";
-import type { FindingsQuery } from "./params";
+import type { FindingsGroup, FindingsQuery } from "./params";
 import { firstSeen } from "@/lib/store/history/first-seen";
 import { requireSucceededScan } from "@/lib/store/scans/state";
+import { dependencyTextMatches } from "@/lib/store/dependencies";
 import type { Store } from "@/lib/store/store";
 
 export interface FindingItem {
@@ -53,9 +54,18 @@ export interface Facets {
   agreement: FacetCounts;
 }
 
+/** One group of a grouped page: its key (control ID, resource ID or subscription ID), how many findings match in it across all pages, and how many are on this page. */
+export interface FindingsGroupCount {
+  key: string;
+  total: number;
+  onPage: number;
+}
+
 export interface FindingsPage {
   items: FindingItem[];
   total: number;
+  /** With `group`: the groups on this page, in page order. */
+  groups?: FindingsGroupCount[];
   page: number;
   pageSize: number;
   facets: Facets;
@@ -79,12 +89,13 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const fSub = allowed(ix.subKeys, query.subscriptionId);
   const fKind = allowed(ix.kinds, query.kind, true);
   const fAgreement = allowed(AGREEMENTS, query.agreement);
-  // Free text narrows by resource (name or ID) or control ID; not a facet dimension.
+  // Free text narrows by resource (its name or ID, or a linked storage account's or key vault's) or control ID; not a facet dimension.
   let fResource: Uint8Array | undefined;
   let fTextControl: Uint8Array | undefined;
   if (query.q) {
     const q = query.q;
-    fResource = Uint8Array.from(ix.resources, (r) => (r && (r.name.toLowerCase().includes(q) || r.key.includes(q)) ? 1 : 0));
+    const linked = await dependencyTextMatches(store, scanId, q, ix.resources.length);
+    fResource = Uint8Array.from(ix.resources, (r, ord) => ((r && (r.name.toLowerCase().includes(q) || r.key.includes(q))) || linked[ord] ? 1 : 0));
     fTextControl = Uint8Array.from(ix.controls, (c) => (c.toLowerCase().includes(q) ? 1 : 0));
   }
 
@@ -184,7 +195,32 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
     if (seen++ >= start) picked.push(i);
   }
   const items = await readItems(store, ix, picked, rules);
-  return { items, total, page: query.page, pageSize: query.pageSize, facets };
+  const groups = query.group ? groupCounts(ix, match, picked, query.group) : undefined;
+  return { items, total, ...(groups ? { groups } : {}), page: query.page, pageSize: query.pageSize, facets };
+}
+
+/** Each group on the page with its total over every page (a count over all matches of that group's value). */
+function groupCounts(ix: FindingsIndex, match: Uint8Array, picked: number[], group: FindingsGroup): FindingsGroupCount[] {
+  const valueOf = group === "control" ? ix.control : group === "subscription" ? ix.sub : ix.resource;
+  const keyOf = (v: number) => (group === "control" ? ix.controls[v] : group === "subscription" ? ix.subs[v] : (ix.resources[v]?.id ?? String(v)));
+  const out: FindingsGroupCount[] = [];
+  const onPage = new Map<number, FindingsGroupCount>();
+  for (const i of picked) {
+    const v = valueOf[i];
+    let g = onPage.get(v);
+    if (!g) {
+      g = { key: keyOf(v), total: 0, onPage: 0 };
+      onPage.set(v, g);
+      out.push(g);
+    }
+    g.onPage++;
+  }
+  for (let i = 0; i < ix.size; i++) {
+    if (!match[i]) continue;
+    const g = onPage.get(valueOf[i]);
+    if (g) g.total++;
+  }
+  return out;
 }
 
 async function readItems(store: Store, ix: FindingsIndex, picked: number[], rules: StoredException[]): Promise<FindingItem[]> {
