@@ -25,6 +25,8 @@ export interface OverviewData {
   latest: Scan | null;
   previous: Scan | null;
   active: Scan | null;
+  /** The newest succeeded scan when it is an import kept apart (not the posture shown), to point at it. */
+  newerImport: Scan | null;
   /** The newest scan of any status, when it did not succeed (so the page can say what failed). */
   lastFailed: Scan | null;
   trend: (TrendPoint & { resources: number })[];
@@ -42,13 +44,20 @@ export interface OverviewData {
 
 export const OVERVIEW_PAGE_SIZE = 25;
 export async function loadOverview(store: Store, options: { page: number }): Promise<OverviewData> {
-  const [latestRaw, active, recent] = await Promise.all([latestSucceededScan(store), activeScan(store), listScans(store, { limit: 1 })]);
+  const [latestRaw, active, recent, newestSucceeded] = await Promise.all([
+    latestSucceededScan(store),
+    activeScan(store),
+    listScans(store, { limit: 1 }),
+    listScans(store, { limit: 1, status: ["succeeded"] }),
+  ]);
+  const newerImport = newestSucceeded[0] && !newestSucceeded[0].inPosture ? newestSucceeded[0] : null;
   const lastFailed = recent[0] && recent[0].status !== "succeeded" && recent[0].status !== "queued" && recent[0].status !== "running" ? recent[0] : null;
   const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity, family: c.family }));
   if (!latestRaw) {
     return {
       latest: null,
       previous: null,
+      newerImport,
       active: active ?? null,
       lastFailed,
       trend: [],
@@ -100,6 +109,7 @@ export async function loadOverview(store: Store, options: { page: number }): Pro
   return {
     latest,
     previous: previous ?? null,
+    newerImport,
     active: active ?? null,
     lastFailed,
     trend: trend.tenant,
