@@ -216,7 +216,7 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
         version: 1,
         collectedAt: "2026-01-01T00:00:00Z",
         subscriptions: [],
-        coverage: ["resources"],
+        coverage: ["resources", 7],
         resources: [{ id: 42 }],
         diagnosticSettings: {},
         speechEndpoints: {},
@@ -226,7 +226,13 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(invalid.status).toBe(400);
     const err = (await invalid.json()).error;
     expect(err.code).toBe("invalid_input");
-    expect(err.path).toMatch(/^resources\[0\]/);
+    expect(err.path).toBe("coverage[1]");
+    // Every problem, each with its path once (through the upload worker too).
+    expect(err.problems).toEqual([
+      { path: "coverage[1]", problem: "expected a string, got a number" },
+      { path: "resources[0].id", problem: "expected the ARM id as a non-empty string, got a number" },
+    ]);
+    expect(err.more).toBe(0);
     expect((await snapshotsRoute.POST(post("/api/snapshots", "{"))).status).toBe(400);
     expect(await count()).toBe(before);
     const audit = await (await auditRoute.GET(req("/api/audit?action=snapshot.imported"))).json();
