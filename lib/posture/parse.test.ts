@@ -298,6 +298,25 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     );
   });
 
+  it("lists every mistyped field of a document and of the other sections, naming the resource", () => {
+    const input = valid();
+    const account = argAccount();
+    account.properties = { ...account.properties, userOwnedStorage: "st", disableLocalAuth: "yes" };
+    input.resources = [account];
+    input.coverage = [1];
+    const error = problem(input);
+    const resource = `${account.name}, ${account.id}`;
+    expect(error.problems).toEqual([
+      { path: "coverage[0]", problem: "expected a string, got a number" },
+      { path: "resources[0].properties.userOwnedStorage", problem: "expected an array, got a string", resource },
+      { path: "resources[0].properties.disableLocalAuth", problem: "expected true, false or null, got a string", resource },
+    ]);
+    expect(error.more).toBe(0);
+    expect(error.message).toBe(
+      `snapshot: 3 problems found:\n  coverage[0]: expected a string, got a number\n  resources[0].properties.userOwnedStorage (${resource}): expected an array, got a string\n  resources[0].properties.disableLocalAuth (${resource}): expected true, false or null, got a string`,
+    );
+  });
+
   it("gives the line and column of broken JSON, once, without quoting the file", () => {
     const text = '{\n  "kind": "speech-posture.snapshot",\n  "version": 1,\n  "resources": [ {"id": "a"}, ]\n}';
     const error = problem(text);

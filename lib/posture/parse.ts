@@ -11,7 +11,7 @@ import { describe, formatPath, MAX_LISTED_PROBLEMS, SnapshotInputError, type Inp
 import { idKey, subscriptionOf } from "./ids";
 import { readJsonFile } from "./json-file";
 import { parseJsonText, type TextProblem } from "./json-text";
-import { check, isPlainObject, type Shape } from "./shape";
+import { check, checkAll, isPlainObject, type Shape } from "./shape";
 import { COVERAGE_ITEMS, ERROR_REASONS, ERROR_SOURCES } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
@@ -218,16 +218,21 @@ function subscriptionsSeenIn(resources: AzureDocument[]): SubscriptionInfo[] {
 function readDocuments(list: unknown[], base: PathSegment[], problems: Problems): AzureDocument[] {
   for (let i = 0; i < list.length; i++) {
     const doc = list[i];
-    problems.attempt(() => {
+    const resource = resourceLabel(doc);
+    const isDocument = problems.attempt(() => {
       if (!isPlainObject(doc)) fail([...base, i], `expected a resource document (an object), got ${describe(doc)}`);
       if (!Object.hasOwn(doc, "id")) fail([...base, i, "id"], "missing; every resource document needs its ARM id");
       if (typeof doc.id !== "string" || doc.id.trim() === "") {
         fail([...base, i, "id"], `expected the ARM id as a non-empty string, got ${describe(doc.id)}`);
       }
-      expectShape(doc, shapes.anyDocument, base, i);
-      const shape = shapeFor(doc);
-      if (shape) expectShape(doc, shape, base, i);
-    }, resourceLabel(doc));
+      return true;
+    }, resource);
+    if (!isDocument || !isPlainObject(doc)) continue;
+    // Every mistyped field of the document, not only the first; its own shape once its type reads right.
+    const found = checkAll(doc, shapes.anyDocument);
+    const shape = found.length === 0 ? shapeFor(doc) : undefined;
+    if (shape) found.push(...checkAll(doc, shape));
+    for (const p of found) problems.add({ path: formatPath([...base, i, ...p.segments]), problem: p.problem, ...(resource ? { resource } : {}) });
   }
   return list as AzureDocument[];
 }
@@ -369,11 +374,6 @@ function requiredArray(json: Record<string, unknown>, name: string): unknown[] {
   const value = required(json, name);
   if (!Array.isArray(value)) fail([name], `expected an array, got ${describe(value)}`);
   return value;
-}
-
-function expectShape(doc: unknown, shape: Shape, base: PathSegment[], index: number): void {
-  const problem = check(doc, shape);
-  if (problem) fail([...base, index, ...problem.segments], problem.problem);
 }
 
 function fail(segments: PathSegment[], problem: string): never {
