@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { demoSnapshot, gotoReady, uploadSnapshot } from "./support";
 
@@ -85,4 +86,57 @@ test("a snapshot of one subscription is compared only on that subscription; what
   await expect(page.getByRole("heading", { level: 1 })).toContainText(String(gone.name));
   await expect(page.getByRole("region", { name: /^Where the customer data is/ })).toBeVisible();
   await expect(page.getByText("This resource is not in any stored scan")).toHaveCount(0);
+});
+
+test("a deleted failing resource is gone, not resolved: listed apart, named on the overview, and the diff exports as CSV and JSON", async ({
+  page,
+  request,
+}) => {
+  const base = demoSnapshot();
+  const accounts = base.resources.filter(
+    (d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && String(d.kind).toLowerCase() === "speechservices",
+  );
+  const [fixed, deleted] = accounts;
+  (fixed.properties as Record<string, unknown>).disableLocalAuth = false;
+  (deleted.properties as Record<string, unknown>).disableLocalAuth = false; // it fails IAM-1 at least
+  const next = structuredClone(base);
+  next.resources = next.resources.filter((d) => d.id !== deleted.id);
+  (next.resources.find((d) => d.id === fixed.id)!.properties as Record<string, unknown>).disableLocalAuth = true;
+  const older = await uploadSnapshot(request, base);
+  const newer = await uploadSnapshot(request, next);
+
+  await gotoReady(page, `/scans?from=${older.id}&to=${newer.id}`);
+  const diff = page.getByTestId("diff-view");
+  await expect(diff.getByTestId("diff-resolved")).toHaveText("1");
+  await expect(diff.getByTestId("diff-gone-resources")).toHaveText("1");
+  const resolved = page.getByRole("region", { name: /^Resolved/ });
+  await expect(resolved.getByRole("listitem")).toHaveCount(1);
+  await expect(resolved.getByRole("listitem")).toContainText(String(fixed.name));
+  // Which property changed, before → after.
+  await expect(resolved.getByTestId("evidence-change")).toHaveText(/account properties\.disableLocalAuth: false\s*→\s*changed to true/);
+  const gone = page.getByRole("region", { name: /^Gone resources/ });
+  await expect(gone.getByTestId("gone-resource")).toHaveCount(1);
+  await expect(gone.getByTestId("gone-resource")).toHaveAttribute("data-resource-id", deleted.id);
+  await expect(gone.getByTestId("gone-resource")).toContainText("not resolved");
+  await expect(diff.getByTestId("diff-score")).toContainText("Score over the resources both scans hold");
+
+  // The export buttons download the same diff.
+  const [csv] = await Promise.all([page.waitForEvent("download"), diff.getByTestId("diff-export").getByRole("link", { name: "CSV" }).click()]);
+  expect(csv.suggestedFilename()).toBe(`speech-posture-diff-${older.id}-to-${newer.id}.csv`);
+  const text = (await readFile((await csv.path())!, "utf8")).replace(/^\uFEFF/, "");
+  const rows = text.trim().split("\r\n");
+  expect(rows[0]).toBe("change,subscriptionId,resourceId,resourceName,controlId,severity,from,to,ruleChange,evidenceChanged");
+  expect(rows.filter((r) => r.startsWith("resolved,"))).toHaveLength(1);
+  expect(rows.filter((r) => r.startsWith("gone,")).every((r) => r.includes(deleted.id))).toBe(true);
+  expect(rows.some((r) => r.startsWith("gone,"))).toBe(true);
+  const [json] = await Promise.all([page.waitForEvent("download"), diff.getByTestId("diff-export").getByRole("link", { name: "JSON" }).click()]);
+  const body = JSON.parse(await readFile((await json.path())!, "utf8"));
+  expect(body).toMatchObject({ kind: "speech-posture.diff", from: { id: older.id }, to: { id: newer.id }, counts: { resolved: 1, goneResources: 1 } });
+
+  // The overview (the newer scan is the latest posture) says a resource is gone and that its failures are not resolved.
+  await gotoReady(page, "/");
+  const changes = page.getByRole("region", { name: /^Since the previous scan/ });
+  await expect(changes.getByTestId("resolved")).toHaveText("1");
+  await expect(changes.getByTestId("gone-resources")).toHaveText("1");
+  await expect(changes.getByTestId("gone-note")).toContainText("not counted as resolved");
 });
