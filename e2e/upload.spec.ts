@@ -126,5 +126,5 @@ test("a refused file lists every problem, each path once with the resource named
     mimeType: "application/json",
     buffer: Buffer.from('{\n  "kind": "speech-posture.snapshot",\n  "version": 1,,\n}'),
   });
-  await expect(result).toHaveText('cut.json was not accepted: snapshot: not valid JSON at line 3, column 15 (found ",")');
+  await expect(result).toHaveText('cut.json was not accepted: not valid JSON at line 3, column 16 (found ",")');
 });

@@ -77,10 +77,9 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
         const problems = Array.isArray(body.error?.problems) ? body.error.problems : undefined;
         const total = (problems?.length ?? 0) + (body.error?.more ?? 0);
         // A list of problems is shown as a list (each path once); otherwise the server's message as it is.
-        const text = problems
-          ? `${file.name} was not accepted: ${total === 1 ? "1 problem" : `${total} problems`} found`
-          : `${file.name} was not accepted: ${body.error?.message ?? `HTTP ${response.status}`}`;
-        setResult({ tone: "error", text, problems, more: body.error?.more ?? 0 });
+        if (problems && total === 1) setResult({ tone: "error", text: `${file.name} was not accepted: ${problemLine(problems[0])}` });
+        else if (problems) setResult({ tone: "error", text: `${file.name} was not accepted: ${total} problems found`, problems, more: body.error?.more ?? 0 });
+        else setResult({ tone: "error", text: `${file.name} was not accepted: ${body.error?.message ?? `HTTP ${response.status}`}` });
       } else {
         setPending({ compareWith: body.compareWith ?? null, replacesLatest: body.replacesLatest === true });
         setScanId(body.id);

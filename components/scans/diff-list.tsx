@@ -71,14 +71,15 @@ function propertyLabel(path: string, resourceId: string): string {
 function EvidenceChanges({ changes, resourceId }: { changes?: EvidenceChange[]; resourceId: string }) {
   if (!changes || changes.length === 0) return null;
   return (
-    <ul className="mt-1 space-y-0.5 text-xs text-slate-700" aria-label="What changed" data-testid="evidence-change">
+    // Lines, not a nested list: each row of the diff stays one list item.
+    <div className="mt-1 space-y-0.5 text-xs text-slate-700" data-testid="evidence-change">
       {changes.map((c) => (
-        <li key={c.path} className="break-words" title={c.path}>
+        <p key={c.path} className="break-words" title={c.path}>
           <span className="font-mono">{propertyLabel(c.path, resourceId)}</span>: <span className="font-mono">{shown(c.before, "before" in c)}</span>{" "}
           <span aria-hidden="true">→</span>
           <span className="sr-only">changed to</span> <span className="font-mono">{shown(c.after, "after" in c)}</span>
-        </li>
+        </p>
       ))}
-    </ul>
+    </div>
   );
 }
