@@ -23,6 +23,7 @@ import { Can } from "@/components/auth/roles-context";
 import { ChangesPanel } from "@/components/overview/changes-panel";
 import { NoScanYet } from "@/components/overview/no-scan-yet";
 import { OverviewStats } from "@/components/overview/overview-stats";
+import { OriginBadge } from "@/components/scans/origin-badge";
 
 export const dynamic = "force-dynamic";
 
@@ -79,7 +80,8 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
         description={
           <>
             {data.pinned ? "Scan" : "Latest scan"} <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> ·{" "}
-            {SOURCE_LABEL[latest.source] ?? latest.source} · took {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}
+            {SOURCE_LABEL[latest.source] ?? latest.source} · took {duration(latest.startedAt, latest.endedAt ?? latest.finishedAt)}{" "}
+            <OriginBadge scan={latest} />
             {older ? (
               <>
                 {" "}
@@ -106,6 +108,19 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
       />
 
       <OverviewStats data={data} sameScope={sameScope} />
+
+      {data.newerImport ? (
+        <div className="mt-6" data-testid="newer-import">
+          <Alert title={`An imported snapshot (${dateTime(data.newerImport.finishedAt)}) is kept apart: this overview shows the latest collected posture`}>
+            <p>
+              It was uploaded to compare, not to replace the posture, so it is not in these figures or the trend.{" "}
+              <Link href={`/scans?from=${latest.id}&to=${data.newerImport.id}#diff`} className="font-medium underline">
+                Compare it with this scan
+              </Link>
+            </p>
+          </Alert>
+        </div>
+      ) : null}
 
       {data.lastFailed ? (
         <div className="mt-6">

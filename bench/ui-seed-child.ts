@@ -17,7 +17,7 @@ const jobs = new ScanJobs({ store, sweepMs: 0 });
 const t0 = performance.now();
 const tenant = generateTenant({ subscriptions: 500, accounts: 10_000, seed: 10_000, hiddenSubscriptions: 0 });
 const snapshot = tenantSnapshot(tenant);
-const started = await jobs.importSnapshot(snapshot, { actor: "bench" });
+const started = await jobs.importSnapshot(snapshot, { actor: "bench", replacesLatest: true });
 await jobs.settled(started.id);
 const scan = await getScan(store, started.id);
 if (scan?.status !== "succeeded") throw new Error(`the seeded scan ended ${scan?.status}: ${scan?.error}`);

@@ -150,7 +150,7 @@ describe("report formats", () => {
   });
 });
 
-describe("bad input gets one line and exit code 2, and nothing half-written", () => {
+describe("bad input gets one line (and one indented line per further problem) and exit code 2, and nothing half-written", () => {
   const cases: [string, string | null, RegExp][] = [
     ["empty file", "", /empty/i],
     ["not JSON", "{ this is not json", /JSON/],
@@ -183,7 +183,11 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
       /resources|subscriptions|coverage/,
     ],
     ["unsupported version", JSON.stringify({ kind: "speech-posture.snapshot", version: 99 }), /version/],
-    ["huge junk array", JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)), /\[0\]/],
+    [
+      "huge junk array",
+      JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)),
+      /100000 problems found \(the first 50 listed\)[^]*\[0\][^]*… and 99950 more/,
+    ],
     [
       "a Resource Graph export with more pages",
       JSON.stringify({ count: 0, data: [], skip_token: "ew0KI", total_records: 5 }),
@@ -207,10 +211,12 @@ describe("bad input gets one line and exit code 2, and nothing half-written", ()
     const r = cli(["scan", "--snapshot", file, "--out", out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    const lines = r.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
+    const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^speech-posture: /);
-    expect(lines[0]).toMatch(message);
+    // Several problems: the first line counts them, each follows on its own indented line.
+    if (lines.length > 1) expect(lines[0]).toMatch(/\d+ problems found/);
+    expect(lines.slice(1).every((l) => l.startsWith("  "))).toBe(true);
+    expect(r.stderr).toMatch(message);
     expect(lines[0]).not.toMatch(/\bat .*\.ts:\d+/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).some((f) => f.endsWith(".tmp"))).toBe(false);

@@ -29,7 +29,10 @@ export async function main(argv: string[]): Promise<void> {
     }
     const verbose = argv.includes("--verbose");
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`speech-posture: ${message.split("\n")[0]}\n`);
+    // One line, plus the indented list of an input file's problems (never a stack or other detail).
+    const [first, ...rest] = message.split("\n");
+    const listed = rest.length > 0 && rest.every((l) => l.startsWith("  ")) ? rest : [];
+    process.stderr.write(`speech-posture: ${[first, ...listed].join("\n")}\n`);
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     process.exit(2);
   }

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { demoSnapshot, gotoReady, uploadSnapshot } from "./support";
 
@@ -85,4 +86,62 @@ test("a snapshot of one subscription is compared only on that subscription; what
   await expect(page.getByRole("heading", { level: 1 })).toContainText(String(gone.name));
   await expect(page.getByRole("region", { name: /^Where the customer data is/ })).toBeVisible();
   await expect(page.getByText("This resource is not in any stored scan")).toHaveCount(0);
+});
+
+test("a deleted failing resource is gone, not resolved: listed apart, named on the overview, and the diff exports as CSV and JSON", async ({
+  page,
+  request,
+}) => {
+  const base = demoSnapshot();
+  const accounts = base.resources.filter(
+    (d) => d.type?.toLowerCase() === "microsoft.cognitiveservices/accounts" && String(d.kind).toLowerCase() === "speechservices",
+  );
+  const [fixed, deleted] = accounts;
+  (fixed.properties as Record<string, unknown>).disableLocalAuth = false;
+  (deleted.properties as Record<string, unknown>).disableLocalAuth = false; // it fails IAM-1 at least
+  const next = structuredClone(base);
+  next.resources = next.resources.filter((d) => d.id !== deleted.id);
+  (next.resources.find((d) => d.id === fixed.id)!.properties as Record<string, unknown>).disableLocalAuth = true;
+  const older = await uploadSnapshot(request, base);
+  const newer = await uploadSnapshot(request, next);
+
+  await gotoReady(page, `/scans?from=${older.id}&to=${newer.id}`);
+  const diff = page.getByTestId("diff-view");
+  await expect(diff.getByTestId("diff-gone-resources")).toHaveText("1");
+  // Only the fixed account's verdicts are resolved; nothing of the deleted one is.
+  const resolved = page.getByRole("region", { name: /^Resolved/ });
+  const resolvedItems = resolved.getByRole("listitem");
+  const n = await resolvedItems.count();
+  expect(n).toBeGreaterThan(0);
+  await expect(diff.getByTestId("diff-resolved")).toHaveText(String(n));
+  for (let i = 0; i < n; i++) await expect(resolvedItems.nth(i)).toContainText(String(fixed.name));
+  await expect(resolved).not.toContainText(String(deleted.name));
+  // Which property changed, before → after.
+  const iam1 = resolvedItems.filter({ hasText: "IAM-1" });
+  await expect(iam1.getByTestId("evidence-change")).toHaveText(/account properties\.disableLocalAuth: false\s*→\s*changed to true/);
+  const gone = page.getByRole("region", { name: /^Gone resources/ });
+  await expect(gone.getByTestId("gone-resource")).toHaveCount(1);
+  await expect(gone.getByTestId("gone-resource")).toHaveAttribute("data-resource-id", deleted.id);
+  await expect(gone.getByTestId("gone-resource")).toContainText("not resolved");
+  await expect(diff.getByTestId("diff-score")).toContainText("Score over the resources both scans hold");
+
+  // The export buttons download the same diff.
+  const [csv] = await Promise.all([page.waitForEvent("download"), diff.getByTestId("diff-export").getByRole("link", { name: "CSV" }).click()]);
+  expect(csv.suggestedFilename()).toBe(`speech-posture-diff-${older.id}-to-${newer.id}.csv`);
+  const text = (await readFile((await csv.path())!, "utf8")).replace(/^\uFEFF/, "");
+  const rows = text.trim().split("\r\n");
+  expect(rows[0]).toBe("change,subscriptionId,resourceId,resourceName,controlId,severity,from,to,ruleChange,evidenceChanged");
+  expect(rows.filter((r) => r.startsWith("resolved,"))).toHaveLength(n);
+  expect(rows.filter((r) => r.startsWith("gone,")).every((r) => r.includes(deleted.id))).toBe(true);
+  expect(rows.some((r) => r.startsWith("gone,"))).toBe(true);
+  const [json] = await Promise.all([page.waitForEvent("download"), diff.getByTestId("diff-export").getByRole("link", { name: "JSON" }).click()]);
+  const body = JSON.parse(await readFile((await json.path())!, "utf8"));
+  expect(body).toMatchObject({ kind: "speech-posture.diff", from: { id: older.id }, to: { id: newer.id }, counts: { resolved: n, goneResources: 1 } });
+
+  // The overview (the newer scan is the latest posture) says a resource is gone and that its failures are not resolved.
+  await gotoReady(page, "/");
+  const changes = page.getByRole("region", { name: /^Since the previous scan/ });
+  await expect(changes.getByTestId("resolved")).toHaveText(String(n));
+  await expect(changes.getByTestId("gone-resources")).toHaveText("1");
+  await expect(changes.getByTestId("gone-note")).toContainText("not counted as resolved");
 });

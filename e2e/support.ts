@@ -13,6 +13,8 @@ export interface ApiScan {
   id: string;
   status: string;
   source: string;
+  origin?: string;
+  inPosture?: boolean;
   error: string | null;
   finishedAt: string | null;
   summary: { score: number | null; resources: number; counts: Record<string, number> } | null;
@@ -69,8 +71,9 @@ export function demoSnapshot(collectedAt = new Date().toISOString()): Snapshot {
   return tenantSnapshot(generateTenant(), collectedAt);
 }
 
-export async function uploadSnapshot(request: APIRequestContext, snapshot: unknown): Promise<ApiScan> {
-  const r = await request.post("/api/snapshots", {
+/** Uploads a snapshot and waits for its scan; it replaces the latest posture unless `replacesLatest` is false. */
+export async function uploadSnapshot(request: APIRequestContext, snapshot: unknown, options: { replacesLatest?: boolean } = {}): Promise<ApiScan> {
+  const r = await request.post(`/api/snapshots${options.replacesLatest === false ? "" : "?replacesLatest=true"}`, {
     data: JSON.stringify(snapshot),
     headers: { "content-type": "application/json", "x-file-name": "e2e.json" },
   });

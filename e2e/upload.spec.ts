@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { gotoReady, latestScan } from "./support";
+import { ensureDemoScan, getScan, gotoReady, latestScan } from "./support";
 
 /** A one-resource snapshot: a Speech account with Microsoft-managed keys and public access. */
 function smallSnapshot(name: string) {
@@ -32,19 +32,23 @@ test("upload a snapshot with the file picker: it is evaluated and stored as a sc
   const name = `spch-e2e-${Date.now().toString(36)}`;
   await gotoReady(page, "/scans");
   await expect(page.getByTestId("snapshot-upload")).toHaveAttribute("data-ready", "true");
+  await page.getByTestId("replaces-latest").check();
   await page
     .getByTestId("snapshot-upload")
     .getByLabel("choose a file")
     .setInputFiles({ name: "snapshot.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(smallSnapshot(name))) });
-  await expect(page.getByTestId("upload-result")).toHaveText(/Snapshot evaluated and stored\./, { timeout: 30_000 });
+  await expect(page.getByTestId("upload-result")).toContainText("Snapshot evaluated and stored.", { timeout: 30_000 });
+  await expect(page.getByTestId("upload-result")).toContainText("it is now the latest posture");
 
   const latest = await latestScan(request);
   expect(latest?.source).toBe("snapshot");
+  expect(latest?.origin).toBe("import");
   expect(latest?.summary?.resources).toBe(1);
   // The scans table shows it first, as an uploaded snapshot that succeeded.
   const top = page.getByTestId("scan-row").first();
   await expect(top).toHaveAttribute("data-scan-id", latest!.id);
   await expect(top).toContainText("Uploaded snapshot");
+  await expect(top.getByTestId("origin-badge")).toHaveText("Import · replaces the latest collected posture");
   await expect(top.locator("[data-scan-status]")).toHaveAttribute("data-scan-status", "succeeded");
   // Its only resource is in the store with its verdicts.
   await gotoReady(page, `/findings?scan=${latest!.id}&controlId=BYOS-1`);
@@ -69,4 +73,58 @@ test("drop a snapshot on the drop zone: an invalid file is refused with the path
   await expect(result).toContainText("subscriptions");
   // Announced as an alert, at once.
   await expect(page.getByTestId("snapshot-upload").getByRole("alert")).toContainText("broken.json was not accepted");
+});
+
+test("an uploaded snapshot is kept apart by default: marked as an import, its score and links shown, the overview unchanged", async ({ page, request }) => {
+  const before = await ensureDemoScan(request);
+  const name = `spch-apart-${Date.now().toString(36)}`;
+  await gotoReady(page, "/scans");
+  await expect(page.getByTestId("snapshot-upload")).toHaveAttribute("data-ready", "true");
+  await expect(page.getByTestId("replaces-latest")).not.toBeChecked();
+  await page
+    .getByTestId("snapshot-upload")
+    .getByLabel("choose a file")
+    .setInputFiles({ name: "apart.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(smallSnapshot(name))) });
+  const result = page.getByTestId("upload-result");
+  await expect(result).toContainText("kept apart as an import to compare", { timeout: 30_000 });
+  // The new scan's score, with links to it and to its diff against the latest collected posture.
+  const id = (await result.getByTestId("upload-scan-link").getAttribute("href"))!.replace("/findings?scan=", "");
+  const stored = await getScan(request, id);
+  expect(stored).toMatchObject({ origin: "import", inPosture: false, status: "succeeded" });
+  await expect(result.getByTestId("upload-score")).toHaveText(`${stored.summary!.score} / 100`);
+  await expect(result.getByTestId("upload-diff-link")).toHaveAttribute("href", `/scans?from=${before.id}&to=${id}#diff`);
+  // Not the latest posture: the overview still shows the collection, and says an import is kept apart.
+  expect((await latestScan(request))?.id).toBe(before.id);
+  await gotoReady(page, "/");
+  await expect(page.getByTestId("newer-import")).toContainText("is kept apart");
+  await page.getByTestId("newer-import").getByRole("link", { name: "Compare it with this scan" }).click();
+  const diff = page.getByTestId("diff-view");
+  await expect(diff.getByTestId("diff-sides").getByTestId("origin-badge")).toHaveText("Import · kept apart to compare");
+  await expect(page.locator(`[data-testid="scan-row"][data-scan-id="${id}"]`).getByTestId("origin-badge")).toHaveText("Import · kept apart to compare");
+});
+
+test("a refused file lists every problem, each path once with the resource named; broken JSON gets its line and column", async ({ page }) => {
+  await gotoReady(page, "/scans");
+  await expect(page.getByTestId("snapshot-upload")).toHaveAttribute("data-ready", "true");
+  const snap = smallSnapshot("spch-broken") as Record<string, any>;
+  snap.resources[0].properties.userOwnedStorage = "not-a-list";
+  snap.resources[0].properties.disableLocalAuth = "yes";
+  snap.coverage = "all";
+  const input = page.getByTestId("snapshot-upload").getByLabel("choose a file");
+  await input.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(snap)) });
+  const result = page.getByTestId("upload-result");
+  await expect(result).toContainText("broken.json was not accepted: 3 problems found");
+  const items = result.getByTestId("upload-problems").getByRole("listitem");
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0)).toHaveText("coverage: expected an array, got a string");
+  const id = snap.resources[0].id as string;
+  await expect(items.nth(1)).toHaveText(`resources[0].properties.userOwnedStorage (spch-broken, ${id}): expected an array, got a string`);
+  await expect(items.nth(2)).toHaveText(`resources[0].properties.disableLocalAuth (spch-broken, ${id}): expected true, false or null, got a string`);
+
+  await input.setInputFiles({
+    name: "cut.json",
+    mimeType: "application/json",
+    buffer: Buffer.from('{\n  "kind": "speech-posture.snapshot",\n  "version": 1,,\n}'),
+  });
+  await expect(result).toHaveText('cut.json was not accepted: not valid JSON at line 3, column 16 (found ",")');
 });

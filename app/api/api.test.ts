@@ -9,6 +9,10 @@ import * as scanRoute from "@/app/api/scans/[id]/route";
 import * as eventsRoute from "@/app/api/scans/[id]/events/route";
 import * as findingsRoute from "@/app/api/scans/[id]/findings/route";
 import * as diffRoute from "@/app/api/scans/[id]/diff/route";
+import * as diffExportRoute from "@/app/api/scans/[id]/diff/export/route";
+import { DIFF_CSV_COLUMNS } from "@/lib/report/diff-export";
+import { parseCsv } from "@/lib/report/testing/csv-reader";
+import { isSpeechAccount } from "@/lib/posture/snapshot";
 import * as snapshotsRoute from "@/app/api/snapshots/route";
 import * as resourceRoute from "@/app/api/resources/[...resourceId]/route";
 import * as exceptionsRoute from "@/app/api/exceptions/route";
@@ -267,7 +271,7 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
         version: 1,
         collectedAt: "2026-01-01T00:00:00Z",
         subscriptions: [],
-        coverage: ["resources"],
+        coverage: ["resources", 7],
         resources: [{ id: 42 }],
         diagnosticSettings: {},
         speechEndpoints: {},
@@ -277,7 +281,13 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(invalid.status).toBe(400);
     const err = (await invalid.json()).error;
     expect(err.code).toBe("invalid_input");
-    expect(err.path).toMatch(/^resources\[0\]/);
+    expect(err.path).toBe("coverage[1]");
+    // Every problem, each with its path once (through the upload worker too).
+    expect(err.problems).toEqual([
+      { path: "coverage[1]", problem: "expected a string, got a number" },
+      { path: "resources[0].id", problem: "expected the ARM id as a non-empty string, got a number" },
+    ]);
+    expect(err.more).toBe(0);
     expect((await snapshotsRoute.POST(post("/api/snapshots", "{"))).status).toBe(400);
     expect(await count()).toBe(before);
     const audit = await (await auditRoute.GET(req("/api/audit?action=snapshot.imported"))).json();
@@ -293,6 +303,75 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     expect(done.data.summary.resources).toBe(3);
     const log1 = await (await findingsRoute.GET(req(`/api/scans/${id}/findings?controlId=LOG-1`), ctx({ id }))).json();
     expect(log1.items.every((i: { status: string; reason: string }) => i.status === "unknown" && i.reason === "not_collected")).toBe(true);
+  });
+
+  it("keeps an uploaded snapshot apart as an import unless asked to replace the latest posture, recording the file's SHA-256", async () => {
+    const latestId = async () => (await (await latestRoute.GET(req("/api/scans/latest"))).json()).id as string;
+    const before = await latestId();
+    const text = JSON.stringify(snapshotOf(smallTenant(3, 1, 61)));
+    const upload = async (query: string) => {
+      const res = await snapshotsRoute.POST(post(`/api/snapshots${query}`, text));
+      expect(res.status).toBe(202);
+      const body = await res.json();
+      const done = (await readSse(await eventsRoute.GET(req(`/api/scans/${body.id}/events`), ctx({ id: body.id })))).at(-1)!;
+      expect(done.data.status).toBe("succeeded");
+      return body as { id: string; origin: string; replacesLatest: boolean; compareWith: string | null; sha256: string };
+    };
+    // Default: kept apart to compare, not the latest posture, not on the trend.
+    const kept = await upload("");
+    expect(kept).toMatchObject({ origin: "import", replacesLatest: false, compareWith: before });
+    const scan = await (await scanRoute.GET(req(`/api/scans/${kept.id}`), ctx({ id: kept.id }))).json();
+    expect(scan).toMatchObject({ origin: "import", inPosture: false });
+    expect(await latestId()).toBe(before);
+    const trend = await (await trendRoute.GET(req("/api/trend?limit=500"))).json();
+    expect(trend.tenant.map((p: { scanId: string }) => p.scanId)).not.toContain(kept.id);
+    const sha = createHash("sha256").update(text).digest("hex");
+    const audit = await (await auditRoute.GET(req("/api/audit?action=snapshot.imported"))).json();
+    expect(audit.items.find((e: { target: string }) => e.target === kept.id).details).toMatchObject({ sha256: sha, replacesLatest: false });
+    // Asked to: it becomes the latest posture, still marked as an import.
+    const replacing = await upload("?replacesLatest=true");
+    expect(replacing).toMatchObject({ origin: "import", replacesLatest: true, sha256: sha });
+    expect(await latestId()).toBe(replacing.id);
+    expect((await (await latestRoute.GET(req("/api/scans/latest"))).json()).origin).toBe("import");
+    expect((await snapshotsRoute.POST(post("/api/snapshots?replacesLatest=maybe", text))).status).toBe(400);
+    // A collection is marked collected.
+    const collected = await (await scanRoute.GET(req(`/api/scans/${before}`), ctx({ id: before }))).json();
+    expect(collected.origin).toBe(collected.source === "snapshot" ? "import" : "collected");
+  });
+
+  it("exports a diff as CSV and JSON: gone resources apart from resolved, the changed property before → after", async () => {
+    const snap = snapshotOf(smallTenant(4, 1, 67));
+    const accounts = snap.resources.filter(isSpeechAccount);
+    const [flip, gone] = accounts;
+    (flip.properties as Record<string, unknown>).disableLocalAuth = false;
+    (gone.properties as Record<string, unknown>).disableLocalAuth = false; // fails IAM-1 at least
+    const older = await importAndWait(jobs, snap);
+    const next = structuredClone(snap);
+    next.resources = next.resources.filter((d) => d.id !== gone.id);
+    (next.resources.find((d) => d.id === flip.id)!.properties as Record<string, unknown>).disableLocalAuth = true;
+    const newer = await importAndWait(jobs, next);
+    const get = (format: string) => diffExportRoute.GET(req(`/api/scans/${newer.id}/diff/export?against=${older.id}&format=${format}`), ctx({ id: newer.id }));
+    const csvRes = await get("csv");
+    expect(csvRes.status).toBe(200);
+    expect(csvRes.headers.get("content-disposition")).toContain(`speech-posture-diff-${older.id}-to-${newer.id}.csv`);
+    const rows = parseCsv((await csvRes.text()).replace(/^\uFEFF/, ""));
+    expect(rows[0]).toEqual([...DIFF_CSV_COLUMNS]);
+    const byChange = (c: string) => rows.slice(1).filter((r) => r[0] === c);
+    expect(byChange("resolved").map((r) => [r[2], r[4], r[6], r[7], r[9]])).toEqual([
+      [flip.id, "IAM-1", "fail", "pass", expect.stringMatching(/properties\.disableLocalAuth: false → true$/)],
+    ]);
+    expect(byChange("gone").length).toBeGreaterThan(0);
+    expect(byChange("gone").every((r) => r[2] === gone.id && r[6] === "fail" && r[7] === "absent")).toBe(true);
+    const jsonRes = await get("json");
+    const body = await jsonRes.json();
+    expect(body).toMatchObject({
+      kind: "speech-posture.diff",
+      from: { id: older.id, origin: "import" },
+      to: { id: newer.id },
+      counts: { resolved: 1, goneResources: 1 },
+    });
+    expect(body.gone[0]).toMatchObject({ resourceId: gone.id, failures: byChange("gone").length });
+    expect((await get("pdf")).status).toBe(400);
   });
 
   it("streams exports in pieces: CSV line for line, JSON with the hash the PDFs print, audited", async () => {

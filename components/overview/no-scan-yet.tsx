@@ -1,4 +1,5 @@
 /** The overview before any scan is stored: why the last one failed, if one did, and how to start. */
+import Link from "next/link";
 import { ScanButton } from "@/components/scan/scan-button";
 import { SnapshotUpload } from "@/components/scan/snapshot-upload";
 import { Shield } from "@/components/ui/icons";
@@ -16,6 +17,18 @@ export function NoScanYet({ data }: { data: OverviewData }) {
         description="No scan has been stored yet."
         actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />}
       />
+      {data.newerImport ? (
+        <div className="mb-6" data-testid="newer-import">
+          <Alert title={`An imported snapshot (${dateTime(data.newerImport.finishedAt)}) is kept apart, so it is not shown as the posture`}>
+            <p>
+              It was uploaded to compare, not to replace the latest collected posture.{" "}
+              <Link href={`/findings?scan=${data.newerImport.id}`} className="font-medium underline">
+                See its findings
+              </Link>
+            </p>
+          </Alert>
+        </div>
+      ) : null}
       {data.lastFailed ? (
         <div className="mb-6">
           <Alert tone="error" title={`The last scan ${data.lastFailed.status} (${dateTime(data.lastFailed.finishedAt ?? data.lastFailed.createdAt)})`}>

@@ -10,8 +10,9 @@ import type { OverviewData } from "@/lib/views/overview-data";
 export function OverviewStats({ data, sameScope }: { data: OverviewData; sameScope: boolean }) {
   const summary = data.latest!.summary!;
   const band = scoreBand(summary.score);
-  const delta =
-    sameScope && data.previous?.summary && summary.score !== null && data.previous.summary.score !== null ? summary.score - data.previous.summary.score : null;
+  // Over the resources both scans hold: a deleted failing resource does not raise the score.
+  const common = data.diff?.scores.tenant;
+  const delta = sameScope && common && common.from !== null && common.to !== null ? common.to - common.from : null;
   const cov = data.coverage!;
   const totalFail = summary.counts.fail;
   const azure = data.azure;
@@ -37,7 +38,7 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
             </span>
             {band.label}
             {delta !== null
-              ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan`
+              ? ` · ${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)} since previous scan${data.diff!.counts.goneResources > 0 || data.diff!.counts.added > 0 ? " (resources in both scans)" : ""}`
               : data.diff && !sameScope
                 ? " · previous scan read other subscriptions"
                 : ""}

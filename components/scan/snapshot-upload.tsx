@@ -2,7 +2,9 @@
 /**
  * Importing a snapshot file: drag and drop or pick a file; it is sent as the raw body of
  * `POST /api/snapshots`, which starts a scan of source "snapshot"; that scan is then followed
- * over SSE like any other. The server's error (with the JSON path of the first problem) is shown.
+ * over SSE like any other. The uploader says whether the import replaces the latest collected
+ * posture (default: no, it is kept apart to compare). A refused file lists every problem the
+ * server found; a stored one shows its score with links to its findings and to its diff.
  */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -12,6 +14,18 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { ScanProgress } from "./scan-progress";
 import { useScanEvents } from "./use-scan-events";
 import { Can } from "@/components/auth/roles-context";
+import { problemLine, type InputProblem } from "@/lib/posture/input-error";
+
+interface Outcome {
+  tone: "ok" | "error";
+  text: string;
+  problems?: InputProblem[];
+  more?: number;
+  scanId?: string;
+  score?: number | null;
+  compareWith?: string | null;
+  replacesLatest?: boolean;
+}
 
 /** Shown only to Operators and Admins (the server refuses it to anyone else). */
 export function SnapshotUpload(props: Parameters<typeof SnapshotUploadInner>[0]) {
@@ -30,13 +44,16 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
   const [dragging, setDragging] = useState(false);
   const [uploading, setUploading] = useState<string | null>(null);
   const [scanId, setScanId] = useState<string | null>(null);
-  const [result, setResult] = useState<{ tone: "ok" | "error"; text: string; scanId?: string } | null>(null);
+  const [result, setResult] = useState<Outcome | null>(null);
+  const [replacesLatest, setReplacesLatest] = useState(false);
+  const [pending, setPending] = useState<{ compareWith: string | null; replacesLatest: boolean } | null>(null);
   // Set once hydrated: before that, a drop or a picked file would be handled by nobody.
   const ready = useHydrated();
   const state = useScanEvents(scanId, (final) => {
     const id = scanId ?? undefined;
-    if (final.status === "succeeded") setResult({ tone: "ok", text: "Snapshot evaluated and stored.", scanId: id });
-    else setResult({ tone: "error", text: `The snapshot scan ${final.status}: ${final.error ?? "no details"}` });
+    if (final.status === "succeeded") {
+      setResult({ tone: "ok", text: "Snapshot evaluated and stored.", scanId: id, score: final.score ?? null, ...pending });
+    } else setResult({ tone: "error", text: `The snapshot scan ${final.status}: ${final.error ?? "no details"}` });
     setScanId(null);
     router.refresh();
   });
@@ -45,16 +62,28 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
     setResult(null);
     setUploading(file.name);
     try {
-      const response = await fetch("/api/snapshots", {
+      const response = await fetch(`/api/snapshots${replacesLatest ? "?replacesLatest=true" : ""}`, {
         method: "POST",
         body: file,
         headers: { "content-type": "application/json", "x-file-name": file.name },
       });
-      const body = (await response.json().catch(() => ({}))) as { id?: string; error?: { message?: string; path?: unknown } };
+      const body = (await response.json().catch(() => ({}))) as {
+        id?: string;
+        compareWith?: string | null;
+        replacesLatest?: boolean;
+        error?: { message?: string; path?: unknown; problems?: InputProblem[]; more?: number };
+      };
       if (!response.ok || !body.id) {
-        const path = typeof body.error?.path === "string" && body.error.path !== "" ? ` (at ${body.error.path})` : "";
-        setResult({ tone: "error", text: `${file.name} was not accepted: ${body.error?.message ?? `HTTP ${response.status}`}${path}` });
-      } else setScanId(body.id);
+        const problems = Array.isArray(body.error?.problems) ? body.error.problems : undefined;
+        const total = (problems?.length ?? 0) + (body.error?.more ?? 0);
+        // A list of problems is shown as a list (each path once); otherwise the server's message as it is.
+        if (problems && total === 1) setResult({ tone: "error", text: `${file.name} was not accepted: ${problemLine(problems[0])}` });
+        else if (problems) setResult({ tone: "error", text: `${file.name} was not accepted: ${total} problems found`, problems, more: body.error?.more ?? 0 });
+        else setResult({ tone: "error", text: `${file.name} was not accepted: ${body.error?.message ?? `HTTP ${response.status}`}` });
+      } else {
+        setPending({ compareWith: body.compareWith ?? null, replacesLatest: body.replacesLatest === true });
+        setScanId(body.id);
+      }
     } catch (error) {
       setResult({ tone: "error", text: `Upload failed: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
@@ -110,26 +139,68 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
           list.
         </p>
       </div>
+      <label className="mt-2 flex items-start gap-2 text-sm text-slate-700">
+        <input
+          type="checkbox"
+          className="mt-0.5"
+          checked={replacesLatest}
+          disabled={busy}
+          onChange={(e) => setReplacesLatest(e.target.checked)}
+          data-testid="replaces-latest"
+        />
+        <span>
+          Use it as the latest posture: it replaces the latest collected scan on the overview and the trend. Unchecked, the import is kept apart to compare
+          with.
+        </span>
+      </label>
       <div aria-live="polite" role="status" className="mt-2 text-sm">
         {uploading ? <p className="text-slate-700">Uploading {uploading}…</p> : null}
         {scanId && state && !state.final ? <ScanProgress state={state} /> : null}
         {result && result.tone !== "error" ? (
-          <p className="text-emerald-800" data-testid="upload-result">
-            {result.text}{" "}
+          <div className="text-emerald-800" data-testid="upload-result">
+            <p>
+              {result.text} Score{" "}
+              <strong data-testid="upload-score">{result.score === null || result.score === undefined ? "n/a" : `${result.score} / 100`}</strong>
+              {result.replacesLatest ? "; it is now the latest posture." : "; kept apart as an import to compare (not on the overview or the trend)."}
+            </p>
             {result.scanId ? (
-              <Link href="/" className="font-medium text-blue-700 underline">
-                View the overview
-              </Link>
+              <p className="mt-1 flex flex-wrap gap-x-4">
+                <Link href={`/findings?scan=${result.scanId}`} className="font-medium text-blue-700 underline" data-testid="upload-scan-link">
+                  Open its findings
+                </Link>
+                {result.compareWith ? (
+                  <Link
+                    href={`/scans?from=${result.compareWith}&to=${result.scanId}#diff`}
+                    className="font-medium text-blue-700 underline"
+                    data-testid="upload-diff-link"
+                  >
+                    Compare with the previous latest posture
+                  </Link>
+                ) : null}
+                {result.replacesLatest ? (
+                  <Link href="/" className="font-medium text-blue-700 underline">
+                    View the overview
+                  </Link>
+                ) : null}
+              </p>
             ) : null}
-          </p>
+          </div>
         ) : null}
       </div>
       {/* A refused file is announced at once (an alert), not politely like progress. */}
       <div role="alert" className="text-sm">
         {result && result.tone === "error" ? (
-          <p className="mt-2 text-red-700" data-testid="upload-result">
-            {result.text}
-          </p>
+          <div className="mt-2 text-red-700" data-testid="upload-result">
+            <p>{result.text}</p>
+            {result.problems ? (
+              <ul className="mt-1 list-disc space-y-0.5 pl-5 break-words font-mono text-xs" data-testid="upload-problems">
+                {result.problems.map((p, i) => (
+                  <li key={i}>{problemLine(p)}</li>
+                ))}
+                {result.more ? <li className="font-sans">… and {result.more} more</li> : null}
+              </ul>
+            ) : null}
+          </div>
         ) : null}
       </div>
     </div>

@@ -7,7 +7,7 @@ import type { Scan } from "@/lib/store/scans/scans";
 
 /** One line per scan in the compare lists; the ID's start tells apart two scans of the same minute. */
 function label(s: Scan): string {
-  return `${dateTime(s.finishedAt ?? s.createdAt)} · ${SOURCE_LABEL[s.source] ?? s.source}${s.summary ? ` · score ${s.summary.score ?? "n/a"}` : ""} · ${s.id.slice(0, 6)}`;
+  return `${dateTime(s.finishedAt ?? s.createdAt)} · ${SOURCE_LABEL[s.source] ?? s.source}${s.origin === "import" ? (s.inPosture ? " (import, latest posture)" : " (import, kept apart)") : ""}${s.summary ? ` · score ${s.summary.score ?? "n/a"}` : ""} · ${s.id.slice(0, 6)}`;
 }
 
 export function DiffForm({ data, from, to }: { data: ScansData; from?: string; to?: string }) {

@@ -1,6 +1,9 @@
-/** Lists of what changed between two scans (new failures, resolved, other changes) with links. */
+/**
+ * Lists of what changed between two scans (new failures, resolved, other changes) with links, and
+ * for a changed verdict the evidence properties whose value changed (before → after).
+ */
 import Link from "next/link";
-import type { DiffItem } from "@/lib/store/history/diff";
+import type { DiffItem, EvidenceChange } from "@/lib/store/history/diff";
 import { resourceHref } from "@/lib/views/search-params";
 import { SeverityBadge, StatusBadge } from "@/components/ui/badges";
 
@@ -38,9 +41,45 @@ export function DiffList({ items, empty, scanId, olderScanId }: { items: DiffIte
                 </span>
               ) : null}
             </div>
+            <EvidenceChanges changes={d.evidence} resourceId={d.resourceId} />
           </div>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** `false`, `"Enabled"`, `(absent)`: a value as the evidence holds it. */
+const shown = (v: unknown, present: boolean) => (!present ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v));
+
+/**
+ * "account properties.disableLocalAuth", or "storage st01 properties.x" for a linked document: the
+ * evidence path without the resource's own ID, which the row already names.
+ */
+function propertyLabel(path: string, resourceId: string): string {
+  const space = path.indexOf(" ");
+  const doc = space < 0 ? path : path.slice(0, space);
+  const property = space < 0 ? "" : path.slice(space + 1);
+  const colon = doc.indexOf(":");
+  if (colon < 0) return path;
+  const kind = doc.slice(0, colon);
+  const id = doc.slice(colon + 1);
+  const which = id.trim().toLowerCase() === resourceId.trim().toLowerCase() ? "" : ` ${id.split("/").filter(Boolean).pop() ?? id}`;
+  return `${kind}${which} ${property}`.trim();
+}
+
+function EvidenceChanges({ changes, resourceId }: { changes?: EvidenceChange[]; resourceId: string }) {
+  if (!changes || changes.length === 0) return null;
+  return (
+    // Lines, not a nested list: each row of the diff stays one list item.
+    <div className="mt-1 space-y-0.5 text-xs text-slate-700" data-testid="evidence-change">
+      {changes.map((c) => (
+        <p key={c.path} className="break-words" title={c.path}>
+          <span className="font-mono">{propertyLabel(c.path, resourceId)}</span>: <span className="font-mono">{shown(c.before, "before" in c)}</span>{" "}
+          <span aria-hidden="true">→</span>
+          <span className="sr-only">changed to</span> <span className="font-mono">{shown(c.after, "after" in c)}</span>
+        </p>
+      ))}
+    </div>
   );
 }

@@ -12,7 +12,19 @@ import { DiffList } from "./diff-list";
 const diff = (from: number, to: number, ruleChanges: number, controls: string[]): ScanDiff => ({
   scanId: "new",
   against: "old",
-  counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0, ruleChanges },
+  counts: {
+    newFailures: 0,
+    resolved: 0,
+    changed: 0,
+    unchanged: 0,
+    added: 0,
+    removed: 0,
+    goneResources: 0,
+    goneFindings: 0,
+    goneFailures: 0,
+    notCompared: 0,
+    ruleChanges,
+  },
   catalogVersions: { from, to },
   ruleChangedControls: controls,
   subscriptions: { compared: 1, onlyNewer: 0, onlyOlder: 0 },
@@ -22,6 +34,8 @@ const diff = (from: number, to: number, ruleChanges: number, controls: string[])
   changed: [],
   added: [],
   removed: [],
+  gone: [],
+  scores: { tenant: { from: null, to: null }, subscriptions: [] },
   truncated: false,
 });
 const text = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&quot;/g, '"');

@@ -9,6 +9,7 @@ import { count, dateTime, duration } from "@/lib/views/format";
 import { SCAN_STATUS_LABEL, SOURCE_LABEL } from "@/lib/views/labels";
 import { type ScansData } from "@/lib/views/scans-data";
 import type { Scan } from "@/lib/store/scans/scans";
+import { OriginBadge } from "./origin-badge";
 
 function ScanStatus({ scan }: { scan: Scan }) {
   const label = SCAN_STATUS_LABEL[scan.status] ?? scan.status;
@@ -77,6 +78,7 @@ export function ScanHistory({ data, before }: { data: ScansData; before?: string
                 <Td className="text-xs">
                   {SOURCE_LABEL[s.source] ?? s.source}
                   <div className="text-[11px] text-slate-500">by {s.startedBy}</div>
+                  <OriginBadge scan={s} />
                 </Td>
                 <Td>{s.summary ? <ScoreCell score={s.summary.score} /> : <span className="text-xs text-slate-500">—</span>}</Td>
                 <Td className="text-right tabular-nums">{s.summary ? count(s.summary.resources) : "—"}</Td>

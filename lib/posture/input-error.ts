@@ -19,10 +19,41 @@ export class InputError extends Error {
   }
 }
 
-/** A snapshot (or Resource Graph export) that cannot be evaluated. */
+/** One problem of an input file: where, what, and the resource it is in (so a reader need not count array entries). */
+export interface InputProblem {
+  path: string;
+  problem: string;
+  /** `name (ARM ID)` of the document the path is in, when it names itself. */
+  resource?: string;
+}
+
+/** How many problems of one file are listed; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/** `path (resource): problem`, the path printed once. */
+export function problemLine(p: InputProblem): string {
+  const where = p.path === "" ? "" : p.resource ? `${p.path} (${p.resource}): ` : `${p.path}: `;
+  return `${where}${p.problem}`;
+}
+
+/**
+ * A snapshot (or Resource Graph export) that cannot be evaluated. `problems` lists every problem
+ * found (up to MAX_LISTED_PROBLEMS; `more` counts the rest); `path` and `problem` are the first.
+ */
 export class SnapshotInputError extends InputError {
-  constructor(path: string, problem: string) {
+  readonly problems: InputProblem[];
+  readonly more: number;
+
+  constructor(path: string, problem: string, all?: { problems: InputProblem[]; more: number }) {
     super("snapshot", path, problem);
+    this.problems = all?.problems ?? [{ path, problem }];
+    this.more = all?.more ?? 0;
+    const total = this.problems.length + this.more;
+    if (total > 1) {
+      const lines = this.problems.map((p) => `  ${problemLine(p)}`);
+      if (this.more > 0) lines.push(`  … and ${this.more} more`);
+      this.message = `snapshot: ${total} problems found${this.more > 0 ? ` (the first ${this.problems.length} listed)` : ""}:\n${lines.join("\n")}`;
+    } else if (this.problems[0]?.resource) this.message = problemLine(this.problems[0]);
   }
 }
 

@@ -93,6 +93,8 @@ describe("parseSnapshotFile", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SnapshotInputError);
-    expect((error as SnapshotInputError).message).toBe("resources[0].properties.userOwnedStorage: expected an array, got a string");
+    expect((error as SnapshotInputError).message).toBe(
+      "resources[0].properties.userOwnedStorage (speech-prod-01, /subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-speech/providers/Microsoft.CognitiveServices/accounts/speech-prod-01): expected an array, got a string",
+    );
   });
 });

@@ -6,6 +6,8 @@
  * memory than their bytes suggest, so they are counted before JSON.parse allocates any of them.
  */
 
+import { syntaxErrorPosition } from "./json-position";
+
 /** Azure documents nest about ten levels; anything past this is not an Azure export. */
 export const MAX_JSON_DEPTH = 256;
 
@@ -33,6 +35,10 @@ export function parseJsonText(text: string, options: JsonTextOptions = {}): { va
   } catch (e) {
     if (e instanceof RangeError) return { path: "", problem: "the JSON is nested too deeply to read" };
     const detail = e instanceof Error ? e.message : String(e);
+    const at = syntaxErrorPosition(body);
+    // Line and column count from the text after a byte-order mark, as an editor shows it.
+    // V8's own message quotes the text around the error; the line and column say more, once.
+    if (at) return { path: "", problem: `not valid JSON at line ${at.line}, column ${at.column} (found ${at.found})` };
     return { path: "", problem: `not valid JSON (${detail})` };
   }
 }

@@ -185,7 +185,11 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     mutate(input);
     const error = problem(input);
     expect(error.path).toBe(path);
-    expect(error.message).toContain(`${path}: ${message}`);
+    expect(error.problem.startsWith(message)).toBe(true);
+    // The path once, then (inside a document) the resource it is in, then the problem.
+    expect(error.message).toMatch(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\([^)]*\\))?: ${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
   });
 
   const speech = (props: Record<string, unknown>, top: Record<string, unknown> = {}) => ({ ...argAccount(props), ...top });
@@ -264,7 +268,9 @@ describe("parseSnapshot: malformed input names the first problem", () => {
     input.resources = [storage("ok"), storage("ok2"), storage("ok3"), JSON.parse(JSON.stringify(doc))];
     const error = problem(input);
     expect(error.path).toBe(`resources[3].${subPath}`);
-    expect(error.message).toContain(`resources[3].${subPath}: ${message}`);
+    // Named by its ID, not by the array index alone; the path printed once.
+    expect(error.message).toContain(`resources[3].${subPath} (`);
+    expect(error.message).toContain(`${(doc as { id: string }).id}): ${message}`);
   });
 
   it.each<[string, unknown, string, string]>([
@@ -285,12 +291,51 @@ describe("parseSnapshot: malformed input names the first problem", () => {
   ])("%s", (_, input, path, message) => {
     const error = problem(input);
     expect(error.path).toBe(path);
-    expect(error.message).toContain(`${path}: ${message}`);
+    expect(error.problem.startsWith(message)).toBe(true);
+    // The path once, then (inside a document) the resource it is in, then the problem.
+    expect(error.message).toMatch(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\([^)]*\\))?: ${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+  });
+
+  it("lists every mistyped field of a document and of the other sections, naming the resource", () => {
+    const input = valid();
+    const account = argAccount();
+    account.properties = { ...account.properties, userOwnedStorage: "st", disableLocalAuth: "yes" };
+    input.resources = [account];
+    input.coverage = [1];
+    const error = problem(input);
+    const resource = `${account.name}, ${account.id}`;
+    expect(error.problems).toEqual([
+      { path: "coverage[0]", problem: "expected a string, got a number" },
+      { path: "resources[0].properties.userOwnedStorage", problem: "expected an array, got a string", resource },
+      { path: "resources[0].properties.disableLocalAuth", problem: "expected true, false or null, got a string", resource },
+    ]);
+    expect(error.more).toBe(0);
+    expect(error.message).toBe(
+      `snapshot: 3 problems found:\n  coverage[0]: expected a string, got a number\n  resources[0].properties.userOwnedStorage (${resource}): expected an array, got a string\n  resources[0].properties.disableLocalAuth (${resource}): expected true, false or null, got a string`,
+    );
+  });
+
+  it("gives the line and column of broken JSON, once, without quoting the file", () => {
+    const text = '{\n  "kind": "speech-posture.snapshot",\n  "version": 1,\n  "resources": [ {"id": "a"}, ]\n}';
+    const error = problem(text);
+    expect(error.path).toBe("");
+    expect(error.message).toBe('snapshot: not valid JSON at line 4, column 31 (found "]")');
+    expect(problem('{"kind": "speech-posture.snapshot"').message).toBe("snapshot: not valid JSON at line 1, column 35 (found the end of the file)");
   });
 
   it("stays linear on a 100,000-element array of junk and on junk at its very end", () => {
     const junk = Array.from({ length: 100_000 }, (_, i) => i);
-    expect(problem(JSON.stringify(junk)).message).toBe("[0]: expected a resource document (an object), got a number");
+    const all = problem(JSON.stringify(junk));
+    expect(all.path).toBe("[0]");
+    // Every problem found, listed up to 50, the rest counted.
+    expect(all.problems).toHaveLength(50);
+    expect(all.problems[49]).toEqual({ path: "[49]", problem: "expected a resource document (an object), got a number" });
+    expect(all.more).toBe(100_000 - 50);
+    expect(all.message.split("\n")[0]).toBe("snapshot: 100000 problems found (the first 50 listed):");
+    expect(all.message).toContain("\n  [0]: expected a resource document (an object), got a number\n");
+    expect(all.message.endsWith("\n  … and 99950 more")).toBe(true);
     const docs = Array.from({ length: 100_000 }, (_, i) => ({
       id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/s${i}`,
       type: "microsoft.web/sites",

@@ -1,15 +1,17 @@
 /**
  * Reads the four accepted input shapes into a Snapshot (CONTROLS.md §Snapshot format):
  * the snapshot format itself, an `az graph query -o json` export, a bare array of documents and
- * an ARM list. Strict on the fields the controls read, tolerant of everything else; the first
- * problem is reported with its JSON path.
+ * an ARM list. Strict on the fields the controls read, tolerant of everything else. Every problem
+ * found is reported (up to MAX_LISTED_PROBLEMS, then counted) with its JSON path and, inside a
+ * resource document, the resource's name and ID; a problem that leaves nothing to read further
+ * (not a snapshot, another version) stops at once. The CLI and the upload both parse here.
  */
 import * as shapes from "./document-shapes";
-import { describe, formatPath, SnapshotInputError, type PathSegment } from "./input-error";
+import { describe, formatPath, MAX_LISTED_PROBLEMS, SnapshotInputError, type InputProblem, type PathSegment } from "./input-error";
 import { idKey, subscriptionOf } from "./ids";
 import { readJsonFile } from "./json-file";
 import { parseJsonText, type TextProblem } from "./json-text";
-import { check, isPlainObject, type Shape } from "./shape";
+import { check, checkAll, isPlainObject, type Shape } from "./shape";
 import { COVERAGE_ITEMS, ERROR_REASONS, ERROR_SOURCES } from "./vocabulary";
 import {
   COGNITIVE_ACCOUNT_TYPE,
@@ -60,6 +62,43 @@ export function parseSnapshot(json: unknown): Snapshot {
   );
 }
 
+/** The problems found so far in one file. */
+class Problems {
+  readonly listed: InputProblem[] = [];
+  more = 0;
+
+  add(problem: InputProblem): void {
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(problem);
+    else this.more++;
+  }
+
+  /** Runs `read`; a problem it throws is recorded (with the resource it is in) and `undefined` returned. */
+  attempt<T>(read: () => T, resource?: string): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof SnapshotInputError)) throw error;
+      this.add({ path: error.path, problem: error.problem, ...(resource ? { resource } : {}) });
+      return undefined;
+    }
+  }
+
+  /** Throws them all as one SnapshotInputError, if any. */
+  throwIfAny(): void {
+    const [first] = this.listed;
+    if (first) throw new SnapshotInputError(first.path, first.problem, { problems: this.listed, more: this.more });
+  }
+}
+
+/** `name (ID)` of a document, for problems inside it; undefined when it names neither. */
+function resourceLabel(doc: unknown): string | undefined {
+  if (!isPlainObject(doc)) return undefined;
+  const id = typeof doc.id === "string" && doc.id.trim() !== "" ? doc.id.trim() : undefined;
+  const name = typeof doc.name === "string" && doc.name.trim() !== "" ? doc.name.trim() : undefined;
+  if (id && name) return `${name}, ${id}`;
+  return id ?? (name ? `name ${JSON.stringify(name)}` : undefined);
+}
+
 function fromSnapshotFormat(json: Record<string, unknown>): Snapshot {
   if (json.kind !== SNAPSHOT_KIND) {
     fail(
@@ -72,31 +111,39 @@ function fromSnapshotFormat(json: Record<string, unknown>): Snapshot {
   if (version !== SNAPSHOT_VERSION) {
     fail(["version"], `unsupported snapshot version ${version}; this build reads version ${SNAPSHOT_VERSION}`);
   }
-  const collectedAt = required(json, "collectedAt");
-  if (typeof collectedAt !== "string" || collectedAt.trim() === "") {
-    fail(["collectedAt"], `expected the collection time as a non-empty string, got ${describe(collectedAt)}`);
-  }
+  // From here on, each part is read even when an earlier one has problems, so all are reported.
+  const problems = new Problems();
+  const collectedAt = problems.attempt(() => {
+    const value = required(json, "collectedAt");
+    if (typeof value !== "string" || value.trim() === "") {
+      fail(["collectedAt"], `expected the collection time as a non-empty string, got ${describe(value)}`);
+    }
+    return value;
+  });
   const tenantId = json.tenantId;
   if (tenantId !== undefined && tenantId !== null && typeof tenantId !== "string") {
-    fail(["tenantId"], `expected a string, got ${describe(tenantId)}`);
+    problems.add({ path: "tenantId", problem: `expected a string, got ${describe(tenantId)}` });
   }
-  const subscriptions = readSubscriptions(requiredArray(json, "subscriptions"));
-  const coverage = readCoverage(requiredArray(json, "coverage"));
-  const resources = readDocuments(requiredArray(json, "resources"), ["resources"]);
-  const diagnosticSettings = readMap(json, "diagnosticSettings", shapes.diagnosticSetting);
-  const speechEndpoints = readMap(json, "speechEndpoints", shapes.speechEndpoint);
-  const errors = readErrors(requiredArray(json, "errors"));
+  const subscriptions = problems.attempt(() => requiredArray(json, "subscriptions"));
+  const coverage = problems.attempt(() => readCoverage(requiredArray(json, "coverage"), problems));
+  const resources = problems.attempt(() => requiredArray(json, "resources"));
+  const readSubs = subscriptions && readSubscriptions(subscriptions, problems);
+  if (resources) readDocuments(resources, ["resources"], problems);
+  const diagnosticSettings = problems.attempt(() => readMap(json, "diagnosticSettings", shapes.diagnosticSetting, problems));
+  const speechEndpoints = problems.attempt(() => readMap(json, "speechEndpoints", shapes.speechEndpoint, problems));
+  const errors = problems.attempt(() => readErrors(requiredArray(json, "errors"), problems));
+  problems.throwIfAny();
   return {
     kind: SNAPSHOT_KIND,
     version: SNAPSHOT_VERSION,
-    collectedAt,
+    collectedAt: collectedAt!,
     ...(typeof tenantId === "string" ? { tenantId } : {}),
-    subscriptions,
-    coverage,
-    resources,
-    diagnosticSettings,
-    speechEndpoints,
-    errors,
+    subscriptions: readSubs!,
+    coverage: coverage!,
+    resources: resources as AzureDocument[],
+    diagnosticSettings: diagnosticSettings!,
+    speechEndpoints: speechEndpoints!,
+    errors: errors!,
   };
 }
 
@@ -132,7 +179,9 @@ function fromArmList(json: Record<string, unknown>): Snapshot {
 
 /** A bare list of documents: only resources were collected (CONTROLS.md: bare exports). */
 function fromDocuments(list: unknown[], base: PathSegment[]): Snapshot {
-  const resources = readDocuments(list, base);
+  const problems = new Problems();
+  const resources = readDocuments(list, base, problems);
+  problems.throwIfAny();
   return {
     kind: SNAPSHOT_KIND,
     version: SNAPSHOT_VERSION,
@@ -166,17 +215,24 @@ function subscriptionsSeenIn(resources: AzureDocument[]): SubscriptionInfo[] {
   return [...seen.values()];
 }
 
-function readDocuments(list: unknown[], base: PathSegment[]): AzureDocument[] {
+function readDocuments(list: unknown[], base: PathSegment[], problems: Problems): AzureDocument[] {
   for (let i = 0; i < list.length; i++) {
     const doc = list[i];
-    if (!isPlainObject(doc)) fail([...base, i], `expected a resource document (an object), got ${describe(doc)}`);
-    if (!Object.hasOwn(doc, "id")) fail([...base, i, "id"], "missing; every resource document needs its ARM id");
-    if (typeof doc.id !== "string" || doc.id.trim() === "") {
-      fail([...base, i, "id"], `expected the ARM id as a non-empty string, got ${describe(doc.id)}`);
-    }
-    expectShape(doc, shapes.anyDocument, base, i);
-    const shape = shapeFor(doc);
-    if (shape) expectShape(doc, shape, base, i);
+    const resource = resourceLabel(doc);
+    const isDocument = problems.attempt(() => {
+      if (!isPlainObject(doc)) fail([...base, i], `expected a resource document (an object), got ${describe(doc)}`);
+      if (!Object.hasOwn(doc, "id")) fail([...base, i, "id"], "missing; every resource document needs its ARM id");
+      if (typeof doc.id !== "string" || doc.id.trim() === "") {
+        fail([...base, i, "id"], `expected the ARM id as a non-empty string, got ${describe(doc.id)}`);
+      }
+      return true;
+    }, resource);
+    if (!isDocument || !isPlainObject(doc)) continue;
+    // Every mistyped field of the document, not only the first; its own shape once its type reads right.
+    const found = checkAll(doc, shapes.anyDocument);
+    const shape = found.length === 0 ? shapeFor(doc) : undefined;
+    if (shape) found.push(...checkAll(doc, shape));
+    for (const p of found) problems.add({ path: formatPath([...base, i, ...p.segments]), problem: p.problem, ...(resource ? { resource } : {}) });
   }
   return list as AzureDocument[];
 }
@@ -200,8 +256,12 @@ function shapeFor(doc: Record<string, unknown>): Shape | undefined {
   }
 }
 
-function readSubscriptions(list: unknown[]): SubscriptionInfo[] {
-  return list.map((entry, i) => {
+function readSubscriptions(list: unknown[], problems: Problems): SubscriptionInfo[] {
+  return list.map((entry, i) => problems.attempt(() => readSubscription(entry, i)) as SubscriptionInfo);
+}
+
+function readSubscription(entry: unknown, i: number): SubscriptionInfo {
+  {
     if (!isPlainObject(entry)) fail(["subscriptions", i], `expected an object, got ${describe(entry)}`);
     const id = entry.subscriptionId;
     if (typeof id !== "string" || id.trim() === "") {
@@ -218,7 +278,7 @@ function readSubscriptions(list: unknown[]): SubscriptionInfo[] {
     if (ancestors === null) info.managementGroupAncestors = null;
     else if (ancestors !== undefined) info.managementGroupAncestors = readAncestors(ancestors, i);
     return info;
-  });
+  }
 }
 
 /** Management-group names, nearest first: non-empty strings, kept trimmed. */
@@ -232,10 +292,10 @@ function readAncestors(value: unknown, index: number): string[] {
 }
 
 /** Known items are kept in their canonical spelling; unknown ones (a newer collector) are ignored. */
-function readCoverage(list: unknown[]): CoverageItem[] {
+function readCoverage(list: unknown[], problems: Problems): CoverageItem[] {
   const out: CoverageItem[] = [];
   list.forEach((item, i) => {
-    if (typeof item !== "string") fail(["coverage", i], `expected a string, got ${describe(item)}`);
+    if (typeof item !== "string") return problems.add({ path: formatPath(["coverage", i]), problem: `expected a string, got ${describe(item)}` });
     const known = canonical(COVERAGE_ITEMS, item);
     if (known && !out.includes(known)) out.push(known);
   });
@@ -243,16 +303,19 @@ function readCoverage(list: unknown[]): CoverageItem[] {
 }
 
 /** A map keyed by resource ID. Built without a prototype so `__proto__` keys stay plain keys. */
-function readMap(json: Record<string, unknown>, name: string, element: Shape): Record<string, unknown[]> {
+function readMap(json: Record<string, unknown>, name: string, element: Shape, problems: Problems): Record<string, unknown[]> {
   const value = required(json, name);
   if (!isPlainObject(value)) fail([name], `expected an object keyed by resource ID, got ${describe(value)}`);
   const out = Object.create(null) as Record<string, unknown[]>;
   for (const key of Object.keys(value)) {
     const entries = value[key];
-    if (!Array.isArray(entries)) fail([name, key], `expected an array, got ${describe(entries)}`);
+    if (!Array.isArray(entries)) {
+      problems.add({ path: formatPath([name, key]), problem: `expected an array, got ${describe(entries)}` });
+      continue;
+    }
     for (let i = 0; i < entries.length; i++) {
       const problem = check(entries[i], element);
-      if (problem) fail([name, key, i, ...problem.segments], problem.problem);
+      if (problem) problems.add({ path: formatPath([name, key, i, ...problem.segments]), problem: problem.problem });
     }
     out[key] = entries;
   }
@@ -260,8 +323,12 @@ function readMap(json: Record<string, unknown>, name: string, element: Shape): R
 }
 
 /** Errors: scope and source must be right; a missing or unknown reason counts as collection_error. */
-function readErrors(list: unknown[]): SnapshotError[] {
-  return list.map((entry, i) => {
+function readErrors(list: unknown[], problems: Problems): SnapshotError[] {
+  return list.map((entry, i) => problems.attempt(() => readError(entry, i)) as SnapshotError);
+}
+
+function readError(entry: unknown, i: number): SnapshotError {
+  {
     if (!isPlainObject(entry)) fail(["errors", i], `expected an object, got ${describe(entry)}`);
     const { scope, source, reason, code, message } = entry;
     if (typeof scope !== "string" || scope.trim() === "") {
@@ -288,7 +355,7 @@ function readErrors(list: unknown[]): SnapshotError[] {
       out[field] = value;
     }
     return out;
-  });
+  }
 }
 
 function canonical<T extends string>(allowed: readonly T[], value: string): T | undefined {
@@ -307,11 +374,6 @@ function requiredArray(json: Record<string, unknown>, name: string): unknown[] {
   const value = required(json, name);
   if (!Array.isArray(value)) fail([name], `expected an array, got ${describe(value)}`);
   return value;
-}
-
-function expectShape(doc: unknown, shape: Shape, base: PathSegment[], index: number): void {
-  const problem = check(doc, shape);
-  if (problem) fail([...base, index, ...problem.segments], problem.problem);
 }
 
 function fail(segments: PathSegment[], problem: string): never {

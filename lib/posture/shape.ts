@@ -75,6 +75,41 @@ export function check(value: unknown, shape: Shape): ShapeProblem | null {
   }
 }
 
+/**
+ * Every problem of a value that must be present and non-null (where `check` stops at the first),
+ * at most `max`: a document with several mistyped fields gets them all reported at once.
+ */
+export function checkAll(value: unknown, shape: Shape, max = 50): ShapeProblem[] {
+  const out: ShapeProblem[] = [];
+  walk(value, shape, [], out, max);
+  return out;
+}
+
+function walk(value: unknown, shape: Shape, at: PathSegment[], out: ShapeProblem[], max: number): void {
+  if (out.length >= max) return;
+  switch (shape.kind) {
+    case "string":
+    case "boolean":
+      if (typeof value !== shape.kind) out.push({ segments: [...at], problem: mismatch(value, shape).problem });
+      return;
+    case "object":
+      if (!isPlainObject(value)) return void out.push({ segments: [...at], problem: mismatch(value, shape).problem });
+      for (const name in shape.fields) {
+        const field = value[name];
+        if (Object.hasOwn(value, name) && field !== undefined && field !== null) walk(field, shape.fields[name], [...at, name], out, max);
+      }
+      return;
+    case "array":
+      if (!Array.isArray(value)) return void out.push({ segments: [...at], problem: mismatch(value, shape).problem });
+      for (let i = 0; i < value.length; i++) walk(value[i], shape.of, [...at, i], out, max);
+      return;
+    case "record":
+      if (!isPlainObject(value)) return void out.push({ segments: [...at], problem: mismatch(value, shape).problem });
+      for (const name of Object.keys(value)) walk(value[name], shape.of, [...at, name], out, max);
+      return;
+  }
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -152,11 +152,16 @@ describe("compareResults", () => {
     ]);
   });
 
-  it("reports a failing resource that disappeared as resolved, with no current status", () => {
+  it("reports a failing resource that disappeared as gone, not resolved, and leaves it out of the scores compared", () => {
     const fail = fx.result.findings.find((f) => f.status === "fail")!;
     const current = { ...fx.result, findings: fx.result.findings.filter((f) => f.resourceId !== fail.resourceId) };
     const changes = compareResults(current, fx.result);
     expect(changes.newFailures).toEqual([]);
-    expect(changes.resolvedFailures.some((c) => c.resourceId === fail.resourceId && c.status === null)).toBe(true);
+    expect(changes.resolvedFailures).toEqual([]);
+    const gone = fx.result.findings.filter((f) => f.resourceId === fail.resourceId && f.status === "fail");
+    expect(changes.goneFailures.map((c) => [c.resourceId, c.controlId, c.status])).toEqual(gone.map((f) => [f.resourceId, f.controlId, null]));
+    // Nothing was fixed: over the resources both hold, the score did not move.
+    expect(changes.scoreBefore).toBe(scoreFindings(current.findings).score);
+    expect(changes.scoreAfter).toBe(changes.scoreBefore);
   });
 });

@@ -136,9 +136,18 @@ export class ScanJobs {
   }
 
   /** Evaluates and stores an uploaded snapshot as a scan of source "snapshot". */
-  async importSnapshot(snapshot: Snapshot, input: { actor?: string; bytes?: number; fileName?: string } = {}): Promise<Scan> {
+  /**
+   * Evaluates an uploaded snapshot as a scan of origin "import". It stays apart (to compare) unless
+   * `replacesLatest`: then it becomes the latest posture, as a collection would. The audit trail
+   * keeps the file's SHA-256, so the file evaluated can be told from any other.
+   */
+  async importSnapshot(
+    snapshot: Snapshot,
+    input: { actor?: string; bytes?: number; fileName?: string; sha256?: string; replacesLatest?: boolean } = {},
+  ): Promise<Scan> {
     this.assertCapacity();
-    const scan = await createScan(this.store, { source: "snapshot", startedBy: input.actor || "local" });
+    const replacesLatest = input.replacesLatest === true;
+    const scan = await createScan(this.store, { source: "snapshot", startedBy: input.actor || "local", replacesLatest });
     await recordAudit(this.store, {
       actor: input.actor,
       action: "snapshot.imported",
@@ -146,6 +155,8 @@ export class ScanJobs {
       details: {
         bytes: input.bytes ?? null,
         fileName: input.fileName ?? null,
+        sha256: input.sha256 ?? null,
+        replacesLatest,
         resources: snapshot.resources.length,
         subscriptions: snapshot.subscriptions.length,
       },

@@ -55,11 +55,11 @@ export interface Download {
   filename: string;
 }
 
-/** The newest succeeded scan created before this one, if any. */
+/** The newest succeeded posture scan created before this one, if any (an import kept apart is nobody's "previous"). */
 async function previousScanId(store: Store, scanId: string): Promise<string | undefined> {
   const scan = await getScan(store, scanId);
   if (!scan?.createdAt) return undefined;
-  const [prev] = await listScans(store, { status: ["succeeded"], before: scan.createdAt, limit: 1 });
+  const [prev] = await listScans(store, { status: ["succeeded"], before: scan.createdAt, limit: 1, postureOnly: true });
   return prev?.id;
 }
 

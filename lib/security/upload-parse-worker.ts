@@ -4,7 +4,7 @@
  * the server. Posts back the Snapshot, or the input problem with its JSON path.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { InputError } from "@/lib/posture/input-error";
+import { InputError, SnapshotInputError, type InputProblem } from "@/lib/posture/input-error";
 import { parseUploadedSnapshot } from "./snapshot-input";
 
 export interface ParseRequest {
@@ -12,7 +12,7 @@ export interface ParseRequest {
   maxValues: number;
 }
 
-export type ParseReply = { ok: true; snapshot: unknown } | { ok: false; path: string; problem: string };
+export type ParseReply = { ok: true; snapshot: unknown } | { ok: false; path: string; problem: string; problems?: InputProblem[]; more?: number };
 
 const { bytes, maxValues } = workerData as ParseRequest;
 let reply: ParseReply;
@@ -21,6 +21,11 @@ try {
   reply = { ok: true, snapshot: parseUploadedSnapshot(text, maxValues) };
 } catch (error) {
   if (!(error instanceof InputError)) throw error;
-  reply = { ok: false, path: error.path, problem: error.problem };
+  reply = {
+    ok: false,
+    path: error.path,
+    problem: error.problem,
+    ...(error instanceof SnapshotInputError ? { problems: error.problems, more: error.more } : {}),
+  };
 }
 parentPort!.postMessage(reply);

@@ -100,7 +100,11 @@ export function parseSnapshotInWorker(bytes: Uint8Array, limits: { maxValues?: n
       limits.timeoutMs ?? PARSE_TIMEOUT_MS,
     );
     worker.on("message", (reply: ParseReply) =>
-      settle(() => (reply.ok ? resolve(reply.snapshot as Snapshot) : reject(new SnapshotInputError(reply.path, reply.problem)))),
+      settle(() =>
+        reply.ok
+          ? resolve(reply.snapshot as Snapshot)
+          : reject(new SnapshotInputError(reply.path, reply.problem, reply.problems ? { problems: reply.problems, more: reply.more ?? 0 } : undefined)),
+      ),
     );
     worker.on("error", (error: Error & { code?: string }) =>
       settle(() => {

@@ -118,13 +118,14 @@ export async function subscriptionResources(
   };
 }
 
-/** The succeeded scan that finished just before `scan` (any source), if any. */
+/** The succeeded posture scan (any source; not an import kept apart) that finished just before `scan`, if any. */
 export async function previousSucceededScan(store: Store, scan: Scan): Promise<Scan | undefined> {
   if (!scan.finishedAt) return undefined;
   const row = await store.db
     .selectFrom("scans")
     .selectAll()
     .where("status", "=", "succeeded")
+    .where("in_posture", "=", 1)
     .where("id", "!=", scan.id)
     .where("finished_at", "<=", scan.finishedAt)
     .orderBy("finished_at", "desc")
@@ -155,7 +156,7 @@ export async function scanCount(store: Store): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The newest succeeded scan that listed this subscription (when the latest one did not). */
+/** The newest succeeded posture scan that listed this subscription (when the latest one did not). */
 export async function latestScanWithSubscription(store: Store, subscriptionId: string): Promise<Scan | undefined> {
   const row = await store.db
     .selectFrom("scans as s")
@@ -163,6 +164,7 @@ export async function latestScanWithSubscription(store: Store, subscriptionId: s
     .selectAll("s")
     .where("ss.subscription_key", "=", idKey(subscriptionId))
     .where("s.status", "=", "succeeded")
+    .where("s.in_posture", "=", 1)
     .orderBy("s.finished_at", "desc")
     .orderBy("s.id", "desc")
     .limit(1)

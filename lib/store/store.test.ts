@@ -26,6 +26,7 @@ import { clone, importAndWait, jobsFor, smallTenant, snapshotOf } from "./testin
 import type { ScanJobs } from "@/lib/scan/jobs";
 import { isSpeechAccount, type Snapshot } from "@/lib/posture/snapshot";
 import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { scoreFindings, summarizeScores } from "@/lib/posture/score";
 
 const q = (s = "") => parseFindingsQuery(new URLSearchParams(s));
 const speechAccounts = (s: Snapshot) => s.resources.filter(isSpeechAccount);
@@ -245,16 +246,22 @@ describe.each(DATABASES)("store on %s", (kind) => {
     expect(d12.counts.newFailures).toBe(0);
     expect(d12.counts.unchanged).toBe(216 - 1);
 
+    // The changed verdict names the property that changed, before → after.
+    expect(d12.resolved[0].evidence).toEqual([{ path: expect.stringMatching(/properties\.disableLocalAuth$/), before: false, after: true }]);
+
     const d23 = await diffScans(store, s3.id, s2.id);
     expect(d23.newFailures.map((i) => [i.resourceId, i.controlId])).toEqual([[b.id, "IAM-1"]]);
+    expect(d23.newFailures[0].evidence).toEqual([{ path: expect.stringMatching(/properties\.disableLocalAuth$/), before: true, after: false }]);
     const goneFailures = (await queryFindings(store, s2.id, q(`status=fail&q=${encodeURIComponent(gone.id)}`))).total;
-    expect(d23.counts.resolved).toBe(goneFailures);
-    expect(d23.counts.removed).toBe(18 - goneFailures);
-    expect(d23.removed.every((i) => i.resourceId === gone.id && i.to === null)).toBe(true);
+    expect(goneFailures).toBeGreaterThan(0);
+    // Gone is not fixed: the deleted resource's failures are listed apart, none of them resolved.
+    expect(d23.counts).toMatchObject({ resolved: 0, removed: 0, goneResources: 1, goneFindings: 18, goneFailures });
+    expect(d23.resolved).toEqual([]);
+    expect(d23.gone).toEqual([expect.objectContaining({ resourceId: gone.id, findings: 18, failures: goneFailures })]);
+    expect(d23.gone[0].failedControls).toHaveLength(goneFailures);
     const d13 = await diffScans(store, s3.id, s1.id, { limit: 1 });
-    expect(d13.counts.newFailures).toBe(0);
-    expect(d13.counts.resolved).toBe(goneFailures);
-    expect(d13.resolved.length).toBe(Math.min(1, goneFailures));
+    expect(d13.counts).toMatchObject({ newFailures: 0, resolved: 0, goneResources: 1, goneFailures });
+    expect(d13.gone.map((g) => g.resourceId)).toEqual([gone.id]);
 
     const fails = await queryFindings(store, s3.id, q("status=fail&controlId=IAM-1&pageSize=500"));
     const fa = fails.items.find((i) => i.resourceId === a.id)!;
@@ -285,6 +292,32 @@ describe.each(DATABASES)("store on %s", (kind) => {
     expect(trend.tenant[1].counts!.fail).toBe(trend.tenant[0].counts!.fail - 1);
     expect(trend.subscriptions).toHaveLength(3);
     for (const s of trend.subscriptions) expect(s.points.map((p) => p.scanId)).toEqual([s1.id, s2.id, s3.id]);
+  });
+
+  it("keeps a deleted resource out of resolved and out of the score change: gone is not fixed", async () => {
+    const snap = snapshotOf(smallTenant(6, 2, 41), "2026-11-28T13:30:00Z");
+    // The account with the lowest score of its own: deleting it raises the tenant's.
+    const byResource = summarizeScores(evaluateSnapshot(snap).findings).byResource;
+    const score = (d: { id: string }) => byResource.get(d.id.toLowerCase())?.score ?? 101;
+    const worst = speechAccounts(snap).reduce((w, d) => (score(d) < score(w) ? d : w));
+    tick();
+    const s1 = await importAndWait(jobs, snap);
+    const without = clone(snap);
+    without.resources = without.resources.filter((d) => d.id !== worst.id);
+    tick();
+    const s2 = await importAndWait(jobs, without);
+    // The scans' own scores: deleting a failing resource raises them…
+    expect(s2.summary!.score!).toBeGreaterThan(s1.summary!.score!);
+    const d = await diffScans(store, s2.id, s1.id);
+    const failures = evaluateSnapshot(snap).findings.filter((f) => f.resourceId === worst.id && f.status === "fail").length;
+    expect(d.counts).toMatchObject({ resolved: 0, newFailures: 0, changed: 0, goneResources: 1, goneFailures: failures });
+    expect(d.gone).toEqual([expect.objectContaining({ resourceId: worst.id, resourceName: worst.name, failures })]);
+    // …the diff's score change counts only the resources both scans hold: nothing was fixed, so nothing moved.
+    const rest = scoreFindings(evaluateSnapshot(without).findings);
+    expect(d.scores.tenant).toEqual({ from: rest.score, to: rest.score });
+    const sub = d.scores.subscriptions.find((x) => x.subscriptionId.toLowerCase() === String(worst.subscriptionId).toLowerCase());
+    expect(sub).toBeDefined();
+    expect(sub!.from).toBe(sub!.to);
   });
 
   it("reads back a scan stored by a catalogue-version-1 build as version 1, and a diff against it marks verdicts whose rule changed", async () => {
@@ -399,7 +432,7 @@ describe.each(DATABASES)("store on %s", (kind) => {
 
   it("compares a subscription a whole-tenant collection did not list as empty: new failures when it appears, resolved when it goes", async () => {
     const full = snapshotOf(smallTenant(12, 3, 37), "2026-11-28T12:00:00Z");
-    const [, b, c] = full.subscriptions.map((x) => x.subscriptionId);
+    const [a, b, c] = full.subscriptions.map((x) => x.subscriptionId);
     const inSub = (id: string) => (d: { id: string }) => d.id.toLowerCase().startsWith(`/subscriptions/${id.toLowerCase()}/`);
     const without = (id: string) => ({
       ...clone(full),
@@ -439,9 +472,11 @@ describe.each(DATABASES)("store on %s", (kind) => {
     const gone = await collected(without(b)); // b was deleted
     const deleted = await diffScans(store, gone, after);
     expect(deleted.subscriptions).toEqual({ compared: 3, onlyNewer: 0, onlyOlder: 0 });
-    expect(deleted.counts).toMatchObject({ removed: perSub(b) - perSub(b, "fail"), notCompared: 0 });
-    // Every failure of b is resolved (others may change too: accounts elsewhere linked storage in b).
-    expect(deleted.resolved.filter((i) => inSub(b)({ id: i.resourceId })).map((i) => i.to)).toEqual(Array(perSub(b, "fail")).fill(null));
+    // Every resource of b is gone with its failures, none resolved (others may change too: accounts elsewhere linked storage in b).
+    expect(deleted.counts).toMatchObject({ removed: 0, goneFindings: perSub(b), goneFailures: perSub(b, "fail"), notCompared: 0 });
+    expect(deleted.resolved.filter((i) => inSub(b)({ id: i.resourceId }))).toEqual([]);
+    expect(deleted.gone.every((g) => inSub(b)({ id: g.resourceId }))).toBe(true);
+    expect(deleted.scores.subscriptions.map((x) => x.subscriptionId.toLowerCase()).sort()).toEqual([a, c].map((x) => x.toLowerCase()).sort());
   });
 
   it("bulk-writes a larger scan (COPY on PostgreSQL) that reads back byte for byte, odd characters included", async () => {

@@ -25,6 +25,8 @@ export interface OverviewData {
   latest: Scan | null;
   previous: Scan | null;
   active: Scan | null;
+  /** The newest succeeded scan when it is an import kept apart (not the posture shown), to point at it. */
+  newerImport: Scan | null;
   /** The newest scan of any status, when it did not succeed (so the page can say what failed). */
   lastFailed: Scan | null;
   trend: (TrendPoint & { resources: number })[];
@@ -47,23 +49,26 @@ export interface OverviewData {
 export const OVERVIEW_PAGE_SIZE = 25;
 /** `scanId`: a scan pinned by a shared link, shown instead of the latest succeeded one. */
 export async function loadOverview(store: Store, options: { page: number; scanId?: string }): Promise<OverviewData> {
-  const [newest, active, recent, named] = await Promise.all([
+  const [newest, active, recent, named, newestSucceeded] = await Promise.all([
     latestSucceededScan(store),
     activeScan(store),
     listScans(store, { limit: 1 }),
     options.scanId ? getScan(store, options.scanId) : Promise.resolve(undefined),
+    listScans(store, { limit: 1, status: ["succeeded"] }),
   ]);
   let problem: string | undefined;
   if (options.scanId && !named) problem = `Scan ${options.scanId} does not exist (it may have been removed by retention).`;
   else if (named && named.status !== "succeeded") problem = `Scan ${options.scanId} is ${named.status}; only a succeeded scan has an overview.`;
   const latestRaw = options.scanId ? (problem ? undefined : named) : newest;
   const pinned = options.scanId ? { pinned: { newestId: newest?.id ?? null }, ...(problem ? { problem } : {}) } : {};
+  const newerImport = newestSucceeded[0] && !newestSucceeded[0].inPosture ? newestSucceeded[0] : null;
   const lastFailed = recent[0] && recent[0].status !== "succeeded" && recent[0].status !== "queued" && recent[0].status !== "running" ? recent[0] : null;
   const controls = CATALOG.map((c) => ({ id: c.id, title: c.title, severity: c.severity, family: c.family }));
   if (!latestRaw) {
     return {
       latest: null,
       previous: null,
+      newerImport,
       active: active ?? null,
       lastFailed,
       trend: [],
@@ -116,6 +121,7 @@ export async function loadOverview(store: Store, options: { page: number; scanId
   return {
     latest,
     previous: previous ?? null,
+    newerImport,
     active: active ?? null,
     lastFailed,
     trend: trend.tenant,

@@ -33,8 +33,10 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof InvalidInputError) return errorBody(400, "invalid_input", error.message, { field: error.field });
   // Snapshot and exception-file errors can also arrive from the upload worker's or the jobs' module copy.
   if (error instanceof InputError || (error instanceof Error && /^(Snapshot|Exceptions)InputError$/.test(error.name))) {
-    const path = (error as { path?: unknown }).path;
-    return errorBody(400, "invalid_input", error.message, path === undefined ? {} : { path });
+    const { path, problems, more } = error as { path?: unknown; problems?: unknown; more?: unknown };
+    // Every problem found (a snapshot's), each with its path once and the resource it is in.
+    const all = Array.isArray(problems) ? { problems, more: typeof more === "number" ? more : 0 } : {};
+    return errorBody(400, "invalid_input", error.message, { ...(path === undefined ? {} : { path }), ...all });
   }
   if (error instanceof PayloadTooLargeError) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
   if (error instanceof UploadRefusedError) return errorBody(error.status, error.code, error.message);

@@ -5,13 +5,19 @@
  * time), then reads the body, refusing (413) as soon as it passes the limit, and parses it in a
  * worker thread with its own memory limit. Invalid → 400 naming the JSON path; too costly → 413;
  * either way nothing is stored. Valid → 202 with the ID of the scan that evaluates it.
+ * `?replacesLatest=true` lets the import become the latest posture; without it the import is kept
+ * apart to compare (marked `origin: "import"`, not on the overview or the trend). The answer names
+ * the latest posture scan it is compared with (`compareWith`), and the audit trail keeps the file's SHA-256.
  */
+import { createHash } from "node:crypto";
 import { requireRole } from "@/lib/auth/principal";
 import { serverJobs } from "@/lib/scan/jobs-server";
 import { proxyChecks, withHeaders } from "@/lib/security/route-guard";
 import { readBodyBytes } from "@/lib/security/upload-body";
 import { oneUploadAtATime, parseSnapshotInWorker } from "@/lib/security/upload-parser";
-import { actorOf, handle, json, uploadLimit } from "@/app/api/_lib/http";
+import { latestSucceededScan } from "@/lib/store/scans/scans";
+import { InvalidInputError } from "@/lib/store/errors";
+import { actorOf, handle, json, onlyParams, uploadLimit } from "@/app/api/_lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -21,15 +27,30 @@ export async function POST(request: Request): Promise<Response> {
   if ("refusal" in checked) return checked.refusal;
   const answer = await handle(async () => {
     await requireRole(request, "Posture.Operator");
-    const { snapshot, bytes } = await oneUploadAtATime(async () => {
+    const replacesLatest = replacesLatestParam(new URL(request.url).searchParams);
+    const { snapshot, bytes, sha256 } = await oneUploadAtATime(async () => {
       const body = await readBodyBytes(request, uploadLimit());
       const size = body.byteLength;
-      return { snapshot: await parseSnapshotInWorker(body), bytes: size };
+      // Hashed before the parser takes the bytes over (their buffer is handed to the worker).
+      const hash = createHash("sha256").update(body).digest("hex");
+      return { snapshot: await parseSnapshotInWorker(body), bytes: size, sha256: hash };
     });
     const jobs = await serverJobs();
     const fileName = request.headers.get("x-file-name") ?? undefined;
-    const scan = await jobs.importSnapshot(snapshot, { actor: actorOf(request), bytes, fileName });
-    return json({ id: scan.id }, 202, { location: `/api/scans/${scan.id}` });
+    const compareWith = await latestSucceededScan(jobs.store);
+    const scan = await jobs.importSnapshot(snapshot, { actor: actorOf(request), bytes, fileName, sha256, replacesLatest });
+    return json({ id: scan.id, origin: scan.origin, replacesLatest, compareWith: compareWith?.id ?? null, sha256 }, 202, {
+      location: `/api/scans/${scan.id}`,
+    });
   });
   return withHeaders(answer, checked.headers);
+}
+
+/** `replacesLatest=true|false` (default false); any other query name or value is refused. */
+function replacesLatestParam(search: URLSearchParams): boolean {
+  onlyParams(search, ["replacesLatest"]);
+  const v = search.get("replacesLatest");
+  if (v === null || v === "false") return false;
+  if (v === "true") return true;
+  throw new InvalidInputError("replacesLatest", `expected true or false, got ${JSON.stringify(v)}`);
 }

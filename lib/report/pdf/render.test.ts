@@ -93,6 +93,13 @@ describe("tenant PDF", () => {
     expect(squash(cover)).toContain(`Score${fx.result.summary.score}of100`);
     expect(cover).toContain("Tenant score");
     expect(squash(cover)).toContain(squash(`${fx.result.summary.counts.fail} fail`));
+    expect(squash(cover)).toContain(squash("Origin collected by this dashboard"));
+  });
+
+  it("marks an imported snapshot on the cover", async () => {
+    const imported = { ...fx.result, scan: { ...fx.result.scan, source: "snapshot" as const } };
+    const cover = open(await renderResourcePdf({ ...input, result: imported, previous: undefined }, newFailure.resourceId)).pages()[0];
+    expect(squash(cover)).toContain(squash("Origin IMPORTED from an uploaded snapshot file, not collected from Azure by this dashboard"));
   });
 
   it("says Azure's verdicts were not collected when no finding has them", () => {

@@ -271,6 +271,22 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("exceptions").addColumn("updated_by", "text").execute();
       },
     },
+    "0012_scan_origin": {
+      // An uploaded snapshot is marked as an import and, unless the uploader says so, does not become
+      // the latest posture. Imports stored before this kept the role they had: they stay in the posture.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("scans")
+          .addColumn("origin", "text", (c) => c.notNull().defaultTo("collected"))
+          .execute();
+        await db.schema
+          .alterTable("scans")
+          .addColumn("in_posture", "integer", (c) => c.notNull().defaultTo(1))
+          .execute();
+        await sql`update scans set origin = 'import' where source = 'snapshot'`.execute(db);
+        await db.schema.createIndex("scans_posture_finished").on("scans").columns(["status", "in_posture", "finished_at"]).execute();
+      },
+    },
   };
 }
 

@@ -6,6 +6,8 @@ import type { Generated } from "kysely";
 
 export type ScanStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export type ScanSource = "live" | "emulator" | "snapshot";
+/** Collected by this dashboard (from Azure or the emulator), or imported from a snapshot file. */
+export type ScanOrigin = "collected" | "import";
 
 export interface ScansTable {
   id: string;
@@ -49,6 +51,13 @@ export interface ScansTable {
   subscription_scores: string | null;
   /** Succeeded scans: the control catalogue version the findings were judged with (null: stored before it was kept, i.e. 1). */
   catalog_version: number | null;
+  /** Where the posture came from: a collection, or an uploaded snapshot file. */
+  origin: ScanOrigin;
+  /**
+   * 1: the scan may be the latest posture (overview, trend, "latest" links). Collections always;
+   * an import only when the uploader chose to let it replace the latest collected posture.
+   */
+  in_posture: number;
 }
 
 export interface ScanSubscriptionsTable {

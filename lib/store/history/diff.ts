@@ -1,15 +1,21 @@
 /**
  * What changed between two succeeded scans, per resource × control: new failures, resolved
  * failures, other status changes, and how many stayed the same. Counts are exact; lists are capped.
+ * A resource the newer scan no longer holds is "gone", listed apart: gone is not fixed, so its
+ * failures are never counted as resolved, and the score change is computed over the resources both
+ * scans hold (`scores`), so deleting a failing resource does not raise it. A changed verdict lists
+ * the evidence properties whose value changed (before → after).
  * Only subscriptions both scans could see are compared: a scan of some subscriptions, an uploaded
  * snapshot, or one that could not read a subscription neither resolves nor adds the findings of
  * the others. A whole-tenant collection that does not list a subscription saw it empty, so a new
- * subscription's failures are new, and a deleted one's are resolved.
+ * subscription's failures are new, and a deleted one's resources are gone.
  * Scans judged with different catalogue versions are compared too, but a changed verdict of a
  * control whose rule changed between the versions is marked `ruleChange`: it may have changed
  * because the rule did, not because Azure did.
  */
 import { rulesChangedBetween } from "@/lib/posture/controls";
+import { ScoreTally } from "@/lib/posture/score";
+import { decodeEvidence } from "@/lib/store/scans/evidence-codec";
 import { SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 import type { FindingsIndex } from "@/lib/store/findings/model";
 import { findingsIndex } from "@/lib/store/findings/scan-index";
@@ -32,6 +38,38 @@ export interface DiffItem {
    * versions): the change may come from the rule, not from Azure.
    */
   ruleChange: boolean;
+  /**
+   * Both scans judged it and the verdict changed: the evidence properties whose value differs,
+   * before → after (a side without the property leaves it out). Empty when the values did not
+   * change (the rule did, or the reason of an unknown).
+   */
+  evidence?: EvidenceChange[];
+}
+
+export interface EvidenceChange {
+  /** The evidence path (`document:ID property`). */
+  path: string;
+  /** The value in the older scan; absent when its evidence did not list the path. */
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A resource the older scan held and the newer one does not (deleted, moved or no longer visible). */
+export interface GoneResource {
+  resourceId: string;
+  resourceName: string;
+  subscriptionId: string;
+  /** Its findings in the older scan, and of those the failing ones (not resolved: the resource is gone). */
+  findings: number;
+  failures: number;
+  /** The controls it failed in the older scan. */
+  failedControls: string[];
+}
+
+/** A score before → after; null where nothing was judged. */
+export interface ScoreChange {
+  from: number | null;
+  to: number | null;
 }
 
 export interface ScanDiff {
@@ -43,7 +81,12 @@ export interface ScanDiff {
     changed: number;
     unchanged: number;
     added: number;
+    /** Findings of a control the newer scan did not judge on a resource it still holds. */
     removed: number;
+    /** Resources the newer scan no longer holds, their findings and the failures among them (none of them resolved). */
+    goneResources: number;
+    goneFindings: number;
+    goneFailures: number;
     notCompared: number;
     /** Of newFailures, resolved and changed: the verdicts marked `ruleChange`. */
     ruleChanges: number;
@@ -61,6 +104,14 @@ export interface ScanDiff {
   changed: DiffItem[];
   added: DiffItem[];
   removed: DiffItem[];
+  /** Resources gone since the older scan, capped at `limit`. */
+  gone: GoneResource[];
+  /**
+   * Scores over the resources both scans hold in the subscriptions both read (CONTROLS.md's
+   * formula on that common part): the change a fix or a regression made, not a deletion or an
+   * addition. The scans' own scores cover everything each held.
+   */
+  scores: { tenant: ScoreChange; subscriptions: ({ subscriptionId: string } & ScoreChange)[] };
   /** Whether some list was cut at `limit`. */
   truncated: boolean;
 }
@@ -146,7 +197,19 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   const diff: ScanDiff = {
     scanId,
     against,
-    counts: { newFailures: 0, resolved: 0, changed: 0, unchanged: 0, added: 0, removed: 0, notCompared: 0, ruleChanges: 0 },
+    counts: {
+      newFailures: 0,
+      resolved: 0,
+      changed: 0,
+      unchanged: 0,
+      added: 0,
+      removed: 0,
+      goneResources: 0,
+      goneFindings: 0,
+      goneFailures: 0,
+      notCompared: 0,
+      ruleChanges: 0,
+    },
     catalogVersions: { from: older.catalogVersion, to: newer.catalogVersion },
     ruleChangedControls: [...ruleChanged],
     subscriptions: { compared, onlyNewer: onlyIn(newer), onlyOlder: onlyIn(older) },
@@ -156,60 +219,116 @@ export async function diffScans(store: Store, scanId: string, against: string, o
     changed: [],
     added: [],
     removed: [],
+    gone: [],
+    scores: { tenant: { from: null, to: null }, subscriptions: [] },
     truncated: false,
   };
-  const push = (list: DiffItem[], make: () => DiffItem) => {
-    if (list.length < limit) list.push(make());
-    else diff.truncated = true;
+  // Listed verdicts both scans gave, with their finding rows, to read their evidence afterwards.
+  const judgedTwice: { item: DiffItem; toRow: number; fromRow: number }[] = [];
+  const push = (list: DiffItem[], make: () => DiffItem, rows?: [number, number]) => {
+    if (list.length < limit) {
+      const made = make();
+      list.push(made);
+      if (rows) judgedTwice.push({ item: made, toRow: rows[0], fromRow: rows[1] });
+    } else diff.truncated = true;
+  };
+  const newerResources = new Set(to.resources.map((r) => r?.key));
+  const olderResources = new Set(from.resources.map((r) => r?.key));
+  const tallies = { tenant: [new ScoreTally(), new ScoreTally()], bySubscription: new Map<string, { subscriptionId: string; tallies: ScoreTally[] }>() };
+  const tally = (side: 0 | 1, subscriptionId: string, status: string, severity: string) => {
+    const finding = { status, severity, reason: null, muted: false } as Parameters<ScoreTally["add"]>[0];
+    tallies.tenant[side].add(finding);
+    const key = idKey(subscriptionId);
+    let sub = tallies.bySubscription.get(key);
+    if (!sub) tallies.bySubscription.set(key, (sub = { subscriptionId, tallies: [new ScoreTally(), new ScoreTally()] }));
+    sub.tallies[side].add(finding);
   };
   const before = keyed(from);
   const seen = new Set<string>();
   for (let i = 0; i < to.size; i++) {
-    const key = `${to.resources[to.resource[i]]?.key}|${to.controls[to.control[i]]}`;
+    const resourceKey = to.resources[to.resource[i]]?.key;
+    const key = `${resourceKey}|${to.controls[to.control[i]]}`;
     seen.add(key);
     if (!inBoth(to.subs[to.sub[i]])) {
       diff.counts.notCompared++;
       continue;
     }
     const now = STATUSES[to.status[i]];
+    if (olderResources.has(resourceKey)) tally(1, to.subs[to.sub[i]], now, SEVERITIES[to.severity[i]]);
     const j = before.get(key);
     const was = j === undefined ? null : STATUSES[from.status[j]];
+    const rows: [number, number] | undefined = j === undefined ? undefined : [to.ids[i], from.ids[j]];
     // A verdict both scans gave, of a control judged by different rules in them.
     const byRule = was !== null && was !== now && ruleChanged.size > 0 && ruleChanged.has(to.controls[to.control[i]]);
     if (byRule) diff.counts.ruleChanges++;
     if (now === "fail" && was !== "fail") {
       diff.counts.newFailures++;
-      push(diff.newFailures, () => item(to, i, was, now, byRule));
+      push(diff.newFailures, () => item(to, i, was, now, byRule), rows);
     } else if (was === "fail" && now !== "fail") {
       diff.counts.resolved++;
-      push(diff.resolved, () => item(to, i, was, now, byRule));
+      push(diff.resolved, () => item(to, i, was, now, byRule), rows);
     } else if (was === null) {
       diff.counts.added++;
       push(diff.added, () => item(to, i, was, now));
     } else if (was !== now) {
       diff.counts.changed++;
-      push(diff.changed, () => item(to, i, was, now, byRule));
+      push(diff.changed, () => item(to, i, was, now, byRule), rows);
     } else {
       diff.counts.unchanged++;
       diff.unchangedByStatus[now]++;
     }
   }
+  const gone = new Map<string, GoneResource>();
   for (const [key, j] of before) {
-    if (seen.has(key)) continue;
+    const resourceKey = from.resources[from.resource[j]]?.key;
+    const present = newerResources.has(resourceKey);
     if (!inBoth(from.subs[from.sub[j]])) {
-      diff.counts.notCompared++;
+      if (!seen.has(key)) diff.counts.notCompared++;
       continue;
     }
     const was = STATUSES[from.status[j]];
-    // A failure whose resource is gone is resolved from the tenant's point of view; list it as such.
-    if (was === "fail") {
-      diff.counts.resolved++;
-      push(diff.resolved, () => item(from, j, was, null));
+    if (present) tally(0, from.subs[from.sub[j]], was, SEVERITIES[from.severity[j]]);
+    if (seen.has(key)) continue;
+    if (!present) {
+      // Gone is not fixed: the resource's failures are not resolved, they are gone with it.
+      const r = from.resources[from.resource[j]];
+      let entry = gone.get(resourceKey ?? "");
+      if (!entry) {
+        gone.set(
+          resourceKey ?? "",
+          (entry = {
+            resourceId: r?.id ?? "",
+            resourceName: r?.name ?? "",
+            subscriptionId: from.subs[from.sub[j]],
+            findings: 0,
+            failures: 0,
+            failedControls: [],
+          }),
+        );
+      }
+      entry.findings++;
+      diff.counts.goneFindings++;
+      if (was === "fail") {
+        entry.failures++;
+        entry.failedControls.push(from.controls[from.control[j]]);
+        diff.counts.goneFailures++;
+      }
     } else {
       diff.counts.removed++;
       push(diff.removed, () => item(from, j, was, null));
     }
   }
+  diff.counts.goneResources = gone.size;
+  // Most failures first, then by ID, so the capped list shows what mattered most.
+  const goneList = [...gone.values()].sort((a, b) => b.failures - a.failures || a.resourceId.localeCompare(b.resourceId));
+  if (goneList.length > limit) diff.truncated = true;
+  diff.gone = goneList.slice(0, limit);
+  const change = (t: ScoreTally[]): ScoreChange => ({ from: t[0].score, to: t[1].score });
+  diff.scores = {
+    tenant: change(tallies.tenant),
+    subscriptions: [...tallies.bySubscription.values()].map((s) => ({ subscriptionId: s.subscriptionId, ...change(s.tallies) })),
+  };
+  await attachEvidenceChanges(store, scanId, against, judgedTwice);
   return diff;
 }
 
@@ -221,4 +340,61 @@ export async function diffScans(store: Store, scanId: string, against: string, o
 export async function subscriptionsNoLongerRead(store: Store, scanId: string, against: string): Promise<string[]> {
   const [newer, older] = await Promise.all([coverageOf(store, scanId), coverageOf(store, against)]);
   return [...older.read].filter((key) => !knows(newer, key)).sort();
+}
+
+/** Reads the evidence of the listed verdicts both scans gave and keeps the properties whose value changed. */
+async function attachEvidenceChanges(store: Store, scanId: string, against: string, items: { item: DiffItem; toRow: number; fromRow: number }[]) {
+  if (items.length === 0) return;
+  const [after, before] = await Promise.all([
+    evidenceByRow(
+      store,
+      scanId,
+      items.map((x) => x.toRow),
+    ),
+    evidenceByRow(
+      store,
+      against,
+      items.map((x) => x.fromRow),
+    ),
+  ]);
+  for (const { item, toRow, fromRow } of items) item.evidence = evidenceChanges(before.get(fromRow) ?? [], after.get(toRow) ?? []);
+}
+
+const EVIDENCE_BATCH = 500;
+
+async function evidenceByRow(store: Store, scanId: string, rows: number[]): Promise<Map<number, unknown[]>> {
+  const out = new Map<number, unknown[]>();
+  for (let i = 0; i < rows.length; i += EVIDENCE_BATCH) {
+    const batch = rows.slice(i, i + EVIDENCE_BATCH);
+    const found = await store.db
+      .selectFrom("findings")
+      .select(["id", "evidence", "resource_id"])
+      .where("scan_id", "=", scanId)
+      .where("id", "in", batch)
+      .execute();
+    for (const r of found) out.set(Number(r.id), decodeEvidence(r.evidence, r.resource_id));
+  }
+  return out;
+}
+
+/** The evidence paths whose `actual` value differs between two lists of `{ path, actual }`, in first-seen order. */
+export function evidenceChanges(before: readonly unknown[], after: readonly unknown[]): EvidenceChange[] {
+  const read = (list: readonly unknown[]) => {
+    const m = new Map<string, unknown>();
+    for (const e of list) {
+      const { path, actual } = (e ?? {}) as { path?: unknown; actual?: unknown };
+      if (typeof path === "string" && !m.has(path)) m.set(path, actual);
+    }
+    return m;
+  };
+  const was = read(before);
+  const now = read(after);
+  const out: EvidenceChange[] = [];
+  for (const path of new Set([...was.keys(), ...now.keys()])) {
+    const a = was.has(path);
+    const b = now.has(path);
+    if (a && b && JSON.stringify(was.get(path)) === JSON.stringify(now.get(path))) continue;
+    out.push({ path, ...(a ? { before: was.get(path) } : {}), ...(b ? { after: now.get(path) } : {}) });
+  }
+  return out;
 }

@@ -15,9 +15,13 @@ export interface ScoreTrend {
   subscriptions: { subscriptionId: string; displayName: string | null; points: (TrendPoint & { resources: number })[] }[];
 }
 
-/** The last `limit` succeeded scans (default 50), oldest first. */
+/** The last `limit` succeeded posture scans (default 50), oldest first: an import kept apart to compare is not part of the trend. */
 export async function scoreTrend(store: Store, options: { limit?: number; source?: ScanSource; tenantId?: string } = {}): Promise<ScoreTrend> {
-  let q = store.db.selectFrom("scans").select(["id", "finished_at", "summary", "subscription_scores"]).where("status", "=", "succeeded");
+  let q = store.db
+    .selectFrom("scans")
+    .select(["id", "finished_at", "summary", "subscription_scores"])
+    .where("status", "=", "succeeded")
+    .where("in_posture", "=", 1);
   if (options.source) q = q.where("source", "=", options.source);
   if (options.tenantId) q = q.where("tenant_id", "=", options.tenantId);
   const scans = (

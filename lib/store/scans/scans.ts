@@ -10,7 +10,7 @@ import type { Selectable } from "kysely";
 import { isUniqueViolation, NotFoundError, ScanConflictError } from "@/lib/store/errors";
 import { recoverInterrupted } from "./recovery";
 import { deleteScanChildren } from "./rows";
-import type { ScanSource, ScanStatus, ScansTable } from "@/lib/store/db/schema";
+import type { ScanOrigin, ScanSource, ScanStatus, ScansTable } from "@/lib/store/db/schema";
 import { nowIso, type Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
 
@@ -54,6 +54,10 @@ export interface Scan {
   resultSha256: string | null;
   /** Succeeded scans: the catalogue version its findings were judged with; null otherwise. */
   catalogVersion: number | null;
+  /** A collection, or an uploaded snapshot file. */
+  origin: ScanOrigin;
+  /** Whether the scan may be the latest posture (overview, trend, "latest"): false for an import kept apart to compare. */
+  inPosture: boolean;
 }
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ["queued", "running"];
@@ -80,6 +84,8 @@ export function toScan(row: Selectable<ScansTable>): Scan {
     summary: row.summary ? (JSON.parse(row.summary) as ScanSummary) : null,
     resultSha256: row.result_sha256,
     catalogVersion: row.status === "succeeded" ? storedCatalogVersion(row.catalog_version) : null,
+    origin: row.origin === "import" ? "import" : "collected",
+    inPosture: Number(row.in_posture) === 1,
   };
 }
 
@@ -100,7 +106,12 @@ export interface CreateScanInput {
   source: ScanSource;
   subscriptions?: string[] | null;
   startedBy: string;
+  /** An import only: whether it replaces the latest collected posture (default false: kept apart to compare). */
+  replacesLatest?: boolean;
 }
+
+/** An uploaded snapshot is an import; everything else was collected. */
+export const originOf = (source: ScanSource): ScanOrigin => (source === "snapshot" ? "import" : "collected");
 
 /**
  * Inserts a queued scan holding its scope. Throws ScanConflictError with the running scan's ID
@@ -126,6 +137,8 @@ export async function createScan(store: Store, input: CreateScanInput): Promise<
     owner: store.instanceId,
     active_scope: scope,
     cancel_requested: 0,
+    origin: originOf(input.source),
+    in_posture: originOf(input.source) === "collected" || input.replacesLatest === true ? 1 : 0,
   };
   for (let attempt = 0; ; attempt++) {
     try {
@@ -199,6 +212,8 @@ export interface ListScansOptions {
   limit?: number;
   /** Only scans created before this ISO time (paging backwards). */
   before?: string;
+  /** Only scans that count as posture (leaving out imports kept apart to compare). */
+  postureOnly?: boolean;
 }
 
 /** Newest first. */
@@ -206,13 +221,17 @@ export async function listScans(store: Store, options: ListScansOptions = {}): P
   let q = store.db.selectFrom("scans").selectAll().orderBy("created_at", "desc").orderBy("id", "desc");
   if (options.status?.length) q = q.where("status", "in", options.status);
   if (options.before) q = q.where("created_at", "<", options.before);
+  if (options.postureOnly) q = q.where("in_posture", "=", 1);
   const rows = await q.limit(Math.min(Math.max(options.limit ?? 50, 1), 500)).execute();
   return rows.map(toScan);
 }
 
-/** The newest succeeded scan (what dashboards show by default), optionally of one source. */
+/**
+ * The latest posture: the newest succeeded scan that counts as posture (what dashboards show by
+ * default; an import kept apart never does), optionally of one source.
+ */
 export async function latestSucceededScan(store: Store, options: { source?: ScanSource } = {}): Promise<Scan | undefined> {
-  let q = store.db.selectFrom("scans").selectAll().where("status", "=", "succeeded");
+  let q = store.db.selectFrom("scans").selectAll().where("status", "=", "succeeded").where("in_posture", "=", 1);
   if (options.source) q = q.where("source", "=", options.source);
   const row = await q.orderBy("finished_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
   return row ? toScan(row) : undefined;

@@ -31,9 +31,12 @@ export function jobsFor(store: Store, emulator?: Pick<RunningEmulator, "url" | "
   });
 }
 
-/** Imports a snapshot as a scan and waits until it has ended. */
-export async function importAndWait(jobs: ScanJobs, snapshot: Snapshot): Promise<Scan> {
-  const scan = await jobs.importSnapshot(snapshot);
+/**
+ * Imports a snapshot as a scan and waits until it has ended. It replaces the latest posture, as a
+ * collection would, unless `replacesLatest` is false (an import kept apart to compare).
+ */
+export async function importAndWait(jobs: ScanJobs, snapshot: Snapshot, options: { replacesLatest?: boolean } = {}): Promise<Scan> {
+  const scan = await jobs.importSnapshot(snapshot, { replacesLatest: options.replacesLatest ?? true });
   await jobs.settled(scan.id);
   return (await getScan(jobs.store, scan.id))!;
 }

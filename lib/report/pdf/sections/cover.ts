@@ -45,6 +45,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     ["Scan started", formatTime(full.scan.startedAt)],
     ["Scan finished", formatTime(full.scan.finishedAt)],
     ["Source", sourceLabel(full.scan.source)],
+    ["Origin", originLabel(full.scan.source)],
     ["Control catalogue", `version ${full.scan.catalogVersion ?? "—"} (18 controls)`],
     [
       "Findings",
@@ -131,6 +132,13 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     "Confidential: this report lists identifiers and configuration of Azure resources. Names and tags are printed as collected; characters the embedded font lacks are shown as [U+XXXX] code points.",
     { size: SIZE.tiny, color: COLOR.muted, x, width: CONTENT_WIDTH },
   );
+}
+
+/** An uploaded snapshot is an import: a reader must not take it for a collection. */
+export function originLabel(source: string | null | undefined): string {
+  return source === "snapshot"
+    ? "IMPORTED from an uploaded snapshot file, not collected from Azure by this dashboard (the audit trail keeps the file's SHA-256)"
+    : "collected by this dashboard";
 }
 
 export function sourceLabel(source: string | null | undefined): string {

@@ -111,8 +111,11 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
   const before = changes.scoreBefore === null ? "n/a" : String(changes.scoreBefore);
   const after = changes.scoreAfter === null ? "n/a" : String(changes.scoreAfter);
   canvas.para(
-    `Compared with scan ${changes.previousScanId} (finished ${formatTime(changes.previousFinishedAt)}): score ${before} → ${after}; ` +
-      `${plural(changes.newFailures.length, "new failure")}, ${plural(changes.resolvedFailures.length, "resolved failure")}.`,
+    `Compared with scan ${changes.previousScanId} (finished ${formatTime(changes.previousFinishedAt)}): score over the resources both scans hold ${before} → ${after}; ` +
+      `${plural(changes.newFailures.length, "new failure")}, ${plural(changes.resolvedFailures.length, "resolved failure")}` +
+      (changes.goneFailures.length > 0
+        ? `, and ${plural(changes.goneFailures.length, "failure")} of resources no longer in the scan (gone, not resolved).`
+        : "."),
     { after: 6 },
   );
   const { from, to } = changes.catalogVersions;
@@ -128,7 +131,8 @@ function drawChanges(canvas: Canvas, ctx: ReportContext): void {
   const rule = (c: FindingChange, note: string) => (c.ruleChange ? `${note} (rule change)` : note);
   const sections: [string, readonly FindingChange[], (c: FindingChange) => string][] = [
     ["New failures", changes.newFailures, (c) => rule(c, c.previousStatus ? `was ${c.previousStatus.replace("_", " ")}` : "new resource")],
-    ["Resolved failures", changes.resolvedFailures, (c) => rule(c, c.status ? `now ${c.status.replace("_", " ")}` : "resource no longer in the scan")],
+    ["Resolved failures", changes.resolvedFailures, (c) => rule(c, c.status ? `now ${c.status.replace("_", " ")}` : "control no longer judged")],
+    ["Gone with their resource (not resolved)", changes.goneFailures, () => "resource no longer in the scan"],
   ];
   for (const [title, list, note] of sections) {
     if (list.length === 0) continue;
