@@ -34,22 +34,13 @@ export function FindingDetails({
       </summary>
       <div className="mt-2 space-y-2">
         {evidence.length ? (
-          <dl className="space-y-1.5 rounded-md border border-slate-200 bg-slate-50 p-2 text-[11px]">
+          // One text node per entry: the table can hold a hundred findings, each with its evidence.
+          <ul className="space-y-1 rounded-md border border-slate-200 bg-slate-50 p-2 font-mono text-[11px] text-slate-800 [overflow-wrap:anywhere]">
             {evidence.map((e, i) => {
               const ev = e as { path?: unknown; actual?: unknown; expected?: unknown };
-              return (
-                <div key={i}>
-                  <dt className="break-all font-mono text-slate-700">{showHidden(String(ev.path ?? ""))}</dt>
-                  <dd className="break-words text-slate-900">
-                    <span className="text-slate-500">actual </span>
-                    <span className="font-mono [overflow-wrap:anywhere]">{evidenceValue(ev.actual)}</span>
-                    <span className="text-slate-500"> · expected </span>
-                    <span className="font-mono [overflow-wrap:anywhere]">{evidenceValue(ev.expected)}</span>
-                  </dd>
-                </div>
-              );
+              return <li key={i}>{`${showHidden(String(ev.path ?? ""))}: ${evidenceValue(ev.actual)} (expected ${evidenceValue(ev.expected)})`}</li>;
             })}
-          </dl>
+          </ul>
         ) : (
           <p className="text-slate-500">No evidence recorded.</p>
         )}
