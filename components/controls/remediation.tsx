@@ -1,4 +1,4 @@
-/** How to fix a control: portal steps, Azure CLI and Bicep, each code block with a copy button. */
+/** How to fix a control: portal links (when filled in for a resource), portal steps, Azure CLI and Bicep, each code block with a copy button. */
 import type { Remediation as RemediationData } from "@/lib/posture/types";
 import { CopyButton } from "@/components/ui/copy-button";
 import { InlineCode } from "@/components/ui/inline-code";
@@ -21,9 +21,21 @@ function Code({ title, code }: { title: string; code: string }) {
   );
 }
 
-export function Remediation({ remediation }: { remediation: RemediationData }) {
+export function Remediation({ remediation, links }: { remediation: RemediationData; links?: readonly { label: string; href: string }[] }) {
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-testid="remediation">
+      {links?.length ? (
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+          {links.map((l) => (
+            <li key={l.href}>
+              <a href={l.href} target="_blank" rel="noopener noreferrer" className="font-medium text-blue-700 underline hover:text-blue-900">
+                {l.label}
+                <span className="sr-only"> (opens in a new tab)</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div>
         <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Azure portal</h4>
         <ol className="ml-5 list-decimal space-y-1 text-sm text-slate-800">

@@ -12,6 +12,10 @@ import { AzureStateBadge, MutedBadge, SeverityBadge, StatusBadge } from "@/compo
 import { Table, Td, Th } from "@/components/ui/table";
 import { ExceptionButton } from "./exception-dialog";
 import { showHidden } from "@/lib/report/visible-text";
+import { FindingDetails } from "./finding-details";
+
+/** Below the `sm` breakpoint each row becomes a card: cells flow and wrap, the reason takes the full width. */
+const NARROW_CELL = "max-sm:border-0 max-sm:px-1 max-sm:py-1";
 
 export function FindingsTable({
   items,
@@ -43,8 +47,8 @@ export function FindingsTable({
       const n = items.filter((x) => groupKey(x) === key).length;
       const total = totals.get(key) ?? n;
       rows.push(
-        <tr key={`g-${key}`} className="bg-slate-100" data-testid="finding-group">
-          <th scope="colgroup" colSpan={columns} className="border-b border-slate-200 px-3 py-2 text-left text-sm font-semibold text-slate-800">
+        <tr key={`g-${key}`} className="bg-slate-100 max-sm:block" data-testid="finding-group">
+          <th scope="colgroup" colSpan={columns} className="border-b border-slate-200 px-3 py-2 text-left text-sm font-semibold text-slate-800 max-sm:block">
             {group === "control" ? (
               <>
                 <Link href={`/controls#${f.controlId}`} className="font-mono hover:underline">
@@ -76,24 +80,24 @@ export function FindingsTable({
     rows.push(
       <tr
         key={f.id}
-        className="hover:bg-slate-50"
+        className="hover:bg-slate-50 max-sm:flex max-sm:flex-wrap max-sm:items-start max-sm:gap-x-1 max-sm:border-b max-sm:border-slate-200 max-sm:px-2 max-sm:py-2"
         data-testid="finding-row"
         data-control={f.controlId}
         data-severity={f.severity}
         data-status={f.status}
         data-agreement={f.agreement}
       >
-        <Td>
+        <Td className={NARROW_CELL}>
           <div className="flex flex-col items-start gap-1">
             <StatusBadge status={f.status} reason={f.reason} compact />
             {f.muted ? <MutedBadge title={`Muted by exception ${f.mutedBy.join(", ")}`} /> : null}
           </div>
         </Td>
-        <Td>
+        <Td className={NARROW_CELL}>
           <SeverityBadge severity={f.severity} />
         </Td>
         {group !== "control" ? (
-          <Td className="whitespace-nowrap">
+          <Td className={`whitespace-nowrap ${NARROW_CELL}`}>
             <Link
               href={`/controls#${f.controlId}`}
               className="font-mono text-xs font-semibold text-slate-800 hover:underline"
@@ -103,7 +107,7 @@ export function FindingsTable({
             </Link>
           </Td>
         ) : null}
-        <Td className="min-w-[12rem]">
+        <Td className={`min-w-[12rem] ${NARROW_CELL} max-sm:min-w-0 max-sm:basis-full`}>
           {group === "resource" ? (
             <span className="text-xs text-slate-600">{controlTitles.get(f.controlId)}</span>
           ) : (
@@ -120,16 +124,30 @@ export function FindingsTable({
             </>
           )}
         </Td>
-        <Td className="max-w-[28rem] text-xs text-slate-700">
-          <p className="line-clamp-3" title={showHidden(f.message)}>
-            {showHidden(f.message)}
-          </p>
+        <Td className={`min-w-[16rem] max-w-[28rem] text-xs text-slate-700 ${NARROW_CELL} max-sm:min-w-0 max-sm:max-w-none max-sm:basis-full`}>
+          <FindingDetails
+            message={f.message}
+            evidence={f.evidence}
+            controlId={f.controlId}
+            resourceName={f.resourceName}
+            remediationHref={`${resourceHref(f.resourceId, scanId)}#control-${f.controlId}`}
+          />
         </Td>
-        <Td>
+        <Td className={NARROW_CELL}>
+          <span className="text-xs text-slate-500 sm:hidden">Azure: </span>
           <AzureStateBadge state={f.azure?.state ?? null} agreement={f.agreement} />
         </Td>
-        <Td className="whitespace-nowrap text-xs text-slate-600">{f.status === "fail" && f.firstSeenAt ? date(f.firstSeenAt) : "—"}</Td>
-        <Td className="text-right">
+        <Td className={`whitespace-nowrap text-xs text-slate-600 ${NARROW_CELL}`}>
+          {f.status === "fail" && f.firstSeenAt ? (
+            <>
+              <span className="sm:hidden">Failing since </span>
+              {date(f.firstSeenAt)}
+            </>
+          ) : (
+            <span className="max-sm:hidden">—</span>
+          )}
+        </Td>
+        <Td className={`text-right ${NARROW_CELL}`}>
           {f.status === "fail" || f.status === "unknown" ? (
             <ExceptionButton
               target={{
@@ -147,8 +165,8 @@ export function FindingsTable({
     );
   }
   return (
-    <Table caption="Findings">
-      <thead>
+    <Table caption="Findings" className="max-sm:block">
+      <thead className="max-sm:hidden">
         <tr>
           <Th>Status</Th>
           <Th>Severity</Th>
@@ -162,7 +180,7 @@ export function FindingsTable({
           </Th>
         </tr>
       </thead>
-      <tbody>{rows}</tbody>
+      <tbody className="max-sm:block">{rows}</tbody>
     </Table>
   );
 }

@@ -11,9 +11,10 @@ import { ExceptionButton, type ExceptionTarget } from "@/components/findings/exc
 import { azureVerdictView, type PolicyDocuments } from "@/lib/views/azure-verdicts";
 import { AzureVerdicts } from "./azure-verdicts";
 import { showHidden } from "@/lib/report/visible-text";
+import type { FilledRemediation } from "@/lib/views/remediation";
 
-/** A stored finding of the resource, with its control's metadata. */
-export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined };
+/** A stored finding of the resource, with its control's metadata and its remediation filled in for the resource (null: the catalogue's). */
+export type FindingCardData = ResourceDetail["findings"][number] & { control: Control | undefined; remediation: FilledRemediation | null };
 
 /** `storage:/subscriptions/…/stspeech8 properties.encryption.keySource` → document type, name, JSON path. */
 function splitPath(path: string): { doc: string; name: string; id: string; json: string } {
@@ -133,7 +134,9 @@ export function FindingCard({
           />
           {f.control ? (
             <>
-              {f.status !== "pass" && f.status !== "not_applicable" ? <Remediation remediation={f.control.remediation} /> : null}
+              {f.status !== "pass" && f.status !== "not_applicable" ? (
+                <Remediation remediation={f.remediation ?? f.control.remediation} links={f.remediation?.links} />
+              ) : null}
               <div>
                 <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Framework mappings</h4>
                 <References references={f.control.references} />

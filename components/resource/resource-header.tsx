@@ -45,6 +45,9 @@ export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanI
             <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
               Open in the findings explorer
             </Link>
+            <a href={data.portalHref} target="_blank" rel="noopener noreferrer" className={`text-sm ${linkClass}`} data-testid="portal-link">
+              Open in the Azure portal<span className="sr-only"> (opens in a new tab)</span>
+            </a>
           </div>
         }
       />

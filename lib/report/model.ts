@@ -125,6 +125,8 @@ export interface ReportInput {
   /** The previous scan's result, for "what changed". */
   readonly previous?: ReportResult;
   readonly generatedAt: Date;
+  /** Who generated the report (the signed-in user), printed as "Prepared by" on the cover's sign-off. */
+  readonly preparedBy?: string;
   /**
    * `resultSha256(result)` when the caller already has it (e.g. stored with the scan): hashing a
    * 10,000-resource result takes seconds. Must be that exact value; computed when absent.

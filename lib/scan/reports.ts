@@ -70,7 +70,7 @@ export async function scanPdfReport(store: Store, scanId: string, scope: { subsc
   const prevId = await previousScanId(store, scanId);
   // The report compares only its own scope with the previous scan: read just that part of it.
   const previous = prevId ? await readScanResult(store, prevId, { only: scope }) : undefined;
-  const input = { result, resultSha256: sha, snapshot, previous, generatedAt: new Date() };
+  const input = { result, resultSha256: sha, snapshot, previous, generatedAt: new Date(), preparedBy: actor };
   const body = scope.resourceId
     ? await renderResourcePdf(input, scope.resourceId)
     : scope.subscriptionId

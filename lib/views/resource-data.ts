@@ -12,14 +12,20 @@ import { scanErrors } from "@/lib/store/scans/scans";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import { idKey } from "@/lib/posture/ids";
 import { showHidden } from "@/lib/report/visible-text";
+import type { AccountDocuments } from "@/lib/store/scans/documents";
+import type { Evidence } from "@/lib/posture/types";
+import type { Status } from "@/lib/posture/vocabulary";
+import { fillRemediation, portalResourceHref, remediationTarget, type FilledRemediation } from "./remediation";
 
 export interface ResourcePageData {
   detail: ResourceDetail;
   scan: Scan | null;
   subscriptionName: string | null;
   chain: EncryptionChain;
-  /** Findings in catalogue order, each with its control. */
-  findings: (ResourceDetail["findings"][number] & { control: Control | undefined })[];
+  /** Findings, those needing attention first, each with its control and its remediation filled in for this resource. */
+  findings: (ResourceDetail["findings"][number] & { control: Control | undefined; remediation: FilledRemediation | null })[];
+  /** The resource in the Azure portal, in its tenant. */
+  portalHref: string;
   exceptions: Map<string, StoredException>;
   /** Collection errors of that scan about this resource or its subscription. */
   errors: SnapshotError[];
@@ -62,9 +68,19 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
   const order = new Map(CATALOG.map((c, i) => [c.id as string, i]));
   // What needs attention first (fail, unknown), then the rest; catalogue order within each.
   const rank: Record<string, number> = { fail: 0, unknown: 1, pass: 2, not_applicable: 3 };
+  const accountDocs = detail.documents as AccountDocuments | null;
+  // Older scans kept no documents: their findings fall back to the catalogue's placeholders.
+  const target = accountDocs?.account ? remediationTarget(accountDocs, scan?.tenantId ?? null) : null;
+  const statuses = new Map(detail.findings.map((f) => [f.controlId as string, f.status as Status]));
   const findings = [...detail.findings]
     .sort((a, b) => (rank[a.status] ?? 4) - (rank[b.status] ?? 4) || (order.get(a.controlId) ?? 99) - (order.get(b.controlId) ?? 99))
-    .map((f) => ({ ...f, message: showHidden(f.message), control: CATALOG.find((c) => c.id === f.controlId) }));
+    .map((f) => {
+      const control = CATALOG.find((c) => c.id === f.controlId);
+      const filled = control && target ? fillRemediation(control, target, { evidence: f.evidence as Evidence[], statuses }) : null;
+      // Names in the scripts are quoted for the shell; hidden characters in them are still shown as code points.
+      const remediation = filled && { ...filled, portal: filled.portal.map(showHidden), cli: showHidden(filled.cli), bicep: showHidden(filled.bicep) };
+      return { ...f, message: showHidden(f.message), control, remediation };
+    });
   const exceptions = new Map([...list.active, ...list.expired, ...list.removed].map((e) => [e.id, e]));
   const key = idKey(detail.resource.id);
   const subScope = `/subscriptions/${idKey(detail.resource.subscriptionId)}`;
@@ -77,6 +93,7 @@ export async function loadResource(store: Store, resourceId: string, scanId?: st
       subscriptionName: sub?.displayName ? showHidden(sub.displayName) : null,
       chain: layoutEncryptionChain(shown.resource, docs, detail.findings),
       findings,
+      portalHref: portalResourceHref(target?.tenantId ?? scan?.tenantId ?? null, detail.resource.id),
       exceptions,
       errors: errors.filter((e) => {
         const s = idKey(e.scope ?? "");

@@ -38,6 +38,12 @@ describe("LBX-1 Lockbox-equivalent control", () => {
     expect(f.message).toContain("IAM-2 (storage refuses shared keys) and NET-3 (storage closed to public networks) fail");
   });
 
+  it("names the resource and what fails first, before the explanation", () => {
+    const f = judge("LBX-1", withStorage({ allowSharedKeyAccess: true, publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } }));
+    expect(f.message).toMatch(/^speech-prod-01: IAM-2 \(storage refuses shared keys\) and NET-3 \(storage closed to public networks\) fail, so it lacks/);
+    expect(f.message.indexOf("Customer Lockbox")).toBeGreaterThan(f.message.indexOf("NET-3"));
+  });
+
   it("is unknown with the reason of the first unknown part when none fails", () => {
     const parts = hardened();
     const elsewhere = storageId("stspeechprod01", OTHER_SUB);

@@ -61,14 +61,19 @@ function judge(statuses: readonly Status[]): Verdict {
   if (failing > 0) {
     return {
       status: "fail",
+      // What fails comes first: a clamped or truncated message still names it.
       tail:
-        " lacks Lockbox-equivalent control of its stored data (Speech does not support Customer Lockbox; its equivalent " +
-        `is BYOS): ${having("fail")} ${failing === 1 ? "fails" : "fail"}.`,
+        `: ${having("fail")} ${failing === 1 ? "fails" : "fail"}, so it lacks Lockbox-equivalent control of its stored data ` +
+        "(Speech does not support Customer Lockbox; its equivalent is BYOS).",
       evidence,
     };
   }
   if (statuses.includes("unknown")) {
-    return { status: "unknown", tail: `: Lockbox-equivalent control of stored data cannot be confirmed; ${having("unknown")} could not be checked.`, evidence };
+    return {
+      status: "unknown",
+      tail: `: ${having("unknown")} could not be checked, so Lockbox-equivalent control of stored data cannot be confirmed.`,
+      evidence,
+    };
   }
   if (statuses.includes("not_applicable")) {
     // Not reachable with the catalogue's own rules; kept so a change there cannot turn this into a silent pass.

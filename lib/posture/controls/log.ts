@@ -74,8 +74,9 @@ export const log1: Control = {
       "Open each endpoint that logs content and turn Content logging off (or recreate the resource with BYOS, see BYOS-1).",
     ],
     cli:
-      'curl -X PATCH "https://<region>.api.cognitive.microsoft.com/speechtotext/v3.2/endpoints/<endpoint-id>" \\\n' +
-      '  -H "Ocp-Apim-Subscription-Key: $SPEECH_KEY" -H "Content-Type: application/json" \\\n' +
+      "token=$(az account get-access-token --resource https://cognitiveservices.azure.com --query accessToken -o tsv)\n" +
+      'curl -X PATCH "https://<custom-subdomain>.cognitiveservices.azure.com/speechtotext/endpoints/<endpoint-id>?api-version=2025-10-15" \\\n' +
+      '  -H "Authorization: Bearer $token" -H "Content-Type: application/json" \\\n' +
       '  -d \'{"properties":{"contentLoggingEnabled":false}}\'',
     bicep: "// Endpoint content logging is a Speech data-plane setting: Bicep cannot set it. Use the REST call above.",
   },

@@ -3,9 +3,14 @@
  * pages, single-line and wrapped text, rules, boxes, code blocks, key/value lists and tables.
  * Simple drawing (text, rectangles, lines) is buffered as content-stream operators per page and
  * written in one piece; anything drawn through pdfkit's own API must call `flush()` first.
+ *
+ * When the document is tagged, the canvas also builds its structure tree for screen readers:
+ * headings (H1–H3), paragraphs, lists and tables (Table > TR > TH/TD) are structure elements whose
+ * drawing is their marked content; text drawn outside one becomes a paragraph of its own, and lines
+ * and boxes outside one, like the running header and footer, are marked as artifacts.
  */
 import type { FaceName } from "./fonts";
-import { clean, encodeLine, fitLine, num, widthOf, wrapLines, type Face } from "./text";
+import { BREAK_AT_SLASH, clean, encodeLine, fitLine, num, widthOf, wrapLines, type Face } from "./text";
 import { COLOR, CONTENT_BOTTOM, CONTENT_WIDTH, PAGE, SIZE, statusStyle, type Rgb } from "./theme";
 
 export interface TextStyle {
@@ -74,16 +79,125 @@ function rgb(c: Rgb): string {
   return `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 }
 
+/** A structure element type of the standard structure (PDF 1.7 §14.8.4). */
+export type StructType = "Document" | "Sect" | "TOC" | "TOCI" | "H1" | "H2" | "H3" | "P" | "L" | "LI" | "LBody" | "Table" | "TR" | "TH" | "TD" | "Figure";
+
+/** A row of `table`: its cells, and optionally lines spanning the whole table under them (never truncated). */
+export interface TableRow {
+  readonly cells: readonly Cell[];
+  readonly span?: readonly SpanLine[];
+}
+
+export interface SpanLine {
+  readonly text: string;
+  readonly face?: FaceName;
+  readonly size?: number;
+  readonly color?: Rgb;
+  /** Long tokens break only after "/" (resource IDs). */
+  readonly slashBreaks?: boolean;
+}
+
 export class Canvas {
   y: number = PAGE.top;
   readonly destinations: Destination[] = [];
   private ops: string[] = [];
   private destCount = 0;
+  /** Open structure groups, the document element first; empty when the document is not tagged. */
+  private readonly groups: PDFKit.PDFStructureElement[] = [];
+  /** Inside a leaf element or an artifact: drawing is already marked. */
+  private marked = false;
+  /** Free text drawn outside any element, gathered into one paragraph until the next element starts. */
+  private loose: PDFKit.PDFStructureContent | null = null;
 
   constructor(
     readonly doc: PDFKit.PDFDocument,
     readonly faces: Readonly<Record<FaceName, Face>>,
-  ) {}
+    tagged = false,
+  ) {
+    if (tagged) {
+      const root = doc.struct("Document");
+      doc.addStructure(root);
+      this.groups.push(root);
+    }
+  }
+
+  get tagged(): boolean {
+    return this.groups.length > 0;
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  /** A structure element holding other elements (Table, TR, L, Sect…): `draw` adds its children. */
+  group<T>(type: StructType, draw: () => T, element?: PDFKit.PDFStructureElement): T {
+    if (!this.tagged || this.marked) return draw();
+    this.endLooseText();
+    const el = element ?? this.doc.struct(type);
+    if (!element) this.groups[this.groups.length - 1].add(el);
+    this.groups.push(el);
+    try {
+      return draw();
+    } finally {
+      this.endLooseText();
+      this.groups.pop();
+      if (!element) el.end();
+    }
+  }
+
+  /** An element added now, filled later with `group(type, draw, element)` (the contents page is drawn last but read second). */
+  placeholder(type: StructType): PDFKit.PDFStructureElement | undefined {
+    if (!this.tagged) return undefined;
+    this.endLooseText();
+    const el = this.doc.struct(type);
+    this.groups[this.groups.length - 1].add(el);
+    return el;
+  }
+
+  /** A structure element whose drawing is its content (H1, P, TD…), across page breaks. */
+  leaf<T>(type: StructType, draw: () => T): T {
+    if (!this.tagged || this.marked) return draw();
+    this.endLooseText();
+    this.flush();
+    const content = this.doc.markStructureContent(type);
+    this.marked = true;
+    try {
+      return draw();
+    } finally {
+      this.flush();
+      this.doc.endMarkedContent();
+      this.marked = false;
+      // Added after drawing: a page break inside re-opens the content on the new page, and those parts must be registered too.
+      this.groups[this.groups.length - 1].add(this.doc.struct(type, {}, [content]));
+    }
+  }
+
+  /** Drawing that is not content (running headers, footers, decoration): marked as an artifact. */
+  artifact<T>(draw: () => T): T {
+    if (!this.tagged || this.marked) return draw();
+    this.endLooseText();
+    this.ops.push("/Artifact BMC");
+    this.marked = true;
+    try {
+      return draw();
+    } finally {
+      this.ops.push("EMC");
+      this.marked = false;
+    }
+  }
+
+  /** Ends the paragraph gathering free text, if one is open: before another element, a page switch or the end. */
+  endLooseText(): void {
+    if (this.loose === null) return;
+    const content = this.loose;
+    this.loose = null;
+    this.flush();
+    this.doc.endMarkedContent();
+    this.groups[this.groups.length - 1].add(this.doc.struct("P", {}, [content]));
+  }
+
+  /** Graphics outside any element: an artifact, so a reader does not meet unlabelled content. */
+  private pushGraphic(op: string): void {
+    this.ops.push(this.tagged && !this.marked && this.loose === null ? `/Artifact BMC ${op} EMC` : op);
+  }
 
   /** Index (0-based) of the page being written. */
   get pageIndex(): number {
@@ -99,7 +213,9 @@ export class Canvas {
 
   newPage(): void {
     this.flush();
-    this.doc.addPage();
+    // Marked content open across the break (a paragraph, a cell) is closed here and re-opened on the new page.
+    if (this.tagged) this.doc.continueOnNewPage();
+    else this.doc.addPage();
     this.y = PAGE.top;
   }
 
@@ -140,9 +256,13 @@ export class Canvas {
     return this.drawClean(s, x, y, face, size, opts.color ?? COLOR.text, opts.align, opts.width);
   }
 
-  /** Draws text that is already cleaned (and fitted). */
+  /** Draws text that is already cleaned (and fitted); outside any element, into the open loose paragraph. */
   drawClean(s: string, x: number, y: number, face: Face, size: number, color: Rgb, align?: "left" | "right" | "center", width?: number): number {
     if (s.length === 0) return 0;
+    if (this.tagged && !this.marked && this.loose === null) {
+      this.flush();
+      this.loose = this.doc.markStructureContent("P");
+    }
     const { ops, w: w1000 } = encodeLine(s, face);
     const w = (w1000 * size) / 1000;
     let dx = x;
@@ -165,17 +285,17 @@ export class Canvas {
     if (opts.fill) op += `${rgb(opts.fill)} rg `;
     if (opts.stroke) op += `${rgb(opts.stroke)} RG ${num(opts.lineWidth ?? 0.5)} w ${opts.dash ? `[${opts.dash} ${opts.dash}] 0 d ` : "[] 0 d "}`;
     const paint = opts.fill && opts.stroke ? "B" : opts.fill ? "f" : "S";
-    this.ops.push(`${op}${path} ${paint}`);
+    this.pushGraphic(`${op}${path} ${paint}`);
   }
 
   line(x1: number, y1: number, x2: number, y2: number, color: Rgb = COLOR.rule, width = 0.5, dash?: number): void {
-    this.ops.push(`${rgb(color)} RG ${num(width)} w ${dash ? `[${dash} ${dash}] 0 d` : "[] 0 d"} ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
+    this.pushGraphic(`${rgb(color)} RG ${num(width)} w ${dash ? `[${dash} ${dash}] 0 d` : "[] 0 d"} ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
   }
 
   /** A filled polygon (for arrow heads). */
   polygon(points: readonly (readonly [number, number])[], fill: Rgb): void {
     const [first, ...rest] = points;
-    this.ops.push(`${rgb(fill)} rg ${num(first[0])} ${num(first[1])} m ${rest.map(([x, y]) => `${num(x)} ${num(y)} l`).join(" ")} h f`);
+    this.pushGraphic(`${rgb(fill)} rg ${num(first[0])} ${num(first[1])} m ${rest.map(([x, y]) => `${num(x)} ${num(y)} l`).join(" ")} h f`);
   }
 
   /** Status as symbol + word (+ "MUTED"), in the status colour. Returns the width drawn. */
@@ -214,11 +334,13 @@ export class Canvas {
     const width = opts.width ?? PAGE.marginX + CONTENT_WIDTH - x;
     const lh = opts.lineHeight ?? size * 1.32;
     const lines = wrapLines(value, face, size, width, opts.maxLines);
-    for (const line of lines) {
-      this.ensure(lh);
-      this.drawClean(line, x, this.y, face, size, opts.color ?? COLOR.text);
-      this.y += lh;
-    }
+    this.leaf("P", () => {
+      for (const line of lines) {
+        this.ensure(lh);
+        this.drawClean(line, x, this.y, face, size, opts.color ?? COLOR.text);
+        this.y += lh;
+      }
+    });
     this.y += opts.after ?? 4;
   }
 
@@ -231,7 +353,7 @@ export class Canvas {
     if (opts.newPage !== false) this.newPage();
     else this.ensure(60);
     const item = this.bookmark(title, opts.level ?? 1, opts.parent);
-    this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h1, color: COLOR.accent, width: CONTENT_WIDTH });
+    this.leaf("H1", () => this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h1, color: COLOR.accent, width: CONTENT_WIDTH }));
     this.y += SIZE.h1 * 1.35;
     this.line(PAGE.marginX, this.y, PAGE.marginX + CONTENT_WIDTH, this.y, COLOR.accent, 1);
     this.y += 12;
@@ -241,14 +363,14 @@ export class Canvas {
   h2(title: string, opts: { bookmark?: { parent?: PDFKit.PDFOutline; level: number }; keepWith?: number } = {}): PDFKit.PDFOutline | undefined {
     this.ensure(SIZE.h2 * 1.6 + (opts.keepWith ?? 40));
     const item = opts.bookmark ? this.bookmark(title, opts.bookmark.level, opts.bookmark.parent) : undefined;
-    this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h2, color: COLOR.ink, width: CONTENT_WIDTH });
+    this.leaf("H2", () => this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h2, color: COLOR.ink, width: CONTENT_WIDTH }));
     this.y += SIZE.h2 * 1.5;
     return item;
   }
 
   h3(title: string, keepWith = 30): void {
     this.ensure(SIZE.h3 * 1.5 + keepWith);
-    this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH });
+    this.leaf("H3", () => this.text(title, PAGE.marginX, this.y, { face: "bold", size: SIZE.h3, color: COLOR.ink, width: CONTENT_WIDTH }));
     this.y += SIZE.h3 * 1.5;
   }
 
@@ -265,12 +387,14 @@ export class Canvas {
     for (const [label, value] of rows) {
       const lines = this.wrap(value, width, { face: opts.valueFace, size });
       this.ensure(lh * Math.min(lines.length, 3));
-      this.text(label, x, this.y, { face: "bold", size, color: COLOR.muted, width: labelWidth - 6 });
-      for (const line of lines) {
-        this.ensure(lh);
-        this.drawClean(line, x + labelWidth, this.y, this.face(opts.valueFace), size, COLOR.text);
-        this.y += lh;
-      }
+      this.leaf("P", () => {
+        this.text(label, x, this.y, { face: "bold", size, color: COLOR.muted, width: labelWidth - 6 });
+        for (const line of lines) {
+          this.ensure(lh);
+          this.drawClean(line, x + labelWidth, this.y, this.face(opts.valueFace), size, COLOR.text);
+          this.y += lh;
+        }
+      });
       this.y += 2;
     }
   }
@@ -280,18 +404,24 @@ export class Canvas {
     const size = opts.size ?? SIZE.body;
     const x = opts.x ?? PAGE.marginX;
     const indent = 14;
-    items.forEach((item, i) => {
-      const lines = this.wrap(item, PAGE.marginX + CONTENT_WIDTH - x - indent, { size });
-      const lh = size * 1.32;
-      this.ensure(lh * Math.min(2, lines.length));
-      this.text(opts.numbered ? `${i + 1}.` : "•", x, this.y, { size, color: COLOR.muted });
-      for (const line of lines) {
-        this.ensure(lh);
-        this.drawClean(line, x + indent, this.y, this.face("regular"), size, COLOR.text);
-        this.y += lh;
-      }
-      this.y += 1.5;
-    });
+    this.group("L", () =>
+      items.forEach((item, i) => {
+        const lines = this.wrap(item, PAGE.marginX + CONTENT_WIDTH - x - indent, { size });
+        const lh = size * 1.32;
+        this.ensure(lh * Math.min(2, lines.length));
+        this.group("LI", () =>
+          this.leaf("LBody", () => {
+            this.text(opts.numbered ? `${i + 1}.` : "•", x, this.y, { size, color: COLOR.muted });
+            for (const line of lines) {
+              this.ensure(lh);
+              this.drawClean(line, x + indent, this.y, this.face("regular"), size, COLOR.text);
+              this.y += lh;
+            }
+          }),
+        );
+        this.y += 1.5;
+      }),
+    );
     this.y += 3;
   }
 
@@ -308,6 +438,11 @@ export class Canvas {
       this.text(opts.label, x, this.y, { face: "bold", size: SIZE.small, color: COLOR.muted });
       this.y += SIZE.small * 1.45;
     }
+    this.leaf("P", () => this.codeLines(lines, x, width, lh, pad, size));
+    this.y += 6;
+  }
+
+  private codeLines(lines: readonly string[], x: number, width: number, lh: number, pad: number, size: number): void {
     let i = 0;
     while (i < lines.length) {
       this.ensure(lh + 2 * pad);
@@ -325,58 +460,101 @@ export class Canvas {
       i += chunk.length;
       if (i < lines.length) this.newPage();
     }
-    this.y += 6;
   }
 
-  /** A table with a header row repeated on every page; cells truncate or wrap by column. */
-  table(columns: readonly Column[], rows: Iterable<readonly Cell[]>, opts: TableOptions = {}): void {
+  /**
+   * A table with a header row repeated on every page; cells truncate or wrap by column. A row may
+   * carry lines spanning the table under its cells (full resource IDs): those wrap, never truncate.
+   */
+  table(columns: readonly Column[], rows: Iterable<readonly Cell[] | TableRow>, opts: TableOptions = {}): void {
     const size = opts.size ?? SIZE.small;
     const headerSize = opts.headerSize ?? size;
     const padY = opts.padY ?? 2.5;
     const lh = size * 1.28;
     const x0 = PAGE.marginX;
     const totalWidth = columns.reduce((s, c) => s + c.width, 0);
-    const header = () => {
-      const h = headerSize * 1.3 + 2 * padY;
-      this.rect(x0, this.y, totalWidth, h, { fill: COLOR.accentSoft });
+    const headerCells = () => {
       let x = x0;
       for (const c of columns) {
-        this.text(c.title, x + 3, this.y + padY, { face: "bold", size: headerSize, color: COLOR.accent, width: c.width - 6, align: c.align });
+        const at = x;
+        this.leaf("TH", () =>
+          this.text(c.title, at + 3, this.y + padY, { face: "bold", size: headerSize, color: COLOR.accent, width: c.width - 6, align: c.align }),
+        );
         x += c.width;
       }
+    };
+    const header = (repeat: boolean) => {
+      const h = headerSize * 1.3 + 2 * padY;
+      this.rect(x0, this.y, totalWidth, h, { fill: COLOR.accentSoft });
+      // The header read once; its repetitions on later pages are artifacts.
+      if (repeat) this.artifact(headerCells);
+      else this.group("TR", headerCells);
       this.y += h;
     };
-    this.ensure(headerSize * 1.3 + 2 * padY + lh + 2 * padY);
-    header();
-    let index = 0;
-    for (const row of rows) {
-      const prepared = row.map((cell, i) => this.prepareCell(cell, columns[i], size));
-      const lines = Math.max(1, ...prepared.map((p) => p.lines.length));
-      const h = lines * lh + 2 * padY;
-      if (this.y + h > CONTENT_BOTTOM) {
-        this.newPage();
-        opts.onContinue?.();
-        header();
-      }
-      if (opts.zebra && index % 2 === 1) this.rect(x0, this.y, totalWidth, h, { fill: COLOR.panel });
-      let x = x0;
-      prepared.forEach((p, i) => {
-        const c = columns[i];
-        if (p.status !== undefined) {
-          this.status(p.status, x + 3, this.y + padY, { size: p.size, short: p.short, muted: p.muted, width: c.width - 6, align: c.align });
-        } else {
-          let ly = this.y + padY;
-          for (const line of p.lines) {
-            this.drawClean(line, x + 3, ly, p.face, p.size, p.color, c.align, c.width - 6);
-            ly += lh;
-          }
+    this.group("Table", () => {
+      this.ensure(headerSize * 1.3 + 2 * padY + lh + 2 * padY);
+      header(false);
+      let index = 0;
+      for (const raw of rows) {
+        const row: TableRow = isTableRow(raw) ? raw : { cells: raw };
+        const prepared = row.cells.map((cell, i) => this.prepareCell(cell, columns[i], size));
+        const span = (row.span ?? []).map((l) => {
+          const face = this.face(l.face);
+          const s = l.size ?? size;
+          return {
+            face,
+            size: s,
+            color: l.color ?? COLOR.text,
+            lh: s * 1.3,
+            lines: wrapLines(l.text, face, s, totalWidth - 6, Infinity, false, l.slashBreaks ? BREAK_AT_SLASH : undefined),
+          };
+        });
+        const lines = Math.max(1, ...prepared.map((p) => p.lines.length));
+        const spanHeight = span.reduce((sum, l) => sum + l.lines.length * l.lh, 0);
+        const h = lines * lh + 2 * padY + spanHeight;
+        if (this.y + h > CONTENT_BOTTOM) {
+          this.newPage();
+          opts.onContinue?.();
+          header(true);
         }
-        x += c.width;
-      });
-      this.y += h;
-      this.line(x0, this.y, x0 + totalWidth, this.y, COLOR.rule, 0.3);
-      index++;
-    }
+        if (opts.zebra && index % 2 === 1) this.rect(x0, this.y, totalWidth, h, { fill: COLOR.panel });
+        this.group("TR", () => {
+          let x = x0;
+          prepared.forEach((p, i) => {
+            const c = columns[i];
+            const at = x;
+            this.leaf("TD", () => {
+              if (p.status !== undefined) {
+                this.status(p.status, at + 3, this.y + padY, { size: p.size, short: p.short, muted: p.muted, width: c.width - 6, align: c.align });
+              } else {
+                let ly = this.y + padY;
+                for (const line of p.lines) {
+                  this.drawClean(line, at + 3, ly, p.face, p.size, p.color, c.align, c.width - 6);
+                  ly += lh;
+                }
+              }
+            });
+            x += c.width;
+          });
+        });
+        if (span.length) {
+          this.group("TR", () =>
+            this.leaf("TD", () => {
+              let ly = this.y + padY + lines * lh;
+              for (const l of span) {
+                for (const line of l.lines) {
+                  this.drawClean(line, x0 + 3, ly, l.face, l.size, l.color);
+                  ly += l.lh;
+                }
+              }
+            }),
+          );
+        }
+        this.y += h;
+        this.line(x0, this.y, x0 + totalWidth, this.y, COLOR.rule, 0.3);
+        index++;
+      }
+    });
     this.y += 6;
   }
 
@@ -392,6 +570,10 @@ export class Canvas {
     const lines = max === 1 ? [fitLine(c.text ?? "", face, s, width)] : wrapLines(c.text ?? "", face, s, width, max);
     return { lines, face, size: s, color: c.color ?? COLOR.text, status: undefined, muted: false, short: false };
   }
+}
+
+function isTableRow(row: readonly Cell[] | TableRow): row is TableRow {
+  return !Array.isArray(row);
 }
 
 function roundedRect(x: number, y: number, w: number, h: number, r: number): string {

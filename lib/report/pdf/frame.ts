@@ -13,29 +13,34 @@ export function drawFrames(canvas: Canvas, ctx: ReportContext): void {
   canvas.flush();
   const range = doc.bufferedPageRange();
   const count = range.count;
-  const x = PAGE.marginX;
   const hash = `SHA-256 ${ctx.fullSha256.slice(0, 16)}…`;
   for (let i = range.start; i < range.start + count; i++) {
     doc.switchToPage(i);
-    if (i > range.start) {
-      canvas.text("Speech Posture · Data-protection compliance report", x, PAGE.headerY, {
-        face: "bold",
-        size: SIZE.tiny,
-        color: COLOR.accent,
-        width: CONTENT_WIDTH / 2,
-      });
-      canvas.text(ctx.scopeLabel, x + CONTENT_WIDTH / 2, PAGE.headerY, { size: SIZE.tiny, color: COLOR.muted, width: CONTENT_WIDTH / 2, align: "right" });
-      canvas.line(x, PAGE.headerY + 11, x + CONTENT_WIDTH, PAGE.headerY + 11, COLOR.rule, 0.5);
-    }
-    canvas.line(x, PAGE.footerY - 5, x + CONTENT_WIDTH, PAGE.footerY - 5, COLOR.rule, 0.5);
-    canvas.text(`Scan ${ctx.full.scan.id} · ${hash}`, x, PAGE.footerY, { size: SIZE.micro, color: COLOR.muted, width: CONTENT_WIDTH - 90 });
-    canvas.text(pageLabel(i - range.start + 1, count), x, PAGE.footerY, {
-      face: "bold",
-      size: SIZE.tiny,
-      color: COLOR.ink,
-      width: CONTENT_WIDTH,
-      align: "right",
-    });
+    // Running header and footer repeat on every page: artifacts, not content a reader meets each time.
+    canvas.artifact(() => drawFrame(canvas, ctx, i - range.start + 1, count, hash));
     canvas.flush();
   }
+}
+
+function drawFrame(canvas: Canvas, ctx: ReportContext, page: number, count: number, hash: string): void {
+  const x = PAGE.marginX;
+  if (page > 1) {
+    canvas.text("Speech Posture · Data-protection compliance report", x, PAGE.headerY, {
+      face: "bold",
+      size: SIZE.tiny,
+      color: COLOR.accent,
+      width: CONTENT_WIDTH / 2,
+    });
+    canvas.text(ctx.scopeLabel, x + CONTENT_WIDTH / 2, PAGE.headerY, { size: SIZE.tiny, color: COLOR.muted, width: CONTENT_WIDTH / 2, align: "right" });
+    canvas.line(x, PAGE.headerY + 11, x + CONTENT_WIDTH, PAGE.headerY + 11, COLOR.rule, 0.5);
+  }
+  canvas.line(x, PAGE.footerY - 5, x + CONTENT_WIDTH, PAGE.footerY - 5, COLOR.rule, 0.5);
+  canvas.text(`Scan ${ctx.full.scan.id} · ${hash}`, x, PAGE.footerY, { size: SIZE.micro, color: COLOR.muted, width: CONTENT_WIDTH - 90 });
+  canvas.text(pageLabel(page, count), x, PAGE.footerY, {
+    face: "bold",
+    size: SIZE.tiny,
+    color: COLOR.ink,
+    width: CONTENT_WIDTH,
+    align: "right",
+  });
 }

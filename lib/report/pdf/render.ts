@@ -48,6 +48,8 @@ async function render(input: ReportInput, kind: ReportKind, target?: string): Pr
     compress: true,
     pdfVersion: "1.7",
     lang: "en",
+    // A structure tree for screen readers (the canvas tags headings, paragraphs, lists and tables).
+    tagged: true,
     displayTitle: true,
     font: fontPath("regular"),
     info: {
@@ -69,9 +71,10 @@ async function render(input: ReportInput, kind: ReportKind, target?: string): Pr
     doc.on("error", reject);
   });
   try {
-    const canvas = new Canvas(doc, loadFaces(doc));
+    const canvas = new Canvas(doc, loadFaces(doc), true);
     layout(canvas, ctx);
     drawFrames(canvas, ctx);
+    canvas.endLooseText();
   } catch (error) {
     doc.end();
     await ended.catch(() => undefined);
@@ -86,6 +89,8 @@ function layout(canvas: Canvas, ctx: ReportContext): void {
   drawCover(canvas, ctx);
   canvas.newPage();
   const contentsPage = canvas.pageIndex;
+  // Drawn last (it needs the page numbers) but read second.
+  const contents = canvas.placeholder("TOC");
   canvas.bookmark(CONTENTS_TITLE, 1);
   let n = 1;
   drawSummary(canvas, ctx);
@@ -100,9 +105,11 @@ function layout(canvas: Canvas, ctx: ReportContext): void {
   drawExceptions(canvas, ctx, ++n);
   drawReconciliation(canvas, ctx, ++n);
   drawMethod(canvas, ctx, ++n);
+  canvas.endLooseText();
   canvas.flush();
   canvas.doc.switchToPage(contentsPage);
-  drawContents(canvas, canvas.destinations);
+  canvas.group("TOC", () => drawContents(canvas, canvas.destinations), contents);
+  contents?.end();
   canvas.flush();
 }
 

@@ -319,14 +319,24 @@ export function fitLine(text: unknown, face: Face, size: number, width: number):
  * Where a long token may break. Not after "-": text extractors (pdftotext) take a line-final
  * hyphen for hyphenation and drop it, which would corrupt IDs and GUIDs when copied.
  */
-const BREAK_AFTER = new Set(["/", "_", ".", ":", ",", ";", "=", "&", "?", "|", "\\", ")", "]", "}"]);
+const BREAK_AFTER: ReadonlySet<string> = new Set(["/", "_", ".", ":", ",", ";", "=", "&", "?", "|", "\\", ")", "]", "}"]);
+/** Resource IDs break only after a slash, between path segments, never inside a name. */
+export const BREAK_AT_SLASH: ReadonlySet<string> = new Set(["/"]);
 
 /**
  * Word-wraps text into lines no wider than `width`. Explicit newlines are kept as line breaks; a
  * token longer than a line is broken after a separator (`/`, `-`, `.`…) when one fits, else
  * between characters, so very long names and IDs never overflow. `maxLines` truncates with "…".
  */
-export function wrapLines(text: unknown, face: Face, size: number, width: number, maxLines = Infinity, keepIndent = false): string[] {
+export function wrapLines(
+  text: unknown,
+  face: Face,
+  size: number,
+  width: number,
+  maxLines = Infinity,
+  keepIndent = false,
+  breakAfter: ReadonlySet<string> = BREAK_AFTER,
+): string[] {
   const raw = typeof text === "string" ? text : text == null ? "" : String(text);
   const lines: string[] = [];
   for (const paragraph of raw.split(/\r\n|\r|\n/)) {
@@ -335,9 +345,9 @@ export function wrapLines(text: unknown, face: Face, size: number, width: number
     if (indent && indent.length < cleaned.length) {
       const indentWidth = widthOf(indent, face, size);
       const start = lines.length;
-      wrapParagraph(cleaned.slice(indent.length), face, size, Math.max(width / 2, width - indentWidth), lines);
+      wrapParagraph(cleaned.slice(indent.length), face, size, Math.max(width / 2, width - indentWidth), lines, breakAfter);
       for (let i = start; i < lines.length; i++) lines[i] = indent + lines[i];
-    } else wrapParagraph(cleaned, face, size, width, lines);
+    } else wrapParagraph(cleaned, face, size, width, lines, breakAfter);
     if (lines.length >= maxLines) break;
   }
   if (lines.length > maxLines) {
@@ -349,7 +359,7 @@ export function wrapLines(text: unknown, face: Face, size: number, width: number
   return lines;
 }
 
-function wrapParagraph(text: string, face: Face, size: number, width: number, out: string[]): void {
+function wrapParagraph(text: string, face: Face, size: number, width: number, out: string[], breakAfter: ReadonlySet<string>): void {
   const words = text.split(/ +/).filter((w) => w.length > 0);
   if (words.length === 0) {
     out.push("");
@@ -381,7 +391,7 @@ function wrapParagraph(text: string, face: Face, size: number, width: number, ou
       avail = width;
     }
     while (rest) {
-      const [head, tail] = breakToken(rest, face, size, avail, line === "");
+      const [head, tail] = breakToken(rest, face, size, avail, line === "", breakAfter);
       if (head) {
         line = line ? `${line} ${head}` : head;
       }
@@ -406,7 +416,7 @@ function wrapParagraph(text: string, face: Face, size: number, width: number, ou
 }
 
 /** The longest head of `token` that fits `avail`, preferring a break after a separator. */
-function breakToken(token: string, face: Face, size: number, avail: number, mustTake: boolean): [string, string] {
+function breakToken(token: string, face: Face, size: number, avail: number, mustTake: boolean, breakAfter: ReadonlySet<string>): [string, string] {
   const cps = [...token];
   let fit = 0;
   let w = 0;
@@ -419,7 +429,7 @@ function breakToken(token: string, face: Face, size: number, avail: number, must
   let cut = fit;
   // Prefer a separator, as long as at least 40% of the line stays filled.
   for (let i = fit; i > Math.max(0, Math.floor(fit * 0.4)); i--) {
-    if (BREAK_AFTER.has(cps[i - 1])) {
+    if (breakAfter.has(cps[i - 1])) {
       cut = i;
       break;
     }

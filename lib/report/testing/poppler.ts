@@ -51,6 +51,28 @@ export class PdfFile {
     return { pages: Number(fields.Pages), fields };
   }
 
+  /** Every word with its box, page by page (`pdftotext -bbox`): a word broken across lines comes back as two words. */
+  words(): { text: string; xMin: number; yMin: number; xMax: number; yMax: number }[][] {
+    const html = run("pdftotext", ["-enc", "UTF-8", "-bbox", this.path, "-"]);
+    return html
+      .split("<page ")
+      .slice(1)
+      .map((page) =>
+        [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+          text: unescapeXml(m[5]),
+          xMin: Number(m[1]),
+          yMin: Number(m[2]),
+          xMax: Number(m[3]),
+          yMax: Number(m[4]),
+        })),
+      );
+  }
+
+  /** The structure tree with each element's text (`pdfinfo -struct-text`); empty for an untagged file. */
+  structure(): string {
+    return run("pdfinfo", ["-struct-text", this.path]);
+  }
+
   /** The outline (bookmarks), flattened: title, 1-based page and nesting depth. */
   outline(): { title: string; page: number; depth: number }[] {
     const xml = run("pdftohtml", ["-xml", "-i", "-stdout", "-q", "-f", "1", "-l", "1", this.path]);

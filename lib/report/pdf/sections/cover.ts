@@ -14,7 +14,7 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   let y = 78;
   canvas.text("SPEECH POSTURE", x, y, { face: "bold", size: SIZE.small, color: COLOR.accent });
   y += 18;
-  canvas.text("Data-protection compliance report", x, y, { face: "bold", size: SIZE.title, color: COLOR.ink, width: CONTENT_WIDTH });
+  canvas.leaf("H1", () => canvas.text("Data-protection compliance report", x, y, { face: "bold", size: SIZE.title, color: COLOR.ink, width: CONTENT_WIDTH }));
   y += SIZE.title * 1.3;
   canvas.text(`Azure AI Speech · ${ctx.scopeLabel}`, x, y, { size: SIZE.h2, color: COLOR.muted, width: CONTENT_WIDTH });
   y += 30;
@@ -125,6 +125,8 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     { size: SIZE.small, color: COLOR.text },
   );
 
+  drawSignOff(canvas, ctx, Math.max(canvas.y + 8, PAGE.height - PAGE.bottom - 30 - SIGN_OFF_HEIGHT - 10));
+
   canvas.y = PAGE.height - PAGE.bottom - 30;
   canvas.line(x, canvas.y, x + CONTENT_WIDTH, canvas.y, COLOR.rule, 0.5);
   canvas.y += 5;
@@ -139,6 +141,37 @@ export function originLabel(source: string | null | undefined): string {
   return source === "snapshot"
     ? "IMPORTED from an uploaded snapshot file, not collected from Azure by this dashboard (the audit trail keeps the file's SHA-256)"
     : "collected by this dashboard";
+}
+
+const SIGN_OFF_HEIGHT = 64;
+
+/**
+ * Sign-off: who prepared the report (the user who generated it, when known), who reviewed it, and
+ * when, each with room for a signature, so a printed copy can be filed as a reviewed record.
+ */
+function drawSignOff(canvas: Canvas, ctx: ReportContext, top: number): void {
+  const x = PAGE.marginX;
+  canvas.y = top;
+  canvas.text("SIGN-OFF", x, top, { face: "bold", size: SIZE.micro, color: COLOR.muted });
+  const boxY = top + 11;
+  canvas.rect(x, boxY, CONTENT_WIDTH, SIGN_OFF_HEIGHT - 11, { stroke: COLOR.rule, lineWidth: 0.6 });
+  const columns: [string, string][] = [
+    ["Prepared by", ctx.input.preparedBy ?? ""],
+    ["Reviewed by", ""],
+    ["Date", ""],
+  ];
+  const widths = [CONTENT_WIDTH * 0.4, CONTENT_WIDTH * 0.4, CONTENT_WIDTH * 0.2];
+  let cx = x;
+  columns.forEach(([label, value], i) => {
+    const w = widths[i];
+    if (i > 0) canvas.line(cx, boxY, cx, boxY + SIGN_OFF_HEIGHT - 11, COLOR.rule, 0.6);
+    canvas.text(label, cx + 6, boxY + 5, { face: "bold", size: SIZE.tiny, color: COLOR.ink, width: w - 12 });
+    if (value) canvas.text(value, cx + 6, boxY + 15, { size: SIZE.tiny, color: COLOR.text, width: w - 12 });
+    canvas.line(cx + 6, boxY + SIGN_OFF_HEIGHT - 22, cx + w - 6, boxY + SIGN_OFF_HEIGHT - 22, COLOR.faint, 0.5);
+    canvas.text(i === 2 ? "yyyy-mm-dd" : "Name and signature", cx + 6, boxY + SIGN_OFF_HEIGHT - 20, { size: SIZE.micro, color: COLOR.muted, width: w - 12 });
+    cx += w;
+  });
+  canvas.y = boxY + SIGN_OFF_HEIGHT - 11 + 6;
 }
 
 export function sourceLabel(source: string | null | undefined): string {

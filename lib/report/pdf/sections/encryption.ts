@@ -141,7 +141,7 @@ function drawCompact(canvas: Canvas, ctx: ReportContext): void {
       canvas.newPage();
       header(canvas);
     }
-    groupRow(canvas, ctx, key, resources.length);
+    canvas.leaf("H3", () => groupRow(canvas, ctx, key, resources.length));
     for (const r of resources) {
       const findings = ctx.findingsByResource.get(idKey(r.id));
       const other = otherFailures(findings);
@@ -152,7 +152,8 @@ function drawCompact(canvas: Canvas, ctx: ReportContext): void {
         header(canvas);
         groupRow(canvas, ctx, key, resources.length, true);
       }
-      row(canvas, r, findings, lines, h, other !== "");
+      // One paragraph per resource: a reader meets the row's name, score and statuses together.
+      canvas.leaf("P", () => row(canvas, r, findings, lines, h, other !== ""));
     }
   }
 }

@@ -1,6 +1,7 @@
 /** Muted findings with the exception behind each (owner, reason, expiry), and expired exceptions. */
-import type { Canvas } from "@/lib/report/pdf/canvas";
-import { exceptionFor, resourceName, type ReportContext } from "@/lib/report/pdf/context";
+import type { Canvas, SpanLine } from "@/lib/report/pdf/canvas";
+import { exceptionFor, type ReportContext } from "@/lib/report/pdf/context";
+import { resourceLines, scopeLines } from "@/lib/report/pdf/resource-lines";
 import { formatCount, formatExpiry } from "@/lib/report/pdf/format";
 import type { ReportException } from "@/lib/report/model";
 import { COLOR, SIZE, statusStyle } from "@/lib/report/pdf/theme";
@@ -23,33 +24,35 @@ export function drawExceptions(canvas: Canvas, ctx: ReportContext, number: numbe
     canvas.table(
       [
         { title: "Control", width: 42 },
-        { title: "Resource", width: 100, maxLines: 2 },
         { title: "Status", width: 38 },
-        { title: "Owner", width: 100, maxLines: 2 },
-        { title: "Reason", width: 145, maxLines: 4 },
-        { title: "Expires", width: 70, maxLines: 2 },
+        { title: "Owner", width: 120, maxLines: 2 },
+        { title: "Reason", width: 220, maxLines: 4 },
+        { title: "Expires", width: 75, maxLines: 2 },
       ],
+      // The resource spans the row underneath: its whole name on one line, its full ID below.
       muted.slice(0, LIMIT).map((f) => {
         const x = exceptionFor(ctx, f);
         const st = statusStyle(f.status);
-        return [
-          f.controlId,
-          { text: resourceName(ctx, f.resourceId), face: "bold" as const },
-          { text: `${st.symbol} ${st.short}`, face: "bold" as const, color: st.color },
-          x?.owner ?? "(not in result)",
-          x?.reason ?? "—",
-          formatExpiry(x?.expiresAt),
-        ];
+        return {
+          cells: [
+            f.controlId,
+            { text: `${st.symbol} ${st.short}`, face: "bold" as const, color: st.color },
+            x?.owner ?? "(not in result)",
+            x?.reason ?? "—",
+            formatExpiry(x?.expiresAt),
+          ],
+          span: resourceLines(ctx, f.resourceId),
+        };
       }),
       { size: SIZE.tiny, zebra: true },
     );
     if (muted.length > LIMIT) canvas.para(`… and ${formatCount(muted.length - LIMIT)} more (see the JSON export).`, { size: SIZE.tiny, color: COLOR.muted });
   }
-  exceptionTable(canvas, "Active exceptions", active);
-  exceptionTable(canvas, "Expired exceptions (no longer mute anything)", expired);
+  exceptionTable(canvas, ctx, "Active exceptions", active);
+  exceptionTable(canvas, ctx, "Expired exceptions (no longer mute anything)", expired);
 }
 
-function exceptionTable(canvas: Canvas, title: string, list: readonly ReportException[]): void {
+function exceptionTable(canvas: Canvas, ctx: ReportContext, title: string, list: readonly ReportException[]): void {
   canvas.h2(title, { keepWith: 30 });
   if (list.length === 0) {
     canvas.para("None.", { size: SIZE.small, color: COLOR.muted });
@@ -58,20 +61,23 @@ function exceptionTable(canvas: Canvas, title: string, list: readonly ReportExce
   canvas.table(
     [
       { title: "Control", width: 42 },
-      { title: "Applies to", width: 150, maxLines: 4 },
-      { title: "Owner", width: 100, maxLines: 2 },
-      { title: "Reason", width: 133, maxLines: 4 },
-      { title: "Expires", width: 70, maxLines: 2 },
+      { title: "Owner", width: 120, maxLines: 2 },
+      { title: "Reason", width: 250, maxLines: 4 },
+      { title: "Expires", width: 83, maxLines: 2 },
     ],
-    list.slice(0, LIMIT).map((x) => [x.controlId ?? "all", appliesTo(x), x.owner ?? "—", x.reason ?? "—", formatExpiry(x.expiresAt)]),
+    // What it applies to spans the row underneath, the full resource ID never cut.
+    list.slice(0, LIMIT).map((x) => ({
+      cells: [x.controlId ?? "all", x.owner ?? "—", x.reason ?? "—", formatExpiry(x.expiresAt)],
+      span: appliesTo(ctx, x),
+    })),
     { size: SIZE.tiny, zebra: true },
   );
 }
 
-function appliesTo(x: ReportException): string {
-  const parts: string[] = [];
-  if (x.resourceId) parts.push(x.resourceId);
-  else if (x.subscriptionId) parts.push(`subscription ${x.subscriptionId}`);
-  if (x.tag) parts.push(`tag ${x.tag.name} = ${x.tag.value}`);
-  return parts.length ? parts.join("; ") : "every resource";
+function appliesTo(ctx: ReportContext, x: ReportException): SpanLine[] {
+  const lines: SpanLine[] = [];
+  if (x.resourceId) lines.push(...resourceLines(ctx, x.resourceId, "Applies to "));
+  else if (x.subscriptionId) lines.push(...scopeLines(ctx, `/subscriptions/${x.subscriptionId}`, "Applies to "));
+  if (x.tag) lines.push({ text: `${lines.length ? "and to" : "Applies to"} resources tagged ${x.tag.name} = ${x.tag.value}`, size: SIZE.tiny });
+  return lines.length ? lines : [{ text: "Applies to every resource", size: SIZE.tiny }];
 }

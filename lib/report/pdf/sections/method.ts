@@ -9,6 +9,7 @@ import type { ReportContext } from "@/lib/report/pdf/context";
 import { formatCount, formatTime, plural } from "@/lib/report/pdf/format";
 import { COLOR, REASON_LABEL, SEVERITY_STYLE, SIZE } from "@/lib/report/pdf/theme";
 import { sourceLabel } from "./cover";
+import { scopeLines } from "@/lib/report/pdf/resource-lines";
 
 const ERROR_LIMIT = 500;
 
@@ -45,19 +46,19 @@ export function drawMethod(canvas: Canvas, ctx: ReportContext, number: number): 
     });
     canvas.table(
       [
-        { title: "Scope", width: 200, face: "mono", maxLines: 3 },
-        { title: "Source", width: 75 },
-        { title: "Reason", width: 65 },
-        { title: "Code and message", width: 155, maxLines: 3 },
+        { title: "Source", width: 90 },
+        { title: "Reason", width: 75 },
+        { title: "Code and message", width: 330, maxLines: 3 },
       ],
-      errors
-        .slice(0, ERROR_LIMIT)
-        .map((e) => [
-          e.scope,
+      // The scope spans the row underneath: name, resource group and subscription, then the full ID, never cut.
+      errors.slice(0, ERROR_LIMIT).map((e) => ({
+        cells: [
           e.source,
           { text: REASON_LABEL[e.reason ?? ""] ?? e.reason ?? "collection error", color: COLOR.unknown },
           [e.code, e.message].filter(Boolean).join(": ") || "—",
-        ]),
+        ],
+        span: scopeLines(ctx, e.scope ?? ""),
+      })),
       { size: SIZE.tiny, zebra: true },
     );
     if (errors.length > ERROR_LIMIT)
