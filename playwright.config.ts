@@ -34,7 +34,8 @@ export default defineConfig({
     command: `node scripts/start.mjs --no-build --no-first-scan --port ${port} --state-dir data/e2e-emulator`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
-    env: { DATABASE_URL: database },
+    // Three tenants with a Lighthouse delegation (e2e/tenants.spec.ts); the demo's own scanner still sees only the home one.
+    env: { DATABASE_URL: database, SPEECH_POSTURE_EMULATOR_TENANTS: "3" },
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",

@@ -24,6 +24,9 @@ import { ChangesPanel } from "@/components/overview/changes-panel";
 import { NoScanYet } from "@/components/overview/no-scan-yet";
 import { OverviewStats } from "@/components/overview/overview-stats";
 import { OriginBadge } from "@/components/scans/origin-badge";
+import { TenantSelector, TenantsTable } from "@/components/overview/tenants-panel";
+import { parseTenantParam } from "@/lib/store/tenants";
+import { tenantLabel } from "@/lib/views/tenants";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +35,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   return (
     <Suspense fallback={<PageSkeleton label="Loading the overview" />}>
       <>
-        <Overview page={pageParam(sp, "subPage")} params={toURLSearchParams(sp)} scanId={scanParam(first(sp, "scan"))} />
+        <Overview
+          page={pageParam(sp, "subPage")}
+          params={toURLSearchParams(sp)}
+          scanId={scanParam(first(sp, "scan"))}
+          tenant={tenantParam(toURLSearchParams(sp).get("tenant"))}
+        />
         <PageReady />
       </>
     </Suspense>
@@ -44,8 +52,17 @@ function scanParam(value: string | undefined): string | undefined {
   return value && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value : undefined;
 }
 
-async function Overview({ page, params, scanId }: { page: number; params: URLSearchParams; scanId?: string }) {
-  const data = await loadOverview(await uiStore(), { page, scanId });
+/** A malformed `tenant=` in a shared link is shown as unknown rather than failing the page. */
+function tenantParam(value: string | null): string | undefined {
+  try {
+    return parseTenantParam(value);
+  } catch {
+    return value?.slice(0, 80);
+  }
+}
+
+async function Overview({ page, params, scanId, tenant }: { page: number; params: URLSearchParams; scanId?: string; tenant?: string }) {
+  const data = await loadOverview(await uiStore(), { page, scanId, tenant });
   const { latest } = data;
   if (data.problem) {
     return (
@@ -76,7 +93,7 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
   return (
     <>
       <PageHeader
-        title="Tenant overview"
+        title={data.tenant ? `Tenant ${tenantLabel(data.tenant)}` : data.tenants.length > 1 ? "Estate overview" : "Tenant overview"}
         description={
           <>
             {data.pinned ? "Scan" : "Latest scan"} <span className="font-medium text-slate-800">{dateTime(latest.finishedAt)}</span> ·{" "}
@@ -107,6 +124,25 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
         }
       />
 
+      {data.tenants.length > 1 || tenant ? (
+        <div className="mb-4 flex flex-wrap items-center gap-3" data-testid="tenant-selector">
+          <TenantSelector tenants={data.tenants} chosen={data.tenant?.tenantId ?? null} />
+          {data.tenant ? (
+            <span className="text-sm text-slate-700" data-testid="tenant-score">
+              Score of this tenant: <span className="font-semibold">{data.tenant.score === null ? "nothing to judge" : `${data.tenant.score}%`}</span> ·{" "}
+              {data.tenant.subscriptions} subscriptions · the figures just below are the whole estate&rsquo;s
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      {data.unknownTenant ? (
+        <div className="mb-4">
+          <Alert tone="warning" title={`Tenant ${data.unknownTenant} is not in the latest scan`}>
+            <p>No subscription of the latest scan belongs to it. Choose another tenant or all tenants.</p>
+          </Alert>
+        </div>
+      ) : null}
+
       <OverviewStats data={data} sameScope={sameScope} />
 
       {data.newerImport ? (
@@ -119,6 +155,14 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
               </Link>
             </p>
           </Alert>
+        </div>
+      ) : null}
+
+      {data.tenants.length > 1 ? (
+        <div className="mt-6">
+          <Panel title="Tenants" id="tenants" description="Each tenant scored on its own; select one to narrow the overview to it." bodyClassName="">
+            <TenantsTable tenants={data.tenants} scanId={latest.id} chosen={data.tenant?.tenantId ?? null} />
+          </Panel>
         </div>
       ) : null}
 
@@ -164,7 +208,7 @@ async function Overview({ page, params, scanId }: { page: number; params: URLSea
         <Panel
           title="Subscriptions"
           id="subscriptions"
-          description="Worst score first. Counts are failing checks; select one to filter the findings."
+          description={`${data.tenant ? `Of ${tenantLabel(data.tenant)} only. ` : ""}Worst score first. Counts are failing checks; select one to filter the findings.`}
           bodyClassName=""
         >
           <SubscriptionsTable rows={data.subscriptions.items} scanId={latest.id} unread={unread} />

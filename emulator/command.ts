@@ -27,6 +27,7 @@ interface EmulatorCommandOptions {
   throttleStorm?: string;
   principals?: string;
   tenantSubscriptionLimit?: string;
+  tenants?: string;
 }
 
 /** A mistake in the command line, reported as one line. */
@@ -99,6 +100,7 @@ export function parseEmulatorOptions(opts: EmulatorCommandOptions) {
     privateNetwork: opts.privateNetwork ?? false,
     principals: principals(opts.principals),
     tenantSubscriptionLimit: wholeNumber("--tenant-subscription-limit", opts.tenantSubscriptionLimit, 1),
+    ...(opts.tenants === undefined ? {} : { tenants: wholeNumber("--tenants", opts.tenants, 1) }),
     faults,
     writeState: true,
   };
@@ -125,6 +127,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option("--throttle-storm <count>", "answer the next <count> requests with 429")
     .option("--principals <file>", 'JSON { "<token or oid>": ["<scope>", …] }: what each caller may read (others read every visible subscription)')
     .option("--tenant-subscription-limit <n>", "subscriptions a tenant-scope Resource Graph query covers (Azure: 10000)")
+    .option("--tenants <n>", "serve n tenants (the home one, then seeds +1000, +2000, …), with one Lighthouse delegation (emulator/estate.ts)")
     .action(async (opts: EmulatorCommandOptions) => {
       let emulator;
       try {
@@ -139,6 +142,9 @@ export function registerEmulatorCommand(program: Command): void {
       }
       const subs = emulator.tenant.subscriptions.filter((s) => s.visible).length;
       process.stdout.write(`Emulator: ${subs} subscriptions, seed ${emulator.tenant.seed}, at ${emulator.url} (trust ${emulator.caPath})\n`);
+      for (const t of emulator.otherTenants) {
+        process.stdout.write(`  and tenant ${t.tenantId}: ${t.subscriptions.filter((s) => s.visible).length} subscriptions, seed ${t.seed}\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);

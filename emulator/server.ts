@@ -23,9 +23,12 @@ import { handleResourceGraph } from "./routes/resource-graph";
 import { handleSpeech } from "./routes/speech";
 import { DEFAULT_STATE_DIR, removeEmulatorState, writeEmulatorState } from "./state";
 import { TenantIndex } from "./tenant-index";
+import { Tenancy, type Delegation } from "./tenancy";
 import { generateTenant, type Tenant } from "./tenant";
+import { generateEstate } from "./estate";
 
 export type { ReadableScopes } from "./access";
+export type { Delegation } from "./tenancy";
 export type { Faults } from "./http/faults";
 export type { EmulatorStats } from "./http/stats";
 export type { EmulatorState } from "./state";
@@ -38,6 +41,12 @@ export interface EmulatorOptions {
   host?: string;
   /** Serve this tenant (indexed at start; mutate it before, not after). Else one is generated. */
   tenant?: Tenant;
+  /** More tenants served beside the home one (tokens name theirs in the `tid` claim; see `emulatorToken`). */
+  otherTenants?: Tenant[];
+  /** Azure Lighthouse: subscriptions of one served tenant delegated to a principal of another. */
+  delegations?: Delegation[];
+  /** Without `tenant`: serve this many generated tenants (emulator/estate.ts), the home one first. */
+  tenants?: number;
   seed?: number;
   subscriptions?: number;
   accounts?: number;
@@ -68,6 +77,8 @@ export interface RunningEmulator {
   ca: string;
   caPath: string;
   tenant: Tenant;
+  /** The tenants served beside the home one. */
+  otherTenants: Tenant[];
   stats(): EmulatorStats;
   resetStats(): void;
   /** Replaces the fault set (counters start again). */
@@ -93,15 +104,12 @@ const MAX_BODY = 8 * 1024 * 1024;
 const ARG_PATH = /^\/providers\/microsoft\.resourcegraph\/resources$/i;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const tenant =
-    options.tenant ??
-    generateTenant({
-      seed: options.seed,
-      subscriptions: options.subscriptions,
-      accounts: options.accounts,
-      hiddenSubscriptions: options.hiddenSubscriptions,
-    });
-  const index = new TenantIndex(tenant);
+  const generated = { seed: options.seed, subscriptions: options.subscriptions, accounts: options.accounts, hiddenSubscriptions: options.hiddenSubscriptions };
+  const estate = !options.tenant && (options.tenants ?? 1) > 1 ? generateEstate(options.tenants!, generated) : undefined;
+  const tenant = options.tenant ?? estate?.home ?? generateTenant(generated);
+  const otherTenants = options.otherTenants ?? estate?.others ?? [];
+  const delegations = options.delegations ?? estate?.delegations;
+  const index = new TenantIndex(tenant, otherTenants);
   const state: ServerState = {
     index,
     faults: new FaultState(options.faults),
@@ -110,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cache: new ResultCache(),
     privateNetwork: options.privateNetwork ?? false,
     access: new AccessModel(index, options.principals),
+    tenancy: new Tenancy(index, delegations),
     tenantSubscriptionLimit: Math.max(1, Math.floor(options.tenantSubscriptionLimit ?? TENANT_SUBSCRIPTION_LIMIT)),
   };
   const stateDir = options.stateDir ?? (options.writeState ? DEFAULT_STATE_DIR : undefined);
@@ -147,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ca: certificate.cert,
     caPath,
     tenant,
+    otherTenants,
     stats: () => copyStats(state.stats),
     resetStats: () => {
       const inFlight = state.stats.inFlight;
@@ -200,19 +210,23 @@ function surfaceOf(path: string): Surface | "control" {
   return "arm";
 }
 
-/** The caller a quota and the stats are kept for: a JWT's oid/sub, else the token itself. */
-function callerOf(token: string): string {
+/**
+ * The caller a quota and the stats are kept for (a JWT's oid/sub, else the token itself) and the
+ * tenant that issued the token (a JWT's `tid`; none for a plain token).
+ */
+function identityOf(token: string): { caller: string; tenantId?: string } {
   const parts = token.split(".");
   if (parts.length === 3) {
     try {
       const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as Record<string, unknown>;
       const id = claims.oid ?? claims.sub ?? claims.appid;
-      if (typeof id === "string" && id) return id;
+      const tid = typeof claims.tid === "string" && claims.tid ? claims.tid : undefined;
+      if (typeof id === "string" && id) return { caller: id, tenantId: tid };
     } catch {
       /* not a JWT: the token names the caller */
     }
   }
-  return token.length > 200 ? token.slice(0, 200) : token;
+  return { caller: token.length > 200 ? token.slice(0, 200) : token };
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, state: ServerState, latencyMs: number): Promise<void> {
@@ -249,11 +263,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: ServerSt
         },
       });
     }
+    const identity = identityOf(auth[1]);
     const ctx: RequestContext = {
       method: req.method ?? "GET",
       url,
       path,
-      caller: callerOf(auth[1]),
+      caller: identity.caller,
+      tenantId: state.tenancy.tokenTenant(identity.tenantId),
       origin: `https://${req.headers.host ?? "127.0.0.1"}`,
       body,
     };

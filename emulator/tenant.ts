@@ -16,6 +16,12 @@ export interface TenantOptions {
   accounts?: number;
   /** Extra subscriptions the caller cannot see (default: 1 per 50 visible, at least 1). */
   hiddenSubscriptions?: number;
+  /**
+   * Where the counter in account, storage and vault names starts (default 0). Such names are global
+   * in Azure (DNS names), so tenants served together each take their own range; a multiple of 90
+   * keeps the cost-centre tags as they are.
+   */
+  nameOffset?: number;
 }
 
 export const DEFAULT_TENANT = { seed: 42, subscriptions: 6, accounts: 40 } as const;
@@ -25,7 +31,7 @@ export function generateTenant(options: TenantOptions = {}): Tenant {
   const subscriptions = Math.max(1, Math.floor(options.subscriptions ?? DEFAULT_TENANT.subscriptions));
   const accounts = Math.max(0, Math.floor(options.accounts ?? DEFAULT_TENANT.accounts));
   const hidden = Math.max(0, Math.floor(options.hiddenSubscriptions ?? Math.max(1, Math.round(subscriptions / 50))));
-  const builder = new TenantBuilder(seed, subscriptions, hidden);
+  const builder = new TenantBuilder(seed, subscriptions, hidden, Math.max(0, Math.floor(options.nameOffset ?? 0)));
   const nonSpeech = accounts === 0 ? 0 : Math.max(3, Math.round(accounts / 8));
   // Spread the other kinds evenly between the Speech accounts.
   let nextOther = 0;

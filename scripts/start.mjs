@@ -91,7 +91,9 @@ if (!values["no-build"]) buildIfNeeded();
 const env = { NEXT_TELEMETRY_DISABLED: "1", AUTH_MODE: authMode, SPEECH_POSTURE_LISTEN_HOST: values.host };
 if (!live) {
   rmSync(join(stateDir, "emulator.json"), { force: true });
-  const emulator = spawnChild(["bin/speech-posture", "emulator", "--port", "0", "--state-dir", stateDir]);
+  // SPEECH_POSTURE_EMULATOR_TENANTS=n serves n tenants with a Lighthouse delegation (the demo is one).
+  const tenants = process.env.SPEECH_POSTURE_EMULATOR_TENANTS;
+  const emulator = spawnChild(["bin/speech-posture", "emulator", "--port", "0", "--state-dir", stateDir, ...(tenants ? ["--tenants", tenants] : [])]);
   try {
     const state = await waitForEmulator(emulator);
     console.log(`speech-posture: demo tenant served by the emulator at ${state.url}`);

@@ -101,6 +101,7 @@ async function Findings({ view }: { view: FindingsView }) {
           scanId={view.scanId}
           subscriptions={data.subscriptions}
           controls={data.controls}
+          tenants={data.tenants}
         />
       </div>
       <Can role="Posture.Operator">

@@ -6,6 +6,8 @@ import { buttonSecondary } from "@/components/ui/buttons";
 import { PageHeader, Panel } from "@/components/ui/layout";
 import { PageReady } from "@/components/shell/page-ready";
 import { SettingsForm } from "@/components/settings/settings-form";
+import { TargetsPanel } from "@/components/settings/targets-panel";
+import { listTargets } from "@/lib/store/targets";
 import { getSettings } from "@/lib/store/settings";
 import { dateTime } from "@/lib/views/format";
 import { uiStore } from "@/lib/views/server-store";
@@ -25,7 +27,10 @@ function nextRuns(expr: string | null, n: number): Date[] {
 }
 
 export default async function SettingsPage() {
-  const settings = await getSettings(await uiStore());
+  const store = await uiStore();
+  const [settings, stored] = await Promise.all([getSettings(store), listTargets(store)]);
+  // Only the target itself goes to the browser (references, never secrets), not who changed it when.
+  const targets = stored.map(({ tenantId, displayName, credential, scope, exclude }) => ({ tenantId, displayName, credential, scope, exclude }));
   const runs = nextRuns(settings.scheduleCron, 3);
   return (
     <>
@@ -54,6 +59,11 @@ export default async function SettingsPage() {
               {settings.scheduleCron ? "This schedule never fires." : "No schedule: scans run only when someone starts one."}
             </p>
           )}
+        </Panel>
+      </div>
+      <div className="mt-6">
+        <Panel title="Scan targets" id="scan-targets" bodyClassName="">
+          <TargetsPanel targets={targets} />
         </Panel>
       </div>
       <PageReady />

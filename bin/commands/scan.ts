@@ -10,6 +10,7 @@ import type { Snapshot } from "@/lib/posture/snapshot";
 import type { Severity } from "@/lib/posture/types";
 import { UsageError, parseList, progressBar, writeChunksAtomic, writeChunksToStdout } from "@/lib/cli-util";
 import { parseSource, startTemporaryEmulator } from "./snapshot";
+import { addTargetOptions, collectFlaggedTargets, targetsFromFlags, type TargetFlags } from "./targets-option";
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/report/export-formats";
 
 /** Snapshot files larger than this are refused before reading (a 100,000-account tenant is ~1 GB). */
@@ -103,7 +104,7 @@ function parseSeverity(value: string | undefined): Severity | undefined {
 }
 
 export function registerScanCommand(program: Command): void {
-  program
+  const command = program
     .command("scan")
     .description("Evaluate a snapshot (or collect one first) and write the findings")
     .option("--snapshot <file>", "a snapshot file, an `az graph query -o json` export, a bare array or an ARM list")
@@ -115,9 +116,10 @@ export function registerScanCommand(program: Command): void {
     .option("--exceptions <file>", "a JSON file of exception rules that mute findings")
     .option("--pretty", "indent the JSON (larger and slower on big tenants)")
     .option("--fail-on <severity>", "exit 1 when an unmuted failure of this severity or higher exists (high, medium, low)")
-    .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
-    .action(
-      async (opts: {
+    .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator");
+  addTargetOptions(command).action(
+    async (
+      opts: TargetFlags & {
         snapshot?: string;
         source?: string;
         subscriptions?: string;
@@ -128,57 +130,64 @@ export function registerScanCommand(program: Command): void {
         emulatorState: string;
         pretty?: boolean;
         subscription?: string;
-      }) => {
-        if (!OUTPUT_FORMATS.includes(opts.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${opts.format}"`);
-        if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
-        if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
-        const threshold = parseSeverity(opts.failOn);
-        const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
-        // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
-        const [{ parseSnapshotFile }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
-          import("@/lib/posture/parse"),
-          import("@/lib/posture/evaluate"),
-          import("@/lib/posture/result"),
-        ]);
-        const startedAt = new Date().toISOString();
-        let snapshot: Snapshot;
-        let source: "live" | "emulator" | "snapshot";
-        if (opts.snapshot) {
-          checkInputFile(opts.snapshot, "snapshot", MAX_SNAPSHOT_BYTES);
-          try {
-            // Streamed: the whole text of a large snapshot is never in memory next to its parsed form.
-            snapshot = parseSnapshotFile(opts.snapshot);
-          } catch (error) {
-            throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
-          }
-          source = "snapshot";
-        } else {
-          const collectSource = parseSource(opts.source, "emulator");
-          const [{ collect }, { openTarget }] = await Promise.all([import("@/lib/azure/collect"), import("@/lib/scan/sources")]);
-          const opened = await openTarget(collectSource, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
-          const bar = progressBar();
-          try {
-            snapshot = (await collect(opened.target, { subscriptions: parseList(opts.subscriptions), onProgress: (p) => bar.update(p.phase, p.done, p.total) }))
-              .snapshot;
-          } finally {
-            bar.finish();
-            await opened.close();
-          }
-          source = collectSource;
-        }
-        const evaluation = evaluateSnapshot(snapshot);
-        const now = new Date();
-        const result = buildResult({
-          snapshot,
-          evaluation,
-          scan: { id: randomUUID(), startedAt, finishedAt: now.toISOString(), source, tenantId: snapshot.tenantId ?? null },
-          exceptions: rules,
-          now,
-        });
-        const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
-        if (opts.out) writeChunksAtomic(opts.out, output);
-        else await writeChunksToStdout(output);
-        process.exitCode = failOnExitCode(result, threshold);
       },
-    );
+    ) => {
+      if (!OUTPUT_FORMATS.includes(opts.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${opts.format}"`);
+      if (opts.format === "pdf" && !opts.out) throw new UsageError("--format pdf needs --out FILE (a PDF is not written to a terminal)");
+      if (!!opts.snapshot === !!opts.source) throw new UsageError("give exactly one of --snapshot FILE or --source emulator|live");
+      const targets = await targetsFromFlags(opts);
+      if (targets && opts.snapshot) throw new UsageError("--targets and --tenant collect; they need --source emulator|live, not --snapshot");
+      const threshold = parseSeverity(opts.failOn);
+      const rules = opts.exceptions ? await readExceptions(opts.exceptions) : [];
+      // Heavy modules load only when a scan runs, so `--help` and usage errors answer at once.
+      const [{ parseSnapshotFile }, { evaluateSnapshot }, { buildResult }] = await Promise.all([
+        import("@/lib/posture/parse"),
+        import("@/lib/posture/evaluate"),
+        import("@/lib/posture/result"),
+      ]);
+      const startedAt = new Date().toISOString();
+      let snapshot: Snapshot;
+      let source: "live" | "emulator" | "snapshot";
+      if (opts.snapshot) {
+        checkInputFile(opts.snapshot, "snapshot", MAX_SNAPSHOT_BYTES);
+        try {
+          // Streamed: the whole text of a large snapshot is never in memory next to its parsed form.
+          snapshot = parseSnapshotFile(opts.snapshot);
+        } catch (error) {
+          throw new UsageError(`${opts.snapshot}: ${(error as Error).message}`);
+        }
+        source = "snapshot";
+      } else {
+        const collectSource = parseSource(opts.source, "emulator");
+        const [{ collect }, { openTarget }] = await Promise.all([import("@/lib/azure/collect"), import("@/lib/scan/sources")]);
+        const opened = targets ? undefined : await openTarget(collectSource, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
+        const bar = progressBar();
+        try {
+          const onProgress = (p: { phase: string; done: number; total: number }) => bar.update(p.phase, p.done, p.total);
+          snapshot = (
+            targets
+              ? await collectFlaggedTargets(collectSource, targets, { stateDir: opts.emulatorState, onProgress })
+              : await collect(opened!.target, { subscriptions: parseList(opts.subscriptions), onProgress })
+          ).snapshot;
+        } finally {
+          bar.finish();
+          await opened?.close();
+        }
+        source = collectSource;
+      }
+      const evaluation = evaluateSnapshot(snapshot);
+      const now = new Date();
+      const result = buildResult({
+        snapshot,
+        evaluation,
+        scan: { id: randomUUID(), startedAt, finishedAt: now.toISOString(), source, tenantId: snapshot.tenantId ?? null },
+        exceptions: rules,
+        now,
+      });
+      const output = await renderOutput(opts.format, result, snapshot, { subscriptionId: opts.subscription, pretty: !!opts.pretty });
+      if (opts.out) writeChunksAtomic(opts.out, output);
+      else await writeChunksToStdout(output);
+      process.exitCode = failOnExitCode(result, threshold);
+    },
+  );
 }

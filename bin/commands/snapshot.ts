@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { UsageError, parseList, parsePositiveInt, progressBar, writeFileAtomic } from "@/lib/cli-util";
 import type { CollectionSource } from "@/lib/azure/target";
 import type { OpenedTarget } from "@/lib/scan/sources";
+import { addTargetOptions, collectFlaggedTargets, targetsFromFlags, type TargetFlags } from "./targets-option";
 
 /** No emulator running: serve the demo tenant in this process for one collection. */
 export async function startTemporaryEmulator(): Promise<OpenedTarget> {
@@ -18,26 +19,28 @@ export function parseSource(value: string | undefined, fallback: CollectionSourc
 }
 
 export function registerSnapshotCommand(program: Command): void {
-  program
+  const command = program
     .command("snapshot")
     .description("Collect Speech resources and everything they link to into a snapshot file")
     .option("--source <source>", "emulator (built-in demo tenant) or live (Azure settings from the environment)", "emulator")
     .option("--subscriptions <ids>", "comma-separated subscription IDs (default: every visible subscription)")
     .option("--out <file>", "where to write the snapshot JSON (default: stdout)")
     .option("--concurrency <n>", "per-resource calls in flight at once", "16")
-    .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator")
-    .action(async (opts: { source: string; subscriptions?: string; out?: string; concurrency: string; emulatorState: string }) => {
+    .option("--emulator-state <dir>", "state folder of a running emulator", "data/emulator");
+  addTargetOptions(command).action(
+    async (opts: { source: string; subscriptions?: string; out?: string; concurrency: string; emulatorState: string } & TargetFlags) => {
       const source = parseSource(opts.source, "emulator");
       const concurrency = parsePositiveInt("--concurrency", opts.concurrency, 16);
+      const targets = await targetsFromFlags(opts);
       const [{ collect }, { openTarget }] = await Promise.all([import("@/lib/azure/collect"), import("@/lib/scan/sources")]);
-      const opened = await openTarget(source, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
+      // With targets, each opens its own (a running emulator serves their tenants); else the environment's one credential.
+      const opened = targets ? undefined : await openTarget(source, { stateDir: opts.emulatorState, startTemporary: startTemporaryEmulator });
       const bar = progressBar();
       try {
-        const { snapshot, stats } = await collect(opened.target, {
-          subscriptions: parseList(opts.subscriptions),
-          concurrency,
-          onProgress: (p) => bar.update(p.phase, p.done, p.total),
-        });
+        const onProgress = (p: { phase: string; done: number; total: number }) => bar.update(p.phase, p.done, p.total);
+        const { snapshot, stats } = targets
+          ? await collectFlaggedTargets(source, targets, { stateDir: opts.emulatorState, concurrency, onProgress })
+          : await collect(opened!.target, { subscriptions: parseList(opts.subscriptions), concurrency, onProgress });
         bar.finish();
         // Compact: a 100,000-account snapshot is close to the longest string JavaScript allows.
         const json = `${JSON.stringify(snapshot)}\n`;
@@ -55,7 +58,8 @@ export function registerSnapshotCommand(program: Command): void {
         }
       } finally {
         bar.finish();
-        await opened.close();
+        await opened?.close();
       }
-    });
+    },
+  );
 }

@@ -8,6 +8,7 @@ import { AGREEMENT_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_O
 import { AGREEMENTS } from "@/lib/posture/vocabulary";
 import { buttonPrimary, buttonSecondary, inputClass } from "@/components/ui/buttons";
 import { AutoSubmitForm } from "./auto-submit-form";
+import { tenantLabel } from "@/lib/views/tenants";
 
 const SORTS: [string, string][] = [
   ["severity", "Severity, then status"],
@@ -39,6 +40,7 @@ export function FindingsFilters({
   scanId,
   subscriptions,
   controls,
+  tenants = [],
 }: {
   query: FindingsQuery;
   group: GroupBy;
@@ -46,6 +48,8 @@ export function FindingsFilters({
   scanId?: string;
   subscriptions: { id: string; name: string }[];
   controls: { id: string; title: string }[];
+  /** The scan's tenants; a tenant filter is offered when there are several (or one is chosen). */
+  tenants?: { tenantId: string; displayName: string | null }[];
 }) {
   const sortValue = `${query.sort.descending ? "-" : ""}${query.sort.key}`;
   const subValue = query.subscriptionId?.join(",") ?? "";
@@ -70,6 +74,18 @@ export function FindingsFilters({
             />
           </Field>
         </div>
+        {tenants.length > 1 || query.tenant ? (
+          <Field label="Tenant" htmlFor="f-tenant">
+            <select id="f-tenant" name="tenant" defaultValue={query.tenant ?? ""} className={selectClass}>
+              <option value="">All tenants</option>
+              {tenants.map((t) => (
+                <option key={t.tenantId} value={t.tenantId}>
+                  {tenantLabel(t)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
         <Field label="Subscription" htmlFor="f-sub">
           <select id="f-sub" name="subscriptionId" defaultValue={subValue} className={selectClass}>
             <option value="">All subscriptions</option>

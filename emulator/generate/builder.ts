@@ -100,7 +100,10 @@ export class TenantBuilder {
     private readonly seed: number,
     visibleCount: number,
     hiddenCount: number,
+    /** Where the name counter starts: tenants served together need globally unique account, storage and vault names. */
+    nameOffset = 0,
   ) {
+    this.counter = nameOffset;
     this.rng = createRandom(seed);
     this.tenantId = this.rng.guid();
     let total = 0;

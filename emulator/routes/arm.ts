@@ -9,6 +9,7 @@ import type { RequestContext, ServerState } from "@/emulator/http/context";
 import { armError, authorizationFailed, resourceNotFound } from "@/emulator/http/errors";
 import type { Reply } from "@/emulator/http/respond";
 import { checkApiVersion } from "./api-versions";
+import { wrongTenant } from "@/emulator/tenancy";
 
 const SUBSCRIPTION_PAGE = 100;
 const ACCOUNT_PAGE = 100;
@@ -40,23 +41,39 @@ export function handleArm(ctx: RequestContext, state: ServerState): Reply {
   return { status: 404, body: armError("NotFound", `The emulator does not serve '${ctx.method} ${ctx.path}'.`) };
 }
 
-/** 404/403 for a subscription the caller cannot read; undefined when it can. */
+/** 401 for a token of another tenant on a subscription not delegated to the caller; undefined when it reaches it. */
+export function refuseOtherTenant(ctx: RequestContext, state: ServerState, subscriptionId: string): Reply | undefined {
+  const owner = state.index.tenantOf(subscriptionId);
+  if (!owner || state.tenancy.reaches(ctx.caller, ctx.tenantId, subscriptionId)) return undefined;
+  return {
+    status: 401,
+    headers: {
+      "www-authenticate": `Bearer authorization_uri="https://login.windows.net/${owner.tenantId}", error="invalid_token", error_description="The access token is from the wrong issuer."`,
+    },
+    body: wrongTenant(ctx.tenantId, owner.tenantId),
+  };
+}
+
+/** 404/401/403 for a subscription the caller cannot read; undefined when it can. */
 function denySubscription(ctx: RequestContext, state: ServerState, subscriptionId: string, action: string, scope: string): Reply | undefined {
   const sub = state.index.subscriptions.get(subscriptionId.toLowerCase());
   if (!sub) return { status: 404, body: armError("SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`) };
+  const foreign = refuseOtherTenant(ctx, state, subscriptionId);
+  if (foreign) return foreign;
   if (!sub.visible || state.faults.isDeniedResource(scope, subscriptionId) || !state.access.canRead(ctx.caller, scope)) {
     return { status: 403, body: authorizationFailed(ctx.caller, action, scope) };
   }
   return undefined;
 }
 
+/** A subscription as ARM lists it: under its own tenant, with the tenants that manage it through Lighthouse. */
 function subscriptionBody(state: ServerState, s: { subscriptionId: string; displayName: string; state: string }) {
   return {
     id: `/subscriptions/${s.subscriptionId}`,
     authorizationSource: "RoleBased",
-    managedByTenants: [],
+    managedByTenants: state.tenancy.managedBy(s.subscriptionId).map((tenantId) => ({ tenantId })),
     subscriptionId: s.subscriptionId,
-    tenantId: state.index.tenant.tenantId,
+    tenantId: state.index.tenantOf(s.subscriptionId)!.tenantId,
     displayName: s.displayName,
     state: s.state,
     subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" },
@@ -69,7 +86,11 @@ function listSubscriptions(ctx: RequestContext, state: ServerState): Reply {
   // Denied subscriptions are still listed: the caller sees them but cannot read inside them.
   // A principal sees the subscriptions it holds any role in (at them, below them or above them).
   const { access } = state;
-  const listed = state.index.visible.filter((s) => !access.restricted(ctx.caller) || access.subscriptionAccess(ctx.caller, s.subscriptionId) !== "none");
+  const listed = state.index.visible.filter(
+    (s) =>
+      state.tenancy.reaches(ctx.caller, ctx.tenantId, s.subscriptionId) &&
+      (!access.restricted(ctx.caller) || access.subscriptionAccess(ctx.caller, s.subscriptionId) !== "none"),
+  );
   return paged(
     ctx,
     listed.map((s) => subscriptionBody(state, s)),
@@ -79,7 +100,11 @@ function listSubscriptions(ctx: RequestContext, state: ServerState): Reply {
 
 function getSubscription(ctx: RequestContext, state: ServerState, id: string): Reply {
   const { access } = state;
-  const partly = access.restricted(ctx.caller) && state.index.subscriptions.has(id.toLowerCase()) && access.subscriptionAccess(ctx.caller, id) === "some";
+  const partly =
+    access.restricted(ctx.caller) &&
+    state.index.subscriptions.has(id.toLowerCase()) &&
+    state.tenancy.reaches(ctx.caller, ctx.tenantId, id) &&
+    access.subscriptionAccess(ctx.caller, id) === "some";
   const bad =
     checkApiVersion(ctx.url, "subscriptions") ??
     (partly ? undefined : denySubscription(ctx, state, id, "Microsoft.Resources/subscriptions/read", `/subscriptions/${id}`));
@@ -94,14 +119,17 @@ function diagnosticSettings(ctx: RequestContext, state: ServerState, resourceId:
     denySubscription(ctx, state, subscriptionId, "microsoft.insights/diagnosticSettings/read", resourceId);
   if (bad) return bad;
   if (!state.index.document(resourceId)) return { status: 404, body: resourceNotFound(resourceId) };
-  return { status: 200, body: { value: state.index.tenant.diagnosticSettings.get(resourceId.toLowerCase()) ?? [] } };
+  return { status: 200, body: { value: state.index.diagnosticSettings(resourceId) ?? [] } };
 }
 
 function listAccounts(ctx: RequestContext, state: ServerState, subscriptionId: string): Reply {
   const scope = `/subscriptions/${subscriptionId}`;
   const { access } = state;
   // A list at subscription scope is filtered to what the caller reads; refused only when it reads nothing there.
-  const partly = access.restricted(ctx.caller) && access.subscriptionAccess(ctx.caller, subscriptionId) === "some";
+  const partly =
+    access.restricted(ctx.caller) &&
+    state.tenancy.reaches(ctx.caller, ctx.tenantId, subscriptionId) &&
+    access.subscriptionAccess(ctx.caller, subscriptionId) === "some";
   const bad =
     checkApiVersion(ctx.url, "microsoft.cognitiveservices/accounts") ??
     (partly ? undefined : denySubscription(ctx, state, subscriptionId, "Microsoft.CognitiveServices/accounts/read", scope));

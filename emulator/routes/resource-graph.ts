@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { ARG_TABLES, KqlError, runQuery, type QueryResult, type Row } from "@/emulator/kql";
-import type { ArgTable } from "@/emulator/tenant-index";
+import { groupKey, type ArgTable } from "@/emulator/tenant-index";
 import type { RequestContext, ServerState } from "@/emulator/http/context";
 import { armError, authorizationFailed } from "@/emulator/http/errors";
 import { quotaHeaders } from "@/emulator/http/quota";
@@ -62,21 +62,24 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   if ("error" in parsed) return { status: 400, headers, body: parsed };
   const request = parsed;
 
-  const { index, faults, access } = state;
+  const { index, faults, access, tenancy } = state;
   const caller = ctx.caller;
   const restricted = access.restricted(caller);
-  const readable = (sub: string) => !restricted || access.subscriptionAccess(caller, sub) !== "none";
+  // A token reaches its own tenant's subscriptions and those delegated to the caller (Lighthouse); others do not exist for it.
+  const reached = (sub: string) => tenancy.reaches(caller, ctx.tenantId, sub);
+  const readable = (sub: string) => reached(sub) && (!restricted || access.subscriptionAccess(caller, sub) !== "none");
   let scope: string[];
   let listOnly: ReadonlySet<string> = new Set();
   if (request.managementGroups?.length) {
-    const unknown = request.managementGroups.find((mg) => !index.groupChain(mg));
+    // Management groups are the token's own tenant's: a customer's groups are not delegated, its subscriptions are.
+    const unknown = request.managementGroups.find((mg) => !index.groupChain(mg, ctx.tenantId));
     if (unknown)
       return {
         status: 403,
         headers,
         body: authorizationFailed(caller, "Microsoft.ResourceGraph/resources/read", `/providers/Microsoft.Management/managementGroups/${unknown}`),
       };
-    const under = new Set(request.managementGroups.flatMap((mg) => index.subscriptionsUnder(mg)));
+    const under = new Set(request.managementGroups.flatMap((mg) => index.subscriptionsUnder(mg, ctx.tenantId)));
     scope = index.visible.map((s) => s.subscriptionId.toLowerCase()).filter((s) => under.has(s) && readable(s));
     listOnly = faults.deniedSubscriptions;
     if (restricted && !scope.length) {
@@ -123,6 +126,8 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
         request.options.resultFormat,
         request.query,
         access.viewKey(caller),
+        ctx.tenantId.toLowerCase(),
+        tenancy.hasDelegations(caller) ? caller : "",
         filter,
         scope.length,
       ]),
@@ -238,7 +243,10 @@ function groupAssignments(
 ): Row[] {
   if (filter !== "AtScopeAndAbove" && filter !== "AtScopeAboveAndBelow") return [];
   const groups = new Set<string>();
-  for (const s of scope) if (!listOnly.has(s)) for (const g of index.subscriptionChain(s)) groups.add(g.name.toLowerCase());
+  for (const s of scope) {
+    const tenant = index.tenantOf(s);
+    if (tenant && !listOnly.has(s)) for (const g of index.subscriptionChain(s)) groups.add(groupKey(tenant.tenantId, g.name));
+  }
   return [...groups].flatMap((g) => byGroup.get(g) ?? []);
 }
 

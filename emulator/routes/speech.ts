@@ -10,6 +10,7 @@ import type { RequestContext, ServerState } from "@/emulator/http/context";
 import { armError, authorizationFailed, SPEECH_FIREWALL_DENIED, SPEECH_PUBLIC_ACCESS_DISABLED } from "@/emulator/http/errors";
 import type { Reply } from "@/emulator/http/respond";
 import { TenantIndex } from "@/emulator/tenant-index";
+import { refuseOtherTenant } from "./arm";
 
 const ROUTE = /^\/speech\/([^/]+)\/speechtotext\/endpoints(?:\/([^/]+))?$/i;
 const RETIRED = /^\/speech\/[^/]+\/speechtotext\/(v3\.[0-2](?:-preview\.\d+)?)(?:\/|$)/i;
@@ -58,11 +59,13 @@ export function handleSpeech(ctx: RequestContext, state: ServerState): Reply {
       return { status: 403, body: armError("Forbidden", SPEECH_FIREWALL_DENIED) };
     }
   }
+  const foreign = refuseOtherTenant(ctx, state, subscription.subscriptionId);
+  if (foreign) return foreign;
   if (!subscription.visible || state.faults.isDeniedResource(account.id, subscription.subscriptionId) || !state.access.canRead(ctx.caller, account.id)) {
     return { status: 403, body: authorizationFailed(ctx.caller, "Microsoft.CognitiveServices/accounts/SpeechServices/speechrest/endpoints/read", account.id) };
   }
   const base = `${ctx.origin}/speech/${subdomain}/speechtotext`;
-  const all = state.index.tenant.speechEndpoints.get(account.id.toLowerCase()) ?? [];
+  const all = state.index.speechEndpoints(account.id) ?? [];
   if (endpointId) {
     const found = all.find((e) => endpointIdOf(e) === endpointId.toLowerCase());
     if (!found) return { status: 404, body: speechError("NotFound", `The endpoint '${endpointId}' does not exist.`) };

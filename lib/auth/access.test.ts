@@ -55,6 +55,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/scans/[id]": R,
   "DELETE /api/scans/[id]": O,
   "GET /api/scans/[id]/diff": R,
+  "GET /api/scans/[id]/diff/export": R,
   "GET /api/scans/[id]/events": R,
   "GET /api/scans/[id]/export": R,
   "GET /api/scans/[id]/findings": R,

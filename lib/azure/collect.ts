@@ -55,6 +55,10 @@ export interface CollectProgress {
 export interface CollectOptions {
   /** Subscription IDs to scan; all visible subscriptions when omitted. */
   subscriptions?: string[];
+  /** Scan the subscriptions below these management groups (Resource Graph `managementGroups` scope) instead of every visible one. */
+  managementGroups?: string[];
+  /** Subscription IDs never scanned (nor listed), whatever the scope says. */
+  excludeSubscriptions?: string[];
   /**
    * Re-check: only this Speech account, read from ARM (fresher than Resource Graph's index), with
    * everything it links to, looked up over every visible subscription as a full scan would.
@@ -122,6 +126,9 @@ export function rowToSubscription(row: Record<string, unknown>): SubscriptionInf
   if (!id) return undefined;
   const props = (row.properties ?? {}) as { state?: unknown; managementGroupAncestorsChain?: unknown };
   const sub: SubscriptionInfo = { subscriptionId: id, displayName: str(row.name), state: str(props.state) };
+  // Its own tenant: a Lighthouse-delegated subscription is listed under the managing tenant's token but belongs to the customer's.
+  const tenantId = str(row.tenantId);
+  if (tenantId) sub.tenantId = tenantId;
   const chain = props.managementGroupAncestorsChain;
   if (Array.isArray(chain)) {
     sub.managementGroupAncestors = chain.map((mg) => str((mg as { name?: unknown } | null)?.name)).filter((n): n is string => !!n);
@@ -267,9 +274,12 @@ class Collector {
         tenantFromRows ??= str(row.tenantId);
       }
     };
-    const outcome = await this.arg.query(subscriptionsQuery, undefined, this.signal);
+    const excluded = new Set((this.options.excludeSubscriptions ?? []).map((s) => lower(s.trim())));
+    const groups = this.options.accountId ? [] : (this.options.managementGroups ?? []).filter((g) => g.trim() !== "");
+    const outcome = groups.length ? await this.listUnderGroups(groups) : await this.arg.query(subscriptionsQuery, undefined, this.signal);
     addRows(outcome.rows);
-    const requested = this.options.accountId ? undefined : this.options.subscriptions?.filter((s) => s.trim() !== "");
+    for (const key of excluded) visible.delete(key);
+    const requested = this.options.accountId ? undefined : this.options.subscriptions?.filter((s) => s.trim() !== "" && !excluded.has(lower(s.trim())));
     const incomplete = outcome.subscriptionLimitHit || outcome.truncated;
     if (incomplete && requested?.length) {
       // Tenant scope stopped short: ask for the requested subscriptions by name (explicit scopes have no such cap).
@@ -311,6 +321,28 @@ class Collector {
     } else subscriptions.push(...visible.values());
     for (const s of subscriptions) if (visible.has(lower(s.subscriptionId))) this.scanned.add(lower(s.subscriptionId));
     return { subscriptions, tenantFromRows };
+  }
+
+  /**
+   * The subscriptions below the chosen management groups, one group at a time so a group the
+   * identity may not read (403) becomes an `errors` entry on that group and the others still count.
+   */
+  private async listUnderGroups(groups: string[]) {
+    const rows: Record<string, unknown>[] = [];
+    let subscriptionLimitHit = false;
+    let truncated = false;
+    for (const group of groups) {
+      try {
+        const outcome = await this.arg.query(subscriptionsQuery, undefined, this.signal, undefined, { managementGroups: [group] });
+        for (const row of outcome.rows) rows.push(row);
+        subscriptionLimitHit ||= outcome.subscriptionLimitHit;
+        truncated ||= outcome.truncated;
+      } catch (error) {
+        if (isAbortError(error) || this.signal.aborted) throw error;
+        this.errors.push(toSnapshotError(`/providers/Microsoft.Management/managementGroups/${group}`, "resourceGraph", error));
+      }
+    }
+    return { rows, subscriptionLimitHit, truncated };
   }
 
   /** Step 2: Speech accounts; their per-resource calls start as each page arrives. */

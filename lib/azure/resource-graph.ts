@@ -32,6 +32,8 @@ const PAGE_SIZE = 1000;
 /** Options of one query: which role assignments count as in scope (authorizationresources only). */
 export interface QueryOptions {
   authorizationScopeFilter?: AuthorizationScopeFilter;
+  /** Scope the query to these management groups (only without `subscriptions`). */
+  managementGroups?: string[];
 }
 
 export interface QueryOutcome {
@@ -121,8 +123,9 @@ export class ResourceGraphReader {
       this.stats.requests++;
       let limitHit = false;
       try {
+        const { managementGroups, ...requestOptions } = options;
         const page = await this.client.resources(
-          { query, subscriptions, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray", ...options } },
+          { query, subscriptions, managementGroups, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray", ...requestOptions } },
           {
             abortSignal: signal,
             onResponse: (raw) => {

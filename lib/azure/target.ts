@@ -36,22 +36,36 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** The emulator accepts any bearer token; this one names the caller for its quota. */
-export function emulatorCredential(caller = "speech-posture"): TokenCredential {
-  return { getToken: async () => ({ token: `emulator-${caller}`, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+/**
+ * The emulator accepts any bearer token; this one names the caller for its quota. With a tenant, it
+ * is an unsigned JWT whose `tid` names the tenant that issued it (as Entra ID's tokens do), so the
+ * emulator can refuse it on another tenant's subscriptions; the caller stays `emulator-<caller>`.
+ */
+export function emulatorCredential(caller = "speech-posture", tenantId?: string): TokenCredential {
+  const token = tenantId ? emulatorToken(`emulator-${caller}`, tenantId) : `emulator-${caller}`;
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+}
+
+/** An unsigned JWT for the emulator: `oid` names the caller, `tid` and `iss` the tenant. */
+export function emulatorToken(oid: string, tenantId: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ alg: "none", typ: "JWT" })}.${part({ oid, tid: tenantId, iss: `https://sts.windows.net/${tenantId}/` })}.`;
 }
 
 export function emulatorTarget(opts: {
   url: string;
   ca: string;
   caller?: string;
+  /** The tenant the token is issued by; none: the emulator's home tenant. */
+  tenantId?: string;
   retryOptions?: PipelineRetryOptions;
   policies?: PipelinePolicy[];
 }): AzureTarget {
   return {
     source: "emulator",
     cloud: emulatorCloud(opts.url),
-    credential: emulatorCredential(opts.caller),
+    credential: emulatorCredential(opts.caller, opts.tenantId),
+    tenantId: opts.tenantId,
     tlsCa: opts.ca,
     retryOptions: opts.retryOptions,
     policies: opts.policies,
@@ -83,12 +97,17 @@ export function hasLiveConfiguration(env: Env = process.env): boolean {
   return Boolean(env.SPEECH_POSTURE_CREDENTIAL || (env.AZURE_TENANT_ID && env.AZURE_CLIENT_ID));
 }
 
-/** Build the live target from environment variables, or say exactly what is missing. */
-export function liveTargetFromEnv(env: Env = process.env): AzureTarget {
+/** The cloud AZURE_CLOUD names and its sign-in authority. */
+export function cloudFromEnv(env: Env = process.env): { cloud: CloudConfig; authorityHost: string } {
   const cloudName = env.AZURE_CLOUD || "AzurePublicCloud";
   const cloud = CLOUDS[cloudName];
   if (!cloud) throw new ConfigurationError(`AZURE_CLOUD=${cloudName} is not a known cloud; use AzurePublicCloud, AzureUSGovernment or AzureChinaCloud.`);
-  const authorityHost = AUTHORITY[cloudName];
+  return { cloud, authorityHost: AUTHORITY[cloudName] };
+}
+
+/** Build the live target from environment variables, or say exactly what is missing. */
+export function liveTargetFromEnv(env: Env = process.env): AzureTarget {
+  const { cloud, authorityHost } = cloudFromEnv(env);
   const kind = (env.SPEECH_POSTURE_CREDENTIAL || "").toLowerCase();
   const tenantId = env.AZURE_TENANT_ID;
   let credential: TokenCredential;

@@ -69,6 +69,30 @@ export function subscriptionResult(result: ReportResult, subscriptionId: string)
   return out;
 }
 
+/**
+ * The part of `result` about a set of subscriptions (one tenant's): its findings, resources,
+ * subscriptions, errors inside them and the exceptions that touch them, scored again.
+ */
+export function subscriptionsResult(result: ReportResult, subscriptionIds: readonly string[]): ReportResult {
+  const keys = new Set(subscriptionIds.map(keyOf));
+  const findings = result.findings.filter((f) => keys.has(keyOf(f.subscriptionId)));
+  const resources = result.resources.filter((r) => keys.has(keyOf(r.subscriptionId)));
+  const { score, counts, coverage } = tally(findings);
+  const out: ReportResult = {
+    ...result,
+    summary: { score, resources: resources.length, counts, coverage },
+    subscriptions: result.subscriptions.filter((s) => keys.has(keyOf(s.subscriptionId))),
+    resources,
+    findings,
+    errors: result.errors.filter((e) => subscriptionIds.some((id) => inSubscription(e.scope, id))),
+  };
+  if (result.exceptions) {
+    const keep = (x: ReportException) => subscriptionIds.some((id) => exceptionTouchesSubscription(x, id));
+    return { ...out, exceptions: { active: result.exceptions.active.filter(keep), expired: result.exceptions.expired.filter(keep) } };
+  }
+  return out;
+}
+
 /** The part of `result` about one resource. Throws ReportScopeError if the scan does not know it. */
 export function resourceResult(result: ReportResult, resourceId: string): ReportResult {
   const key = keyOf(resourceId);

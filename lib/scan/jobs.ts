@@ -18,11 +18,12 @@ import { alertsAfterScan, type AlertOptions } from "./alerts";
 import { runScan, type RunContext, type ScanInput, type ScanOutcome } from "./run-scan";
 import type { Progress } from "./run-scan-progress";
 import { defaultSource, openTarget as openSourceTarget, type OpenedTarget } from "./sources";
+import type { ScanTarget } from "@/lib/posture/targets";
 
 export interface JobsOptions {
   store: Store;
   /** How to reach a source (tests point this at their emulator). */
-  openTarget?: (source: CollectionSource) => Promise<OpenedTarget>;
+  openTarget?: (source: CollectionSource, scanTarget?: ScanTarget) => Promise<OpenedTarget>;
   /** The source when a request names none. */
   defaultSource?: () => CollectionSource;
   progressIntervalMs?: number;
@@ -98,7 +99,7 @@ export class ScanJobs {
     this.alertOptions = options.alerts ?? {};
     this.ctx = {
       store: options.store,
-      openTarget: options.openTarget ?? ((source) => openSourceTarget(source)),
+      openTarget: options.openTarget ?? ((source, scanTarget) => openSourceTarget(source, { scanTarget })),
       progressIntervalMs: options.progressIntervalMs,
       heartbeatMs: options.heartbeatMs,
       concurrency: options.concurrency,

@@ -12,6 +12,8 @@ import { lastSegment } from "@/lib/posture/ids";
 import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "@/lib/report/pdf";
 import { resultSha256 } from "@/lib/report/canonical";
 import type { ScanResult } from "@/lib/posture/result";
+import { ReportScopeError, subscriptionsResult } from "@/lib/report/scope";
+import { tenantSubscriptionKeys } from "@/lib/store/tenants";
 
 /**
  * The SHA-256 of a scan's JSON export (printed in every PDF), by scan and the exceptions in force:
@@ -63,7 +65,13 @@ async function previousScanId(store: Store, scanId: string): Promise<string | un
   return prev?.id;
 }
 
-export async function scanPdfReport(store: Store, scanId: string, scope: { subscriptionId?: string; resourceId?: string }, actor: string): Promise<Download> {
+export async function scanPdfReport(
+  store: Store,
+  scanId: string,
+  scope: { subscriptionId?: string; resourceId?: string; tenantId?: string },
+  actor: string,
+): Promise<Download> {
+  if (scope.tenantId) return tenantPdfReport(store, scanId, scope.tenantId, actor);
   const only = scope.resourceId ? { resourceId: scope.resourceId } : scope.subscriptionId ? { subscriptionId: scope.subscriptionId } : undefined;
   const { result, sha } = await reportResult(store, scanId, only);
   const snapshot = await readScanDocuments(store, scanId, scope);
@@ -81,6 +89,20 @@ export async function scanPdfReport(store: Store, scanId: string, scope: { subsc
   // A resource report is named after the resource, so reports of several resources do not collide.
   const resourceName = scope.resourceId ? fileNamePart(lastSegment(scope.resourceId)) : "";
   return { body, contentType: "application/pdf", filename: `${scope.resourceId ? `${base}-${resourceName || "resource"}` : base}.pdf` };
+}
+
+/** One tenant's report: the tenant PDF of its own subscriptions, scored on their findings alone. */
+async function tenantPdfReport(store: Store, scanId: string, tenantId: string, actor: string): Promise<Download> {
+  const keys = await tenantSubscriptionKeys(store, scanId, tenantId);
+  if (keys.length === 0) throw new ReportScopeError(`Tenant ${tenantId} is not part of scan ${scanId}.`);
+  const { result, sha } = await reportResult(store, scanId, undefined);
+  const snapshot = await readScanDocuments(store, scanId, {});
+  const prevId = await previousScanId(store, scanId);
+  const previous = prevId ? subscriptionsResult(await readScanResult(store, prevId), keys) : undefined;
+  const input = { result: subscriptionsResult(result, keys), resultSha256: sha, snapshot, previous, generatedAt: new Date() };
+  const body = await renderTenantPdf(input);
+  await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format: "pdf", tenantId } });
+  return { body, contentType: "application/pdf", filename: `${exportFilename(scanId)}-tenant-${fileNamePart(tenantId)}.pdf` };
 }
 
 export async function scanExport(store: Store, scanId: string, format: ExportFormat, subscriptionId: string | undefined, actor: string): Promise<Download> {

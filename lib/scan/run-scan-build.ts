@@ -32,6 +32,8 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
   const docs = documentsByAccount(snapshot);
   const [resultSha256, exportSha256] = resultSha256Pair(result as unknown as Record<string, unknown>, { exceptions: NO_EXCEPTIONS });
   const names = new Map(result.resources.map((r) => [idKey(r.id), r]));
+  // Each subscription is reported under its own tenant (a Lighthouse-delegated one under its customer's).
+  const tenantOf = new Map(snapshot.subscriptions.map((s) => [idKey(s.subscriptionId), s.tenantId ?? snapshot.tenantId ?? null]));
   const resources: ResourceResult[] = result.resources.map((r) => ({
     id: r.id,
     name: r.name,
@@ -53,7 +55,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     exportSha256,
     errors: result.errors,
     stats,
-    subscriptions: result.subscriptions,
+    subscriptions: result.subscriptions.map((s) => ({ ...s, tenantId: tenantOf.get(idKey(s.subscriptionId)) ?? snapshot.tenantId ?? null })),
     resources,
     findings: result.findings.map((f) => {
       const r = names.get(idKey(f.resourceId));

@@ -3,8 +3,8 @@
  * store → succeeded; or failed with the error's message, or cancelled. Whatever ends a scan
  * early also removes anything it wrote.
  */
-import { collect } from "@/lib/azure/collect";
 import type { CollectionSource } from "@/lib/azure/target";
+import type { ScanTarget } from "@/lib/posture/targets";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { afterScan } from "@/lib/store/scans/maintenance";
 import { writeScanResults } from "@/lib/store/scans/results";
@@ -12,11 +12,13 @@ import { endScan, markRunning } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { buildScanResult } from "./run-scan-build";
 import { ProgressWriter, type Progress } from "./run-scan-progress";
+import { collectForScan } from "./collect-scan";
 import type { OpenedTarget } from "./sources";
 
 export interface RunContext {
   store: Store;
-  openTarget: (source: CollectionSource) => Promise<OpenedTarget>;
+  /** The source's target, or one scan target's (its tenant and credential) when one is given. */
+  openTarget: (source: CollectionSource, scanTarget?: ScanTarget) => Promise<OpenedTarget>;
   progressIntervalMs?: number;
   heartbeatMs?: number;
   /** Per-resource calls in flight during collection. */
@@ -47,19 +49,15 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
     let stats: unknown;
     if (input.kind === "collect") {
       progress.report({ phase: "connecting", done: 0, total: 0 });
-      const opened = await ctx.openTarget(input.source);
-      try {
-        const result = await collect(opened.target, {
-          subscriptions: input.subscriptions,
-          signal,
-          concurrency: ctx.concurrency,
-          onProgress: (p) => progress.report({ phase: p.phase, done: p.done, total: p.total }),
-        });
-        snapshot = result.snapshot;
-        stats = result.stats;
-      } finally {
-        await opened.close();
-      }
+      // Without scan targets: the source's own credential; with them, each target's tenant and scope.
+      const result = await collectForScan(ctx, {
+        source: input.source,
+        subscriptions: input.subscriptions,
+        signal,
+        onProgress: (p) => progress.report({ phase: p.phase, done: p.done, total: p.total }),
+      });
+      snapshot = result.snapshot;
+      stats = result.stats;
     } else snapshot = input.snapshot;
     signal.throwIfAborted();
     progress.report({ phase: "evaluating", done: 0, total: 0 });

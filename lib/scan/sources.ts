@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulatorTarget, hasLiveConfiguration, liveTargetFromEnv, type AzureTarget, type CollectionSource, type Env } from "@/lib/azure/target";
+import { emulatorTargetFor, liveTargetFor } from "@/lib/azure/target-credential";
+import type { ScanTarget } from "@/lib/posture/targets";
 
 export const DEFAULT_EMULATOR_STATE_DIR = "data/emulator";
 
@@ -58,18 +60,20 @@ export class EmulatorNotRunningError extends Error {
 }
 
 /**
- * The target for a source. Without a running emulator, `startTemporary` may start one (the CLI
- * does, in-process); the server never does, it only uses the emulator `npm start` launched.
+ * The target for a source, or for one scan target of it (its tenant, its credential). Without a
+ * running emulator, `startTemporary` may start one (the CLI does, in-process); the server never
+ * does, it only uses the emulator `npm start` launched.
  */
 export async function openTarget(
   source: CollectionSource,
-  opts: { stateDir?: string; env?: Env; startTemporary?: () => Promise<OpenedTarget> } = {},
+  opts: { stateDir?: string; env?: Env; startTemporary?: () => Promise<OpenedTarget>; scanTarget?: ScanTarget } = {},
 ): Promise<OpenedTarget> {
   const env = opts.env ?? process.env;
-  if (source === "live") return { target: liveTargetFromEnv(env), close: async () => undefined };
+  const scanTarget = opts.scanTarget;
+  if (source === "live") return { target: scanTarget ? liveTargetFor(scanTarget, env) : liveTargetFromEnv(env), close: async () => undefined };
   const stateDir = opts.stateDir ?? env.SPEECH_POSTURE_EMULATOR_STATE ?? DEFAULT_EMULATOR_STATE_DIR;
   const running = runningEmulator(stateDir);
-  if (running) return { target: emulatorTarget(running), close: async () => undefined };
+  if (running) return { target: scanTarget ? emulatorTargetFor(scanTarget, running) : emulatorTarget(running), close: async () => undefined };
   if (opts.startTemporary) return opts.startTemporary();
   throw new EmulatorNotRunningError(stateDir);
 }

@@ -22,7 +22,10 @@ export type AuditAction =
   | "alert.destination.removed"
   | "alert.rule.created"
   | "alert.rule.removed"
-  | "alert.test.sent";
+  | "alert.test.sent"
+  | "target.added"
+  | "target.changed"
+  | "target.removed";
 
 export interface AuditEvent {
   id: number;

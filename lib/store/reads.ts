@@ -16,6 +16,8 @@ export interface SubscriptionRow {
   score: number | null;
   resources: number;
   counts: { pass: number; fail: number; unknown: number; not_applicable: number };
+  /** The subscription's own tenant (lower-cased); null for scans stored before tenants were kept. */
+  tenantId: string | null;
 }
 
 const ZERO = { pass: 0, fail: 0, unknown: 0, not_applicable: 0 };
@@ -28,6 +30,7 @@ function toSubscription(r: {
   score: number | null;
   resources: number;
   counts: string;
+  tenant_id?: string | null;
 }): SubscriptionRow {
   let counts = ZERO;
   try {
@@ -43,6 +46,7 @@ function toSubscription(r: {
     score: r.score === null ? null : Number(r.score),
     resources: Number(r.resources),
     counts,
+    tenantId: r.tenant_id ?? null,
   };
 }
 

@@ -40,6 +40,9 @@ describe("parseAuditView", () => {
         "scan.started",
         "settings.changed",
         "snapshot.imported",
+        "target.added",
+        "target.changed",
+        "target.removed",
       ].sort(),
     );
   });

@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   "alert.rule.created": "Alert rule added",
   "alert.rule.removed": "Alert rule removed",
   "alert.test.sent": "Test alert sent",
+  "target.added": "Scan target added",
+  "target.changed": "Scan target changed",
+  "target.removed": "Scan target removed",
 };
 
 export interface AuditView {

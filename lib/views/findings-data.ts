@@ -11,6 +11,7 @@ import { idKey } from "@/lib/posture/ids";
 import { bulkTargetsQuery } from "@/lib/store/findings/bulk-exceptions";
 import { MAX_BULK_EXCEPTIONS, latestAllowedExpiryDate } from "@/lib/store/exceptions";
 import { getSettings } from "@/lib/store/settings";
+import { scanTenants, type TenantSummary } from "@/lib/store/tenants";
 
 export interface FindingsData {
   scan: Scan | null;
@@ -20,6 +21,8 @@ export interface FindingsData {
   /** Lower-cased subscription ID → display name. */
   subscriptionNames: Map<string, string>;
   subscriptions: { id: string; name: string }[];
+  /** The scan's tenants (a filter is offered when there are several, or one is chosen). */
+  tenants: TenantSummary[];
   controls: { id: string; title: string; severity: string }[];
   /** What the page changed in the request to show something meaningful (shown beside the URL's notices). */
   notices: string[];
@@ -38,6 +41,7 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
     page: null,
     subscriptionNames: new Map<string, string>(),
     subscriptions: [],
+    tenants: [],
     controls,
     notices: [],
     query: view.query,
@@ -52,9 +56,12 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
   } else scan = await latestSucceededScan(store);
   if (!scan) return { ...empty, scan: null, problem: null };
   try {
-    const subs = await scanSubscriptions(store, scan.id);
+    const [subs, tenants] = await Promise.all([scanSubscriptions(store, scan.id), scanTenants(store, scan.id)]);
     const notices: string[] = [];
     const query = view.query;
+    if (query.tenant && !tenants.some((t) => t.tenantId === query.tenant)) {
+      notices.push(`Tenant ${query.tenant} is not in this scan, so no finding matches it; choose another tenant or all tenants`);
+    }
     // A subscription the scan does not have matches nothing here: say why the list is short. (The
     // filter stays: dropping it would show other subscriptions' findings under this one's link.)
     const known = new Set(subs.map((s) => s.key));
@@ -72,7 +79,11 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
       page = await queryFindings(store, scan.id, { ...query, page: last });
     }
     const subscriptionNames = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
-    const subscriptions = subs.map((s) => ({ id: s.subscriptionId, name: s.displayName ?? s.subscriptionId })).sort((a, b) => a.name.localeCompare(b.name));
+    // Within one tenant, only its subscriptions are offered.
+    const subscriptions = subs
+      .filter((s) => !query.tenant || (s.tenantId ?? "unknown") === query.tenant)
+      .map((s) => ({ id: s.subscriptionId, name: s.displayName ?? s.subscriptionId }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const [targets, settings] = await Promise.all([queryFindings(store, scan.id, { ...bulkTargetsQuery(query), pageSize: 1 }), getSettings(store)]);
     return {
       ...empty,
@@ -81,6 +92,7 @@ export async function loadFindings(store: Store, view: FindingsView): Promise<Fi
       page,
       subscriptionNames,
       subscriptions,
+      tenants,
       notices,
       query: { ...query, page: page.page },
       exceptable: targets.total,

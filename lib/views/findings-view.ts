@@ -48,5 +48,5 @@ export function parseFindingsView(sp: SearchParamsRecord | undefined): FindingsV
 
 /** Whether any filter narrows the findings (for the empty state's wording). */
 export function hasFilters(q: FindingsQuery): boolean {
-  return !!(q.status || q.severity || q.controlId || q.subscriptionId || q.kind || q.agreement || q.muted !== undefined || q.q);
+  return !!(q.status || q.severity || q.controlId || q.subscriptionId || q.tenant || q.kind || q.agreement || q.muted !== undefined || q.q);
 }

@@ -14,6 +14,7 @@ import { scanAggregate, type StatusCounts } from "@/lib/store/findings/aggregate
 import { azureSummary, type AzureSummary } from "@/lib/store/findings/azure-summary";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
 import { activeScan, previousSucceededScan, recentChanges, scanSubscriptions, type SubscriptionRow } from "@/lib/store/reads";
+import { scanTenants, UNKNOWN_TENANT, type TenantSummary } from "@/lib/store/tenants";
 
 export interface OverviewSubscription extends SubscriptionRow {
   failBySeverity: [number, number, number];
@@ -44,11 +45,17 @@ export interface OverviewData {
   pinned?: { newestId: string | null };
   /** Why the pinned scan cannot be shown. */
   problem?: string;
+  /** The latest scan's tenants, each scored on its own ("all tenants, then one"). */
+  tenants: TenantSummary[];
+  /** The tenant chosen (`?tenant=`): the subscriptions, heat map and failures below are its own. */
+  tenant: TenantSummary | null;
+  /** A `tenant=` the latest scan does not have. */
+  unknownTenant: string | null;
 }
 
 export const OVERVIEW_PAGE_SIZE = 25;
 /** `scanId`: a scan pinned by a shared link, shown instead of the latest succeeded one. */
-export async function loadOverview(store: Store, options: { page: number; scanId?: string }): Promise<OverviewData> {
+export async function loadOverview(store: Store, options: { page: number; scanId?: string; tenant?: string }): Promise<OverviewData> {
   const [newest, active, recent, named, newestSucceeded] = await Promise.all([
     latestSucceededScan(store),
     activeScan(store),
@@ -80,9 +87,12 @@ export async function loadOverview(store: Store, options: { page: number; scanId
       coverage: null,
       azure: null,
       ...pinned,
+      tenants: [],
+      tenant: null,
+      unknownTenant: null,
     };
   }
-  const [latest, previous, trend, subs, errors, agg, azure] = await Promise.all([
+  const [latest, previous, trend, allSubs, errors, agg, azure, tenants] = await Promise.all([
     scanView(store, latestRaw),
     previousSucceededScan(store, latestRaw),
     scoreTrend(store, { limit: 30 }),
@@ -90,9 +100,13 @@ export async function loadOverview(store: Store, options: { page: number; scanId
     scanErrors(store, latestRaw.id),
     scanAggregate(store, latestRaw.id),
     azureSummary(store, latestRaw.id),
+    scanTenants(store, latestRaw.id),
   ]);
+  const tenant = options.tenant ? (tenants.find((t) => t.tenantId === options.tenant) ?? null) : null;
+  // One tenant chosen: its subscriptions only (an unknown one shows none, and says so).
+  const subs = options.tenant ? allSubs.filter((s) => (s.tenantId ?? UNKNOWN_TENANT) === options.tenant) : allSubs;
   const diff = previous ? await recentChanges(store, latestRaw.id, previous.id) : null;
-  const names = new Map(subs.map((s) => [s.key, s.displayName]));
+  const names = new Map(allSubs.map((s) => [s.key, s.displayName]));
   const errorSummary = summarizeErrors(errors, names);
   const unread = new Set(errorSummary.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase()));
   const order = new Map(agg.controls.map((c, i) => [c, i]));
@@ -117,7 +131,8 @@ export async function loadOverview(store: Store, options: { page: number; scanId
   const page = Math.min(Math.max(1, options.page), pages);
   const c = latest.summary?.counts;
   const failBySeverity: [number, number, number] = [0, 0, 0];
-  for (const a of agg.subscriptions.values()) for (let i = 0; i < 3; i++) failBySeverity[i] += a.failBySeverity[i];
+  const counted = options.tenant ? new Set(subs.map((s) => s.key)) : undefined;
+  for (const [key, a] of agg.subscriptions) if (!counted || counted.has(key)) for (let i = 0; i < 3; i++) failBySeverity[i] += a.failBySeverity[i];
   return {
     latest,
     previous: previous ?? null,
@@ -139,5 +154,8 @@ export async function loadOverview(store: Store, options: { page: number; scanId
     coverage: c ? { judged: c.pass + c.fail, unknown: c.unknown, notApplicable: c.not_applicable } : null,
     azure,
     ...pinned,
+    tenants,
+    tenant,
+    unknownTenant: options.tenant && !tenant ? options.tenant : null,
   };
 }

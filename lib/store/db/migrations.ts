@@ -287,6 +287,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("scans_posture_finished").on("scans").columns(["status", "in_posture", "finished_at"]).execute();
       },
     },
+    "0013_targets_and_tenants": {
+      // Scan targets (one per tenant; only references to secrets), each subscription's own tenant in a
+      // scan (a Lighthouse-delegated one is reported under its customer's), and exceptions scoped to a tenant.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("targets")
+          .addColumn("tenant_id", "text", (c) => c.primaryKey())
+          .addColumn("display_name", "text", (c) => c.notNull())
+          .addColumn("credential", "text", (c) => c.notNull())
+          .addColumn("scope", "text", (c) => c.notNull())
+          .addColumn("exclude", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("updated_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable("scan_subscriptions").addColumn("tenant_id", "text").execute();
+        await db.schema.alterTable("exceptions").addColumn("tenant_id", "text").execute();
+      },
+    },
   };
 }
 

@@ -72,6 +72,8 @@ export interface ScanSubscriptionsTable {
   counts: string;
   /** JSON: unknown findings by reason. */
   coverage: string | null;
+  /** The subscription's own tenant (lower-cased); null for scans stored before tenants were kept, or when unknown. */
+  tenant_id: string | null;
 }
 
 export interface ResourcesTable {
@@ -134,6 +136,24 @@ export interface ExceptionsTable {
   /** The last edit or renewal (null: never changed since created). */
   updated_at: string | null;
   updated_by: string | null;
+  /** Lower-cased tenant ID the exception is limited to; null: every tenant. */
+  tenant_id: string | null;
+}
+
+/** A scan target: one tenant, how to sign in (references only) and what to scan. */
+export interface TargetsTable {
+  /** Lower-cased tenant GUID. */
+  tenant_id: string;
+  display_name: string;
+  /** JSON CredentialRef (lib/posture/targets.ts). */
+  credential: string;
+  /** JSON TargetScope. */
+  scope: string;
+  /** JSON array of excluded subscription GUIDs. */
+  exclude: string;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
 }
 
 export interface AuditEventsTable {
@@ -252,4 +272,5 @@ export interface Database {
   alert_rules: AlertRulesTable;
   alert_sends: AlertSendsTable;
   alert_deliveries: AlertDeliveriesTable;
+  targets: TargetsTable;
 }

@@ -7,6 +7,7 @@ import { InvalidInputError } from "@/lib/store/errors";
 import { SPEECH_KINDS } from "@/lib/posture/snapshot";
 import { AGREEMENTS, SEVERITIES, STATUSES } from "@/lib/posture/vocabulary";
 import { SORT_KEYS, type SortKey } from "./model";
+import { parseTenantParam } from "@/lib/store/tenants";
 
 export { SORT_KEYS, type SortKey } from "./model";
 
@@ -18,6 +19,8 @@ export interface FindingsQuery {
   controlId?: string[];
   /** Lower-cased. */
   subscriptionId?: string[];
+  /** One tenant's subscriptions only (lower-cased tenant GUID, or `unknown`). */
+  tenant?: string;
   kind?: string[];
   muted?: boolean;
   /** Lower-cased free text: resource name or ID, or control ID. */
@@ -30,7 +33,7 @@ export interface FindingsQuery {
 }
 
 export const MAX_PAGE_SIZE = 500;
-const KNOWN = new Set(["status", "severity", "agreement", "controlId", "subscriptionId", "kind", "muted", "q", "sort", "group", "page", "pageSize"]);
+const KNOWN = new Set(["status", "severity", "agreement", "controlId", "subscriptionId", "tenant", "kind", "muted", "q", "sort", "group", "page", "pageSize"]);
 
 export const FINDINGS_GROUPS = ["control", "resource", "subscription"] as const;
 export type FindingsGroup = (typeof FINDINGS_GROUPS)[number];
@@ -106,6 +109,7 @@ export function parseFindingsQuery(params: URLSearchParams): FindingsQuery {
     agreement: oneOf("agreement", values(params, "agreement"), AGREEMENTS),
     controlId: controls ? [...new Set(controls)] : undefined,
     subscriptionId: subs ? [...new Set(subs)] : undefined,
+    tenant: parseTenantParam(params.get("tenant")),
     kind: oneOf("kind", values(params, "kind"), SPEECH_KINDS),
     muted,
     q: q ? q.toLowerCase() : undefined,

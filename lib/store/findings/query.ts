@@ -17,6 +17,7 @@ import { firstSeen } from "@/lib/store/history/first-seen";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 import { dependencyTextMatches } from "@/lib/store/dependencies";
 import type { Store } from "@/lib/store/store";
+import { tenantSubscriptionKeys } from "@/lib/store/tenants";
 
 export interface FindingItem {
   id: number;
@@ -89,6 +90,12 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const fSub = allowed(ix.subKeys, query.subscriptionId);
   const fKind = allowed(ix.kinds, query.kind, true);
   const fAgreement = allowed(AGREEMENTS, query.agreement);
+  // A tenant narrows to its subscriptions; like free text, it is not a facet dimension.
+  let fTenant: Uint8Array | undefined;
+  if (query.tenant) {
+    const keys = new Set(await tenantSubscriptionKeys(store, scanId, query.tenant));
+    fTenant = Uint8Array.from(ix.subKeys, (k) => (keys.has(k) ? 1 : 0));
+  }
   // Free text narrows by resource (its name or ID, or a linked storage account's or key vault's) or control ID; not a facet dimension.
   let fResource: Uint8Array | undefined;
   let fTextControl: Uint8Array | undefined;
@@ -112,6 +119,7 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
   const wantMuted = query.muted === undefined ? -1 : query.muted ? 1 : 0;
   let total = 0;
   for (let i = 0; i < ix.size; i++) {
+    if (fTenant && !fTenant[ix.sub[i]]) continue;
     if (fResource && !fResource[ix.resource[i]] && !fTextControl![ix.control[i]]) continue;
     const st = ix.status[i],
       sv = ix.severity[i],
@@ -166,9 +174,10 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
     }
   }
 
-  const toRecord = (names: readonly string[], c: Float64Array, keepZero: boolean) => {
+  const toRecord = (names: readonly string[], c: Float64Array, keepZero: boolean, within?: Uint8Array) => {
     const out: FacetCounts = {};
     names.forEach((n, i) => {
+      if (within && !within[i]) return;
       if (keepZero || c[i] > 0) out[n] = c[i];
     });
     return out;
@@ -177,7 +186,8 @@ export async function queryFindings(store: Store, scanId: string, query: Finding
     status: toRecord(STATUSES, counts[0], true),
     severity: toRecord(SEVERITIES, counts[1], true),
     controlId: toRecord(ix.controls, counts[2], true),
-    subscriptionId: toRecord(ix.subs, counts[3], true),
+    // Within one tenant, only its own subscriptions are choices.
+    subscriptionId: fTenant ? toRecord(ix.subs, counts[3], true, fTenant) : toRecord(ix.subs, counts[3], true),
     kind: toRecord(ix.kinds, counts[4], false),
     muted: { false: counts[5][0], true: counts[5][1] },
     agreement: toRecord(AGREEMENTS, counts[6], true),

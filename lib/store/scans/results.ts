@@ -18,6 +18,8 @@ export interface SubscriptionResult {
   resources: number;
   counts: { pass: number; fail: number; unknown: number; not_applicable: number; muted?: number };
   coverage?: Record<string, number>;
+  /** The subscription's own tenant (snapshot `subscriptions[].tenantId`, else the snapshot's). */
+  tenantId?: string | null;
 }
 
 export interface ResourceResult {
@@ -241,7 +243,18 @@ function resourceRow(scanId: string) {
   ];
 }
 
-const SUBSCRIPTION_COLUMNS = ["scan_id", "subscription_key", "subscription_id", "display_name", "state", "score", "resources", "counts", "coverage"] as const;
+const SUBSCRIPTION_COLUMNS = [
+  "scan_id",
+  "subscription_key",
+  "subscription_id",
+  "display_name",
+  "state",
+  "score",
+  "resources",
+  "counts",
+  "coverage",
+  "tenant_id",
+] as const;
 
 function subscriptionRow(scanId: string) {
   return (s: SubscriptionResult): Values => [
@@ -254,6 +267,7 @@ function subscriptionRow(scanId: string) {
     s.resources,
     JSON.stringify({ pass: s.counts.pass, fail: s.counts.fail, unknown: s.counts.unknown, not_applicable: s.counts.not_applicable }),
     s.coverage ? JSON.stringify(s.coverage) : null,
+    s.tenantId ? s.tenantId.toLowerCase() : null,
   ];
 }
 

@@ -1,0 +1,154 @@
+/**
+ * Scan targets and the tenant dimension against both real databases: targets validated, unique per
+ * tenant and audited; a scan of two tenants keeps each subscription's own tenant; per-tenant
+ * summaries score by the contract's rule; `tenant=` narrows findings and their facets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateEstate } from "@/emulator/estate";
+import { tenantSnapshot } from "@/emulator/snapshot";
+import { evaluateSnapshot } from "@/lib/posture/evaluate";
+import { mergeSnapshots } from "@/lib/posture/merge-snapshots";
+import { ScoreTally } from "@/lib/posture/score";
+import type { Snapshot } from "@/lib/posture/snapshot";
+import { listAudit } from "./audit";
+import { InvalidInputError, NotFoundError } from "./errors";
+import { parseFindingsQuery } from "./findings/params";
+import { queryFindings } from "./findings/query";
+import { scanSubscriptions } from "./reads";
+import type { Store } from "./store";
+import { addTarget, getTarget, listTargets, removeTarget, updateTarget } from "./targets";
+import { scanTenants, UNKNOWN_TENANT } from "./tenants";
+import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
+import { importAndWait, jobsFor } from "./testing/fixtures";
+import type { ScanJobs } from "@/lib/scan/jobs";
+
+afterAll(() => releaseDatabases());
+
+const estate = generateEstate(2, { subscriptions: 2, accounts: 8, hiddenSubscriptions: 0 });
+const [A, B] = [estate.home, estate.others[0]];
+const lower = (s: string) => s.toLowerCase();
+
+function twoTenantSnapshot(): Snapshot {
+  const parts = [A, B].map((t) => {
+    const s = tenantSnapshot(t, "2026-11-28T09:00:00Z");
+    for (const sub of s.subscriptions) sub.tenantId = t.tenantId;
+    return s;
+  });
+  return mergeSnapshots(parts);
+}
+
+const target = (tenantId: string, displayName: string) => ({
+  tenantId,
+  displayName,
+  credential: { kind: "client-secret", clientId: "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", secretEnv: "SP_SECRET" },
+  scope: { kind: "managementGroups", managementGroups: ["mg-corp"] },
+});
+
+describe.each(DATABASES)("tenants on %s", (kind) => {
+  let tdb: TestDatabase;
+  let store: Store;
+  let jobs: ScanJobs;
+
+  beforeAll(async () => {
+    tdb = await createTestDb(kind);
+    store = await tdb.open();
+    jobs = jobsFor(store);
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await tdb?.dispose();
+  });
+
+  it("adds, lists, changes and removes targets, auditing each change without any secret", async () => {
+    const added = await addTarget(store, target(A.tenantId.toUpperCase(), "Contoso"), "alice");
+    expect(added).toMatchObject({ tenantId: lower(A.tenantId), displayName: "Contoso", updatedBy: "alice", exclude: [] });
+    await addTarget(store, target(B.tenantId, "Fabrikam"), "alice");
+    expect((await listTargets(store)).map((t) => t.displayName)).toEqual(["Contoso", "Fabrikam"]);
+    const changed = await updateTarget(store, A.tenantId, { ...target(A.tenantId, "Contoso Ltd"), scope: { kind: "tenant" } }, "bob");
+    expect(changed).toMatchObject({ displayName: "Contoso Ltd", scope: { kind: "tenant" }, updatedBy: "bob", createdAt: added.createdAt });
+    await removeTarget(store, B.tenantId, "bob");
+    expect(await getTarget(store, B.tenantId)).toBeUndefined();
+    const audit = await listAudit(store, { limit: 10 });
+    expect(audit.filter((e) => e.action.startsWith("target.")).map((e) => [e.action, e.actor, e.target])).toEqual([
+      ["target.removed", "bob", lower(B.tenantId)],
+      ["target.changed", "bob", lower(A.tenantId)],
+      ["target.added", "alice", lower(B.tenantId)],
+      ["target.added", "alice", lower(A.tenantId)],
+    ]);
+    expect(JSON.stringify(audit)).not.toContain("SP_SECRET");
+    // Back to two targets for the scans below.
+    await addTarget(store, target(B.tenantId, "Fabrikam"), "alice");
+  });
+
+  it("refuses bad input naming the field, a second target for a tenant, and changes to a missing target, writing nothing", async () => {
+    const before = await listTargets(store);
+    const auditBefore = (await listAudit(store, { limit: 1000 })).length;
+    await expect(addTarget(store, { ...target(A.tenantId, "Again") }, "alice")).rejects.toThrow(`tenant ${lower(A.tenantId)} already has a target`);
+    await expect(addTarget(store, { ...target("not-a-tenant", "X") }, "alice")).rejects.toMatchObject({ field: "target.tenantId" });
+    await expect(
+      addTarget(store, { ...target("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "X"), credential: { kind: "client-secret", clientSecret: "s3cret" } }, "alice"),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(updateTarget(store, A.tenantId, target(B.tenantId, "Moved"), "bob")).rejects.toThrow("a target's tenant cannot change");
+    await expect(removeTarget(store, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "bob")).rejects.toBeInstanceOf(NotFoundError);
+    expect(await listTargets(store)).toEqual(before);
+    expect((await listAudit(store, { limit: 1000 })).length).toBe(auditBefore);
+  });
+
+  it("keeps each subscription's own tenant, sums each tenant by the contract's score, and narrows findings to one tenant", async () => {
+    const snapshot = twoTenantSnapshot();
+    const scan = await importAndWait(jobs, snapshot);
+    expect(scan.status).toBe("succeeded");
+    const subs = await scanSubscriptions(store, scan.id);
+    const tenantOfSub = new Map(snapshot.subscriptions.map((s) => [lower(s.subscriptionId), lower(s.tenantId!)]));
+    expect(subs.length).toBe(4);
+    for (const s of subs) expect(s.tenantId).toBe(tenantOfSub.get(s.key));
+
+    const evaluation = evaluateSnapshot(snapshot);
+    const expected = new Map<string, ScoreTally>();
+    for (const f of evaluation.findings) {
+      const t = tenantOfSub.get(lower(f.subscriptionId))!;
+      if (!expected.has(t)) expected.set(t, new ScoreTally());
+      expected.get(t)!.add(f);
+    }
+    const tenants = await scanTenants(store, scan.id);
+    expect(tenants.map((t) => [t.tenantId, t.displayName, t.subscriptions])).toEqual([
+      [lower(A.tenantId), "Contoso Ltd", 2],
+      [lower(B.tenantId), "Fabrikam", 2],
+    ]);
+    for (const t of tenants) {
+      const tally = expected.get(t.tenantId)!.result();
+      expect(t.score).toBe(tally.score);
+      expect(t.counts).toEqual({
+        pass: tally.counts.pass,
+        fail: tally.counts.fail,
+        unknown: tally.counts.unknown,
+        not_applicable: tally.counts.not_applicable,
+      });
+    }
+
+    const all = await queryFindings(store, scan.id, parseFindingsQuery(new URLSearchParams("pageSize=500")));
+    const onlyB = await queryFindings(store, scan.id, parseFindingsQuery(new URLSearchParams(`pageSize=500&tenant=${B.tenantId.toUpperCase()}`)));
+    expect(onlyB.total).toBe(evaluation.findings.filter((f) => tenantOfSub.get(lower(f.subscriptionId)) === lower(B.tenantId)).length);
+    expect(onlyB.total).toBeGreaterThan(0);
+    expect(onlyB.total).toBeLessThan(all.total);
+    expect(onlyB.items.every((f) => tenantOfSub.get(lower(f.subscriptionId)) === lower(B.tenantId))).toBe(true);
+    expect(Object.keys(onlyB.facets.subscriptionId).map(lower).sort()).toEqual(
+      [...tenantOfSub]
+        .filter(([, t]) => t === lower(B.tenantId))
+        .map(([s]) => s)
+        .sort(),
+    );
+    const none = await queryFindings(store, scan.id, parseFindingsQuery(new URLSearchParams("tenant=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")));
+    expect(none.total).toBe(0);
+    expect(() => parseFindingsQuery(new URLSearchParams("tenant=contoso"))).toThrow('tenant: not a tenant ID: "contoso"');
+  });
+
+  it("reports subscriptions of a snapshot without tenants under the snapshot's tenant, or as unknown", async () => {
+    const snap = tenantSnapshot(A, "2026-11-28T09:30:00Z");
+    const scan = await importAndWait(jobs, snap);
+    expect((await scanTenants(store, scan.id)).map((t) => t.tenantId)).toEqual([lower(A.tenantId)]);
+    const bare = { ...tenantSnapshot(B, "2026-11-28T09:40:00Z"), tenantId: undefined };
+    const scan2 = await importAndWait(jobs, bare);
+    expect((await scanTenants(store, scan2.id)).map((t) => t.tenantId)).toEqual([UNKNOWN_TENANT]);
+  });
+});
