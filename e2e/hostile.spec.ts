@@ -315,9 +315,10 @@ test("a snapshot with HTML, script and formulas in names, tags and file name is 
   for (const [path, shown] of [
     ["/", null],
     ["/scans", null],
-    [`/subscriptions/${SUB}`, SUB_NAME],
-    [resourcePath(account(XSS_NAME).id), XSS_NAME],
-    [resourcePath(account(SVG_NAME).id), SVG_NAME],
+    // An upload is kept apart from the posture (an import is evidence), so its pages are pinned to it.
+    [`/subscriptions/${SUB}?scan=${scan.id}`, SUB_NAME],
+    [`${resourcePath(account(XSS_NAME).id)}?scan=${scan.id}`, XSS_NAME],
+    [`${resourcePath(account(SVG_NAME).id)}?scan=${scan.id}`, SVG_NAME],
   ] as const) {
     await page.goto(path);
     await page.locator('body[data-ready="true"]').waitFor({ state: "attached" });

@@ -2,6 +2,7 @@
 import type { Remediation as RemediationData } from "@/lib/posture/types";
 import { CopyButton } from "@/components/ui/copy-button";
 import { InlineCode } from "@/components/ui/inline-code";
+import { showHidden } from "@/lib/report/visible-text";
 
 function Code({ title, code }: { title: string; code: string }) {
   return (
@@ -29,7 +30,7 @@ export function Remediation({ remediation, links }: { remediation: RemediationDa
           {links.map((l) => (
             <li key={l.href}>
               <a href={l.href} target="_blank" rel="noopener noreferrer" className="font-medium text-blue-700 underline hover:text-blue-900">
-                {l.label}
+                {showHidden(l.label)}
                 <span className="sr-only"> (opens in a new tab)</span>
               </a>
             </li>
