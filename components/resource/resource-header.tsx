@@ -39,7 +39,7 @@ export function ResourceHeader({ data, scanId }: { data: ResourcePageData; scanI
           </span>
         }
         actions={
-          <div className="flex flex-col items-end gap-2">
+          <div className="flex max-w-xl flex-wrap items-center justify-end gap-x-4 gap-y-2">
             <ExportButtons scanId={detail.scanId} resourceId={r.id} fileStem={`speech-posture-${r.name}`} formats={[]} />
             <ShareLinks scanId={detail.scanId} />
             <Link href={findingsHref({ q: r.id.toLowerCase(), ...(scanId ? { scan: scanId } : {}) })} className={`text-sm ${linkClass}`}>
