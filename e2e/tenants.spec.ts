@@ -27,6 +27,8 @@ async function addTarget(page: Page, fields: { name: string; tenantId: string; k
 test("scan targets on Settings, a scan of three tenants, and the tenant filter on the overview and findings", async ({ page, request }) => {
   test.setTimeout(180_000);
   try {
+    // A plain demo scan first, so the estate scan has one before it to compare with.
+    await runEmulatorScan(request);
     await gotoReady(page, "/settings");
     const panel = page.locator("#scan-targets");
     await expect(panel.getByTestId("no-targets")).toBeVisible();
@@ -85,6 +87,15 @@ test("scan targets on Settings, a scan of three tenants, and the tenant filter o
     await expect(subRows).toHaveCount(visibleCount(third));
     const thirdSubs = new Set(third.subscriptions.map((s) => s.subscriptionId));
     for (const text of await page.locator("#subscriptions tbody tr td:first-child .font-mono").allInnerTexts()) expect(thirdSubs.has(text.trim())).toBe(true);
+    // "Since the previous scan" and its full diff are that tenant's too.
+    await page.locator("#changes").getByRole("link", { name: "Full diff" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]tenant=${third.tenantId}`, "i"));
+    await expect(page.getByTestId("diff-tenant")).toContainText(third.tenantId.toLowerCase());
+    const compared = new URL(page.url()).searchParams;
+    const tenantDiff = await (await request.get(`/api/scans/${compared.get("to")}/diff?against=${compared.get("from")}&tenant=${third.tenantId}`)).json();
+    expect(tenantDiff.newFailures.length).toBeGreaterThan(0);
+    const thirdLower = new Set([...thirdSubs].map((id) => id.toLowerCase()));
+    for (const f of tenantDiff.newFailures as { subscriptionId: string }[]) expect(thirdLower.has(f.subscriptionId.toLowerCase())).toBe(true);
 
     // The findings' tenant filter: only that tenant's subscriptions are offered and matched.
     await gotoReady(page, `/findings?tenant=${customer.tenantId}`);

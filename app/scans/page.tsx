@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Scans" };
 
 export default async function ScansPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const sp = await searchParams;
-  const opts = { before: first(sp, "before"), from: first(sp, "from"), to: first(sp, "to"), errorsOf: first(sp, "errors") };
+  const opts = { before: first(sp, "before"), from: first(sp, "from"), to: first(sp, "to"), errorsOf: first(sp, "errors"), tenant: first(sp, "tenant") };
   return (
     <Suspense
       fallback={
@@ -39,7 +39,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   );
 }
 
-async function Scans({ opts }: { opts: { before?: string; from?: string; to?: string; errorsOf?: string } }) {
+async function Scans({ opts }: { opts: { before?: string; from?: string; to?: string; errorsOf?: string; tenant?: string } }) {
   const data = await loadScans(await uiStore(), opts);
   return (
     <>
@@ -78,7 +78,7 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
             </p>
           ) : (
             // The picks as compared: a reversed pair is shown in order (older, newer).
-            <DiffForm data={data} from={data.diff?.from.id ?? opts.from} to={data.diff?.to.id ?? opts.to} />
+            <DiffForm data={data} from={data.diff?.from.id ?? opts.from} to={data.diff?.to.id ?? opts.to} tenant={data.diff?.tenant ?? undefined} />
           )}
           {data.diffProblem ? (
             <div className="mt-4">

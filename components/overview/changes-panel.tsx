@@ -23,7 +23,10 @@ export function ChangesPanel({ data, sameScope }: { data: OverviewData; sameScop
       bodyClassName=""
       actions={
         data.previous ? (
-          <Link href={`/scans?from=${data.previous.id}&to=${latest.id}`} className={`text-xs ${linkClass}`}>
+          <Link
+            href={`/scans?from=${data.previous.id}&to=${latest.id}${data.tenant ? `&tenant=${data.tenant.tenantId}` : ""}#diff`}
+            className={`text-xs ${linkClass}`}
+          >
             Full diff
           </Link>
         ) : null

@@ -10,13 +10,15 @@ function label(s: Scan): string {
   return `${dateTime(s.finishedAt ?? s.createdAt)} · ${SOURCE_LABEL[s.source] ?? s.source}${s.origin === "import" ? (s.inPosture ? " (import, latest posture)" : " (import, kept apart)") : ""}${s.summary ? ` · score ${s.summary.score ?? "n/a"}` : ""} · ${s.id.slice(0, 6)}`;
 }
 
-export function DiffForm({ data, from, to }: { data: ScansData; from?: string; to?: string }) {
+/** `tenant`: the tenant being compared, kept when other scans are picked. */
+export function DiffForm({ data, from, to, tenant }: { data: ScansData; from?: string; to?: string; tenant?: string }) {
   const defaultTo = to ?? data.succeeded[0]?.id ?? "";
   const defaultFrom = from ?? data.succeeded[1]?.id ?? "";
   return (
     <form action="/scans#diff" method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare two scans">
       <ScanSelect id="diff-from" name="from" label="Older scan" defaultValue={defaultFrom} scans={data.succeeded} />
       <ScanSelect id="diff-to" name="to" label="Newer scan" defaultValue={defaultTo} scans={data.succeeded} />
+      {tenant ? <input type="hidden" name="tenant" value={tenant} /> : null}
       <button type="submit" className={buttonPrimary}>
         Compare
       </button>

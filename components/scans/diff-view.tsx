@@ -8,7 +8,8 @@ import { DiffCatalogNote } from "@/components/scans/diff-catalog-note";
 import { DiffScopeNote } from "@/components/scans/diff-scope-note";
 import { GoneList } from "@/components/scans/gone-list";
 import { OriginBadge } from "@/components/scans/origin-badge";
-import { buttonSecondary, buttonSmall } from "@/components/ui/buttons";
+import Link from "next/link";
+import { buttonSecondary, buttonSmall, linkClass } from "@/components/ui/buttons";
 import { Download } from "@/components/ui/icons";
 import { Alert, Panel } from "@/components/ui/layout";
 import { count, dateTime } from "@/lib/views/format";
@@ -23,7 +24,8 @@ export function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
     ["added", "New resources × controls", d.diff.added, "Nothing new.", c.added],
     ["removed", "Controls no longer judged", d.diff.removed, "None.", c.removed],
   ];
-  const exportUrl = (format: string) => `/api/scans/${encodeURIComponent(d.to.id)}/diff/export?against=${encodeURIComponent(d.from.id)}&format=${format}`;
+  const exportUrl = (format: string) =>
+    `/api/scans/${encodeURIComponent(d.to.id)}/diff/export?against=${encodeURIComponent(d.from.id)}&format=${format}${d.tenant ? `&tenant=${d.tenant}` : ""}`;
   return (
     <section aria-labelledby="diff-title" className="mt-6 space-y-4" data-testid="diff-view">
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -35,6 +37,14 @@ export function DiffView({ d }: { d: NonNullable<ScansData["diff"]> }) {
             <span>Older</span> <OriginBadge scan={d.from} /> <span aria-hidden="true">→</span>
             <span>newer</span> <OriginBadge scan={d.to} />
           </p>
+          {d.tenant ? (
+            <p className="mt-1 text-xs text-slate-700" data-testid="diff-tenant">
+              Tenant {d.tenant} only: its subscriptions in either scan.{" "}
+              <Link href={`/scans?from=${d.from.id}&to=${d.to.id}#diff`} className={linkClass}>
+                Compare the whole scans
+              </Link>
+            </p>
+          ) : null}
         </div>
         <div className="flex gap-2" data-testid="diff-export">
           {(["csv", "json"] as const).map((f) => (

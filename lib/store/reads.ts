@@ -176,11 +176,11 @@ export async function latestScanWithSubscription(store: Store, subscriptionId: s
   return row ? toScan(row) : undefined;
 }
 
-/** What changed from succeeded scan `from` to succeeded scan `to` (the first 50 changes), cached. */
-export function recentChanges(store: Store, to: string, from: string): Promise<ScanDiff> {
+/** What changed from succeeded scan `from` to succeeded scan `to` (the first 50 changes; one tenant's with `tenant`), cached. */
+export function recentChanges(store: Store, to: string, from: string, tenant?: string): Promise<ScanDiff> {
   return store.cache.get(
-    ["diff", to, from],
-    () => diffScans(store, to, from, { limit: 50 }),
+    ["diff", to, from, tenant ?? ""],
+    () => diffScans(store, to, from, { limit: 50, ...(tenant ? { tenant } : {}) }),
     (d) => 1 + d.newFailures.length + d.resolved.length + d.changed.length + d.added.length + d.removed.length,
   );
 }

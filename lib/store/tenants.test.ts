@@ -1,7 +1,8 @@
 /**
  * Scan targets and the tenant dimension against both real databases: targets validated, unique per
  * tenant and audited; a scan of two tenants keeps each subscription's own tenant; per-tenant
- * summaries score by the contract's rule; `tenant=` narrows findings and their facets.
+ * summaries score by the contract's rule; `tenant=` narrows findings and their facets, and the
+ * score trend to one tenant's own score in each scan.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEstate } from "@/emulator/estate";
@@ -14,12 +15,14 @@ import { listAudit } from "./audit";
 import { InvalidInputError, NotFoundError } from "./errors";
 import { parseFindingsQuery } from "./findings/params";
 import { queryFindings } from "./findings/query";
+import { diffScans } from "./history/diff";
+import { scoreTrend } from "./history/trend";
 import { scanSubscriptions } from "./reads";
 import type { Store } from "./store";
 import { addTarget, getTarget, listTargets, removeTarget, updateTarget } from "./targets";
 import { scanTenants, UNKNOWN_TENANT } from "./tenants";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
-import { importAndWait, jobsFor } from "./testing/fixtures";
+import { clone, importAndWait, jobsFor } from "./testing/fixtures";
 import type { ScanJobs } from "@/lib/scan/jobs";
 
 afterAll(() => releaseDatabases());
@@ -141,6 +144,49 @@ describe.each(DATABASES)("tenants on %s", (kind) => {
     const none = await queryFindings(store, scan.id, parseFindingsQuery(new URLSearchParams("tenant=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")));
     expect(none.total).toBe(0);
     expect(() => parseFindingsQuery(new URLSearchParams("tenant=contoso"))).toThrow('tenant: not a tenant ID: "contoso"');
+  });
+
+  it("gives one tenant's trend: its own score in each scan that holds it, and only its subscriptions", async () => {
+    const first = await importAndWait(jobs, twoTenantSnapshot());
+    // The second estate scan: B's accounts opened to the internet, so B's score drops and A's does not move.
+    const worse = clone(twoTenantSnapshot()); // its documents are the estate's own objects
+    const bSubs = new Set(B.subscriptions.map((s) => lower(s.subscriptionId)));
+    for (const d of worse.resources) {
+      const p = d.properties as Record<string, unknown> | undefined;
+      if (!p || d.type?.toLowerCase() !== "microsoft.cognitiveservices/accounts" || !bSubs.has(lower(d.id.split("/")[2]))) continue;
+      p.publicNetworkAccess = "Enabled";
+      p.networkAcls = { defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] };
+      p.disableLocalAuth = false;
+    }
+    const second = await importAndWait(jobs, worse);
+    const onlyA = await importAndWait(jobs, tenantSnapshot(A, "2026-11-28T10:00:00Z"));
+    const scoreOf = async (scanId: string, tenant: string) => (await scanTenants(store, scanId)).find((t) => t.tenantId === tenant)?.score;
+
+    const trendB = await scoreTrend(store, { tenant: lower(B.tenantId) });
+    const pointsB = trendB.tenant.filter((p) => p.scanId === first.id || p.scanId === second.id || p.scanId === onlyA.id);
+    expect(pointsB.map((p) => p.scanId)).toEqual([first.id, second.id]);
+    expect(pointsB.map((p) => p.score)).toEqual([await scoreOf(first.id, lower(B.tenantId)), await scoreOf(second.id, lower(B.tenantId))]);
+    expect(pointsB[1].score!).toBeLessThan(pointsB[0].score!);
+    expect(trendB.subscriptions.map((s) => lower(s.subscriptionId)).sort()).toEqual([...bSubs].sort());
+
+    const trendA = await scoreTrend(store, { tenant: lower(A.tenantId) });
+    const pointsA = trendA.tenant.filter((p) => [first.id, second.id, onlyA.id].includes(p.scanId));
+    expect(pointsA.map((p) => p.scanId)).toEqual([first.id, second.id, onlyA.id]);
+    expect(pointsA[0].score).toBe(pointsA[1].score);
+    expect(pointsA[2].score).toBe(await scoreOf(onlyA.id, lower(A.tenantId)));
+    expect((await scoreTrend(store, { tenant: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" })).tenant).toEqual([]);
+
+    // The diff narrows the same way: B's new failures are all of them, A has none, each compares its own two subscriptions.
+    const whole = await diffScans(store, second.id, first.id);
+    const diffA = await diffScans(store, second.id, first.id, { tenant: lower(A.tenantId) });
+    const diffB = await diffScans(store, second.id, first.id, { tenant: lower(B.tenantId) });
+    expect(whole.counts.newFailures).toBeGreaterThan(0);
+    expect(diffB.counts.newFailures).toBe(whole.counts.newFailures);
+    expect(diffB.newFailures.every((f) => bSubs.has(lower(f.subscriptionId)))).toBe(true);
+    expect(diffA.counts.newFailures).toBe(0);
+    expect(diffA.counts.unchanged + diffB.counts.unchanged).toBe(whole.counts.unchanged);
+    expect([diffA.subscriptions.compared, diffB.subscriptions.compared, whole.subscriptions.compared]).toEqual([2, 2, 4]);
+    expect(diffB.scores.tenant).toEqual({ from: pointsB[0].score, to: pointsB[1].score });
   });
 
   it("reports subscriptions of a snapshot without tenants under the snapshot's tenant, or as unknown", async () => {

@@ -95,7 +95,8 @@ export async function loadOverview(store: Store, options: { page: number; scanId
   const [latest, previous, trend, allSubs, errors, agg, azure, tenants] = await Promise.all([
     scanView(store, latestRaw),
     previousSucceededScan(store, latestRaw),
-    scoreTrend(store, { limit: 30 }),
+    // One tenant chosen: its own score in each scan.
+    scoreTrend(store, { limit: 30, ...(options.tenant ? { tenant: options.tenant } : {}) }),
     scanSubscriptions(store, latestRaw.id),
     scanErrors(store, latestRaw.id),
     scanAggregate(store, latestRaw.id),
@@ -105,7 +106,7 @@ export async function loadOverview(store: Store, options: { page: number; scanId
   const tenant = options.tenant ? (tenants.find((t) => t.tenantId === options.tenant) ?? null) : null;
   // One tenant chosen: its subscriptions only (an unknown one shows none, and says so).
   const subs = options.tenant ? allSubs.filter((s) => (s.tenantId ?? UNKNOWN_TENANT) === options.tenant) : allSubs;
-  const diff = previous ? await recentChanges(store, latestRaw.id, previous.id) : null;
+  const diff = previous ? await recentChanges(store, latestRaw.id, previous.id, options.tenant) : null;
   const names = new Map(allSubs.map((s) => [s.key, s.displayName]));
   const errorSummary = summarizeErrors(errors, names);
   const unread = new Set(errorSummary.subscriptionsUnread.map((e) => e.scope.split("/")[2]?.toLowerCase()));

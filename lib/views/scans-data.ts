@@ -1,6 +1,7 @@
 /** The scans page: history (newest first, paged backwards by time), an optional diff and one scan's collection errors. */
 import { diffScans, type ScanDiff } from "@/lib/store/history/diff";
-import { NotFoundError, StateConflictError } from "@/lib/store/errors";
+import { InvalidInputError, NotFoundError, StateConflictError } from "@/lib/store/errors";
+import { parseTenantParam } from "@/lib/store/tenants";
 import { getScan, listScans, type Scan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { summarizeErrors, type ErrorSummary } from "./scan-errors";
@@ -16,12 +17,17 @@ export interface ScansData {
   olderBefore: string | null;
   succeeded: Scan[];
   active: Scan | null;
-  diff: { from: Scan; to: Scan; diff: ScanDiff } | null;
+  /** `tenant`: the one tenant compared, or null for the whole scans. */
+  diff: { from: Scan; to: Scan; tenant: string | null; diff: ScanDiff } | null;
   diffProblem: string | null;
   errors: { scan: Scan; summary: ErrorSummary } | null;
 }
 
-export async function loadScans(store: Store, options: { before?: string; from?: string; to?: string; errorsOf?: string }): Promise<ScansData> {
+/** `tenant`: compare only that tenant of an estate (`tenant=` on the page); a malformed one is a diff problem. */
+export async function loadScans(
+  store: Store,
+  options: { before?: string; from?: string; to?: string; errorsOf?: string; tenant?: string },
+): Promise<ScansData> {
   const [page, succeeded, active] = await Promise.all([
     listScans(store, { limit: SCANS_PAGE_SIZE + 1, before: options.before }),
     listScans(store, { status: ["succeeded"], limit: 100 }),
@@ -39,9 +45,10 @@ export async function loadScans(store: Store, options: { before?: string; from?:
         if (!a || !b) throw new NotFoundError("Scan", !a ? options.from : options.to);
         // Compare older → newer whichever way they were picked.
         const [from, to] = (a.finishedAt ?? "") <= (b.finishedAt ?? "") ? [a, b] : [b, a];
-        diff = { from, to, diff: await diffScans(store, to.id, from.id, { limit: DIFF_LIMIT }) };
+        const tenant = parseTenantParam(options.tenant);
+        diff = { from, to, tenant: tenant ?? null, diff: await diffScans(store, to.id, from.id, { limit: DIFF_LIMIT, ...(tenant ? { tenant } : {}) }) };
       } catch (error) {
-        if (error instanceof NotFoundError || error instanceof StateConflictError) diffProblem = error.message;
+        if (error instanceof NotFoundError || error instanceof StateConflictError || error instanceof InvalidInputError) diffProblem = error.message;
         else throw error;
       }
     }

@@ -23,6 +23,7 @@ import { requireSucceededScan } from "@/lib/store/scans/state";
 import { scanErrors, storedCatalogVersion } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
+import { tenantSubscriptionKeys } from "@/lib/store/tenants";
 
 export interface DiffItem {
   resourceId: string;
@@ -180,18 +181,26 @@ async function coverageOf(store: Store, scanId: string): Promise<ScanCoverage> {
 const knows = (c: ScanCoverage, key: string) => c.read.has(key) || (c.wholeTenant && !c.listed.has(key));
 
 /** `scanId` is the newer side ("to"), `against` the older ("from"); any two succeeded scans work. */
-export async function diffScans(store: Store, scanId: string, against: string, options: { limit?: number } = {}): Promise<ScanDiff> {
+export async function diffScans(store: Store, scanId: string, against: string, options: { limit?: number; tenant?: string } = {}): Promise<ScanDiff> {
   await Promise.all([requireSucceededScan(store, scanId), requireSucceededScan(store, against)]);
-  const [to, from, newer, older] = await Promise.all([
+  const [to, from, newer, older, tenantSubs] = await Promise.all([
     findingsIndex(store, scanId),
     findingsIndex(store, against),
     coverageOf(store, scanId),
     coverageOf(store, against),
+    options.tenant
+      ? Promise.all([tenantSubscriptionKeys(store, scanId, options.tenant), tenantSubscriptionKeys(store, against, options.tenant)])
+      : Promise.resolve(null),
   ]);
+  // One tenant of an estate: only its subscriptions (in either scan) are compared or counted at all.
+  const scope = tenantSubs ? new Set(tenantSubs.flat()) : null;
+  const inScope = (key: string) => !scope || scope.has(key);
   const comparable = (key: string) => knows(newer, key) && knows(older, key);
   const inBoth = (subscriptionId: string) => comparable(idKey(subscriptionId));
-  const compared = new Set([...newer.read, ...older.read].filter(comparable)).size;
-  const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => !comparable(k)).length;
+  const compared = new Set([...newer.read, ...older.read].filter((k) => inScope(k) && comparable(k))).size;
+  const onlyIn = (c: ScanCoverage) => [...c.read].filter((k) => inScope(k) && !comparable(k)).length;
+  const toInScope = to.subs.map((id) => inScope(idKey(id)));
+  const fromInScope = from.subs.map((id) => inScope(idKey(id)));
   const limit = options.limit ?? 1000;
   const ruleChanged: ReadonlySet<string> = rulesChangedBetween(older.catalogVersion, newer.catalogVersion);
   const diff: ScanDiff = {
@@ -249,6 +258,7 @@ export async function diffScans(store: Store, scanId: string, against: string, o
     const resourceKey = to.resources[to.resource[i]]?.key;
     const key = `${resourceKey}|${to.controls[to.control[i]]}`;
     seen.add(key);
+    if (!toInScope[to.sub[i]]) continue;
     if (!inBoth(to.subs[to.sub[i]])) {
       diff.counts.notCompared++;
       continue;
@@ -282,6 +292,7 @@ export async function diffScans(store: Store, scanId: string, against: string, o
   for (const [key, j] of before) {
     const resourceKey = from.resources[from.resource[j]]?.key;
     const present = newerResources.has(resourceKey);
+    if (!fromInScope[from.sub[j]]) continue;
     if (!inBoth(from.subs[from.sub[j]])) {
       if (!seen.has(key)) diff.counts.notCompared++;
       continue;

@@ -3,6 +3,8 @@ import type { ScanSource } from "@/lib/store/db/schema";
 import type { ScanSummary } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
+import type { SubscriptionScoreRow } from "@/lib/store/scans/results";
+import { UNKNOWN_TENANT } from "@/lib/store/tenants";
 
 export interface TrendPoint {
   scanId: string;
@@ -15,15 +17,19 @@ export interface ScoreTrend {
   subscriptions: { subscriptionId: string; displayName: string | null; points: (TrendPoint & { resources: number })[] }[];
 }
 
-/** The last `limit` succeeded posture scans (default 50), oldest first: an import kept apart to compare is not part of the trend. */
-export async function scoreTrend(store: Store, options: { limit?: number; source?: ScanSource; tenantId?: string } = {}): Promise<ScoreTrend> {
+/**
+ * The last `limit` succeeded posture scans (default 50), oldest first: an import kept apart to
+ * compare is not part of the trend. With `tenant`, one tenant of an estate: its own score in each
+ * scan that holds any of its subscriptions (from their stored weights, by the contract's rule), and
+ * only its subscriptions; scans stored before the weights were kept have no point for it.
+ */
+export async function scoreTrend(store: Store, options: { limit?: number; source?: ScanSource; tenant?: string } = {}): Promise<ScoreTrend> {
   let q = store.db
     .selectFrom("scans")
     .select(["id", "finished_at", "summary", "subscription_scores"])
     .where("status", "=", "succeeded")
     .where("in_posture", "=", 1);
   if (options.source) q = q.where("source", "=", options.source);
-  if (options.tenantId) q = q.where("tenant_id", "=", options.tenantId);
   const scans = (
     await q
       .orderBy("finished_at", "desc")
@@ -33,6 +39,7 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
   ).reverse();
   const trend: ScoreTrend = { tenant: [], subscriptions: [] };
   if (scans.length === 0) return trend;
+  if (options.tenant) return tenantTrend(scans, options.tenant);
   for (const s of scans) {
     const summary = s.summary ? (JSON.parse(s.summary) as ScanSummary) : null;
     trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: summary?.score ?? null, counts: summary?.counts ?? null, resources: summary?.resources ?? 0 });
@@ -65,6 +72,34 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
       for (const r of rowsByScan.get(s.id) ?? []) add(i, r.subscription_id, r.score === null ? null : Number(r.score), Number(r.resources), r.display_name);
     }
   });
+  trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
+  return trend;
+}
+
+/** One tenant's trend from the scans' compact subscription rows (see SubscriptionScoreRow). */
+function tenantTrend(scans: readonly { id: string; finished_at: string | null; subscription_scores: string | null }[], tenant: string): ScoreTrend {
+  const trend: ScoreTrend = { tenant: [], subscriptions: [] };
+  const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
+  for (const s of scans) {
+    const rows = (JSON.parse(s.subscription_scores ?? "[]") as Partial<SubscriptionScoreRow>[]).filter(
+      (r) => r.length >= 7 && (r[4] ?? UNKNOWN_TENANT) === tenant,
+    ) as SubscriptionScoreRow[];
+    if (rows.length === 0) continue;
+    let pass = 0;
+    let judged = 0;
+    let resources = 0;
+    for (const [id, score, count, name, , p, j] of rows) {
+      pass += p;
+      judged += j;
+      resources += count;
+      const key = idKey(id);
+      let entry = bySub.get(key);
+      if (!entry) bySub.set(key, (entry = { subscriptionId: id, displayName: name, points: [] }));
+      if (name) entry.displayName = name;
+      entry.points.push({ scanId: s.id, at: s.finished_at!, score, resources: count });
+    }
+    trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: judged === 0 ? null : Math.floor((100 * pass) / judged), counts: null, resources });
+  }
   trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
   return trend;
 }

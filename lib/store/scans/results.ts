@@ -10,6 +10,8 @@ import type { Database } from "@/lib/store/db/schema";
 import { storedExportHash, type ScanSummary } from "./scans";
 import { nowIso, type Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
+import { SEVERITY_WEIGHT } from "@/lib/posture/score";
+import type { Severity } from "@/lib/posture/vocabulary";
 
 export interface SubscriptionResult {
   subscriptionId: string;
@@ -271,6 +273,32 @@ function subscriptionRow(scanId: string) {
   ];
 }
 
+/**
+ * The scan's compact per-subscription row for the trend: `[id, score, resources, name, tenant,
+ * pass weight, judged weight]`. The weights (the score's numerator and denominator) let the trend
+ * score any group of subscriptions, such as one tenant of an estate, by the contract's rule.
+ */
+export type SubscriptionScoreRow = [string, number | null, number, string | null, string | null, number, number];
+
+function subscriptionScores(subs: ReadonlyMap<string, SubscriptionResult>, findings: readonly FindingResult[]): SubscriptionScoreRow[] {
+  const weights = new Map<string, [number, number]>();
+  const keyOf = memoKey();
+  for (const f of findings) {
+    if (f.status !== "pass" && f.status !== "fail") continue;
+    const k = keyOf(f.subscriptionId);
+    let w = weights.get(k);
+    if (!w) weights.set(k, (w = [0, 0]));
+    const weight = SEVERITY_WEIGHT[f.severity as Severity] ?? 0;
+    if (f.status === "pass") w[0] += weight;
+    w[1] += weight;
+  }
+  return [...subs.entries()].map(([k, x]) => {
+    const [pass, judged] = weights.get(k) ?? [0, 0];
+    // The same tenant as the subscription's row (scan_subscriptions.tenant_id), so `tenant=` agrees.
+    return [x.subscriptionId, x.score, x.resources, x.displayName, x.tenantId ? x.tenantId.toLowerCase() : null, pass, judged];
+  });
+}
+
 export interface WriteOptions {
   signal?: AbortSignal;
   /** Rows written so far and in all. */
@@ -355,7 +383,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
         catalog_version: data.catalogVersion,
         errors: JSON.stringify(data.errors),
         stats: data.stats === undefined ? null : JSON.stringify(data.stats),
-        subscription_scores: JSON.stringify([...subs.values()].map((x) => [x.subscriptionId, x.score, x.resources, x.displayName])),
+        subscription_scores: JSON.stringify(subscriptionScores(subs, data.findings)),
       })
       .where("id", "=", scanId)
       .where("status", "=", "running")

@@ -1,10 +1,11 @@
 /**
- * GET /api/scans/{id}/diff/export?against={otherId}&format=csv|json: what changed from the other
+ * GET /api/scans/{id}/diff/export?against={otherId}&format=csv|json[&tenant=]: what changed from the other
  * scan to this one as a download, every change listed (up to 100,000 of each kind; the JSON says
  * `truncated` beyond that). Audited like the other exports.
  */
 import { InvalidInputError } from "@/lib/store/errors";
 import { diffScans } from "@/lib/store/history/diff";
+import { parseTenantParam } from "@/lib/store/tenants";
 import { requireScan } from "@/lib/store/scans/scans";
 import { recordAudit } from "@/lib/store/audit";
 import { diffToCsvLines, diffToJson } from "@/lib/report/diff-export";
@@ -18,18 +19,22 @@ export const dynamic = "force-dynamic";
 const FORMATS = ["csv", "json"] as const;
 const EXPORT_LIMIT = 100_000;
 
-export const GET = route<{ id: string }>({ role: "Posture.Reader", query: ["against", "format"] }, async ({ params: { id }, search, store, actor }) => {
-  const against = search.get("against")?.trim();
-  if (!against) throw new InvalidInputError("against", "is required: the ID of the scan to compare with");
-  const format = search.get("format");
-  if (format !== "csv" && format !== "json") throw new InvalidInputError("format", `expected one of ${FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
-  const diff = await diffScans(store, id, against, { limit: EXPORT_LIMIT });
-  const [to, from] = await Promise.all([requireScan(store, id), requireScan(store, against)]);
-  await recordAudit(store, { actor, action: "report.exported", target: id, details: { format: `diff-${format}`, against } });
-  const filename = `speech-posture-diff-${fileNamePart(against)}-to-${fileNamePart(id)}.${format}`;
-  return downloadResponse(
-    format === "csv"
-      ? { body: diffToCsvLines(diff), contentType: "text/csv; charset=utf-8", filename }
-      : { body: diffToJson(diff, from, to), contentType: "application/json; charset=utf-8", filename },
-  );
-});
+export const GET = route<{ id: string }>(
+  { role: "Posture.Reader", query: ["against", "format", "tenant"] },
+  async ({ params: { id }, search, store, actor }) => {
+    const against = search.get("against")?.trim();
+    if (!against) throw new InvalidInputError("against", "is required: the ID of the scan to compare with");
+    const format = search.get("format");
+    if (format !== "csv" && format !== "json") throw new InvalidInputError("format", `expected one of ${FORMATS.join(", ")}, got ${JSON.stringify(format)}`);
+    const tenant = parseTenantParam(search.get("tenant"));
+    const diff = await diffScans(store, id, against, { limit: EXPORT_LIMIT, ...(tenant ? { tenant } : {}) });
+    const [to, from] = await Promise.all([requireScan(store, id), requireScan(store, against)]);
+    await recordAudit(store, { actor, action: "report.exported", target: id, details: { format: `diff-${format}`, against, ...(tenant ? { tenant } : {}) } });
+    const filename = `speech-posture-diff-${fileNamePart(against)}-to-${fileNamePart(id)}${tenant ? `-tenant-${tenant}` : ""}.${format}`;
+    return downloadResponse(
+      format === "csv"
+        ? { body: diffToCsvLines(diff), contentType: "text/csv; charset=utf-8", filename }
+        : { body: diffToJson(diff, from, to), contentType: "application/json; charset=utf-8", filename },
+    );
+  },
+);
