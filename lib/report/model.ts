@@ -118,6 +118,17 @@ export interface ReportResult {
   readonly exceptions?: { readonly active: readonly ReportException[]; readonly expired: readonly ReportException[] };
 }
 
+/** One tenant of an estate scan, for the estate report's per-tenant sections. */
+export interface ReportTenant {
+  readonly tenantId: string;
+  /** The scan target's name, when one names this tenant. */
+  readonly displayName: string | null;
+  readonly subscriptionIds: readonly string[];
+  readonly resources: number;
+  readonly score: number | null;
+  readonly counts: ReportCounts;
+}
+
 export interface ReportInput {
   readonly result: ReportResult;
   /** The documents the result was computed from: used to draw each resource's encryption chain. */
@@ -132,4 +143,6 @@ export interface ReportInput {
    * 10,000-resource result takes seconds. Must be that exact value; computed when absent.
    */
   readonly resultSha256?: string;
+  /** An estate scan's tenants (two or more): the tenant report then scores and lists each on its own. */
+  readonly tenants?: readonly ReportTenant[];
 }

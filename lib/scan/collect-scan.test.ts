@@ -107,6 +107,31 @@ describe("a scan of every target", () => {
     await expect(scanPdfReport(store, scan, { tenantId: "cccccccc-cccc-4ccc-8ccc-cccccccccccc" }, "tester")).rejects.toThrow("is not part of scan");
   });
 
+  it("reports the whole estate in one PDF: each tenant scored on its own, its subscriptions under it", async () => {
+    const scan = (await latestScanOf())!;
+    const tenants = await scanTenants(store, scan);
+    const pdf = new PdfFile(Buffer.from((await scanPdfReport(store, scan, {}, "tester")).body as Buffer));
+    try {
+      const pages = pdf.pages();
+      expect(pages[0]).toContain(`Estate of ${tenants.length} tenants`);
+      const titles = pdf.outline().map((o) => o.title);
+      for (const t of tenants)
+        expect(titles).toContain(`Tenant ${t.displayName ? `${t.displayName} (${t.tenantId})` : t.tenantId} · score ${t.score ?? "n/a"}`);
+      // Northwind's part lists its own subscriptions and none of Contoso's.
+      const text = pages.join("\n");
+      const start = text.lastIndexOf(`Tenant Northwind (${lower(estate.others[1].tenantId)})`); // the heading, not the contents line
+      // It ends at the next tenant's heading or the next numbered section.
+      const rest = text.slice(start + 1);
+      const end = rest.search(/\nTenant [^\n]* · score |\n\d+\. [A-Z]/);
+      const part = squash(text.slice(start, end >= 0 ? start + 1 + end : undefined));
+      expect(start).toBeGreaterThan(0);
+      for (const id of visible(estate.others[1])) expect(part).toContain(squash(id));
+      for (const id of visible(estate.home)) expect(part).not.toContain(squash(id));
+    } finally {
+      pdf.dispose();
+    }
+  });
+
   it("sends requested subscriptions to the target of the tenant they were last seen in", async () => {
     const wanted = visible(estate.others[1])[0];
     const scan = await scanNow([wanted]);

@@ -13,7 +13,8 @@ import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "@/lib
 import { resultSha256 } from "@/lib/report/canonical";
 import type { ScanResult } from "@/lib/posture/result";
 import { ReportScopeError, subscriptionsResult } from "@/lib/report/scope";
-import { tenantSubscriptionKeys } from "@/lib/store/tenants";
+import { scanTenants, subscriptionTenants, tenantSubscriptionKeys } from "@/lib/store/tenants";
+import type { ReportTenant } from "@/lib/report/model";
 
 /**
  * The SHA-256 of a scan's JSON export (printed in every PDF), by scan and the exceptions in force:
@@ -78,7 +79,9 @@ export async function scanPdfReport(
   const prevId = await previousScanId(store, scanId);
   // The report compares only its own scope with the previous scan: read just that part of it.
   const previous = prevId ? await readScanResult(store, prevId, { only: scope }) : undefined;
-  const input = { result, resultSha256: sha, snapshot, previous, generatedAt: new Date(), preparedBy: actor };
+  // The whole scan of an estate: each tenant scored and listed on its own.
+  const tenants = scope.resourceId || scope.subscriptionId ? [] : await estateTenants(store, scanId);
+  const input = { result, resultSha256: sha, snapshot, previous, generatedAt: new Date(), preparedBy: actor, ...(tenants.length > 1 ? { tenants } : {}) };
   const body = scope.resourceId
     ? await renderResourcePdf(input, scope.resourceId)
     : scope.subscriptionId
@@ -89,6 +92,23 @@ export async function scanPdfReport(
   // A resource report is named after the resource, so reports of several resources do not collide.
   const resourceName = scope.resourceId ? fileNamePart(lastSegment(scope.resourceId)) : "";
   return { body, contentType: "application/pdf", filename: `${scope.resourceId ? `${base}-${resourceName || "resource"}` : base}.pdf` };
+}
+
+/** The tenants of a scan with the subscriptions of each (by the subscriptions' own tenant). */
+async function estateTenants(store: Store, scanId: string): Promise<ReportTenant[]> {
+  const [tenants, bySubscription, rows] = await Promise.all([
+    scanTenants(store, scanId),
+    subscriptionTenants(store, scanId),
+    store.db.selectFrom("scan_subscriptions").select(["subscription_key", "subscription_id"]).where("scan_id", "=", scanId).execute(),
+  ]);
+  return tenants.map((t) => ({
+    tenantId: t.tenantId,
+    displayName: t.displayName,
+    subscriptionIds: rows.filter((r) => bySubscription.get(r.subscription_key) === t.tenantId).map((r) => r.subscription_id),
+    resources: t.resources,
+    score: t.score,
+    counts: t.counts,
+  }));
 }
 
 /** One tenant's report: the tenant PDF of its own subscriptions, scored on their findings alone. */

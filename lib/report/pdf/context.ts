@@ -107,7 +107,9 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
   const resource = kind === "resource" ? result.resources[0] : undefined;
   const scopeLabel =
     kind === "tenant"
-      ? `Tenant ${tenantId ?? "(unknown tenant)"}`
+      ? (input.tenants?.length ?? 0) > 1
+        ? `Estate of ${input.tenants!.length} tenants`
+        : `Tenant ${tenantId ?? "(unknown tenant)"}`
       : kind === "subscription"
         ? `Subscription ${sub?.displayName || sub?.subscriptionId || target}`
         : `Resource ${resource?.name ?? target}`;

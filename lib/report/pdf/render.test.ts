@@ -96,6 +96,40 @@ describe("tenant PDF", () => {
     expect(squash(cover)).toContain(squash("Origin collected by this dashboard"));
   });
 
+  it("for an estate, scores and lists each tenant on its own, its subscriptions under it", async () => {
+    const [first, ...rest] = [...fx.result.subscriptions].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId));
+    const tenant = (tenantId: string, displayName: string | null, subs: typeof rest) => ({
+      tenantId,
+      displayName,
+      subscriptionIds: subs.map((s) => s.subscriptionId),
+      resources: subs.reduce((n, s) => n + s.resources, 0),
+      score: subs[0].score,
+      counts: { pass: 1, fail: 2, unknown: 3, not_applicable: 4 },
+    });
+    const tenants = [tenant("11111111-1111-4111-8111-111111111111", "Contoso", [first]), tenant("22222222-2222-4222-8222-222222222222", null, rest)];
+    const estate = open(await renderTenantPdf({ ...input, tenants }));
+    const text = estate.pages();
+    expect(text[0]).toContain("Estate of 2 tenants");
+    expect(squash(text[0])).toContain(squash("Contoso (11111111-1111-4111-8111-111111111111), 22222222-2222-4222-8222-222222222222"));
+    const titles = estate.outline().map((o) => o.title);
+    const section = titles.find((t) => /^\d+\. Tenants and subscriptions$/.test(t))!;
+    expect(section).toBeDefined();
+    expect(titles).toContain(`Tenant Contoso (11111111-1111-4111-8111-111111111111) · score ${first.score ?? "n/a"}`);
+    const body = sectionText(estate, text, section);
+    // Each tenant's subscriptions are listed under it: the first tenant's table holds only its one subscription.
+    // (Tenants come lowest score first, so the other tenant's part may come before or after.)
+    const start = body.indexOf("Tenant Contoso (");
+    const other = body.indexOf("Tenant 22222222-2222-4222-8222-222222222222");
+    expect(Math.min(start, other)).toBeGreaterThanOrEqual(0);
+    const contosoPart = body.slice(start, other > start ? other : undefined);
+    // (A long ID wraps onto a second line rather than being cut.)
+    expect(squash(contosoPart)).toContain(first.subscriptionId);
+    for (const s of rest) expect(squash(contosoPart)).not.toContain(s.subscriptionId);
+    expect(squash(body)).toContain(squash(`${rest.length} subscriptions, lowest score first`));
+    // Without tenants (one tenant) the report is as before.
+    expect(pages.join("\n")).not.toContain("Tenants and subscriptions");
+  });
+
   it("marks an imported snapshot on the cover", async () => {
     const imported = { ...fx.result, scan: { ...fx.result.scan, source: "snapshot" as const } };
     const cover = open(await renderResourcePdf({ ...input, result: imported, previous: undefined }, newFailure.resourceId)).pages()[0];

@@ -34,7 +34,12 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
   const sub = ctx.subscriptionId ? ctx.subscriptions.get(ctx.subscriptionId.toLowerCase()) : undefined;
   const resource = ctx.kind === "resource" ? result.resources[0] : undefined;
   const counts = result.summary.counts;
-  const rows: [string, unknown][] = [["Tenant", ctx.tenantId ?? "(not recorded in the scan)"]];
+  const estate = ctx.kind === "tenant" && (ctx.input.tenants?.length ?? 0) > 1 ? ctx.input.tenants! : null;
+  const rows: [string, unknown][] = [
+    estate
+      ? ["Tenants", estate.map((t) => (t.displayName ? `${t.displayName} (${t.tenantId})` : t.tenantId)).join(", ")]
+      : ["Tenant", ctx.tenantId ?? "(not recorded in the scan)"],
+  ];
   if (ctx.kind === "tenant") rows.push(["Subscriptions", formatCount(full.subscriptions.length)]);
   if (ctx.subscriptionId) rows.push(["Subscription", `${sub?.displayName ? `${sub.displayName} · ` : ""}${ctx.subscriptionId}`]);
   if (ctx.kind === "resource") rows.push(["Resource", resource?.id ?? ctx.resourceId ?? ""]);
