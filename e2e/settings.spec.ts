@@ -56,3 +56,17 @@ test("settings: save a weekly schedule and retention, see the next runs, refuse 
     expect(restore.status()).toBe(200);
   }
 });
+
+test("settings: check access with the scanning identity, as `speech-posture doctor` does, and find it audited", async ({ page, request }) => {
+  await gotoReady(page, "/settings");
+  const panel = page.locator("#access-check");
+  await panel.getByRole("button", { name: "Check access now" }).click();
+  const report = panel.getByTestId("access-report");
+  // The demo's scanner reads the whole home tenant: no gap, and every check named.
+  await expect(report.getByRole("heading", { level: 3 })).toContainText("No gap: every control can be judged (emulator");
+  for (const title of ["Subscriptions", "Role assignments", "Diagnostic settings"])
+    await expect(report.getByRole("rowheader", { name: new RegExp(title, "i") }).first()).toBeVisible();
+  await expect(report.locator('[data-testid="access-check"][data-status="gap"]')).toHaveCount(0);
+  const audit = await (await request.get("/api/audit?action=access.checked&limit=1")).json();
+  expect(audit.items[0]).toMatchObject({ action: "access.checked", target: "emulator" });
+});

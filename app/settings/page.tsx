@@ -7,6 +7,7 @@ import { PageHeader, Panel } from "@/components/ui/layout";
 import { PageReady } from "@/components/shell/page-ready";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { TargetsPanel } from "@/components/settings/targets-panel";
+import { AccessCheckPanel } from "@/components/settings/access-check-panel";
 import { listTargets } from "@/lib/store/targets";
 import { getSettings } from "@/lib/store/settings";
 import { dateTime } from "@/lib/views/format";
@@ -64,6 +65,15 @@ export default async function SettingsPage() {
       <div className="mt-6">
         <Panel title="Scan targets" id="scan-targets" bodyClassName="">
           <TargetsPanel targets={targets} />
+        </Panel>
+      </div>
+      <div className="mt-6">
+        <Panel
+          title="Access of the scanning identity"
+          id="access-check"
+          description="Before a first scan, or when controls come out unknown: which subscriptions it sees, and which role each gap needs."
+        >
+          <AccessCheckPanel />
         </Panel>
       </div>
       <PageReady />

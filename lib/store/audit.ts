@@ -16,6 +16,7 @@ export type AuditAction =
   | "exception.renewed"
   | "report.exported"
   | "resource.rechecked"
+  | "access.checked"
   | "scans.removed"
   | "settings.changed"
   | "alert.destination.created"

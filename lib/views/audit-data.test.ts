@@ -24,6 +24,7 @@ describe("parseAuditView", () => {
   it("names every action the store records", () => {
     expect(Object.keys(AUDIT_ACTIONS).sort()).toEqual(
       [
+        "access.checked",
         "alert.destination.created",
         "alert.destination.removed",
         "alert.rule.created",

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   "exception.renewed": "Exception renewed",
   "report.exported": "Report or export downloaded",
   "resource.rechecked": "Resource re-checked",
+  "access.checked": "Access checked (Settings)",
   "scans.removed": "Old scans removed (retention)",
   "settings.changed": "Settings changed",
   "alert.destination.created": "Alert destination added",
