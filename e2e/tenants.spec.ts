@@ -109,6 +109,26 @@ test("scan targets on Settings, a scan of three tenants, and the tenant filter o
     await page.getByLabel("Tenant", { exact: true }).selectOption("");
     await expect(page).not.toHaveURL(/tenant=/);
 
+    // An exception for one tenant of the estate mutes that tenant's findings and no other's.
+    await gotoReady(page, "/exceptions");
+    await page.getByTestId("add-tenant-exception").click();
+    const dialog = page.getByRole("dialog", { name: "Add an exception for a tenant" });
+    await dialog.getByLabel("Tenant").selectOption(third.tenantId.toLowerCase());
+    await dialog.getByLabel("Control").selectOption("NET-1");
+    await dialog.getByLabel(/^Owner/).fill("northwind-owner@example.com");
+    await dialog.getByLabel(/^Reason/).fill("Northwind's voice lab is open by design until its move");
+    await dialog.getByRole("button", { name: "Create exception" }).click();
+    await expect(dialog).toBeHidden();
+    const row = page.getByRole("row", { name: /northwind-owner@example\.com/ });
+    await expect(row).toContainText("Tenant");
+    await expect(row).toContainText("Northwind");
+    const mutedNow = await (await request.get(`/api/scans/${scan.id}/findings?muted=true&controlId=NET-1&pageSize=500`)).json();
+    expect(mutedNow.total).toBeGreaterThan(0);
+    for (const f of mutedNow.items as { subscriptionId: string }[]) expect(thirdLower.has(f.subscriptionId.toLowerCase())).toBe(true);
+    const created = (await (await request.get("/api/exceptions")).json()) as { active: { id: string; owner: string }[] };
+    const ex = created.active.find((e) => e.owner === "northwind-owner@example.com")!;
+    expect((await request.delete(`/api/exceptions/${ex.id}`)).status()).toBe(200);
+
     // Remove both targets on Settings.
     await gotoReady(page, "/settings");
     await page.getByRole("button", { name: "Remove Contoso" }).click();

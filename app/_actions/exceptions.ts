@@ -125,6 +125,25 @@ export async function createTagExceptionAction(_prev: ExceptionFormState, fd: Fo
   return saving(async () => ({ id: (await createExceptions(await uiStore(), [body], who.actor))[0].id }));
 }
 
+/** An exception for every subscription of one tenant of an estate (optionally one control). */
+export async function createTenantExceptionAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
+  const who = await operator();
+  if (!("actor" in who)) return who;
+  const date = expiryDate(fd);
+  if (typeof date !== "string") return date;
+  const tenantId = text(fd, "tenantId");
+  if (!tenantId) return { ok: false, field: "tenantId", error: "Choose a tenant." };
+  const controlId = text(fd, "controlId");
+  const body = {
+    tenantId,
+    ...(controlId ? { controlId } : {}),
+    owner: text(fd, "owner"),
+    reason: text(fd, "reason"),
+    expiresAt: date,
+  };
+  return saving(async () => ({ id: (await createExceptions(await uiStore(), [body], who.actor))[0].id }));
+}
+
 /** One exception per failing or unknown, unmuted finding of the findings view the form came from. */
 export async function createViewExceptionsAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
   const who = await operator();

@@ -12,7 +12,7 @@ import { uiStore } from "@/lib/views/server-store";
 import { PageReady } from "@/components/shell/page-ready";
 import { ExceptionsTable } from "@/components/exceptions/exceptions-table";
 import { ExceptionFormDialog } from "@/components/exceptions/exception-form-dialog";
-import { createTagExceptionAction } from "@/app/_actions/exceptions";
+import { createTagExceptionAction, createTenantExceptionAction } from "@/app/_actions/exceptions";
 import { Can } from "@/components/auth/roles-context";
 
 export const dynamic = "force-dynamic";
@@ -59,6 +59,20 @@ async function Exceptions({ removedId }: { removedId?: string }) {
               maxExpiry={data.maxExpiry}
               testId="add-tag-exception"
             />
+            {data.tenants.length ? (
+              <ExceptionFormDialog
+                label="Add exception for a tenant"
+                title="Add an exception for a tenant"
+                description="Mutes matching findings of every subscription of one tenant of the estate (as each scan records it), now and in later scans, until it expires."
+                submitLabel="Create exception"
+                action={createTenantExceptionAction}
+                fields={["tenantId", "controlId", "owner", "reason", "expires"]}
+                controls={data.controls}
+                tenants={data.tenants}
+                maxExpiry={data.maxExpiry}
+                testId="add-tenant-exception"
+              />
+            ) : null}
           </Can>
         }
       />

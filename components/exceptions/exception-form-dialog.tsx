@@ -12,7 +12,7 @@ import { buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "@/compo
 import { Spinner } from "@/components/ui/icons";
 import { submitKeepingValues } from "@/components/ui/submit-keeping-values";
 
-export type ExceptionField = "tag" | "controlId" | "owner" | "reason" | "expires";
+export type ExceptionField = "tag" | "tenantId" | "controlId" | "owner" | "reason" | "expires";
 
 export interface ExceptionFormDialogProps {
   /** The trigger's text, and what a screen reader hears after it. */
@@ -28,6 +28,8 @@ export interface ExceptionFormDialogProps {
   /** yyyy-mm-dd: the Admin's latest allowed expiry, if any. */
   maxExpiry?: string;
   controls?: { id: string; title: string }[];
+  /** The choices of the "tenantId" field. */
+  tenants?: { id: string; title: string }[];
   compact?: boolean;
   testId?: string;
 }
@@ -73,6 +75,7 @@ function FormDialog({
   defaults = {},
   maxExpiry,
   controls = [],
+  tenants = [],
   onClose,
 }: ExceptionFormDialogProps & { onClose: () => void }) {
   const router = useRouter();
@@ -154,6 +157,31 @@ function FormDialog({
                   aria-describedby={describedBy("tagValue")}
                 />
               </div>
+            </div>
+          ) : null}
+          {fields.includes("tenantId") ? (
+            <div>
+              <label htmlFor={id("tenantId")} className="mb-1 block text-sm font-medium text-slate-800">
+                Tenant
+              </label>
+              <select
+                id={id("tenantId")}
+                name="tenantId"
+                required
+                defaultValue=""
+                className={`${inputClass} pr-8`}
+                aria-invalid={invalid("tenantId")}
+                aria-describedby={describedBy("tenantId")}
+              >
+                <option value="" disabled>
+                  Choose a tenant
+                </option>
+                {tenants.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                  </option>
+                ))}
+              </select>
             </div>
           ) : null}
           {fields.includes("controlId") ? (

@@ -118,6 +118,29 @@ describe("applyExceptions", () => {
     expect(muted([rule({ controlId: "NET-4" })])).toEqual(["speech-prod-01:NET-4", "speech-dev-01:NET-4", "speech-other:NET-4"]);
   });
 
+  it("scopes by tenant through each subscription's tenant, and mutes nothing whose tenant is not known", () => {
+    const T1 = "11111111-1111-4111-8111-111111111111";
+    const tenantOf = (id: string) => (id.toLowerCase() === OTHER_SUB.toLowerCase() ? T1 : "22222222-2222-4222-8222-222222222222");
+    const byTenant = (rules: ExceptionRule[], of?: (id: string) => string | undefined) =>
+      applyExceptions(evaluation.findings, evaluation.resources, rules, now, of)
+        .findings.filter((f) => f.muted)
+        .map((f) => `${f.resourceId.split("/").pop()}:${f.controlId}`);
+    expect(byTenant([rule({ tenantId: T1, controlId: "NET-4" })], tenantOf)).toEqual(["speech-other:NET-4"]);
+    expect(byTenant([rule({ tenantId: T1 })], tenantOf).every((k) => k.startsWith("speech-other:"))).toBe(true);
+    expect(byTenant([rule({ tenantId: T1, controlId: "NET-4" })])).toEqual([]);
+    // A resource-scoped rule is more specific than a tenant-scoped one, which is more specific than a control-wide one.
+    const [wide, tenant, resource] = [rule({ controlId: "NET-4" }), rule({ tenantId: T1, controlId: "NET-4" }), rule({ resourceId: otherSubAccount })];
+    const found = applyExceptions(evaluation.findings, evaluation.resources, [wide, tenant, resource], now, tenantOf).findings;
+    const net4 = (id: string) => found.find((f) => f.resourceId === id && f.controlId === "NET-4")!;
+    expect(net4(otherSubAccount).exception?.id).toBe(resource.id);
+    expect(
+      applyExceptions(evaluation.findings, evaluation.resources, [wide, tenant], now, tenantOf).findings.find(
+        (f) => f.resourceId === otherSubAccount && f.controlId === "NET-4",
+      )?.exception?.id,
+    ).toBe(tenant.id);
+    expect(net4(ACCOUNT_ID).exception?.id).toBe(wide.id);
+  });
+
   it("scopes by tag: name case-insensitive, value exact", () => {
     expect(muted([rule({ tag: { name: "environment", value: "Dev" }, controlId: "IAM-3" })])).toEqual(["speech-dev-01:IAM-3"]);
     expect(muted([rule({ tag: { name: "Environment", value: "dev" }, controlId: "IAM-3" })])).toEqual([]);
@@ -164,6 +187,11 @@ describe("parseNewExceptionRule", () => {
     expect(at({ ...base, controlId: "IAM-1", expiresAt: "2099-02-30" })[0]).toBe("expiresAt");
     expect(at({ ...base, tag: { value: "x" } })[0]).toBe("tag.name");
     expect(at({ controlId: "IAM-1", reason: "r", expiresAt: "2099-01-01" })).toEqual(["owner", "missing"]);
+    expect(at({ ...base, tenantId: "contoso.onmicrosoft.com" })).toEqual(["tenantId", 'expected a tenant ID (a GUID), got "contoso.onmicrosoft.com"']);
+    expect(parseNewExceptionRule({ ...base, tenantId: " AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE " })).toEqual({
+      ...base,
+      tenantId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+    });
   });
 });
 

@@ -17,6 +17,8 @@ export interface ExceptionRule {
   readonly controlId?: ControlId;
   readonly subscriptionId?: string;
   readonly resourceId?: string;
+  /** An estate's tenant (lower-cased GUID): findings of every subscription that belongs to it. */
+  readonly tenantId?: string;
   /** Tag name compared case-insensitively, value exactly. */
   readonly tag?: { readonly name: string; readonly value: string };
   readonly owner: string;
@@ -45,7 +47,8 @@ export interface AppliedExceptions {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-const SCOPE_FIELDS = ["controlId", "subscriptionId", "resourceId", "tag"] as const;
+const SCOPE_FIELDS = ["controlId", "subscriptionId", "resourceId", "tenantId", "tag"] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parses an exceptions file: `{ "exceptions": [...] }` or a bare array. Throws ExceptionsInputError. */
 export function parseExceptionsText(text: string): ExceptionRule[] {
@@ -115,9 +118,14 @@ function parseRuleFields(value: Record<string, unknown>, path: PathSegment[]): N
   if (subscriptionId !== undefined) rule.subscriptionId = subscriptionId.trim();
   const resourceId = optionalText(value, "resourceId", path);
   if (resourceId !== undefined) rule.resourceId = resourceId.trim();
+  const tenantId = optionalText(value, "tenantId", path);
+  if (tenantId !== undefined) {
+    if (!GUID.test(tenantId.trim())) fail([...path, "tenantId"], `expected a tenant ID (a GUID), got ${JSON.stringify(tenantId.slice(0, 80))}`);
+    rule.tenantId = tenantId.trim().toLowerCase();
+  }
   if (value.tag !== undefined && value.tag !== null) rule.tag = readTag(value.tag, [...path, "tag"]);
   if (!SCOPE_FIELDS.some((field) => rule[field] !== undefined)) {
-    fail(path, "an exception needs a scope: at least one of controlId, subscriptionId, resourceId or tag (an unscoped rule would mute everything)");
+    fail(path, "an exception needs a scope: at least one of controlId, subscriptionId, resourceId, tenantId or tag (an unscoped rule would mute everything)");
   }
   return rule;
 }
@@ -168,6 +176,7 @@ export interface CompiledRule {
   readonly control?: string;
   readonly subscription?: string;
   readonly resource?: string;
+  readonly tenant?: string;
   readonly tagName?: string;
 }
 
@@ -177,6 +186,7 @@ export function compileRule(rule: ExceptionRule): CompiledRule {
     control: rule.controlId?.trim().toUpperCase(),
     subscription: rule.subscriptionId === undefined ? undefined : idKey(rule.subscriptionId),
     resource: rule.resourceId === undefined ? undefined : idKey(rule.resourceId),
+    tenant: rule.tenantId?.trim().toLowerCase(),
     tagName: rule.tag?.name.trim().toLowerCase(),
   };
 }
@@ -190,13 +200,19 @@ export interface ExceptionSubject {
   readonly subscriptionKey: string;
   readonly resourceKey: string;
   readonly tags: TagsByName | undefined;
+  /** The tenant of the finding's subscription (lower-cased), when known: a tenant-scoped rule needs it. */
+  readonly tenantKey?: string;
 }
 
-/** Whether the rule's resource, subscription and tag scope covers a resource (any control). */
-export function coversResource(c: CompiledRule, resourceKey: string, subscriptionKey: string, tags: TagsByName | undefined): boolean {
+/**
+ * Whether the rule's resource, subscription, tenant and tag scope covers a resource (any control).
+ * A tenant-scoped rule covers nothing whose tenant is not known.
+ */
+export function coversResource(c: CompiledRule, resourceKey: string, subscriptionKey: string, tags: TagsByName | undefined, tenantKey?: string): boolean {
   return (
     (c.resource === undefined || c.resource === idKey(resourceKey)) &&
     (c.subscription === undefined || c.subscription === idKey(subscriptionKey)) &&
+    (c.tenant === undefined || c.tenant === tenantKey?.toLowerCase()) &&
     (c.tagName === undefined || tags?.get(c.tagName) === c.rule.tag!.value)
   );
 }
@@ -212,7 +228,7 @@ export function coversControl(c: CompiledRule, controlId: string): boolean {
  */
 export function matches(rule: ExceptionRule | CompiledRule, subject: ExceptionSubject): boolean {
   const c = "rule" in rule ? rule : compileRule(rule);
-  return coversControl(c, subject.controlId) && coversResource(c, subject.resourceKey, subject.subscriptionKey, subject.tags);
+  return coversControl(c, subject.controlId) && coversResource(c, subject.resourceKey, subject.subscriptionKey, subject.tags, subject.tenantKey);
 }
 
 /** Tags by lower-cased name; own properties only (a tag named `constructor` is not Object.prototype's). */
@@ -229,13 +245,15 @@ export function tagsByName(tags: Readonly<Record<string, unknown>> | null | unde
 
 /**
  * Marks findings covered by an active rule as muted. Pure: `now` decides expiry, inputs are not
- * modified. A rule covers a finding when every scope field it sets matches.
+ * modified. A rule covers a finding when every scope field it sets matches; `tenantOf` gives a
+ * subscription's tenant (lower-cased), for tenant-scoped rules.
  */
 export function applyExceptions(
   findings: readonly Finding[],
   resources: readonly ExceptionTarget[],
   rules: readonly ExceptionRule[],
   now: Date,
+  tenantOf?: (subscriptionId: string) => string | undefined,
 ): AppliedExceptions {
   const active: ExceptionRule[] = [];
   const expired: ExceptionRule[] = [];
@@ -258,7 +276,8 @@ export function applyExceptions(
       lastSubscription = f.subscriptionId;
       const resourceKey = idKey(f.resourceId);
       const tags = tagsByResource.get(resourceKey);
-      candidates = compiled.filter((c) => coversResource(c, resourceKey, f.subscriptionId, tags));
+      const tenant = tenantOf?.(f.subscriptionId);
+      candidates = compiled.filter((c) => coversResource(c, resourceKey, f.subscriptionId, tags, tenant));
     }
     const muting = f.muted ? undefined : mostSpecific(candidates.filter((c) => coversControl(c, f.controlId)));
     out[i] = muting ? { ...f, muted: true, exception: { id: muting.id, owner: muting.owner, reason: muting.reason, expiresAt: muting.expiresAt } } : f;
@@ -266,13 +285,13 @@ export function applyExceptions(
   return { findings: out, active, expired };
 }
 
-/** Of the rules muting a finding, the one an auditor should be shown: resource over tag over subscription over control. */
+/** Of the rules muting a finding, the one an auditor should be shown: resource over tag over subscription over tenant over control. */
 export function mostSpecific(rules: readonly (ExceptionRule | CompiledRule)[]): ExceptionRule | undefined {
   let best: ExceptionRule | undefined;
   let bestRank = -1;
   for (const r of rules) {
     const rule = "rule" in r ? r.rule : r;
-    const rank = (rule.resourceId ? 8 : 0) + (rule.tag ? 4 : 0) + (rule.subscriptionId ? 2 : 0) + (rule.controlId ? 1 : 0);
+    const rank = (rule.resourceId ? 16 : 0) + (rule.tag ? 8 : 0) + (rule.subscriptionId ? 4 : 0) + (rule.tenantId ? 2 : 0) + (rule.controlId ? 1 : 0);
     if (rank > bestRank) {
       best = rule;
       bestRank = rank;

@@ -61,7 +61,11 @@ export interface BuildResultInput {
 
 export function buildResult(input: BuildResultInput): ScanResult {
   const { snapshot, evaluation, scan } = input;
-  const applied = input.exceptions === undefined ? undefined : applyExceptions(evaluation.findings, evaluation.resources, input.exceptions, input.now);
+  // Each subscription's own tenant (else the snapshot's), for tenant-scoped exceptions.
+  const tenants = new Map((snapshot.subscriptions ?? []).map((s) => [idKey(s.subscriptionId), (s.tenantId ?? snapshot.tenantId)?.toLowerCase()]));
+  const tenantOf = (id: string) => (tenants.has(idKey(id)) ? tenants.get(idKey(id)) : snapshot.tenantId?.toLowerCase());
+  const applied =
+    input.exceptions === undefined ? undefined : applyExceptions(evaluation.findings, evaluation.resources, input.exceptions, input.now, tenantOf);
   const findings = applied ? applied.findings : evaluation.findings;
   const scores = summarizeScores(findings);
 

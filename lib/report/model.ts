@@ -87,6 +87,7 @@ export interface ReportException {
   readonly controlId?: string | null;
   readonly subscriptionId?: string | null;
   readonly resourceId?: string | null;
+  readonly tenantId?: string | null;
   /** Tag name compared case-insensitively, value exactly. */
   readonly tag?: { readonly name: string; readonly value: string } | null;
   readonly owner?: string | null;

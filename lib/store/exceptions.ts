@@ -41,6 +41,7 @@ function toException(row: Selectable<ExceptionsTable>, now: string): StoredExcep
     ...(row.control_id ? { controlId: row.control_id as ControlId } : {}),
     ...(row.subscription_id ? { subscriptionId: row.subscription_id } : {}),
     ...(row.resource_id ? { resourceId: row.resource_id } : {}),
+    ...(row.tenant_id ? { tenantId: row.tenant_id } : {}),
     ...(row.tag_name ? { tag: { name: row.tag_name, value: row.tag_value ?? "" } } : {}),
     owner: row.owner,
     reason: row.reason,
@@ -60,7 +61,7 @@ function toException(row: Selectable<ExceptionsTable>, now: string): StoredExcep
 }
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
-const INPUT_FIELDS = ["controlId", "subscriptionId", "resourceId", "tag", "owner", "reason", "expiresAt"] as const;
+const INPUT_FIELDS = ["controlId", "subscriptionId", "resourceId", "tenantId", "tag", "owner", "reason", "expiresAt"] as const;
 
 /**
  * Validates a request body into an exception (ID and audit fields are set by the store) with the
@@ -118,7 +119,14 @@ async function maxExceptionDays(store: Store): Promise<number | null> {
 function sameScope(a: ExceptionRule, b: NewExceptionRule): boolean {
   const x = compileRule(a);
   const y = compileRule({ ...b, id: "" });
-  return x.control === y.control && x.subscription === y.subscription && x.resource === y.resource && x.tagName === y.tagName && a.tag?.value === b.tag?.value;
+  return (
+    x.control === y.control &&
+    x.subscription === y.subscription &&
+    x.resource === y.resource &&
+    x.tenant === y.tenant &&
+    x.tagName === y.tagName &&
+    a.tag?.value === b.tag?.value
+  );
 }
 
 export async function createException(store: Store, body: unknown, actor?: string): Promise<StoredException> {
@@ -176,6 +184,7 @@ export async function createExceptions(
           control_id: input.controlId ?? null,
           subscription_id: input.subscriptionId ?? null,
           resource_id: input.resourceId ?? null,
+          tenant_id: input.tenantId ?? null,
           tag_name: input.tag?.name ?? null,
           tag_value: input.tag?.value ?? null,
           owner: input.owner,
@@ -274,7 +283,7 @@ export function renewException(store: Store, id: string, expiresAt: unknown, act
   return updateException(store, id, { expiresAt }, actor);
 }
 
-const SCOPE_KEYS = ["controlId", "subscriptionId", "resourceId", "tag"] as const;
+const SCOPE_KEYS = ["controlId", "subscriptionId", "resourceId", "tenantId", "tag"] as const;
 
 export async function getException(store: Store, id: string): Promise<StoredException | undefined> {
   const row = await store.db.selectFrom("exceptions").selectAll().where("id", "=", id).executeTakeFirst();

@@ -62,7 +62,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
   const row = await store.db.selectFrom("resources").selectAll().where("scan_id", "=", chosen.scan_id).where("ord", "=", chosen.ord).executeTakeFirstOrThrow();
   const tags = JSON.parse(row.tags) as Record<string, string>;
   const tagMap = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
-  const [findingRows, rules, historyRows] = await Promise.all([
+  const [findingRows, rules, historyRows, subRow] = await Promise.all([
     store.db.selectFrom("findings").selectAll().where("scan_id", "=", chosen.scan_id).where("resource_ord", "=", chosen.ord).orderBy("id").execute(),
     activeExceptions(store),
     appearances.length
@@ -77,6 +77,13 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
           .where("resource_ord", "in", [...new Set(appearances.map((a) => Number(a.ord)))])
           .execute()
       : Promise.resolve([]),
+    // The subscription's tenant, for tenant-scoped exceptions.
+    store.db
+      .selectFrom("scan_subscriptions")
+      .select("tenant_id")
+      .where("scan_id", "=", chosen.scan_id)
+      .where("subscription_key", "=", row.subscription_key)
+      .executeTakeFirst(),
   ]);
   const seen = await firstSeen(
     store,
@@ -106,7 +113,15 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
     documents: JSON.parse(row.documents),
     findings: findingRows.map((f) => {
       const mutedBy = rules
-        .filter((rule) => matches(rule, { controlId: f.control_id, subscriptionKey: f.subscription_key, resourceKey: key, tags: tagMap }))
+        .filter((rule) =>
+          matches(rule, {
+            controlId: f.control_id,
+            subscriptionKey: f.subscription_key,
+            resourceKey: key,
+            tags: tagMap,
+            tenantKey: subRow?.tenant_id ?? undefined,
+          }),
+        )
         .map((r) => r.id);
       return {
         controlId: f.control_id,

@@ -20,6 +20,9 @@ import { scoreTrend } from "./history/trend";
 import { scanSubscriptions } from "./reads";
 import type { Store } from "./store";
 import { addTarget, getTarget, listTargets, removeTarget, updateTarget } from "./targets";
+import { createException, removeException } from "./exceptions";
+import { resourceDetail } from "./resource-detail";
+import { readScanResult } from "./scans/result-read";
 import { scanTenants, UNKNOWN_TENANT } from "./tenants";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
 import { clone, importAndWait, jobsFor } from "./testing/fixtures";
@@ -187,6 +190,40 @@ describe.each(DATABASES)("tenants on %s", (kind) => {
     expect(diffA.counts.unchanged + diffB.counts.unchanged).toBe(whole.counts.unchanged);
     expect([diffA.subscriptions.compared, diffB.subscriptions.compared, whole.subscriptions.compared]).toEqual([2, 2, 4]);
     expect(diffB.scores.tenant).toEqual({ from: pointsB[0].score, to: pointsB[1].score });
+  });
+
+  it("mutes with an exception scoped to one tenant only that tenant's findings, in pages, the resource view and the read-back result", async () => {
+    const snapshot = twoTenantSnapshot();
+    const scan = await importAndWait(jobs, snapshot);
+    const bSubs = new Set(B.subscriptions.map((s) => lower(s.subscriptionId)));
+    const expected = evaluateSnapshot(snapshot).findings.filter((f) => f.controlId === "NET-1" && bSubs.has(lower(f.subscriptionId)));
+    expect(expected.length).toBeGreaterThan(0);
+    const ex = await createException(store, {
+      tenantId: B.tenantId.toUpperCase(),
+      controlId: "NET-1",
+      owner: "o@example.com",
+      reason: "r",
+      expiresAt: "2099-01-01",
+    });
+    try {
+      expect(ex.tenantId).toBe(lower(B.tenantId));
+      const muted = await queryFindings(store, scan.id, parseFindingsQuery(new URLSearchParams("muted=true&pageSize=500")));
+      expect(muted.total).toBe(expected.length);
+      expect(muted.items.every((f) => f.controlId === "NET-1" && bSubs.has(lower(f.subscriptionId)) && f.mutedBy.includes(ex.id))).toBe(true);
+      const detail = await resourceDetail(store, expected[0].resourceId, { scanId: scan.id });
+      expect(detail.findings.find((f) => f.controlId === "NET-1")?.mutedBy).toEqual([ex.id]);
+      const result = await readScanResult(store, scan.id);
+      const mutedInResult = result.findings.filter((f) => f.muted);
+      expect(mutedInResult.map((f) => f.resourceId).sort()).toEqual(expected.map((f) => f.resourceId).sort());
+      expect(mutedInResult.every((f) => f.exception?.id === ex.id)).toBe(true);
+      // A second one with the same scope is refused; a malformed tenant names the field.
+      await expect(createException(store, { tenantId: B.tenantId, controlId: "NET-1", owner: "o", reason: "r", expiresAt: "2099-01-01" })).rejects.toThrow(
+        "same scope",
+      );
+      await expect(createException(store, { tenantId: "fabrikam", owner: "o", reason: "r", expiresAt: "2099-01-01" })).rejects.toThrow("tenantId");
+    } finally {
+      await removeException(store, ex.id);
+    }
   });
 
   it("reports subscriptions of a snapshot without tenants under the snapshot's tenant, or as unknown", async () => {

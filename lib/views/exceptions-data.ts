@@ -6,6 +6,8 @@ import type { Store } from "@/lib/store/store";
 import { scanSubscriptions } from "@/lib/store/reads";
 import { latestAllowedExpiryDate } from "@/lib/store/exceptions";
 import { getSettings } from "@/lib/store/settings";
+import { scanTenants } from "@/lib/store/tenants";
+import { tenantLabel } from "./tenants";
 
 export interface ExceptionView extends StoredException {
   scopeWords: { label: string; value: string; href?: string }[];
@@ -19,12 +21,16 @@ export interface ExceptionsData {
   /** yyyy-mm-dd: the latest expiry an Admin allows today, if they set a maximum. */
   maxExpiry?: string;
   controls: { id: string; title: string }[];
+  /** The latest scan's tenants, when it covers more than one: a tenant can then be an exception's scope. */
+  tenants: { id: string; title: string }[];
 }
 
 export async function loadExceptions(store: Store): Promise<ExceptionsData> {
   const [list, latest, settings] = await Promise.all([listExceptions(store), latestSucceededScan(store), getSettings(store)]);
   const subs = latest ? await scanSubscriptions(store, latest.id) : [];
   const subName = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
+  const tenants = latest ? (await scanTenants(store, latest.id)).filter((t) => t.tenantId !== "unknown") : [];
+  const tenantName = new Map(tenants.map((t) => [t.tenantId, tenantLabel(t)]));
   const title = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c.title]));
   const view = (e: StoredException): ExceptionView => {
     const scopeWords: ExceptionView["scopeWords"] = [];
@@ -40,6 +46,7 @@ export async function loadExceptions(store: Store): Promise<ExceptionsData> {
       const path = e.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/");
       scopeWords.push({ label: "Resource", value: e.resourceId.split("/").filter(Boolean).pop() ?? e.resourceId, href: `/resources/${path}` });
     }
+    if (e.tenantId) scopeWords.push({ label: "Tenant", value: tenantName.get(e.tenantId) ?? e.tenantId, href: `/?tenant=${e.tenantId}` });
     if (e.tag) scopeWords.push({ label: "Tag", value: `${e.tag.name} = ${e.tag.value}` });
     return { ...e, scopeWords };
   };
@@ -51,5 +58,6 @@ export async function loadExceptions(store: Store): Promise<ExceptionsData> {
     now,
     ...(settings.exceptionMaxDays !== null ? { maxExpiry: latestAllowedExpiryDate(now, settings.exceptionMaxDays) } : {}),
     controls: CATALOG.map((c) => ({ id: c.id, title: c.title })),
+    tenants: tenants.length > 1 ? tenants.map((t) => ({ id: t.tenantId, title: tenantLabel(t) })) : [],
   };
 }

@@ -130,6 +130,23 @@ describe("tenant PDF", () => {
     expect(pages.join("\n")).not.toContain("Tenants and subscriptions");
   });
 
+  it("says an exception scoped to a tenant applies to every subscription of that tenant", async () => {
+    const tenantRule = {
+      id: "ex-t",
+      tenantId: "33333333-3333-4333-8333-333333333333",
+      controlId: "NET-1",
+      owner: "t@example.com",
+      reason: "r",
+      expiresAt: "2099-01-01",
+    };
+    const result = {
+      ...fx.result,
+      exceptions: { active: [...(fx.result.exceptions?.active ?? []), tenantRule], expired: fx.result.exceptions?.expired ?? [] },
+    };
+    const text = squash(open(await renderTenantPdf({ ...input, result })).text());
+    expect(text).toContain(squash("Applies to every subscription of tenant 33333333-3333-4333-8333-333333333333"));
+  });
+
   it("marks an imported snapshot on the cover", async () => {
     const imported = { ...fx.result, scan: { ...fx.result.scan, source: "snapshot" as const } };
     const cover = open(await renderResourcePdf({ ...input, result: imported, previous: undefined }, newFailure.resourceId)).pages()[0];

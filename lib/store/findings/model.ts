@@ -20,6 +20,8 @@ export interface IndexedResource {
   subscriptionKey: string;
   /** Lower-cased tag name → value. */
   tags: Map<string, string>;
+  /** Its subscription's tenant (lower-cased), when the scan recorded one: tenant-scoped exceptions need it. */
+  tenant?: string;
 }
 
 export interface FindingsIndex {

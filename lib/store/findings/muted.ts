@@ -17,7 +17,7 @@ export function mutedMask(ix: FindingsIndex, rules: readonly ExceptionRule[]): U
   if (rules.length > 0) {
     // Per resource: the rules whose resource/subscription/tag scope covers it (the control is checked per finding).
     const compiled = rules.map((rule, i) => ({ rule: compileRule(rule), i }));
-    const perResource = ix.resources.map((r) => compiled.filter(({ rule }) => coversResource(rule, r.key, r.subscriptionKey, r.tags)));
+    const perResource = ix.resources.map((r) => compiled.filter(({ rule }) => coversResource(rule, r.key, r.subscriptionKey, r.tags, r.tenant)));
     for (let f = 0; f < ix.size; f++) {
       const applicable = perResource[ix.resource[f]];
       if (!applicable || applicable.length === 0) continue;

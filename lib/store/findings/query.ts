@@ -248,7 +248,13 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
     const r = byId.get(ix.ids[i]);
     if (!r) continue;
     const resource = ix.resources[ix.resource[i]];
-    const subject = { controlId: r.control_id, subscriptionKey: r.subscription_key, resourceKey: r.resource_key, tags: resource?.tags ?? new Map() };
+    const subject = {
+      controlId: r.control_id,
+      subscriptionKey: r.subscription_key,
+      resourceKey: r.resource_key,
+      tags: resource?.tags ?? new Map(),
+      tenantKey: resource?.tenant,
+    };
     const mutedBy = rules.filter((rule) => matches(rule, subject)).map((rule) => rule.id);
     const fs = r.status === "fail" ? seen.get(`${r.resource_key}|${r.control_id}`) : undefined;
     items.push({

@@ -22,7 +22,7 @@ function indexer(list: string[], lookup: Map<string, number>, value: string, key
 }
 
 async function load(store: Store, scanId: string): Promise<FindingsIndex> {
-  const [rows, resourceRows] = await Promise.all([
+  const [rows, resourceRows, subRows] = await Promise.all([
     store.db
       .selectFrom("findings")
       .select(["id", "status", "severity", "agreement", "azure", "control_id", "kind", "subscription_id", "resource_ord"])
@@ -30,7 +30,9 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       .orderBy("id")
       .execute(),
     store.db.selectFrom("resources").select(["ord", "resource_id", "resource_key", "name", "subscription_key", "tags"]).where("scan_id", "=", scanId).execute(),
+    store.db.selectFrom("scan_subscriptions").select(["subscription_key", "tenant_id"]).where("scan_id", "=", scanId).execute(),
   ]);
+  const tenantOf = new Map(subRows.map((s) => [s.subscription_key, s.tenant_id ?? undefined]));
   const n = rows.length;
   const ix: FindingsIndex = {
     scanId,
@@ -61,7 +63,15 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   for (const r of resourceRows) {
     const tags = new Map<string, string>();
     for (const [k, v] of Object.entries(JSON.parse(r.tags) as Record<string, unknown>)) if (typeof v === "string") tags.set(k.toLowerCase(), v);
-    ix.resources[Number(r.ord)] = { id: r.resource_id, key: r.resource_key, name: r.name, subscriptionKey: r.subscription_key, tags };
+    const tenant = tenantOf.get(r.subscription_key);
+    ix.resources[Number(r.ord)] = {
+      id: r.resource_id,
+      key: r.resource_key,
+      name: r.name,
+      subscriptionKey: r.subscription_key,
+      tags,
+      ...(tenant ? { tenant } : {}),
+    };
   }
   for (let i = 0; i < n; i++) {
     const r = rows[i];

@@ -25,6 +25,7 @@ function rule(e: StoredException): ExceptionRule {
     ...(e.controlId ? { controlId: e.controlId as ControlId } : {}),
     ...(e.subscriptionId ? { subscriptionId: e.subscriptionId } : {}),
     ...(e.resourceId ? { resourceId: e.resourceId } : {}),
+    ...(e.tenantId ? { tenantId: e.tenantId } : {}),
     ...(e.tag ? { tag: e.tag } : {}),
     owner: e.owner,
     reason: e.reason,
@@ -102,7 +103,9 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   let applied: { active: ExceptionRule[]; expired: ExceptionRule[] } | undefined;
   if (options.exceptions !== false) {
     const list = await listExceptions(store);
-    const result = applyExceptions(findings, resources, [...list.active, ...list.expired].map(rule), store.now());
+    // Each subscription's own tenant, for tenant-scoped exceptions.
+    const tenants = new Map(subRows.map((s) => [s.subscription_key, s.tenant_id ?? undefined]));
+    const result = applyExceptions(findings, resources, [...list.active, ...list.expired].map(rule), store.now(), (id) => tenants.get(idKey(id)));
     findings = result.findings;
     applied = { active: result.active, expired: result.expired };
   }

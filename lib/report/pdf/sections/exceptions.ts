@@ -78,6 +78,7 @@ function appliesTo(ctx: ReportContext, x: ReportException): SpanLine[] {
   const lines: SpanLine[] = [];
   if (x.resourceId) lines.push(...resourceLines(ctx, x.resourceId, "Applies to "));
   else if (x.subscriptionId) lines.push(...scopeLines(ctx, `/subscriptions/${x.subscriptionId}`, "Applies to "));
+  else if (x.tenantId) lines.push({ text: `Applies to every subscription of tenant ${x.tenantId}`, size: SIZE.tiny });
   if (x.tag) lines.push({ text: `${lines.length ? "and to" : "Applies to"} resources tagged ${x.tag.name} = ${x.tag.value}`, size: SIZE.tiny });
   return lines.length ? lines : [{ text: "Applies to every resource", size: SIZE.tiny }];
 }
