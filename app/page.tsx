@@ -130,7 +130,7 @@ async function Overview({ page, params, scanId, tenant }: { page: number; params
           {data.tenant ? (
             <span className="text-sm text-slate-700" data-testid="tenant-score">
               Score of this tenant: <span className="font-semibold">{data.tenant.score === null ? "nothing to judge" : `${data.tenant.score}%`}</span> ·{" "}
-              {data.tenant.subscriptions} subscriptions · the figures just below are the whole estate&rsquo;s
+              {data.tenant.subscriptions} subscriptions · the figures below are this tenant&rsquo;s (Azure&rsquo;s own verdicts: the whole estate&rsquo;s)
             </span>
           ) : null}
         </div>

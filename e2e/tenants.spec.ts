@@ -83,6 +83,9 @@ test("scan targets on Settings, a scan of three tenants, and the tenant filter o
     await expect(page).toHaveURL(new RegExp(`[?&]tenant=${third.tenantId}`));
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Northwind");
     await expect(page.getByTestId("tenant-selector").getByTestId("tenant-score")).toContainText(`${visibleCount(third)} subscriptions`);
+    // The headline figures are that tenant's, and their links keep it.
+    await expect(page.getByText("Score of this tenant", { exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: /^\d+ high$/ })).toHaveAttribute("href", new RegExp(`tenant=${third.tenantId}`, "i"));
     const subRows = page.locator("#subscriptions tbody tr");
     await expect(subRows).toHaveCount(visibleCount(third));
     const thirdSubs = new Set(third.subscriptions.map((s) => s.subscriptionId));

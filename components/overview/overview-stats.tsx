@@ -1,4 +1,7 @@
-/** The overview's headline figures: tenant score and its change, coverage, failing checks by severity, resources. */
+/**
+ * The overview's headline figures: score and its change, coverage, failing checks by severity,
+ * resources. With one tenant of an estate chosen, they are that tenant's (Azure's figures stay the estate's).
+ */
 import Link from "next/link";
 import { scoreBand } from "@/components/ui/badges";
 import { Stat } from "@/components/ui/layout";
@@ -9,27 +12,31 @@ import type { OverviewData } from "@/lib/views/overview-data";
 
 export function OverviewStats({ data, sameScope }: { data: OverviewData; sameScope: boolean }) {
   const summary = data.latest!.summary!;
-  const band = scoreBand(summary.score);
+  const one = data.tenant;
+  const score = one ? one.score : summary.score;
+  const band = scoreBand(score);
+  const tenantParam = one ? { tenant: one.tenantId } : {};
   // Over the resources both scans hold: a deleted failing resource does not raise the score.
   const common = data.diff?.scores.tenant;
   const delta = sameScope && common && common.from !== null && common.to !== null ? common.to - common.from : null;
-  const cov = data.coverage!;
-  const totalFail = summary.counts.fail;
+  const cov = one ? { judged: one.counts.pass + one.counts.fail, unknown: one.counts.unknown, notApplicable: one.counts.not_applicable } : data.coverage!;
+  const totalFail = one ? one.counts.fail : summary.counts.fail;
   const azure = data.azure;
   return (
     <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
       <Stat
-        label="Tenant score"
+        label={one ? "Score of this tenant" : data.tenants.length > 1 ? "Estate score (all tenants)" : "Tenant score"}
         tone={band.text}
         value={
           <span data-testid="tenant-score">
-            {summary.score === null ? "n/a" : summary.score}
-            {summary.score !== null ? <span className="text-base font-normal text-slate-500"> / 100</span> : null}
+            {score === null ? "n/a" : score}
+            {score !== null ? <span className="text-base font-normal text-slate-500"> / 100</span> : null}
           </span>
         }
         detail={
           <>
             <span className="block" data-testid="azure-compliance">
+              {one && azure?.collected ? "Whole estate: " : null}
               {azure?.collected
                 ? azure.score === null
                   ? "Azure's own compliance: no compliant or non-compliant verdict"
@@ -61,20 +68,20 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
         value={count(totalFail)}
         detail={
           <span className="flex flex-wrap gap-x-2">
-            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "high" })}>
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "high", ...tenantParam })}>
               {count(data.failBySeverity[0])} high
             </Link>
-            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "medium" })}>
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "medium", ...tenantParam })}>
               {count(data.failBySeverity[1])} medium
             </Link>
-            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "low" })}>
+            <Link className="hover:underline" href={findingsHref({ status: "fail", severity: "low", ...tenantParam })}>
               {count(data.failBySeverity[2])} low
             </Link>
-            {summary.counts.muted ? <span>· {count(summary.counts.muted)} muted</span> : null}
+            {!one && summary.counts.muted ? <span>· {count(summary.counts.muted)} muted</span> : null}
           </span>
         }
       />
-      <Stat label="Speech resources" value={count(summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
+      <Stat label="Speech resources" value={count(one ? one.resources : summary.resources)} detail={`in ${plural(data.subscriptions.total, "subscription")}`} />
       {azure?.collected ? (
         <Link
           href={findingsHref({ agreement: "azure_lenient", muted: "false" })}
@@ -82,7 +89,7 @@ export function OverviewStats({ data, sameScope }: { data: OverviewData; sameSco
           data-testid="azure-lenient-tile"
         >
           <Stat
-            label="Azure says compliant — data at risk"
+            label={one ? "Azure says compliant — data at risk (whole estate)" : "Azure says compliant — data at risk"}
             tone={azure.lenientUnmuted > 0 ? "text-red-800" : "text-slate-900"}
             value={<span data-testid="azure-lenient-count">{count(azure.lenientUnmuted)}</span>}
             detail="Unmuted findings Azure Policy or Defender for Cloud call compliant while this dashboard fails them. Select to see them and why we differ."
