@@ -114,7 +114,13 @@ export function buildContext(input: ReportInput, kind: ReportKind, target?: stri
         ? `Subscription ${sub?.displayName || sub?.subscriptionId || target}`
         : `Resource ${resource?.name ?? target}`;
   const title =
-    kind === "tenant" ? "Tenant data-protection report" : kind === "subscription" ? "Subscription data-protection report" : "Resource data-protection report";
+    kind === "tenant"
+      ? (input.tenants?.length ?? 0) > 1
+        ? "Estate data-protection report"
+        : "Tenant data-protection report"
+      : kind === "subscription"
+        ? "Subscription data-protection report"
+        : "Resource data-protection report";
   return {
     kind,
     input,

@@ -110,6 +110,8 @@ describe("tenant PDF", () => {
     const estate = open(await renderTenantPdf({ ...input, tenants }));
     const text = estate.pages();
     expect(text[0]).toContain("Estate of 2 tenants");
+    expect(text[0]).toContain("Estate score");
+    expect(estate.info().fields.Title).toBe("Estate data-protection report: Estate of 2 tenants");
     expect(squash(text[0])).toContain(squash("Contoso (11111111-1111-4111-8111-111111111111), 22222222-2222-4222-8222-222222222222"));
     const titles = estate.outline().map((o) => o.title);
     const section = titles.find((t) => /^\d+\. Tenants and subscriptions$/.test(t))!;

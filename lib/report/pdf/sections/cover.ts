@@ -28,7 +28,13 @@ export function drawCover(canvas: Canvas, ctx: ReportContext): void {
     y + 62,
     50,
     result.summary.score,
-    ctx.kind === "tenant" ? "Tenant score" : ctx.kind === "subscription" ? "Subscription score" : "Resource score",
+    ctx.kind === "tenant"
+      ? (ctx.input.tenants?.length ?? 0) > 1
+        ? "Estate score"
+        : "Tenant score"
+      : ctx.kind === "subscription"
+        ? "Subscription score"
+        : "Resource score",
   );
   canvas.y = y;
   const sub = ctx.subscriptionId ? ctx.subscriptions.get(ctx.subscriptionId.toLowerCase()) : undefined;
