@@ -110,37 +110,27 @@ export async function editExceptionAction(_prev: ExceptionFormState, fd: FormDat
 
 /** One exception for every resource carrying a tag (optionally for one control). */
 export async function createTagExceptionAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
-  const who = await operator();
-  if (!("actor" in who)) return who;
-  const date = expiryDate(fd);
-  if (typeof date !== "string") return date;
-  const controlId = text(fd, "controlId");
-  const body = {
-    tag: { name: text(fd, "tagName"), value: typeof fd.get("tagValue") === "string" ? (fd.get("tagValue") as string) : "" },
-    ...(controlId ? { controlId } : {}),
-    owner: text(fd, "owner"),
-    reason: text(fd, "reason"),
-    expiresAt: date,
-  };
-  return saving(async () => ({ id: (await createExceptions(await uiStore(), [body], who.actor))[0].id }));
+  return createScopedException(fd, { tag: { name: text(fd, "tagName"), value: typeof fd.get("tagValue") === "string" ? (fd.get("tagValue") as string) : "" } });
 }
 
 /** An exception for every subscription of one tenant of an estate (optionally one control). */
 export async function createTenantExceptionAction(_prev: ExceptionFormState, fd: FormData): Promise<ExceptionFormState> {
+  const tenantId = text(fd, "tenantId");
+  return createScopedException(fd, { tenantId }, tenantId ? undefined : { ok: false, field: "tenantId", error: "Choose a tenant." });
+}
+
+/**
+ * One exception with the given scope, the form's optional control, and its owner, reason and
+ * expiry; `missing` is the answer when the scope lacks a field the form requires.
+ */
+async function createScopedException(fd: FormData, scope: Record<string, unknown>, missing?: ExceptionFormState): Promise<ExceptionFormState> {
   const who = await operator();
   if (!("actor" in who)) return who;
   const date = expiryDate(fd);
   if (typeof date !== "string") return date;
-  const tenantId = text(fd, "tenantId");
-  if (!tenantId) return { ok: false, field: "tenantId", error: "Choose a tenant." };
+  if (missing) return missing;
   const controlId = text(fd, "controlId");
-  const body = {
-    tenantId,
-    ...(controlId ? { controlId } : {}),
-    owner: text(fd, "owner"),
-    reason: text(fd, "reason"),
-    expiresAt: date,
-  };
+  const body = { ...scope, ...(controlId ? { controlId } : {}), owner: text(fd, "owner"), reason: text(fd, "reason"), expiresAt: date };
   return saving(async () => ({ id: (await createExceptions(await uiStore(), [body], who.actor))[0].id }));
 }
 

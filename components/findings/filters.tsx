@@ -8,7 +8,7 @@ import { AGREEMENT_LABEL, SEVERITY_LABEL, SEVERITY_ORDER, STATUS_LABEL, STATUS_O
 import { AGREEMENTS } from "@/lib/posture/vocabulary";
 import { buttonPrimary, buttonSecondary, inputClass } from "@/components/ui/buttons";
 import { AutoSubmitForm } from "./auto-submit-form";
-import { tenantLabel } from "@/lib/views/tenants";
+import { TenantOptions } from "@/components/overview/tenants-panel";
 
 const SORTS: [string, string][] = [
   ["severity", "Severity, then status"],
@@ -77,12 +77,7 @@ export function FindingsFilters({
         {tenants.length > 1 || query.tenant ? (
           <Field label="Tenant" htmlFor="f-tenant">
             <select id="f-tenant" name="tenant" defaultValue={query.tenant ?? ""} className={selectClass}>
-              <option value="">All tenants</option>
-              {tenants.map((t) => (
-                <option key={t.tenantId} value={t.tenantId}>
-                  {tenantLabel(t)}
-                </option>
-              ))}
+              <TenantOptions tenants={tenants} />
             </select>
           </Field>
         ) : null}

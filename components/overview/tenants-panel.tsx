@@ -19,12 +19,7 @@ export function TenantSelector({ tenants, chosen }: { tenants: TenantSummary[]; 
         Tenant
       </label>
       <select id="o-tenant" name="tenant" defaultValue={chosen ?? ""} className={`${inputClass} !w-auto pr-8`}>
-        <option value="">All tenants</option>
-        {tenants.map((t) => (
-          <option key={t.tenantId} value={t.tenantId}>
-            {tenantLabel(t)}
-          </option>
-        ))}
+        <TenantOptions tenants={tenants} />
       </select>
       <noscript>
         <button type="submit" className="ml-2 text-sm underline">
@@ -32,6 +27,20 @@ export function TenantSelector({ tenants, chosen }: { tenants: TenantSummary[]; 
         </button>
       </noscript>
     </AutoSubmitForm>
+  );
+}
+
+/** "All tenants", then each tenant by its label: the options of a `tenant=` select. */
+export function TenantOptions({ tenants }: { tenants: readonly Pick<TenantSummary, "tenantId" | "displayName">[] }) {
+  return (
+    <>
+      <option value="">All tenants</option>
+      {tenants.map((t) => (
+        <option key={t.tenantId} value={t.tenantId}>
+          {tenantLabel(t)}
+        </option>
+      ))}
+    </>
   );
 }
 

@@ -8,6 +8,7 @@ import { checkAccessAction } from "@/app/_actions/access-check";
 import type { AccessCheckResult } from "@/lib/scan/access-check";
 import { buttonSecondary } from "@/components/ui/buttons";
 import { Refresh, Spinner } from "@/components/ui/icons";
+import { Table, Td, Th } from "@/components/ui/table";
 
 const STATUS_STYLE: Record<string, string> = {
   ok: "bg-green-50 text-green-800 ring-green-200",
@@ -44,45 +45,36 @@ export function AccessCheckPanel() {
                 ? `No gap: every control can be judged (${result.source}, ${result.report.subscriptions.length} subscriptions visible)`
                 : `${result.report.gaps} gap${result.report.gaps === 1 ? "" : "s"}: some controls will come out unknown (${result.source})`}
             </h3>
-            <div className="relative mt-2 overflow-x-auto">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">What the scanning identity can read</caption>
+            <div className="mt-2">
+              <Table caption="What the scanning identity can read">
                 <thead>
-                  <tr className="text-xs text-slate-600">
-                    <th scope="col" className="px-3 py-2 font-semibold">
-                      Check
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-semibold">
-                      Result
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-semibold">
-                      What was found
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-semibold">
-                      Unknown until fixed
-                    </th>
+                  <tr>
+                    <Th>Check</Th>
+                    <Th>Result</Th>
+                    <Th>What was found</Th>
+                    <Th>Unknown until fixed</Th>
                   </tr>
                 </thead>
-                <tbody className="divide-y divide-slate-100">
+                <tbody>
                   {result.report.checks.map((c) => (
                     <tr key={c.id} data-testid="access-check" data-status={c.status}>
-                      <th scope="row" className="px-3 py-2 align-top font-medium text-slate-900">
+                      <th scope="row" className="border-b border-slate-100 px-3 py-2 text-left align-top font-medium text-slate-900">
                         {c.title}
                       </th>
-                      <td className="px-3 py-2 align-top">
+                      <Td>
                         <span className={`inline-flex rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[c.status] ?? ""}`}>
                           {STATUS_LABEL[c.status] ?? c.status}
                         </span>
-                      </td>
-                      <td className="px-3 py-2 align-top text-slate-700">
+                      </Td>
+                      <Td className="text-slate-700">
                         {c.detail}
                         {c.grant ? <p className="mt-1 text-xs text-slate-900">Grant: {c.grant}</p> : null}
-                      </td>
-                      <td className="px-3 py-2 align-top font-mono text-xs text-slate-700">{c.unknownControls.length ? c.unknownControls.join(", ") : "—"}</td>
+                      </Td>
+                      <Td className="font-mono text-xs text-slate-700">{c.unknownControls.length ? c.unknownControls.join(", ") : "—"}</Td>
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </Table>
             </div>
           </section>
         ) : null}

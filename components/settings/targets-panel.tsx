@@ -8,6 +8,7 @@ import { useActionState, useEffect, useId, useState } from "react";
 import { removeTargetAction, saveTargetAction, type TargetFormState } from "@/app/_actions/targets";
 import { buttonDanger, buttonPrimary, buttonSecondary, buttonSmall, inputClass } from "@/components/ui/buttons";
 import { submitKeepingValues } from "@/components/ui/submit-keeping-values";
+import { Table, Td, Th } from "@/components/ui/table";
 import { CREDENTIAL_KINDS, CREDENTIAL_LABELS, type ScanTarget } from "@/lib/posture/targets";
 import { targetFormValues, targetRow } from "@/lib/views/targets-form";
 
@@ -94,38 +95,29 @@ export function TargetsPanel({ targets }: { targets: ScanTarget[] }) {
   return (
     <div className="space-y-5 px-5 py-4">
       {targets.length ? (
-        <div className="overflow-x-auto">
-          <table className="min-w-full text-sm" data-testid="targets-table">
-            <caption className="sr-only">Scan targets</caption>
+        <div data-testid="targets-table">
+          <Table caption="Scan targets">
             <thead>
-              <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
-                <th scope="col" className="py-2 pr-4">
-                  Name
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  Tenant
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  Signs in with
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  Scans
-                </th>
-                <th scope="col" className="py-2">
+              <tr>
+                <Th>Name</Th>
+                <Th>Tenant</Th>
+                <Th>Signs in with</Th>
+                <Th>Scans</Th>
+                <Th>
                   <span className="sr-only">Actions</span>
-                </th>
+                </Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody>
               {targets.map((t) => {
                 const row = targetRow(t);
                 return (
                   <tr key={t.tenantId} data-tenant={t.tenantId}>
-                    <td className="py-2 pr-4 font-medium text-slate-900">{t.displayName}</td>
-                    <td className="py-2 pr-4 font-mono text-xs">{t.tenantId}</td>
-                    <td className="py-2 pr-4 font-mono text-xs">{row.credential}</td>
-                    <td className="py-2 pr-4">{row.scope}</td>
-                    <td className="whitespace-nowrap py-2 text-right">
+                    <Td className="font-medium text-slate-900">{t.displayName}</Td>
+                    <Td className="font-mono text-xs">{t.tenantId}</Td>
+                    <Td className="font-mono text-xs">{row.credential}</Td>
+                    <Td>{row.scope}</Td>
+                    <Td className="whitespace-nowrap text-right">
                       <button
                         type="button"
                         className={`${buttonSecondary} ${buttonSmall} mr-2`}
@@ -144,12 +136,12 @@ export function TargetsPanel({ targets }: { targets: ScanTarget[] }) {
                           Remove
                         </button>
                       </form>
-                    </td>
+                    </Td>
                   </tr>
                 );
               })}
             </tbody>
-          </table>
+          </Table>
         </div>
       ) : (
         <p className="text-sm text-slate-600" data-testid="no-targets">

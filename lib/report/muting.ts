@@ -4,7 +4,7 @@
  * as lib/posture's `matches` says (control, subscription, resource, tag).
  */
 import { idKey } from "@/lib/posture/ids";
-import { matches, tagsByName, type ExceptionRule } from "@/lib/posture/exceptions";
+import { matches, mostSpecific, tagsByName, type ExceptionRule } from "@/lib/posture/exceptions";
 import type { ReportException, ReportFinding } from "./model";
 
 export function mutingException(
@@ -15,17 +15,9 @@ export function mutingException(
   const named = f.exception?.id === undefined ? undefined : active.find((x) => String(x.id ?? "") === f.exception!.id);
   if (named) return named;
   const subject = { controlId: f.controlId, subscriptionKey: idKey(f.subscriptionId), resourceKey: idKey(f.resourceId), tags: tagsByName(tags) };
-  let best: ReportException | undefined;
-  let bestRank = -1;
-  for (const x of active) {
-    if (!matches(asRule(x), subject)) continue;
-    const rank = (x.resourceId ? 16 : 0) + (x.tag ? 8 : 0) + (x.subscriptionId ? 4 : 0) + (x.tenantId ? 2 : 0) + (x.controlId ? 1 : 0);
-    if (rank > bestRank) {
-      best = x;
-      bestRank = rank;
-    }
-  }
-  return best;
+  const rules = new Map(active.map((x) => [asRule(x), x]));
+  const best = mostSpecific([...rules.keys()].filter((rule) => matches(rule, subject)));
+  return best ? rules.get(best) : undefined;
 }
 
 /** A report's exception (read back from JSON, fields possibly null) as the rule it is. */

@@ -13,7 +13,8 @@ import { renderResourcePdf, renderSubscriptionPdf, renderTenantPdf } from "@/lib
 import { resultSha256 } from "@/lib/report/canonical";
 import type { ScanResult } from "@/lib/posture/result";
 import { ReportScopeError, subscriptionsResult } from "@/lib/report/scope";
-import { scanTenants, subscriptionTenants, tenantSubscriptionKeys } from "@/lib/store/tenants";
+import { scanTenants, tenantSubscriptionKeys, UNKNOWN_TENANT } from "@/lib/store/tenants";
+import { scanSubscriptions } from "@/lib/store/reads";
 import type { ReportTenant } from "@/lib/report/model";
 
 /**
@@ -96,15 +97,11 @@ export async function scanPdfReport(
 
 /** The tenants of a scan with the subscriptions of each (by the subscriptions' own tenant). */
 async function estateTenants(store: Store, scanId: string): Promise<ReportTenant[]> {
-  const [tenants, bySubscription, rows] = await Promise.all([
-    scanTenants(store, scanId),
-    subscriptionTenants(store, scanId),
-    store.db.selectFrom("scan_subscriptions").select(["subscription_key", "subscription_id"]).where("scan_id", "=", scanId).execute(),
-  ]);
+  const [tenants, subs] = await Promise.all([scanTenants(store, scanId), scanSubscriptions(store, scanId)]);
   return tenants.map((t) => ({
     tenantId: t.tenantId,
     displayName: t.displayName,
-    subscriptionIds: rows.filter((r) => bySubscription.get(r.subscription_key) === t.tenantId).map((r) => r.subscription_id),
+    subscriptionIds: subs.filter((s) => (s.tenantId ?? UNKNOWN_TENANT) === t.tenantId).map((s) => s.subscriptionId),
     resources: t.resources,
     score: t.score,
     counts: t.counts,

@@ -4,6 +4,7 @@
  */
 import { decodeEvidence, decodeForResource } from "./scans/evidence-codec";
 import { activeExceptions } from "./exceptions";
+import { subscriptionTenants } from "./tenants";
 import { matches } from "@/lib/posture/exceptions";
 import { NotFoundError } from "./errors";
 import type { FindingItem } from "./findings/query";
@@ -62,7 +63,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
   const row = await store.db.selectFrom("resources").selectAll().where("scan_id", "=", chosen.scan_id).where("ord", "=", chosen.ord).executeTakeFirstOrThrow();
   const tags = JSON.parse(row.tags) as Record<string, string>;
   const tagMap = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
-  const [findingRows, rules, historyRows, subRow] = await Promise.all([
+  const [findingRows, rules, historyRows, tenants] = await Promise.all([
     store.db.selectFrom("findings").selectAll().where("scan_id", "=", chosen.scan_id).where("resource_ord", "=", chosen.ord).orderBy("id").execute(),
     activeExceptions(store),
     appearances.length
@@ -78,12 +79,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
           .execute()
       : Promise.resolve([]),
     // The subscription's tenant, for tenant-scoped exceptions.
-    store.db
-      .selectFrom("scan_subscriptions")
-      .select("tenant_id")
-      .where("scan_id", "=", chosen.scan_id)
-      .where("subscription_key", "=", row.subscription_key)
-      .executeTakeFirst(),
+    subscriptionTenants(store, chosen.scan_id),
   ]);
   const seen = await firstSeen(
     store,
@@ -119,7 +115,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
             subscriptionKey: f.subscription_key,
             resourceKey: key,
             tags: tagMap,
-            tenantKey: subRow?.tenant_id ?? undefined,
+            tenantKey: tenants.get(row.subscription_key),
           }),
         )
         .map((r) => r.id);

@@ -6,7 +6,7 @@ import type { Store } from "@/lib/store/store";
 import { scanSubscriptions } from "@/lib/store/reads";
 import { latestAllowedExpiryDate } from "@/lib/store/exceptions";
 import { getSettings } from "@/lib/store/settings";
-import { scanTenants } from "@/lib/store/tenants";
+import { scanTenants, UNKNOWN_TENANT } from "@/lib/store/tenants";
 import { tenantLabel } from "./tenants";
 
 export interface ExceptionView extends StoredException {
@@ -29,7 +29,7 @@ export async function loadExceptions(store: Store): Promise<ExceptionsData> {
   const [list, latest, settings] = await Promise.all([listExceptions(store), latestSucceededScan(store), getSettings(store)]);
   const subs = latest ? await scanSubscriptions(store, latest.id) : [];
   const subName = new Map(subs.map((s) => [s.key, s.displayName ?? s.subscriptionId]));
-  const tenants = latest ? (await scanTenants(store, latest.id)).filter((t) => t.tenantId !== "unknown") : [];
+  const tenants = latest ? (await scanTenants(store, latest.id)).filter((t) => t.tenantId !== UNKNOWN_TENANT) : [];
   const tenantName = new Map(tenants.map((t) => [t.tenantId, tenantLabel(t)]));
   const title = new Map(CATALOG.map((c) => [c.id.toLowerCase(), c.title]));
   const view = (e: StoredException): ExceptionView => {

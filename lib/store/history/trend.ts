@@ -39,22 +39,17 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
   ).reverse();
   const trend: ScoreTrend = { tenant: [], subscriptions: [] };
   if (scans.length === 0) return trend;
-  if (options.tenant) return tenantTrend(scans, options.tenant);
-  for (const s of scans) {
-    const summary = s.summary ? (JSON.parse(s.summary) as ScanSummary) : null;
-    trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: summary?.score ?? null, counts: summary?.counts ?? null, resources: summary?.resources ?? 0 });
-  }
   const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
-  const add = (scanIndex: number, subscriptionId: string, score: number | null, resources: number, displayName: string | null) => {
+  const add = (s: (typeof scans)[number], subscriptionId: string, score: number | null, resources: number, displayName: string | null) => {
     const key = idKey(subscriptionId);
     let entry = bySub.get(key);
     if (!entry) bySub.set(key, (entry = { subscriptionId, displayName, points: [] }));
     if (displayName) entry.displayName = displayName;
-    const s = scans[scanIndex];
     entry.points.push({ scanId: s.id, at: s.finished_at!, score, resources });
   };
-  // Scans written before the compact column existed are read from their subscription rows.
-  const older = scans.filter((s) => s.subscription_scores === null).map((s) => s.id);
+  // Scans written before the compact column existed are read from their subscription rows (they
+  // carry no weights, so they have no point in one tenant's trend).
+  const older = options.tenant ? [] : scans.filter((s) => s.subscription_scores === null).map((s) => s.id);
   const rows = older.length
     ? await store.db
         .selectFrom("scan_subscriptions")
@@ -64,41 +59,32 @@ export async function scoreTrend(store: Store, options: { limit?: number; source
     : [];
   const rowsByScan = new Map<string, typeof rows>();
   for (const r of rows) rowsByScan.set(r.scan_id, [...(rowsByScan.get(r.scan_id) ?? []), r]);
-  scans.forEach((s, i) => {
-    if (s.subscription_scores !== null) {
-      for (const [id, score, resources, name] of JSON.parse(s.subscription_scores) as [string, number | null, number, string | null][])
-        add(i, id, score, resources, name);
-    } else {
-      for (const r of rowsByScan.get(s.id) ?? []) add(i, r.subscription_id, r.score === null ? null : Number(r.score), Number(r.resources), r.display_name);
-    }
-  });
-  trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
-  return trend;
-}
-
-/** One tenant's trend from the scans' compact subscription rows (see SubscriptionScoreRow). */
-function tenantTrend(scans: readonly { id: string; finished_at: string | null; subscription_scores: string | null }[], tenant: string): ScoreTrend {
-  const trend: ScoreTrend = { tenant: [], subscriptions: [] };
-  const bySub = new Map<string, ScoreTrend["subscriptions"][number]>();
   for (const s of scans) {
-    const rows = (JSON.parse(s.subscription_scores ?? "[]") as Partial<SubscriptionScoreRow>[]).filter(
-      (r) => r.length >= 7 && (r[4] ?? UNKNOWN_TENANT) === tenant,
-    ) as SubscriptionScoreRow[];
-    if (rows.length === 0) continue;
-    let pass = 0;
-    let judged = 0;
-    let resources = 0;
-    for (const [id, score, count, name, , p, j] of rows) {
-      pass += p;
-      judged += j;
-      resources += count;
-      const key = idKey(id);
-      let entry = bySub.get(key);
-      if (!entry) bySub.set(key, (entry = { subscriptionId: id, displayName: name, points: [] }));
-      if (name) entry.displayName = name;
-      entry.points.push({ scanId: s.id, at: s.finished_at!, score, resources: count });
+    if (options.tenant) {
+      // One tenant: its subscriptions' rows, scored from their weights.
+      const mine = (JSON.parse(s.subscription_scores ?? "[]") as Partial<SubscriptionScoreRow>[]).filter(
+        (r) => r.length >= 7 && (r[4] ?? UNKNOWN_TENANT) === options.tenant,
+      ) as SubscriptionScoreRow[];
+      if (mine.length === 0) continue;
+      let pass = 0;
+      let judged = 0;
+      let resources = 0;
+      for (const [id, score, count, name, , p, j] of mine) {
+        pass += p;
+        judged += j;
+        resources += count;
+        add(s, id, score, count, name);
+      }
+      trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: judged === 0 ? null : Math.floor((100 * pass) / judged), counts: null, resources });
+      continue;
     }
-    trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: judged === 0 ? null : Math.floor((100 * pass) / judged), counts: null, resources });
+    const summary = s.summary ? (JSON.parse(s.summary) as ScanSummary) : null;
+    trend.tenant.push({ scanId: s.id, at: s.finished_at!, score: summary?.score ?? null, counts: summary?.counts ?? null, resources: summary?.resources ?? 0 });
+    if (s.subscription_scores !== null) {
+      for (const [id, score, resources, name] of JSON.parse(s.subscription_scores) as SubscriptionScoreRow[]) add(s, id, score, resources, name);
+    } else {
+      for (const r of rowsByScan.get(s.id) ?? []) add(s, r.subscription_id, r.score === null ? null : Number(r.score), Number(r.resources), r.display_name);
+    }
   }
   trend.subscriptions = [...bySub.values()].sort((a, b) => (a.displayName ?? a.subscriptionId).localeCompare(b.displayName ?? b.subscriptionId));
   return trend;
