@@ -7,6 +7,7 @@ import { registerSnapshotCommand } from "./commands/snapshot";
 import { registerScanCommand } from "./commands/scan";
 import { registerControlsCommand } from "./commands/controls";
 import { registerDoctorCommand } from "./commands/doctor";
+import { registerWorkerCommand } from "./commands/worker";
 import { registerEmulatorCommand } from "@/emulator/command";
 
 export async function main(argv: string[]): Promise<void> {
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
   registerScanCommand(program);
   registerControlsCommand(program);
   registerDoctorCommand(program);
+  registerWorkerCommand(program);
   registerEmulatorCommand(program);
   try {
     await program.parseAsync(argv);

@@ -98,6 +98,15 @@ export async function collect(target: AzureTarget, options: CollectOptions = {})
   return new Collector(target, options).run();
 }
 
+/**
+ * The subscriptions a scope covers, listed as a collection would list them (one Resource Graph
+ * query per scope): what a large tenant's job splits into batches. Undefined when the listing is
+ * not the whole scope (a capped tenant, a group that could not be read): then it is not split.
+ */
+export async function listScopeSubscriptions(target: AzureTarget, options: CollectOptions = {}): Promise<string[] | undefined> {
+  return new Collector(target, options).scopeSubscriptions();
+}
+
 /** An internal signal that follows the caller's: many concurrent calls listen to it at once. */
 function linkedSignal(outer?: AbortSignal): AbortSignal {
   const controller = new AbortController();
@@ -228,6 +237,11 @@ class Collector {
       if (isAbortError(error) || this.signal.aborted) throw new CollectionCancelledError();
       throw error;
     }
+  }
+
+  async scopeSubscriptions(): Promise<string[] | undefined> {
+    const { subscriptions } = await this.listSubscriptions();
+    return this.errors.length > 0 ? undefined : subscriptions.map((s) => s.subscriptionId);
   }
 
   private report(): void {

@@ -4,7 +4,7 @@
  * `x-ms-user-quota-*` headers (azure-facts §10).
  */
 import { ResourceGraphClient, type AuthorizationScopeFilter } from "@azure/arm-resourcegraph";
-import { clientOptions, type AzureTarget } from "./target";
+import { clientOptions, type AzureTarget, type QuotaGate } from "./target";
 import { classifyError, isAbortError } from "./errors";
 import { sleep, throwIfAborted } from "./sleep";
 
@@ -58,11 +58,13 @@ export class TruncatedResultError extends Error {
 
 export class ResourceGraphReader {
   private readonly client: ResourceGraphClient;
+  private readonly gate: QuotaGate | undefined;
   private quotaRemaining: number | undefined;
   private quotaResetAt = 0;
   readonly stats: ArgStats = { requests: 0, throttled: 0 };
 
   constructor(target: AzureTarget) {
+    this.gate = target.quotaGate;
     this.client = new ResourceGraphClient(target.credential, {
       endpoint: target.cloud.armEndpoint,
       credentials: { scopes: [target.cloud.armScope] },
@@ -120,6 +122,7 @@ export class ResourceGraphReader {
   ) {
     for (let attempt = 0; ; attempt++) {
       await this.waitForQuota(signal);
+      await this.gate?.acquire(signal);
       this.stats.requests++;
       let limitHit = false;
       try {
@@ -158,6 +161,7 @@ export class ResourceGraphReader {
     if (remaining !== undefined && remaining !== "" && !Number.isNaN(Number(remaining))) {
       this.quotaRemaining = Number(remaining);
       if (resetMs !== undefined) this.quotaResetAt = Date.now() + resetMs;
+      this.gate?.note(this.quotaRemaining, resetMs).catch(() => undefined); // a hint: a lost one costs at most a 429
     }
   }
 

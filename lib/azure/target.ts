@@ -27,6 +27,19 @@ export interface AzureTarget {
   tenantId?: string;
   /** Policies added to every client's pipeline (tests record the requests the collector sends). */
   policies?: PipelinePolicy[];
+  /** The principal's Resource Graph quota when other jobs sign in as it too (queue workers share it through the store). */
+  quotaGate?: QuotaGate;
+}
+
+/**
+ * Resource Graph's quota is per principal, not per process: jobs that sign in as one principal take
+ * each request from one shared window, and tell it what Azure reports.
+ */
+export interface QuotaGate {
+  /** Resolves when one request may be sent (waits for the window to reset when it is spent). */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** What Azure said remains of the window and when it resets. */
+  note(remaining: number, resetsInMs: number | undefined): Promise<void>;
 }
 
 export class ConfigurationError extends Error {

@@ -34,7 +34,7 @@ export interface CollectScanOptions {
 }
 
 /** One target's part of a scan: its tenant's subscriptions among those requested (all, when none were). */
-interface Part {
+export interface TargetPart {
   target: ScanTarget;
   subscriptions?: string[];
 }
@@ -43,7 +43,7 @@ interface Part {
  * Requested subscriptions go to the target of the tenant the latest scan recorded for them; one
  * whose tenant has no target (or was never scanned) is tried by every target.
  */
-async function partsFor(store: Store, targets: ScanTarget[], requested: string[] | undefined): Promise<Part[]> {
+export async function partsFor(store: Store, targets: ScanTarget[], requested: string[] | undefined): Promise<TargetPart[]> {
   if (!requested?.length) return targets.map((target) => ({ target }));
   const latest = await latestSucceededScan(store);
   const known = latest ? await subscriptionTenants(store, latest.id) : new Map<string, string>();
@@ -60,7 +60,7 @@ async function partsFor(store: Store, targets: ScanTarget[], requested: string[]
     .filter((p) => p.subscriptions.length > 0);
 }
 
-function failedTarget(target: ScanTarget, error: unknown): SnapshotError {
+export function failedTarget(target: ScanTarget, error: unknown): SnapshotError {
   const c = classifyError(error);
   return {
     scope: "/",

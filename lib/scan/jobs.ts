@@ -19,6 +19,10 @@ import { runScan, type RunContext, type ScanInput, type ScanOutcome } from "./ru
 import type { Progress } from "./run-scan-progress";
 import { defaultSource, openTarget as openSourceTarget, type OpenedTarget } from "./sources";
 import type { ScanTarget } from "@/lib/posture/targets";
+import { getSettings } from "@/lib/store/settings";
+import { ScanConflictError } from "@/lib/store/errors";
+import type { ScanQueue } from "./queue";
+import { enqueueScan, planParts, runDeadJob, runFinishJob, runPartJob, type QueueJobContext } from "./queue-jobs";
 
 export interface JobsOptions {
   store: Store;
@@ -37,6 +41,11 @@ export interface JobsOptions {
   maxQueuedScans?: number;
   /** Alert delivery settings (tests shorten retries); false: no alerts after scans. */
   alerts?: AlertOptions | false;
+  /**
+   * PostgreSQL's job queue: collections become pg-boss jobs that any worker runs (imports stay
+   * here: the upload is in this process). Without it, scans run in this process (SQLite).
+   */
+  queue?: ScanQueue;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,6 +81,9 @@ export interface StartScanInput {
 
 const SUBSCRIPTION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** Who the scans a schedule starts are started by. */
+export const SCHEDULER_ACTOR = "scheduler";
+
 export class ScanJobs {
   readonly store: Store;
   private readonly emitter = new EventEmitter();
@@ -87,9 +99,11 @@ export class ScanJobs {
   private readonly alertOptions: AlertOptions | false;
   /** Alert evaluations and deliveries under way (they run after the scan's outcome is stored). */
   private readonly alerting = new Set<Promise<void>>();
+  readonly queue: ScanQueue | undefined;
 
   constructor(options: JobsOptions) {
     this.store = options.store;
+    this.queue = options.queue;
     this.emitter.setMaxListeners(0);
     this.pickSource = options.defaultSource ?? (() => defaultSource());
     const limits = scanLimits();
@@ -130,13 +144,78 @@ export class ScanJobs {
     subscriptions?.forEach((s, i) => {
       if (!SUBSCRIPTION_ID.test(s)) throw new InvalidInputError(`subscriptions[${i}]`, `not a subscription ID: ${JSON.stringify(s)}`);
     });
+    if (this.queue) return this.enqueue(source, subscriptions, input.actor);
     const scan = await createScan(this.store, { source, subscriptions: subscriptions?.length ? subscriptions : null, startedBy: input.actor || "local" });
     await recordAudit(this.store, { actor: input.actor, action: "scan.started", target: scan.id, details: { source, subscriptions: subscriptions ?? null } });
     this.launch(scan.id, { kind: "collect", source, subscriptions });
     return scan;
   }
 
-  /** Evaluates and stores an uploaded snapshot as a scan of source "snapshot". */
+  /** A collection as queue jobs: its parts are planned, recorded and sent before this returns. */
+  private async enqueue(source: CollectionSource, subscriptions: string[] | undefined, actor: string | undefined): Promise<Scan> {
+    const queue = this.queue!;
+    const parts = await planParts(this.store, subscriptions, queue.settings.batchSubscriptions);
+    if (parts.length === 0) throw new InvalidInputError("subscriptions", "every requested subscription is excluded by its scan target");
+    const scan = await createScan(this.store, {
+      source,
+      subscriptions: subscriptions?.length ? subscriptions : null,
+      startedBy: actor || "local",
+      runner: "queue",
+    });
+    await recordAudit(this.store, {
+      actor,
+      action: "scan.started",
+      target: scan.id,
+      details: { source, subscriptions: subscriptions ?? null, parts: parts.length },
+    });
+    try {
+      await enqueueScan(this.store, queue, scan.id, parts);
+    } catch (error) {
+      await endScan(this.store, scan.id, "failed", `The scan could not be queued: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    return (await getScan(this.store, scan.id)) ?? scan;
+  }
+
+  /** What this instance's queue jobs need. */
+  private queueContext(): QueueJobContext {
+    return {
+      store: this.store,
+      queue: this.queue!,
+      openTarget: this.ctx.openTarget,
+      concurrency: this.ctx.concurrency,
+      heartbeatMs: this.ctx.heartbeatMs,
+      progressIntervalMs: this.ctx.progressIntervalMs,
+      alerts: this.alertOptions,
+    };
+  }
+
+  /** Works the queue in this process: `jobs` parts at once (a worker, or a dashboard without one). */
+  async workQueue(jobs: number): Promise<void> {
+    if (!this.queue) throw new Error("workQueue needs the PostgreSQL job queue");
+    const ctx = this.queueContext();
+    await this.queue.work(
+      {
+        part: (job, attempt) => runPartJob(ctx, job, attempt),
+        finish: (job) => runFinishJob(ctx, job),
+        dead: (job) => runDeadJob(ctx, job),
+        scheduled: () => this.startScheduled(),
+      },
+      { jobs },
+    );
+  }
+
+  /** A schedule's occurrence (pg-boss cron sends one job per occurrence for every instance). */
+  private async startScheduled(): Promise<void> {
+    const settings = await getSettings(this.store);
+    if (!settings.scheduleCron) return;
+    try {
+      await this.start({ source: settings.scheduleSource ?? undefined, actor: SCHEDULER_ACTOR });
+    } catch (error) {
+      if (!(error instanceof ScanConflictError)) throw error;
+    }
+  }
+
   /**
    * Evaluates an uploaded snapshot as a scan of origin "import". It stays apart (to compare) unless
    * `replacesLatest`: then it becomes the latest posture, as a collection would. The audit trail
@@ -272,6 +351,11 @@ export class ScanJobs {
     if (scan.status !== "queued" && scan.status !== "running") throw new StateConflictError(`Scan ${scanId} already ${scan.status}`);
     const after = await requestCancel(this.store, scanId);
     this.running.get(scanId)?.controller.abort();
+    if (scan.runner === "queue" && this.queue) {
+      // Jobs not started are dropped; running ones see the request; the finish job ends the scan.
+      await this.queue.cancelWaiting(scanId);
+      await this.queue.sendFinish(scanId);
+    }
     await recordAudit(this.store, { actor, action: "scan.cancelled", target: scanId });
     return after;
   }
@@ -302,5 +386,6 @@ export class ScanJobs {
     for (const r of this.running.values()) r.controller.abort();
     await this.idle();
     await this.alertsSettled();
+    await this.queue?.stop();
   }
 }

@@ -26,8 +26,14 @@ export interface RunContext {
   onProgress?: (scanId: string, p: Progress) => void;
 }
 
-/** Where a scan's snapshot comes from: a collection, or an uploaded file already parsed. */
-export type ScanInput = { kind: "collect"; source: CollectionSource; subscriptions?: string[] } | { kind: "snapshot"; snapshot: Snapshot };
+/**
+ * Where a scan's snapshot comes from: a collection, an uploaded file already parsed, or what queue
+ * jobs collected already (the scan is running since `startedAt`).
+ */
+export type ScanInput =
+  | { kind: "collect"; source: CollectionSource; subscriptions?: string[] }
+  | { kind: "snapshot"; snapshot: Snapshot }
+  | { kind: "collected"; source: CollectionSource; snapshot: Snapshot; stats: unknown; startedAt: string };
 
 const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
 
@@ -44,7 +50,7 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
   });
   let outcome: ScanOutcome;
   try {
-    const startedAt = await markRunning(store, scanId);
+    const startedAt = input.kind === "collected" ? input.startedAt : await markRunning(store, scanId);
     let snapshot: Snapshot;
     let stats: unknown;
     if (input.kind === "collect") {
@@ -58,11 +64,14 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
       });
       snapshot = result.snapshot;
       stats = result.stats;
-    } else snapshot = input.snapshot;
+    } else {
+      snapshot = input.snapshot;
+      stats = input.kind === "collected" ? input.stats : undefined;
+    }
     signal.throwIfAborted();
     progress.report({ phase: "evaluating", done: 0, total: 0 });
     await yieldToEventLoop();
-    const source = input.kind === "collect" ? input.source : "snapshot";
+    const source = input.kind === "snapshot" ? "snapshot" : input.source;
     const data = buildScanResult(snapshot, { id: scanId, source, startedAt, finishedAt: () => store.now().toISOString() }, stats);
     signal.throwIfAborted();
     progress.report({ phase: "storing", done: 0, total: data.findings.length + data.resources.length + data.subscriptions.length });

@@ -1,16 +1,19 @@
 /**
- * Scheduled scans: every instance watches the cron expression in settings; at each occurrence
- * they all try to claim it in the database and only the one that inserted the claim starts the
- * scan. Occurrences missed while no instance ran are not caught up.
+ * Scheduled scans. In process (SQLite): every instance watches the cron expression in settings; at
+ * each occurrence they all try to claim it in the database and only the one that inserted the claim
+ * starts the scan. Occurrences missed while no instance ran are not caught up. With the job queue
+ * (PostgreSQL) the schedule is pg-boss cron instead: each instance keeps it equal to the settings,
+ * and pg-boss sends one `scan-scheduled` job per occurrence, whichever worker takes it.
  */
 import { Cron } from "croner";
 import { isUniqueViolation } from "@/lib/store/errors";
 import { getSettings, scheduleChangedAt } from "@/lib/store/settings";
 import { nowIso } from "@/lib/store/store";
 import { ScanConflictError } from "@/lib/store/errors";
-import type { ScanJobs } from "./jobs";
+import { SCHEDULER_ACTOR, type ScanJobs } from "./jobs";
+import type { ScanQueue } from "./queue";
 
-export const SCHEDULER_ACTOR = "scheduler";
+export { SCHEDULER_ACTOR };
 
 export interface Scheduler {
   /** Checks now for due occurrences (the timer calls it; tests may too). Returns a started scan ID. */
@@ -33,6 +36,7 @@ export async function claimOccurrence(jobs: ScanJobs, occurrence: string): Promi
 }
 
 export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?: () => Date } = {}): Scheduler {
+  if (jobs.queue) return keepQueueSchedule(jobs, jobs.queue, options.tickMs ?? 15_000);
   const now = options.now ?? (() => jobs.store.now());
   const tickMs = options.tickMs ?? 15_000;
   let since = now();
@@ -86,6 +90,33 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
   timer = setTimeout(loop, Math.min(tickMs, 1000));
   timer.unref();
 
+  return {
+    tick,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** Keeps pg-boss's cron equal to the saved schedule; its jobs start the scans (tick returns no scan ID). */
+function keepQueueSchedule(jobs: ScanJobs, queue: ScanQueue, tickMs: number): Scheduler {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async (): Promise<undefined> => {
+    const wanted = (await getSettings(jobs.store)).scheduleCron ?? null;
+    if (wanted !== (await queue.scheduledCron())) await queue.schedule(wanted);
+    return undefined;
+  };
+  const loop = async () => {
+    if (stopped) return;
+    await tick().catch((error) => console.error("speech-posture: schedule:", error instanceof Error ? error.message : error));
+    if (stopped) return;
+    timer = setTimeout(loop, tickMs);
+    timer.unref();
+  };
+  timer = setTimeout(loop, Math.min(tickMs, 1000));
+  timer.unref();
   return {
     tick,
     stop() {

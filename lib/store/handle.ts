@@ -15,6 +15,8 @@ export interface Store {
   /** `host:pid:uuid`: written as a running scan's owner, so a restart can tell its scans died. */
   readonly instanceId: string;
   readonly description: string;
+  /** PostgreSQL only: the URL it was opened with (the job queue opens its own pool on it). */
+  readonly url?: string;
   /** The clock every store function uses (tests may pin it). */
   now(): Date;
   /** A running scan whose heartbeat is older than this is taken as interrupted. */

@@ -34,6 +34,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     db: conn.db,
     dialect: conn.dialect,
     description: conn.description,
+    ...(conn.dialect === "postgres" ? { url } : {}),
     instanceId: `${hostname()}:${process.pid}:${randomUUID()}`,
     now: options.now ?? (() => new Date()),
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,

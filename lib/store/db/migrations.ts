@@ -306,6 +306,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("exceptions").addColumn("tenant_id", "text").execute();
       },
     },
+    "0014_scan_queue": {
+      // Scans run as pg-boss jobs (PostgreSQL): which runner owns a scan (the heartbeat sweep leaves a
+      // queued scan to pg-boss's expiry), each job's part of a scan until the scan is stored, and the
+      // Resource Graph quota window shared by every job signing in as one principal.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("scans")
+          .addColumn("runner", "text", (c) => c.notNull().defaultTo("local"))
+          .execute();
+        await db.schema
+          .createTable("scan_parts")
+          .addColumn("scan_id", "text", (c) => c.notNull())
+          .addColumn("part", "text", (c) => c.notNull())
+          .addColumn("target_tenant", "text")
+          .addColumn("subscriptions", "text")
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("snapshot", "text")
+          .addColumn("stats", "text")
+          .addColumn("error", "text")
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("scan_parts_pk", ["scan_id", "part"])
+          .execute();
+        await db.schema
+          .createTable("resource_graph_quota")
+          .addColumn("principal", "text", (c) => c.primaryKey())
+          .addColumn("window_ends_at", "bigint", (c) => c.notNull())
+          .addColumn("remaining", "integer", (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -58,6 +58,39 @@ export interface ScansTable {
    * an import only when the uploader chose to let it replace the latest collected posture.
    */
   in_posture: number;
+  /** "local": run by the instance that owns it (heartbeat sweep); "queue": pg-boss jobs (their expiry and retries). */
+  runner: Generated<ScanRunner>;
+}
+
+export type ScanRunner = "local" | "queue";
+
+/** One pg-boss job's part of a queued scan (a tenant, or a batch of its subscriptions) until the scan is stored. */
+export interface ScanPartsTable {
+  scan_id: string;
+  part: string;
+  /** The scan target's tenant; null: the source's own credential. */
+  target_tenant: string | null;
+  /** JSON array of subscription IDs this part collects; null: the target's whole scope. */
+  subscriptions: string | null;
+  /** pending → done | failed | split (replaced by batch parts). */
+  status: PartStatus;
+  /** JSON snapshot collected (done). */
+  snapshot: string | null;
+  stats: string | null;
+  error: string | null;
+  /** Times a worker started this part (a killed worker's attempt counts). */
+  attempts: number;
+  updated_at: string;
+}
+
+export type PartStatus = "pending" | "done" | "failed" | "split";
+
+/** The Resource Graph quota window of one principal, shared by every job signing in as it. */
+export interface ResourceGraphQuotaTable {
+  principal: string;
+  /** Epoch milliseconds when the window resets. */
+  window_ends_at: number;
+  remaining: number;
 }
 
 export interface ScanSubscriptionsTable {
@@ -273,4 +306,6 @@ export interface Database {
   alert_sends: AlertSendsTable;
   alert_deliveries: AlertDeliveriesTable;
   targets: TargetsTable;
+  scan_parts: ScanPartsTable;
+  resource_graph_quota: ResourceGraphQuotaTable;
 }

@@ -34,6 +34,8 @@ export async function recoverInterrupted(store: Store): Promise<string[]> {
     .selectFrom("scans")
     .select(["id", "owner", "heartbeat_at", "created_at"])
     .where("status", "in", ["queued", "running"])
+    // A queued scan's jobs belong to pg-boss: a dead worker's job expires and is retried there.
+    .where("runner", "=", "local")
     .execute();
   const recovered: string[] = [];
   for (const scan of active) {

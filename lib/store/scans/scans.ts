@@ -10,7 +10,7 @@ import type { Selectable } from "kysely";
 import { isUniqueViolation, NotFoundError, ScanConflictError } from "@/lib/store/errors";
 import { recoverInterrupted } from "./recovery";
 import { deleteScanChildren } from "./rows";
-import type { ScanOrigin, ScanSource, ScanStatus, ScansTable } from "@/lib/store/db/schema";
+import type { ScanOrigin, ScanRunner, ScanSource, ScanStatus, ScansTable } from "@/lib/store/db/schema";
 import { nowIso, type Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
 
@@ -58,6 +58,10 @@ export interface Scan {
   origin: ScanOrigin;
   /** Whether the scan may be the latest posture (overview, trend, "latest"): false for an import kept apart to compare. */
   inPosture: boolean;
+  /** "queue": its collection runs as pg-boss jobs on any worker; "local": in the instance that started it. */
+  runner: ScanRunner;
+  /** A cancel was asked for and the scan has not ended yet. */
+  cancelRequested: boolean;
 }
 
 export const ACTIVE_STATUSES: readonly ScanStatus[] = ["queued", "running"];
@@ -86,6 +90,8 @@ export function toScan(row: Selectable<ScansTable>): Scan {
     catalogVersion: row.status === "succeeded" ? storedCatalogVersion(row.catalog_version) : null,
     origin: row.origin === "import" ? "import" : "collected",
     inPosture: Number(row.in_posture) === 1,
+    runner: row.runner,
+    cancelRequested: Number(row.cancel_requested) === 1,
   };
 }
 
@@ -108,6 +114,8 @@ export interface CreateScanInput {
   startedBy: string;
   /** An import only: whether it replaces the latest collected posture (default false: kept apart to compare). */
   replacesLatest?: boolean;
+  /** Who runs it (default "local": this instance). */
+  runner?: ScanRunner;
 }
 
 /** An uploaded snapshot is an import; everything else was collected. */
@@ -139,6 +147,7 @@ export async function createScan(store: Store, input: CreateScanInput): Promise<
     cancel_requested: 0,
     origin: originOf(input.source),
     in_posture: originOf(input.source) === "collected" || input.replacesLatest === true ? 1 : 0,
+    runner: input.runner ?? "local",
   };
   for (let attempt = 0; ; attempt++) {
     try {
