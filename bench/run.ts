@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
+import { collectEstate } from "./scenarios/collect-estate";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
 import { pdf10k } from "./scenarios/pdf-10k";
 import { store10k } from "./scenarios/store-10k";
@@ -13,6 +14,7 @@ import { ui10k } from "./scenarios/ui-10k";
 type Scenario = () => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
   "collect-10k": collect10k,
+  "collect-estate": collectEstate,
   "evaluate-100k": evaluate100k,
   "scan-cli-10k": scanCli10k,
   "store-10k": store10k,

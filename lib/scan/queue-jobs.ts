@@ -14,7 +14,7 @@ import { ConfigurationError, type CollectionSource } from "@/lib/azure/target";
 import { mergeSnapshots } from "@/lib/posture/merge-snapshots";
 import type { Snapshot, SnapshotError } from "@/lib/posture/snapshot";
 import type { ScanTarget } from "@/lib/posture/targets";
-import { sharedQuotaGate } from "@/lib/store/quota";
+import { sharedQuotaGate } from "./shared-quota";
 import { addParts, collectedParts, deleteParts, finishPart, getPart, listParts, splitPart, startPart, type NewPart } from "@/lib/store/scans/parts";
 import { deleteScanChildren } from "@/lib/store/scans/rows";
 import { endScan, getScan, markRunning, touchScan } from "@/lib/store/scans/scans";
@@ -174,15 +174,21 @@ export async function runDeadJob(ctx: QueueJobContext, job: PartJob | FinishJob)
   await deleteParts(ctx.store, job.scanId);
 }
 
-/** Sums the parts' collection figures (a failed part counts as one failed call, as in-process). */
-function sumStats(stats: CollectStats[], failedParts: number): CollectStats {
-  const total: CollectStats = { argRequests: 0, argThrottled: 0, perResourceCalls: 0, failedCalls: failedParts };
-  for (const s of stats) {
+/** Each part's collection figures and tries, and their sum (a failed part counts as one failed call, as in-process). */
+export interface QueuedScanStats extends CollectStats {
+  parts: (CollectStats & { part: string; attempts: number })[];
+}
+
+function sumStats(done: { part: string; attempts: number; stats: CollectStats }[], failed: { part: string; attempts: number }[]): QueuedScanStats {
+  const total: QueuedScanStats = { argRequests: 0, argThrottled: 0, perResourceCalls: 0, failedCalls: failed.length, parts: [] };
+  for (const { part, attempts, stats: s } of done) {
     total.argRequests += s.argRequests;
     total.argThrottled += s.argThrottled;
     total.perResourceCalls += s.perResourceCalls;
     total.failedCalls += s.failedCalls;
+    total.parts.push({ part, attempts, ...s });
   }
+  for (const { part, attempts } of failed) total.parts.push({ part, attempts, argRequests: 0, argThrottled: 0, perResourceCalls: 0, failedCalls: 1 });
   return total;
 }
 
@@ -209,10 +215,7 @@ export async function runFinishJob(ctx: QueueJobContext, job: FinishJob): Promis
     const single = done.length === 1 && done[0].part === DEFAULT_PART;
     const snapshot: Snapshot = single ? done[0].snapshot : mergeSnapshots(done.map((d) => d.snapshot));
     for (const f of failures) if (f.entry) snapshot.errors.push(f.entry);
-    const stats = sumStats(
-      done.map((d) => d.stats),
-      failed.length,
-    );
+    const stats = sumStats(done, failed);
     const runCtx: RunContext = { store, openTarget: ctx.openTarget, heartbeatMs: ctx.heartbeatMs, progressIntervalMs: ctx.progressIntervalMs };
     const source = scan.source === "snapshot" ? "emulator" : scan.source;
     await runScan(runCtx, job.scanId, { kind: "collected", source, snapshot, stats, startedAt: scan.startedAt ?? scan.createdAt }, new AbortController());

@@ -4,10 +4,17 @@
  * worker killed mid-collection leaves the part pending and its retry starts it over. The parts are
  * removed once the scan is stored or ended.
  */
-import type { CollectStats } from "@/lib/azure/collect";
 import type { PartStatus } from "@/lib/store/db/schema";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { nowIso, type Store } from "@/lib/store/store";
+
+/** A part's collection figures (the collector's statistics, kept as they came). */
+export interface PartStats {
+  argRequests: number;
+  argThrottled: number;
+  perResourceCalls: number;
+  failedCalls: number;
+}
 
 export interface ScanPart {
   scanId: string;
@@ -98,7 +105,7 @@ export async function finishPart(
   store: Store,
   scanId: string,
   part: string,
-  outcome: { status: "done"; snapshot: Snapshot; stats: CollectStats } | { status: "failed"; error: string } | { status: "split" },
+  outcome: { status: "done"; snapshot: Snapshot; stats: PartStats } | { status: "failed"; error: string } | { status: "split" },
 ): Promise<boolean> {
   const r = await store.db
     .updateTable("scan_parts")
@@ -140,12 +147,12 @@ export async function splitPart(store: Store, scanId: string, part: string, batc
 export async function collectedParts(
   store: Store,
   scanId: string,
-): Promise<{ done: { part: string; snapshot: Snapshot; stats: CollectStats }[]; failed: ScanPart[] }> {
+): Promise<{ done: { part: string; attempts: number; snapshot: Snapshot; stats: PartStats }[]; failed: ScanPart[] }> {
   const rows = await store.db.selectFrom("scan_parts").selectAll().where("scan_id", "=", scanId).orderBy("part").execute();
   return {
     done: rows
       .filter((r) => r.status === "done")
-      .map((r) => ({ part: r.part, snapshot: JSON.parse(r.snapshot!) as Snapshot, stats: JSON.parse(r.stats!) as CollectStats })),
+      .map((r) => ({ part: r.part, attempts: Number(r.attempts), snapshot: JSON.parse(r.snapshot!) as Snapshot, stats: JSON.parse(r.stats!) as PartStats })),
     failed: rows.filter((r) => r.status === "failed").map(toPart),
   };
 }
