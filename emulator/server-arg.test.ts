@@ -7,6 +7,8 @@ import { speechAccountsQuery, storageByIdQuery, subscriptionsQuery, linkedStorag
 import { isSpeechAccount } from "@/lib/posture/snapshot";
 import { startEmulator, type RunningEmulator } from "./server";
 import { generateTenant } from "./tenant";
+import { generateEstate } from "./estate";
+import { emulatorToken } from "@/lib/azure/target";
 import { argRaw, clients } from "./testing/clients";
 
 const lower = (s: unknown) => String(s).toLowerCase();
@@ -253,6 +255,23 @@ describe("quota", () => {
       // Another caller has its own quota.
       const other = await clients(emu, "caller-b").graph.resources({ query: "resources | take 1" });
       expect(other.count).toBe(1);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it("keeps one quota per principal: the same application in two tenants is two principals", async () => {
+    const estate = generateEstate(2, { subscriptions: 1, accounts: 1 });
+    const emu = await startEmulator({ tenant: estate.home, otherTenants: estate.others, quota: { requests: 1, windowMs: 60_000 } });
+    try {
+      const home = emulatorToken("scanner-app", estate.home.tenantId);
+      const other = emulatorToken("scanner-app", estate.others[0].tenantId);
+      const body = { query: "resources | take 1" };
+      expect((await argRaw(emu, body, home)).status).toBe(200);
+      expect((await argRaw(emu, body, home)).status).toBe(429);
+      // The other tenant's token names the same oid, yet its principal has its own window.
+      expect((await argRaw(emu, body, other)).status).toBe(200);
+      expect((await argRaw(emu, body, other)).status).toBe(429);
     } finally {
       await emu.close();
     }

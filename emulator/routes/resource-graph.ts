@@ -38,7 +38,9 @@ export function handleResourceGraph(ctx: RequestContext, state: ServerState): Re
   if (!ARG_API_VERSIONS.includes(version)) return badApiVersion(version);
   const headers: Record<string, string> = {};
   if (state.quota) {
-    const q = state.quota.take(ctx.caller);
+    // A principal is an object of one tenant: one application signing in to another tenant is another
+    // principal there, with its own quota (the same `oid` in two tenants' tokens is two principals).
+    const q = state.quota.take(`${ctx.tenantId}/${ctx.caller}`);
     Object.assign(headers, quotaHeaders(q));
     if (!q.allowed) {
       state.stats.arg429++;
