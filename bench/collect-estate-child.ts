@@ -10,6 +10,7 @@ import { ScanQueue } from "@/lib/scan/queue";
 import { getScan, scanErrors } from "@/lib/store/scans/scans";
 import { openStore } from "@/lib/store/store";
 import { addTarget } from "@/lib/store/targets";
+import { sql } from "kysely";
 
 const [mode, url, ...rest] = process.argv.slice(2);
 const store = await openStore({ url });
@@ -37,6 +38,12 @@ if (mode === "setup") {
   if (done.status !== "succeeded") throw new Error(`the estate scan ${done.status}: ${done.error}`);
   const row = await store.db.selectFrom("scans").select("stats").where("id", "=", scan.id).executeTakeFirstOrThrow();
   const stats = JSON.parse(row.stats!) as QueuedScanStats;
+  const errors = await scanErrors(store, scan.id);
+  // How long each tenant's job ran (pg-boss keeps its start and end).
+  const timing = await sql<{ seconds: number }>`
+    select extract(epoch from (completed_on - started_on))::float as seconds from (select name, data, state, started_on, completed_on from pgboss.job union all select name, data, state, started_on, completed_on from pgboss.archive) j
+    where name = 'scan-part' and data->>'scanId' = ${scan.id} and state = 'completed' order by seconds`.execute(store.db);
+  const partSeconds = timing.rows.map((r) => Number(r.seconds));
   const busiest = stats.parts.reduce((a, b) => (b.argRequests > a.argRequests ? b : a));
   const busiestCalls = Math.max(...stats.parts.map((p) => p.perResourceCalls));
   console.log(
@@ -48,10 +55,14 @@ if (mode === "setup") {
       argRequests: stats.argRequests,
       argThrottled: stats.argThrottled,
       failedCalls: stats.failedCalls,
-      errors: (await scanErrors(store, scan.id)).length,
+      // A 429 is lost when it ends as an error instead of being waited out and retried.
+      throttledErrors: errors.filter((e) => /429|RateLimit|TooManyRequests|Throttl/i.test(`${e.code} ${e.message}`)).length,
+      errors: errors.length,
       busiestArg: busiest.argRequests,
       busiestCalls,
       resources: done.summary?.resources ?? 0,
+      partMedianSeconds: partSeconds[Math.floor(partSeconds.length / 2)] ?? 0,
+      partMaxSeconds: partSeconds.at(-1) ?? 0,
     }),
   );
   await jobs.close();

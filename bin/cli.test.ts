@@ -279,3 +279,20 @@ describe("speech-posture snapshot", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("speech-posture worker", () => {
+  const worker = (args: string[], env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "worker", ...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+    return { code: r.status, stderr: r.stderr };
+  };
+  it("refuses SQLite with one line saying a worker needs PostgreSQL", () => {
+    const r = worker([], { DATABASE_URL: `sqlite:${join(dir, "w.db")}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("speech-posture: A worker needs PostgreSQL: set DATABASE_URL=postgres://… (on SQLite the dashboard runs its scans itself).");
+  });
+  it("refuses a --jobs that is not a whole number from 1 to 64", () => {
+    const r = worker(["--jobs", "0"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('speech-posture: --jobs must be a whole number from 1 to 64, got "0"');
+  });
+});
