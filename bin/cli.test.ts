@@ -282,7 +282,10 @@ describe("speech-posture snapshot", () => {
 
 describe("speech-posture worker", () => {
   const worker = (args: string[], env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, ["bin/speech-posture", "worker", ...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+    const r = spawnSync(process.execPath, ["bin/speech-posture", "worker", ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv,
+    });
     return { code: r.status, stderr: r.stderr };
   };
   it("refuses SQLite with one line saying a worker needs PostgreSQL", () => {

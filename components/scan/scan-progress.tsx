@@ -6,7 +6,8 @@ import type { ScanProgressState } from "./use-scan-events";
 export function ScanProgress({ state }: { state: ScanProgressState }) {
   const determinate = state.total > 0;
   const pct = determinate ? Math.min(100, Math.round((100 * state.done) / state.total)) : 0;
-  const phase = state.status === "queued" ? "Queued" : phaseLabel(state.phase);
+  // A queued job waits for a worker: say so, so nobody mistakes an idle queue for a hung scan.
+  const phase = state.status === "queued" ? (state.runner === "queue" ? "Queued: waiting for a worker to take it" : "Queued") : phaseLabel(state.phase);
   const text = determinate ? `${phase}: ${state.done.toLocaleString("en-US")} of ${state.total.toLocaleString("en-US")}` : phase;
   return (
     <div className="w-full min-w-56">

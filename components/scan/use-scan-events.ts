@@ -8,6 +8,8 @@ export interface ScanProgressState {
   phase: string | null;
   done: number;
   total: number;
+  /** "queue": run by a worker; while queued, none has taken it yet. */
+  runner?: string;
   /** Set once the scan has ended. */
   final?: { status: string; error: string | null; score: number | null | undefined };
   /** The stream itself failed. */
@@ -31,8 +33,8 @@ export function useScanEvents(scanId: string | null, onDone?: (final: NonNullabl
     const es = new EventSource(`/api/scans/${encodeURIComponent(scanId)}/events`);
     let ended = false;
     es.addEventListener("progress", (e) => {
-      const p = JSON.parse((e as MessageEvent).data) as { status: string; phase: string | null; done: number; total: number };
-      setState((s) => ({ ...(s ?? { scanId }), scanId, status: p.status, phase: p.phase, done: p.done, total: p.total }));
+      const p = JSON.parse((e as MessageEvent).data) as { status: string; phase: string | null; done: number; total: number; runner?: string };
+      setState((s) => ({ ...(s ?? { scanId }), scanId, status: p.status, phase: p.phase, done: p.done, total: p.total, runner: p.runner }));
     });
     es.addEventListener("done", (e) => {
       ended = true;

@@ -15,12 +15,14 @@ export interface ScanProgressEvent {
   phase: string | null;
   done: number;
   total: number;
+  /** "queue": a worker runs it (queued means no worker has taken it yet). */
+  runner: Scan["runner"];
 }
 
 export type ScanStreamEvent = { event: "progress"; data: ScanProgressEvent } | { event: "done"; data: Scan };
 
 const isActive = (s: Scan) => s.status === "queued" || s.status === "running";
-const progressOf = (s: Scan): ScanProgressEvent => ({ id: s.id, status: s.status, phase: s.phase, done: s.done, total: s.total });
+const progressOf = (s: Scan): ScanProgressEvent => ({ id: s.id, status: s.status, phase: s.phase, done: s.done, total: s.total, runner: s.runner });
 
 export interface ScanEventsOptions {
   signal?: AbortSignal;
@@ -169,7 +171,7 @@ async function* stream(jobs: ScanJobs, first: Scan, options: ScanEventsOptions, 
     push({ event: "done", data: scan });
   };
   const unsubscribe = jobs.subscribe(first.id, (e) => {
-    if (e.type === "progress") offer({ id: first.id, status: "running", ...e.progress });
+    if (e.type === "progress") offer({ id: first.id, status: "running", runner: first.runner, ...e.progress });
     else finish(e.scan);
   });
   const unwatch = watchRow(jobs, first.id, options.pollMs ?? 400, (scan) => {

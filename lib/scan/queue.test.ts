@@ -24,6 +24,7 @@ import { scanTenants } from "@/lib/store/tenants";
 import { createTestDb, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
 import { jobsFor } from "@/lib/store/testing/fixtures";
 import type { ScanJobs } from "./jobs";
+import { scanEvents } from "./jobs-events";
 import { ScanQueue, queueSettings, type QueueSettings } from "./queue";
 import { startScheduler } from "./scheduler";
 
@@ -160,6 +161,10 @@ describe("an estate scan as queue jobs", () => {
     opened.push({ tdb, jobs: [jobs] });
     const scan = await jobs.start({ source: "emulator" });
     expect(await queue.jobStates(scan.id)).toEqual({ "scan-part/created": 1 });
+    // Its event stream says a worker runs it, so the page can say it waits for one.
+    const events = await scanEvents(jobs, scan.id, { pollMs: 50 });
+    expect((await events.next()).value).toMatchObject({ event: "progress", data: { status: "queued", runner: "queue" } });
+    await events.return(undefined);
     await jobs.cancel(scan.id, "tester");
     await jobs.workQueue(1); // the finish job the cancel sent ends it
     expect((await ended(store, scan.id)).status).toBe("cancelled");
