@@ -114,6 +114,7 @@ export async function collectEstate(): Promise<Figure[]> {
         value: Number((cpu / availableParallelism()).toFixed(2)),
         unit: "s",
       },
+      { scenario: s, metric: "collection wall ÷ that CPU floor", value: Number((r.collectedMs / 1000 / (cpu / availableParallelism())).toFixed(2)), unit: "×" },
       { scenario: s, metric: "CPU used by the emulator", value: Number(used.emulator.toFixed(1)), unit: "s" },
       { scenario: s, metric: `CPU used by the ${WORKERS} workers`, value: Number(used.workers.toFixed(1)), unit: "s" },
       { scenario: s, metric: "tenant jobs", value: r.parts, unit: "", target: TENANTS, op: ">=" },
