@@ -40,8 +40,6 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
   const now = options.now ?? (() => jobs.store.now());
   const tickMs = options.tickMs ?? 15_000;
   let since = now();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   const tick = async (): Promise<string | undefined> => {
     const [settings, changedAt] = await Promise.all([getSettings(jobs.store), scheduleChangedAt(jobs.store)]);
@@ -69,27 +67,30 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
     }
   };
 
+  // Wake at the next occurrence if it is sooner than the regular tick.
+  const nextWait = async () => {
+    const s = await getSettings(jobs.store);
+    if (!s.scheduleCron) return tickMs;
+    const next = new Cron(s.scheduleCron, { timezone: "UTC", paused: true }).nextRun(now());
+    return next ? Math.max(250, Math.min(tickMs, next.getTime() - now().getTime() + 50)) : tickMs;
+  };
+  return ticking(tick, nextWait, tickMs, "scheduler");
+}
+
+/** Runs `tick` now (well, within a second) and then after each wait, until stopped; a failed tick is logged. */
+function ticking(tick: () => Promise<string | undefined>, nextWait: () => Promise<number>, tickMs: number, label: string): Scheduler {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const loop = async () => {
     if (stopped) return;
-    await tick().catch((error) => console.error("speech-posture: scheduler:", error instanceof Error ? error.message : error));
+    await tick().catch((error) => console.error(`speech-posture: ${label}:`, error instanceof Error ? error.message : error));
     if (stopped) return;
-    // Wake at the next occurrence if it is sooner than the regular tick.
-    let wait = tickMs;
-    try {
-      const s = await getSettings(jobs.store);
-      if (s.scheduleCron) {
-        const next = new Cron(s.scheduleCron, { timezone: "UTC", paused: true }).nextRun(now());
-        if (next) wait = Math.max(250, Math.min(tickMs, next.getTime() - now().getTime() + 50));
-      }
-    } catch {
-      /* keep the regular tick */
-    }
+    const wait = await nextWait().catch(() => tickMs); // keep the regular tick
     timer = setTimeout(loop, wait);
     timer.unref();
   };
   timer = setTimeout(loop, Math.min(tickMs, 1000));
   timer.unref();
-
   return {
     tick,
     stop() {
@@ -101,27 +102,10 @@ export function startScheduler(jobs: ScanJobs, options: { tickMs?: number; now?:
 
 /** Keeps pg-boss's cron equal to the saved schedule; its jobs start the scans (tick returns no scan ID). */
 function keepQueueSchedule(jobs: ScanJobs, queue: ScanQueue, tickMs: number): Scheduler {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   const tick = async (): Promise<undefined> => {
     const wanted = (await getSettings(jobs.store)).scheduleCron ?? null;
     if (wanted !== (await queue.scheduledCron())) await queue.schedule(wanted);
     return undefined;
   };
-  const loop = async () => {
-    if (stopped) return;
-    await tick().catch((error) => console.error("speech-posture: schedule:", error instanceof Error ? error.message : error));
-    if (stopped) return;
-    timer = setTimeout(loop, tickMs);
-    timer.unref();
-  };
-  timer = setTimeout(loop, Math.min(tickMs, 1000));
-  timer.unref();
-  return {
-    tick,
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
+  return ticking(tick, async () => tickMs, tickMs, "schedule");
 }
