@@ -76,7 +76,11 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
     case "oscal-ar":
     case "oscal-poam":
     case "oscal-ap":
-      return { chunks: [oscalText(format, scoped, options.subscriptionId)], contentType: EXPORT_CONTENT_TYPES[format], filename: `${base}.${EXPORT_EXTENSIONS[format]}` };
+      return {
+        chunks: [oscalText(format, scoped, options.subscriptionId)],
+        contentType: EXPORT_CONTENT_TYPES[format],
+        filename: `${base}.${EXPORT_EXTENSIONS[format]}`,
+      };
     default:
       throw new TypeError(`Unknown export format "${String(format)}": use ${EXPORT_FORMATS.join(", ")}`);
   }

@@ -75,7 +75,11 @@ export async function openScanResultStream(store: Store, scanId: string, options
   const subscriptionKey = options.only?.subscriptionId === undefined ? undefined : idKey(options.only.subscriptionId);
   const [head, maxOrd] = await Promise.all([
     readResultHead(store, scan),
-    store.db.selectFrom("resources").select((eb) => eb.fn.max("ord").as("max")).where("scan_id", "=", scanId).executeTakeFirst(),
+    store.db
+      .selectFrom("resources")
+      .select((eb) => eb.fn.max("ord").as("max"))
+      .where("scan_id", "=", scanId)
+      .executeTakeFirst(),
   ]);
   const muting: ExceptionMuting | undefined = options.exceptions === false ? undefined : await exceptionMuting(store, head.subRows);
   // The rules' split into active and expired does not depend on the findings.
