@@ -19,7 +19,7 @@ import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
 const DIR = "data/bench-export";
 const FORMATS = ["json", "csv", "ocsf"] as const;
 
-interface SeedResult {
+export interface SeedResult {
   scanId: string;
   findings: number;
   resources: number;
@@ -121,7 +121,13 @@ async function download(url: string): Promise<{ seconds: number; bytes: number; 
 }
 
 async function measure(kind: string, url: string): Promise<Figure[]> {
+  // Generating, evaluating and writing 1.8M findings in one go takes several GB: the seeding child gets them.
   const seed = await runChild<SeedResult>("bench/export-seed-child.ts", [url], ["--max-old-space-size=16384"]);
+  return downloads(kind, url, seed);
+}
+
+/** Serves a seeded store with the production build and downloads each export once. */
+export async function downloads(kind: string, url: string, seed: SeedResult): Promise<Figure[]> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {

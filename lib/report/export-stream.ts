@@ -142,6 +142,9 @@ function jsonChunks(source: ResultSource, scoped: Scoped): AsyncGenerator<string
   });
 }
 
+/** Lines are handed on in pieces of about this many characters (a batch's OCSF lines are ~10 MB). */
+const PIECE_CHARS = 256 * 1024;
+
 async function* csvChunks(source: ResultSource, scoped: Scoped): AsyncGenerator<string> {
   const names = csvSubscriptionNames(source.listedSubscriptions);
   yield CSV_HEADER;
@@ -158,6 +161,10 @@ async function* csvChunks(source: ResultSource, scoped: Scoped): AsyncGenerator<
         subscriptionName = names.get(idKey(f.subscriptionId)) ?? "";
       }
       lines += csvRow(f as Parameters<typeof csvRow>[0], resource as Parameters<typeof csvRow>[1], subscriptionName);
+      if (lines.length >= PIECE_CHARS) {
+        yield lines;
+        lines = "";
+      }
     }
     if (lines) yield lines;
   }
@@ -173,6 +180,10 @@ async function* ocsfChunks(source: ResultSource, scoped: Scoped): AsyncGenerator
     let lines = "";
     for (const f of findings) {
       lines += `${JSON.stringify(ocsfEvent(f, head, byKey.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
+      if (lines.length >= PIECE_CHARS) {
+        yield lines;
+        lines = "";
+      }
     }
     if (lines) yield lines;
   }
