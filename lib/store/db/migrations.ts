@@ -306,7 +306,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("exceptions").addColumn("tenant_id", "text").execute();
       },
     },
-    "0014_resources_scan_ord": {
+    "0015_resources_scan_ord": {
       // A scan's resources in their order, a range at a time: exports read a large scan in batches
       // of resources (and their findings, through findings_scan_resource) instead of whole.
       async up(db: Kysely<unknown>) {
