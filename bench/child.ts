@@ -3,10 +3,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-/** Runs `tsx <script> …args` and returns the JSON object it prints on its last stdout line. */
-export function runChild<T>(script: string, args: string[]): Promise<T> {
+/** Runs `tsx <script> …args` (with Node's `nodeArgs`) and returns the JSON object it prints on its last stdout line. */
+export function runChild<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => {

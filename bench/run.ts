@@ -7,6 +7,7 @@ import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
 import { collectEstate } from "./scenarios/collect-estate";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
+import { export100k } from "./scenarios/export-100k";
 import { pdf10k } from "./scenarios/pdf-10k";
 import { store10k } from "./scenarios/store-10k";
 import { ui10k } from "./scenarios/ui-10k";
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   "store-10k": store10k,
   "ui-10k": ui10k,
   "pdf-10k": pdf10k,
+  "export-100k": export100k,
 };
 
 async function main() {

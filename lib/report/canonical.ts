@@ -67,6 +67,49 @@ export function* canonicalChunks(value: unknown): Generator<string> {
   yield "}";
 }
 
+/** A member of `canonicalStream`'s object whose array value is read in pieces (each piece is a run of its elements). */
+export class StreamedArray {
+  constructor(readonly pieces: () => AsyncIterable<readonly unknown[]>) {}
+}
+
+/** A member of `canonicalStream`'s object whose value is known only once the members before it are written. */
+export class LaterValue {
+  constructor(readonly get: () => unknown) {}
+}
+
+/**
+ * `canonicalChunks` of an object some of whose members are produced as they are written: a
+ * StreamedArray's elements piece by piece, a LaterValue's value when its turn comes (members go
+ * out in sorted key order). The text is exactly `canonicalChunks` of the object with those
+ * members in place: each element is written alone by the same rules, whatever the pieces.
+ */
+export async function* canonicalStream(record: Readonly<Record<string, unknown>>): AsyncGenerator<string> {
+  yield "{";
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const raw = record[key];
+    if (raw instanceof StreamedArray) {
+      yield `${first ? "" : ","}${JSON.stringify(key)}:[`;
+      let any = false;
+      for await (const piece of raw.pieces()) {
+        for (const text of elementRuns(piece)) {
+          yield `${any ? "," : ""}${text}`;
+          any = true;
+        }
+      }
+      yield "]";
+      first = false;
+      continue;
+    }
+    const member = resolve(raw instanceof LaterValue ? raw.get() : raw);
+    if (omitted(member)) continue;
+    yield `${first ? "" : ","}${JSON.stringify(key)}:`;
+    yield* valueChunks(member);
+    first = false;
+  }
+  yield "}";
+}
+
 /**
  * The SHA-256s of `result` and of `{ ...result, ...extra }` in one pass: members the two share are
  * serialized once and fed to both hashes. A scan stores both — its result, and its JSON export as
@@ -117,14 +160,17 @@ const omitted = (v: unknown) => v === undefined || typeof v === "function" || ty
 function* valueChunks(v: unknown): Generator<string> {
   if (Array.isArray(v) && v.length > BATCH) {
     yield "[";
-    for (let i = 0; i < v.length; i += BATCH) {
-      const text = stringifySorted(v.slice(i, i + BATCH));
-      yield `${i > 0 ? "," : ""}${text.slice(1, -1)}`;
-    }
+    let i = 0;
+    for (const text of elementRuns(v)) yield `${i++ > 0 ? "," : ""}${text}`;
     yield "]";
     return;
   }
   yield stringifySorted(v);
+}
+
+/** The elements of an array as comma-separated runs of at most BATCH (no brackets); none for an empty array. */
+function* elementRuns(v: readonly unknown[]): Generator<string> {
+  for (let i = 0; i < v.length; i += BATCH) yield stringifySorted(v.slice(i, i + BATCH)).slice(1, -1);
 }
 
 function stringifySorted(v: unknown): string {

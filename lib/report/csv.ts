@@ -46,13 +46,12 @@ export function findingsToCsv(result: CsvInput): string {
  * 100,000 accounts make ~1.8M rows, more text than one JavaScript string can hold.
  */
 export function* findingsToCsvLines(result: CsvInput): Generator<string> {
-  const subscriptionNames = new Map<string, string>();
-  for (const s of result.subscriptions) if (s.displayName) subscriptionNames.set(idKey(s.subscriptionId), s.displayName);
+  const subscriptionNames = csvSubscriptionNames(result.subscriptions);
   const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
-  yield `\uFEFF${CSV_COLUMNS.join(",")}\r\n`;
+  yield CSV_HEADER;
   // Findings come grouped by resource: look its facts up once per group.
   let lastId: string | undefined;
-  let resource: CsvInput["resources"][number] | undefined;
+  let resource: CsvResource | undefined;
   let subscriptionName = "";
   for (const f of result.findings) {
     if (f.resourceId !== lastId) {
@@ -60,32 +59,50 @@ export function* findingsToCsvLines(result: CsvInput): Generator<string> {
       resource = resources.get(idKey(f.resourceId));
       subscriptionName = subscriptionNames.get(idKey(f.subscriptionId)) ?? "";
     }
-    yield (
-      [
-        f.subscriptionId,
-        subscriptionName,
-        f.resourceId,
-        resource?.name ?? "",
-        resource?.kind ?? "",
-        f.controlId,
-        controlById(f.controlId)?.title ?? "",
-        f.severity,
-        f.status,
-        f.reason ?? "",
-        f.muted ? "true" : "false",
-        f.message,
-        evidenceText(f.evidence),
-        f.azure?.state ?? "",
-        f.agreement ?? "",
-        f.exception?.id ?? "",
-        f.exception?.owner ?? "",
-        f.exception?.reason ?? "",
-        f.exception?.expiresAt ?? "",
-      ]
-        .map(csvCell)
-        .join(",") + "\r\n"
-    );
+    yield csvRow(f, resource, subscriptionName);
   }
+}
+
+type CsvResource = Pick<CsvInput["resources"][number], "name" | "kind">;
+type CsvFinding = CsvInput["findings"][number];
+
+/** The byte-order mark and the header line. */
+export const CSV_HEADER = `\uFEFF${CSV_COLUMNS.join(",")}\r\n`;
+
+/** Subscription names by subscription key (those with a name). */
+export function csvSubscriptionNames(subscriptions: readonly { subscriptionId: string; displayName?: string | null }[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const s of subscriptions) if (s.displayName) names.set(idKey(s.subscriptionId), s.displayName);
+  return names;
+}
+
+/** One finding's line (CRLF-terminated), with its resource's facts and its subscription's name. */
+export function csvRow(f: CsvFinding, resource: CsvResource | undefined, subscriptionName: string): string {
+  return (
+    [
+      f.subscriptionId,
+      subscriptionName,
+      f.resourceId,
+      resource?.name ?? "",
+      resource?.kind ?? "",
+      f.controlId,
+      controlById(f.controlId)?.title ?? "",
+      f.severity,
+      f.status,
+      f.reason ?? "",
+      f.muted ? "true" : "false",
+      f.message,
+      evidenceText(f.evidence),
+      f.azure?.state ?? "",
+      f.agreement ?? "",
+      f.exception?.id ?? "",
+      f.exception?.owner ?? "",
+      f.exception?.reason ?? "",
+      f.exception?.expiresAt ?? "",
+    ]
+      .map(csvCell)
+      .join(",") + "\r\n"
+  );
 }
 
 /** `path=actual` pairs; strings as they are, anything else as JSON. */

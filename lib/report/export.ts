@@ -33,7 +33,7 @@ export function exportText(file: ExportFile): string {
   return out;
 }
 
-const CONTENT_TYPE: Record<ExportFormat, string> = {
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
   json: "application/json; charset=utf-8",
   ocsf: "application/x-ndjson; charset=utf-8",
@@ -42,7 +42,7 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
   "oscal-ap": "application/oscal.ap+json; charset=utf-8",
 };
 
-const EXTENSION: Record<ExportFormat, string> = {
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = {
   csv: "csv",
   json: "json",
   ocsf: "ocsf.jsonl",
@@ -66,17 +66,21 @@ export function renderExport(format: ExportFormat, result: ReportResult, options
     case "csv":
       return {
         chunks: findingsToCsvLines(scoped as unknown as Parameters<typeof findingsToCsvLines>[0]),
-        contentType: CONTENT_TYPE.csv,
-        filename: `${base}.${EXTENSION.csv}`,
+        contentType: EXPORT_CONTENT_TYPES.csv,
+        filename: `${base}.${EXPORT_EXTENSIONS.csv}`,
       };
     case "json":
-      return { chunks: canonicalChunks(scoped), contentType: CONTENT_TYPE.json, filename: `${base}.${EXTENSION.json}` };
+      return { chunks: canonicalChunks(scoped), contentType: EXPORT_CONTENT_TYPES.json, filename: `${base}.${EXPORT_EXTENSIONS.json}` };
     case "ocsf":
-      return { chunks: findingsToOcsfLines(scoped), contentType: CONTENT_TYPE.ocsf, filename: `${base}.${EXTENSION.ocsf}` };
+      return { chunks: findingsToOcsfLines(scoped), contentType: EXPORT_CONTENT_TYPES.ocsf, filename: `${base}.${EXPORT_EXTENSIONS.ocsf}` };
     case "oscal-ar":
     case "oscal-poam":
     case "oscal-ap":
-      return { chunks: [oscalText(format, scoped, options.subscriptionId)], contentType: CONTENT_TYPE[format], filename: `${base}.${EXTENSION[format]}` };
+      return {
+        chunks: [oscalText(format, scoped, options.subscriptionId)],
+        contentType: EXPORT_CONTENT_TYPES[format],
+        filename: `${base}.${EXPORT_EXTENSIONS[format]}`,
+      };
     default:
       throw new TypeError(`Unknown export format "${String(format)}": use ${EXPORT_FORMATS.join(", ")}`);
   }

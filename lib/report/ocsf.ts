@@ -75,7 +75,7 @@ export function* findingsToOcsfLines(result: ReportResult): Generator<string> {
 
 export function ocsfEvent(
   f: ReportFinding,
-  result: ReportResult,
+  result: Pick<ReportResult, "scan">,
   resource: ReportResource | undefined,
   subscriptionName: string | null,
   time: number = timeOf(result),
@@ -168,7 +168,7 @@ export function ocsfEvent(
 }
 
 /** The scan's finish (else start) time in epoch milliseconds, OCSF's timestamp_t. */
-function timeOf(result: ReportResult): number {
+export function timeOf(result: Pick<ReportResult, "scan">): number {
   for (const t of [result.scan.finishedAt, result.scan.startedAt]) {
     const ms = t ? Date.parse(t) : NaN;
     if (Number.isFinite(ms)) return ms;

@@ -120,7 +120,7 @@ export function resourceResult(result: ReportResult, resourceId: string): Report
 }
 
 /** Rules not scoped to a subscription or resource (control- or tag-wide) touch every subscription. */
-function exceptionTouchesSubscription(x: ReportException, subscriptionId: string): boolean {
+export function exceptionTouchesSubscription(x: ReportException, subscriptionId: string): boolean {
   if (x.subscriptionId && keyOf(x.subscriptionId) !== keyOf(subscriptionId)) return false;
   if (x.resourceId && !inSubscription(x.resourceId, subscriptionId)) return false;
   return true;

@@ -3,6 +3,8 @@
  * scan's documents for the chain diagrams, the previous scan for "what changed", and an audit entry.
  */
 import { readScanResult } from "@/lib/store/scans/result-read";
+import { openScanResultStream } from "@/lib/store/scans/result-stream";
+import { isStreamedFormat, streamExport } from "@/lib/report/export-stream";
 import { readScanDocuments } from "@/lib/store/scans/documents";
 import { getScan, listScans, storedExportSha256 } from "@/lib/store/scans/scans";
 import { recordAudit } from "@/lib/store/audit";
@@ -53,8 +55,8 @@ async function reportResult(
 }
 
 export interface Download {
-  /** Pieces of text are streamed to the client as they are produced. */
-  body: string | Buffer | Iterable<string>;
+  /** Pieces of text are streamed to the client as they are produced (and, when asynchronous, read). */
+  body: string | Buffer | Iterable<string> | AsyncIterable<string>;
   contentType: string;
   filename: string;
 }
@@ -122,10 +124,23 @@ async function tenantPdfReport(store: Store, scanId: string, tenantId: string, a
   return { body, contentType: "application/pdf", filename: `${exportFilename(scanId)}-tenant-${fileNamePart(tenantId)}.pdf` };
 }
 
+/**
+ * A download of a stored scan's export. JSON, CSV and OCSF stream: the scan is read a batch of
+ * resources at a time and each batch is written as it is read, so a server's memory does not grow
+ * with the scan (the text is byte for byte `renderExport` of the whole result). Everything that
+ * can refuse the download (the scan, the subscription, the exceptions) is read before the first
+ * byte; a failure after it (the database, or the scan removed meanwhile) ends the body unfinished.
+ */
 export async function scanExport(store: Store, scanId: string, format: ExportFormat, subscriptionId: string | undefined, actor: string): Promise<Download> {
-  // One subscription's export is narrowed from the result anyway: read only that part of the scan.
-  const result = await readScanResult(store, scanId, subscriptionId ? { only: { subscriptionId } } : {});
-  const file = renderExport(format, result, { subscriptionId });
+  let file: { chunks: Iterable<string> | AsyncIterable<string>; contentType: string; filename: string };
+  if (isStreamedFormat(format)) {
+    const source = await openScanResultStream(store, scanId, subscriptionId ? { only: { subscriptionId } } : {});
+    file = streamExport(format, source, { subscriptionId });
+  } else {
+    // One subscription's export is narrowed from the result anyway: read only that part of the scan.
+    const result = await readScanResult(store, scanId, subscriptionId ? { only: { subscriptionId } } : {});
+    file = renderExport(format, result, { subscriptionId });
+  }
   await recordAudit(store, { actor, action: "report.exported", target: scanId, details: { format, subscriptionId } });
   return { body: file.chunks, contentType: file.contentType, filename: file.filename };
 }

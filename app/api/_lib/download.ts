@@ -18,16 +18,22 @@ export function downloadResponse(file: Download): Response {
 /** Bytes of at least this many characters per chunk sent: fewer, larger writes than one per line. */
 const CHUNK_CHARS = 256 * 1024;
 
-/** Text pieces as a byte stream, produced only as fast as the client reads. */
-export function textStream(pieces: Iterable<string>): ReadableStream<Uint8Array> {
+/**
+ * Text pieces as a byte stream, produced only as fast as the client reads. Asynchronous pieces
+ * (an export read from the store as it is sent) are awaited; if producing them fails, the stream
+ * errors and the response ends unfinished, so a client never takes a cut-off file for a whole one.
+ */
+export function textStream(pieces: Iterable<string> | AsyncIterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let iterator: Iterator<string> | undefined;
+  let iterator: Iterator<string> | AsyncIterator<string> | undefined;
+  const open = () =>
+    Symbol.asyncIterator in pieces ? (pieces as AsyncIterable<string>)[Symbol.asyncIterator]() : (pieces as Iterable<string>)[Symbol.iterator]();
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      iterator ??= pieces[Symbol.iterator]();
+    async pull(controller) {
+      iterator ??= open();
       let text = "";
       while (text.length < CHUNK_CHARS) {
-        const next = iterator.next();
+        const next = await iterator.next();
         if (next.done) {
           if (text !== "") controller.enqueue(encoder.encode(text));
           controller.close();
@@ -37,8 +43,8 @@ export function textStream(pieces: Iterable<string>): ReadableStream<Uint8Array>
       }
       controller.enqueue(encoder.encode(text));
     },
-    cancel() {
-      iterator?.return?.();
+    async cancel() {
+      await iterator?.return?.();
     },
   });
 }

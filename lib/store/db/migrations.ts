@@ -337,6 +337,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0015_resources_scan_ord": {
+      // A scan's resources in their order, a range at a time: exports read a large scan in batches
+      // of resources (and their findings, through findings_scan_resource) instead of whole.
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex("resources_scan_ord").on("resources").columns(["scan_id", "ord"]).execute();
+      },
+    },
   };
 }
 

@@ -4,9 +4,9 @@
  * exceptions it is the exact result the scan stored the SHA-256 of.
  */
 import { CATALOG } from "@/lib/posture/controls";
-import { applyExceptions, type ExceptionRule } from "@/lib/posture/exceptions";
+import { applyExceptions, type AppliedExceptions, type ExceptionRule, type ExceptionTarget } from "@/lib/posture/exceptions";
 import { RESULT_KIND, RESULT_VERSION, type ScanResult, type SubscriptionResult } from "@/lib/posture/result";
-import { summarizeScores, type Counts, type Coverage } from "@/lib/posture/score";
+import { summarizeScores, type Counts, type Coverage, type Tally } from "@/lib/posture/score";
 import type { SnapshotError } from "@/lib/posture/snapshot";
 import type { ControlId, Finding, Severity, Status } from "@/lib/posture/types";
 import type { Agreement } from "@/lib/posture/azure-verdicts";
@@ -15,6 +15,9 @@ import { decodeEvidence, decodeForResource } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
+import type { Selectable } from "kysely";
+import type { FindingsTable, ResourcesTable, ScanSubscriptionsTable } from "@/lib/store/db/schema";
+import type { Scan } from "./scans";
 import { idKey } from "@/lib/posture/ids";
 
 const EMPTY_COVERAGE: Coverage = { not_collected: 0, not_visible: 0, access_denied: 0, network_blocked: 0, collection_error: 0 };
@@ -50,14 +53,8 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   const scan = await requireSucceededScan(store, scanId);
   const subscriptionKey = options.only?.subscriptionId === undefined ? undefined : idKey(options.only.subscriptionId);
   const resourceKey = options.only?.resourceId === undefined ? undefined : idKey(options.only.resourceId);
-  let resourceQuery = store.db
-    .selectFrom("resources")
-    .select(["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"])
-    .where("scan_id", "=", scanId);
-  let findingQuery = store.db
-    .selectFrom("findings")
-    .select(["resource_ord", "control_id", "resource_id", "subscription_id", "severity", "status", "reason", "message", "evidence", "azure", "agreement"])
-    .where("scan_id", "=", scanId);
+  let resourceQuery = store.db.selectFrom("resources").select(RESOURCE_COLUMNS).where("scan_id", "=", scanId);
+  let findingQuery = store.db.selectFrom("findings").select(FINDING_COLUMNS).where("scan_id", "=", scanId);
   if (subscriptionKey !== undefined) {
     resourceQuery = resourceQuery.where("subscription_key", "=", subscriptionKey);
     findingQuery = findingQuery.where("subscription_key", "=", subscriptionKey);
@@ -66,18 +63,60 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     resourceQuery = resourceQuery.where("resource_key", "=", resourceKey);
     findingQuery = findingQuery.where("resource_key", "=", resourceKey);
   }
-  const [row, subRows, resourceRows, findingRows] = await Promise.all([
-    store.db.selectFrom("scans").select(["errors", "started_at", "subscription_scores"]).where("id", "=", scanId).executeTakeFirstOrThrow(),
-    store.db.selectFrom("scan_subscriptions").selectAll().where("scan_id", "=", scanId).execute(),
-    resourceQuery.orderBy("ord").execute(),
-    findingQuery.execute(),
-  ]);
-  // Evaluation order: resources in order, controls in catalogue order (IDs do not keep it: batches are written in parallel).
-  const controlOrder = new Map(CATALOG.map((c, i) => [c.id as string, i]));
-  findingRows.sort(
-    (a, b) => Number(a.resource_ord) - Number(b.resource_ord) || (controlOrder.get(a.control_id) ?? 99) - (controlOrder.get(b.control_id) ?? 99),
+  const [head, resourceRows, findingRows] = await Promise.all([readResultHead(store, scan), resourceQuery.orderBy("ord").execute(), findingQuery.execute()]);
+  let findings: Finding[] = sortFindingRows(findingRows).map(findingFromRow);
+  const resources = resourceRows.map(resourceFromRow);
+  let applied: { active: ExceptionRule[]; expired: ExceptionRule[] } | undefined;
+  if (options.exceptions !== false) {
+    const muting = await exceptionMuting(store, head.subRows);
+    const result = muting.apply(findings, resources);
+    findings = result.findings;
+    applied = { active: result.active, expired: result.expired };
+  }
+  // Scores never change with muting; the muted counts do, so tallies are recomputed.
+  const scores = summarizeScores(findings);
+  return {
+    kind: RESULT_KIND,
+    version: RESULT_VERSION,
+    scan: head.scan,
+    summary: { score: head.storedScore, resources: resources.length, counts: scores.tenant.counts, coverage: scores.tenant.coverage },
+    subscriptions: head.subscriptions(scores.bySubscription),
+    resources,
+    findings,
+    errors: head.errors,
+    ...(applied ? { exceptions: applied } : {}),
+  };
+}
+
+/** The columns a result's resources and findings are read back from. */
+export const RESOURCE_COLUMNS = ["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"] as const;
+export const FINDING_COLUMNS = [
+  "resource_ord",
+  "control_id",
+  "resource_id",
+  "subscription_id",
+  "severity",
+  "status",
+  "reason",
+  "message",
+  "evidence",
+  "azure",
+  "agreement",
+] as const;
+
+type ResourceRow = Pick<Selectable<ResourcesTable>, (typeof RESOURCE_COLUMNS)[number]>;
+type FindingRow = Pick<Selectable<FindingsTable>, (typeof FINDING_COLUMNS)[number]>;
+
+/** Evaluation order: resources in order, controls in catalogue order (IDs do not keep it: batches are written in parallel). */
+const CONTROL_ORDER = new Map(CATALOG.map((c, i) => [c.id as string, i]));
+export function sortFindingRows<T extends Pick<FindingRow, "resource_ord" | "control_id">>(rows: T[]): T[] {
+  return rows.sort(
+    (a, b) => Number(a.resource_ord) - Number(b.resource_ord) || (CONTROL_ORDER.get(a.control_id) ?? 99) - (CONTROL_ORDER.get(b.control_id) ?? 99),
   );
-  let findings: Finding[] = findingRows.map((f) => ({
+}
+
+export function findingFromRow(f: FindingRow): Finding {
+  return {
     controlId: f.control_id as ControlId,
     resourceId: f.resource_id,
     subscriptionId: f.subscription_id,
@@ -89,8 +128,11 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     evidence: decodeEvidence(f.evidence, f.resource_id) as Finding["evidence"],
     azure: f.azure === null ? null : (decodeForResource(f.azure, f.resource_id) as Finding["azure"]),
     agreement: f.agreement as Agreement,
-  }));
-  const resources = resourceRows.map((r) => ({
+  };
+}
+
+export function resourceFromRow(r: ResourceRow): ScanResult["resources"][number] {
+  return {
     id: r.resource_id,
     name: r.name,
     kind: r.kind,
@@ -99,40 +141,34 @@ export async function readScanResult(store: Store, scanId: string, options: Read
     resourceGroup: r.resource_group,
     tags: JSON.parse(r.tags) as Record<string, string>,
     score: r.score === null ? null : Number(r.score),
-  }));
-  let applied: { active: ExceptionRule[]; expired: ExceptionRule[] } | undefined;
-  if (options.exceptions !== false) {
-    const list = await listExceptions(store);
-    // Each subscription's own tenant, for tenant-scoped exceptions.
-    const tenants = new Map(subRows.map((s) => [s.subscription_key, s.tenant_id ?? undefined]));
-    const result = applyExceptions(findings, resources, [...list.active, ...list.expired].map(rule), store.now(), (id) => tenants.get(idKey(id)));
-    findings = result.findings;
-    applied = { active: result.active, expired: result.expired };
-  }
-  // Scores never change with muting; the muted counts do, so tallies are recomputed.
-  const scores = summarizeScores(findings);
+  };
+}
+
+type SubscriptionRow = Selectable<ScanSubscriptionsTable>;
+
+/** What a result holds besides its resources and findings, read once. */
+export interface ResultHead {
+  scan: ScanResult["scan"];
+  /** The tenant score the scan stored (muting never changes a score). */
+  storedScore: number | null;
+  errors: SnapshotError[];
+  subRows: SubscriptionRow[];
+  /** The subscriptions in the order the result listed them, counted by `bySubscription` (by subscription key) where it has them. */
+  subscriptions(bySubscription: ReadonlyMap<string, Tally>): SubscriptionResult[];
+}
+
+export async function readResultHead(store: Store, scan: Scan): Promise<ResultHead> {
+  const [row, subRows] = await Promise.all([
+    store.db.selectFrom("scans").select(["errors", "started_at", "subscription_scores"]).where("id", "=", scan.id).executeTakeFirstOrThrow(),
+    store.db.selectFrom("scan_subscriptions").selectAll().where("scan_id", "=", scan.id).execute(),
+  ]);
   // The order the result listed them in (kept in the scan row).
   const listed = (JSON.parse(row.subscription_scores ?? "[]") as [string][]).map(([id]) => idKey(id));
   const position = new Map(listed.map((k, i) => [k, i]));
-  const subscriptions: SubscriptionResult[] = subRows
-    .sort(
-      (a, b) => (position.get(a.subscription_key) ?? 1e9) - (position.get(b.subscription_key) ?? 1e9) || a.subscription_key.localeCompare(b.subscription_key),
-    )
-    .map((s) => {
-      const tally = scores.bySubscription.get(s.subscription_key);
-      const counts: Counts = tally?.counts ?? { ...(JSON.parse(s.counts) as Omit<Counts, "muted">), muted: 0 };
-      return {
-        subscriptionId: s.subscription_id,
-        displayName: s.display_name,
-        score: s.score === null ? null : Number(s.score),
-        resources: Number(s.resources),
-        counts,
-        coverage: tally?.coverage ?? (s.coverage ? (JSON.parse(s.coverage) as Coverage) : { ...EMPTY_COVERAGE }),
-      };
-    });
+  subRows.sort(
+    (a, b) => (position.get(a.subscription_key) ?? 1e9) - (position.get(b.subscription_key) ?? 1e9) || a.subscription_key.localeCompare(b.subscription_key),
+  );
   return {
-    kind: RESULT_KIND,
-    version: RESULT_VERSION,
     scan: {
       id: scan.id,
       startedAt: row.started_at ?? scan.createdAt,
@@ -142,11 +178,38 @@ export async function readScanResult(store: Store, scanId: string, options: Read
       // The version it was judged with, not this build's: a version-1 scan reads back as version 1.
       catalogVersion: scan.catalogVersion ?? 1,
     },
-    summary: { score: scan.summary?.score ?? null, resources: resources.length, counts: scores.tenant.counts, coverage: scores.tenant.coverage },
-    subscriptions,
-    resources,
-    findings,
+    storedScore: scan.summary?.score ?? null,
     errors: JSON.parse(row.errors ?? "[]") as SnapshotError[],
-    ...(applied ? { exceptions: applied } : {}),
+    subRows,
+    subscriptions: (bySubscription) =>
+      subRows.map((s) => {
+        const tally = bySubscription.get(s.subscription_key);
+        const counts: Counts = tally?.counts ?? { ...(JSON.parse(s.counts) as Omit<Counts, "muted">), muted: 0 };
+        return {
+          subscriptionId: s.subscription_id,
+          displayName: s.display_name,
+          score: s.score === null ? null : Number(s.score),
+          resources: Number(s.resources),
+          counts,
+          coverage: tally?.coverage ?? (s.coverage ? (JSON.parse(s.coverage) as Coverage) : { ...EMPTY_COVERAGE }),
+        };
+      }),
   };
+}
+
+/**
+ * The stored exceptions, read once, as a muting that applies to findings a resource group at a
+ * time: the same rules and the same `now` for every batch, so batches mute exactly as the whole.
+ */
+export interface ExceptionMuting {
+  apply(findings: readonly Finding[], resources: readonly ExceptionTarget[]): AppliedExceptions;
+}
+
+export async function exceptionMuting(store: Store, subRows: readonly SubscriptionRow[]): Promise<ExceptionMuting> {
+  const list = await listExceptions(store);
+  const rules = [...list.active, ...list.expired].map(rule);
+  const now = store.now();
+  // Each subscription's own tenant, for tenant-scoped exceptions.
+  const tenants = new Map(subRows.map((s) => [s.subscription_key, s.tenant_id ?? undefined]));
+  return { apply: (findings, resources) => applyExceptions(findings, resources, rules, now, (id) => tenants.get(idKey(id))) };
 }

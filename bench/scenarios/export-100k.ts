@@ -1,0 +1,201 @@
+/**
+ * export-100k: JSON, CSV and OCSF of a stored 100,000-account scan (2,000 subscriptions, 1.8M
+ * findings, two exceptions in force) downloaded through the API of the production build, on
+ * SQLite and on PostgreSQL (BENCH_DATABASE_URL, an empty database, else a throwaway cluster).
+ * A child process seeds the store; `next start` serves it in another, whose resident memory (with
+ * any process it starts) is sampled every 50 ms; this process downloads each export once, counting
+ * the bytes and discarding them. Targets: each export ≤ 20 s, the server's peak RSS ≤ 500 MB.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import type { Figure } from "@/bench/report";
+import { runChild } from "@/bench/child";
+import { startCluster } from "@/lib/store/testing/postgres-cluster";
+// @ts-expect-error -- a plain ESM script without type declarations
+import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
+
+const DIR = "data/bench-export";
+const FORMATS = ["json", "csv", "ocsf"] as const;
+
+export interface SeedResult {
+  scanId: string;
+  findings: number;
+  resources: number;
+  seedMs: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitUp(base: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${base}/api/scans?limit=1`);
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the server did not start within 120 s");
+}
+
+/** The process and every process below it (from /proc), for the memory they hold together. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** kB of a /proc/<pid>/status field (VmRSS, VmHWM), 0 when the process is gone. */
+function statusKb(pid: number, field: string): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples the server tree's resident memory; `peakMb()` is the highest sum seen (or a process's own high-water mark, if higher). */
+function rssSampler(root: number) {
+  let peakKb = 0;
+  let tree = processTree(root);
+  let ticks = 0;
+  const timer = setInterval(() => {
+    if (ticks++ % 20 === 0) tree = processTree(root);
+    peakKb = Math.max(
+      peakKb,
+      tree.reduce((n, pid) => n + statusKb(pid, "VmRSS"), 0),
+    );
+  }, 50);
+  return {
+    nowMb: () => tree.reduce((n, pid) => n + statusKb(pid, "VmRSS"), 0) / 1024,
+    peakMb: () => Math.max(peakKb, ...tree.map((pid) => statusKb(pid, "VmHWM"))) / 1024,
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Downloads one export, counting bytes and line ends and keeping only the first and last byte. */
+async function download(url: string): Promise<{ seconds: number; bytes: number; lines: number; first: number; last: number }> {
+  const t = performance.now();
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  let bytes = 0;
+  let lines = 0;
+  let first = -1;
+  let last = -1;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    if (first < 0 && chunk.length) first = chunk[0];
+    if (chunk.length) last = chunk[chunk.length - 1];
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return { seconds: (performance.now() - t) / 1000, bytes, lines, first, last };
+}
+
+async function measure(kind: string, url: string): Promise<Figure[]> {
+  // Generating, evaluating and writing 1.8M findings in one go takes several GB: the seeding child gets them.
+  const seed = await runChild<SeedResult>("bench/export-seed-child.ts", [url], ["--max-old-space-size=16384"]);
+  return downloads(kind, url, seed);
+}
+
+/** Serves a seeded store with the production build and downloads each export once. */
+export async function downloads(kind: string, url: string, seed: SeedResult): Promise<Figure[]> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      NEXT_TELEMETRY_DISABLED: "1",
+      SPEECH_POSTURE_SOURCE: "emulator",
+      SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator"),
+    },
+  });
+  const s = `export-100k ${kind}`;
+  try {
+    await waitUp(base, server);
+    const memory = rssSampler(server.pid!);
+    const idleMb = memory.nowMb();
+    const out: Figure[] = [
+      {
+        scenario: s,
+        metric: `stored scan (${seed.resources} accounts, ${seed.findings} findings), seeding`,
+        value: Number((seed.seedMs / 1000).toFixed(1)),
+        unit: "s",
+      },
+    ];
+    for (const format of FORMATS) {
+      const got = await download(`${base}/api/scans/${encodeURIComponent(seed.scanId)}/export?format=${format}`);
+      // A download that ended early would time less than the whole: count what arrived.
+      const expectedLines = format === "json" ? 0 : format === "csv" ? seed.findings + 1 : seed.findings;
+      if (got.lines !== expectedLines) throw new Error(`${format}: ${got.lines} lines, expected ${expectedLines}`);
+      if (format === "json" && (got.first !== 0x7b || got.last !== 0x7d)) throw new Error("json: not one object");
+      out.push({ scenario: s, metric: `${format.toUpperCase()} export over HTTP`, value: Number(got.seconds.toFixed(2)), unit: "s", target: 20, op: "<=" });
+      out.push({ scenario: s, metric: `${format.toUpperCase()} export size`, value: Math.round(got.bytes / 1048576), unit: "MB" });
+    }
+    memory.stop();
+    out.push({
+      scenario: s,
+      metric: "server peak RSS (the exports, one after another)",
+      value: Math.round(memory.peakMb()),
+      unit: "MB",
+      target: 500,
+      op: "<=",
+    });
+    out.push({ scenario: s, metric: "server RSS before the first export", value: Math.round(idleMb), unit: "MB" });
+    return out;
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+  }
+}
+
+export async function export100k(): Promise<Figure[]> {
+  buildIfNeeded();
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  const out: Figure[] = [];
+  try {
+    out.push(...(await measure("sqlite", resolve(join(DIR, "export-100k.db")))));
+  } finally {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(DIR, { recursive: true });
+  }
+  const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startCluster();
+  try {
+    out.push(...(await measure("postgres", process.env.BENCH_DATABASE_URL ?? cluster!.url)));
+  } finally {
+    cluster?.stop();
+    rmSync(DIR, { recursive: true, force: true });
+  }
+  return out;
+}
