@@ -54,7 +54,7 @@ export const ERROR_SOURCE_LABEL = {
 
 export const PHASE_LABEL: Record<string, string> = {
   connecting: "Connecting",
-  tenants: "Collecting tenants (parts done)",
+  tenants: "Collecting tenants",
   subscriptions: "Listing subscriptions",
   accounts: "Reading Speech resources",
   storage: "Reading linked storage",
