@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { formatFigures, meets, type Figure } from "./report";
 import { collect10k } from "./scenarios/collect-10k";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
+import { ingest100k } from "./scenarios/ingest-100k";
 import { pdf10k } from "./scenarios/pdf-10k";
 import { store10k } from "./scenarios/store-10k";
 import { ui10k } from "./scenarios/ui-10k";
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, Scenario> = {
   "store-10k": store10k,
   "ui-10k": ui10k,
   "pdf-10k": pdf10k,
+  "ingest-100k": ingest100k,
 };
 
 async function main() {

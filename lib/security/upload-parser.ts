@@ -57,7 +57,7 @@ export async function oneUploadAtATime<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function startWorker(data: ParseRequest, resourceLimits: ResourceLimits): Worker {
-  const options = { workerData: data, transferList: [data.bytes], resourceLimits };
+  const options = { workerData: data, transferList: "bytes" in data ? [data.bytes] : [], resourceLimits };
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // In the Next.js server: Turbopack bundles the entry as its own worker chunk.
     return new Worker(new URL("./upload-parse-worker.ts", import.meta.url), options);
@@ -75,16 +75,21 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
- * The snapshot in `bytes` (UTF-8 JSON), parsed in a worker. SnapshotInputError for invalid input
- * (as parseUploadedSnapshot), UploadRefusedError (413) when the worker ran out of memory or time.
- * `bytes`' buffer is handed over to the worker: do not use it afterwards.
+ * The snapshot in `input` (UTF-8 JSON: bytes, or a file such as the one `spoolBody` wrote), parsed
+ * in a worker. SnapshotInputError for invalid input (as parseUploadedSnapshot), UploadRefusedError
+ * (413) when the worker ran out of memory or time. Bytes are handed over to the worker: do not use
+ * their buffer afterwards. A file is read in slices and never held whole; the caller removes it.
  */
-export function parseSnapshotInWorker(bytes: Uint8Array, limits: { maxValues?: number; memoryMb?: number; timeoutMs?: number } = {}): Promise<Snapshot> {
+export function parseSnapshotInWorker(
+  input: Uint8Array | { readonly path: string },
+  limits: { maxValues?: number; memoryMb?: number; timeoutMs?: number } = {},
+): Promise<Snapshot> {
   const memoryMb = limits.memoryMb ?? uploadParseMemoryMb();
-  const worker = startWorker(
-    { bytes: ownBuffer(bytes), maxValues: limits.maxValues ?? uploadValueLimit() },
-    { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, memoryMb) },
-  );
+  const maxValues = limits.maxValues ?? uploadValueLimit();
+  const worker = startWorker(input instanceof Uint8Array ? { bytes: ownBuffer(input), maxValues } : { path: input.path, maxValues }, {
+    maxOldGenerationSizeMb: memoryMb,
+    maxYoungGenerationSizeMb: Math.min(64, memoryMb),
+  });
   return new Promise<Snapshot>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
