@@ -124,6 +124,9 @@ interface Run {
   /** Why the run did not reach the findings page, when it did not. */
   failure: string | null;
   scanSeconds: number | null;
+  /** Milliseconds from the first byte sent to the 202 (stored on disk, checked and read), to the scan seen succeeded. */
+  acceptedMs: number | null;
+  succeededMs: number | null;
 }
 
 async function ingestOnce(kind: string, databaseUrl: string, file: string): Promise<Run> {
@@ -147,6 +150,8 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
   let failure: string | null = null;
   let findingsTotal: number | null = null;
   let scanSeconds: number | null = null;
+  let acceptedMs: number | null = null;
+  let succeededMs: number | null = null;
   const started = performance.now();
   try {
     await waitUp(base, server);
@@ -154,6 +159,7 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     const posted = await upload(base, file);
     if (posted.status !== 202) throw new Error(`upload answered ${posted.status}: ${JSON.stringify(posted.body).slice(0, 300)}`);
     const id = String(posted.body.id);
+    acceptedMs = performance.now() - t0;
     for (;;) {
       if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server died (${server.exitCode ?? server.signalCode})`);
       if (performance.now() - t0 > GIVE_UP_MS) throw new Error(`the scan had not finished after ${GIVE_UP_MS / 1000} s`);
@@ -161,6 +167,7 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
       const scan = (await r.json()) as { status?: string; error?: unknown; startedAt?: string; finishedAt?: string };
       if (scan.status === "succeeded") {
         if (scan.startedAt && scan.finishedAt) scanSeconds = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000;
+        succeededMs = performance.now() - t0;
         break;
       }
       if (scan.status === "failed" || scan.status === "cancelled")
@@ -170,12 +177,12 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     const page = await fetch(`${base}/api/scans/${id}/findings`);
     if (!page.ok) throw new Error(`the first findings page answered ${page.status}`);
     findingsTotal = ((await page.json()) as { total: number }).total;
-    return { kind, wallMs: performance.now() - t0, peakRssMb: serverPeakRssMb(server.pid!), findingsTotal, failure, scanSeconds };
+    return { kind, wallMs: performance.now() - t0, peakRssMb: serverPeakRssMb(server.pid!), findingsTotal, failure, scanSeconds, acceptedMs, succeededMs };
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     console.error(`ingest-100k ${kind}: ${failure}`);
     const peak = server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0;
-    return { kind, wallMs: performance.now() - started, peakRssMb: peak, findingsTotal, failure, scanSeconds };
+    return { kind, wallMs: performance.now() - started, peakRssMb: peak, findingsTotal, failure, scanSeconds, acceptedMs, succeededMs };
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(null) : server.once("exit", r)));
