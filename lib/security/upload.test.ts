@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SnapshotInputError } from "@/lib/posture/input-error";
 import { parseJsonText } from "@/lib/posture/json-text";
 import { findForbiddenKey } from "./hostile-keys";
-import { parseUploadedSnapshot } from "./snapshot-input";
+import { parseUploadedFile, parseUploadedSnapshot } from "./snapshot-input";
 import { MAX_WAITING_UPLOADS, UploadRefusedError, oneUploadAtATime, parseSnapshotInWorker } from "./upload-parser";
 import { PayloadTooLargeError, UnsupportedEncodingError, uploadLimitBytes, uploadValueLimit } from "./upload-limit";
 import { spoolBody } from "./upload-body";
@@ -128,6 +128,34 @@ describe("the parse worker reading a spooled file", () => {
       /more than 1000 values .*SPEECH_POSTURE_MAX_UPLOAD_VALUES/,
     );
     await expect(parseSnapshotInWorker(file("{"))).rejects.toThrow(/not valid JSON/);
+  });
+
+  it.each([
+    ["not JSON", "<html><script>alert(1)</script></html>"],
+    ["empty", ""],
+    ["deeply nested", "[".repeat(100_000) + "]".repeat(100_000)],
+    ["a string", '"just a string"'],
+    ["a forbidden key deep inside", validSnapshot({ properties: { prototype: { polluted: 1 } } })],
+    ["100,000 empty documents", JSON.stringify(new Array(100_000).fill({}))],
+  ])("gives the same error for %s from a file as from text", (_, text) => {
+    const asText = (() => {
+      try {
+        parseUploadedSnapshot(text);
+      } catch (error) {
+        return error;
+      }
+    })();
+    const path = file(text).path;
+    const asFile = (() => {
+      try {
+        parseUploadedFile(path);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(asText).toBeInstanceOf(SnapshotInputError);
+    expect(asFile).toEqual(asText);
+    expect((asFile as SnapshotInputError).message).toBe((asText as SnapshotInputError).message);
   });
 });
 
