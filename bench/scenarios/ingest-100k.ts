@@ -124,6 +124,9 @@ interface Run {
   /** Why the run did not reach the findings page, when it did not. */
   failure: string | null;
   scanSeconds: number | null;
+  /** Status requests that failed while the server was busy, and the last reason. */
+  refusedPolls: number;
+  lastRefusal: string;
   /** Milliseconds from the first byte sent to the 202 (stored on disk, checked and read), to the scan seen succeeded. */
   acceptedMs: number | null;
   succeededMs: number | null;
@@ -152,6 +155,8 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
   let scanSeconds: number | null = null;
   let acceptedMs: number | null = null;
   let succeededMs: number | null = null;
+  let refusedPolls = 0;
+  let lastRefusal = "";
   const started = performance.now();
   try {
     await waitUp(base, server);
@@ -163,8 +168,19 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     for (;;) {
       if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server died (${server.exitCode ?? server.signalCode})`);
       if (performance.now() - t0 > GIVE_UP_MS) throw new Error(`the scan had not finished after ${GIVE_UP_MS / 1000} s`);
-      const r = await fetch(`${base}/api/scans/${id}`);
-      const text = await r.text();
+      let r: Response;
+      let text: string;
+      try {
+        r = await fetch(`${base}/api/scans/${id}`);
+        text = await r.text();
+      } catch (error) {
+        // A server busy for long without yielding (evaluating, storing) closes waiting connections
+        // (its header and request time-outs); counted and shown, then asked again.
+        refusedPolls++;
+        lastRefusal = String((error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as Error).message);
+        await new Promise((res) => setTimeout(res, 1000));
+        continue;
+      }
       let scan: { status?: string; error?: unknown; startedAt?: string; finishedAt?: string };
       try {
         scan = JSON.parse(text);
@@ -183,12 +199,34 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     const page = await fetch(`${base}/api/scans/${id}/findings`);
     if (!page.ok) throw new Error(`the first findings page answered ${page.status}`);
     findingsTotal = ((await page.json()) as { total: number }).total;
-    return { kind, wallMs: performance.now() - t0, peakRssMb: serverPeakRssMb(server.pid!), findingsTotal, failure, scanSeconds, acceptedMs, succeededMs };
+    return {
+      kind,
+      wallMs: performance.now() - t0,
+      peakRssMb: serverPeakRssMb(server.pid!),
+      findingsTotal,
+      failure,
+      scanSeconds,
+      acceptedMs,
+      succeededMs,
+      refusedPolls,
+      lastRefusal,
+    };
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     console.error(`ingest-100k ${kind}: ${failure}`);
     const peak = server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0;
-    return { kind, wallMs: performance.now() - started, peakRssMb: peak, findingsTotal, failure, scanSeconds, acceptedMs, succeededMs };
+    return {
+      kind,
+      wallMs: performance.now() - started,
+      peakRssMb: peak,
+      findingsTotal,
+      failure,
+      scanSeconds,
+      acceptedMs,
+      succeededMs,
+      refusedPolls,
+      lastRefusal,
+    };
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(null) : server.once("exit", r)));
@@ -219,6 +257,14 @@ function figures(run: Run, snapshotMb: number): Figure[] {
     out.push({ scenario: s, metric: "of which: first findings page", value: sec(run.wallMs - run.succeededMs), unit: "s" });
   }
   if (run.scanSeconds !== null) out.push({ scenario: s, metric: "scan's own finishedAt − startedAt", value: sec(run.scanSeconds * 1000), unit: "s" });
+  if (run.refusedPolls > 0) {
+    out.push({
+      scenario: s,
+      metric: `scan status requests that failed while the server was busy (last: ${run.lastRefusal})`,
+      value: run.refusedPolls,
+      unit: "",
+    });
+  }
   if (run.findingsTotal !== null)
     out.push({ scenario: s, metric: "findings served (first page's total)", value: run.findingsTotal, unit: "", target: 1_800_000, op: ">=" });
   return out;
