@@ -185,7 +185,11 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
       try {
         scan = JSON.parse(text);
       } catch {
-        throw new Error(`GET /api/scans/${id} answered ${r.status} with ${JSON.stringify(text.slice(0, 200))}`);
+        if (r.status !== 408) throw new Error(`GET /api/scans/${id} answered ${r.status} with ${JSON.stringify(text.slice(0, 200))}`);
+        // 408: the request waited past the server's request time-out while it was busy.
+        refusedPolls++;
+        lastRefusal = "408";
+        continue;
       }
       if (scan.status === "succeeded") {
         if (scan.startedAt && scan.finishedAt) scanSeconds = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000;
