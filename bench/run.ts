@@ -8,6 +8,7 @@ import { collect10k } from "./scenarios/collect-10k";
 import { collectEstate } from "./scenarios/collect-estate";
 import { evaluate100k, scanCli10k } from "./scenarios/evaluate";
 import { export100k } from "./scenarios/export-100k";
+import { ingest100k } from "./scenarios/ingest-100k";
 import { pdf10k } from "./scenarios/pdf-10k";
 import { store10k } from "./scenarios/store-10k";
 import { ui10k } from "./scenarios/ui-10k";
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, Scenario> = {
   "ui-10k": ui10k,
   "pdf-10k": pdf10k,
   "export-100k": export100k,
+  "ingest-100k": ingest100k,
 };
 
 async function main() {

@@ -23,6 +23,7 @@ import * as trendRoute from "@/app/api/trend/route";
 import * as latestRoute from "@/app/api/scans/latest/route";
 import * as exportRoute from "@/app/api/scans/[id]/export/route";
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { resultSha256 } from "@/lib/report/canonical";
 import { readScanResult } from "@/lib/store/scans/result-read";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
@@ -337,6 +338,39 @@ describe.each(DATABASES)("HTTP API on %s", (kind) => {
     // A collection is marked collected.
     const collected = await (await scanRoute.GET(req(`/api/scans/${before}`), ctx({ id: before }))).json();
     expect(collected.origin).toBe(collected.source === "snapshot" ? "import" : "collected");
+  });
+
+  it("takes a gzip upload (Content-Encoding: gzip) as the file itself, its limit applying to the decompressed size", async () => {
+    const text = JSON.stringify(snapshotOf(smallTenant(3, 1, 62)));
+    const gz = (body: Uint8Array<ArrayBuffer>, encoding = "gzip") =>
+      new Request(BASE + "/api/snapshots", { method: "POST", headers: { "content-type": "application/json", "content-encoding": encoding }, body });
+    const res = await snapshotsRoute.POST(gz(gzipSync(text)));
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    // The SHA-256 and size recorded are the snapshot file's, not the compressed body's.
+    expect(body.sha256).toBe(createHash("sha256").update(text).digest("hex"));
+    const done = (await readSse(await eventsRoute.GET(req(`/api/scans/${body.id}/events`), ctx({ id: body.id })))).at(-1)!;
+    expect(done.data).toMatchObject({ status: "succeeded", source: "snapshot" });
+    expect(done.data.summary.resources).toBe(3);
+
+    const count = async () => (await jobs.store.db.selectFrom("scans").select("id").execute()).length;
+    const before = await count();
+    const refused = await snapshotsRoute.POST(gz(new TextEncoder().encode(text), "br"));
+    expect(refused.status).toBe(415);
+    expect((await refused.json()).error.code).toBe("unsupported_encoding");
+    const broken = await snapshotsRoute.POST(gz(new TextEncoder().encode(text)));
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.message).toMatch(/not valid gzip/);
+    process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES = String(text.length - 1);
+    try {
+      // Small compressed, over the limit once decompressed.
+      const bomb = await snapshotsRoute.POST(gz(gzipSync(text)));
+      expect(bomb.status).toBe(413);
+      expect((await bomb.json()).error.code).toBe("payload_too_large");
+    } finally {
+      delete process.env.SPEECH_POSTURE_MAX_UPLOAD_BYTES;
+    }
+    expect(await count()).toBe(before);
   });
 
   it("exports a diff as CSV and JSON: gone resources apart from resolved, the changed property before → after", async () => {

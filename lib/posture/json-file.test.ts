@@ -47,6 +47,26 @@ describe("readJsonFile gives what JSON.parse gives", () => {
     expect(JSON.stringify(value)).toBe(text);
   });
 
+  it.each(inputs)("counts the values of %s as parseJsonText does (maxValues)", (_, text) => {
+    // The fewest values parseJsonText accepts the text with is its count.
+    let count = 1;
+    while ("problem" in parseJsonText(text, { maxValues: count })) count++;
+    const path = file(text);
+    for (const chunk of CHUNKS) {
+      expect(readJsonFile(path, { chunkBytes: chunk, maxValues: count })).toEqual({ value: JSON.parse(text) });
+      expect(readJsonFile(path, { chunkBytes: chunk, maxValues: count - 1 })).toMatchObject({ path: "", tooManyValues: true });
+    }
+  });
+
+  it("refuses a file of more values than allowed, naming the limit", () => {
+    const path = file(`[${Array.from({ length: 5000 }, () => "{}").join(",")}]`);
+    expect(readJsonFile(path, { maxValues: 1000 })).toEqual({
+      path: "",
+      problem: expect.stringMatching(/^the JSON holds more than 1000 values \(near byte \d+\), more than this reader accepts$/),
+      tooManyValues: true,
+    });
+  });
+
   it("skips a UTF-8 byte-order mark", () => {
     const path = file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"id":"x"}]')]));
     expect(readJsonFile(path, 4)).toEqual({ value: [{ id: "x" }] });

@@ -23,6 +23,23 @@ class Malformed extends Error {
   }
 }
 
+/** Thrown inside the reader when the file holds more values than allowed. */
+class TooManyValues extends Error {
+  constructor(readonly at: number) {
+    super("too many values");
+  }
+}
+
+export interface JsonFileOptions {
+  /** The first read size (tests make it tiny to cross every boundary). */
+  chunkBytes?: number;
+  /**
+   * Refuse a file holding more JSON values than this, counted as `parseJsonText` counts them
+   * (every value once, keys not included), each slice before JSON.parse allocates any of it.
+   */
+  maxValues?: number;
+}
+
 /** A window onto the file: `buf[pos..end)` is read and not yet consumed. */
 class Window {
   buf: Buffer;
@@ -31,6 +48,9 @@ class Window {
   /** File offset of `buf[0]`, for error positions. */
   base = 0;
   eof = false;
+  /** JSON values read so far, and how many are allowed. */
+  values = 0;
+  maxValues = Infinity;
 
   constructor(
     private readonly fd: number,
@@ -74,11 +94,13 @@ class Window {
   }
 }
 
-/** `chunkBytes` is the first read size (tests make it tiny to cross every boundary). */
-export function readJsonFile(path: string, chunkBytes = CHUNK): { value: unknown } | TextProblem {
+/** `chunkBytes` (or `options.chunkBytes`) is the first read size (tests make it tiny to cross every boundary). */
+export function readJsonFile(path: string, options: number | JsonFileOptions = {}): { value: unknown } | TextProblem {
+  const { chunkBytes = CHUNK, maxValues = Infinity } = typeof options === "number" ? { chunkBytes: options } : options;
   const fd = openSync(path, "r");
   try {
     const w = new Window(fd, Math.max(4, chunkBytes));
+    w.maxValues = maxValues;
     w.more(0);
     if (w.end >= 3 && w.buf[0] === 0xef && w.buf[1] === 0xbb && w.buf[2] === 0xbf) w.pos = 3; // UTF-8 byte-order mark
     if (w.peek() === -1) return { path: "", problem: "the file is empty" };
@@ -86,6 +108,13 @@ export function readJsonFile(path: string, chunkBytes = CHUNK): { value: unknown
     if (w.peek() !== -1) throw new Malformed(w.base + w.pos);
     return { value };
   } catch (error) {
+    if (error instanceof TooManyValues) {
+      return {
+        path: "",
+        problem: `the JSON holds more than ${maxValues} values (near byte ${error.at}), more than this reader accepts`,
+        tooManyValues: true,
+      };
+    }
     if (!(error instanceof Malformed) && !(error instanceof SyntaxError)) throw error;
     return wholeTextProblem(path, error instanceof Malformed ? error.at : undefined);
   } finally {
@@ -99,6 +128,7 @@ export function readJsonFile(path: string, chunkBytes = CHUNK): { value: unknown
  */
 function readValue(w: Window, level: number, depth: number): unknown {
   const c = w.peek();
+  if (level < 2 && (c === 0x5b || c === 0x7b) && ++w.values > w.maxValues) throw new TooManyValues(w.base + w.pos);
   if (level < 2 && c === 0x5b /* [ */) {
     w.pos++;
     const out: unknown[] = [];
@@ -124,7 +154,7 @@ function readValue(w: Window, level: number, depth: number): unknown {
     }
     for (;;) {
       if (w.peek() !== 0x22) throw new Malformed(w.base + w.pos);
-      const key = readSlice(w, depth) as string;
+      const key = readSlice(w, depth, false) as string;
       w.expect(0x3a /* : */);
       const value = readValue(w, level + 1, depth + 1);
       // Assignment to "__proto__" would set the prototype; JSON.parse makes an own property.
@@ -140,12 +170,16 @@ function readValue(w: Window, level: number, depth: number): unknown {
   return readSlice(w, depth);
 }
 
-/** Parses the one value at the cursor with JSON.parse, reading more of the file as needed. */
-function readSlice(w: Window, depth: number): unknown {
+/** Parses the one value at the cursor with JSON.parse, reading more of the file as needed (`counted`: false for a key). */
+function readSlice(w: Window, depth: number, counted = true): unknown {
   if (w.peek() === -1) throw new Malformed(w.base + w.pos);
   for (;;) {
     const end = valueEnd(w.buf, w.pos, w.end, depth, w.base);
     if (end >= 0 && (end < w.end || w.eof)) {
+      if (counted && w.maxValues !== Infinity) {
+        w.values += countValues(w.buf, w.pos, end);
+        if (w.values > w.maxValues) throw new TooManyValues(w.base + w.pos);
+      }
       const value: unknown = JSON.parse(w.buf.toString("utf8", w.pos, end));
       w.pos = end;
       return value;
@@ -188,6 +222,27 @@ function valueEnd(buf: Buffer, start: number, limit: number, depth: number, base
     }
   }
   return -1;
+}
+
+/**
+ * The JSON values in the complete value `buf[start..end)`, counted as `parseJsonText` counts them:
+ * the value itself, plus one per comma, plus the first member of every non-empty container.
+ */
+function countValues(buf: Buffer, start: number, end: number): number {
+  const first = buf[start];
+  if (first !== 0x5b && first !== 0x7b) return 1;
+  let values = 1;
+  let opened = false;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (opened && c !== 0x5d && c !== 0x7d) values++;
+    opened = false;
+    if (c === 0x22) i = stringEnd(buf, i, end) - 1;
+    else if (c === 0x2c) values++;
+    else if (c === 0x5b || c === 0x7b) opened = true;
+  }
+  return values;
 }
 
 /** The end (exclusive) of the string opened at `open`, or -1 when `limit` comes first. */

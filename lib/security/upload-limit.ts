@@ -15,6 +15,14 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+/** An upload whose Content-Encoding the server does not decode (415). */
+export class UnsupportedEncodingError extends Error {
+  constructor(readonly encoding: string) {
+    super(`The Content-Encoding ${JSON.stringify(encoding)} is not accepted; send the snapshot as is (identity) or gzip`);
+    this.name = "UnsupportedEncodingError";
+  }
+}
+
 function positive(env: Env, name: string, fallback: number): number {
   const v = Number(env[name]);
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;

@@ -8,6 +8,7 @@ import { Worker, type ResourceLimits } from "node:worker_threads";
 import { SnapshotInputError } from "@/lib/posture/input-error";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import type { ParseReply, ParseRequest } from "./upload-parse-worker";
+import { parseUploadedFile } from "./snapshot-input";
 import { uploadParseMemoryMb, uploadValueLimit } from "./upload-limit";
 
 /** A snapshot the server refuses to parse because of its cost (413), or an upload refused while others wait (503). */
@@ -57,7 +58,7 @@ export async function oneUploadAtATime<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function startWorker(data: ParseRequest, resourceLimits: ResourceLimits): Worker {
-  const options = { workerData: data, transferList: [data.bytes], resourceLimits };
+  const options = { workerData: data, transferList: "bytes" in data ? [data.bytes] : [], resourceLimits };
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // In the Next.js server: Turbopack bundles the entry as its own worker chunk.
     return new Worker(new URL("./upload-parse-worker.ts", import.meta.url), options);
@@ -68,6 +69,11 @@ function startWorker(data: ParseRequest, resourceLimits: ResourceLimits): Worker
   return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { ...options, eval: true });
 }
 
+/** A file the worker found valid, read here: the same reader, so the same Snapshot (or the same error). */
+function readChecked(path: string, maxValues: number): Snapshot {
+  return parseUploadedFile(path, maxValues);
+}
+
 /** An ArrayBuffer holding exactly `bytes`, to hand to the worker without another copy when possible. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
@@ -75,16 +81,25 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
- * The snapshot in `bytes` (UTF-8 JSON), parsed in a worker. SnapshotInputError for invalid input
- * (as parseUploadedSnapshot), UploadRefusedError (413) when the worker ran out of memory or time.
- * `bytes`' buffer is handed over to the worker: do not use it afterwards.
+ * The snapshot in `input` (UTF-8 JSON: bytes, or a file such as the one `spoolBody` wrote), parsed
+ * in a worker. SnapshotInputError for invalid input (as parseUploadedSnapshot), UploadRefusedError
+ * (413) when the worker ran out of memory or time. Bytes are handed over to the worker: do not use
+ * their buffer afterwards. A file is read in slices and never held whole; once the worker (ended
+ * by then) found it valid, this thread reads it again the same way, so the snapshot is never
+ * held twice (the worker's heap and a copy posted from it); the caller removes the file.
  */
-export function parseSnapshotInWorker(bytes: Uint8Array, limits: { maxValues?: number; memoryMb?: number; timeoutMs?: number } = {}): Promise<Snapshot> {
+export function parseSnapshotInWorker(
+  input: Uint8Array | { readonly path: string },
+  limits: { maxValues?: number; memoryMb?: number; timeoutMs?: number } = {},
+): Promise<Snapshot> {
   const memoryMb = limits.memoryMb ?? uploadParseMemoryMb();
-  const worker = startWorker(
-    { bytes: ownBuffer(bytes), maxValues: limits.maxValues ?? uploadValueLimit() },
-    { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, memoryMb) },
-  );
+  const maxValues = limits.maxValues ?? uploadValueLimit();
+  const worker = startWorker(input instanceof Uint8Array ? { bytes: ownBuffer(input), maxValues } : { path: input.path, maxValues }, {
+    maxOldGenerationSizeMb: memoryMb,
+    maxYoungGenerationSizeMb: Math.min(64, memoryMb),
+  });
+  // Once the worker has exited its heap is gone: only then is a checked file read here.
+  const exited = new Promise<void>((r) => worker.once("exit", () => r()));
   return new Promise<Snapshot>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
@@ -102,7 +117,7 @@ export function parseSnapshotInWorker(bytes: Uint8Array, limits: { maxValues?: n
     worker.on("message", (reply: ParseReply) =>
       settle(() =>
         reply.ok
-          ? resolve(reply.snapshot as Snapshot)
+          ? resolve(input instanceof Uint8Array ? (reply.snapshot as Snapshot) : exited.then(() => readChecked(input.path, maxValues)))
           : reject(new SnapshotInputError(reply.path, reply.problem, reply.problems ? { problems: reply.problems, more: reply.more ?? 0 } : undefined)),
       ),
     );

@@ -4,13 +4,19 @@
  * memory than the parse worker may use ends that worker, not this process; uploads are parsed
  * one at a time.
  */
-import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
 import { SnapshotInputError } from "@/lib/posture/input-error";
 import { parseJsonText } from "@/lib/posture/json-text";
 import { findForbiddenKey } from "./hostile-keys";
-import { parseUploadedSnapshot } from "./snapshot-input";
+import { parseUploadedFile, parseUploadedSnapshot } from "./snapshot-input";
 import { MAX_WAITING_UPLOADS, UploadRefusedError, oneUploadAtATime, parseSnapshotInWorker } from "./upload-parser";
-import { uploadLimitBytes, uploadValueLimit } from "./upload-limit";
+import { PayloadTooLargeError, UnsupportedEncodingError, uploadLimitBytes, uploadValueLimit } from "./upload-limit";
+import { spoolBody } from "./upload-body";
 
 /** The penetration test's file: one resource whose property holds `n` empty objects. */
 function emptyObjects(n: number): string {
@@ -101,6 +107,86 @@ describe("the parse worker", () => {
     expect(error).toMatchObject({ status: 413, code: "too_complex" });
     // This process goes on, and the next parse works.
     expect((await parseSnapshotInWorker(bytes(validSnapshot()))).resources).toHaveLength(1);
+  });
+});
+
+describe("the parse worker reading a spooled file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "upload-test-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (text: string) => {
+    const path = join(dir, `f${readdirSync(dir).length}.json`);
+    writeFileSync(path, text);
+    return { path };
+  };
+
+  it("parses the file as it parses bytes, with the same refusals", async () => {
+    expect(await parseSnapshotInWorker(file(validSnapshot()))).toEqual(await parseSnapshotInWorker(bytes(validSnapshot())));
+    await expect(parseSnapshotInWorker(file(validSnapshot({ tags: { constructor: 1 } })))).rejects.toThrow(
+      /resources\[0\]\.tags\.constructor: the key "constructor" is not allowed/,
+    );
+    await expect(parseSnapshotInWorker(file(emptyObjects(5000)), { maxValues: 1000 })).rejects.toThrow(
+      /more than 1000 values .*SPEECH_POSTURE_MAX_UPLOAD_VALUES/,
+    );
+    await expect(parseSnapshotInWorker(file("{"))).rejects.toThrow(/not valid JSON/);
+  });
+
+  it.each([
+    ["not JSON", "<html><script>alert(1)</script></html>"],
+    ["empty", ""],
+    ["deeply nested", "[".repeat(100_000) + "]".repeat(100_000)],
+    ["a string", '"just a string"'],
+    ["a forbidden key deep inside", validSnapshot({ properties: { prototype: { polluted: 1 } } })],
+    ["100,000 empty documents", JSON.stringify(new Array(100_000).fill({}))],
+  ])("gives the same error for %s from a file as from text", (_, text) => {
+    const asText = (() => {
+      try {
+        parseUploadedSnapshot(text);
+      } catch (error) {
+        return error;
+      }
+    })();
+    const path = file(text).path;
+    const asFile = (() => {
+      try {
+        parseUploadedFile(path);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(asText).toBeInstanceOf(SnapshotInputError);
+    expect(asFile).toEqual(asText);
+    expect((asFile as SnapshotInputError).message).toBe((asText as SnapshotInputError).message);
+  });
+});
+
+describe("spooling an upload to a temp file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "spool-test-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const request = (body: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+    new Request("http://127.0.0.1/api/snapshots", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  const text = validSnapshot();
+  const sha = createHash("sha256").update(text).digest("hex");
+
+  it("writes the body (gunzipped when sent gzip) with its size and SHA-256, and removes it on request", async () => {
+    for (const [body, headers] of [
+      [bytes(text), {}],
+      [gzipSync(text), { "content-encoding": "gzip" }],
+    ] as const) {
+      const spooled = await spoolBody(request(body, headers), 1 << 20, dir);
+      expect(readFileSync(spooled.path, "utf8")).toBe(text);
+      expect(spooled).toMatchObject({ bytes: Buffer.byteLength(text), sha256: sha });
+      spooled.remove();
+      expect(existsSync(spooled.path)).toBe(false);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses past the limit (raw or decompressed), an unknown encoding and broken gzip, leaving no file behind", async () => {
+    await expect(spoolBody(request(bytes(text)), 100, dir)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(spoolBody(request(gzipSync(text), { "content-encoding": "gzip" }), 100, dir)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(spoolBody(request(bytes(text), { "content-encoding": "deflate" }), 1 << 20, dir)).rejects.toBeInstanceOf(UnsupportedEncodingError);
+    await expect(spoolBody(request(bytes(text), { "content-encoding": "gzip" }), 1 << 20, dir)).rejects.toThrow(/not valid gzip/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

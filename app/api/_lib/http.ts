@@ -8,7 +8,7 @@ import { findForbiddenKey, forbiddenKeyProblem } from "@/lib/security/hostile-ke
 import { UploadRefusedError } from "@/lib/security/upload-parser";
 import { TooManyStreamsError } from "@/lib/scan/jobs-events";
 import { ScanCapacityError } from "@/lib/scan/jobs";
-import { PayloadTooLargeError, uploadLimitBytes } from "@/lib/security/upload-limit";
+import { PayloadTooLargeError, UnsupportedEncodingError, uploadLimitBytes } from "@/lib/security/upload-limit";
 import { readBodyBytes } from "@/lib/security/upload-body";
 import { InvalidInputError, NotFoundError, ScanConflictError, StateConflictError } from "@/lib/store/errors";
 
@@ -39,6 +39,7 @@ export function errorResponse(error: unknown): Response {
     return errorBody(400, "invalid_input", error.message, { ...(path === undefined ? {} : { path }), ...all });
   }
   if (error instanceof PayloadTooLargeError) return errorBody(413, "payload_too_large", error.message, { limit: error.limit });
+  if (error instanceof UnsupportedEncodingError) return errorBody(415, "unsupported_encoding", error.message);
   if (error instanceof UploadRefusedError) return errorBody(error.status, error.code, error.message);
   if (error instanceof TooManyStreamsError) return errorBody(429, "too_many_streams", error.message);
   if (error instanceof ScanCapacityError) return errorBody(503, "too_many_scans", error.message);
