@@ -63,3 +63,19 @@ export async function startEmulatorProcess(stateDir: string, flags: string[]): P
   child.kill("SIGKILL");
   throw new Error("emulator did not start within 180 s");
 }
+
+export { freePort } from "@/lib/store/testing/postgres-cluster";
+
+/** Waits until the app at `base` answers `path` as `ready` says (or fails if its process exits). */
+export async function waitUp(base: string, child: ChildProcess, path: string, ready: (r: Response) => boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if (ready(await fetch(`${base}${path}`))) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the app did not answer ${path} within 120 s`);
+}

@@ -6,12 +6,11 @@
  * any process it starts) is sampled every 50 ms; this process downloads each export once, counting
  * the bytes and discarding them. Targets: each export ≤ 20 s, the server's peak RSS ≤ 500 MB.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { runChild } from "@/bench/child";
+import { freePort, runChild, waitUp } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -24,31 +23,6 @@ export interface SeedResult {
   findings: number;
   resources: number;
   seedMs: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitUp(base: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${base}/api/scans?limit=1`);
-      if (r.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the server did not start within 120 s");
 }
 
 /** The process and every process below it (from /proc), for the memory they hold together. */
@@ -142,7 +116,7 @@ export async function downloads(kind: string, url: string, seed: SeedResult): Pr
   });
   const s = `export-100k ${kind}`;
   try {
-    await waitUp(base, server);
+    await waitUp(base, server, "/api/scans?limit=1", (r) => r.ok);
     const memory = rssSampler(server.pid!);
     const idleMb = memory.nowMb();
     const out: Figure[] = [

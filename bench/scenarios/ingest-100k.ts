@@ -9,13 +9,12 @@
  * docs/security.md). A scan that fails or a server that dies is reported as a MISSED figure with
  * the time it took to fail, and the reason is printed, never hidden.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { runChild } from "@/bench/child";
+import { freePort, runChild, waitUp } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -26,31 +25,6 @@ const DIR = "data/bench-ingest";
 const GIVE_UP_MS = 15 * 60_000;
 const WALL_TARGET_S = 30;
 const RSS_TARGET_MB = 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitUp(base: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${base}/api/scans?pageSize=1`);
-      if (r.status < 500) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the server did not start within 120 s");
-}
 
 /** The server process and every process under it (from /proc). */
 function processTree(pid: number): number[] {
@@ -159,7 +133,7 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
   let lastRefusal = "";
   const started = performance.now();
   try {
-    await waitUp(base, server);
+    await waitUp(base, server, "/api/scans?pageSize=1", (r) => r.status < 500);
     const t0 = performance.now();
     const posted = await upload(base, file);
     if (posted.status !== 202) throw new Error(`upload answered ${posted.status}: ${JSON.stringify(posted.body).slice(0, 300)}`);

@@ -4,13 +4,12 @@
  * in another; this process times 20 sequential requests per page (after two warm-ups) and sums
  * the gzip size of the scripts the overview's HTML loads.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Figure } from "@/bench/report";
-import { runChild } from "@/bench/child";
+import { freePort, runChild, waitUp } from "@/bench/child";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
 
@@ -24,31 +23,6 @@ interface SeedResult {
   findings: number;
   resources: number;
   seedMs: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function waitUp(base: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${base}/controls`);
-      if (r.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the server did not start within 120 s");
 }
 
 async function timeOnce(url: string): Promise<number> {
@@ -111,7 +85,7 @@ export async function ui10k(): Promise<Figure[]> {
     },
   });
   try {
-    await waitUp(base, server);
+    await waitUp(base, server, "/controls", (r) => r.ok);
     const resourcePath = `/resources/${seed.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`;
     const overview = await measure(`${base}/`);
     const findings = await measure(`${base}/findings?controlId=CMK-2&severity=high&status=fail`);
