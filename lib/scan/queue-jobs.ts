@@ -106,7 +106,7 @@ export async function runPartJob(ctx: QueueJobContext, job: PartJob, attempt: { 
     if (part.targetTenant && !target) throw new ConfigurationError(`The scan target for tenant ${part.targetTenant} was removed before its part ran.`);
     const opened = await ctx.openTarget(source, target);
     try {
-      opened.target.quotaGate = sharedQuotaGate(store, principalOf(source, target));
+      opened.target.quotaGate = sharedQuotaGate(store, principalOf(source, target), ctx.queue.settings.resourceGraphQuota);
       const signal = controller.signal;
       if (!part.subscriptions && !part.part.includes("#")) {
         // A whole tenant: list it first, and hand a large one to several jobs in batches.

@@ -132,20 +132,22 @@ describe("an estate scan as queue jobs", () => {
   });
 
   it("splits a large tenant into batches that share its principal's Resource Graph quota without a 429", async () => {
-    // One subscription per batch: the default credential's six subscriptions become six jobs of one principal.
-    const big = generateTenant({ seed: 7, subscriptions: 6, accounts: 30, hiddenSubscriptions: 0 });
-    const bigEmu = await startEmulator({ tenant: big });
+    // One subscription per batch: the default credential's four subscriptions become four jobs of one
+    // principal, whose quota (here 8 requests per second, on both sides) they must share.
+    const quota = { requests: 8, windowMs: 1000 };
+    const big = generateTenant({ seed: 7, subscriptions: 4, accounts: 12, hiddenSubscriptions: 0 });
+    const bigEmu = await startEmulator({ tenant: big, quota });
     try {
-      const { store, jobs } = await queueOn(2, { ...FAST, batchSubscriptions: 1 }, bigEmu);
+      const { store, jobs } = await queueOn(2, { ...FAST, batchSubscriptions: 1, resourceGraphQuota: quota }, bigEmu);
       const scan = await jobs[0].start({ source: "emulator" });
       const done = await ended(store, scan.id);
       expect(done.status).toBe("succeeded");
       const states = await jobs[0].queue!.jobStates(scan.id);
-      expect(states["scan-part/completed"]).toBe(1 + 6); // the tenant's listing job, then six batches
+      expect(states["scan-part/completed"]).toBe(1 + 4); // the tenant's listing job, then four batches
       expect(states["scan-finish/completed"]).toBeGreaterThanOrEqual(1); // parts ending together may each ask
       const stats = (await store.db.selectFrom("scans").select("stats").where("id", "=", scan.id).executeTakeFirst())!.stats!;
       const figures = JSON.parse(stats) as { argRequests: number; argThrottled: number };
-      expect(figures.argRequests).toBeGreaterThan(15); // more than one window's worth, from four jobs at once
+      expect(figures.argRequests).toBeGreaterThan(3 * quota.requests); // several windows' worth, from four jobs at once
       expect(figures.argThrottled).toBe(0);
       expect(bigEmu.stats().arg429).toBe(0);
     } finally {

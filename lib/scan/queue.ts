@@ -7,6 +7,7 @@
  * Nothing here knows what a job does: the handlers are in `queue-jobs.ts`.
  */
 import PgBoss from "pg-boss";
+import { RESOURCE_GRAPH_QUOTA, type QuotaLimits } from "./shared-quota";
 
 export const QUEUES = { part: "scan-part", finish: "scan-finish", scheduled: "scan-scheduled", dead: "scan-dead" } as const;
 
@@ -30,6 +31,15 @@ export interface QueueSettings {
   pollingIntervalSeconds: number;
   /** A tenant with more subscriptions than this is collected in batches of this many (default 100). */
   batchSubscriptions: number;
+  /** Resource Graph's quota per principal, shared by its jobs (default 15 per 5,000 ms; Azure may change it). */
+  resourceGraphQuota: QuotaLimits;
+}
+
+/** `SPEECH_POSTURE_ARG_QUOTA=<requests>/<ms>` as the emulator's `--quota` takes it; else Azure's documented 15/5000. */
+function quotaFrom(value: string | undefined): QuotaLimits {
+  const m = /^(\d+)\/(\d+)$/.exec(value?.trim() ?? "");
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 100) return RESOURCE_GRAPH_QUOTA;
+  return { requests: Number(m[1]), windowMs: Number(m[2]) };
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,6 +56,7 @@ export function queueSettings(env: Env = process.env): QueueSettings {
     maintenanceIntervalSeconds: Math.floor(positive(env, "SPEECH_POSTURE_JOB_MAINTENANCE_SECONDS", 30)),
     pollingIntervalSeconds: Math.max(0.5, positive(env, "SPEECH_POSTURE_JOB_POLL_SECONDS", 1)),
     batchSubscriptions: Math.floor(positive(env, "SPEECH_POSTURE_SCAN_BATCH_SUBSCRIPTIONS", 100)),
+    resourceGraphQuota: quotaFrom(env.SPEECH_POSTURE_ARG_QUOTA),
   };
 }
 
