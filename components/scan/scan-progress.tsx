@@ -31,9 +31,10 @@ export function ScanProgress({ state }: { state: ScanProgressState }) {
         className="relative h-2 overflow-hidden rounded-full bg-slate-200"
       >
         {determinate ? (
-          <div className="absolute inset-y-0 left-0 rounded-full bg-blue-700 transition-[width] duration-300" style={{ width: `${pct}%` }} />
+          // Its own key: the indeterminate third must not slide into the first real width.
+          <div key="determinate" className="absolute inset-y-0 left-0 rounded-full bg-blue-700 transition-[width] duration-300" style={{ width: `${pct}%` }} />
         ) : (
-          <div className="absolute inset-y-0 left-0 w-1/3 animate-pulse rounded-full bg-blue-700/70" />
+          <div key="indeterminate" className="absolute inset-y-0 left-0 w-1/3 animate-pulse rounded-full bg-blue-700/70" />
         )}
       </div>
     </div>
