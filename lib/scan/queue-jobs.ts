@@ -89,9 +89,10 @@ export async function runPartJob(ctx: QueueJobContext, job: PartJob, attempt: { 
   const { store } = ctx;
   const scan = await getScan(store, job.scanId);
   if (!scan || (scan.status !== "queued" && scan.status !== "running") || scan.cancelRequested) return ctx.queue.sendFinish(job.scanId);
+  // Running from the first part a worker takes (before that part counts as started).
+  if (scan.status === "queued") await markRunning(store, scan.id);
   if (!(await startPart(store, job.scanId, job.part))) return; // an earlier attempt recorded it
   const part = (await getPart(store, job.scanId, job.part))!;
-  if (scan.status === "queued") await markRunning(store, scan.id);
   const controller = new AbortController();
   const heartbeat = setInterval(() => {
     partsProgress(store, job.scanId)
