@@ -11,7 +11,7 @@ import { CSV_HEADER, csvRow, csvSubscriptionNames } from "./csv";
 import { exportFilename } from "./export-names";
 import { EXPORT_CONTENT_TYPES, EXPORT_EXTENSIONS } from "./export";
 import type { ReportError, ReportException, ReportFinding, ReportResource, ReportResult, ReportScan, ReportSubscription } from "./model";
-import { ocsfEvent, timeOf } from "./ocsf";
+import { OcsfLineWriter } from "./ocsf";
 import { exceptionTouchesSubscription, inSubscription, ReportScopeError } from "./scope";
 
 /** The formats an export of a whole scan can stream; OSCAL documents are built whole. */
@@ -172,14 +172,21 @@ async function* csvChunks(source: ResultSource, scoped: Scoped): AsyncGenerator<
 
 async function* ocsfChunks(source: ResultSource, scoped: Scoped): AsyncGenerator<string> {
   const subscriptions = new Map(source.listedSubscriptions.map((s) => [idKey(s.subscriptionId), s.displayName ?? null]));
-  const head = { scan: source.scan };
-  const time = timeOf(head);
+  const writer = new OcsfLineWriter({ scan: source.scan });
   for await (const { resources, findings } of scoped.batches()) {
     const byKey = new Map<string, ReportResource>();
     for (const r of resources) byKey.set(idKey(r.id), r);
     let lines = "";
+    let lastId: string | undefined;
+    let resource: ReportResource | undefined;
+    let subscriptionName: string | null = null;
     for (const f of findings) {
-      lines += `${JSON.stringify(ocsfEvent(f, head, byKey.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
+      if (f.resourceId !== lastId) {
+        lastId = f.resourceId;
+        resource = byKey.get(idKey(f.resourceId));
+        subscriptionName = subscriptions.get(idKey(f.subscriptionId)) ?? null;
+      }
+      lines += `${writer.line(f, resource, subscriptionName)}\n`;
       if (lines.length >= PIECE_CHARS) {
         yield lines;
         lines = "";

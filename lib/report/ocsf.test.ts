@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOG } from "@/lib/posture/controls";
 import type { ExceptionRule } from "@/lib/posture/exceptions";
-import { findingsToOcsfLines, OCSF_COMPLIANCE_FINDING_REQUIRED, OCSF_VERSION } from "./ocsf";
+import { findingsToOcsfLines, OCSF_COMPLIANCE_FINDING_REQUIRED, OCSF_VERSION, OcsfLineWriter, ocsfEvent } from "./ocsf";
+import type { ReportFinding, ReportResource } from "./model";
 
 const findingsToOcsf = (result: Parameters<typeof findingsToOcsfLines>[0]) => [...findingsToOcsfLines(result)].join("");
 import { tenantFixture, type Fixture } from "./testing/fixture";
@@ -95,5 +96,58 @@ describe("findingsToOcsfLines", () => {
     const out = findingsToOcsf({ ...fx.result, findings: [f] });
     expect(out.trimEnd().split("\n")).toHaveLength(1);
     expect(JSON.parse(out).message).toBe(f.message);
+  });
+});
+
+describe("OcsfLineWriter", () => {
+  const event = (f: ReportFinding, resource: ReportResource | undefined, name: string | null, scan = fx.result.scan) =>
+    JSON.stringify(ocsfEvent(f, { scan }, resource, name));
+
+  it("writes every finding of a tenant exactly as JSON.stringify(ocsfEvent(…)) does", () => {
+    const writer = new OcsfLineWriter(fx.result);
+    const byId = new Map(fx.result.resources.map((r) => [r.id, r]));
+    const names = new Map(fx.result.subscriptions.map((s) => [s.subscriptionId, s.displayName ?? null]));
+    expect(fx.result.findings.some((f) => f.muted)).toBe(true);
+    expect(fx.result.findings.some((f) => f.reason)).toBe(true);
+    for (const f of fx.result.findings) {
+      const resource = byId.get(f.resourceId);
+      const name = names.get(f.subscriptionId) ?? null;
+      expect(writer.line(f, resource, name)).toBe(event(f, resource, name));
+    }
+  });
+
+  it("writes odd findings, resources and scans as ocsfEvent does", () => {
+    const base = fx.result.findings[0];
+    const resource = fx.result.resources.find((r) => r.id === base.resourceId)!;
+    const findings: ReportFinding[] = [
+      { ...base, controlId: "XYZ-9", severity: "critical", status: "odd" },
+      { ...base, reason: "", agreement: undefined, azure: undefined, evidence: undefined },
+      { ...base, reason: "access_denied", muted: true, message: 'quote " back\\ \u2028 \ud800 é 😀 $& $1' },
+      {
+        ...base,
+        resourceId: "/subscriptions/S/resourceGroups/R/providers/X/accounts/\ud83d",
+        evidence: [{ path: "p", actual: { b: 1, a: [null, { "1": 2, x: "y" }] }, expected: 3 }],
+      },
+      { ...base, controlId: "cmk-1", subscriptionId: "other" },
+      { ...base, message: undefined as unknown as string },
+      { ...base, reason: 7 as unknown as string },
+      { ...base, agreement: null as unknown as string, azure: { state: "compliant", sources: [{ kind: "policy", weird: true }] } },
+    ];
+    const resources: (ReportResource | undefined)[] = [
+      resource,
+      undefined,
+      { ...resource, location: null, resourceGroup: "", kind: undefined },
+      { ...resource, name: null as unknown as string },
+    ];
+    const odd = { ...fx.result.scan, id: 'a"b', tenantId: undefined, finishedAt: "not a date", startedAt: "", catalogVersion: undefined };
+    const scans = [fx.result.scan, odd as unknown as typeof fx.result.scan];
+    for (const scan of scans) {
+      const writer = new OcsfLineWriter({ scan });
+      for (const resource of resources) {
+        for (const name of [null, "", "Prod – ünïcode"]) {
+          for (const f of findings) expect(writer.line(f, resource, name)).toBe(event(f, resource, name, scan));
+        }
+      }
+    }
   });
 });

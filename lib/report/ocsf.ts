@@ -67,9 +67,153 @@ export function* findingsToOcsfLines(result: ReportResult): Generator<string> {
   const resources = new Map<string, ReportResource>();
   for (const r of result.resources) resources.set(idKey(r.id), r);
   const subscriptions = new Map(result.subscriptions.map((s) => [idKey(s.subscriptionId), s.displayName ?? null]));
-  const time = timeOf(result);
+  const writer = new OcsfLineWriter(result);
   for (const f of result.findings) {
-    yield `${JSON.stringify(ocsfEvent(f, result, resources.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null, time))}\n`;
+    yield `${writer.line(f, resources.get(idKey(f.resourceId)), subscriptions.get(idKey(f.subscriptionId)) ?? null)}\n`;
+  }
+}
+
+/** What `ocsfEvent` writes the same for every finding of one control in one scan. */
+interface ControlPieces {
+  /** `,"finding_info":{"uid":"speech-posture:<control>:` (the resource key follows). */
+  infoUid: string;
+  /** `,"title":…,"desc":` (the message follows). */
+  title: string;
+  /** `,"types":["Compliance"]},"compliance":{"control":…,"standards":…,"status_id":` (the status follows). */
+  compliance: string;
+  /** `,"remediation":{…}`, or "" for a control the catalogue does not know. */
+  remediation: string;
+}
+
+/** What `ocsfEvent` writes the same for every finding of one resource: `,"resources":[…],"cloud":{…}`. */
+interface ResourcePieces {
+  resource: ReportResource | undefined;
+  resourceId: string;
+  subscriptionId: string;
+  subscriptionName: string | null;
+  text: string;
+}
+
+const json = (v: unknown): string => JSON.stringify(v);
+/** JSON text of a string that ends in an ASCII character, without its closing quote (more text follows). */
+const open = (s: string) => json(s).slice(0, -1);
+
+const EVENT_HEAD =
+  json({
+    activity_id: ACTIVITY_CREATE,
+    activity_name: "Create",
+    category_uid: CATEGORY_UID,
+    category_name: "Findings",
+    class_uid: CLASS_UID,
+    class_name: "Compliance Finding",
+    type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
+    type_name: "Compliance Finding: Create",
+  }).slice(0, -1) + ",";
+const METADATA_HEAD = json({ version: OCSF_VERSION, product: PRODUCT, profiles: ["cloud"] }).slice(0, -1) + ",";
+
+/**
+ * `JSON.stringify(ocsfEvent(…))`, character for character, from pieces that are the same for every
+ * finding of a control or of a resource: an OCSF line is ~3 KB and most of it repeats, and a
+ * tenant's export is several GB. The pieces are cut from events `ocsfEvent` wrote, so the two
+ * cannot drift apart; a finding of an unexpected shape is written by `ocsfEvent` whole
+ * (lib/report/ocsf.test.ts holds the two equal).
+ */
+export class OcsfLineWriter {
+  private readonly controls = new Map<string, ControlPieces>();
+  private last: ResourcePieces | undefined;
+
+  constructor(
+    private readonly result: Pick<ReportResult, "scan">,
+    private readonly time: number = timeOf(result),
+  ) {}
+
+  line(f: ReportFinding, resource: ReportResource | undefined, subscriptionName: string | null): string {
+    const reason: unknown = f.reason;
+    const evidence: unknown = f.evidence;
+    const azure: unknown = f.azure;
+    if (
+      typeof f.controlId !== "string" ||
+      typeof f.resourceId !== "string" ||
+      typeof f.subscriptionId !== "string" ||
+      typeof f.status !== "string" ||
+      typeof f.message !== "string" ||
+      (reason != null && typeof reason !== "string") ||
+      (evidence != null && typeof evidence !== "object") ||
+      (azure != null && typeof azure !== "object") ||
+      (f.agreement != null && typeof f.agreement !== "string")
+    ) {
+      return json(ocsfEvent(f, this.result, resource, subscriptionName, this.time));
+    }
+    const control = this.controlPieces(f.controlId);
+    const severity = SEVERITY[f.severity] ?? { id: 0, name: "Unknown" };
+    const compliance = COMPLIANCE_STATUS[f.status] ?? { id: 0, name: "Unknown" };
+    const muted = f.muted === true;
+    const message = json(f.message);
+    const reasonText = reason == null ? "null" : json(reason);
+    // The resource key with its closing quote: it ends both uids.
+    const key = json(idKey(f.resourceId)).slice(1);
+    return (
+      `${EVENT_HEAD}"severity_id":${severity.id},"severity":${json(severity.name)},"status_id":${muted ? 3 : 1},"status":${muted ? '"Suppressed"' : '"New"'}` +
+      `,"time":${json(this.time)},"message":${message},"metadata":${METADATA_HEAD}"correlation_uid":${json(this.result.scan.id)}` +
+      `,"uid":${open(`${this.result.scan.id}:${f.controlId}:`)}${key}}` +
+      `${control.infoUid}${key}${control.title}${message}${control.compliance}${compliance.id},"status":${json(compliance.name)}` +
+      `${reason ? `,"status_code":${reasonText}` : ""},"status_detail":${message}}` +
+      this.resourcePieces(f, resource, subscriptionName) +
+      `,"unmapped":{"status":${json(f.status)},"reason":${reasonText},"muted":${muted},"evidence":${json(evidence ?? [])}` +
+      `,"azure":${json(azure ?? null)},"agreement":${json(f.agreement ?? "not_collected")}}${control.remediation}}`
+    );
+  }
+
+  private controlPieces(controlId: string): ControlPieces {
+    const known = this.controls.get(controlId);
+    if (known) return known;
+    const sample = ocsfEvent(
+      {
+        controlId,
+        resourceId: "",
+        subscriptionId: "",
+        severity: "high",
+        status: "pass",
+        reason: null,
+        muted: false,
+        message: "",
+        evidence: [],
+        azure: null,
+        agreement: "agrees",
+      },
+      this.result,
+      undefined,
+      null,
+      this.time,
+    );
+    const info = sample.finding_info as { title: unknown };
+    const compliance = json(sample.compliance);
+    const statusId = '"status_id":';
+    const pieces: ControlPieces = {
+      infoUid: `,"finding_info":{"uid":${open(`speech-posture:${controlId}:`)}`,
+      title: `,"title":${json(info.title)},"desc":`,
+      compliance: `,"types":["Compliance"]},"compliance":${compliance.slice(0, compliance.indexOf(statusId) + statusId.length)}`,
+      remediation: sample.remediation === undefined ? "" : `,"remediation":${json(sample.remediation)}`,
+    };
+    this.controls.set(controlId, pieces);
+    return pieces;
+  }
+
+  private resourcePieces(f: ReportFinding, resource: ReportResource | undefined, subscriptionName: string | null): string {
+    const last = this.last;
+    if (
+      last &&
+      last.resource === resource &&
+      last.resourceId === f.resourceId &&
+      last.subscriptionId === f.subscriptionId &&
+      last.subscriptionName === subscriptionName
+    ) {
+      return last.text;
+    }
+    const sample = ocsfEvent(f, this.result, resource, subscriptionName, this.time);
+    const text = `,"resources":${json(sample.resources)},"cloud":${json(sample.cloud)}`;
+    this.last = { resource, resourceId: f.resourceId, subscriptionId: f.subscriptionId, subscriptionName, text };
+    return text;
   }
 }
 
