@@ -119,7 +119,9 @@ async function Overview({ page, params, scanId, tenant }: { page: number; params
                 Import snapshot
               </Link>
             </Can>
-            <ScanButton activeScanId={data.active?.id} />
+            {/* The same key as in NoScanYet: the first scan's refresh swaps that page for this one, and the button must stay the
+                same component so its "Scan finished" message survives the swap. */}
+            <ScanButton key="scan-button" activeScanId={data.active?.id} />
           </>
         }
       />

@@ -39,6 +39,10 @@ test("Scan now runs a collection, streams its progress and refreshes the overvie
   expect(stored.source).toBe("emulator");
   await expect(page.getByRole("heading", { name: "Tenant overview" })).toBeVisible();
   await expect(page.getByTestId("tenant-score")).toContainText(String(stored.summary!.score));
+  // The refresh has landed (the subscriptions link to the new scan), and the finished message is still there: it is not
+  // only a glimpse before the refresh (on an empty store the first scan's refresh swaps the empty overview for the real one).
+  await expect(page.locator(`a[href*="scan=${final.id}"]`).first()).toBeVisible();
+  await expect(page.getByTestId("scan-message")).toHaveText(`Scan finished — tenant score ${stored.summary!.score}.`);
   // The button is usable again.
   await expect(page.getByRole("button", { name: "Scan now" })).toBeEnabled();
 });

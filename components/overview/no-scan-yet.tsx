@@ -15,7 +15,9 @@ export function NoScanYet({ data }: { data: OverviewData }) {
       <PageHeader
         title="Tenant overview"
         description="No scan has been stored yet."
-        actions={<ScanButton activeScanId={data.active?.id} label="Run the first scan" />}
+        // Keyed as on the overview (app/page.tsx): when the first scan ends, the refresh replaces this page with the overview,
+        // and the key keeps the button (and its "Scan finished" message) rather than mounting a new one.
+        actions={<ScanButton key="scan-button" activeScanId={data.active?.id} label="Run the first scan" />}
       />
       {data.newerImport ? (
         <div className="mb-6" data-testid="newer-import">
