@@ -126,6 +126,19 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
   let refusedPolls = 0;
   let lastRefusal = "";
   const started = performance.now();
+  /** The run as far as it got: its wall time and the server's peak RSS are the caller's to give. */
+  const run = (wallMs: number, peakRssMb: number): Run => ({
+    kind,
+    wallMs,
+    peakRssMb,
+    findingsTotal,
+    failure,
+    scanSeconds,
+    acceptedMs,
+    succeededMs,
+    refusedPolls,
+    lastRefusal,
+  });
   try {
     await app.waitUp("/api/scans?pageSize=1", (r) => r.status < 500);
     const t0 = performance.now();
@@ -171,34 +184,11 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     const page = await fetch(`${base}/api/scans/${id}/findings`);
     if (!page.ok) throw new Error(`the first findings page answered ${page.status}`);
     findingsTotal = ((await page.json()) as { total: number }).total;
-    return {
-      kind,
-      wallMs: performance.now() - t0,
-      peakRssMb: serverPeakRssMb(server.pid!),
-      findingsTotal,
-      failure,
-      scanSeconds,
-      acceptedMs,
-      succeededMs,
-      refusedPolls,
-      lastRefusal,
-    };
+    return run(performance.now() - t0, serverPeakRssMb(server.pid!));
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     console.error(`ingest-100k ${kind}: ${failure}`);
-    const peak = server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0;
-    return {
-      kind,
-      wallMs: performance.now() - started,
-      peakRssMb: peak,
-      findingsTotal,
-      failure,
-      scanSeconds,
-      acceptedMs,
-      succeededMs,
-      refusedPolls,
-      lastRefusal,
-    };
+    return run(performance.now() - started, server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0);
   } finally {
     await app.stop();
   }
