@@ -1,7 +1,8 @@
-/** Helpers to run a measured part of a scenario in its own process (so its peak RSS is its own). */
+/** Helpers to run a measured part of a scenario in its own process (so its peak RSS is its own), and to serve the production build. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { freePort } from "@/lib/store/testing/postgres-cluster";
 
 /** Runs `tsx <script> …args` (with Node's `nodeArgs`) and returns the JSON object it prints on its last stdout line. */
 export function runChild<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<T> {
@@ -64,7 +65,7 @@ export async function startEmulatorProcess(stateDir: string, flags: string[]): P
   throw new Error("emulator did not start within 180 s");
 }
 
-export { freePort } from "@/lib/store/testing/postgres-cluster";
+export { freePort };
 
 /** Waits until the app at `base` answers `path` as `ready` says (or fails if its process exits). */
 export async function waitUp(base: string, child: ChildProcess, path: string, ready: (r: Response) => boolean): Promise<void> {
@@ -78,4 +79,47 @@ export async function waitUp(base: string, child: ChildProcess, path: string, re
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the app did not answer ${path} within 120 s`);
+}
+
+export interface AppProcess {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  server: ChildProcess;
+  /** Waits until `path` answers as `ready` says (see `waitUp`). */
+  waitUp(path: string, ready: (r: Response) => boolean): Promise<void>;
+  /** Sends SIGTERM and waits for the server to exit (at once if it already has). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the production build (`next start` on a free loopback port, its output ignored, its errors
+ * shown) against `databaseUrl`, with the emulator as the scan source but no emulator state in
+ * `emulatorState`, and telemetry off; `env` adds to (or overrides) that and this process's own.
+ * Call `waitUp` before the first request and `stop` when done.
+ */
+export async function startApp(options: { databaseUrl: string; emulatorState: string; env?: Record<string, string> }): Promise<AppProcess> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      SPEECH_POSTURE_SOURCE: "emulator",
+      SPEECH_POSTURE_EMULATOR_STATE: options.emulatorState,
+      ...options.env,
+    },
+  });
+  return {
+    base,
+    server,
+    waitUp: (path, ready) => waitUp(base, server, path, ready),
+    stop: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -6,11 +6,10 @@
  * any process it starts) is sampled every 50 ms; this process downloads each export once, counting
  * the bytes and discarding them. Targets: each export ≤ 20 s, the server's peak RSS ≤ 500 MB.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { freePort, runChild, waitUp } from "@/bench/child";
+import { runChild, startApp } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -102,21 +101,11 @@ async function measure(kind: string, url: string): Promise<Figure[]> {
 
 /** Serves a seeded store with the production build and downloads each export once. */
 export async function downloads(kind: string, url: string, seed: SeedResult): Promise<Figure[]> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      NEXT_TELEMETRY_DISABLED: "1",
-      SPEECH_POSTURE_SOURCE: "emulator",
-      SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator"),
-    },
-  });
+  const app = await startApp({ databaseUrl: url, emulatorState: join(DIR, "no-emulator") });
+  const { base, server } = app;
   const s = `export-100k ${kind}`;
   try {
-    await waitUp(base, server, "/api/scans?limit=1", (r) => r.ok);
+    await app.waitUp("/api/scans?limit=1", (r) => r.ok);
     const memory = rssSampler(server.pid!);
     const idleMb = memory.nowMb();
     const out: Figure[] = [
@@ -148,8 +137,7 @@ export async function downloads(kind: string, url: string, seed: SeedResult): Pr
     out.push({ scenario: s, metric: "server RSS before the first export", value: Math.round(idleMb), unit: "MB" });
     return out;
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+    await app.stop();
   }
 }
 

@@ -9,12 +9,11 @@
  * docs/security.md). A scan that fails or a server that dies is reported as a MISSED figure with
  * the time it took to fail, and the reason is printed, never hidden.
  */
-import { spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { freePort, runChild, waitUp } from "@/bench/child";
+import { runChild, startApp } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -107,23 +106,18 @@ interface Run {
 }
 
 async function ingestOnce(kind: string, databaseUrl: string, file: string): Promise<Run> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const size = statSync(file).size;
-  const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
+  const app = await startApp({
+    databaseUrl,
+    emulatorState: join(DIR, "no-emulator"),
     env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NEXT_TELEMETRY_DISABLED: "1",
-      SPEECH_POSTURE_SOURCE: "emulator",
-      SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator"),
       // An operator's raised limits for this one large file (the defaults are 50 MB / 2,000,000 / 1024 MB).
       SPEECH_POSTURE_MAX_UPLOAD_BYTES: String(size + 1024 * 1024),
       SPEECH_POSTURE_MAX_UPLOAD_VALUES: String(Math.ceil(size / 10)),
       SPEECH_POSTURE_UPLOAD_PARSE_MEMORY_MB: "4096",
     },
   });
+  const { base, server } = app;
   let failure: string | null = null;
   let findingsTotal: number | null = null;
   let scanSeconds: number | null = null;
@@ -132,8 +126,21 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
   let refusedPolls = 0;
   let lastRefusal = "";
   const started = performance.now();
+  /** The run as far as it got: its wall time and the server's peak RSS are the caller's to give. */
+  const run = (wallMs: number, peakRssMb: number): Run => ({
+    kind,
+    wallMs,
+    peakRssMb,
+    findingsTotal,
+    failure,
+    scanSeconds,
+    acceptedMs,
+    succeededMs,
+    refusedPolls,
+    lastRefusal,
+  });
   try {
-    await waitUp(base, server, "/api/scans?pageSize=1", (r) => r.status < 500);
+    await app.waitUp("/api/scans?pageSize=1", (r) => r.status < 500);
     const t0 = performance.now();
     const posted = await upload(base, file);
     if (posted.status !== 202) throw new Error(`upload answered ${posted.status}: ${JSON.stringify(posted.body).slice(0, 300)}`);
@@ -177,37 +184,13 @@ async function ingestOnce(kind: string, databaseUrl: string, file: string): Prom
     const page = await fetch(`${base}/api/scans/${id}/findings`);
     if (!page.ok) throw new Error(`the first findings page answered ${page.status}`);
     findingsTotal = ((await page.json()) as { total: number }).total;
-    return {
-      kind,
-      wallMs: performance.now() - t0,
-      peakRssMb: serverPeakRssMb(server.pid!),
-      findingsTotal,
-      failure,
-      scanSeconds,
-      acceptedMs,
-      succeededMs,
-      refusedPolls,
-      lastRefusal,
-    };
+    return run(performance.now() - t0, serverPeakRssMb(server.pid!));
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     console.error(`ingest-100k ${kind}: ${failure}`);
-    const peak = server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0;
-    return {
-      kind,
-      wallMs: performance.now() - started,
-      peakRssMb: peak,
-      findingsTotal,
-      failure,
-      scanSeconds,
-      acceptedMs,
-      succeededMs,
-      refusedPolls,
-      lastRefusal,
-    };
+    return run(performance.now() - started, server.pid && server.exitCode === null ? serverPeakRssMb(server.pid) : 0);
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(null) : server.once("exit", r)));
+    await app.stop();
   }
 }
 

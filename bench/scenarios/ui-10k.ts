@@ -4,12 +4,11 @@
  * in another; this process times 20 sequential requests per page (after two warm-ups) and sums
  * the gzip size of the scripts the overview's HTML loads.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Figure } from "@/bench/report";
-import { freePort, runChild, waitUp } from "@/bench/child";
+import { runChild, startApp } from "@/bench/child";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
 
@@ -72,20 +71,10 @@ export async function ui10k(): Promise<Figure[]> {
   const db = resolve(join(DIR, "ui-10k.db"));
   const seed = await runChild<SeedResult>("bench/ui-seed-child.ts", [db]);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      DATABASE_URL: db,
-      NEXT_TELEMETRY_DISABLED: "1",
-      SPEECH_POSTURE_SOURCE: "emulator",
-      SPEECH_POSTURE_EMULATOR_STATE: join(DIR, "no-emulator"),
-    },
-  });
+  const app = await startApp({ databaseUrl: db, emulatorState: join(DIR, "no-emulator") });
+  const { base } = app;
   try {
-    await waitUp(base, server, "/controls", (r) => r.ok);
+    await app.waitUp("/controls", (r) => r.ok);
     const resourcePath = `/resources/${seed.resourceId.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`;
     const overview = await measure(`${base}/`);
     const findings = await measure(`${base}/findings?controlId=CMK-2&severity=high&status=fail`);
@@ -109,7 +98,6 @@ export async function ui10k(): Promise<Figure[]> {
       },
     ];
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+    await app.stop();
   }
 }

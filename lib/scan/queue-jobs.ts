@@ -15,7 +15,7 @@ import { mergeSnapshots } from "@/lib/posture/merge-snapshots";
 import type { Snapshot, SnapshotError } from "@/lib/posture/snapshot";
 import type { ScanTarget } from "@/lib/posture/targets";
 import { sharedQuotaGate } from "./shared-quota";
-import { addParts, collectedParts, deleteParts, finishPart, getPart, listParts, splitPart, startPart, type NewPart } from "@/lib/store/scans/parts";
+import { addParts, collectedParts, countParts, deleteParts, finishPart, getPart, listParts, splitPart, startPart, type NewPart } from "@/lib/store/scans/parts";
 import { deleteScanChildren } from "@/lib/store/scans/rows";
 import { endScan, getScan, markRunning, touchScan } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
@@ -66,9 +66,8 @@ export async function planParts(store: Store, requested: string[] | undefined, b
 
 /** Writes the scan's heartbeat with how many parts are done, and says whether it was cancelled. */
 async function partsProgress(store: Store, scanId: string): Promise<boolean> {
-  const parts = (await listParts(store, scanId)).filter((p) => p.status !== "split");
-  const done = parts.filter((p) => p.status !== "pending").length;
-  return (await touchScan(store, scanId, { phase: "tenants", done, total: parts.length })).cancelRequested;
+  const { ended, total } = await countParts(store, scanId);
+  return (await touchScan(store, scanId, { phase: "tenants", done: ended, total })).cancelRequested;
 }
 
 /** Whether a failure may pass if tried again (a refused credential or a missing secret will not). */

@@ -88,6 +88,20 @@ export async function listParts(store: Store, scanId: string): Promise<ScanPart[
   return rows.map(toPart);
 }
 
+/**
+ * How many of a scan's parts have ended (done or failed) of all it has, in one count query; a part
+ * that was split is left out (its batches count instead).
+ */
+export async function countParts(store: Store, scanId: string): Promise<{ ended: number; total: number }> {
+  const row = await store.db
+    .selectFrom("scan_parts")
+    .select((eb) => [eb.fn.countAll<number | string>().as("total"), eb.fn.countAll<number | string>().filterWhere("status", "!=", "pending").as("ended")])
+    .where("scan_id", "=", scanId)
+    .where("status", "!=", "split")
+    .executeTakeFirstOrThrow();
+  return { ended: Number(row.ended), total: Number(row.total) };
+}
+
 /** Counts a worker's start on a pending part; false when the part is no longer pending. */
 export async function startPart(store: Store, scanId: string, part: string): Promise<boolean> {
   const r = await store.db
