@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalResultJson, resultSha256, resultSha256Pair, writeCanonical } from "./canonical";
+import { tenantFixture } from "./testing/fixture";
 
 /** An independent, obviously-correct canonical writer to compare against. */
 function reference(value: unknown): string | undefined {
@@ -85,6 +86,106 @@ describe("canonicalResultJson", () => {
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.join("")).toBe(reference(value));
     expect(canonicalResultJson(value)).toBe(reference(value));
+  });
+
+  it("writes findings (copied in sorted order when they have a finding's shape) exactly as the general path does", () => {
+    const { result } = tenantFixture({ accounts: 150, subscriptions: 3 });
+    expect(result.findings.length).toBeGreaterThan(2000); // long enough to be written in runs
+    expect(result.findings.some((f) => f.evidence.some((e) => Array.isArray(e.actual)))).toBe(true);
+    expect(canonicalResultJson(result)).toBe(reference(result));
+    const policy = {
+      kind: "policy",
+      definitionId: "/d",
+      assignmentId: null,
+      resourceId: "/r",
+      complianceState: "Compliant",
+      timestamp: "2026-11-30T00:00:00Z",
+    };
+    const defender = { kind: "defender", assessmentKey: "k", resourceId: "", status: "Healthy" };
+    const varied = result.findings.map((f, i) => ({
+      ...f,
+      ...(i % 3 === 0 ? { muted: true, exception: { id: `x${i}`, owner: "o", reason: "r", expiresAt: "2027-01-01" } } : {}),
+      azure: i % 2 ? { state: "compliant", sources: [policy, defender] } : f.azure,
+    }));
+    expect(canonicalResultJson({ findings: varied })).toBe(reference({ findings: varied }));
+  });
+
+  it("writes findings of odd shapes, mixed with ordinary ones, as the general path does", () => {
+    const base = {
+      controlId: "CMK-1",
+      resourceId: "/r",
+      subscriptionId: "s",
+      severity: "high",
+      status: "fail",
+      reason: null,
+      muted: false,
+      message: "m",
+      evidence: [{ path: "p", actual: ["a"], expected: 1 }],
+      azure: { state: "none", sources: [] },
+      agreement: "agrees",
+    };
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    class Box {
+      constructor(
+        readonly z = 1,
+        readonly a = 2,
+      ) {}
+    }
+    const withGetter = {
+      ...base,
+      get message() {
+        return "from a getter";
+      },
+    };
+    const odd: unknown[] = [
+      { ...base, extra: { b: 1, a: 2 } },
+      { ...base, evidence: [{ actual: { "10": 1, "9": 2, b: 3 }, path: "p", expected: null }] },
+      { ...base, evidence: [{ path: "p", actual: JSON.parse('{"__proto__": {"x": 1}, "a": 1}'), expected: 1 }] },
+      { ...base, evidence: [{ path: "p", actual: new Date("2026-01-02T03:04:05Z"), expected: new Box() }] },
+      { ...base, evidence: [{ path: "p", actual: nullProto, expected: { toJSON: () => ({ y: 1, x: 2 }) } }] },
+      { ...base, evidence: [{ path: "p", actual: [undefined, () => 1, NaN, -0, Infinity, 1e21], expected: "é" }] },
+      {
+        ...base,
+        evidence: [
+          { path: { z: 1, a: 2 }, actual: 1, expected: 2, note: "x" },
+          { expected: 2, actual: 1, path: "p" },
+        ],
+      },
+      {
+        ...base,
+        azure: {
+          sources: [
+            { timestamp: "t", kind: "policy", definitionId: "d" },
+            { status: null, kind: "defender" },
+          ],
+          state: "compliant",
+        },
+      },
+      { ...base, azure: { state: "none", sources: [], extra: 1 } },
+      { ...base, exception: { reason: "r", id: "x", owner: "o", expiresAt: "e" }, muted: true },
+      { ...base, reason: undefined, agreement: () => 1, message: Symbol("s") },
+      { ...base, status: { toJSON: () => "fail" } },
+      Object.assign(Object.create({ inherited: 1 }) as object, base),
+      withGetter,
+      [base],
+      "text",
+      null,
+      7,
+    ];
+    const findings = Array.from({ length: 2600 }, (_, i) =>
+      i % 7 === 3
+        ? odd[((i / 7) % odd.length) | 0]
+        : { ...base, resourceId: `/r/${i}`, evidence: [{ path: "p", actual: randomValue(i), expected: randomValue(i * 31) }] },
+    );
+    for (const item of odd) expect(findings).toContain(item);
+    expect(canonicalResultJson({ findings })).toBe(reference({ findings }));
+  });
+
+  it("rejects a cycle inside a finding-shaped element", () => {
+    const actual: Record<string, unknown> = { x: 1 };
+    actual.self = actual;
+    const findings = Array.from({ length: 2100 }, () => ({ controlId: "C", evidence: [{ path: "p", actual, expected: 1 }] }));
+    expect(() => canonicalResultJson({ findings })).toThrow(/cycle/);
   });
 
   it("serializes dates through toJSON", () => {
