@@ -7,6 +7,7 @@
  * the bytes and discarding them. Targets: each export ≤ 20 s, the server's peak RSS ≤ 500 MB.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { get } from "node:http";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
 import { runChild, startApp } from "@/bench/child";
@@ -75,22 +76,37 @@ function rssSampler(root: number) {
   };
 }
 
-/** Downloads one export, counting bytes and line ends and keeping only the first and last byte. */
-async function download(url: string): Promise<{ seconds: number; bytes: number; lines: number; first: number; last: number }> {
+/**
+ * Downloads one export over plain node:http (as curl would: the client's own cost stays small
+ * beside the server's on two cores), counting bytes and line ends and keeping only the first and
+ * last byte.
+ */
+function download(url: string): Promise<{ seconds: number; bytes: number; lines: number; first: number; last: number }> {
   const t = performance.now();
-  const res = await fetch(url);
-  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
-  let bytes = 0;
-  let lines = 0;
-  let first = -1;
-  let last = -1;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    if (first < 0 && chunk.length) first = chunk[0];
-    if (chunk.length) last = chunk[chunk.length - 1];
-    bytes += chunk.length;
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
-  }
-  return { seconds: (performance.now() - t) / 1000, bytes, lines, first, last };
+  return new Promise((resolvePromise, reject) => {
+    const req = get(url, (res) => {
+      if (res.statusCode !== 200) {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => reject(new Error(`${url} answered ${res.statusCode}: ${text}`)));
+        return;
+      }
+      let bytes = 0;
+      let lines = 0;
+      let first = -1;
+      let last = -1;
+      res.on("data", (chunk: Buffer) => {
+        if (first < 0 && chunk.length) first = chunk[0];
+        if (chunk.length) last = chunk[chunk.length - 1];
+        bytes += chunk.length;
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+      });
+      res.on("end", () => resolvePromise({ seconds: (performance.now() - t) / 1000, bytes, lines, first, last }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
 }
 
 async function measure(kind: string, url: string): Promise<Figure[]> {
