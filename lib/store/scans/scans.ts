@@ -275,10 +275,12 @@ export async function touchScan(store: Store, id: string, progress?: { phase: st
 
 /** Ends an unfinished scan as failed or cancelled, removing anything it wrote. */
 export async function endScan(store: Store, id: string, status: "failed" | "cancelled", error: string | null): Promise<boolean> {
+  // One reading of the clock: the end is one moment (two readings can fall a millisecond apart).
+  const now = nowIso(store);
   return store.db.transaction().execute(async (trx) => {
     const r = await trx
       .updateTable("scans")
-      .set({ status, error, active_scope: null, finished_at: nowIso(store), ended_at: nowIso(store) })
+      .set({ status, error, active_scope: null, finished_at: now, ended_at: now })
       .where("id", "=", id)
       .where("status", "in", ACTIVE_STATUSES)
       .executeTakeFirst();
