@@ -28,6 +28,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the CPUs: a single worker on two cores. Many tests
+    // mostly wait (child processes, the emulator's latency, PostgreSQL), so two halve the wall time.
+    maxWorkers: 2,
     // Route handlers run as the local demo (no sign-in, as on loopback); auth tests set their own mode.
     env: { AUTH_MODE: "none", SPEECH_POSTURE_LISTEN_HOST: "127.0.0.1" },
     projects: [

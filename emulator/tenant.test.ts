@@ -303,15 +303,12 @@ describe("generateTenant", () => {
     ).toEqual([]);
   });
 
-  it("generates 100,000 Speech accounts across 2,000 subscriptions", () => {
-    const started = performance.now();
-    const t = generateTenant({ seed: 100, subscriptions: 2000, accounts: 100_000 });
-    const ms = performance.now() - started;
-    const speech = t.resources.filter(isSpeechAccount).length;
-    console.log(
-      `generateTenant(100,000 accounts, 2,000 subscriptions): ${Math.round(ms)} ms, ${t.resources.length} resources, ${t.roleAssignments.length} role assignments, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`,
-    );
-    expect(speech).toBe(100_000);
+  // The 100,000-account tenant itself is generated, and timed, by the benchmarks (npm run bench).
+  it("generates exactly the accounts asked for across 2,000 subscriptions, each subscription and account named once", () => {
+    const t = generateTenant({ seed: 100, subscriptions: 2000, accounts: 20_000 });
+    const speech = t.resources.filter(isSpeechAccount);
+    expect(speech).toHaveLength(20_000);
+    expect(new Set(speech.map((r) => r.id.toLowerCase())).size).toBe(20_000);
     expect(t.subscriptions.filter((s) => s.visible)).toHaveLength(2000);
     expect(new Set(t.subscriptions.map((s) => s.displayName)).size).toBe(t.subscriptions.length);
   });
