@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { ensureDemoScan, getScan, gotoReady, latestScan } from "./support";
 
@@ -55,6 +58,36 @@ test("upload a snapshot with the file picker: it is evaluated and stored as a sc
   await expect(page.getByTestId("finding-row")).toHaveCount(1);
   await expect(page.getByTestId("finding-row")).toHaveAttribute("data-status", "fail");
   await expect(page.getByTestId("finding-row")).toContainText(name);
+});
+
+test("a file over the upload limit is refused before it is sent, saying its size, the limit and what to do", async ({ page }) => {
+  // The e2e server runs with the default limit (SPEECH_POSTURE_MAX_UPLOAD_BYTES: 50 MB).
+  const dir = mkdtempSync(join(tmpdir(), "e2e-upload-"));
+  const big = join(dir, "estate.json");
+  writeFileSync(big, "");
+  truncateSync(big, 60 * 1024 * 1024); // sparse: nothing is written
+  try {
+    const sent: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/snapshots") sent.push(r.method());
+    });
+    await gotoReady(page, "/scans");
+    const upload = page.getByTestId("snapshot-upload");
+    await expect(upload).toHaveAttribute("data-ready", "true");
+    await expect(upload).toContainText("up to 50 MB");
+    await upload.getByLabel("choose a file").setInputFiles(big);
+    await expect(page.getByTestId("upload-result")).toHaveText(
+      "estate.json was not sent: it is 60 MB, and this dashboard accepts snapshots of up to 50 MB. An Admin can raise the limit (SPEECH_POSTURE_MAX_UPLOAD_BYTES), or scan the file with the CLI (speech-posture scan --snapshot).",
+    );
+    expect(sent).toEqual([]);
+    // The same file, once under the limit, is sent (and refused by the server for what it holds).
+    truncateSync(big, 10);
+    await upload.getByLabel("choose a file").setInputFiles(big);
+    await expect(page.getByTestId("upload-result")).toContainText("estate.json was not accepted");
+    expect(sent).toEqual(["POST"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("drop a snapshot on the drop zone: an invalid file is refused with the path of the problem", async ({ page }) => {

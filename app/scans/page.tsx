@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { ScanErrors } from "@/components/scans/scan-errors";
 import { ScanButton } from "@/components/scan/scan-button";
 import { SnapshotUpload } from "@/components/scan/snapshot-upload";
+import { uploadLimitBytes } from "@/lib/security/upload-limit";
 import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
 import { PanelSkeleton } from "@/components/ui/skeleton";
 import { dateTime } from "@/lib/views/format";
@@ -98,7 +99,7 @@ async function Scans({ opts }: { opts: { before?: string; from?: string; to?: st
             id="import-panel"
             description="Evaluates a snapshot file as a new scan of source “snapshot”. Nothing in Azure is contacted."
           >
-            <SnapshotUpload />
+            <SnapshotUpload maxBytes={uploadLimitBytes()} />
           </Panel>
         </div>
       </Can>

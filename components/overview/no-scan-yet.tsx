@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { ScanButton } from "@/components/scan/scan-button";
 import { SnapshotUpload } from "@/components/scan/snapshot-upload";
+import { uploadLimitBytes } from "@/lib/security/upload-limit";
 import { Shield } from "@/components/ui/icons";
 import { Alert, EmptyState, PageHeader, Panel } from "@/components/ui/layout";
 import { dateTime } from "@/lib/views/format";
@@ -51,7 +52,7 @@ export function NoScanYet({ data }: { data: OverviewData }) {
       <Can role="Posture.Operator">
         <div className="mt-6">
           <Panel title="Import a snapshot" id="import">
-            <SnapshotUpload />
+            <SnapshotUpload maxBytes={uploadLimitBytes()} />
           </Panel>
         </div>
       </Can>

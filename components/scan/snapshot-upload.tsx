@@ -36,7 +36,18 @@ export function SnapshotUpload(props: Parameters<typeof SnapshotUploadInner>[0])
   );
 }
 
-function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
+/** Bytes as the hint and the refusal say them: "50 MB", "73.4 MB". */
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+/**
+ * `maxBytes`: the server's upload limit (SPEECH_POSTURE_MAX_UPLOAD_BYTES). A larger file is refused
+ * here, before it is sent: the server would refuse it anyway, and a browser still sending when the
+ * server answers 413 and closes may report only a network error.
+ */
+function SnapshotUploadInner({ compact = false, maxBytes }: { compact?: boolean; maxBytes: number }) {
   const router = useRouter();
   const inputId = useId();
   const hintId = useId();
@@ -60,6 +71,17 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
 
   async function send(file: File) {
     setResult(null);
+    if (file.size > maxBytes) {
+      // Sizes that round alike are given in bytes.
+      const [size, limit] =
+        megabytes(file.size) === megabytes(maxBytes) ? [`${file.size} bytes`, `${maxBytes} bytes`] : [megabytes(file.size), megabytes(maxBytes)];
+      setResult({
+        tone: "error",
+        text: `${file.name} was not sent: it is ${size}, and this dashboard accepts snapshots of up to ${limit}. An Admin can raise the limit (SPEECH_POSTURE_MAX_UPLOAD_BYTES), or scan the file with the CLI (speech-posture scan --snapshot).`,
+      });
+      if (input.current) input.current.value = "";
+      return;
+    }
     setUploading(file.name);
     try {
       const response = await fetch(`/api/snapshots${replacesLatest ? "?replacesLatest=true" : ""}`, {
@@ -136,7 +158,7 @@ function SnapshotUploadInner({ compact = false }: { compact?: boolean }) {
         </p>
         <p id={hintId} className="text-xs text-slate-500">
           A <code className="font-mono">speech-posture snapshot</code> file, an <code className="font-mono">az graph query -o json</code> export, or an ARM
-          list.
+          list; up to {megabytes(maxBytes)}.
         </p>
       </div>
       <label className="mt-2 flex items-start gap-2 text-sm text-slate-700">
