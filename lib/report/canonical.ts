@@ -176,7 +176,7 @@ function* elementRuns(v: readonly unknown[]): Generator<string> {
 /*
  * Findings are most of a result's text. A finding of the shape the engine and the store produce is
  * copied with its keys inserted in sorted order, and the native JSON.stringify writes the copies
- * canonically without a replacer, several times faster than with one. An element of any other
+ * canonically without a replacer, much faster than with one. An element of any other
  * shape (an unknown key, a prototype, a toJSON, an index-like key) is written by the general path;
  * lib/report/canonical.test.ts holds the two equal.
  */

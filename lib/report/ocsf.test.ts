@@ -121,6 +121,7 @@ describe("OcsfLineWriter", () => {
     const resource = fx.result.resources.find((r) => r.id === base.resourceId)!;
     const findings: ReportFinding[] = [
       { ...base, controlId: "XYZ-9", severity: "critical", status: "odd" },
+      { ...base, severity: "__proto__", status: "constructor" },
       { ...base, reason: "", agreement: undefined, azure: undefined, evidence: undefined },
       { ...base, reason: "access_denied", muted: true, message: 'quote " back\\ \u2028 \ud800 é 😀 $& $1' },
       {

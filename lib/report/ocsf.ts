@@ -114,9 +114,10 @@ const METADATA_HEAD = json({ version: OCSF_VERSION, product: PRODUCT, profiles: 
 /**
  * `JSON.stringify(ocsfEvent(…))`, character for character, from pieces that are the same for every
  * finding of a control or of a resource: an OCSF line is ~3 KB and most of it repeats, and a
- * tenant's export is several GB. The pieces are cut from events `ocsfEvent` wrote, so the two
- * cannot drift apart; a finding of an unexpected shape is written by `ocsfEvent` whole
- * (lib/report/ocsf.test.ts holds the two equal).
+ * tenant's export is several GB. The per-control and per-resource pieces are cut from events
+ * `ocsfEvent` wrote; the rest follows its key order. A finding of an unexpected shape (or an
+ * unknown severity or status) is written by `ocsfEvent` whole. lib/report/ocsf.test.ts holds the
+ * two equal.
  */
 export class OcsfLineWriter {
   private readonly controls = new Map<string, ControlPieces>();
@@ -140,13 +141,15 @@ export class OcsfLineWriter {
       (reason != null && typeof reason !== "string") ||
       (evidence != null && typeof evidence !== "object") ||
       (azure != null && typeof azure !== "object") ||
-      (f.agreement != null && typeof f.agreement !== "string")
+      (f.agreement != null && typeof f.agreement !== "string") ||
+      !Object.hasOwn(SEVERITY, f.severity) ||
+      !Object.hasOwn(COMPLIANCE_STATUS, f.status)
     ) {
       return json(ocsfEvent(f, this.result, resource, subscriptionName, this.time));
     }
     const control = this.controlPieces(f.controlId);
-    const severity = SEVERITY[f.severity] ?? { id: 0, name: "Unknown" };
-    const compliance = COMPLIANCE_STATUS[f.status] ?? { id: 0, name: "Unknown" };
+    const severity = SEVERITY[f.severity];
+    const compliance = COMPLIANCE_STATUS[f.status];
     const muted = f.muted === true;
     const message = json(f.message);
     const reasonText = reason == null ? "null" : json(reason);
