@@ -44,6 +44,17 @@ export const OCSF_COMPLIANCE_FINDING_REQUIRED = [
 const CLASS_UID = 2003;
 const CATEGORY_UID = 2;
 const ACTIVITY_CREATE = 1;
+/** What every event of ours opens with: a Compliance Finding, created. */
+const EVENT_CLASS = {
+  activity_id: ACTIVITY_CREATE,
+  activity_name: "Create",
+  category_uid: CATEGORY_UID,
+  category_name: "Findings",
+  class_uid: CLASS_UID,
+  class_name: "Compliance Finding",
+  type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
+  type_name: "Compliance Finding: Create",
+} as const;
 
 const SEVERITY: Record<string, { id: number; name: string }> = {
   high: { id: 4, name: "High" },
@@ -98,17 +109,7 @@ const json = (v: unknown): string => JSON.stringify(v);
 /** JSON text of a string that ends in an ASCII character, without its closing quote (more text follows). */
 const open = (s: string) => json(s).slice(0, -1);
 
-const EVENT_HEAD =
-  json({
-    activity_id: ACTIVITY_CREATE,
-    activity_name: "Create",
-    category_uid: CATEGORY_UID,
-    category_name: "Findings",
-    class_uid: CLASS_UID,
-    class_name: "Compliance Finding",
-    type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
-    type_name: "Compliance Finding: Create",
-  }).slice(0, -1) + ",";
+const EVENT_HEAD = json(EVENT_CLASS).slice(0, -1) + ",";
 const METADATA_HEAD = json({ version: OCSF_VERSION, product: PRODUCT, profiles: ["cloud"] }).slice(0, -1) + ",";
 
 /**
@@ -244,14 +245,7 @@ export function ocsfEvent(
   if (control?.references.azurePolicy) requirements.push(`Azure Policy ${control.references.azurePolicy.id}`);
   const tenantId = result.scan.tenantId ?? null;
   const event: Record<string, unknown> = {
-    activity_id: ACTIVITY_CREATE,
-    activity_name: "Create",
-    category_uid: CATEGORY_UID,
-    category_name: "Findings",
-    class_uid: CLASS_UID,
-    class_name: "Compliance Finding",
-    type_uid: CLASS_UID * 100 + ACTIVITY_CREATE,
-    type_name: "Compliance Finding: Create",
+    ...EVENT_CLASS,
     severity_id: severity.id,
     severity: severity.name,
     status_id: muted ? 3 : 1,
