@@ -135,6 +135,39 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
     expect(() => q("agreement=lenient")).toThrow(/agreement.*azure_lenient/);
   });
 
+  it("indexes Azure's state from the start of each stored verdict, and from the whole text when it does not open with its state", async () => {
+    const snapshot = withoutAzureVerdicts(snapshotOf(smallTenant(40, 3, 9), "2026-11-28T09:08:00Z"));
+    snapshot.resources.filter(isSpeechAccount).forEach((a, n) => snapshot.resources.push(cmkCompliant(a.id, n)));
+    snapshot.coverage.push("azurePolicy");
+    const scan = await importAndWait(jobs, snapshot);
+    const summary = await azureSummary(store, scan.id);
+    expect(summary).toMatchObject({ collected: true, compliant: 40, nonCompliant: 0 });
+    const compliantOnly = (s: Store) => queryFindings(s, scan.id, q("agreement=azure_lenient,agree&pageSize=500"));
+    const before = (await compliantOnly(store)).total;
+
+    // The same verdicts with their members the other way round, as another writer could store them.
+    const rows = await store.db.selectFrom("findings").select(["id", "azure"]).where("scan_id", "=", scan.id).execute();
+    let rewritten = 0;
+    for (const r of rows) {
+      const m = r.azure === null ? null : /^\{"state":("[a-z_]+"),"sources":(.*)\}$/s.exec(r.azure);
+      if (!m) continue;
+      await store.db
+        .updateTable("findings")
+        .set({ azure: `{"sources":${m[2]},"state":${m[1]}}` })
+        .where("id", "=", r.id)
+        .execute();
+      rewritten++;
+    }
+    expect(rewritten).toBe(rows.length); // 720 findings: more than one batch of whole reads
+    const fresh = await tdb.open(); // a store with an empty cache builds the index again
+    try {
+      expect(await azureSummary(fresh, scan.id)).toEqual(summary);
+      expect((await compliantOnly(fresh)).total).toBe(before);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("summarises Azure's side: unmuted lenient findings and Azure's own compliance", async () => {
     const plain = await importAndWait(jobs, withoutAzureVerdicts(snapshotOf(smallTenant(), "2026-11-28T09:06:00Z")));
     expect(await azureSummary(store, plain.id)).toEqual({ collected: false, lenientUnmuted: 0, compliant: 0, nonCompliant: 0, score: null });

@@ -7,6 +7,7 @@
  */
 import { AGREEMENTS, AZURE_NOT_COLLECTED, AZURE_STATES, CONTROL_IDS, KINDS, SEVERITIES, SORT_KEYS, STATUSES, type FindingsIndex } from "./model";
 import { sortedOrder } from "./sort";
+import { sql } from "kysely";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
 import { decodeForResource } from "@/lib/store/scans/evidence-codec";
@@ -25,7 +26,9 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   const [rows, resourceRows, subRows] = await Promise.all([
     store.db
       .selectFrom("findings")
-      .select(["id", "status", "severity", "agreement", "azure", "control_id", "kind", "subscription_id", "resource_ord"])
+      .select(["id", "status", "severity", "agreement", "control_id", "kind", "subscription_id", "resource_ord"])
+      // Only Azure's state is indexed: its first characters, not the whole verdict (~300 bytes a finding).
+      .select(sql<string | null>`substr(azure, 1, ${sql.lit(AZURE_HEAD_CHARS)})`.as("azure_head"))
       .where("scan_id", "=", scanId)
       .orderBy("id")
       .execute(),
@@ -73,6 +76,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       ...(tenant ? { tenant } : {}),
     };
   }
+  const unread: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     ix.ids[i] = Number(r.id);
@@ -80,9 +84,12 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.severity[i] = severityOf.get(r.severity) ?? 2;
     // Scans stored before Azure's verdicts were read carry the column default, not_collected.
     ix.agreement[i] = agreementOf.get(r.agreement) ?? 0;
-    // Only the state is read here, so the resource ID the column leaves out need not be put back.
-    ix.azureState[i] =
-      r.azure === null ? AZURE_NOT_COLLECTED : (azureStateOf.get((decodeForResource(r.azure, "") as { state?: string }).state ?? "") ?? AZURE_NOT_COLLECTED);
+    if (r.azure_head === null) ix.azureState[i] = AZURE_NOT_COLLECTED;
+    else {
+      const state = STATE_AT_START.exec(r.azure_head)?.[1];
+      if (state === undefined) unread.push(i);
+      else ix.azureState[i] = azureStateOf.get(state) ?? AZURE_NOT_COLLECTED;
+    }
     ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
     ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
     const subKey = idKey(r.subscription_id);
@@ -91,8 +98,33 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.sub[i] = s;
     ix.resource[i] = Number(r.resource_ord);
   }
+  // A verdict whose text does not open with its state: read it whole (only the state is used, so the
+  // resource ID the column leaves out need not be put back).
+  for (let from = 0; from < unread.length; from += 500) {
+    const part = unread.slice(from, from + 500);
+    const whole = await store.db
+      .selectFrom("findings")
+      .select(["id", "azure"])
+      .where(
+        "id",
+        "in",
+        part.map((i) => rows[i].id),
+      )
+      .execute();
+    const textOf = new Map(whole.map((w) => [Number(w.id), w.azure]));
+    for (const i of part) {
+      const text = textOf.get(ix.ids[i]);
+      ix.azureState[i] =
+        text == null ? AZURE_NOT_COLLECTED : (azureStateOf.get((decodeForResource(text, "") as { state?: string }).state ?? "") ?? AZURE_NOT_COLLECTED);
+    }
+  }
   return ix;
 }
+
+/** How much of a stored verdict is read for the index: `{"state":"` and the longest state name, with room to spare. */
+const AZURE_HEAD_CHARS = 48;
+/** The state as JSON.stringify writes a verdict (`{"state":"compliant","sources":[…]}`): its first member. */
+const STATE_AT_START = /^\{"state":"([a-z_]+)"/;
 
 /** The index of a succeeded scan (the caller checks the status: only finished scans are immutable). */
 export function findingsIndex(store: Store, scanId: string): Promise<FindingsIndex> {
