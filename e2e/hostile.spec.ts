@@ -361,7 +361,10 @@ test("a snapshot with HTML, script and formulas in names, tags and file name is 
   expect(pdf.status()).toBe(200);
   const bytes = Buffer.from(await pdf.body());
   expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
-  const raw = bytes.toString("latin1");
+  // Actions are names in the document's dictionaries; the bytes of compressed streams are left out,
+  // where any short name can turn up by chance (CI once failed on such a match).
+  const raw = bytes.toString("latin1").replace(/\bstream\r?\n[\s\S]*?\bendstream\b/g, "stream endstream");
+  expect(raw).toMatch(/\/Type \/Page\b/); // what is left is still the document's structure
   expect(raw).not.toMatch(/\/(JavaScript|JS|Launch|OpenAction|AA|SubmitForm)\b/);
   const file = new PdfFile(bytes);
   try {
