@@ -1,6 +1,6 @@
 /** Helpers to run a measured part of a scenario in its own process (so its peak RSS is its own), and to serve the production build. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "@/lib/store/testing/postgres-cluster";
 
@@ -122,4 +122,31 @@ export async function startApp(options: { databaseUrl: string; emulatorState: st
       await exited;
     },
   };
+}
+
+/** A process and every process under it (from /proc), for the memory they hold together. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const taskDir = `/proc/${out[i]}/task`;
+    if (!existsSync(taskDir)) continue;
+    for (const task of readdirSync(taskDir)) {
+      try {
+        for (const child of readFileSync(`${taskDir}/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) out.push(Number(child));
+      } catch {
+        /* the task ended */
+      }
+    }
+  }
+  return out;
+}
+
+/** kB of a /proc/<pid>/status field (VmRSS, VmHWM), 0 when the process is gone. */
+export function statusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
 }

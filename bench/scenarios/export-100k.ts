@@ -6,11 +6,11 @@
  * any process it starts) is sampled every 50 ms; this process downloads each export once, counting
  * the bytes and discarding them. Targets: each export ≤ 20 s, the server's peak RSS ≤ 500 MB.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { runChild, startApp } from "@/bench/child";
+import { processTree, runChild, startApp, statusKb } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -23,38 +23,6 @@ export interface SeedResult {
   findings: number;
   resources: number;
   seedMs: number;
-}
-
-/** The process and every process below it (from /proc), for the memory they hold together. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      /* gone */
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    out.push(pid);
-    for (const c of children.get(pid) ?? []) walk(c);
-  };
-  walk(root);
-  return out;
-}
-
-/** kB of a /proc/<pid>/status field (VmRSS, VmHWM), 0 when the process is gone. */
-function statusKb(pid: number, field: string): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Samples the server tree's resident memory; `peakMb()` is the highest sum seen (or a process's own high-water mark, if higher). */

@@ -9,11 +9,11 @@
  * docs/security.md). A scan that fails or a server that dies is reported as a MISSED figure with
  * the time it took to fail, and the reason is printed, never hidden.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { join, resolve } from "node:path";
 import type { Figure } from "@/bench/report";
-import { runChild, startApp } from "@/bench/child";
+import { processTree, runChild, startApp, statusKb } from "@/bench/child";
 import { startCluster } from "@/lib/store/testing/postgres-cluster";
 // @ts-expect-error -- a plain ESM script without type declarations
 import { buildIfNeeded } from "@/scripts/build-if-needed.mjs";
@@ -25,35 +25,9 @@ const GIVE_UP_MS = 15 * 60_000;
 const WALL_TARGET_S = 30;
 const RSS_TARGET_MB = 1024;
 
-/** The server process and every process under it (from /proc). */
-function processTree(pid: number): number[] {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    const taskDir = `/proc/${out[i]}/task`;
-    if (!existsSync(taskDir)) continue;
-    for (const task of readdirSync(taskDir)) {
-      try {
-        for (const child of readFileSync(`${taskDir}/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) out.push(Number(child));
-      } catch {
-        /* the task ended */
-      }
-    }
-  }
-  return out;
-}
-
 /** The largest VmHWM (peak resident set) among the server's processes, in MB. */
 function serverPeakRssMb(pid: number): number {
-  let peak = 0;
-  for (const p of processTree(pid)) {
-    try {
-      const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, "utf8"));
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      /* gone */
-    }
-  }
-  return Math.round(peak);
+  return Math.round(Math.max(0, ...processTree(pid).map((p) => statusKb(p, "VmHWM"))) / 1024);
 }
 
 /** POSTs the file as the raw body, streamed from disk; the parsed JSON answer. */

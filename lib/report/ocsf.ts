@@ -86,6 +86,8 @@ export function* findingsToOcsfLines(result: ReportResult): Generator<string> {
 
 /** What `ocsfEvent` writes the same for every finding of one control in one scan. */
 interface ControlPieces {
+  /** `"correlation_uid":"<scan>","uid":"<scan>:<control>:` (the resource key follows). */
+  metadataUid: string;
   /** `,"finding_info":{"uid":"speech-posture:<control>:` (the resource key follows). */
   infoUid: string;
   /** `,"title":…,"desc":` (the message follows). */
@@ -158,8 +160,7 @@ export class OcsfLineWriter {
     const key = json(idKey(f.resourceId)).slice(1);
     return (
       `${EVENT_HEAD}"severity_id":${severity.id},"severity":${json(severity.name)},"status_id":${muted ? 3 : 1},"status":${muted ? '"Suppressed"' : '"New"'}` +
-      `,"time":${json(this.time)},"message":${message},"metadata":${METADATA_HEAD}"correlation_uid":${json(this.result.scan.id)}` +
-      `,"uid":${open(`${this.result.scan.id}:${f.controlId}:`)}${key}}` +
+      `,"time":${json(this.time)},"message":${message},"metadata":${METADATA_HEAD}${control.metadataUid}${key}}` +
       `${control.infoUid}${key}${control.title}${message}${control.compliance}${compliance.id},"status":${json(compliance.name)}` +
       `${reason ? `,"status_code":${reasonText}` : ""},"status_detail":${message}}` +
       this.resourcePieces(f, resource, subscriptionName) +
@@ -194,6 +195,7 @@ export class OcsfLineWriter {
     const compliance = json(sample.compliance);
     const statusId = '"status_id":';
     const pieces: ControlPieces = {
+      metadataUid: `"correlation_uid":${json(this.result.scan.id)},"uid":${open(`${this.result.scan.id}:${controlId}:`)}`,
       infoUid: `,"finding_info":{"uid":${open(`speech-posture:${controlId}:`)}`,
       title: `,"title":${json(info.title)},"desc":`,
       compliance: `,"types":["Compliance"]},"compliance":${compliance.slice(0, compliance.indexOf(statusId) + statusId.length)}`,
