@@ -31,7 +31,6 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
   const result = buildResult({ snapshot, evaluation, scan: { ...scan, tenantId: snapshot.tenantId ?? null }, now: new Date(scan.finishedAt) });
   const docs = documentsByAccount(snapshot);
   const [resultSha256, exportSha256] = resultSha256Pair(result as unknown as Record<string, unknown>, { exceptions: NO_EXCEPTIONS });
-  const names = new Map(result.resources.map((r) => [idKey(r.id), r]));
   // Each subscription is reported under its own tenant (a Lighthouse-delegated one under its customer's).
   const tenantOf = new Map(snapshot.subscriptions.map((s) => [idKey(s.subscriptionId), s.tenantId ?? snapshot.tenantId ?? null]));
   const resources: ResourceResult[] = result.resources.map((r) => ({
@@ -57,9 +56,7 @@ export function buildScanResult(snapshot: Snapshot, info: BuildScanInfo, stats?:
     stats,
     subscriptions: result.subscriptions.map((s) => ({ ...s, tenantId: tenantOf.get(idKey(s.subscriptionId)) ?? snapshot.tenantId ?? null })),
     resources,
-    findings: result.findings.map((f) => {
-      const r = names.get(idKey(f.resourceId));
-      return { ...f, resourceName: r?.name ?? f.resourceId, kind: r?.kind ?? "" };
-    }),
+    // Each finding's resource name and kind are its resource's, taken when the row is written.
+    findings: result.findings,
   };
 }

@@ -15,33 +15,49 @@ export function downloadResponse(file: Download): Response {
   });
 }
 
-/** Bytes of at least this many characters per chunk sent: fewer, larger writes than one per line. */
-const CHUNK_CHARS = 256 * 1024;
+/** Bytes per chunk sent: fewer, larger writes than one per piece. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Text pieces as a byte stream, produced only as fast as the client reads. Asynchronous pieces
  * (an export read from the store as it is sent) are awaited; if producing them fails, the stream
  * errors and the response ends unfinished, so a client never takes a cut-off file for a whole one.
+ * Each piece is encoded straight into the chunk being filled: joining pieces into one long string
+ * first would make V8 copy it into a flat string in its large-object space, which costs several
+ * times what encoding does.
  */
 export function textStream(pieces: Iterable<string> | AsyncIterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let iterator: Iterator<string> | AsyncIterator<string> | undefined;
+  /** What is left of a piece that did not fit in the last chunk. */
+  let pending = "";
   const open = () =>
     Symbol.asyncIterator in pieces ? (pieces as AsyncIterable<string>)[Symbol.asyncIterator]() : (pieces as Iterable<string>)[Symbol.iterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       iterator ??= open();
-      let text = "";
-      while (text.length < CHUNK_CHARS) {
-        const next = await iterator.next();
-        if (next.done) {
-          if (text !== "") controller.enqueue(encoder.encode(text));
-          controller.close();
+      const chunk = new Uint8Array(CHUNK_BYTES);
+      let used = 0;
+      for (;;) {
+        if (pending === "") {
+          const next = await iterator.next();
+          if (next.done) {
+            if (used > 0) controller.enqueue(chunk.subarray(0, used));
+            controller.close();
+            return;
+          }
+          pending = next.value;
+          continue;
+        }
+        // encodeInto stops before a character that does not fit whole, never inside one.
+        const { read, written } = encoder.encodeInto(pending, chunk.subarray(used));
+        used += written;
+        pending = read === pending.length ? "" : pending.slice(read);
+        if (pending !== "") {
+          controller.enqueue(chunk.subarray(0, used));
           return;
         }
-        text += next.value;
       }
-      controller.enqueue(encoder.encode(text));
     },
     async cancel() {
       await iterator?.return?.();

@@ -40,14 +40,16 @@ export interface ResourceResult {
 export interface FindingResult {
   controlId: string;
   resourceId: string;
-  resourceName: string;
+  /** Absent: the name of the resource with this ID in `resources` (a finding's own, when its resource is not listed). */
+  resourceName?: string;
   subscriptionId: string;
   severity: string;
   status: string;
   reason: string | null;
   message: string;
   evidence: readonly unknown[];
-  kind: string;
+  /** Absent: the kind of the resource with this ID in `resources`. */
+  kind?: string;
   azure: unknown;
   agreement: string;
 }
@@ -166,16 +168,18 @@ const FINDING_COLUMNS = [
  * key and ord are looked up once per resource, and an evidence list shared by several of its
  * findings is encoded once.
  */
-function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (id: string) => string) {
+function findingRow(scanId: string, ords: ReadonlyMap<string, number>, resources: ReadonlyMap<string, ResourceResult>, keyOf: (id: string) => string) {
   let resourceId: string | undefined;
   let resourceKey = "";
   let ord = -1;
+  let resource: ResourceResult | undefined;
   const encoded = new Map<readonly unknown[], string>();
   return (f: FindingResult): Values => {
     if (f.resourceId !== resourceId) {
       resourceId = f.resourceId;
       resourceKey = keyOf(resourceId);
       ord = ords.get(resourceKey) ?? -1;
+      resource = resources.get(resourceKey);
       encoded.clear();
     }
     let evidence = encoded.get(f.evidence);
@@ -186,7 +190,7 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (i
       ord,
       resourceId,
       resourceKey,
-      f.resourceName,
+      f.resourceName ?? resource?.name ?? resourceId,
       f.subscriptionId,
       keyOf(f.subscriptionId),
       f.severity,
@@ -194,7 +198,7 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, keyOf: (i
       f.reason,
       f.message,
       evidence,
-      f.kind,
+      f.kind ?? resource?.kind ?? "",
       f.azure === null || f.azure === undefined ? null : encodeForResource(f.azure, resourceId),
       f.agreement,
     ];
@@ -318,8 +322,8 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
     if (resources.has(keyOf(f.resourceId))) continue;
     resources.set(keyOf(f.resourceId), {
       id: f.resourceId,
-      name: f.resourceName,
-      kind: f.kind,
+      name: f.resourceName ?? f.resourceId,
+      kind: f.kind ?? "",
       location: null,
       subscriptionId: f.subscriptionId,
       resourceGroup: null,
@@ -339,8 +343,8 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
   const work: Batch[] = [
     ...plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false),
     ...plan("resources", RESOURCE_COLUMNS, [...resources.values()], resourceRow(scanId), bulk),
-    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords, keyOf), bulk),
-    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords, keyOf), false),
+    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords, resources, keyOf), bulk),
+    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords, resources, keyOf), false),
   ];
   const total = work.reduce((n, b) => n + b.size, 0);
   const last = work.pop();
