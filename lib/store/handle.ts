@@ -4,7 +4,7 @@
  * which `openStore` runs, can use them without importing its caller.
  */
 import type { Kysely } from "kysely";
-import type { Dialect } from "./db/connect";
+import type { Dialect, EachRow } from "./db/connect";
 import type { BulkInsert } from "./db/pg-copy";
 import type { Database } from "./db/schema";
 import type { ReadCache } from "./read-cache";
@@ -24,6 +24,8 @@ export interface Store {
   close(): Promise<void>;
   /** A faster loader for many rows, where the database has one (PostgreSQL COPY). */
   readonly bulkInsert?: BulkInsert;
+  /** A query's rows as value arrays, one at a time where the database allows: for reads of a whole large scan. */
+  readonly eachRow: EachRow;
   /** What was derived from succeeded scans (findings indexes, aggregates, diffs), kept for reuse. */
   readonly cache: ReadCache;
 }

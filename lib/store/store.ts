@@ -39,6 +39,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     now: options.now ?? (() => new Date()),
     staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
     bulkInsert: conn.bulkInsert,
+    eachRow: conn.eachRow,
     cache: new ReadCache(),
     close: async () => {
       LIVE_INSTANCES.delete(store.instanceId);

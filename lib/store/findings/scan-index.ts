@@ -22,21 +22,30 @@ function indexer(list: string[], lookup: Map<string, number>, value: string, key
   return i;
 }
 
+/** What the index reads of each finding, in this order (rows come as arrays: no object per finding). */
+const COLUMNS = ["id", "status", "severity", "agreement", "control_id", "kind", "subscription_id", "resource_ord"] as const;
+
 async function load(store: Store, scanId: string): Promise<FindingsIndex> {
-  const [rows, resourceRows, subRows] = await Promise.all([
+  const [counted, resourceRows, subRows] = await Promise.all([
     store.db
       .selectFrom("findings")
-      .select(["id", "status", "severity", "agreement", "control_id", "kind", "subscription_id", "resource_ord"])
-      // Only Azure's state is indexed: its first characters, not the whole verdict (~300 bytes a finding).
-      .select(sql<string | null>`substr(azure, 1, ${sql.lit(AZURE_HEAD_CHARS)})`.as("azure_head"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("scan_id", "=", scanId)
-      .orderBy("id")
-      .execute(),
+      .executeTakeFirstOrThrow(),
     store.db.selectFrom("resources").select(["ord", "resource_id", "resource_key", "name", "subscription_key", "tags"]).where("scan_id", "=", scanId).execute(),
     store.db.selectFrom("scan_subscriptions").select(["subscription_key", "tenant_id"]).where("scan_id", "=", scanId).execute(),
   ]);
+  const findingsQuery = store.db
+    .selectFrom("findings")
+    .select(COLUMNS)
+    // Only Azure's state is indexed: its first characters, not the whole verdict (~300 bytes a finding).
+    .select(sql<string | null>`substr(azure, 1, ${sql.lit(AZURE_HEAD_CHARS)})`.as("azure_head"))
+    .where("scan_id", "=", scanId)
+    .orderBy("id")
+    .compile();
   const tenantOf = new Map(subRows.map((s) => [s.subscription_key, s.tenant_id ?? undefined]));
-  const n = rows.length;
+  // A succeeded scan never changes, so the count holds for the rows read next.
+  const n = Number(counted.n);
   const ix: FindingsIndex = {
     scanId,
     size: n,
@@ -77,27 +86,41 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     };
   }
   const unread: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    ix.ids[i] = Number(r.id);
-    ix.status[i] = statusOf.get(r.status) ?? 0;
-    ix.severity[i] = severityOf.get(r.severity) ?? 2;
+  let i = 0;
+  await store.eachRow(findingsQuery, (row) => {
+    if (i >= n) throw new Error(`Scan ${scanId} has more findings than it had a moment ago; a succeeded scan should never change.`);
+    const [id, status, severity, agreement, controlId, kind, subscriptionId, resourceOrd, azureHead] = row as [
+      number,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      number,
+      string | null,
+    ];
+    ix.ids[i] = Number(id);
+    ix.status[i] = statusOf.get(status) ?? 0;
+    ix.severity[i] = severityOf.get(severity) ?? 2;
     // Scans stored before Azure's verdicts were read carry the column default, not_collected.
-    ix.agreement[i] = agreementOf.get(r.agreement) ?? 0;
-    if (r.azure_head === null) ix.azureState[i] = AZURE_NOT_COLLECTED;
+    ix.agreement[i] = agreementOf.get(agreement) ?? 0;
+    if (azureHead === null) ix.azureState[i] = AZURE_NOT_COLLECTED;
     else {
-      const state = STATE_AT_START.exec(r.azure_head)?.[1];
+      const state = STATE_AT_START.exec(azureHead)?.[1];
       if (state === undefined) unread.push(i);
       else ix.azureState[i] = azureStateOf.get(state) ?? AZURE_NOT_COLLECTED;
     }
-    ix.control[i] = indexer(ix.controls, controlOf, r.control_id);
-    ix.kind[i] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
-    const subKey = idKey(r.subscription_id);
-    const s = indexer(ix.subs, subOf, r.subscription_id, subKey);
+    ix.control[i] = indexer(ix.controls, controlOf, controlId);
+    ix.kind[i] = indexer(ix.kinds, kindOf, kind, kind.toLowerCase());
+    const subKey = idKey(subscriptionId);
+    const s = indexer(ix.subs, subOf, subscriptionId, subKey);
     if (s === ix.subKeys.length) ix.subKeys.push(subKey);
     ix.sub[i] = s;
-    ix.resource[i] = Number(r.resource_ord);
-  }
+    ix.resource[i] = Number(resourceOrd);
+    i++;
+  });
+  if (i !== n) throw new Error(`Scan ${scanId} has fewer findings than it had a moment ago; a succeeded scan should never change.`);
   // A verdict whose text does not open with its state: read it whole (only the state is used, so the
   // resource ID the column leaves out need not be put back).
   for (let from = 0; from < unread.length; from += 500) {
@@ -108,7 +131,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       .where(
         "id",
         "in",
-        part.map((i) => rows[i].id),
+        part.map((i) => ix.ids[i]),
       )
       .execute();
     const textOf = new Map(whole.map((w) => [Number(w.id), w.azure]));
