@@ -86,6 +86,17 @@ async function ended(store: Store, id: string, timeoutMs = 90_000): Promise<Scan
   throw new Error(`scan ${id} did not end`);
 }
 
+/**
+ * The scan's job states once its finish job is marked completed: pg-boss does that when the
+ * handler returns, a moment after the scan it stored became visible (then retention, alerts).
+ */
+async function statesWhenFinished(queue: ScanQueue, id: string, timeoutMs = 15_000): Promise<Record<string, number>> {
+  for (const until = Date.now() + timeoutMs; ; await sleep(50)) {
+    const states = await queue.jobStates(id);
+    if ((states["scan-finish/completed"] ?? 0) >= 1 || Date.now() >= until) return states;
+  }
+}
+
 /** What a scan found, comparable across scans: control, resource and status of every finding. */
 async function findingsOf(store: Store, scanId: string): Promise<string[]> {
   const rows = await store.db
@@ -142,7 +153,7 @@ describe("an estate scan as queue jobs", () => {
       const scan = await jobs[0].start({ source: "emulator" });
       const done = await ended(store, scan.id);
       expect(done.status).toBe("succeeded");
-      const states = await jobs[0].queue!.jobStates(scan.id);
+      const states = await statesWhenFinished(jobs[0].queue!, scan.id);
       expect(states["scan-part/completed"]).toBe(1 + 4); // the tenant's listing job, then four batches
       expect(states["scan-finish/completed"]).toBeGreaterThanOrEqual(1); // parts ending together may each ask
       const stats = (await store.db.selectFrom("scans").select("stats").where("id", "=", scan.id).executeTakeFirst())!.stats!;
@@ -232,7 +243,7 @@ describe("a worker killed mid-job", () => {
       expect(new Set(rows.map((r) => r.resource_key)).size).toBe(rows.length); // nothing twice
       const accounts = estate.home.subscriptions.filter((s) => s.visible).length;
       expect(done.summary!.resources).toBeGreaterThanOrEqual(accounts);
-      const states = await queue.jobStates(scan.id);
+      const states = await statesWhenFinished(queue, scan.id);
       expect(states["scan-part/completed"]).toBe(1); // the killed attempt's job, retried
       expect(states["scan-part/failed"] ?? 0).toBe(0);
       expect(states["scan-finish/completed"]).toBe(1);

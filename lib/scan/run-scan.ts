@@ -7,6 +7,7 @@ import type { CollectionSource } from "@/lib/azure/target";
 import type { ScanTarget } from "@/lib/posture/targets";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { afterScan } from "@/lib/store/scans/maintenance";
+import { deletePartsIn } from "@/lib/store/scans/parts";
 import { writeScanResults } from "@/lib/store/scans/results";
 import { endScan, markRunning } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
@@ -75,7 +76,12 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
     const data = buildScanResult(snapshot, { id: scanId, source, startedAt, finishedAt: () => store.now().toISOString() }, stats);
     signal.throwIfAborted();
     progress.report({ phase: "storing", done: 0, total: data.findings.length + data.resources.length + data.subscriptions.length });
-    await writeScanResults(store, scanId, data, { signal, onProgress: (done, total) => progress.report({ phase: "storing", done, total }) });
+    await writeScanResults(store, scanId, data, {
+      signal,
+      onProgress: (done, total) => progress.report({ phase: "storing", done, total }),
+      // What queue jobs collected goes in the same step as the scan appears, so no reader sees both.
+      whenStored: input.kind === "collected" ? (trx) => deletePartsIn(trx, scanId) : undefined,
+    });
     outcome = { status: "succeeded" };
   } catch (error) {
     await progress.stop();

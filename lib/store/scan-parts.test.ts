@@ -1,12 +1,17 @@
 /**
  * A queued scan's parts against both real databases: the progress count (ended of all, split parts
- * left out) agrees with what listing the parts says.
+ * left out) agrees with what listing the parts says, and the parts go in the step that stores the scan.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "@/lib/posture/snapshot";
-import { addParts, countParts, finishPart, listParts, splitPart } from "./scans/parts";
+import { runScan } from "@/lib/scan/run-scan";
+import { buildScanResult } from "@/lib/scan/run-scan-build";
+import { addParts, countParts, deletePartsIn, finishPart, listParts, splitPart } from "./scans/parts";
+import { ScanNoLongerRunningError, writeScanResults } from "./scans/results";
+import { createScan, endScan, getScan, markRunning } from "./scans/scans";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
+import { smallTenant, snapshotOf } from "./testing/fixtures";
 
 afterAll(() => releaseDatabases());
 
@@ -46,5 +51,47 @@ describe.each(DATABASES)("scan parts on %s", (kind) => {
     expect(await countParts(store, "scan-1")).toEqual({ ended: 3, total: 6 });
     expect(await countParts(store, "scan-1")).toEqual(await fromList(store, "scan-1"));
     expect(await countParts(store, "scan-2")).toEqual({ ended: 0, total: 1 });
+  });
+  it("removes a scan's parts in the transaction that makes it visible, and keeps them when the scan ended meanwhile", async () => {
+    const snap = snapshotOf(smallTenant(4, 2, 5), "2026-11-28T13:00:00Z");
+    const running = async () => {
+      const scan = await createScan(store, { source: "emulator", startedBy: "test" });
+      const startedAt = await markRunning(store, scan.id);
+      await addParts(store, scan.id, [part("tenant:a"), part("tenant:b")]);
+      return { id: scan.id, data: buildScanResult(snap, { id: scan.id, source: "emulator", startedAt, finishedAt: () => store.now().toISOString() }) };
+    };
+    const stored = await running();
+    let statusInside: string | undefined;
+    await writeScanResults(store, stored.id, stored.data, {
+      whenStored: async (trx) => {
+        statusInside = (await trx.selectFrom("scans").select("status").where("id", "=", stored.id).executeTakeFirstOrThrow()).status;
+        await deletePartsIn(trx, stored.id);
+      },
+    });
+    expect(statusInside).toBe("succeeded");
+    expect(await listParts(store, stored.id)).toEqual([]);
+
+    const ended = await running();
+    await endScan(store, ended.id, "cancelled", null);
+    await expect(writeScanResults(store, ended.id, ended.data, { whenStored: (trx) => deletePartsIn(trx, ended.id) })).rejects.toBeInstanceOf(
+      ScanNoLongerRunningError,
+    );
+    expect(await listParts(store, ended.id)).toHaveLength(2);
+  });
+
+  it("stores what queue jobs collected with their parts gone, without the finish job's own clean-up", async () => {
+    const scan = await createScan(store, { source: "emulator", startedBy: "test" });
+    const startedAt = await markRunning(store, scan.id);
+    await addParts(store, scan.id, [part("tenant:a")]);
+    const snapshot = snapshotOf(smallTenant(3, 1, 9), "2026-11-28T13:00:00Z");
+    const outcome = await runScan(
+      { store, openTarget: () => Promise.reject(new Error("a collected scan opens no target")) },
+      scan.id,
+      { kind: "collected", source: "emulator", snapshot, stats: {}, startedAt },
+      new AbortController(),
+    );
+    expect(outcome).toEqual({ status: "succeeded" });
+    expect((await getScan(store, scan.id))?.status).toBe("succeeded");
+    expect(await listParts(store, scan.id)).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
  * worker killed mid-collection leaves the part pending and its retry starts it over. The parts are
  * removed once the scan is stored or ended.
  */
-import type { PartStatus } from "@/lib/store/db/schema";
+import type { Kysely, Transaction } from "kysely";
+import type { Database, PartStatus } from "@/lib/store/db/schema";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { nowIso, type Store } from "@/lib/store/store";
 
@@ -172,5 +173,10 @@ export async function collectedParts(
 }
 
 export async function deleteParts(store: Store, scanId: string): Promise<void> {
-  await store.db.deleteFrom("scan_parts").where("scan_id", "=", scanId).execute();
+  await deletePartsIn(store.db, scanId);
+}
+
+/** `deleteParts` inside a transaction: the one that stores the scan, so none is left once it is visible. */
+export async function deletePartsIn(db: Kysely<Database> | Transaction<Database>, scanId: string): Promise<void> {
+  await db.deleteFrom("scan_parts").where("scan_id", "=", scanId).execute();
 }

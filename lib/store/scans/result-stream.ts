@@ -18,11 +18,10 @@ import { requireSucceededScan } from "./state";
 import {
   exceptionMuting,
   FINDING_COLUMNS,
-  findingFromRow,
+  readFindings as readFindingRows,
   readResultHead,
   RESOURCE_COLUMNS,
   resourceFromRow,
-  sortFindingRows,
   type ExceptionMuting,
 } from "./result-read";
 
@@ -110,7 +109,7 @@ export async function openScanResultStream(store: Store, scanId: string, options
     if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
     if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
     if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
-    return sortFindingRows(await q.execute()).map(findingFromRow);
+    return readFindingRows(store, q);
   };
   // A scan removed while it was being read (retention) must not end in a short file that looks whole.
   const stillThere = async () => {

@@ -305,6 +305,8 @@ function subscriptionScores(subs: ReadonlyMap<string, SubscriptionResult>, findi
 
 export interface WriteOptions {
   signal?: AbortSignal;
+  /** Runs in the transaction that makes the scan visible, once its status has flipped (e.g. removing what it was built from). */
+  whenStored?: (trx: Transaction<Database>) => Promise<void>;
   /** Rows written so far and in all. */
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
@@ -394,6 +396,7 @@ export async function writeScanResults(store: Store, scanId: string, data: ScanR
       .where("cancel_requested", "=", 0)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new ScanNoLongerRunningError(scanId);
+    await options.whenStored?.(trx);
   });
   await options.onProgress?.(total, total);
 }
