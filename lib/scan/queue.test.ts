@@ -87,14 +87,16 @@ async function ended(store: Store, id: string, timeoutMs = 90_000): Promise<Scan
 }
 
 /**
- * The scan's job states once its finish job is marked completed: pg-boss does that when the
- * handler returns, a moment after the scan it stored became visible (then retention, alerts).
+ * The scan's job states once every one of its jobs has ended: pg-boss marks a job completed when
+ * its handler returns, a moment after the scan the finish job stored became visible.
  */
-async function statesWhenFinished(queue: ScanQueue, id: string, timeoutMs = 15_000): Promise<Record<string, number>> {
-  for (const until = Date.now() + timeoutMs; ; await sleep(50)) {
+async function settledStates(queue: ScanQueue, id: string, timeoutMs = 15_000): Promise<Record<string, number>> {
+  const open = /\/(created|retry|active)$/;
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(50)) {
     const states = await queue.jobStates(id);
-    if ((states["scan-finish/completed"] ?? 0) >= 1 || Date.now() >= until) return states;
+    if (!Object.keys(states).some((k) => open.test(k))) return states;
   }
+  throw new Error(`the jobs of scan ${id} did not all end: ${JSON.stringify(await queue.jobStates(id))}`);
 }
 
 /** What a scan found, comparable across scans: control, resource and status of every finding. */
@@ -153,7 +155,7 @@ describe("an estate scan as queue jobs", () => {
       const scan = await jobs[0].start({ source: "emulator" });
       const done = await ended(store, scan.id);
       expect(done.status).toBe("succeeded");
-      const states = await statesWhenFinished(jobs[0].queue!, scan.id);
+      const states = await settledStates(jobs[0].queue!, scan.id);
       expect(states["scan-part/completed"]).toBe(1 + 4); // the tenant's listing job, then four batches
       expect(states["scan-finish/completed"]).toBeGreaterThanOrEqual(1); // parts ending together may each ask
       const stats = (await store.db.selectFrom("scans").select("stats").where("id", "=", scan.id).executeTakeFirst())!.stats!;
@@ -243,7 +245,7 @@ describe("a worker killed mid-job", () => {
       expect(new Set(rows.map((r) => r.resource_key)).size).toBe(rows.length); // nothing twice
       const accounts = estate.home.subscriptions.filter((s) => s.visible).length;
       expect(done.summary!.resources).toBeGreaterThanOrEqual(accounts);
-      const states = await statesWhenFinished(queue, scan.id);
+      const states = await settledStates(queue, scan.id);
       expect(states["scan-part/completed"]).toBe(1); // the killed attempt's job, retried
       expect(states["scan-part/failed"] ?? 0).toBe(0);
       expect(states["scan-finish/completed"]).toBe(1);

@@ -52,6 +52,18 @@ describe.each(DATABASES)("eachRow on %s", (kind) => {
     expect(odd.map((r) => r[2])).toEqual(['{"n":1}', null]);
   });
 
+  it("gives a count (a 64-bit integer on PostgreSQL) as a number", async () => {
+    const counted: unknown[][] = [];
+    await store.eachRow(
+      store.db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .compile(),
+      (v) => counted.push(v),
+    );
+    expect(counted).toEqual([[4]]);
+  });
+
   it("hands over nothing for no rows, and an error in a row's handler ends the read with that error", async () => {
     const none: unknown[][] = [];
     await store.eachRow(store.db.selectFrom("audit_events").select("actor").where("action", "=", "none").compile(), (v) => none.push(v));

@@ -71,6 +71,20 @@ describe.each(DATABASES)("scan parts on %s", (kind) => {
     expect(statusInside).toBe("succeeded");
     expect(await listParts(store, stored.id)).toEqual([]);
 
+    // Whatever the step that stores the scan does goes with it: a failure in it leaves the parts and the scan as they were.
+    const failing = await running();
+    await expect(
+      writeScanResults(store, failing.id, failing.data, {
+        whenStored: async (trx) => {
+          await deletePartsIn(trx, failing.id);
+          throw new Error("fails after deleting");
+        },
+      }),
+    ).rejects.toThrow("fails after deleting");
+    expect(await listParts(store, failing.id)).toHaveLength(2);
+    expect((await getScan(store, failing.id))?.status).toBe("running");
+    await endScan(store, failing.id, "failed", "test"); // frees its scope for the next scan
+
     const ended = await running();
     await endScan(store, ended.id, "cancelled", null);
     await expect(writeScanResults(store, ended.id, ended.data, { whenStored: (trx) => deletePartsIn(trx, ended.id) })).rejects.toBeInstanceOf(

@@ -40,6 +40,20 @@ describe("textStream", () => {
     expect(await drain(textStream([]))).toEqual({ bytes: Buffer.alloc(0), chunks: [] });
   });
 
+  it("sends a chunk as soon as it is full, before asking for the next piece", async () => {
+    let asked = 0;
+    function* pieces() {
+      asked++;
+      yield "z".repeat(CHUNK);
+      asked++;
+      yield "after";
+    }
+    const reader = textStream(pieces()).getReader();
+    expect((await reader.read()).value?.byteLength).toBe(CHUNK);
+    expect(asked).toBe(1);
+    expect(Buffer.from((await reader.read()).value!).toString()).toBe("after");
+  });
+
   it("errors the stream when producing a piece fails, after what was sent", async () => {
     async function* pieces() {
       yield "x".repeat(CHUNK + 10);

@@ -24,7 +24,8 @@ const CHUNK_BYTES = 256 * 1024;
  * errors and the response ends unfinished, so a client never takes a cut-off file for a whole one.
  * Each piece is encoded straight into the chunk being filled: joining pieces into one long string
  * first would make V8 copy it into a flat string in its large-object space, which costs several
- * times what encoding does.
+ * times what encoding does. Each piece is encoded alone, so a piece must not end inside a
+ * surrogate pair (JSON, CSV and OCSF pieces are whole values or whole lines).
  */
 export function textStream(pieces: Iterable<string> | AsyncIterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -53,7 +54,8 @@ export function textStream(pieces: Iterable<string> | AsyncIterable<string>): Re
         const { read, written } = encoder.encodeInto(pending, chunk.subarray(used));
         used += written;
         pending = read === pending.length ? "" : pending.slice(read);
-        if (pending !== "") {
+        // A full chunk goes at once, without waiting for the next piece (which may wait on the store).
+        if (pending !== "" || used === CHUNK_BYTES) {
           controller.enqueue(chunk.subarray(0, used));
           return;
         }

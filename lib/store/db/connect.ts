@@ -29,6 +29,8 @@ export interface Connection {
  * Runs a query and hands each row to `onRow` as an array of its values in the select's order,
  * without building one object per row: for reads of a whole large scan (1.8M rows), where row
  * objects cost more than the query. SQLite steps through the rows; PostgreSQL returns them all.
+ * `onRow` is synchronous (a promise it returned would not be awaited). Not for use inside a
+ * `store.db.transaction()` on SQLite: it waits for the one connection the transaction holds.
  */
 export type EachRow = (query: CompiledQuery, onRow: (values: unknown[]) => void) => Promise<void>;
 

@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import type { Store } from "@/lib/store/store";
 import { idKey } from "@/lib/posture/ids";
 import { decodeForResource } from "@/lib/store/scans/evidence-codec";
+import { requireSucceededScan } from "@/lib/store/scans/state";
 
 function indexer(list: string[], lookup: Map<string, number>, value: string, key = value): number {
   let i = lookup.get(key);
@@ -92,7 +93,10 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   const unread: number[] = [];
   let i = 0;
   await store.eachRow(findingsQuery, (row) => {
-    if (i >= n) throw new Error(`Scan ${scanId} has more findings than it had a moment ago; a succeeded scan should never change.`);
+    if (i >= n) {
+      i++; // counted, not indexed: the check below refuses the index
+      return;
+    }
     const [id, status, severity, agreement, controlId, kind, subscriptionId, resourceOrd, azureHead] = row as [
       number,
       string,
@@ -124,7 +128,11 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
     ix.resource[i] = Number(resourceOrd);
     i++;
   });
-  if (i !== n) throw new Error(`Scan ${scanId} has fewer findings than it had a moment ago; a succeeded scan should never change.`);
+  if (i !== n) {
+    // Removed meanwhile (retention) reads as the scan not found; anything else is a broken promise.
+    await requireSucceededScan(store, scanId);
+    throw new Error(`Scan ${scanId} had ${n} findings, then ${i}: a succeeded scan should never change.`);
+  }
   // A verdict whose text does not open with its state: read it whole (only the state is used, so the
   // resource ID the column leaves out need not be put back).
   for (let from = 0; from < unread.length; from += 500) {

@@ -15,7 +15,7 @@ import { decodeEvidence, decodeForResource } from "./evidence-codec";
 import { listExceptions, type StoredException } from "@/lib/store/exceptions";
 import { requireSucceededScan } from "./state";
 import type { Store } from "@/lib/store/store";
-import type { CompiledQuery, Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { ResourcesTable, ScanSubscriptionsTable } from "@/lib/store/db/schema";
 import type { Scan } from "./scans";
 import { idKey } from "@/lib/posture/ids";
@@ -54,19 +54,19 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   const subscriptionKey = options.only?.subscriptionId === undefined ? undefined : idKey(options.only.subscriptionId);
   const resourceKey = options.only?.resourceId === undefined ? undefined : idKey(options.only.resourceId);
   let resourceQuery = store.db.selectFrom("resources").select(RESOURCE_COLUMNS).where("scan_id", "=", scanId);
-  let findingQuery = store.db.selectFrom("findings").select(FINDING_COLUMNS).where("scan_id", "=", scanId);
   if (subscriptionKey !== undefined) {
     resourceQuery = resourceQuery.where("subscription_key", "=", subscriptionKey);
-    findingQuery = findingQuery.where("subscription_key", "=", subscriptionKey);
   }
   if (resourceKey !== undefined) {
     resourceQuery = resourceQuery.where("resource_key", "=", resourceKey);
-    findingQuery = findingQuery.where("resource_key", "=", resourceKey);
   }
   const [head, resourceRows, read] = await Promise.all([
     readResultHead(store, scan),
     resourceQuery.orderBy("ord").execute(),
-    readFindings(store, findingQuery),
+    readFindings(store, scanId, (q) => {
+      if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
+      return resourceKey === undefined ? q : q.where("resource_key", "=", resourceKey);
+    }),
   ]);
   let findings: Finding[] = read;
   const resources = resourceRows.map(resourceFromRow);
@@ -94,7 +94,7 @@ export async function readScanResult(store: Store, scanId: string, options: Read
 
 /** The columns a result's resources and findings are read back from. */
 export const RESOURCE_COLUMNS = ["ord", "resource_id", "name", "kind", "location", "subscription_id", "resource_group", "tags", "score"] as const;
-export const FINDING_COLUMNS = [
+const FINDING_COLUMNS = [
   "resource_ord",
   "control_id",
   "resource_id",
@@ -124,18 +124,22 @@ type FindingValues = [
   agreement: string,
 ];
 
+/** A scan's findings, selected as `readFindings` reads them (the select is fixed, so its columns match FindingValues). */
+const findingsQuery = (store: Store, scanId: string) => store.db.selectFrom("findings").select(FINDING_COLUMNS).where("scan_id", "=", scanId);
+type FindingsQuery = ReturnType<typeof findingsQuery>;
+
 /** Evaluation order: resources in order, controls in catalogue order (IDs do not keep it: batches are written in parallel). */
 const CONTROL_ORDER = new Map(CATALOG.map((c, i) => [c.id as string, i]));
 const byEvaluationOrder = (a: FindingValues, b: FindingValues) =>
   Number(a[0]) - Number(b[0]) || (CONTROL_ORDER.get(a[1]) ?? 99) - (CONTROL_ORDER.get(b[1]) ?? 99);
 
 /**
- * The findings a query selecting FINDING_COLUMNS reads, in evaluation order. Rows come as value
- * arrays (no object per row on the way): a large scan's export reads 1.8M of them.
+ * A scan's findings (those `narrow` keeps), in evaluation order. Rows come as value arrays (no
+ * object per row on the way): a large scan's export reads 1.8M of them.
  */
-export async function readFindings(store: Store, query: { compile(): CompiledQuery }): Promise<Finding[]> {
+export async function readFindings(store: Store, scanId: string, narrow: (query: FindingsQuery) => FindingsQuery = (q) => q): Promise<Finding[]> {
   const rows: FindingValues[] = [];
-  await store.eachRow(query.compile(), (values) => rows.push(values as FindingValues));
+  await store.eachRow(narrow(findingsQuery(store, scanId)).compile(), (values) => rows.push(values as FindingValues));
   rows.sort(byEvaluationOrder);
   return rows.map(findingFromValues);
 }

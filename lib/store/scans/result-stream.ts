@@ -15,15 +15,7 @@ import type { ExceptionRule } from "@/lib/posture/exceptions";
 import { idKey } from "@/lib/posture/ids";
 import type { Store } from "@/lib/store/store";
 import { requireSucceededScan } from "./state";
-import {
-  exceptionMuting,
-  FINDING_COLUMNS,
-  readFindings as readFindingRows,
-  readResultHead,
-  RESOURCE_COLUMNS,
-  resourceFromRow,
-  type ExceptionMuting,
-} from "./result-read";
+import { exceptionMuting, readFindings as readFindingRows, readResultHead, RESOURCE_COLUMNS, resourceFromRow, type ExceptionMuting } from "./result-read";
 
 type Resource = ScanResult["resources"][number];
 
@@ -104,13 +96,12 @@ export async function openScanResultStream(store: Store, scanId: string, options
     if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
     return (await q.orderBy("ord").execute()).map(resourceFromRow);
   };
-  const readFindings = async (range: Range): Promise<Finding[]> => {
-    let q = store.db.selectFrom("findings").select(FINDING_COLUMNS).where("scan_id", "=", scanId);
-    if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
-    if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
-    if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
-    return readFindingRows(store, q);
-  };
+  const readFindings = (range: Range): Promise<Finding[]> =>
+    readFindingRows(store, scanId, (q) => {
+      if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
+      if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
+      return subscriptionKey === undefined ? q : q.where("subscription_key", "=", subscriptionKey);
+    });
   // A scan removed while it was being read (retention) must not end in a short file that looks whole.
   const stillThere = async () => {
     await requireSucceededScan(store, scanId);
