@@ -15,7 +15,7 @@ import type { ExceptionRule } from "@/lib/posture/exceptions";
 import { idKey } from "@/lib/posture/ids";
 import type { Store } from "@/lib/store/store";
 import { requireSucceededScan } from "./state";
-import { exceptionMuting, readFindings as readFindingRows, readResultHead, RESOURCE_COLUMNS, resourceFromRow, type ExceptionMuting } from "./result-read";
+import { exceptionMuting, readFindings, readResultHead, RESOURCE_COLUMNS, resourceFromRow, type ExceptionMuting } from "./result-read";
 
 type Resource = ScanResult["resources"][number];
 
@@ -96,8 +96,8 @@ export async function openScanResultStream(store: Store, scanId: string, options
     if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
     return (await q.orderBy("ord").execute()).map(resourceFromRow);
   };
-  const readFindings = (range: Range): Promise<Finding[]> =>
-    readFindingRows(store, scanId, (q) => {
+  const findingsIn = (range: Range): Promise<Finding[]> =>
+    readFindings(store, scanId, (q) => {
       if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
       if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
       return subscriptionKey === undefined ? q : q.where("subscription_key", "=", subscriptionKey);
@@ -122,7 +122,7 @@ export async function openScanResultStream(store: Store, scanId: string, options
     listedSubscriptions: head.subRows.map((s) => ({ subscriptionId: s.subscription_id, displayName: s.display_name })),
     async *batches() {
       for (const range of ranges) {
-        const [resources, read] = await Promise.all([readResources(range), readFindings(range)]);
+        const [resources, read] = await Promise.all([readResources(range), findingsIn(range)]);
         const findings = muting ? muting.apply(read, resources).findings : read;
         resourceCount += resources.length;
         let lastSubscription: string | undefined;
