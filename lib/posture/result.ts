@@ -7,7 +7,7 @@ import { CATALOG_VERSION } from "./controls";
 import type { Evaluation, ResourceSummary } from "./evaluate";
 import { applyExceptions, type ExceptionRule } from "./exceptions";
 import { idKey } from "./ids";
-import { summarizeScores, type Counts, type Coverage, type Tally } from "./score";
+import { ScoreTally, type Counts, type Coverage, type Tally } from "./score";
 import type { Snapshot, SnapshotError } from "./snapshot";
 import type { Finding } from "./types";
 
@@ -61,64 +61,131 @@ export interface BuildResultInput {
 
 export function buildResult(input: BuildResultInput): ScanResult {
   const { snapshot, evaluation, scan } = input;
-  // Each subscription's own tenant (else the snapshot's), for tenant-scoped exceptions.
-  const tenants = new Map((snapshot.subscriptions ?? []).map((s) => [idKey(s.subscriptionId), (s.tenantId ?? snapshot.tenantId)?.toLowerCase()]));
-  const tenantOf = (id: string) => (tenants.has(idKey(id)) ? tenants.get(idKey(id)) : snapshot.tenantId?.toLowerCase());
   const applied =
-    input.exceptions === undefined ? undefined : applyExceptions(evaluation.findings, evaluation.resources, input.exceptions, input.now, tenantOf);
-  const findings = applied ? applied.findings : evaluation.findings;
-  const scores = summarizeScores(findings);
-
-  const resources: ResourceResult[] = evaluation.resources.map((r) => ({ ...r, score: scores.byResource.get(idKey(r.id))?.score ?? null }));
-
-  const resourcesPerSubscription = new Map<string, number>();
-  for (const r of evaluation.resources) {
-    const key = idKey(r.subscriptionId);
-    resourcesPerSubscription.set(key, (resourcesPerSubscription.get(key) ?? 0) + 1);
-  }
-  // Every listed subscription (even without resources), then any subscription only findings name.
-  const subscriptions: SubscriptionResult[] = [];
-  const listed = new Set<string>();
-  const addSubscription = (subscriptionId: string, displayName: string | null) => {
-    const key = idKey(subscriptionId);
-    if (listed.has(key)) return;
-    listed.add(key);
-    const tally = scores.bySubscription.get(key) ?? emptyTally();
-    subscriptions.push({
-      subscriptionId,
-      displayName,
-      score: tally.score,
-      resources: resourcesPerSubscription.get(key) ?? 0,
-      counts: tally.counts,
-      coverage: tally.coverage,
-    });
-  };
-  for (const s of snapshot.subscriptions) addSubscription(s.subscriptionId, s.displayName ?? null);
-  for (const r of evaluation.resources) addSubscription(r.subscriptionId, null);
-
+    input.exceptions === undefined
+      ? undefined
+      : applyExceptions(evaluation.findings, evaluation.resources, input.exceptions, input.now, subscriptionTenants(snapshot));
+  const tally = new ResultTally(snapshot);
+  const { resources, findings } = tally.add({ resources: evaluation.resources, findings: applied ? applied.findings : evaluation.findings });
+  const { kind, version, scan: info, summary, subscriptions, errors } = tally.finish(scan);
+  // The member order CONTROLS.md shows (the CLI writes the result as it is).
   return {
-    kind: RESULT_KIND,
-    version: RESULT_VERSION,
-    scan: {
-      id: scan.id,
-      startedAt: scan.startedAt,
-      finishedAt: scan.finishedAt,
-      source: scan.source,
-      tenantId: scan.tenantId ?? snapshot.tenantId ?? null,
-      catalogVersion: CATALOG_VERSION,
-    },
-    summary: {
-      score: scores.tenant.score,
-      resources: evaluation.resources.length,
-      counts: scores.tenant.counts,
-      coverage: scores.tenant.coverage,
-    },
+    kind,
+    version,
+    scan: info,
+    summary,
     subscriptions,
     resources,
     findings,
-    errors: snapshot.errors,
+    errors,
     ...(applied ? { exceptions: { active: applied.active, expired: applied.expired } } : {}),
   };
+}
+
+/** Each subscription's own tenant (lower-cased; else the snapshot's), for tenant-scoped exceptions. */
+function subscriptionTenants(snapshot: Snapshot): (subscriptionId: string) => string | undefined {
+  const tenants = new Map((snapshot.subscriptions ?? []).map((s) => [idKey(s.subscriptionId), (s.tenantId ?? snapshot.tenantId)?.toLowerCase()]));
+  return (id) => (tenants.has(idKey(id)) ? tenants.get(idKey(id)) : snapshot.tenantId?.toLowerCase());
+}
+
+/** A result without its resources and findings: what is known only once every finding was counted. */
+export type ResultTotals = Omit<ScanResult, "resources" | "findings" | "exceptions">;
+
+/**
+ * A result built from its evaluation piece by piece (`evaluateInPieces`): each piece's resources
+ * get their scores at once (a resource's findings are all in its piece), the tenant and
+ * subscriptions are counted on the way and summed up by `finish`. One piece holding the whole
+ * evaluation is `buildResult`.
+ */
+export class ResultTally {
+  private readonly tenant = new ScoreTally();
+  private readonly bySubscription = new Map<string, ScoreTally>();
+  private readonly resourcesPerSubscription = new Map<string, number>();
+  /** Subscriptions only resources name, in the order they were first seen. */
+  private readonly resourceSubscriptions: string[] = [];
+  private resourceCount = 0;
+
+  constructor(private readonly snapshot: Snapshot) {}
+
+  /** The piece's resources with their scores and its findings, as the result lists them. */
+  add(piece: Evaluation): { resources: ResourceResult[]; findings: Finding[] } {
+    const byResource = new Map<string, ScoreTally>();
+    let lastResource: string | undefined;
+    let resourceTally: ScoreTally | undefined;
+    let lastSubscription: string | undefined;
+    let subscriptionTally: ScoreTally | undefined;
+    for (const f of piece.findings) {
+      this.tenant.add(f);
+      // Findings come grouped by resource: remember the last one instead of re-keying every finding.
+      if (f.resourceId !== lastResource || resourceTally === undefined) {
+        lastResource = f.resourceId;
+        resourceTally = tallyFor(byResource, idKey(f.resourceId));
+      }
+      resourceTally.add(f);
+      if (f.subscriptionId !== lastSubscription || subscriptionTally === undefined) {
+        lastSubscription = f.subscriptionId;
+        subscriptionTally = tallyFor(this.bySubscription, idKey(f.subscriptionId));
+      }
+      subscriptionTally.add(f);
+    }
+    for (const r of piece.resources) {
+      const key = idKey(r.subscriptionId);
+      const seen = this.resourcesPerSubscription.get(key);
+      if (seen === undefined) this.resourceSubscriptions.push(r.subscriptionId);
+      this.resourcesPerSubscription.set(key, (seen ?? 0) + 1);
+    }
+    this.resourceCount += piece.resources.length;
+    return {
+      resources: piece.resources.map((r) => ({ ...r, score: byResource.get(idKey(r.id))?.score ?? null })),
+      findings: piece.findings,
+    };
+  }
+
+  /** Everything else the result holds, once every piece was added (the scan's finish time may be known only then). */
+  finish(scan: ScanInfo): ResultTotals {
+    const { snapshot } = this;
+    // Every listed subscription (even without resources), then any subscription only resources name.
+    const subscriptions: SubscriptionResult[] = [];
+    const listed = new Set<string>();
+    const addSubscription = (subscriptionId: string, displayName: string | null) => {
+      const key = idKey(subscriptionId);
+      if (listed.has(key)) return;
+      listed.add(key);
+      const tally = this.bySubscription.get(key)?.result() ?? emptyTally();
+      subscriptions.push({
+        subscriptionId,
+        displayName,
+        score: tally.score,
+        resources: this.resourcesPerSubscription.get(key) ?? 0,
+        counts: tally.counts,
+        coverage: tally.coverage,
+      });
+    };
+    for (const s of snapshot.subscriptions) addSubscription(s.subscriptionId, s.displayName ?? null);
+    for (const id of this.resourceSubscriptions) addSubscription(id, null);
+    const tenant = this.tenant.result();
+    return {
+      kind: RESULT_KIND,
+      version: RESULT_VERSION,
+      scan: {
+        id: scan.id,
+        startedAt: scan.startedAt,
+        finishedAt: scan.finishedAt,
+        source: scan.source,
+        tenantId: scan.tenantId ?? snapshot.tenantId ?? null,
+        catalogVersion: CATALOG_VERSION,
+      },
+      summary: { score: tenant.score, resources: this.resourceCount, counts: tenant.counts, coverage: tenant.coverage },
+      subscriptions,
+      errors: snapshot.errors,
+    };
+  }
+}
+
+function tallyFor(map: Map<string, ScoreTally>, key: string): ScoreTally {
+  let tally = map.get(key);
+  if (tally === undefined) map.set(key, (tally = new ScoreTally()));
+  return tally;
 }
 
 function emptyTally(): Tally {

@@ -116,28 +116,84 @@ export async function* canonicalStream(record: Readonly<Record<string, unknown>>
  * read back while no exception is in force — for the price of serializing one.
  */
 export function resultSha256Pair(result: Record<string, unknown>, extra: Record<string, unknown>): [string, string] {
-  const hashes = [createHash("sha256"), createHash("sha256")];
-  const opened = [false, false];
-  const emit = (targets: readonly number[], key: string, member: unknown) => {
-    for (const t of targets) {
-      hashes[t].update(`${opened[t] ? "," : "{"}${JSON.stringify(key)}:`, "utf8");
-      opened[t] = true;
-    }
-    for (const chunk of valueChunks(member)) for (const t of targets) hashes[t].update(chunk, "utf8");
-  };
+  const pair = new CanonicalHashPair();
   const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
   for (const key of [...new Set([...Object.keys(result), ...Object.keys(extra)])].sort()) {
     const own = has(result, key) ? resolve(result[key]) : undefined;
     const added = has(extra, key) ? resolve(extra[key]) : own;
     if (own === added) {
-      if (!omitted(own)) emit([0, 1], key, own);
+      pair.member(key, own);
       continue;
     }
-    if (!omitted(own)) emit([0], key, own);
-    if (!omitted(added)) emit([1], key, added);
+    pair.member(key, own, 0);
+    pair.member(key, added, 1);
   }
-  const [plain, extended] = hashes.map((h, t) => h.update(opened[t] ? "}" : "{}", "utf8").digest("hex"));
-  return [plain, extended];
+  return pair.digest();
+}
+
+/**
+ * The SHA-256s of two canonical texts of objects that differ in some members (`only` 0: the
+ * first's, 1: the second's), written member by member in sorted key order; an array member can be
+ * written a piece at a time. A scan whose findings are evaluated and stored piece by piece is
+ * hashed as it goes, without its findings ever being held at once.
+ */
+export class CanonicalHashPair {
+  private readonly hashes = [createHash("sha256"), createHash("sha256")];
+  private readonly opened = [false, false];
+  private lastKey = "";
+  /** The array member being written, and whether it has an element yet. */
+  private array: { any: boolean } | undefined;
+
+  /** A member whose value is known (after toJSON, as JSON.stringify sees it); left out when JSON.stringify would leave it out. */
+  member(key: string, value: unknown, only?: 0 | 1): void {
+    const v = resolve(value);
+    if (omitted(v)) return;
+    this.open(key, only);
+    for (const chunk of valueChunks(v)) this.write(chunk, only);
+  }
+
+  /** Opens an array member in both texts; `elements` writes its elements, `endArray` closes it. */
+  beginArray(key: string): void {
+    this.open(key, undefined);
+    this.write("[");
+    this.array = { any: false };
+  }
+
+  elements(items: readonly unknown[]): void {
+    if (!this.array) throw new Error("CanonicalHashPair: elements() outside beginArray()/endArray()");
+    for (const text of elementRuns(items)) {
+      this.write(this.array.any ? `,${text}` : text);
+      this.array.any = true;
+    }
+  }
+
+  endArray(): void {
+    if (!this.array) throw new Error("CanonicalHashPair: endArray() without beginArray()");
+    this.write("]");
+    this.array = undefined;
+  }
+
+  digest(): [string, string] {
+    if (this.array) throw new Error("CanonicalHashPair: an array member is still open");
+    const [first, second] = this.hashes.map((h, t) => h.update(this.opened[t] ? "}" : "{}", "utf8").digest("hex"));
+    return [first, second];
+  }
+
+  private open(key: string, only: 0 | 1 | undefined): void {
+    if (this.array) throw new Error(`CanonicalHashPair: member "${key}" while an array member is open`);
+    // Canonical text lists members in sorted order; a key out of order would hash another text.
+    if (key < this.lastKey) throw new Error(`CanonicalHashPair: member "${key}" after "${this.lastKey}"`);
+    this.lastKey = key;
+    for (const t of only === undefined ? [0, 1] : [only]) {
+      this.hashes[t].update(`${this.opened[t] ? "," : "{"}${JSON.stringify(key)}:`, "utf8");
+      this.opened[t] = true;
+    }
+  }
+
+  private write(text: string, only?: 0 | 1): void {
+    if (only !== 1) this.hashes[0].update(text, "utf8");
+    if (only !== 0) this.hashes[1].update(text, "utf8");
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Writing a finished scan: subscriptions, resources (with their evidence documents) and findings,
- * in batches under the still-running scan, then the status flip in the same transaction as the
- * last batch. Readers only look at succeeded scans, so they see all of a scan or none of it.
+ * Writing a finished scan: resources (with their evidence documents) and findings in batches under
+ * the still-running scan, as they are evaluated, then its subscriptions and the status flip in one
+ * transaction. Readers only look at succeeded scans, so they see all of a scan or none of it.
  */
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SnapshotError } from "@/lib/posture/snapshot";
@@ -86,8 +86,6 @@ const MAX_PARAMS = 30_000;
  * in smaller batches that spread over the parallel connections instead of queueing on one.
  */
 const BULK_ROWS: Record<Table, number> = { scan_subscriptions: 20_000, resources: 2_000, findings: 20_000 };
-/** The findings written last, with the status flip, in one INSERT. */
-const LAST_ROWS = 2_000;
 
 type Table = "scan_subscriptions" | "resources" | "findings";
 type Values = unknown[];
@@ -163,23 +161,28 @@ const FINDING_COLUMNS = [
   "agreement",
 ] as const;
 
+/** What a finding row takes from its resource's row. */
+interface ResourceRef {
+  ord: number;
+  name: string;
+  kind: string;
+}
+
 /**
- * Row builder for findings. A scan lists each resource's findings together, so the resource's
- * key and ord are looked up once per resource, and an evidence list shared by several of its
- * findings is encoded once.
+ * Row builder for findings. A scan lists each resource's findings together, so the resource is
+ * looked up once per resource, and an evidence list shared by several of its findings is encoded
+ * once.
  */
-function findingRow(scanId: string, ords: ReadonlyMap<string, number>, resources: ReadonlyMap<string, ResourceResult>, keyOf: (id: string) => string) {
+function findingRow(scanId: string, resourceOf: (f: FindingResult, key: string) => ResourceRef, keyOf: (id: string) => string) {
   let resourceId: string | undefined;
   let resourceKey = "";
-  let ord = -1;
-  let resource: ResourceResult | undefined;
+  let resource: ResourceRef = { ord: -1, name: "", kind: "" };
   const encoded = new Map<readonly unknown[], string>();
   return (f: FindingResult): Values => {
     if (f.resourceId !== resourceId) {
       resourceId = f.resourceId;
       resourceKey = keyOf(resourceId);
-      ord = ords.get(resourceKey) ?? -1;
-      resource = resources.get(resourceKey);
+      resource = resourceOf(f, resourceKey);
       encoded.clear();
     }
     let evidence = encoded.get(f.evidence);
@@ -187,10 +190,10 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, resources
     return [
       scanId,
       f.controlId,
-      ord,
+      resource.ord,
       resourceId,
       resourceKey,
-      f.resourceName ?? resource?.name ?? resourceId,
+      f.resourceName ?? resource.name,
       f.subscriptionId,
       keyOf(f.subscriptionId),
       f.severity,
@@ -198,7 +201,7 @@ function findingRow(scanId: string, ords: ReadonlyMap<string, number>, resources
       f.reason,
       f.message,
       evidence,
-      f.kind ?? resource?.kind ?? "",
+      f.kind ?? resource.kind,
       f.azure === null || f.azure === undefined ? null : encodeForResource(f.azure, resourceId),
       f.agreement,
     ];
@@ -284,25 +287,6 @@ function subscriptionRow(scanId: string) {
  */
 export type SubscriptionScoreRow = [string, number | null, number, string | null, string | null, number, number];
 
-function subscriptionScores(subs: ReadonlyMap<string, SubscriptionResult>, findings: readonly FindingResult[]): SubscriptionScoreRow[] {
-  const weights = new Map<string, [number, number]>();
-  const keyOf = memoKey();
-  for (const f of findings) {
-    if (f.status !== "pass" && f.status !== "fail") continue;
-    const k = keyOf(f.subscriptionId);
-    let w = weights.get(k);
-    if (!w) weights.set(k, (w = [0, 0]));
-    const weight = SEVERITY_WEIGHT[f.severity as Severity] ?? 0;
-    if (f.status === "pass") w[0] += weight;
-    w[1] += weight;
-  }
-  return [...subs.entries()].map(([k, x]) => {
-    const [pass, judged] = weights.get(k) ?? [0, 0];
-    // The same tenant as the subscription's row (scan_subscriptions.tenant_id), so `tenant=` agrees.
-    return [x.subscriptionId, x.score, x.resources, x.displayName, x.tenantId ? x.tenantId.toLowerCase() : null, pass, judged];
-  });
-}
-
 export interface WriteOptions {
   signal?: AbortSignal;
   /** Runs in the transaction that makes the scan visible, once its status has flipped (e.g. removing what it was built from). */
@@ -311,92 +295,200 @@ export interface WriteOptions {
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
+/** Everything a stored scan keeps besides its resources and findings (those go to a ScanResultsWriter piece by piece). */
+export type ScanResultTotals = Omit<ScanResultData, "resources" | "findings">;
+
 /**
  * Stores the results and marks the scan succeeded. Throws ScanNoLongerRunningError (name
  * "AbortError") if the scan was cancelled or ended meanwhile; the caller then removes the rows.
  */
 export async function writeScanResults(store: Store, scanId: string, data: ScanResultData, options: WriteOptions = {}): Promise<void> {
-  // One row per resource (a repeated ID in other casing keeps the first); findings point at it by ord.
-  const keyOf = memoKey();
-  const resources = new Map<string, ResourceResult>();
-  for (const r of data.resources) if (!resources.has(keyOf(r.id))) resources.set(keyOf(r.id), r);
-  for (const f of data.findings) {
-    if (resources.has(keyOf(f.resourceId))) continue;
-    resources.set(keyOf(f.resourceId), {
-      id: f.resourceId,
-      name: f.resourceName ?? f.resourceId,
-      kind: f.kind ?? "",
-      location: null,
-      subscriptionId: f.subscriptionId,
-      resourceGroup: null,
-      score: null,
-      tags: {},
-      documents: null,
+  const writer = new ScanResultsWriter(store, scanId, { ...options, total: data.subscriptions.length + data.resources.length + data.findings.length });
+  try {
+    await writer.addResources(data.resources);
+    await writer.addFindings(data.findings);
+    await writer.finish(data);
+  } finally {
+    await writer.settled();
+  }
+}
+
+/**
+ * Writes a scan's rows as they come — resources, then the findings that point at them by ord —
+ * under the still-running scan, and in `finish` its subscriptions and the status flip in one
+ * transaction: readers only look at succeeded scans, so they see all of a scan or none of it.
+ * Each `add…` returns once its rows are written or in flight (PostgreSQL loads on two connections
+ * at once, SQLite has one writer anyway), so the caller can evaluate the next piece meanwhile and
+ * never holds more than that. After a failure, `settled()` waits for what is still in flight before
+ * the caller removes the scan's rows.
+ */
+export class ScanResultsWriter {
+  private readonly keyOf = memoKey();
+  /** One row per resource (a repeated ID in other casing keeps the first); findings point at it by ord. */
+  private readonly resources = new Map<string, ResourceRef>();
+  /** Per subscription key: the pass and judged weights of its findings (the trend's score of any group of subscriptions). */
+  private readonly weights = new Map<string, [number, number]>();
+  private readonly parallel: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+  private done = 0;
+  private total: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly scanId: string,
+    private readonly options: WriteOptions & { total: number },
+  ) {
+    this.parallel = store.dialect === "postgres" ? 2 : 1;
+    this.total = options.total;
+  }
+
+  async addResources(resources: readonly ResourceResult[]): Promise<void> {
+    const added: ResourceResult[] = [];
+    for (const r of resources) {
+      const key = this.keyOf(r.id);
+      if (this.resources.has(key)) continue;
+      this.resources.set(key, { ord: this.resources.size, name: r.name, kind: r.kind });
+      added.push(r);
+    }
+    this.total -= resources.length - added.length;
+    if (added.length === 0) return;
+    const first = this.resources.get(this.keyOf(added[0].id))!.ord;
+    for (const batch of plan("resources", RESOURCE_COLUMNS, added, resourceRow(this.scanId), this.bulk, first)) await this.enqueue(batch);
+  }
+
+  async addFindings(findings: readonly FindingResult[]): Promise<void> {
+    // A finding whose resource is not listed gets a row of its own, from what the finding says.
+    const unlisted = new Map<string, ResourceResult>();
+    for (const f of findings) {
+      const key = this.keyOf(f.resourceId);
+      if (this.resources.has(key) || unlisted.has(key)) continue;
+      unlisted.set(key, {
+        id: f.resourceId,
+        name: f.resourceName ?? f.resourceId,
+        kind: f.kind ?? "",
+        location: null,
+        subscriptionId: f.subscriptionId,
+        resourceGroup: null,
+        score: null,
+        tags: {},
+        documents: null,
+      });
+    }
+    if (unlisted.size > 0) {
+      this.total += unlisted.size;
+      await this.addResources([...unlisted.values()]);
+    }
+    this.countWeights(findings);
+    const row = findingRow(this.scanId, (_f, key) => this.resources.get(key)!, this.keyOf);
+    for (const batch of plan("findings", FINDING_COLUMNS, findings, row, this.bulk)) await this.enqueue(batch);
+  }
+
+  /** Writes the subscriptions and flips the scan to succeeded, with `whenStored`, in one transaction. */
+  async finish(data: ScanResultTotals): Promise<void> {
+    const { store, scanId, options } = this;
+    await this.drain();
+    options.signal?.throwIfAborted();
+    const subs = new Map<string, SubscriptionResult>();
+    for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
+    const subscriptionBatches = plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false);
+    this.total += subs.size - data.subscriptions.length;
+    await store.db.transaction().execute(async (trx) => {
+      for (const batch of subscriptionBatches) await insert(trx, store.dialect, batch);
+      const now = nowIso(store);
+      const finishedAt = data.finishedAt ?? now;
+      const r = await trx
+        .updateTable("scans")
+        .set({
+          status: "succeeded",
+          active_scope: null,
+          finished_at: finishedAt,
+          ended_at: now,
+          heartbeat_at: now,
+          phase: "done",
+          done: this.total,
+          total: this.total,
+          tenant_id: data.tenantId,
+          collected_at: data.collectedAt,
+          summary: JSON.stringify(data.summary),
+          result_sha256: data.resultSha256,
+          export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256, data.catalogVersion) : null,
+          catalog_version: data.catalogVersion,
+          errors: JSON.stringify(data.errors),
+          stats: data.stats === undefined ? null : JSON.stringify(data.stats),
+          subscription_scores: JSON.stringify(this.subscriptionScores(subs)),
+        })
+        .where("id", "=", scanId)
+        .where("status", "=", "running")
+        .where("cancel_requested", "=", 0)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new ScanNoLongerRunningError(scanId);
+      await options.whenStored?.(trx);
+    });
+    await options.onProgress?.(this.total, this.total);
+  }
+
+  /** Resolves once nothing this writer started is still running (never rejects). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  private get bulk(): boolean {
+    return !!this.store.bulkInsert;
+  }
+
+  /** Starts a batch once fewer than `parallel` are in flight; throws the first failure of any batch. */
+  private async enqueue(batch: Batch): Promise<void> {
+    this.throwIfFailed();
+    while (this.inFlight.size >= this.parallel) {
+      await Promise.race(this.inFlight);
+      this.throwIfFailed();
+    }
+    const running: Promise<void> = this.write(batch).then(
+      () => void this.inFlight.delete(running),
+      (error: unknown) => {
+        this.inFlight.delete(running);
+        this.failure ??= { error };
+      },
+    );
+    this.inFlight.add(running);
+  }
+
+  private async drain(): Promise<void> {
+    await this.settled();
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async write(batch: Batch): Promise<void> {
+    const { store, options } = this;
+    options.signal?.throwIfAborted();
+    if (batch.bulk && store.bulkInsert) await store.bulkInsert(batch.table, batch.columns, batch.make());
+    else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
+    this.done += batch.size;
+    await options.onProgress?.(this.done, this.total);
+  }
+
+  private countWeights(findings: readonly FindingResult[]): void {
+    for (const f of findings) {
+      if (f.status !== "pass" && f.status !== "fail") continue;
+      const k = this.keyOf(f.subscriptionId);
+      let w = this.weights.get(k);
+      if (!w) this.weights.set(k, (w = [0, 0]));
+      const weight = SEVERITY_WEIGHT[f.severity as Severity] ?? 0;
+      if (f.status === "pass") w[0] += weight;
+      w[1] += weight;
+    }
+  }
+
+  private subscriptionScores(subs: ReadonlyMap<string, SubscriptionResult>): SubscriptionScoreRow[] {
+    return [...subs.entries()].map(([k, x]) => {
+      const [pass, judged] = this.weights.get(k) ?? [0, 0];
+      // The same tenant as the subscription's row (scan_subscriptions.tenant_id), so `tenant=` agrees.
+      return [x.subscriptionId, x.score, x.resources, x.displayName, x.tenantId ? x.tenantId.toLowerCase() : null, pass, judged];
     });
   }
-  const ords = new Map([...resources.keys()].map((k, i) => [k, i]));
-  const subs = new Map<string, SubscriptionResult>();
-  for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
-  // Everything but the last findings goes in before the flip: in bulk where the database has a
-  // bulk loader (PostgreSQL COPY, SQLite prepared statements), else in multi-row INSERTs.
-  const bulk = !!store.bulkInsert;
-  const head = data.findings.slice(0, Math.max(0, data.findings.length - LAST_ROWS));
-  const tail = data.findings.slice(head.length);
-  const work: Batch[] = [
-    ...plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false),
-    ...plan("resources", RESOURCE_COLUMNS, [...resources.values()], resourceRow(scanId), bulk),
-    ...plan("findings", FINDING_COLUMNS, head, findingRow(scanId, ords, resources, keyOf), bulk),
-    ...plan("findings", FINDING_COLUMNS, tail, findingRow(scanId, ords, resources, keyOf), false),
-  ];
-  const total = work.reduce((n, b) => n + b.size, 0);
-  const last = work.pop();
-  let done = 0;
-  // PostgreSQL loads on two connections at once; SQLite has one writer anyway.
-  const parallel = store.dialect === "postgres" ? 2 : 1;
-  let next = 0;
-  const worker = async () => {
-    while (next < work.length) {
-      const batch = work[next++];
-      options.signal?.throwIfAborted();
-      if (batch.bulk && store.bulkInsert) await store.bulkInsert(batch.table, batch.columns, batch.make());
-      else await store.db.transaction().execute((trx) => insert(trx, store.dialect, batch));
-      done += batch.size;
-      await options.onProgress?.(done, total);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  options.signal?.throwIfAborted();
-  await store.db.transaction().execute(async (trx) => {
-    if (last) await insert(trx, store.dialect, last);
-    const now = nowIso(store);
-    const finishedAt = data.finishedAt ?? now;
-    const r = await trx
-      .updateTable("scans")
-      .set({
-        status: "succeeded",
-        active_scope: null,
-        finished_at: finishedAt,
-        ended_at: now,
-        heartbeat_at: now,
-        phase: "done",
-        done: total,
-        total,
-        tenant_id: data.tenantId,
-        collected_at: data.collectedAt,
-        summary: JSON.stringify(data.summary),
-        result_sha256: data.resultSha256,
-        export_sha256: data.exportSha256 ? storedExportHash(data.exportSha256, data.catalogVersion) : null,
-        catalog_version: data.catalogVersion,
-        errors: JSON.stringify(data.errors),
-        stats: data.stats === undefined ? null : JSON.stringify(data.stats),
-        subscription_scores: JSON.stringify(subscriptionScores(subs, data.findings)),
-      })
-      .where("id", "=", scanId)
-      .where("status", "=", "running")
-      .where("cancel_requested", "=", 0)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new ScanNoLongerRunningError(scanId);
-    await options.whenStored?.(trx);
-  });
-  await options.onProgress?.(total, total);
 }
