@@ -8,10 +8,9 @@ import type { ScanTarget } from "@/lib/posture/targets";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { afterScan } from "@/lib/store/scans/maintenance";
 import { deletePartsIn } from "@/lib/store/scans/parts";
-import { writeScanResults } from "@/lib/store/scans/results";
 import { endScan, markRunning } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
-import { buildScanResult } from "./run-scan-build";
+import { evaluateAndStore } from "./run-scan-build";
 import { ProgressWriter, type Progress } from "./run-scan-progress";
 import { collectForScan } from "./collect-scan";
 import type { OpenedTarget } from "./sources";
@@ -73,15 +72,19 @@ export async function runScan(ctx: RunContext, scanId: string, input: ScanInput,
     progress.report({ phase: "evaluating", done: 0, total: 0 });
     await yieldToEventLoop();
     const source = input.kind === "snapshot" ? "snapshot" : input.source;
-    const data = buildScanResult(snapshot, { id: scanId, source, startedAt, finishedAt: () => store.now().toISOString() }, stats);
-    signal.throwIfAborted();
-    progress.report({ phase: "storing", done: 0, total: data.findings.length + data.resources.length + data.subscriptions.length });
-    await writeScanResults(store, scanId, data, {
-      signal,
-      onProgress: (done, total) => progress.report({ phase: "storing", done, total }),
-      // What queue jobs collected goes in the same step as the scan appears, so no reader sees both.
-      whenStored: input.kind === "collected" ? (trx) => deletePartsIn(trx, scanId) : undefined,
-    });
+    // Evaluated and stored a piece at a time: a large scan never holds all its findings at once.
+    await evaluateAndStore(
+      store,
+      snapshot,
+      { id: scanId, source, startedAt, finishedAt: () => store.now().toISOString() },
+      {
+        stats,
+        signal,
+        onProgress: (done, total) => progress.report({ phase: "storing", done, total }),
+        // What queue jobs collected goes in the same step as the scan appears, so no reader sees both.
+        whenStored: input.kind === "collected" ? (trx) => deletePartsIn(trx, scanId) : undefined,
+      },
+    );
     outcome = { status: "succeeded" };
   } catch (error) {
     await progress.stop();

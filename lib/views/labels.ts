@@ -62,8 +62,8 @@ export const PHASE_LABEL: Record<string, string> = {
   roleAssignments: "Reading role assignments",
   details: "Reading diagnostic settings and endpoints",
   azureVerdicts: "Reading Azure Policy and Defender verdicts",
-  evaluating: "Evaluating controls",
-  storing: "Storing results",
+  evaluating: "Preparing the evaluation",
+  storing: "Evaluating controls and storing results",
   done: "Done",
 };
 
