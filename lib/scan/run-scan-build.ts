@@ -16,7 +16,7 @@ import { CanonicalHashPair, resultSha256Pair } from "@/lib/report/canonical";
 import { ScanResultsWriter, type ResourceResult, type ScanResultData, type ScanResultTotals, type WriteOptions } from "@/lib/store/scans/results";
 import type { Store } from "@/lib/store/store";
 import { CATALOG } from "@/lib/posture/controls";
-import { documentsByAccount, type AccountDocuments } from "./run-scan-documents";
+import { documentsByAccount, type AccountDocumentsLookup } from "./run-scan-documents";
 
 export interface BuildScanInfo {
   id: string;
@@ -115,7 +115,7 @@ function storedTotals(
   };
 }
 
-function withDocuments(resources: readonly (ResourceSummary & { score: number | null })[], docs: ReadonlyMap<string, AccountDocuments>): ResourceResult[] {
+function withDocuments(resources: readonly (ResourceSummary & { score: number | null })[], docs: AccountDocumentsLookup): ResourceResult[] {
   return resources.map((r) => ({
     id: r.id,
     name: r.name,

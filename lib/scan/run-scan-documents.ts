@@ -14,33 +14,44 @@ import type { AccountDocuments } from "@/lib/store/scans/documents";
 
 export type { AccountDocuments };
 
-/** Keyed by lower-cased account ID. */
-export function documentsByAccount(snapshot: Snapshot): Map<string, AccountDocuments> {
+/** An account's documents by its lower-cased ID. */
+export interface AccountDocumentsLookup {
+  get(accountKey: string): AccountDocuments | undefined;
+}
+
+/**
+ * Keyed by lower-cased account ID. Each account's documents are gathered when asked for (the
+ * indexes are built once), so a scan stored a piece at a time never holds every account's at once.
+ */
+export function documentsByAccount(snapshot: Snapshot): AccountDocumentsLookup {
   const ix = buildIndexes(snapshot);
+  const entries = new Map(ix.accounts.map((entry) => [entry.key, entry]));
   const byId = new Map<string, AzureDocument>();
   for (const doc of snapshot.resources) if (typeof doc.id === "string" && !byId.has(idKey(doc.id))) byId.set(idKey(doc.id), doc);
   const policy = policyDocuments(snapshot.resources);
-  const out = new Map<string, AccountDocuments>();
-  for (const entry of ix.accounts) {
-    const account = prepareAccount(entry, ix);
-    const storage = account.linked.map((s) => s.doc).filter((d): d is AzureDocument => !!d);
-    const vaultUris = new Set(vaultUrisInUse([entry.doc], storage).map(vaultUriKey));
-    const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
-    const principal = text(account.identity.principalId);
-    const grants = principal ? (ix.roleAssignments.get(idKey(principal)) ?? []) : [];
-    const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
-    out.set(entry.key, {
-      account: entry.doc,
-      storage,
-      keyVaults,
-      roleAssignments,
-      // Resolved once per account by the indexes (a per-key lookup would rebuild the case-insensitive map).
-      diagnosticSettings: (entry.diagnosticSettings as unknown[] | undefined) ?? null,
-      speechEndpoints: (entry.speechEndpoints as unknown[] | undefined) ?? null,
-      ...(policy ? { azurePolicy: policy.forSubjects([entry.doc, ...storage, ...keyVaults]) } : {}),
-    });
-  }
-  return out;
+  return {
+    get(accountKey) {
+      const entry = entries.get(accountKey);
+      if (entry === undefined) return undefined;
+      const account = prepareAccount(entry, ix);
+      const storage = account.linked.map((s) => s.doc).filter((d): d is AzureDocument => !!d);
+      const vaultUris = new Set(vaultUrisInUse([entry.doc], storage).map(vaultUriKey));
+      const keyVaults = [...vaultUris].map((u) => ix.vaults.get(u)?.doc).filter((d): d is AzureDocument => !!d);
+      const principal = text(account.identity.principalId);
+      const grants = principal ? (ix.roleAssignments.get(idKey(principal)) ?? []) : [];
+      const roleAssignments = grants.map((g) => byId.get(idKey(g.id))).filter((d): d is AzureDocument => !!d);
+      return {
+        account: entry.doc,
+        storage,
+        keyVaults,
+        roleAssignments,
+        // Resolved once per account by the indexes (a per-key lookup would rebuild the case-insensitive map).
+        diagnosticSettings: (entry.diagnosticSettings as unknown[] | undefined) ?? null,
+        speechEndpoints: (entry.speechEndpoints as unknown[] | undefined) ?? null,
+        ...(policy ? { azurePolicy: policy.forSubjects([entry.doc, ...storage, ...keyVaults]) } : {}),
+      };
+    },
+  };
 }
 
 const typeOf = (doc: AzureDocument) => (typeof doc.type === "string" ? doc.type.trim().toLowerCase() : "");
