@@ -7,7 +7,7 @@ import { CATALOG_VERSION } from "./controls";
 import type { Evaluation, ResourceSummary } from "./evaluate";
 import { applyExceptions, type ExceptionRule } from "./exceptions";
 import { idKey } from "./ids";
-import { ScoreTally, type Counts, type Coverage, type Tally } from "./score";
+import { ScoreTally, tallyFindings, type Counts, type Coverage, type Tally } from "./score";
 import type { Snapshot, SnapshotError } from "./snapshot";
 import type { Finding } from "./types";
 
@@ -88,6 +88,12 @@ function subscriptionTenants(snapshot: Snapshot): (subscriptionId: string) => st
   return (id) => (tenants.has(idKey(id)) ? tenants.get(idKey(id)) : snapshot.tenantId?.toLowerCase());
 }
 
+/** A piece of an evaluation as the result lists it: its resources with their scores, and its findings. */
+export interface ScoredPiece {
+  readonly resources: ResourceResult[];
+  readonly findings: Finding[];
+}
+
 /** A result without its resources and findings: what is known only once every finding was counted. */
 export type ResultTotals = Omit<ScanResult, "resources" | "findings" | "exceptions">;
 
@@ -108,26 +114,9 @@ export class ResultTally {
   constructor(private readonly snapshot: Snapshot) {}
 
   /** The piece's resources with their scores and its findings, as the result lists them. */
-  add(piece: Evaluation): { resources: ResourceResult[]; findings: Finding[] } {
+  add(piece: Evaluation): ScoredPiece {
     const byResource = new Map<string, ScoreTally>();
-    let lastResource: string | undefined;
-    let resourceTally: ScoreTally | undefined;
-    let lastSubscription: string | undefined;
-    let subscriptionTally: ScoreTally | undefined;
-    for (const f of piece.findings) {
-      this.tenant.add(f);
-      // Findings come grouped by resource: remember the last one instead of re-keying every finding.
-      if (f.resourceId !== lastResource || resourceTally === undefined) {
-        lastResource = f.resourceId;
-        resourceTally = tallyFor(byResource, idKey(f.resourceId));
-      }
-      resourceTally.add(f);
-      if (f.subscriptionId !== lastSubscription || subscriptionTally === undefined) {
-        lastSubscription = f.subscriptionId;
-        subscriptionTally = tallyFor(this.bySubscription, idKey(f.subscriptionId));
-      }
-      subscriptionTally.add(f);
-    }
+    tallyFindings(piece.findings, this.tenant, this.bySubscription, byResource);
     for (const r of piece.resources) {
       const key = idKey(r.subscriptionId);
       const seen = this.resourcesPerSubscription.get(key);
@@ -180,12 +169,6 @@ export class ResultTally {
       errors: snapshot.errors,
     };
   }
-}
-
-function tallyFor(map: Map<string, ScoreTally>, key: string): ScoreTally {
-  let tally = map.get(key);
-  if (tally === undefined) map.set(key, (tally = new ScoreTally()));
-  return tally;
 }
 
 function emptyTally(): Tally {

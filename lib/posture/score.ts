@@ -91,6 +91,17 @@ export function summarizeScores(findings: readonly Finding[]): ScoreSummary {
   const tenant = new ScoreTally();
   const subscriptions = new Map<string, ScoreTally>();
   const resources = new Map<string, ScoreTally>();
+  tallyFindings(findings, tenant, subscriptions, resources);
+  return { tenant: tenant.result(), bySubscription: results(subscriptions), byResource: results(resources) };
+}
+
+/** Adds each finding to the tenant's tally and to its subscription's and resource's (by lower-cased ID, created as needed). */
+export function tallyFindings(
+  findings: readonly Finding[],
+  tenant: ScoreTally,
+  subscriptions: Map<string, ScoreTally>,
+  resources: Map<string, ScoreTally>,
+): void {
   // Findings come grouped by resource: remember the last one instead of re-keying every finding.
   let lastResource: string | undefined;
   let resourceTally: ScoreTally | undefined;
@@ -110,7 +121,6 @@ export function summarizeScores(findings: readonly Finding[]): ScoreSummary {
     }
     subscriptionTally.add(f);
   }
-  return { tenant: tenant.result(), bySubscription: results(subscriptions), byResource: results(resources) };
 }
 
 function tallyFor(map: Map<string, ScoreTally>, key: string): ScoreTally {

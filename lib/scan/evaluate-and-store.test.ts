@@ -9,10 +9,11 @@ import type { Snapshot } from "@/lib/posture/snapshot";
 import { resultSha256 } from "@/lib/report/canonical";
 import { readScanResult } from "@/lib/store/scans/result-read";
 import { writeScanResults } from "@/lib/store/scans/results";
-import { createScan, markRunning } from "@/lib/store/scans/scans";
+import { createScan, endScan, markRunning } from "@/lib/store/scans/scans";
 import type { Store } from "@/lib/store/store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "@/lib/store/testing/databases";
 import { clone, smallTenant, snapshotOf } from "@/lib/store/testing/fixtures";
+import { runScan } from "./run-scan";
 import { buildScanResult, evaluateAndStore } from "./run-scan-build";
 
 afterAll(() => releaseDatabases());
@@ -31,6 +32,15 @@ function estate(): Snapshot {
     code: "AuthorizationFailed",
   });
   return snap;
+}
+
+/** The same estate with one subscription listed twice (in other casing) and two left out of the list. */
+function untidy(): Snapshot[] {
+  const twice = estate();
+  twice.subscriptions.push({ ...twice.subscriptions[0], subscriptionId: twice.subscriptions[0].subscriptionId.toUpperCase() });
+  const unlisted = estate();
+  unlisted.subscriptions.splice(0, 2);
+  return [twice, unlisted];
 }
 
 describe.each(DATABASES)("evaluateAndStore on %s", (kind) => {
@@ -75,12 +85,17 @@ describe.each(DATABASES)("evaluateAndStore on %s", (kind) => {
     return { scan, resources: resources.map(without), findings: findings.map(without), subscriptions: subscriptions.map(without) };
   };
 
-  it("stores the rows and hashes of the whole result, in pieces of any size", async () => {
-    const snap = estate();
+  it.each([
+    ["every subscription listed once", () => estate()],
+    ["a subscription listed twice", () => untidy()[0]],
+    ["subscriptions missing from the list", () => untidy()[1]],
+  ])("stores the rows and hashes of the whole result, in pieces of any size (%s)", async (_name, make) => {
+    const snap = make();
     const whole = await running();
     await writeScanResults(store, whole.id, buildScanResult(snap, { id: whole.id, source: "snapshot", startedAt: whole.startedAt, finishedAt: FINISHED }));
     const expected = await stored(whole.id);
     expect(expected.findings).toHaveLength(11 * CATALOG.length);
+    expect(expected.scan.total).toBe(expected.resources.length + expected.findings.length + expected.subscriptions.length);
 
     for (const accountsPerPiece of [1, 4, 500]) {
       const piecewise = await running();
@@ -131,5 +146,32 @@ describe.each(DATABASES)("evaluateAndStore on %s", (kind) => {
     expect(new Set(rows.map((r) => Number(r.resource_ord)))).toEqual(new Set(Array.from({ length: accounts }, (_, i) => i)));
     const status = await store.db.selectFrom("scans").select("status").where("id", "=", scan.id).executeTakeFirstOrThrow();
     expect(status.status).toBe("running");
+  });
+
+  it("leaves no rows behind when someone else ended the scan while it was being stored", async () => {
+    const scan = await running();
+    // As the recovery sweep or a dead job would, before this runner has written anything.
+    expect(await endScan(store, scan.id, "failed", "ended elsewhere")).toBe(true);
+    const outcome = await runScan(
+      { store, openTarget: () => Promise.reject(new Error("not collected")) },
+      scan.id,
+      { kind: "collected", source: "emulator", snapshot: estate(), stats: {}, startedAt: scan.startedAt },
+      new AbortController(),
+    );
+    expect(outcome.status).not.toBe("succeeded");
+    const counts = await Promise.all(
+      (["findings", "resources", "scan_subscriptions"] as const).map((table) =>
+        store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("scan_id", "=", scan.id)
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+    expect(counts.map((c) => Number(c.n))).toEqual([0, 0, 0]);
+    expect(await store.db.selectFrom("scans").select(["status", "error"]).where("id", "=", scan.id).executeTakeFirstOrThrow()).toEqual({
+      status: "failed",
+      error: "ended elsewhere",
+    });
   });
 });

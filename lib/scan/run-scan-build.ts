@@ -8,9 +8,9 @@
  * is evaluated, so a 100,000-account scan never holds its 1.8M findings at once; `buildScanResult`
  * builds the same thing whole (pure, for tests and seeding).
  */
-import { evaluateInPieces, evaluateSnapshot, type ResourceSummary } from "@/lib/posture/evaluate";
+import { evaluateInPieces, evaluateSnapshot } from "@/lib/posture/evaluate";
 import { idKey } from "@/lib/posture/ids";
-import { buildResult, ResultTally, type ScanSource } from "@/lib/posture/result";
+import { buildResult, ResultTally, type ResultTotals, type ScanSource, type ScoredPiece } from "@/lib/posture/result";
 import type { Snapshot } from "@/lib/posture/snapshot";
 import { CanonicalHashPair, resultSha256Pair } from "@/lib/report/canonical";
 import { ScanResultsWriter, type ResourceResult, type ScanResultData, type ScanResultTotals, type WriteOptions } from "@/lib/store/scans/results";
@@ -66,7 +66,7 @@ export async function evaluateAndStore(
   hashes.member("errors", snapshot.errors);
   hashes.member("exceptions", NO_EXCEPTIONS, 1);
   hashes.beginArray("findings");
-  const resources: ReturnType<ResultTally["add"]>["resources"] = [];
+  const resources: ScoredPiece["resources"] = [];
   const writer = new ScanResultsWriter(store, info.id, { ...options, total: accounts * (CATALOG.length + 1) + snapshot.subscriptions.length });
   try {
     for (const piece of pieces()) {
@@ -92,13 +92,7 @@ export async function evaluateAndStore(
 }
 
 /** What the scan row keeps of a result (everything but its resources and findings). */
-function storedTotals(
-  snapshot: Snapshot,
-  result: ReturnType<ResultTally["finish"]>,
-  resultSha256: string,
-  exportSha256: string,
-  stats: unknown,
-): ScanResultTotals {
+function storedTotals(snapshot: Snapshot, result: ResultTotals, resultSha256: string, exportSha256: string, stats: unknown): ScanResultTotals {
   // Each subscription is reported under its own tenant (a Lighthouse-delegated one under its customer's).
   const tenantOf = new Map(snapshot.subscriptions.map((s) => [idKey(s.subscriptionId), s.tenantId ?? snapshot.tenantId ?? null]));
   return {
@@ -115,7 +109,7 @@ function storedTotals(
   };
 }
 
-function withDocuments(resources: readonly (ResourceSummary & { score: number | null })[], docs: AccountDocumentsLookup): ResourceResult[] {
+function withDocuments(resources: ScoredPiece["resources"], docs: AccountDocumentsLookup): ResourceResult[] {
   return resources.map((r) => ({
     id: r.id,
     name: r.name,

@@ -82,8 +82,9 @@ export class ScanNoLongerRunningError extends Error {
 /** Parameters per statement stay under SQLite's 32,766 and PostgreSQL's 65,535 limits. */
 const MAX_PARAMS = 30_000;
 /**
- * Rows per bulk-loader call. Resource rows carry each account's documents (~4.5 KB), so they go
- * in smaller batches that spread over the parallel connections instead of queueing on one.
+ * Rows per bulk-loader call (a piece of a streamed scan, 500 accounts, fits in one of each).
+ * Resource rows carry each account's documents (~4.5 KB), so a whole result's go in smaller
+ * batches that spread over the parallel connections instead of queueing on one.
  */
 const BULK_ROWS: Record<Table, number> = { scan_subscriptions: 20_000, resources: 2_000, findings: 20_000 };
 
@@ -173,7 +174,7 @@ interface ResourceRef {
  * looked up once per resource, and an evidence list shared by several of its findings is encoded
  * once.
  */
-function findingRow(scanId: string, resourceOf: (f: FindingResult, key: string) => ResourceRef, keyOf: (id: string) => string) {
+function findingRow(scanId: string, resourceOf: (key: string) => ResourceRef, keyOf: (id: string) => string) {
   let resourceId: string | undefined;
   let resourceKey = "";
   let resource: ResourceRef = { ord: -1, name: "", kind: "" };
@@ -182,7 +183,7 @@ function findingRow(scanId: string, resourceOf: (f: FindingResult, key: string) 
     if (f.resourceId !== resourceId) {
       resourceId = f.resourceId;
       resourceKey = keyOf(resourceId);
-      resource = resourceOf(f, resourceKey);
+      resource = resourceOf(resourceKey);
       encoded.clear();
     }
     let evidence = encoded.get(f.evidence);
@@ -380,7 +381,7 @@ export class ScanResultsWriter {
       await this.addResources([...unlisted.values()]);
     }
     this.countWeights(findings);
-    const row = findingRow(this.scanId, (_f, key) => this.resources.get(key)!, this.keyOf);
+    const row = findingRow(this.scanId, (key) => this.resources.get(key)!, this.keyOf);
     for (const batch of plan("findings", FINDING_COLUMNS, findings, row, this.bulk)) await this.enqueue(batch);
   }
 
@@ -392,7 +393,8 @@ export class ScanResultsWriter {
     const subs = new Map<string, SubscriptionResult>();
     for (const s of data.subscriptions) if (!subs.has(key(s.subscriptionId))) subs.set(key(s.subscriptionId), s);
     const subscriptionBatches = plan("scan_subscriptions", SUBSCRIPTION_COLUMNS, [...subs.values()], subscriptionRow(scanId), false);
-    this.total += subs.size - data.subscriptions.length;
+    // Every other row is written by now: the total is what was written, whatever the caller expected.
+    this.total = this.done + subs.size;
     await store.db.transaction().execute(async (trx) => {
       for (const batch of subscriptionBatches) await insert(trx, store.dialect, batch);
       const now = nowIso(store);

@@ -273,7 +273,7 @@ export async function touchScan(store: Store, id: string, progress?: { phase: st
   return { cancelRequested: !row || Number(row.cancel_requested) === 1 || !ACTIVE_STATUSES.includes(row.status) };
 }
 
-/** Ends an unfinished scan as failed or cancelled, removing anything it wrote. */
+/** Ends an unfinished scan as failed or cancelled, removing anything it wrote; false when it had ended already (rows written since are removed all the same). */
 export async function endScan(store: Store, id: string, status: "failed" | "cancelled", error: string | null): Promise<boolean> {
   // One reading of the clock: the end is one moment (two readings can fall a millisecond apart).
   const now = nowIso(store);
@@ -284,7 +284,13 @@ export async function endScan(store: Store, id: string, status: "failed" | "canc
       .where("id", "=", id)
       .where("status", "in", ACTIVE_STATUSES)
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) return false;
+    if (Number(r.numUpdatedRows) === 0) {
+      // Ended by someone else first (the recovery sweep, a dead job): rows its runner wrote since
+      // then go too, since a scan that did not succeed never keeps rows.
+      const row = await trx.selectFrom("scans").select("status").where("id", "=", id).executeTakeFirst();
+      if (row?.status === "failed" || row?.status === "cancelled") await deleteScanChildren(trx, id);
+      return false;
+    }
     await deleteScanChildren(trx, id);
     return true;
   });
