@@ -7,7 +7,7 @@ import { CATALOG } from "./controls";
 import { applyingError, outcomeOf, slotOf } from "./controls/common";
 import { agreementOf, azureVerdict, buildAzureVerdictIndex, type AzureSubjects } from "./azure-verdicts";
 import { resourceGroupOf } from "./ids";
-import { buildIndexes } from "./indexes";
+import { buildIndexes, type SnapshotIndex } from "./indexes";
 import { text } from "./read";
 import type { Snapshot } from "./snapshot";
 import type { AccountView, Finding, Outcome } from "./types";
@@ -48,11 +48,16 @@ export const PIECE_ACCOUNTS = 500;
  * the pieces joined are its result. A caller that stores each piece before asking for the next
  * never holds every finding of a large scan at once. `accounts` is known before any piece.
  */
-export function evaluateInPieces(snapshot: Snapshot, accountsPerPiece = PIECE_ACCOUNTS): { accounts: number; pieces: () => Generator<Evaluation> } {
+export function evaluateInPieces(
+  snapshot: Snapshot,
+  accountsPerPiece = PIECE_ACCOUNTS,
+): { accounts: number; pieces: () => Generator<Evaluation>; indexes: SnapshotIndex } {
   const evaluator = accountEvaluator(snapshot);
   const size = Math.max(1, Math.floor(accountsPerPiece));
   return {
     accounts: evaluator.accounts,
+    // For whatever else reads the snapshot's accounts (their evidence documents): built once.
+    indexes: evaluator.indexes,
     *pieces() {
       for (let start = 0; start < evaluator.accounts; start += size) {
         const end = Math.min(start + size, evaluator.accounts);
@@ -107,7 +112,7 @@ function accountEvaluator(snapshot: Snapshot) {
     }
     return n;
   };
-  return { accounts: ctx.accounts.length, evaluate };
+  return { accounts: ctx.accounts.length, evaluate, indexes: ctx };
 }
 
 /**

@@ -58,8 +58,8 @@ export async function evaluateAndStore(
   info: BuildScanInfo,
   options: WriteOptions & { stats?: unknown; accountsPerPiece?: number } = {},
 ): Promise<void> {
-  const { accounts, pieces } = evaluateInPieces(snapshot, options.accountsPerPiece);
-  const docs = documentsByAccount(snapshot);
+  const { accounts, pieces, indexes } = evaluateInPieces(snapshot, options.accountsPerPiece);
+  const docs = documentsByAccount(snapshot, indexes);
   const tally = new ResultTally(snapshot);
   // The result's canonical text is written in key order: errors, (the export's exceptions), findings, then the rest.
   const hashes = new CanonicalHashPair();

@@ -5,7 +5,7 @@
  */
 import { prepareAccount } from "@/lib/posture/account";
 import { idKey, scopesAbove, vaultUriKey } from "@/lib/posture/ids";
-import { buildIndexes } from "@/lib/posture/indexes";
+import { buildIndexes, type SnapshotIndex } from "@/lib/posture/indexes";
 import { vaultUrisInUse } from "@/lib/posture/key-vaults";
 import { child, text } from "@/lib/posture/read";
 import { POLICY_ASSIGNMENT_TYPE, POLICY_EXEMPTION_TYPE, POLICY_STATE_TYPE } from "@/lib/posture/azure-verdicts";
@@ -21,10 +21,10 @@ export interface AccountDocumentsLookup {
 
 /**
  * Keyed by lower-cased account ID. Each account's documents are gathered when asked for (the
- * indexes are built once), so a scan stored a piece at a time never holds every account's at once.
+ * indexes are built once, or given: the evaluation's), so a scan stored a piece at a time never
+ * holds every account's at once.
  */
-export function documentsByAccount(snapshot: Snapshot): AccountDocumentsLookup {
-  const ix = buildIndexes(snapshot);
+export function documentsByAccount(snapshot: Snapshot, ix: SnapshotIndex = buildIndexes(snapshot)): AccountDocumentsLookup {
   const entries = new Map(ix.accounts.map((entry) => [entry.key, entry]));
   const byId = new Map<string, AzureDocument>();
   for (const doc of snapshot.resources) if (typeof doc.id === "string" && !byId.has(idKey(doc.id))) byId.set(idKey(doc.id), doc);
