@@ -110,15 +110,5 @@ function storedTotals(snapshot: Snapshot, result: ResultTotals, resultSha256: st
 }
 
 function withDocuments(resources: ScoredPiece["resources"], docs: AccountDocumentsLookup): ResourceResult[] {
-  return resources.map((r) => ({
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    location: r.location,
-    subscriptionId: r.subscriptionId,
-    resourceGroup: r.resourceGroup,
-    score: r.score,
-    tags: r.tags,
-    documents: docs.get(idKey(r.id)) ?? null,
-  }));
+  return resources.map((r) => ({ ...r, documents: docs.get(idKey(r.id)) ?? null }));
 }
