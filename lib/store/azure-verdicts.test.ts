@@ -87,12 +87,15 @@ describe.each(DATABASES)("Azure's verdicts in the store on %s", (kind) => {
     expect(cmk1.agreement).toBe(cmk1.status === "fail" ? "azure_lenient" : "agree");
     // Stored without the finding's own resource ID (it is put back on read, above).
     const stored = await store.db
-      .selectFrom("findings")
-      .select("azure")
-      .where("scan_id", "=", scan.id)
-      .where("control_id", "=", "CMK-1")
-      .where("resource_id", "=", target.id)
+      .selectFrom("findings as f")
+      .innerJoin("resources as r", (j) => j.onRef("r.scan_id", "=", "f.scan_id").onRef("r.ord", "=", "f.resource_ord"))
+      .select(["f.azure", "f.resource_id"])
+      .where("f.scan_id", "=", scan.id)
+      .where("f.control_id", "=", "CMK-1")
+      .where("r.resource_id", "=", target.id)
       .executeTakeFirstOrThrow();
+    // Nor does the row repeat the ID: it is its resource row's.
+    expect(stored.resource_id).toBeNull();
     expect(stored.azure).toContain("policyDefinitions");
     expect(stored.azure).not.toContain(target.id);
     const others = result.findings.filter((f) => f.resourceId !== target.id && f.controlId === "CMK-1");

@@ -112,7 +112,7 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
         .filter((rule) =>
           matches(rule, {
             controlId: f.control_id,
-            subscriptionKey: f.subscription_key,
+            subscriptionKey: row.subscription_key,
             resourceKey: key,
             tags: tagMap,
             tenantKey: tenants.get(row.subscription_key),
@@ -124,12 +124,12 @@ export async function resourceDetail(store: Store, resourceId: string, options: 
         severity: f.severity,
         status: f.status,
         reason: f.reason,
-        azure: f.azure === null ? null : (decodeForResource(f.azure, f.resource_id) as FindingItem["azure"]),
+        azure: f.azure === null ? null : (decodeForResource(f.azure, f.resource_id ?? row.resource_id) as FindingItem["azure"]),
         agreement: f.agreement as FindingItem["agreement"],
         muted: mutedBy.length > 0,
         mutedBy,
         message: f.message,
-        evidence: decodeEvidence(f.evidence, f.resource_id),
+        evidence: decodeEvidence(f.evidence, f.resource_id ?? row.resource_id),
         firstSeenAt: seen.get(`${key}|${f.control_id}`)?.at ?? null,
       };
     }),

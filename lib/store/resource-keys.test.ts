@@ -3,7 +3,7 @@
  * the same key every lookup computes, and rows written before (keys with the slash) are rewritten.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { idKey } from "@/lib/posture/ids";
 import { isSpeechAccount } from "@/lib/posture/snapshot";
 import type { ScanJobs } from "@/lib/scan/jobs";
@@ -12,6 +12,7 @@ import { resourceDetail } from "./resource-detail";
 import type { Store } from "./store";
 import { createTestDb, DATABASES, releaseDatabases, type TestDatabase } from "./testing/databases";
 import { clone, importAndWait, jobsFor, smallTenant, snapshotOf } from "./testing/fixtures";
+import { restoreOldFindingsLayout } from "./testing/old-findings";
 
 afterAll(() => releaseDatabases());
 
@@ -36,7 +37,11 @@ describe.each(DATABASES)("resource keys on %s", (kind) => {
   });
 
   const keysOf = async (table: "resources" | "findings", scanId: string) =>
-    new Set((await store.db.selectFrom(table).select("resource_key").where("scan_id", "=", scanId).execute()).map((r) => r.resource_key));
+    new Set(
+      (await sql<{ resource_key: string }>`select resource_key from ${sql.table(table)} where scan_id = ${scanId}`.execute(store.db)).rows.map(
+        (r) => r.resource_key,
+      ),
+    );
 
   it("stores an ID with a trailing slash under its idKey, found with or without the slash", async () => {
     const scan = await importAndWait(jobs, snapshot);
@@ -44,7 +49,7 @@ describe.each(DATABASES)("resource keys on %s", (kind) => {
     const resources = await keysOf("resources", scan.id);
     expect(resources).toContain(idKey(bare));
     expect([...resources].filter((k) => k.endsWith("/"))).toEqual([]);
-    expect([...(await keysOf("findings", scan.id))].filter((k) => k.endsWith("/"))).toEqual([]);
+    // Findings carry no key of their own: theirs is their resource row's.
     for (const id of [bare, `${bare.toUpperCase()}/`, ` ${bare}// `]) {
       const detail = await resourceDetail(store, id);
       expect(detail.resource.id).toBe(`${bare}/`);
@@ -54,23 +59,25 @@ describe.each(DATABASES)("resource keys on %s", (kind) => {
 
   it("rewrites keys stored with a trailing slash before keys were idKeys", async () => {
     const scan = await importAndWait(jobs, snapshot);
-    // Rows as the previous version wrote them: trimmed and lower-cased, the slash kept.
+    // Rows as the version before keys were idKeys wrote them: findings repeating their resource's
+    // key, trimmed and lower-cased with the slash kept.
+    await restoreOldFindingsLayout(store);
     for (const table of ["resources", "findings"] as const) {
-      await store.db
-        .updateTable(table)
-        .set({ resource_key: `${idKey(bare)}/` })
-        .where("scan_id", "=", scan.id)
-        .where("resource_key", "=", idKey(bare))
-        .execute();
+      await sql`update ${sql.table(table)} set resource_key = ${`${idKey(bare)}/`} where scan_id = ${scan.id} and resource_key = ${idKey(bare)}`.execute(
+        store.db,
+      );
     }
     expect(await keysOf("resources", scan.id)).toContain(`${idKey(bare)}/`);
-    // The migration itself, run again on those rows (the migrator would not re-run an applied one).
-    await migrations(store.dialect)["0006_resource_key_idkey"].up(store.db as unknown as Kysely<unknown>);
+    expect(await keysOf("findings", scan.id)).toContain(`${idKey(bare)}/`);
+    // The migrations since, run again on those rows (the migrator would not re-run an applied one).
+    const db = store.db as unknown as Kysely<unknown>;
+    await migrations(store.dialect)["0006_resource_key_idkey"].up(db);
     for (const table of ["resources", "findings"] as const) {
       const keys = await keysOf(table, scan.id);
       expect(keys).toContain(idKey(bare));
       expect([...keys].filter((k) => k.endsWith("/"))).toEqual([]);
     }
+    await migrations(store.dialect)["0016_compact_findings"].up(db);
     expect((await resourceDetail(store, bare, { scanId: scan.id })).scanId).toBe(scan.id);
   });
 });

@@ -344,6 +344,53 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("resources_scan_ord").on("resources").columns(["scan_id", "ord"]).execute();
       },
     },
+    "0016_compact_findings": {
+      // A finding row no longer repeats its resource (ID, key, name, subscription ID and key, kind:
+      // ~400 of ~750 bytes): they are its resource row's, found by resource_ord. resource_id and
+      // subscription_id stay as nullable overrides, set only where the finding spells them otherwise.
+      async up(db: Kysely<unknown>) {
+        const override = (column: string) => sql.raw(`case when f.${column} = r.${column} then null else f.${column} end`);
+        if (dialect === "postgres") {
+          await sql`alter table findings alter column resource_id drop not null, alter column subscription_id drop not null`.execute(db);
+          await sql`update findings f set resource_id = ${override("resource_id")}, subscription_id = ${override("subscription_id")}
+            from resources r where r.scan_id = f.scan_id and r.ord = f.resource_ord`.execute(db);
+          await sql`alter table findings drop column resource_key, drop column resource_name, drop column subscription_key, drop column kind`.execute(db);
+          return;
+        }
+        // SQLite cannot drop NOT NULL in place: the table is rebuilt, in one transaction of its own
+        // (Kysely runs SQLite migrations outside one), so a failure leaves the old table whole.
+        await sql`begin`.execute(db);
+        try {
+          await db.schema
+            .createTable("findings_compact")
+            .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+            .addColumn("scan_id", "text", (c) => c.notNull())
+            .addColumn("control_id", "text", (c) => c.notNull())
+            .addColumn("resource_ord", "integer", (c) => c.notNull())
+            .addColumn("resource_id", "text")
+            .addColumn("subscription_id", "text")
+            .addColumn("severity", "text", (c) => c.notNull())
+            .addColumn("status", "text", (c) => c.notNull())
+            .addColumn("reason", "text")
+            .addColumn("message", "text", (c) => c.notNull())
+            .addColumn("evidence", "text", (c) => c.notNull())
+            .addColumn("azure", "text")
+            .addColumn("agreement", "text", (c) => c.notNull().defaultTo("not_collected"))
+            .execute();
+          await sql`insert into findings_compact (id, scan_id, control_id, resource_ord, resource_id, subscription_id, severity, status, reason, message, evidence, azure, agreement)
+            select f.id, f.scan_id, f.control_id, f.resource_ord, ${override("resource_id")}, ${override("subscription_id")},
+              f.severity, f.status, f.reason, f.message, f.evidence, f.azure, f.agreement
+            from findings f left join resources r on r.scan_id = f.scan_id and r.ord = f.resource_ord`.execute(db);
+          await sql`drop table findings`.execute(db);
+          await sql`alter table findings_compact rename to findings`.execute(db);
+          await db.schema.createIndex("findings_scan_resource").on("findings").columns(["scan_id", "resource_ord"]).execute();
+          await sql`commit`.execute(db);
+        } catch (error) {
+          await sql`rollback`.execute(db);
+          throw error;
+        }
+      },
+    },
   };
 }
 

@@ -132,20 +132,18 @@ export interface FindingsTable {
   id: Generated<number>;
   scan_id: string;
   control_id: string;
-  /** `resources.ord` of the finding's resource in the same scan. */
+  /** `resources.ord` of the finding's resource in the same scan: its key, name, kind and subscription are that row's. */
   resource_ord: number;
-  resource_id: string;
-  resource_key: string;
-  resource_name: string;
-  subscription_id: string;
-  subscription_key: string;
+  /** Null: its resource row's `resource_id`; set only where the finding spells the ID otherwise. */
+  resource_id: string | null;
+  /** Null: its resource row's `subscription_id`; set only where the finding spells it otherwise (same key). */
+  subscription_id: string | null;
   severity: string;
   status: string;
   reason: string | null;
   message: string;
   /** JSON array of { path, actual, expected }. */
   evidence: string;
-  kind: string;
   /** JSON `{ state, sources }` of Azure's own verdicts; null when neither was collected. */
   azure: string | null;
   /** CONTROLS.md agreement value; `not_collected` for scans from before Azure's verdicts were read. */

@@ -17,6 +17,9 @@ export interface IndexedResource {
   id: string;
   key: string;
   name: string;
+  kind: string;
+  /** The subscription ID as the resource row spells it (a finding's own spelling, where it differs, is in its row). */
+  subscriptionId: string;
   subscriptionKey: string;
   /** Lower-cased tag name → value. */
   tags: Map<string, string>;

@@ -238,42 +238,45 @@ async function readItems(store: Store, ix: FindingsIndex, picked: number[], rule
   const ids = picked.map((i) => ix.ids[i]);
   const rows = await store.db.selectFrom("findings").selectAll().where("id", "in", ids).execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  // A row's resource (key, name, kind, subscription) is the index's entry at its ord.
+  const resourceOf = (r: (typeof rows)[number]) => ix.resources[Number(r.resource_ord)];
   const seen = await firstSeen(
     store,
     ix.scanId,
-    rows.filter((r) => r.status === "fail").map((r) => ({ resourceKey: r.resource_key, controlId: r.control_id })),
+    rows.filter((r) => r.status === "fail").map((r) => ({ resourceKey: resourceOf(r).key, controlId: r.control_id })),
   );
   const items: FindingItem[] = [];
   for (const i of picked) {
     const r = byId.get(ix.ids[i]);
     if (!r) continue;
-    const resource = ix.resources[ix.resource[i]];
+    const resource = resourceOf(r);
+    const resourceId = r.resource_id ?? resource.id;
     const subject = {
       controlId: r.control_id,
-      subscriptionKey: r.subscription_key,
-      resourceKey: r.resource_key,
-      tags: resource?.tags ?? new Map(),
-      tenantKey: resource?.tenant,
+      subscriptionKey: resource.subscriptionKey,
+      resourceKey: resource.key,
+      tags: resource.tags,
+      tenantKey: resource.tenant,
     };
     const mutedBy = rules.filter((rule) => matches(rule, subject)).map((rule) => rule.id);
-    const fs = r.status === "fail" ? seen.get(`${r.resource_key}|${r.control_id}`) : undefined;
+    const fs = r.status === "fail" ? seen.get(`${resource.key}|${r.control_id}`) : undefined;
     items.push({
       id: Number(r.id),
       scanId: r.scan_id,
       controlId: r.control_id,
-      resourceId: r.resource_id,
-      resourceName: r.resource_name,
-      subscriptionId: r.subscription_id,
-      kind: r.kind,
+      resourceId,
+      resourceName: resource.name,
+      subscriptionId: r.subscription_id ?? resource.subscriptionId,
+      kind: resource.kind,
       severity: r.severity,
       status: r.status,
       reason: r.reason,
-      azure: r.azure === null ? null : (decodeForResource(r.azure, r.resource_id) as AzureVerdict),
+      azure: r.azure === null ? null : (decodeForResource(r.azure, resourceId) as AzureVerdict),
       agreement: r.agreement as Agreement,
       muted: mutedBy.length > 0,
       mutedBy,
       message: r.message,
-      evidence: decodeEvidence(r.evidence, r.resource_id),
+      evidence: decodeEvidence(r.evidence, resourceId),
       firstSeenAt: fs?.at ?? null,
       firstSeenScanId: fs?.scanId ?? null,
     });

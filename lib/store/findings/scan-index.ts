@@ -9,7 +9,6 @@ import { AGREEMENTS, AZURE_NOT_COLLECTED, AZURE_STATES, CONTROL_IDS, KINDS, SEVE
 import { sortedOrder } from "./sort";
 import { sql } from "kysely";
 import type { Store } from "@/lib/store/store";
-import { idKey } from "@/lib/posture/ids";
 import { decodeForResource } from "@/lib/store/scans/evidence-codec";
 import { requireSucceededScan } from "@/lib/store/scans/state";
 
@@ -23,8 +22,8 @@ function indexer(list: string[], lookup: Map<string, number>, value: string, key
   return i;
 }
 
-/** What the index reads of each finding, in this order (rows come as arrays: no object per finding). */
-const COLUMNS = ["id", "status", "severity", "agreement", "control_id", "kind", "subscription_id", "resource_ord"] as const;
+/** What the index reads of each finding, in this order (rows come as arrays: no object per finding); its kind and subscription are its resource row's. */
+const COLUMNS = ["id", "status", "severity", "agreement", "control_id", "resource_ord"] as const;
 
 async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   const [counted, resourceRows, subRows] = await Promise.all([
@@ -33,7 +32,11 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("scan_id", "=", scanId)
       .executeTakeFirstOrThrow(),
-    store.db.selectFrom("resources").select(["ord", "resource_id", "resource_key", "name", "subscription_key", "tags"]).where("scan_id", "=", scanId).execute(),
+    store.db
+      .selectFrom("resources")
+      .select(["ord", "resource_id", "resource_key", "name", "kind", "subscription_id", "subscription_key", "tags"])
+      .where("scan_id", "=", scanId)
+      .execute(),
     store.db.selectFrom("scan_subscriptions").select(["subscription_key", "tenant_id"]).where("scan_id", "=", scanId).execute(),
   ]);
   const findingsQuery = store.db
@@ -77,18 +80,28 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
   const controlOf = new Map(ix.controls.map((c, i) => [c, i]));
   const kindOf = new Map(ix.kinds.map((k, i) => [k.toLowerCase(), i]));
   const subOf = new Map<string, number>();
+  // Per resource ord: its kind's and its subscription's position in the index's lists.
+  const kindAt: number[] = [];
+  const subAt: number[] = [];
   for (const r of resourceRows) {
     const tags = new Map<string, string>();
     for (const [k, v] of Object.entries(JSON.parse(r.tags) as Record<string, unknown>)) if (typeof v === "string") tags.set(k.toLowerCase(), v);
     const tenant = tenantOf.get(r.subscription_key);
-    ix.resources[Number(r.ord)] = {
+    const ord = Number(r.ord);
+    ix.resources[ord] = {
       id: r.resource_id,
       key: r.resource_key,
       name: r.name,
+      kind: r.kind,
+      subscriptionId: r.subscription_id,
       subscriptionKey: r.subscription_key,
       tags,
       ...(tenant ? { tenant } : {}),
     };
+    kindAt[ord] = indexer(ix.kinds, kindOf, r.kind, r.kind.toLowerCase());
+    const s = indexer(ix.subs, subOf, r.subscription_id, r.subscription_key);
+    if (s === ix.subKeys.length) ix.subKeys.push(r.subscription_key);
+    subAt[ord] = s;
   }
   const unread: number[] = [];
   let i = 0;
@@ -97,17 +110,7 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       i++; // counted, not indexed: the check below refuses the index
       return;
     }
-    const [id, status, severity, agreement, controlId, kind, subscriptionId, resourceOrd, azureHead] = row as [
-      number,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      number,
-      string | null,
-    ];
+    const [id, status, severity, agreement, controlId, resourceOrd, azureHead] = row as [number, string, string, string, string, number, string | null];
     ix.ids[i] = Number(id);
     ix.status[i] = statusOf.get(status) ?? 0;
     ix.severity[i] = severityOf.get(severity) ?? 2;
@@ -120,12 +123,11 @@ async function load(store: Store, scanId: string): Promise<FindingsIndex> {
       else ix.azureState[i] = azureStateOf.get(state) ?? AZURE_NOT_COLLECTED;
     }
     ix.control[i] = indexer(ix.controls, controlOf, controlId);
-    ix.kind[i] = indexer(ix.kinds, kindOf, kind, kind.toLowerCase());
-    const subKey = idKey(subscriptionId);
-    const s = indexer(ix.subs, subOf, subscriptionId, subKey);
-    if (s === ix.subKeys.length) ix.subKeys.push(subKey);
-    ix.sub[i] = s;
-    ix.resource[i] = Number(resourceOrd);
+    const ord = Number(resourceOrd);
+    if (kindAt[ord] === undefined) throw new Error(`A finding of scan ${scanId} points at resource #${ord}, which the scan does not hold.`);
+    ix.kind[i] = kindAt[ord];
+    ix.sub[i] = subAt[ord];
+    ix.resource[i] = ord;
     i++;
   });
   if (i !== n) {

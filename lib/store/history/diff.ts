@@ -377,13 +377,15 @@ async function evidenceByRow(store: Store, scanId: string, rows: number[]): Prom
   const out = new Map<number, unknown[]>();
   for (let i = 0; i < rows.length; i += EVIDENCE_BATCH) {
     const batch = rows.slice(i, i + EVIDENCE_BATCH);
+    // Evidence is stored relative to the finding's resource ID: its own, else its resource row's.
     const found = await store.db
-      .selectFrom("findings")
-      .select(["id", "evidence", "resource_id"])
-      .where("scan_id", "=", scanId)
-      .where("id", "in", batch)
+      .selectFrom("findings as f")
+      .innerJoin("resources as r", (j) => j.onRef("r.scan_id", "=", "f.scan_id").onRef("r.ord", "=", "f.resource_ord"))
+      .select(["f.id", "f.evidence", "f.resource_id", "r.resource_id as row_resource_id"])
+      .where("f.scan_id", "=", scanId)
+      .where("f.id", "in", batch)
       .execute();
-    for (const r of found) out.set(Number(r.id), decodeEvidence(r.evidence, r.resource_id));
+    for (const r of found) out.set(Number(r.id), decodeEvidence(r.evidence, r.resource_id ?? r.row_resource_id));
   }
   return out;
 }

@@ -60,15 +60,15 @@ export async function readScanResult(store: Store, scanId: string, options: Read
   if (resourceKey !== undefined) {
     resourceQuery = resourceQuery.where("resource_key", "=", resourceKey);
   }
-  const [head, resourceRows, read] = await Promise.all([
+  const [head, resourceRows, findingRows] = await Promise.all([
     readResultHead(store, scan),
     resourceQuery.orderBy("ord").execute(),
-    readFindings(store, scanId, (q) => {
-      if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
-      return resourceKey === undefined ? q : q.where("resource_key", "=", resourceKey);
+    readFindingRows(store, scanId, (q) => {
+      if (subscriptionKey !== undefined) q = q.where("resource_ord", "in", resourceOrds(store, scanId, "subscription_key", subscriptionKey));
+      return resourceKey === undefined ? q : q.where("resource_ord", "in", resourceOrds(store, scanId, "resource_key", resourceKey));
     }),
   ]);
-  let findings: Finding[] = read;
+  let findings: Finding[] = findingsFromRows(findingRows, resourceRows);
   const resources = resourceRows.map(resourceFromRow);
   let applied: { active: ExceptionRule[]; expired: ExceptionRule[] } | undefined;
   if (options.exceptions !== false) {
@@ -109,12 +109,12 @@ const FINDING_COLUMNS = [
 ] as const;
 
 type ResourceRow = Pick<Selectable<ResourcesTable>, (typeof RESOURCE_COLUMNS)[number]>;
-/** A finding row as `store.eachRow` gives it: FINDING_COLUMNS' values in that order. */
-type FindingValues = [
+/** A finding row as `store.eachRow` gives it: FINDING_COLUMNS' values in that order (IDs null: its resource row's). */
+export type FindingValues = [
   resourceOrd: number,
   controlId: string,
-  resourceId: string,
-  subscriptionId: string,
+  resourceId: string | null,
+  subscriptionId: string | null,
   severity: string,
   status: string,
   reason: string | null,
@@ -124,9 +124,13 @@ type FindingValues = [
   agreement: string,
 ];
 
-/** A scan's findings, selected as `readFindings` reads them (the select is fixed, so its columns match FindingValues). */
+/** A scan's findings, selected as `readFindingRows` reads them (the select is fixed, so its columns match FindingValues). */
 const findingsQuery = (store: Store, scanId: string) => store.db.selectFrom("findings").select(FINDING_COLUMNS).where("scan_id", "=", scanId);
 type FindingsQuery = ReturnType<typeof findingsQuery>;
+
+/** The ords of a scan's resources with this key or subscription key: a finding's own are its resource's. */
+export const resourceOrds = (store: Store, scanId: string, column: "resource_key" | "subscription_key", key: string) =>
+  store.db.selectFrom("resources").select("ord").where("scan_id", "=", scanId).where(column, "=", key);
 
 /** Evaluation order: resources in order, controls in catalogue order (IDs do not keep it: batches are written in parallel). */
 const CONTROL_ORDER = new Map(CATALOG.map((c, i) => [c.id as string, i]));
@@ -134,21 +138,38 @@ const byEvaluationOrder = (a: FindingValues, b: FindingValues) =>
   Number(a[0]) - Number(b[0]) || (CONTROL_ORDER.get(a[1]) ?? 99) - (CONTROL_ORDER.get(b[1]) ?? 99);
 
 /**
- * A scan's findings (those `narrow` keeps), in evaluation order. Rows come as value arrays (no
+ * A scan's finding rows (those `narrow` keeps), in evaluation order. Rows come as value arrays (no
  * object per row on the way): a large scan's export reads 1.8M of them.
  */
-export async function readFindings(store: Store, scanId: string, narrow: (query: FindingsQuery) => FindingsQuery = (q) => q): Promise<Finding[]> {
+export async function readFindingRows(store: Store, scanId: string, narrow: (query: FindingsQuery) => FindingsQuery = (q) => q): Promise<FindingValues[]> {
   const rows: FindingValues[] = [];
   await store.eachRow(narrow(findingsQuery(store, scanId)).compile(), (values) => rows.push(values as FindingValues));
-  rows.sort(byEvaluationOrder);
-  return rows.map(findingFromValues);
+  return rows.sort(byEvaluationOrder);
 }
 
-function findingFromValues([, controlId, resourceId, subscriptionId, severity, status, reason, message, evidence, azure, agreement]: FindingValues): Finding {
+/** Findings from their rows and their resources' rows (which give the IDs a finding row leaves null). */
+export function findingsFromRows(
+  rows: readonly FindingValues[],
+  resources: readonly Pick<ResourceRow, "ord" | "resource_id" | "subscription_id">[],
+): Finding[] {
+  const byOrd = new Map(resources.map((r) => [Number(r.ord), r]));
+  return rows.map((values) => {
+    const resource = byOrd.get(Number(values[0]));
+    if (resource === undefined) throw new Error(`A finding of ${values[1]} points at resource #${values[0]}, which its scan does not hold.`);
+    return findingFromValues(values, resource.resource_id, resource.subscription_id);
+  });
+}
+
+function findingFromValues(
+  [, controlId, ownResourceId, ownSubscriptionId, severity, status, reason, message, evidence, azure, agreement]: FindingValues,
+  resourceIdOfRow: string,
+  subscriptionIdOfRow: string,
+): Finding {
+  const resourceId = ownResourceId ?? resourceIdOfRow;
   return {
     controlId: controlId as ControlId,
     resourceId,
-    subscriptionId,
+    subscriptionId: ownSubscriptionId ?? subscriptionIdOfRow,
     severity: severity as Severity,
     status: status as Status,
     reason: reason as UnknownReason | null,

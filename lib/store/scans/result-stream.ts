@@ -15,7 +15,16 @@ import type { ExceptionRule } from "@/lib/posture/exceptions";
 import { idKey } from "@/lib/posture/ids";
 import type { Store } from "@/lib/store/store";
 import { requireSucceededScan } from "./state";
-import { exceptionMuting, readFindings, readResultHead, RESOURCE_COLUMNS, resourceFromRow, type ExceptionMuting } from "./result-read";
+import {
+  exceptionMuting,
+  findingsFromRows,
+  readFindingRows,
+  readResultHead,
+  RESOURCE_COLUMNS,
+  resourceFromRow,
+  resourceOrds,
+  type ExceptionMuting,
+} from "./result-read";
 
 type Resource = ScanResult["resources"][number];
 
@@ -91,19 +100,26 @@ export async function openScanResultStream(store: Store, scanId: string, options
   delete ranges[0].lo;
   delete ranges[ranges.length - 1].hi;
 
-  const readResources = async (range: Range): Promise<Resource[]> => {
+  const resourceRowsIn = (range: Range) => {
     let q = store.db.selectFrom("resources").select(RESOURCE_COLUMNS).where("scan_id", "=", scanId);
     if (range.lo !== undefined) q = q.where("ord", ">=", range.lo);
     if (range.hi !== undefined) q = q.where("ord", "<", range.hi);
     if (subscriptionKey !== undefined) q = q.where("subscription_key", "=", subscriptionKey);
-    return (await q.orderBy("ord").execute()).map(resourceFromRow);
+    return q.orderBy("ord").execute();
   };
-  const findingsIn = (range: Range): Promise<Finding[]> =>
-    readFindings(store, scanId, (q) => {
-      if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
-      if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
-      return subscriptionKey === undefined ? q : q.where("subscription_key", "=", subscriptionKey);
-    });
+  const readResources = async (range: Range): Promise<Resource[]> => (await resourceRowsIn(range)).map(resourceFromRow);
+  /** A range's resources and their findings (whose IDs are their resource rows' where the finding row leaves them null). */
+  const readRange = async (range: Range): Promise<{ resources: Resource[]; findings: Finding[] }> => {
+    const [resourceRows, findingRows] = await Promise.all([
+      resourceRowsIn(range),
+      readFindingRows(store, scanId, (q) => {
+        if (range.lo !== undefined) q = q.where("resource_ord", ">=", range.lo);
+        if (range.hi !== undefined) q = q.where("resource_ord", "<", range.hi);
+        return subscriptionKey === undefined ? q : q.where("resource_ord", "in", resourceOrds(store, scanId, "subscription_key", subscriptionKey));
+      }),
+    ]);
+    return { resources: resourceRows.map(resourceFromRow), findings: findingsFromRows(findingRows, resourceRows) };
+  };
   // A scan removed while it was being read (retention) must not end in a short file that looks whole.
   const stillThere = async () => {
     await requireSucceededScan(store, scanId);
@@ -124,7 +140,7 @@ export async function openScanResultStream(store: Store, scanId: string, options
     listedSubscriptions: head.subRows.map((s) => ({ subscriptionId: s.subscription_id, displayName: s.display_name })),
     async *batches() {
       for (const range of ranges) {
-        const [resources, read] = await Promise.all([readResources(range), findingsIn(range)]);
+        const { resources, findings: read } = await readRange(range);
         const findings = muting ? muting.apply(read, resources).findings : read;
         resourceCount += resources.length;
         let lastSubscription: string | undefined;
@@ -161,9 +177,13 @@ export async function openScanResultStream(store: Store, scanId: string, options
 async function knowsSubscription(store: Store, scanId: string, key: string, subRows: readonly { subscription_key: string }[]): Promise<boolean> {
   if (key === "") return false;
   if (subRows.some((s) => s.subscription_key === key)) return true;
-  const [resource, finding] = await Promise.all([
-    store.db.selectFrom("resources").select("ord").where("scan_id", "=", scanId).where("subscription_key", "=", key).limit(1).executeTakeFirst(),
-    store.db.selectFrom("findings").select("resource_ord").where("scan_id", "=", scanId).where("subscription_key", "=", key).limit(1).executeTakeFirst(),
-  ]);
-  return resource !== undefined || finding !== undefined;
+  // Every finding has a resource row in its own subscription.
+  const resource = await store.db
+    .selectFrom("resources")
+    .select("ord")
+    .where("scan_id", "=", scanId)
+    .where("subscription_key", "=", key)
+    .limit(1)
+    .executeTakeFirst();
+  return resource !== undefined;
 }

@@ -40,7 +40,7 @@ export interface ResourceResult {
 export interface FindingResult {
   controlId: string;
   resourceId: string;
-  /** Absent: the name of the resource with this ID in `resources` (a finding's own, when its resource is not listed). */
+  /** Only for a finding whose resource is not listed: the name of the resource row made from it (a listed resource's row has its own). */
   resourceName?: string;
   subscriptionId: string;
   severity: string;
@@ -48,7 +48,7 @@ export interface FindingResult {
   reason: string | null;
   message: string;
   evidence: readonly unknown[];
-  /** Absent: the kind of the resource with this ID in `resources`. */
+  /** Only for a finding whose resource is not listed, as `resourceName`. */
   kind?: string;
   azure: unknown;
   agreement: string;
@@ -148,43 +148,48 @@ const FINDING_COLUMNS = [
   "control_id",
   "resource_ord",
   "resource_id",
-  "resource_key",
-  "resource_name",
   "subscription_id",
-  "subscription_key",
   "severity",
   "status",
   "reason",
   "message",
   "evidence",
-  "kind",
   "azure",
   "agreement",
 ] as const;
 
-/** What a finding row takes from its resource's row. */
+/** What a finding row takes from its resource's row (the row keeps only the ord, and its own spelling where it differs). */
 interface ResourceRef {
   ord: number;
-  name: string;
-  kind: string;
+  id: string;
+  subscriptionId: string;
+  subscriptionKey: string;
 }
 
 /**
  * Row builder for findings. A scan lists each resource's findings together, so the resource is
  * looked up once per resource, and an evidence list shared by several of its findings is encoded
- * once.
+ * once. A finding's resource ID and subscription ID are stored only where it spells them otherwise
+ * than its resource row; its name and kind are always the row's.
  */
 function findingRow(scanId: string, resourceOf: (key: string) => ResourceRef, keyOf: (id: string) => string) {
   let resourceId: string | undefined;
-  let resourceKey = "";
-  let resource: ResourceRef = { ord: -1, name: "", kind: "" };
+  let resource: ResourceRef = { ord: -1, id: "", subscriptionId: "", subscriptionKey: "" };
+  let subscriptionId: string | undefined;
   const encoded = new Map<readonly unknown[], string>();
   return (f: FindingResult): Values => {
     if (f.resourceId !== resourceId) {
       resourceId = f.resourceId;
-      resourceKey = keyOf(resourceId);
-      resource = resourceOf(resourceKey);
+      resource = resourceOf(keyOf(resourceId));
+      subscriptionId = undefined;
       encoded.clear();
+    }
+    if (f.subscriptionId !== subscriptionId) {
+      // Reads find a finding's subscription through its resource row: they must agree.
+      if (keyOf(f.subscriptionId) !== resource.subscriptionKey) {
+        throw new Error(`Finding ${f.controlId} of ${f.resourceId} names subscription ${f.subscriptionId}, but its resource is in ${resource.subscriptionId}.`);
+      }
+      subscriptionId = f.subscriptionId;
     }
     let evidence = encoded.get(f.evidence);
     if (evidence === undefined) encoded.set(f.evidence, (evidence = encodeEvidence(f.evidence, resourceId)));
@@ -192,17 +197,13 @@ function findingRow(scanId: string, resourceOf: (key: string) => ResourceRef, ke
       scanId,
       f.controlId,
       resource.ord,
-      resourceId,
-      resourceKey,
-      f.resourceName ?? resource.name,
-      f.subscriptionId,
-      keyOf(f.subscriptionId),
+      resourceId === resource.id ? null : resourceId,
+      subscriptionId === resource.subscriptionId ? null : subscriptionId,
       f.severity,
       f.status,
       f.reason,
       f.message,
       evidence,
-      f.kind ?? resource.kind,
       f.azure === null || f.azure === undefined ? null : encodeForResource(f.azure, resourceId),
       f.agreement,
     ];
@@ -349,7 +350,7 @@ export class ScanResultsWriter {
     for (const r of resources) {
       const key = this.keyOf(r.id);
       if (this.resources.has(key)) continue;
-      this.resources.set(key, { ord: this.resources.size, name: r.name, kind: r.kind });
+      this.resources.set(key, { ord: this.resources.size, id: r.id, subscriptionId: r.subscriptionId, subscriptionKey: this.keyOf(r.subscriptionId) });
       added.push(r);
     }
     this.total -= resources.length - added.length;
